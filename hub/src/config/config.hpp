@@ -1,0 +1,103 @@
+#pragma once
+// The hub's configuration: YAML (yaml-cpp) -> sdk::Value -> validated against hubSchema() ->
+// an immutable HubConfig. Every error of the file comes out at once, with its dotted path.
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "swhub/sdk/schema.hpp"
+#include "swhub/sdk/status.hpp"
+#include "swhub/sdk/value.hpp"
+
+namespace swhub::config {
+
+// Thrown by the control plane (loading the file, validating it): carries every error found.
+class ConfigError : public std::runtime_error {
+ public:
+  explicit ConfigError(sdk::Errors errors);
+  const sdk::Errors& errors() const { return errors_; }
+
+ private:
+  sdk::Errors errors_;
+};
+
+struct TlsConfig {
+  bool enabled = false;
+  std::string cert;   // PEM, absolute after load
+  std::string key;
+  std::string ca;     // client CA bundle; "" = no client certificates
+  bool require_client_cert = false;
+};
+
+struct PluginEntry {
+  std::string name;     // the map key: the name the library must register
+  std::string library;  // as written ("swhub_canonical.so" or a path)
+  std::string path;     // resolved absolute path
+};
+
+struct Credentials {
+  std::vector<std::string> tokens;        // bearer tokens
+  std::vector<std::string> certificates;  // client certificate subject CNs
+};
+
+struct PartnerConfig {
+  std::string id;
+  std::string kind;     // postal | express | marketplace | broker | payment | other
+  std::string plugin;   // a key of plugins
+  sdk::Value settings;  // validated by the plugin's schema
+  Credentials credentials;
+  std::int64_t max_body_bytes = 0;  // 0 = hub default
+};
+
+struct AgencyConfig {
+  std::string id;
+  std::string name;
+  std::string plugin;   // "" = external system (pull/push)
+  sdk::Value settings;
+  Credentials credentials;
+};
+
+struct AdminConfig {
+  std::string id;
+  Credentials credentials;
+};
+
+struct HubConfig {
+  std::string source;     // the file it was read from, absolute
+  std::string base_dir;   // its folder: relative paths in the file are relative to it
+  std::string listen = "127.0.0.1:8080";
+  std::string journal = "sqlite:var/swhub-journal.db";  // as written; sqlite paths made absolute
+  std::string plugin_dir;  // absolute; "" = beside the swhub binary (<exe dir>/plugins)
+  std::int64_t max_body_bytes = 1048576;
+  int threads = 64;                  // HTTP worker threads (POCO serves one connection per thread)
+  int max_queued = 256;              // connections waiting for a thread before 503
+  TlsConfig tls;
+  std::vector<PluginEntry> plugins;  // in file order
+  std::vector<PartnerConfig> partners;
+  std::vector<AgencyConfig> agencies;
+  std::vector<AdminConfig> admins;
+  sdk::Value routes;                 // compiled by the router (issue 3)
+  sdk::Value raw;                    // the whole document
+};
+
+// The schema of hub.yaml (every key described; `swhub check-config --describe` prints it).
+const sdk::Schema& hubSchema();
+
+// Reads YAML into a Value tree with line/column (a syntax error becomes a ConfigError naming
+// the file, line and column).
+sdk::Value parseYamlFile(const std::string& path);
+sdk::Value parseYamlString(const std::string& text, const std::string& name = "<string>");
+
+// Validates against hubSchema() (unknown keys, types, ranges, required keys, references) and
+// builds the HubConfig. Plugin settings are checked later, by the loader, against each plugin's
+// own schema. Throws ConfigError with every error.
+HubConfig loadConfig(const std::string& path);
+HubConfig buildConfig(const sdk::Value& document, const std::string& source);
+
+// Applies `serve --listen` / `--journal` overrides (empty = keep).
+void applyOverrides(HubConfig& config, const std::string& listen, const std::string& journal);
+
+}  // namespace swhub::config

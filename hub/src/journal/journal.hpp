@@ -1,0 +1,158 @@
+#pragma once
+// The journal: the durable store of every message in, every case and case event, and the
+// outbox. Acknowledge only after commit() returned Committed. Backends: SQLite (embedded,
+// default) and PostgreSQL (several nodes) behind this one interface.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace swhub::journal {
+
+// One received message: raw bytes as they came, whether accepted or rejected.
+struct MessageRecord {
+  std::string id;
+  std::string partner;
+  std::string content_type;
+  std::string idempotency_key;  // "" when the caller sent none
+  std::string digest;           // "sha256:<hex>" of body
+  std::string received_at;      // RFC 3339 UTC with milliseconds
+  std::string body;
+  std::string status;           // "accepted" | "rejected"
+  std::string response;         // the receipt or problem JSON returned to the caller
+  int http_status = 0;          // 202, 400, ...
+};
+
+struct CaseRecord {
+  std::string id;
+  std::string partner;
+  std::string reference;
+  std::string filing;            // filing kind of the latest filing
+  std::string state;             // as the API spells it
+  int version = 1;               // bumped on every update
+  std::string consignment_json;  // canonical JSON of the case's consignment
+  std::string message_id;        // the message that created it
+  std::string created_at;
+  std::string updated_at;
+};
+
+// Changes an existing case; applied only when the stored version equals expected_version.
+struct CaseUpdate {
+  std::string id;
+  int expected_version = 0;
+  std::string state;
+  std::string filing;
+  std::string consignment_json;  // "" keeps the stored one
+  std::string updated_at;
+};
+
+struct CaseEvent {
+  std::int64_t seq = 0;  // assigned by the journal, increasing
+  std::string case_id;
+  std::string at;
+  std::string actor;       // "partner:demo-post", "agency:customs", "hub"
+  std::string kind;        // "received", "accepted", "decision", "transition", "notified", ...
+  std::string from_state;
+  std::string to_state;
+  std::string detail_json;  // "{}" when none
+  std::string message_id;
+};
+
+struct OutboxItem {
+  std::int64_t seq = 0;  // assigned by the journal: the order of delivery and the pull cursor
+  std::string id;        // stable delivery id
+  std::string channel;   // "notification" | "task" | internal work such as "assess"
+  std::string recipient; // partner or agency id
+  std::string case_id;
+  std::string content_type;
+  std::string body;
+  int attempts = 0;
+  std::string state = "pending";  // pending | delivered | dead
+  std::string next_attempt_at;    // RFC 3339 UTC; "" = now
+  std::string last_error;
+  std::string created_at;
+};
+
+// Everything one acknowledgement depends on, written in one transaction.
+struct WriteBatch {
+  std::optional<MessageRecord> message;
+  std::vector<CaseRecord> new_cases;
+  std::vector<CaseUpdate> case_updates;
+  std::vector<CaseEvent> events;
+  std::vector<OutboxItem> outbox;
+};
+
+struct CommitResult {
+  enum class Status {
+    Committed,    // durable
+    Duplicate,    // same partner, idempotency key and digest: `existing` is the stored message
+    Conflict,     // same partner and idempotency key, other digest: nothing written
+    Stale,        // a CaseUpdate's expected_version did not match: nothing written
+    Unavailable,  // the journal could not write or sync; nothing acknowledged from now on
+  };
+  Status status = Status::Committed;
+  std::optional<MessageRecord> existing;
+  std::string error;  // for Stale and Unavailable
+};
+
+struct JournalStats {
+  std::int64_t commits = 0;       // transactions
+  std::int64_t batches = 0;       // WriteBatches committed (> commits when grouped)
+  std::int64_t messages = 0;
+  std::int64_t cases = 0;
+  std::int64_t outbox_pending = 0;
+};
+
+struct JournalOptions {
+  // Called after each durable commit with its duration and how many WriteBatches it carried.
+  std::function<void(std::chrono::duration<double> seconds, std::size_t batches)> on_commit;
+  std::size_t max_group = 256;  // WriteBatches per transaction at most
+};
+
+class Journal {
+ public:
+  virtual ~Journal() = default;
+
+  // Blocks until the batch is durable (or refused); concurrent callers share one transaction.
+  virtual CommitResult commit(WriteBatch batch) = 0;
+
+  virtual std::optional<MessageRecord> findMessage(const std::string& partner,
+                                                   const std::string& idempotency_key) = 0;
+  virtual std::optional<MessageRecord> getMessage(const std::string& id) = 0;
+  virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
+  virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
+  virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
+
+  // Outbox, ordered by seq. Pull readers page with outboxAfter; push workers claim with a lease
+  // (an item whose lease expired is claimable again: a crashed worker loses nothing).
+  virtual std::vector<OutboxItem> outboxAfter(const std::string& recipient, const std::string& channel,
+                                              std::int64_t after_seq, std::size_t limit) = 0;
+  virtual std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner,
+                                              std::size_t limit, std::chrono::milliseconds lease) = 0;
+  // Marks a claimed item delivered, or reschedules it (attempts+1, next_attempt_at, last_error),
+  // or moves it to dead. Ignored when `owner` no longer holds the lease.
+  virtual void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
+                              const std::string& next_attempt_at, const std::string& last_error) = 0;
+
+  // False once a write or sync failed: the hub then refuses new filings with 503.
+  virtual bool writable() const = 0;
+  virtual JournalStats stats() = 0;
+  virtual std::string describe() const = 0;  // "sqlite:/path (WAL, synchronous=FULL)"
+};
+
+// Thrown by openJournal for a bad URL or a store that cannot be opened.
+class JournalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "sqlite:PATH" (relative to the working directory; "?vfs=NAME" picks an SQLite VFS, used by
+// fault-injection tests). PostgreSQL URLs come with the PostgreSQL backend.
+std::unique_ptr<Journal> openJournal(const std::string& url, JournalOptions options = {});
+
+}  // namespace swhub::journal
