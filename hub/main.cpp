@@ -1,1 +1,164 @@
-int main() { return 0; }
+// The `swhub` command: serve, check-config, plugins (see README.md, "CLI").
+#include <algorithm>
+#include <csignal>
+#include <pthread.h>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/hub.hpp"
+#include "config/config.hpp"
+#include "journal/journal.hpp"
+#include "plugin/registry.hpp"
+#include "swhub/sdk/version.hpp"
+
+namespace {
+
+using swhub::config::ConfigError;
+using swhub::plugin::PluginError;
+
+constexpr const char* kUsage = R"(usage:
+  swhub serve --config FILE [--listen HOST:PORT] [--journal URL]
+  swhub check-config FILE [--describe]
+  swhub plugins --config FILE
+  swhub version
+)";
+
+struct Args {
+  std::string command;
+  std::vector<std::string> positional;
+  std::map<std::string, std::string> options;
+  std::vector<std::string> flags;
+};
+
+// "--name value" options and "--flag" flags; anything else is positional.
+Args parseArgs(int argc, char** argv, const std::vector<std::string>& valued) {
+  Args args;
+  if (argc > 1) args.command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2);
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        args.options[name.substr(0, eq)] = name.substr(eq + 1);
+      } else if (std::find(valued.begin(), valued.end(), name) != valued.end()) {
+        if (i + 1 >= argc) throw std::invalid_argument("option --" + name + " needs a value");
+        args.options[name] = argv[++i];
+      } else {
+        args.flags.push_back(name);
+      }
+    } else {
+      args.positional.push_back(a);
+    }
+  }
+  return args;
+}
+
+void printErrors(const swhub::sdk::Errors& errors, const std::string& source) {
+  std::cerr << source << ": " << errors.size() << " error(s)\n";
+  for (const auto& e : errors) std::cerr << "  " << swhub::sdk::formatError(e) << "\n";
+}
+
+std::string configPath(const Args& args) {
+  auto it = args.options.find("config");
+  if (it != args.options.end()) return it->second;
+  if (!args.positional.empty()) return args.positional.front();
+  throw std::invalid_argument("missing --config FILE");
+}
+
+int checkConfig(const Args& args) {
+  const std::string path = configPath(args);
+  if (std::find(args.flags.begin(), args.flags.end(), "describe") != args.flags.end()) {
+    std::cout << swhub::config::hubSchema().describe();
+    return 0;
+  }
+  try {
+    auto config = swhub::config::loadConfig(path);
+    auto runtime = swhub::api::buildRuntime(config);
+    std::cout << path << ": OK (" << config.plugins.size() << " plugin(s), " << config.partners.size()
+              << " partner(s), " << config.agencies.size() << " agency(ies), " << config.admins.size()
+              << " admin(s))\n";
+    return 0;
+  } catch (const ConfigError& e) {
+    printErrors(e.errors(), path);
+  } catch (const PluginError& e) {
+    printErrors(e.errors(), path);
+  }
+  return 1;
+}
+
+int listPlugins(const Args& args) {
+  const std::string path = configPath(args);
+  auto config = swhub::config::loadConfig(path);
+  swhub::plugin::PluginRegistry registry;
+  swhub::sdk::Errors errors;
+  std::cout << "plugin folder: " << (config.plugin_dir.empty() ? swhub::plugin::defaultPluginDir() : config.plugin_dir)
+            << "\nhub SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor << "\n";
+  for (const auto& entry : config.plugins) {
+    if (!registry.load(entry, config.plugin_dir, errors)) continue;
+    const auto* loaded = registry.find(entry.name);
+    const auto& d = *loaded->descriptor;
+    std::cout << "  " << loaded->name << "  " << swhub::sdk::toString(d.kind) << "  " << d.version << "  ABI "
+              << d.abi_major << "." << d.abi_minor << "  " << loaded->path << "\n    " << d.description << "\n";
+  }
+  if (!errors.empty()) {
+    printErrors(errors, path);
+    return 1;
+  }
+  return 0;
+}
+
+int serve(const Args& args) {
+  const std::string path = configPath(args);
+  auto config = swhub::config::loadConfig(path);
+  auto option = [&](const char* name) {
+    auto it = args.options.find(name);
+    return it == args.options.end() ? std::string() : it->second;
+  };
+  swhub::config::applyOverrides(config, option("listen"), option("journal"));
+
+  // Signals are taken by sigwait below, in this thread only.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  swhub::api::Hub hub(std::move(config));
+  hub.start();
+  std::cout << "swhub " << SWHUB_VERSION << " listening on " << hub.scheme() << "://" << hub.boundAddress()
+            << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe() << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cout << "swhub: signal " << received << ", stopping" << std::endl;
+  hub.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const Args args = parseArgs(argc, argv, {"config", "listen", "journal"});
+    if (args.command == "serve") return serve(args);
+    if (args.command == "check-config") return checkConfig(args);
+    if (args.command == "plugins") return listPlugins(args);
+    if (args.command == "version" || args.command == "--version") {
+      std::cout << "swhub " << SWHUB_VERSION << " (SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor
+                << ", " << swhub::sdk::kToolchain << ")\n";
+      return 0;
+    }
+    std::cerr << kUsage;
+    return args.command.empty() || args.command == "help" || args.command == "--help" ? 0 : 2;
+  } catch (const ConfigError& e) {
+    printErrors(e.errors(), "configuration");
+  } catch (const PluginError& e) {
+    printErrors(e.errors(), "plugins");
+  } catch (const swhub::journal::JournalError& e) {
+    std::cerr << "journal: " << e.what() << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "swhub: " << e.what() << "\n";
+  }
+  return 1;
+}

@@ -28,6 +28,10 @@ class Value {
   static Value string(std::string v);
   static Value list(std::vector<Value> items = {});
   static Value map(std::vector<Entry> entries = {});
+  /// A plain (unquoted) YAML scalar, typed as the YAML 1.2 core schema does: null, ~ or empty
+  /// -> Null; true/false -> Bool; an integer -> Int; a decimal -> Double; anything else ->
+  /// String. asString() keeps `text` exactly as written (an HS code "0101" stays "0101").
+  static Value plain(std::string text);
 
   ValueType type() const { return type_; }
   bool isNull() const { return type_ == ValueType::Null; }

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs, from Debian 12 packages, whatever swhub needs to build, run and test that is not
+# there yet. Does nothing (and needs no network) when everything is installed.
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build pkg-config make git curl openssl ca-certificates
+  libpoco-dev libboost-dev libboost-filesystem-dev libxerces-c-dev libyaml-cpp-dev
+  libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO=sudo
+else
+  SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,0 +1,91 @@
+#include "api/case_views.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace swhub::api {
+namespace {
+
+bool maySee(const Identity& caller, const journal::CaseRecord& record) {
+  if (caller.kind == Identity::Kind::Admin) return true;
+  if (caller.kind == Identity::Kind::Partner) return record.partner == caller.id;
+  return false;  // agencies see the cases routed to them through their task queue (issue 3)
+}
+
+Poco::JSON::Object summary(const journal::CaseRecord& record) {
+  Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
+  c.set("case_id", record.id);
+  c.set("reference", record.reference);
+  c.set("partner", record.partner);
+  c.set("filing", record.filing);
+  c.set("state", record.state);
+  c.set("version", record.version);
+  c.set("created_at", record.created_at);
+  c.set("updated_at", record.updated_at);
+  return c;
+}
+
+std::string stringify(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+HttpResult notFound(const std::string& caseId) {
+  return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
+}
+
+}  // namespace
+
+HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) const {
+  auto record = journal_.getCase(caseId);
+  if (!record || !maySee(caller, *record)) return notFound(caseId);
+  Poco::JSON::Object body = summary(*record);
+  Poco::JSON::Parser parser;
+  body.set("consignment", parser.parse(record->consignment_json));
+  body.set("decisions", Poco::JSON::Object());
+  Poco::JSON::Array history;
+  for (const auto& event : journal_.caseEvents(caseId)) {
+    Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);
+    e.set("seq", event.seq);
+    e.set("at", event.at);
+    e.set("actor", event.actor);
+    e.set("kind", event.kind);
+    if (!event.from_state.empty()) e.set("from", event.from_state);
+    if (!event.to_state.empty()) e.set("to", event.to_state);
+    if (!event.message_id.empty()) e.set("message_id", event.message_id);
+    Poco::JSON::Parser detailParser;
+    e.set("detail", detailParser.parse(event.detail_json.empty() ? "{}" : event.detail_json));
+    history.add(e);
+  }
+  body.set("history", history);
+  return json(200, stringify(body));
+}
+
+HttpResult CaseViews::byReference(const Identity& caller, const std::string& reference,
+                                  const std::string& partner) const {
+  if (reference.empty()) {
+    return problem(400, "invalid-query", "Bad Request", "the query needs a reference",
+                   {{"reference", "required query parameter missing"}});
+  }
+  std::string owner = caller.id;
+  if (caller.kind == Identity::Kind::Admin) {
+    if (partner.empty()) {
+      return problem(400, "invalid-query", "Bad Request", "an admin names the partner of the reference",
+                     {{"partner", "required query parameter missing"}});
+    }
+    owner = partner;
+  } else if (caller.kind != Identity::Kind::Partner) {
+    return problem(403, "not-a-partner", "Forbidden", "cases by reference are a partner's or an admin's view");
+  }
+  Poco::JSON::Array cases;
+  for (const auto& record : journal_.findCases(owner, reference)) cases.add(summary(record));
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("cases", cases);
+  return json(200, stringify(body));
+}
+
+}  // namespace swhub::api

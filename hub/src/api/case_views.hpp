@@ -1,0 +1,25 @@
+#pragma once
+// GET /v1/cases/{id} and GET /v1/cases?reference=: what a caller may see of cases, scoped to
+// the caller: a partner sees only its own cases (another's is 404, never 403, so ids cannot be
+// probed); an admin sees all.
+
+#include <string>
+
+#include "api/http_result.hpp"
+#include "api/identity.hpp"
+#include "journal/journal.hpp"
+
+namespace swhub::api {
+
+class CaseViews {
+ public:
+  explicit CaseViews(journal::Journal& journal) : journal_(journal) {}
+  HttpResult byId(const Identity& caller, const std::string& caseId) const;
+  // `partner` is only honoured for admins (a partner's own id is implied).
+  HttpResult byReference(const Identity& caller, const std::string& reference, const std::string& partner) const;
+
+ private:
+  journal::Journal& journal_;
+};
+
+}  // namespace swhub::api

@@ -1,0 +1,233 @@
+#include "api/filing_service.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+
+#include "api/identity.hpp"
+#include "api/ids.hpp"
+#include "model/canonical_json.hpp"
+
+namespace swhub::api {
+namespace {
+
+class StringSource : public sdk::ByteSource {
+ public:
+  explicit StringSource(const std::string& bytes) : bytes_(bytes) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    const std::size_t n = std::min(size, bytes_.size() - offset_);
+    std::copy_n(bytes_.data() + offset_, n, buffer);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  const std::string& bytes_;
+  std::size_t offset_ = 0;
+};
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::string stringify(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+struct NewCase {
+  sdk::Consignment consignment;
+  std::string location;
+};
+
+struct FollowUp {
+  sdk::Consignment consignment;
+  journal::CaseRecord target;
+};
+
+}  // namespace
+
+std::string mediaType(const std::string& contentType) {
+  std::string type = contentType.substr(0, contentType.find(';'));
+  type.erase(std::remove_if(type.begin(), type.end(), [](unsigned char c) { return std::isspace(c); }), type.end());
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  return type;
+}
+
+FilingService::FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
+                             const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
+                             const sdk::PartnerPlugin* canonical)
+    : journal_(journal), metrics_(metrics), partners_(partners), canonical_(canonical) {
+  if (canonical_) canonicalTypes_ = canonical_->contentTypes();
+}
+
+const PartnerRuntime* FilingService::partner(const std::string& id) const {
+  auto it = partners_.find(id);
+  return it == partners_.end() ? nullptr : it->second.get();
+}
+
+HttpResult FilingService::reject(const PartnerRuntime& partner, const std::string& contentType,
+                                 const std::string& body, const std::string& digest,
+                                 const std::string& idempotencyKey, HttpResult response) const {
+  metrics_.filingsRejected.increment(partner.config.id);
+  // A rejected message is journaled too (the trace shows what came in), but its key is not
+  // reserved: the partner may correct the message and send it again under the same key.
+  journal::WriteBatch batch;
+  batch.message = journal::MessageRecord{newId("M-"), partner.config.id, contentType, "", digest, nowRfc3339(),
+                                         body, "rejected", response.body, response.status};
+  journal_.commit(std::move(batch));
+  return response;
+}
+
+HttpResult FilingService::file(const std::string& partnerId, const std::string& contentType,
+                               const std::string& body, const std::string& idempotencyKey) const {
+  const PartnerRuntime* partner = this->partner(partnerId);
+  if (partner == nullptr) {
+    return problem(403, "not-a-partner", "Forbidden", "only a partner may file messages");
+  }
+  const std::string type = mediaType(contentType);
+  const sdk::PartnerPlugin* decoder = nullptr;
+  if (std::find(partner->contentTypes.begin(), partner->contentTypes.end(), type) != partner->contentTypes.end()) {
+    decoder = partner->instance->plugin.get();
+  } else if (std::find(canonicalTypes_.begin(), canonicalTypes_.end(), type) != canonicalTypes_.end()) {
+    decoder = canonical_;
+  }
+  if (decoder == nullptr) {
+    std::vector<std::string> accepted = partner->contentTypes;
+    accepted.insert(accepted.end(), canonicalTypes_.begin(), canonicalTypes_.end());
+    metrics_.filingsRejected.increment(partnerId);
+    return problem(415, "unsupported-media-type", "Unsupported Media Type",
+                   "partner '" + partnerId + "' cannot file '" + (type.empty() ? "(none)" : type) + "'; accepted: " +
+                       joined(accepted),
+                   {{"Content-Type", "'" + type + "' is not accepted"}});
+  }
+
+  const std::string digest = "sha256:" + sha256Hex(body);
+  if (!idempotencyKey.empty()) {
+    if (auto previous = journal_.findMessage(partnerId, idempotencyKey)) {
+      if (previous->digest == digest) return json(previous->http_status, previous->response);
+      return problem(409, "idempotency-conflict", "Conflict",
+                     "Idempotency-Key '" + idempotencyKey + "' was already used with another body (message " +
+                         previous->id + ")");
+    }
+  }
+
+  // Decode every filing before anything is written: a message is filed whole or not at all.
+  StringSource source(body);
+  auto filings = decoder->open(type, source);
+  sdk::Errors errors;
+  std::vector<NewCase> newCases;
+  std::vector<FollowUp> followUps;
+  if (!filings) errors.push_back({"", "the partner plugin could not open the message"});
+  while (filings) {
+    auto next = filings->next();
+    if (!next) break;
+    if (auto* e = std::get_if<sdk::Errors>(&*next)) {
+      errors.insert(errors.end(), e->begin(), e->end());
+    } else if (auto* f = std::get_if<sdk::DecodedFiling>(&*next)) {
+      f->consignment.partner = partnerId;
+      if (sdk::concernsExistingCase(f->consignment.filing)) {
+        std::optional<journal::CaseRecord> target;
+        if (!f->consignment.case_id.empty()) {
+          target = journal_.getCase(f->consignment.case_id);
+          if (target && target->partner != partnerId) target.reset();  // never widen the caller's scope
+        } else {
+          auto found = journal_.findCases(partnerId, f->consignment.reference);
+          if (!found.empty()) target = found.back();
+        }
+        if (!target) {
+          errors.push_back({f->location, "no case of partner '" + partnerId + "' with " +
+                                             (f->consignment.case_id.empty()
+                                                  ? "reference '" + f->consignment.reference + "'"
+                                                  : "case id '" + f->consignment.case_id + "'") +
+                                             " for this " + std::string(sdk::toString(f->consignment.filing))});
+        } else {
+          followUps.push_back({std::move(f->consignment), std::move(*target)});
+        }
+      } else {
+        const bool repeatedHere = std::any_of(newCases.begin(), newCases.end(), [&](const NewCase& n) {
+          return n.consignment.reference == f->consignment.reference;
+        });
+        if (repeatedHere || !journal_.findCases(partnerId, f->consignment.reference).empty()) {
+          errors.push_back({f->location, "reference '" + f->consignment.reference + "' was already filed by '" +
+                                             partnerId + "': file an amendment or a cancellation for it"});
+        }
+        newCases.push_back({std::move(f->consignment), std::move(f->location)});
+      }
+    } else {
+      errors.push_back({"", "payment and refund events are not accepted on this hub yet"});
+    }
+  }
+  if (errors.empty() && newCases.empty() && followUps.empty()) errors.push_back({"", "the message holds no filing"});
+  if (!errors.empty()) {
+    return reject(*partner, type, body, digest, idempotencyKey,
+                  problem(400, "invalid-filing", "Bad Request",
+                          std::to_string(errors.size()) + " error(s) in the message; nothing was filed", errors));
+  }
+
+  const std::string messageId = newId("M-");
+  const std::string now = nowRfc3339();
+  const std::string actor = "partner:" + partnerId;
+  journal::WriteBatch batch;
+  Poco::JSON::Array receiptCases;
+  auto addReceiptCase = [&](const std::string& caseId, const std::string& reference, const std::string& state) {
+    Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
+    c.set("case_id", caseId);
+    c.set("reference", reference);
+    c.set("state", state);
+    receiptCases.add(c);
+  };
+  for (auto& filing : newCases) {
+    auto& c = filing.consignment;
+    c.case_id = newId("C-");
+    const std::string filingKind(sdk::toString(c.filing));
+    batch.new_cases.push_back(journal::CaseRecord{c.case_id, partnerId, c.reference, filingKind, "accepted", 1,
+                                                  model::encodeConsignmentJson(c), messageId, now, now});
+    batch.events.push_back({0, c.case_id, now, actor, "received", "", "", "{\"filing\":\"" + filingKind + "\"}", messageId});
+    batch.events.push_back({0, c.case_id, now, "hub", "transition", "", "accepted", "{}", messageId});
+    addReceiptCase(c.case_id, c.reference, "accepted");
+  }
+  for (auto& followUp : followUps) {
+    auto& target = followUp.target;
+    const std::string filingKind(sdk::toString(followUp.consignment.filing));
+    // The release coordinator (issue 3) turns these into transitions; the filing is on record now.
+    batch.events.push_back({0, target.id, now, actor, "received", "", "", "{\"filing\":\"" + filingKind + "\"}", messageId});
+    addReceiptCase(target.id, target.reference, target.state);
+  }
+  Poco::JSON::Object receipt(Poco::JSON_PRESERVE_KEY_ORDER);
+  receipt.set("message_id", messageId);
+  receipt.set("received_at", now);
+  receipt.set("digest", digest);
+  receipt.set("cases", receiptCases);
+  const std::string receiptJson = stringify(receipt);
+  batch.message = journal::MessageRecord{messageId, partnerId, type,     idempotencyKey, digest, now,
+                                         body,      "accepted", receiptJson, 202};
+
+  auto result = journal_.commit(std::move(batch));
+  switch (result.status) {
+    case journal::CommitResult::Status::Committed:
+      metrics_.filingsAccepted.increment(partnerId, newCases.size() + followUps.size());
+      return json(202, receiptJson);
+    case journal::CommitResult::Status::Duplicate:
+      return json(result.existing->http_status, result.existing->response);
+    case journal::CommitResult::Status::Conflict:
+      return problem(409, "idempotency-conflict", "Conflict",
+                     "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
+    case journal::CommitResult::Status::Stale:
+      return problem(409, "case-changed", "Conflict", "the case changed while the message was filed; send it again");
+    case journal::CommitResult::Status::Unavailable:
+      break;
+  }
+  HttpResult unavailable = problem(503, "journal-unavailable", "Service Unavailable",
+                                   "the journal cannot write; nothing was filed: " + result.error);
+  unavailable.headers.push_back({"Retry-After", "30"});
+  return unavailable;
+}
+
+}  // namespace swhub::api

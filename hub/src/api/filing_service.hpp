@@ -1,0 +1,55 @@
+#pragma once
+// POST /v1/messages without HTTP: decode a partner's message with its plugin (or the canonical
+// one), check it, assign cases, journal everything in one commit, and only then answer with a
+// receipt. Nothing that was acknowledged is ever lost; nothing half-filed is acknowledged.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/http_result.hpp"
+#include "config/config.hpp"
+#include "journal/journal.hpp"
+#include "metrics/metrics.hpp"
+#include "plugin/registry.hpp"
+
+namespace swhub::api {
+
+// A partner as the message path needs it: resolved once at start.
+struct PartnerRuntime {
+  config::PartnerConfig config;
+  std::unique_ptr<plugin::Instance<sdk::PartnerPlugin>> instance;
+  std::vector<std::string> contentTypes;  // what its own plugin reads
+  std::int64_t maxBodyBytes = 0;
+};
+
+class FilingService {
+ public:
+  // `canonical` may be null (the canonical plugin not loaded): then only partner formats work.
+  FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
+                const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
+                const sdk::PartnerPlugin* canonical);
+
+  // `contentType` as sent (parameters such as charset are ignored).
+  HttpResult file(const std::string& partnerId, const std::string& contentType, const std::string& body,
+                  const std::string& idempotencyKey) const;
+
+  const PartnerRuntime* partner(const std::string& id) const;
+
+ private:
+  struct Decoded;
+  HttpResult reject(const PartnerRuntime& partner, const std::string& contentType, const std::string& body,
+                    const std::string& digest, const std::string& idempotencyKey, HttpResult response) const;
+
+  journal::Journal& journal_;
+  metrics::HubMetrics& metrics_;
+  const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners_;
+  const sdk::PartnerPlugin* canonical_;
+  std::vector<std::string> canonicalTypes_;
+};
+
+// "application/json; charset=utf-8" -> "application/json"
+std::string mediaType(const std::string& contentType);
+
+}  // namespace swhub::api

@@ -1,0 +1,168 @@
+#include "api/http_front.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/URI.h>
+
+#include <istream>
+
+#include "api/hub.hpp"
+
+namespace swhub::api {
+namespace {
+
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr const char* kCasesPrefix = "/v1/cases/";
+
+void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMetrics& metrics) {
+  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(result.status));
+  response.setContentType(result.contentType);
+  for (const auto& [name, value] : result.headers) response.set(name, value);
+  response.setContentLength64(static_cast<Poco::Int64>(result.body.size()));
+  metrics.httpResponses.increment(std::to_string(result.status));
+  response.send().write(result.body.data(), static_cast<std::streamsize>(result.body.size()));
+}
+
+// Reads the body, at most `limit` bytes; nullopt when it is larger.
+std::optional<std::string> readBody(HTTPServerRequest& request, std::int64_t limit) {
+  if (request.hasContentLength() && request.getContentLength64() > limit) return std::nullopt;
+  std::string body;
+  if (request.hasContentLength()) body.reserve(static_cast<std::size_t>(request.getContentLength64()));
+  std::istream& in = request.stream();
+  char buffer[16384];
+  while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+    body.append(buffer, static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::int64_t>(body.size()) > limit) return std::nullopt;
+  }
+  return body;
+}
+
+std::string queryValue(const Poco::URI& uri, const std::string& name) {
+  for (const auto& [key, value] : uri.getQueryParameters()) {
+    if (key == name) return value;
+  }
+  return "";
+}
+
+class Handler : public Poco::Net::HTTPRequestHandler {
+ public:
+  explicit Handler(Hub& hub) : hub_(hub) {}
+
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    ++hub_.metrics().inFlight;
+    HttpResult result;
+    try {
+      result = route(request, response);
+    } catch (const std::exception& e) {
+      // A bug must not take the connection down silently: answer, and keep serving.
+      result = problem(500, "internal-error", "Internal Server Error", e.what());
+    }
+    // A body left unread would be parsed as the next request on a kept-alive connection.
+    const bool hasBody = (request.hasContentLength() && request.getContentLength64() > 0) || request.getChunkedTransferEncoding();
+    if (hasBody && !bodyConsumed_) response.setKeepAlive(false);
+    if (!response.sent()) send(response, result, hub_.metrics());
+    --hub_.metrics().inFlight;
+  }
+
+ private:
+  HttpResult route(HTTPServerRequest& request, HTTPServerResponse& response) {
+    const Poco::URI uri(request.getURI());
+    const std::string& path = uri.getPath();
+    const std::string& method = request.getMethod();
+
+    if (path == "/healthz") return json(200, "{\"status\":\"ok\"}");
+    if (path == "/readyz") {
+      if (hub_.ready()) return json(200, "{\"status\":\"ready\",\"journal\":\"writable\"}");
+      HttpResult r = problem(503, "not-ready", "Service Unavailable", "the journal cannot write");
+      r.headers.push_back({"Retry-After", "30"});
+      return r;
+    }
+    if (path == "/metrics") {
+      HttpResult r;
+      r.contentType = "text/plain; version=0.0.4";
+      r.body = hub_.metrics().render({{"swhub_journal_writable", hub_.journal().writable() ? 1 : 0}});
+      return r;
+    }
+    if (path.rfind("/v1/", 0) != 0) return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+
+    auto caller = authenticate(request);
+    if (!caller) {
+      HttpResult r = problem(401, "unauthenticated", "Unauthorized",
+                             "a bearer token or a client certificate known to this hub is required");
+      r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"swhub\""});
+      return r;
+    }
+
+    if (path == "/v1/messages") {
+      if (method != "POST") return methodNotAllowed("POST");
+      return fileMessage(request, response, *caller);
+    }
+    if (path == "/v1/cases") {
+      if (method != "GET") return methodNotAllowed("GET");
+      return hub_.cases().byReference(*caller, queryValue(uri, "reference"), queryValue(uri, "partner"));
+    }
+    if (path.rfind(kCasesPrefix, 0) == 0 && path.size() > std::string(kCasesPrefix).size()) {
+      if (method != "GET") return methodNotAllowed("GET");
+      return hub_.cases().byId(*caller, path.substr(std::string(kCasesPrefix).size()));
+    }
+    return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+  }
+
+  static HttpResult methodNotAllowed(const std::string& allowed) {
+    HttpResult r = problem(405, "method-not-allowed", "Method Not Allowed", "use " + allowed);
+    r.headers.push_back({"Allow", allowed});
+    return r;
+  }
+
+  std::optional<Identity> authenticate(HTTPServerRequest& request) {
+    const std::string authorization = request.get("Authorization", "");
+    static const std::string kBearer = "Bearer ";
+    if (authorization.rfind(kBearer, 0) == 0) return hub_.identities().byToken(authorization.substr(kBearer.size()));
+    if (hub_.config().tls.enabled) {
+      auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+      if (impl != nullptr) {
+        Poco::Net::SecureStreamSocket socket(impl->socket());
+        if (socket.havePeerCertificate()) return hub_.identities().byCertificate(socket.peerCertificate().commonName());
+      }
+    }
+    return std::nullopt;
+  }
+
+  HttpResult fileMessage(HTTPServerRequest& request, HTTPServerResponse& response, const Identity& caller) {
+    const PartnerRuntime* partner = hub_.filings().partner(caller.id);
+    if (caller.kind != Identity::Kind::Partner || partner == nullptr) {
+      return problem(403, "not-a-partner", "Forbidden", caller.actor() + " may not file messages");
+    }
+    if (!request.has("Content-Type")) {
+      return problem(415, "unsupported-media-type", "Unsupported Media Type", "the request has no Content-Type",
+                     {{"Content-Type", "header missing"}});
+    }
+    auto body = readBody(request, partner->maxBodyBytes);
+    bodyConsumed_ = body.has_value();
+    if (!body) {
+      hub_.metrics().filingsRejected.increment(caller.id);
+      // The rest of the body is not read: close the connection rather than resync it.
+      response.setKeepAlive(false);
+      return problem(413, "payload-too-large", "Payload Too Large",
+                     "the body exceeds " + std::to_string(partner->maxBodyBytes) + " bytes for partner '" +
+                         caller.id + "'");
+    }
+    return hub_.filings().file(caller.id, request.getContentType(), *body, request.get("Idempotency-Key", ""));
+  }
+
+  Hub& hub_;
+  bool bodyConsumed_ = false;
+};
+
+}  // namespace
+
+Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(const Poco::Net::HTTPServerRequest&) {
+  return new Handler(hub_);
+}
+
+}  // namespace swhub::api

@@ -1,0 +1,102 @@
+#include "api/hub.hpp"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/ThreadPool.h>
+
+#include "api/http_front.hpp"
+
+namespace swhub::api {
+namespace {
+
+Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
+  const Poco::Net::SocketAddress address(config.listen);
+  if (!config.tls.enabled) {
+    Poco::Net::ServerSocket socket;
+    socket.bind(address, true);
+    socket.listen(256);
+    return socket;
+  }
+  // TLS 1.2 or newer; client certificates verified against the configured CA when given.
+  const auto verification = config.tls.require_client_cert ? Poco::Net::Context::VERIFY_STRICT
+                                                           : (config.tls.ca.empty() ? Poco::Net::Context::VERIFY_NONE
+                                                                                    : Poco::Net::Context::VERIFY_RELAXED);
+  Poco::Net::Context::Params params;
+  params.privateKeyFile = config.tls.key;
+  params.certificateFile = config.tls.cert;
+  params.caLocation = config.tls.ca;
+  params.verificationMode = verification;
+  params.loadDefaultCAs = false;
+  params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
+  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+  context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+  Poco::Net::SecureServerSocket socket(context);
+  socket.bind(address, true);
+  socket.listen(256);
+  return socket;
+}
+
+}  // namespace
+
+Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(config_) {
+  runtime_ = buildRuntime(config_);
+  journal::JournalOptions options;
+  options.on_commit = [this](std::chrono::duration<double> seconds, std::size_t batches) {
+    metrics_.commitSeconds.observe(seconds.count());
+    metrics_.commitBatch.observe(static_cast<double>(batches));
+  };
+  journal_ = journal::openJournal(config_.journal, options);
+  filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
+                                             runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr);
+  cases_ = std::make_unique<CaseViews>(*journal_);
+
+  Poco::Net::ServerSocket socket = makeSocket(config_);
+  boundHost_ = socket.address().host().toString();
+  boundPort_ = socket.address().port();
+  auto* params = new Poco::Net::HTTPServerParams;
+  params->setMaxThreads(config_.threads);
+  params->setMaxQueued(config_.max_queued);
+  params->setKeepAlive(true);
+  params->setMaxKeepAliveRequests(0);  // unlimited
+  params->setKeepAliveTimeout(Poco::Timespan(30, 0));
+  params->setTimeout(Poco::Timespan(30, 0));
+  params->setServerName("swhub");
+  // POCO serves a connection on one pool thread for as long as it stays open: the pool is as
+  // large as the number of connections the config allows to be served at once.
+  pool_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, 60);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(new RequestRouter(*this), *pool_, socket, params);
+}
+
+Hub::~Hub() {
+  stop();
+  server_.reset();
+  if (pool_) pool_->joinAll();
+  pool_.reset();
+  cases_.reset();
+  filings_.reset();
+  journal_.reset();  // drains queued commits
+  runtime_.reset();
+}
+
+void Hub::start() {
+  server_->start();
+  started_ = true;
+}
+
+void Hub::stop() {
+  if (started_.exchange(false)) server_->stopAll(true);
+}
+
+std::string Hub::boundAddress() const {
+  const bool v6 = boundHost_.find(':') != std::string::npos;
+  return (v6 ? "[" + boundHost_ + "]" : boundHost_) + ":" + std::to_string(boundPort_);
+}
+
+bool Hub::ready() const { return journal_ && journal_->writable(); }
+
+}  // namespace swhub::api

@@ -1,0 +1,34 @@
+#pragma once
+// Who is calling: bearer tokens and TLS client certificate names mapped, in YAML, to one
+// partner, agency or admin. Tokens are kept only as SHA-256 digests.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace swhub::api {
+
+struct Identity {
+  enum class Kind { Partner, Agency, Admin };
+  Kind kind = Kind::Partner;
+  std::string id;
+
+  std::string actor() const;  // "partner:demo-post", "agency:customs", "admin:admin"
+};
+
+class IdentityMap {
+ public:
+  explicit IdentityMap(const config::HubConfig& config);
+  std::optional<Identity> byToken(const std::string& token) const;
+  std::optional<Identity> byCertificate(const std::string& commonName) const;
+
+ private:
+  std::map<std::string, Identity> tokens_;        // sha256(token) -> identity
+  std::map<std::string, Identity> certificates_;  // subject CN -> identity
+};
+
+std::string sha256Hex(const std::string& bytes);
+
+}  // namespace swhub::api

@@ -1,0 +1,51 @@
+#include "api/ids.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <stdexcept>
+
+namespace swhub::api {
+
+std::string newId(const std::string& prefix) {
+  static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  const auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+  unsigned char random[10];
+  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
+  // 128 bits: 48 of time, 80 of randomness, written 5 bits at a time (26 characters).
+  unsigned char bytes[16];
+  for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  for (int i = 0; i < 10; ++i) bytes[6 + i] = random[i];
+  std::string out = prefix;
+  out.reserve(prefix.size() + 26);
+  // The first character carries the 2 high bits (128 = 26*5 - 2).
+  int bitPos = -2;
+  for (int c = 0; c < 26; ++c, bitPos += 5) {
+    int value = 0;
+    for (int b = 0; b < 5; ++b) {
+      const int bit = bitPos + b;
+      value <<= 1;
+      if (bit >= 0) value |= (bytes[bit / 8] >> (7 - bit % 8)) & 1;
+    }
+    out += kCrockford[value];
+  }
+  return out;
+}
+
+std::string nowRfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buffer;
+}
+
+}  // namespace swhub::api

@@ -1,0 +1,41 @@
+#include "api/hub.hpp"
+
+namespace swhub::api {
+
+Runtime::~Runtime() {
+  canonical.reset();
+  partners.clear();
+  agencies.clear();
+}
+
+std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
+  auto runtime = std::make_unique<Runtime>();
+  sdk::Errors errors;
+  for (const auto& entry : config.plugins) runtime->registry.load(entry, config.plugin_dir, errors);
+  for (const auto& p : config.partners) {
+    const std::string path = "partners." + p.id;
+    if (runtime->registry.find(p.plugin) == nullptr) continue;  // its load error is already listed
+    auto instance = runtime->registry.makePartner(p.plugin, p.id, path, p.settings, errors);
+    if (!instance) continue;
+    auto partner = std::make_unique<PartnerRuntime>();
+    partner->config = p;
+    partner->contentTypes = instance->plugin->contentTypes();
+    partner->maxBodyBytes = p.max_body_bytes > 0 ? p.max_body_bytes : config.max_body_bytes;
+    partner->instance = std::move(instance);
+    runtime->partners[p.id] = std::move(partner);
+  }
+  for (const auto& a : config.agencies) {
+    if (a.plugin.empty() || runtime->registry.find(a.plugin) == nullptr) continue;
+    auto instance = runtime->registry.makeAgency(a.plugin, a.id, "agencies." + a.id, a.settings, errors);
+    if (instance) runtime->agencies[a.id] = std::move(instance);
+  }
+  if (const auto* canonical = runtime->registry.find("canonical");
+      canonical != nullptr && canonical->descriptor->kind == sdk::PluginKind::Partner) {
+    runtime->canonical = runtime->registry.makePartner("canonical", "canonical", "plugins.canonical",
+                                                       sdk::Value::map(), errors);
+  }
+  if (!errors.empty()) throw plugin::PluginError(std::move(errors));
+  return runtime;
+}
+
+}  // namespace swhub::api

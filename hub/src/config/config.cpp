@@ -1,0 +1,219 @@
+// Validated document -> HubConfig: checks the schema cannot express (address and journal syntax,
+// a credential shared by two identities), then resolves relative paths once, at start.
+#include "config/config.hpp"
+
+#include <filesystem>
+#include <map>
+#include <tuple>
+#include <utility>
+
+namespace swhub::config {
+
+namespace fs = std::filesystem;
+
+ConfigError::ConfigError(sdk::Errors errors)
+    : std::runtime_error(sdk::formatErrors(errors)), errors_(std::move(errors)) {}
+
+namespace {
+
+constexpr std::string_view kSqlite = "sqlite:";
+
+// HOST:PORT with a port in [0, 65535]; the host may be a bracketed IPv6 address.
+bool isHostPort(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+  const std::string port = text.substr(colon + 1);
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) return false;
+  return std::stoi(port) <= 65535;
+}
+
+std::string checkListen(const std::string& listen) {
+  return isHostPort(listen) ? "" : "expected HOST:PORT, got '" + listen + "'";
+}
+
+std::string checkJournal(const std::string& journal) {
+  if (journal.starts_with(kSqlite)) {
+    return journal.size() > kSqlite.size() ? "" : "expected a file path after 'sqlite:'";
+  }
+  if (journal.starts_with("postgresql://") || journal.starts_with("postgres://")) return "";
+  return "unsupported journal '" + journal + "'; expected sqlite:PATH or postgresql://...";
+}
+
+std::string resolvePath(const std::string& path, const fs::path& base) {
+  const fs::path p(path);
+  return (p.is_absolute() ? p : base / p).lexically_normal().string();
+}
+
+// A relative SQLite file is made absolute against `base`; other URLs are left alone.
+std::string resolveJournal(const std::string& journal, const fs::path& base) {
+  if (!journal.starts_with(kSqlite)) return journal;
+  const std::string file = journal.substr(kSqlite.size());
+  if (file == ":memory:" || file.starts_with("file:")) return journal;
+  return std::string(kSqlite) + resolvePath(file, base);
+}
+
+std::string text(const sdk::Value& parent, std::string_view key, std::string fallback = {}) {
+  const sdk::Value* v = parent.find(key);
+  return v != nullptr && v->isScalar() ? v->asString() : fallback;
+}
+
+std::int64_t integer(const sdk::Value& parent, std::string_view key, std::int64_t fallback) {
+  const sdk::Value* v = parent.find(key);
+  return v != nullptr && v->type() == sdk::ValueType::Int ? v->asInt() : fallback;
+}
+
+void checkHub(const sdk::Value& hub, sdk::Errors& errors) {
+  if (const sdk::Value* listen = hub.find("listen"); listen != nullptr && listen->isScalar()) {
+    if (auto message = checkListen(listen->asString()); !message.empty()) {
+      errors.push_back({"hub.listen", message});
+    }
+  }
+  if (const sdk::Value* journal = hub.find("journal"); journal != nullptr && journal->isScalar()) {
+    if (auto message = checkJournal(journal->asString()); !message.empty()) {
+      errors.push_back({"hub.journal", message});
+    }
+  }
+  const sdk::Value* tls = hub.find("tls");
+  if (tls != nullptr && tls->isMap()) {
+    const sdk::Value* require = tls->find("require_client_cert");
+    if (require != nullptr && require->type() == sdk::ValueType::Bool && require->asBool() &&
+        tls->find("ca") == nullptr) {
+      errors.push_back({"hub.tls.require_client_cert",
+                        "client certificates cannot be checked without hub.tls.ca"});
+    }
+  }
+}
+
+// A token or certificate names exactly one caller: one shared by two identities would let one
+// act as the other.
+void checkCredentialsUnique(const sdk::Value& document, sdk::Errors& errors) {
+  static const std::map<std::string, std::string, std::less<>> kNouns = {
+      {"partners", "partner"}, {"agencies", "agency"}, {"admins", "admin"}};
+  std::map<std::string, std::string> tokenOwner, certificateOwner;  // -> "partner 'x'"
+  for (const auto& [section, identities] : document.entries()) {
+    const auto noun = kNouns.find(section);
+    if (noun == kNouns.end()) continue;
+    for (const auto& [id, identity] : identities.entries()) {
+      const sdk::Value* credentials = identity.find("credentials");
+      if (credentials == nullptr) continue;
+      const std::string owner = noun->second + " '" + id + "'";
+      const std::string base = section + "." + id + ".credentials";
+      for (auto [key, owners, what] : {std::tuple{"tokens", &tokenOwner, "token"},
+                                       std::tuple{"certificates", &certificateOwner, "certificate"}}) {
+        const sdk::Value* list = credentials->find(key);
+        if (list == nullptr) continue;
+        for (std::size_t i = 0; i < list->items().size(); ++i) {
+          const sdk::Value& item = list->items()[i];
+          if (!item.isScalar() || item.asString().empty()) continue;
+          auto [it, inserted] = owners->emplace(item.asString(), owner);
+          if (!inserted && it->second != owner) {
+            errors.push_back({base + "." + key + "[" + std::to_string(i) + "]",
+                              std::string(what) + " already used by " + it->second});
+          }
+        }
+      }
+    }
+  }
+}
+
+Credentials readCredentials(const sdk::Value* value) {
+  Credentials out;
+  if (value == nullptr) return out;
+  if (const sdk::Value* tokens = value->find("tokens")) {
+    for (const auto& t : tokens->items()) out.tokens.push_back(t.asString());
+  }
+  if (const sdk::Value* certificates = value->find("certificates")) {
+    for (const auto& c : certificates->items()) out.certificates.push_back(c.asString());
+  }
+  return out;
+}
+
+sdk::Value settingsOf(const sdk::Value& entry) {
+  const sdk::Value* settings = entry.find("settings");
+  return settings != nullptr ? *settings : sdk::Value();
+}
+
+void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
+  config.listen = text(hub, "listen", config.listen);
+  config.journal = resolveJournal(text(hub, "journal", config.journal), base);
+  if (hub.find("plugin_dir") != nullptr) config.plugin_dir = resolvePath(text(hub, "plugin_dir"), base);
+  config.max_body_bytes = integer(hub, "max_body_bytes", config.max_body_bytes);
+  config.threads = static_cast<int>(integer(hub, "threads", config.threads));
+  config.max_queued = static_cast<int>(integer(hub, "max_queued", config.max_queued));
+  if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
+    config.tls.enabled = true;
+    config.tls.cert = resolvePath(text(*tls, "cert"), base);
+    config.tls.key = resolvePath(text(*tls, "key"), base);
+    if (tls->find("ca") != nullptr) config.tls.ca = resolvePath(text(*tls, "ca"), base);
+    const sdk::Value* require = tls->find("require_client_cert");
+    config.tls.require_client_cert = require != nullptr && require->asBool();
+  }
+}
+
+const std::vector<sdk::Value::Entry>& entriesOf(const sdk::Value& document, std::string_view key) {
+  static const std::vector<sdk::Value::Entry> kNone;
+  const sdk::Value* v = document.find(key);
+  return v != nullptr ? v->entries() : kNone;
+}
+
+}  // namespace
+
+HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
+  sdk::Errors errors = hubSchema().validate(document);
+  if (const sdk::Value* hub = document.find("hub"); hub != nullptr && hub->isMap()) {
+    checkHub(*hub, errors);
+  }
+  checkCredentialsUnique(document, errors);
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+
+  HubConfig config;
+  const fs::path absolute = source.empty() ? fs::path() : fs::absolute(source).lexically_normal();
+  config.source = absolute.string();
+  const fs::path base = source.empty() ? fs::current_path() : absolute.parent_path();
+  config.base_dir = base.string();
+  config.raw = document;
+
+  if (const sdk::Value* hub = document.find("hub")) readHub(*hub, base, config);
+  for (const auto& [name, entry] : entriesOf(document, "plugins")) {
+    PluginEntry plugin{name, text(entry, "library"), ""};
+    // A bare file name is looked up in plugin_dir by the loader; a path is relative to here.
+    if (plugin.library.find('/') != std::string::npos) plugin.path = resolvePath(plugin.library, base);
+    config.plugins.push_back(std::move(plugin));
+  }
+  for (const auto& [id, entry] : entriesOf(document, "partners")) {
+    config.partners.push_back(PartnerConfig{id, text(entry, "kind"), text(entry, "plugin"),
+                                            settingsOf(entry),
+                                            readCredentials(entry.find("credentials")),
+                                            integer(entry, "max_body_bytes", 0)});
+  }
+  for (const auto& [id, entry] : entriesOf(document, "agencies")) {
+    config.agencies.push_back(AgencyConfig{id, text(entry, "name", id), text(entry, "plugin"),
+                                           settingsOf(entry),
+                                           readCredentials(entry.find("credentials"))});
+  }
+  for (const auto& [id, entry] : entriesOf(document, "admins")) {
+    config.admins.push_back(AdminConfig{id, readCredentials(entry.find("credentials"))});
+  }
+  if (const sdk::Value* routes = document.find("routes")) config.routes = *routes;
+  return config;
+}
+
+HubConfig loadConfig(const std::string& path) { return buildConfig(parseYamlFile(path), path); }
+
+void applyOverrides(HubConfig& config, const std::string& listen, const std::string& journal) {
+  sdk::Errors errors;
+  if (!listen.empty()) {
+    if (auto message = checkListen(listen); !message.empty()) errors.push_back({"--listen", message});
+  }
+  if (!journal.empty()) {
+    if (auto message = checkJournal(journal); !message.empty()) {
+      errors.push_back({"--journal", message});
+    }
+  }
+  if (!errors.empty()) throw ConfigError(std::move(errors));
+  if (!listen.empty()) config.listen = listen;
+  // A path typed on the command line means what the shell around it means: the working folder.
+  if (!journal.empty()) config.journal = resolveJournal(journal, fs::current_path());
+}
+
+}  // namespace swhub::config

@@ -1,0 +1,114 @@
+#include "metrics/metrics.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+
+namespace swhub::metrics {
+namespace {
+
+// Prometheus label values escape backslash, quote and newline.
+std::string escapeLabel(const std::string& value) {
+  std::string out;
+  for (char c : value) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string number(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.9g", v);
+  return buffer;
+}
+
+}  // namespace
+
+CounterFamily::CounterFamily(std::string name, std::string help, std::string label)
+    : name_(std::move(name)), help_(std::move(help)), label_(std::move(label)) {}
+
+void CounterFamily::increment(const std::string& labelValue, std::uint64_t by) {
+  std::lock_guard lock(mutex_);
+  values_[labelValue] += by;
+}
+
+std::uint64_t CounterFamily::value(const std::string& labelValue) const {
+  std::lock_guard lock(mutex_);
+  auto it = values_.find(labelValue);
+  return it == values_.end() ? 0 : it->second;
+}
+
+void CounterFamily::render(std::string& out) const {
+  out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " counter\n";
+  std::lock_guard lock(mutex_);
+  for (const auto& [label, value] : values_) {
+    out += name_ + "{" + label_ + "=\"" + escapeLabel(label) + "\"} " + std::to_string(value) + "\n";
+  }
+}
+
+Histogram::Histogram(std::string name, std::string help, std::vector<double> bounds)
+    : name_(std::move(name)), help_(std::move(help)), bounds_(std::move(bounds)), buckets_(bounds_.size() + 1, 0) {}
+
+void Histogram::observe(double seconds) {
+  const auto index = std::lower_bound(bounds_.begin(), bounds_.end(), seconds) - bounds_.begin();
+  std::lock_guard lock(mutex_);
+  ++buckets_[index];
+  sum_ += seconds;
+  ++count_;
+}
+
+std::uint64_t Histogram::count() const {
+  std::lock_guard lock(mutex_);
+  return count_;
+}
+
+double Histogram::quantileBound(double q) const {
+  std::lock_guard lock(mutex_);
+  const double target = q * static_cast<double>(count_);
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < buckets_.size(); ++i) {
+    seen += buckets_[i];
+    if (count_ > 0 && static_cast<double>(seen) >= target) {
+      return i < bounds_.size() ? bounds_[i] : std::numeric_limits<double>::max();
+    }
+  }
+  return 0;
+}
+
+void Histogram::render(std::string& out) const {
+  out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " histogram\n";
+  std::lock_guard lock(mutex_);
+  std::uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < bounds_.size(); ++i) {
+    cumulative += buckets_[i];
+    out += name_ + "_bucket{le=\"" + number(bounds_[i]) + "\"} " + std::to_string(cumulative) + "\n";
+  }
+  cumulative += buckets_.back();
+  out += name_ + "_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+  out += name_ + "_sum " + number(sum_) + "\n";
+  out += name_ + "_count " + std::to_string(count_) + "\n";
+}
+
+HubMetrics::HubMetrics() = default;
+
+std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>& gauges) const {
+  std::string out;
+  filingsAccepted.render(out);
+  filingsRejected.render(out);
+  httpResponses.render(out);
+  commitSeconds.render(out);
+  commitBatch.render(out);
+  out += "# HELP swhub_http_in_flight Requests being served\n# TYPE swhub_http_in_flight gauge\n";
+  out += "swhub_http_in_flight " + std::to_string(inFlight.load()) + "\n";
+  for (const auto& [name, value] : gauges) {
+    out += "# TYPE " + name + " gauge\n" + name + " " + number(value) + "\n";
+  }
+  return out;
+}
+
+}  // namespace swhub::metrics

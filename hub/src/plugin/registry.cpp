@@ -1,0 +1,219 @@
+#include "plugin/registry.hpp"
+
+#include <boost/dll/library_info.hpp>
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <filesystem>
+
+namespace swhub::plugin {
+namespace {
+
+std::string versionText(std::uint32_t major, std::uint32_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+// The checks made before anything of a descriptor but its plain leading fields is trusted.
+bool checkDescriptor(const sdk::Descriptor& d, const std::string& path, const std::string& where,
+                     sdk::Errors& errors) {
+  const std::string hubAbi = versionText(sdk::kAbiMajor, sdk::kAbiMinor);
+  const std::string libAbi = versionText(d.abi_major, d.abi_minor);
+  if (d.abi_major != sdk::kAbiMajor) {
+    errors.push_back({where, "'" + path + "' was built for SDK ABI " + libAbi + ", this hub has ABI " + hubAbi +
+                                 " (major versions differ)"});
+    return false;
+  }
+  if (d.abi_minor > sdk::kAbiMinor) {
+    errors.push_back({where, "'" + path + "' was built for SDK ABI " + libAbi + ", newer than this hub's ABI " +
+                                 hubAbi});
+    return false;
+  }
+  const std::string toolchain = d.toolchain ? d.toolchain : "";
+  if (toolchain != sdk::kToolchain) {
+    errors.push_back({where, "'" + path + "' was built with toolchain '" + toolchain + "', this hub with '" +
+                                 sdk::kToolchain + "'"});
+    return false;
+  }
+  if (!d.name || !*d.name || !d.version || !d.settings_schema) {
+    errors.push_back({where, "'" + path + "' has an incomplete descriptor (name, version and settings schema are required)"});
+    return false;
+  }
+  const bool factoryMatchesKind = (d.kind == sdk::PluginKind::Partner && d.partner_factory) ||
+                                  (d.kind == sdk::PluginKind::Agency && d.agency_factory) ||
+                                  (d.kind == sdk::PluginKind::Adapter && d.adapter_factory);
+  if (!factoryMatchesKind) {
+    errors.push_back({where, "'" + path + "' declares kind " + std::string(sdk::toString(d.kind)) +
+                                 " but has no factory for it"});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+PluginError::PluginError(sdk::Errors errors)
+    : std::runtime_error(sdk::formatErrors(errors)), errors_(std::move(errors)) {}
+
+std::string defaultPluginDir() {
+  std::error_code ec;
+  const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
+  if (ec) return "plugins";
+  return (exe.parent_path() / "plugins").string();
+}
+
+std::string resolveLibrary(const config::PluginEntry& entry, const std::string& pluginDir) {
+  if (!entry.path.empty()) return entry.path;
+  if (entry.library.find('/') != std::string::npos) return entry.library;
+  return (std::filesystem::path(pluginDir.empty() ? defaultPluginDir() : pluginDir) / entry.library).string();
+}
+
+bool PluginRegistry::load(const config::PluginEntry& entry, const std::string& pluginDir, sdk::Errors& errors) {
+  const std::string where = "plugins." + entry.name + ".library";
+  const std::string path = resolveLibrary(entry, pluginDir);
+  if (!std::filesystem::exists(path)) {
+    errors.push_back({where, "cannot load '" + path + "': no such file (plugin folder: '" +
+                                 (pluginDir.empty() ? defaultPluginDir() : pluginDir) + "')"});
+    return false;
+  }
+  auto library = std::make_shared<boost::dll::shared_library>();
+  boost::dll::fs::error_code ec;
+  library->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
+  if (ec) {
+    errors.push_back({where, "cannot load '" + path + "': " + ec.message()});
+    return false;
+  }
+  if (!library->has(sdk::kEntrySymbol)) {
+    errors.push_back({where, "'" + path + "' has no entry symbol '" + sdk::kEntrySymbol +
+                                 "': not a swhub plugin (build it with swhub_add_plugin and SWHUB_PLUGIN)"});
+    return false;
+  }
+  const auto& entryFunction = library->get_alias<sdk::EntryFunction>(sdk::kEntrySymbol);
+  const sdk::Descriptor* descriptor = entryFunction();
+  if (descriptor == nullptr) {
+    errors.push_back({where, "'" + path + "': entry '" + sdk::kEntrySymbol + "' returned no descriptor"});
+    return false;
+  }
+  if (!checkDescriptor(*descriptor, path, where, errors)) return false;
+  const std::string name = descriptor->name;
+  if (auto it = byName_.find(name); it != byName_.end()) {
+    errors.push_back({where, "'" + path + "' registers plugin '" + name + "', already registered by '" +
+                                 it->second->path + "'"});
+    return false;
+  }
+  if (name != entry.name) {
+    errors.push_back({where, "'" + path + "' registers plugin '" + name + "', but the config names it '" +
+                                 entry.name + "'"});
+    return false;
+  }
+  auto loaded = std::make_shared<LoadedPlugin>();
+  loaded->library = std::move(library);
+  loaded->name = name;
+  loaded->path = path;
+  loaded->configPath = "plugins." + entry.name;
+  loaded->descriptor = descriptor;
+  try {
+    loaded->settingsSchema = descriptor->settings_schema();
+  } catch (const std::exception& e) {
+    errors.push_back({where, "'" + path + "': settings schema failed: " + e.what()});
+    return false;
+  }
+  byName_[name] = loaded;
+  order_.push_back(loaded);
+  return true;
+}
+
+void PluginRegistry::loadAll(const std::vector<config::PluginEntry>& entries, const std::string& pluginDir) {
+  sdk::Errors errors;
+  for (const auto& entry : entries) load(entry, pluginDir, errors);
+  if (!errors.empty()) throw PluginError(std::move(errors));
+}
+
+const LoadedPlugin* PluginRegistry::find(const std::string& name) const {
+  auto it = byName_.find(name);
+  return it == byName_.end() ? nullptr : it->second.get();
+}
+
+namespace {
+
+template <class Interface, class Factory>
+std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, std::shared_ptr<const LoadedPlugin>>& byName,
+                                                  sdk::PluginKind kind,
+                                                  const std::string& pluginName, const std::string& id,
+                                                  const std::string& configPath, const sdk::Value& settings,
+                                                  sdk::Errors& errors, Factory (*factoryOf)(const sdk::Descriptor&)) {
+  auto it = byName.find(pluginName);
+  if (it == byName.end()) {
+    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is not loaded"});
+    return nullptr;
+  }
+  const auto& loaded = it->second;
+  if (loaded->descriptor->kind != kind) {
+    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is a " +
+                                                  std::string(sdk::toString(loaded->descriptor->kind)) +
+                                                  " plugin; " + std::string(sdk::toString(kind)) + " expected"});
+    return nullptr;
+  }
+  const std::string settingsPath = configPath + ".settings";
+  const sdk::Value effective = settings.isNull() ? sdk::Value::map() : settings;
+  auto settingsErrors = loaded->settingsSchema.validate(effective, settingsPath);
+  if (!settingsErrors.empty()) {
+    errors.insert(errors.end(), settingsErrors.begin(), settingsErrors.end());
+    return nullptr;
+  }
+  sdk::InstanceContext context{id, settingsPath, effective};
+  auto factory = factoryOf(*loaded->descriptor);
+  try {
+    auto made = factory(context);
+    if (!made.ok()) {
+      for (const auto& e : made.errors()) {
+        errors.push_back({e.path.empty() ? settingsPath : e.path, "'" + loaded->path + "': " + e.message});
+      }
+      return nullptr;
+    }
+    auto instance = std::make_unique<Instance<Interface>>();
+    instance->id = id;
+    instance->source = loaded;
+    instance->plugin = made.take();
+    if (!instance->plugin) {
+      errors.push_back({settingsPath, "'" + loaded->path + "': factory returned no instance"});
+      return nullptr;
+    }
+    return instance;
+  } catch (const std::exception& e) {
+    // A factory built without SWHUB_PLUGIN's guard may still throw.
+    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + pluginName + "' failed to start: " + e.what()});
+  } catch (...) {
+    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + pluginName + "' failed to start: unknown exception"});
+  }
+  return nullptr;
+}
+
+sdk::PartnerFactory partnerFactoryOf(const sdk::Descriptor& d) { return d.partner_factory; }
+sdk::AgencyFactory agencyFactoryOf(const sdk::Descriptor& d) { return d.agency_factory; }
+sdk::AdapterFactory adapterFactoryOf(const sdk::Descriptor& d) { return d.adapter_factory; }
+
+}  // namespace
+
+std::unique_ptr<Instance<sdk::PartnerPlugin>> PluginRegistry::makePartner(const std::string& plugin, const std::string& id,
+                                                                         const std::string& configPath,
+                                                                         const sdk::Value& settings,
+                                                                         sdk::Errors& errors) const {
+  return makeInstance<sdk::PartnerPlugin, sdk::PartnerFactory>(byName_, sdk::PluginKind::Partner, plugin, id,
+                                                               configPath, settings, errors, partnerFactoryOf);
+}
+
+std::unique_ptr<Instance<sdk::AgencyPlugin>> PluginRegistry::makeAgency(const std::string& plugin, const std::string& id,
+                                                                       const std::string& configPath,
+                                                                       const sdk::Value& settings,
+                                                                       sdk::Errors& errors) const {
+  return makeInstance<sdk::AgencyPlugin, sdk::AgencyFactory>(byName_, sdk::PluginKind::Agency, plugin, id,
+                                                             configPath, settings, errors, agencyFactoryOf);
+}
+
+std::unique_ptr<Instance<sdk::Adapter>> PluginRegistry::makeAdapter(const std::string& plugin, const std::string& id,
+                                                                   const std::string& configPath,
+                                                                   const sdk::Value& settings,
+                                                                   sdk::Errors& errors) const {
+  return makeInstance<sdk::Adapter, sdk::AdapterFactory>(byName_, sdk::PluginKind::Adapter, plugin, id,
+                                                         configPath, settings, errors, adapterFactoryOf);
+}
+
+}  // namespace swhub::plugin

@@ -1,0 +1,84 @@
+#pragma once
+// Loads the plugin and adapter libraries that the config names (Boost.DLL), checks each
+// descriptor before trusting it, and builds the partner, agency and adapter instances. Nothing
+// is loaded by scanning a folder, and nothing that fails is skipped: every error names the
+// config path, the library path and the cause.
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <boost/dll/shared_library.hpp>
+
+#include "config/config.hpp"
+#include "swhub/sdk/plugin.hpp"
+
+namespace swhub::plugin {
+
+// Thrown when a library cannot be loaded or an instance cannot be built; carries every error.
+class PluginError : public std::runtime_error {
+ public:
+  explicit PluginError(sdk::Errors errors);
+  const sdk::Errors& errors() const { return errors_; }
+
+ private:
+  sdk::Errors errors_;
+};
+
+// One loaded library. Everything created from it holds `library` so the code stays mapped
+// until the last instance is destroyed.
+struct LoadedPlugin {
+  // First member, so destroyed last: the schema below was built by the library's code.
+  std::shared_ptr<boost::dll::shared_library> library;
+  std::string name;
+  std::string path;
+  std::string configPath;  // "plugins.<name>"
+  const sdk::Descriptor* descriptor = nullptr;
+  sdk::Schema settingsSchema;
+};
+
+// An instance and the library it came from. Declaration order matters: `plugin` is destroyed
+// before `library` releases the code.
+template <class Interface>
+struct Instance {
+  std::string id;
+  std::shared_ptr<const LoadedPlugin> source;
+  std::unique_ptr<Interface> plugin;
+};
+
+// The default plugin folder: "plugins" beside the running swhub binary (symlinks resolved).
+std::string defaultPluginDir();
+
+// The path a config entry resolves to: a bare file name is looked up in `pluginDir`.
+std::string resolveLibrary(const config::PluginEntry& entry, const std::string& pluginDir);
+
+class PluginRegistry {
+ public:
+  // Loads every library of config.plugins (all errors collected; throws PluginError).
+  void loadAll(const std::vector<config::PluginEntry>& entries, const std::string& pluginDir);
+  // Loads one library; appends its errors to `errors` and returns false when refused.
+  bool load(const config::PluginEntry& entry, const std::string& pluginDir, sdk::Errors& errors);
+
+  const LoadedPlugin* find(const std::string& name) const;
+  std::vector<std::shared_ptr<const LoadedPlugin>> all() const { return order_; }
+
+  // Validates `settings` against the plugin's schema and calls its factory. `configPath` is the
+  // dotted path of the instance ("partners.demo-post"). Appends errors; returns null on failure.
+  std::unique_ptr<Instance<sdk::PartnerPlugin>> makePartner(const std::string& plugin, const std::string& id,
+                                                            const std::string& configPath,
+                                                            const sdk::Value& settings, sdk::Errors& errors) const;
+  std::unique_ptr<Instance<sdk::AgencyPlugin>> makeAgency(const std::string& plugin, const std::string& id,
+                                                          const std::string& configPath,
+                                                          const sdk::Value& settings, sdk::Errors& errors) const;
+  std::unique_ptr<Instance<sdk::Adapter>> makeAdapter(const std::string& plugin, const std::string& id,
+                                                      const std::string& configPath,
+                                                      const sdk::Value& settings, sdk::Errors& errors) const;
+
+ private:
+  std::map<std::string, std::shared_ptr<const LoadedPlugin>> byName_;
+  std::vector<std::shared_ptr<const LoadedPlugin>> order_;
+};
+
+}  // namespace swhub::plugin

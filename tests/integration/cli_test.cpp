@@ -1,0 +1,85 @@
+// The swhub command: check-config, plugins, and the example config from an installed tree.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "hub_process.hpp"
+
+namespace swhub::testing {
+namespace {
+
+TEST(Cli, CheckConfigAcceptsTheExample) {
+  const auto [code, out] = runSwhub({"check-config", exampleConfig()});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find(": OK ("), std::string::npos) << out;
+}
+
+TEST(Cli, CheckConfigPrintsEveryErrorWithItsPathAndExitsOne) {
+  TempDir dir;
+  const std::string config = dir.file("hub.yaml");
+  writeFile(config, R"(hub:
+  lisen: 127.0.0.1:8080
+  journal: sqlite:j.db
+  threads: 1
+plugins:
+  canonical: {library: swhub_canonical.so}
+partners:
+  demo-post:
+    kind: postal
+    plugin: canonicl
+    credentials: {tokens: [t1]}
+)");
+  const auto [code, out] = runSwhub({"check-config", config});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("hub.lisen: unknown key 'lisen'"), std::string::npos) << out;
+  EXPECT_NE(out.find("did you mean 'listen'?"), std::string::npos) << out;
+  EXPECT_NE(out.find("hub.threads: 1 is out of range [2, 4096]"), std::string::npos) << out;
+  EXPECT_NE(out.find("partners.demo-post.plugin: unknown plugin 'canonicl'"), std::string::npos) << out;
+}
+
+TEST(Cli, CheckConfigReportsABrokenPluginLibrary) {
+  TempDir dir;
+  const std::string config = dir.file("hub.yaml");
+  writeFile(config, std::string(R"(hub:
+  listen: 127.0.0.1:0
+  journal: sqlite:j.db
+  plugin_dir: )") + SWHUB_FIXTURE_DIR + R"(
+plugins:
+  abi_major: {library: fixture_abi_major.so}
+partners:
+  demo-post:
+    kind: postal
+    plugin: abi_major
+    credentials: {tokens: [t1]}
+)");
+  const auto [code, out] = runSwhub({"check-config", config});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("plugins.abi_major.library: '" + std::string(SWHUB_FIXTURE_DIR) +
+                     "/fixture_abi_major.so' was built for SDK ABI 99."),
+            std::string::npos)
+      << out;
+}
+
+TEST(Cli, PluginsListsWhatLoadsWithVersions) {
+  const auto [code, out] = runSwhub({"plugins", "--config", exampleConfig()});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("canonical  partner  1.0.0  ABI 1.0"), std::string::npos) << out;
+}
+
+// The example config names libraries, not paths: it runs from an installed tree as it is.
+TEST(Cli, TheExampleConfigRunsFromAnInstalledTree) {
+  TempDir dir;
+  const std::string prefix = dir.file("prefix");
+  const std::string install = std::string(CMAKE_COMMAND_PATH) + " --install " + SWHUB_BINARY_ROOT + " --prefix " +
+                              prefix + " > " + dir.file("install.log") + " 2>&1";
+  ASSERT_EQ(std::system(install.c_str()), 0) << readFile(dir.file("install.log"));
+  const std::string installed = prefix + "/bin/swhub";
+  ASSERT_TRUE(std::filesystem::exists(installed));
+  const std::string out = dir.file("plugins.out");
+  const std::string run = installed + " plugins --config " + exampleConfig() + " > " + out + " 2>&1";
+  ASSERT_EQ(std::system(run.c_str()), 0) << readFile(out);
+  EXPECT_NE(readFile(out).find(prefix + "/lib/swhub/plugins/swhub_canonical.so"), std::string::npos) << readFile(out);
+}
+
+}  // namespace
+}  // namespace swhub::testing

@@ -1,0 +1,190 @@
+// POST /v1/messages and the case reads against a real swhub process.
+#include <gtest/gtest.h>
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include "hub_process.hpp"
+
+namespace swhub::testing {
+namespace {
+
+using Poco::JSON::Object;
+
+Object::Ptr parse(const std::string& body) {
+  return Poco::JSON::Parser().parse(body).extract<Object::Ptr>();
+}
+
+const std::map<std::string, std::string> kPost = {{"Authorization", "Bearer demo-post-token"},
+                                                  {"Content-Type", "application/vnd.swhub.consignment+json"}};
+
+std::map<std::string, std::string> with(std::map<std::string, std::string> headers,
+                                        const std::map<std::string, std::string>& more) {
+  for (const auto& [k, v] : more) headers[k] = v;
+  return headers;
+}
+
+class Filing : public ::testing::Test {
+ protected:
+  Filing()
+      : hub_({"serve", "--config", exampleConfig(), "--listen", "127.0.0.1:0", "--journal",
+              "sqlite:" + dir_.file("journal.db")}) {}
+
+  HttpResponse post(const std::string& body, const std::map<std::string, std::string>& headers = kPost) {
+    return request(hub_.address(), "POST", "/v1/messages", body, headers);
+  }
+
+  TempDir dir_;
+  HubProcess hub_;
+};
+
+TEST_F(Filing, AcceptsTheDesignExampleWithAReceiptAfterTheCommit) {
+  const auto response = post(exampleFiling("LRN-2026-000123"));
+  ASSERT_EQ(response.status, 202) << response.body;
+  const auto receipt = parse(response.body);
+  EXPECT_EQ(receipt->getValue<std::string>("message_id").rfind("M-", 0), 0u);
+  EXPECT_EQ(receipt->getValue<std::string>("digest").rfind("sha256:", 0), 0u);
+  EXPECT_EQ(receipt->getValue<std::string>("digest").size(), 7u + 64u);
+  EXPECT_FALSE(receipt->getValue<std::string>("received_at").empty());
+  const auto cases = receipt->getArray("cases");
+  ASSERT_EQ(cases->size(), 1u);
+  EXPECT_EQ(cases->getObject(0)->getValue<std::string>("reference"), "LRN-2026-000123");
+  EXPECT_EQ(cases->getObject(0)->getValue<std::string>("state"), "accepted");
+
+  const std::string caseId = cases->getObject(0)->getValue<std::string>("case_id");
+  const auto read = request(hub_.address(), "GET", "/v1/cases/" + caseId, "", {{"Authorization", "Bearer demo-post-token"}});
+  ASSERT_EQ(read.status, 200) << read.body;
+  const auto view = parse(read.body);
+  EXPECT_EQ(view->getValue<std::string>("state"), "accepted");
+  const auto consignment = view->getObject("consignment");
+  EXPECT_EQ(consignment->getValue<std::string>("reference"), "LRN-2026-000123");
+  EXPECT_EQ(consignment->getArray("items")->getObject(0)->getValue<std::string>("hs"), "851830");
+  EXPECT_EQ(view->getArray("history")->size(), 2u);
+}
+
+TEST_F(Filing, TheSameIdempotencyKeyAndBodyReturnsTheSameReceipt) {
+  const auto headers = with(kPost, {{"Idempotency-Key", "k-1"}});
+  const auto first = post(exampleFiling("REF-IDEM"), headers);
+  const auto again = post(exampleFiling("REF-IDEM"), headers);
+  ASSERT_EQ(first.status, 202) << first.body;
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, first.body);
+}
+
+TEST_F(Filing, TheSameIdempotencyKeyWithAnotherBodyIsAConflict) {
+  const auto headers = with(kPost, {{"Idempotency-Key", "k-2"}});
+  ASSERT_EQ(post(exampleFiling("REF-A"), headers).status, 202);
+  const auto other = post(exampleFiling("REF-B"), headers);
+  EXPECT_EQ(other.status, 409);
+  EXPECT_EQ(other.headers.at("Content-Type"), "application/problem+json");
+  EXPECT_NE(parse(other.body)->getValue<std::string>("detail").find("k-2"), std::string::npos);
+}
+
+TEST_F(Filing, AnInvalidFilingIsRefusedWithEveryErrorAndItsPath) {
+  std::string body = exampleFiling("REF-BAD");
+  body.replace(body.find("\"851830\""), 8, "\"8518\"");
+  body.replace(body.find("\"EUR\""), 5, "\"EURO\"");
+  const auto response = post(body);
+  ASSERT_EQ(response.status, 400) << response.body;
+  EXPECT_EQ(response.headers.at("Content-Type"), "application/problem+json");
+  const auto problem = parse(response.body);
+  EXPECT_EQ(problem->getValue<int>("status"), 400);
+  const auto errors = problem->getArray("errors");
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < errors->size(); ++i) paths.push_back(errors->getObject(i)->getValue<std::string>("path"));
+  EXPECT_NE(std::find(paths.begin(), paths.end(), "/items/0/hs"), paths.end()) << response.body;
+  EXPECT_NE(std::find(paths.begin(), paths.end(), "/items/0/currency"), paths.end()) << response.body;
+  // Nothing was filed: the reference is still free.
+  const auto lookup = request(hub_.address(), "GET", "/v1/cases?reference=REF-BAD", "", {{"Authorization", "Bearer demo-post-token"}});
+  EXPECT_EQ(parse(lookup.body)->getArray("cases")->size(), 0u);
+}
+
+TEST_F(Filing, RefusesCallersWithoutAKnownToken) {
+  EXPECT_EQ(post(exampleFiling("R1"), {{"Content-Type", "application/vnd.swhub.consignment+json"}}).status, 401);
+  const auto wrong = post(exampleFiling("R1"), with(kPost, {{"Authorization", "Bearer not-a-token"}}));
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.headers.at("WWW-Authenticate"), "Bearer realm=\"swhub\"");
+}
+
+TEST_F(Filing, AnAgencyMayNotFileMessages) {
+  EXPECT_EQ(post(exampleFiling("R2"), with(kPost, {{"Authorization", "Bearer demo-customs-token"}})).status, 403);
+}
+
+TEST_F(Filing, ATooLargeBodyIs413) {
+  const std::string big(2 * 1024 * 1024, ' ');
+  const auto response = post(exampleFiling("R3") + big);
+  EXPECT_EQ(response.status, 413);
+  EXPECT_NE(response.body.find("payload-too-large"), std::string::npos);
+}
+
+TEST_F(Filing, AnUnknownContentTypeIs415NamingWhatIsAccepted) {
+  const auto response = post("<x/>", with(kPost, {{"Content-Type", "application/x-unknown"}}));
+  EXPECT_EQ(response.status, 415);
+  EXPECT_NE(response.body.find("application/vnd.swhub.consignment+json"), std::string::npos) << response.body;
+}
+
+TEST_F(Filing, APartnerNeverSeesAnotherPartnersCase) {
+  const auto filed = post(exampleFiling("REF-PRIVATE"));
+  ASSERT_EQ(filed.status, 202);
+  const std::string caseId = parse(filed.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
+  const auto other = request(hub_.address(), "GET", "/v1/cases/" + caseId, "", {{"Authorization", "Bearer demo-express-token"}});
+  EXPECT_EQ(other.status, 404);
+  const auto byRef = request(hub_.address(), "GET", "/v1/cases?reference=REF-PRIVATE", "",
+                             {{"Authorization", "Bearer demo-express-token"}});
+  EXPECT_EQ(parse(byRef.body)->getArray("cases")->size(), 0u);
+  const auto own = request(hub_.address(), "GET", "/v1/cases?reference=REF-PRIVATE", "",
+                           {{"Authorization", "Bearer demo-post-token"}});
+  ASSERT_EQ(parse(own.body)->getArray("cases")->size(), 1u);
+  EXPECT_EQ(parse(own.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id"), caseId);
+  const auto admin = request(hub_.address(), "GET", "/v1/cases/" + caseId, "", {{"Authorization", "Bearer demo-admin-token"}});
+  EXPECT_EQ(admin.status, 200);
+}
+
+TEST_F(Filing, ASecondFilingOfTheSameReferenceIsRefused) {
+  ASSERT_EQ(post(exampleFiling("REF-TWICE")).status, 202);
+  const auto again = post(exampleFiling("REF-TWICE"));
+  EXPECT_EQ(again.status, 400);
+  EXPECT_NE(again.body.find("already filed"), std::string::npos) << again.body;
+}
+
+TEST_F(Filing, AcceptsTheCanonicalXmlForm) {
+  const std::string xml = R"(<?xml version="1.0" encoding="UTF-8"?>
+<consignment xmlns="urn:swhub:canonical:consignment:1">
+  <reference>XML-0001</reference>
+  <filing>pre-arrival</filing>
+  <items>
+    <item><description>Wooden toy train</description><hs>950300</hs><quantity>2</quantity><unit>pce</unit>
+      <value>19.90</value><currency>EUR</currency><origin>CN</origin><nature>sale</nature></item>
+  </items>
+</consignment>)";
+  const auto response = post(xml, with(kPost, {{"Content-Type", "application/vnd.swhub.consignment+xml"}}));
+  ASSERT_EQ(response.status, 202) << response.body;
+}
+
+TEST_F(Filing, HealthReadinessAndMetrics) {
+  EXPECT_EQ(request(hub_.address(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(request(hub_.address(), "GET", "/readyz").status, 200);
+  ASSERT_EQ(post(exampleFiling("REF-M1")).status, 202);
+  ASSERT_EQ(post(exampleFiling("REF-M2")).status, 202);
+  std::string bad = exampleFiling("REF-M3");
+  bad.replace(bad.find("\"CN\""), 4, "\"XX\"");
+  ASSERT_EQ(post(bad).status, 400);
+  const auto metrics = request(hub_.address(), "GET", "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("swhub_filings_accepted_total{partner=\"demo-post\"} 2\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("swhub_filings_rejected_total{partner=\"demo-post\"} 1\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("# TYPE swhub_journal_commit_seconds histogram"), std::string::npos);
+  EXPECT_NE(metrics.body.find("swhub_journal_commit_seconds_bucket{le=\"+Inf\"}"), std::string::npos);
+}
+
+TEST_F(Filing, UnknownPathsAndMethodsAreProblems) {
+  const auto missing = request(hub_.address(), "GET", "/v1/nothing", "", {{"Authorization", "Bearer demo-post-token"}});
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.headers.at("Content-Type"), "application/problem+json");
+  const auto method = request(hub_.address(), "GET", "/v1/messages", "", {{"Authorization", "Bearer demo-post-token"}});
+  EXPECT_EQ(method.status, 405);
+  EXPECT_EQ(method.headers.at("Allow"), "POST");
+}
+
+}  // namespace
+}  // namespace swhub::testing

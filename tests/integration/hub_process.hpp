@@ -1,0 +1,69 @@
+#pragma once
+// A real `swhub serve` process for integration tests: started on a free loopback port (the hub
+// binds port 0 and prints the address it got), stopped with SIGTERM or killed with SIGKILL.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace swhub::testing {
+
+// A scratch folder removed at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+class HubProcess {
+ public:
+  // `args` follow "swhub"; e.g. {"serve", "--config", FILE, "--listen", "127.0.0.1:0", ...}.
+  explicit HubProcess(std::vector<std::string> args);
+  ~HubProcess();
+
+  // The "HOST:PORT" the hub printed; throws when it did not start within the timeout.
+  const std::string& address() const { return address_; }
+  std::string baseUrl() const { return scheme_ + "://" + address_; }
+  const std::string& output() const { return output_; }
+
+  int terminate();  // SIGTERM, wait; returns the exit status
+  void kill();      // SIGKILL: a crash, nothing flushed by the hub itself
+
+ private:
+  pid_t pid_ = -1;
+  int stdoutFd_ = -1;
+  std::string address_;
+  std::string scheme_ = "http";
+  std::string output_;
+};
+
+// Runs `swhub ARGS` to its end; returns {exit code, stdout + stderr}.
+std::pair<int, std::string> runSwhub(const std::vector<std::string>& args);
+
+std::string swhubBinary();
+std::string exampleConfig();
+std::string readFile(const std::string& path);
+void writeFile(const std::string& path, const std::string& text);
+
+struct HttpResponse {
+  int status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;
+};
+
+// A plain HTTP/1.1 request on loopback (keep-alive session per call).
+HttpResponse request(const std::string& address, const std::string& method, const std::string& path,
+                     const std::string& body = "", const std::map<std::string, std::string>& headers = {});
+
+// The DESIGN.md example filing with `reference` swapped in.
+std::string exampleFiling(const std::string& reference);
+
+}  // namespace swhub::testing

@@ -1,0 +1,225 @@
+// hubSchema() and buildConfig(): exact error texts, path resolution, credentials, overrides.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "config/config.hpp"
+
+namespace swhub::config {
+namespace {
+
+namespace fs = std::filesystem;
+using sdk::Errors;
+
+constexpr const char* kMinimal = R"(
+hub:
+  listen: 127.0.0.1:8080
+  journal: sqlite:var/j.db
+plugins:
+  canonical: {library: swhub_canonical.so}
+partners:
+  p1: {kind: postal, plugin: canonical, credentials: {tokens: [t1]}}
+agencies:
+  customs: {credentials: {tokens: [t2]}}
+routes:
+  - {name: all, require: [customs]}
+)";
+
+HubConfig build(const std::string& yaml, const std::string& source = "/etc/swhub/hub.yaml") {
+  return buildConfig(parseYamlString(yaml), source);
+}
+
+Errors errorsOf(const std::string& yaml) {
+  try {
+    build(yaml);
+  } catch (const ConfigError& e) {
+    return e.errors();
+  }
+  return {};
+}
+
+// kMinimal with one line replaced, so that each test shows only what it breaks.
+std::string minimalWith(const std::string& from, const std::string& to) {
+  std::string yaml = kMinimal;
+  const auto at = yaml.find(from);
+  if (at == std::string::npos) throw std::logic_error("not in kMinimal: " + from);
+  return yaml.replace(at, from.size(), to);
+}
+
+TEST(config_hub, BuildsAMinimalConfig) {
+  const HubConfig c = build(kMinimal);
+  EXPECT_EQ(c.source, "/etc/swhub/hub.yaml");
+  EXPECT_EQ(c.base_dir, "/etc/swhub");
+  EXPECT_EQ(c.listen, "127.0.0.1:8080");
+  ASSERT_EQ(c.partners.size(), 1u);
+  EXPECT_EQ(c.partners[0].id, "p1");
+  EXPECT_EQ(c.partners[0].kind, "postal");
+  EXPECT_EQ(c.partners[0].plugin, "canonical");
+  EXPECT_EQ(c.partners[0].credentials.tokens, std::vector<std::string>{"t1"});
+  ASSERT_EQ(c.agencies.size(), 1u);
+  EXPECT_EQ(c.agencies[0].name, "customs");  // defaults to the id
+  EXPECT_EQ(c.agencies[0].plugin, "");       // external system
+  EXPECT_EQ(c.routes.items().size(), 1u);
+  EXPECT_EQ(c.threads, 64);
+}
+
+TEST(config_hub, RelativeSqliteJournalIsResolvedAgainstTheConfigFolder) {
+  EXPECT_EQ(build(kMinimal).journal, "sqlite:/etc/swhub/var/j.db");
+}
+
+TEST(config_hub, OtherJournalsAreKeptAsWritten) {
+  EXPECT_EQ(build(minimalWith("sqlite:var/j.db", "sqlite:/data/j.db")).journal, "sqlite:/data/j.db");
+  EXPECT_EQ(build(minimalWith("sqlite:var/j.db", "postgresql://db/swhub")).journal,
+            "postgresql://db/swhub");
+}
+
+TEST(config_hub, TlsAndPluginDirAreResolvedAgainstTheConfigFolder) {
+  const HubConfig c = build(minimalWith("  journal: sqlite:var/j.db\n",
+                                        "  journal: sqlite:var/j.db\n  plugin_dir: ../lib\n"
+                                        "  tls: {cert: tls/a.crt, key: /k/a.key}\n"));
+  EXPECT_EQ(c.plugin_dir, "/etc/lib");
+  EXPECT_TRUE(c.tls.enabled);
+  EXPECT_EQ(c.tls.cert, "/etc/swhub/tls/a.crt");
+  EXPECT_EQ(c.tls.key, "/k/a.key");
+  EXPECT_EQ(c.tls.ca, "");
+  EXPECT_FALSE(c.tls.require_client_cert);
+}
+
+TEST(config_hub, BareLibraryNameIsLeftToThePluginDir) {
+  const HubConfig c = build(kMinimal);
+  ASSERT_EQ(c.plugins.size(), 1u);
+  EXPECT_EQ(c.plugins[0].name, "canonical");
+  EXPECT_EQ(c.plugins[0].library, "swhub_canonical.so");
+  EXPECT_EQ(c.plugins[0].path, "");
+}
+
+TEST(config_hub, LibraryPathIsResolvedAgainstTheConfigFolder) {
+  const HubConfig c = build(minimalWith("swhub_canonical.so", "plugins/libx.so"));
+  EXPECT_EQ(c.plugins[0].path, "/etc/swhub/plugins/libx.so");
+}
+
+TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
+  EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
+            (Errors{{"hub.lisen",
+                     "unknown key 'lisen'; allowed keys: journal, listen, max_body_bytes, "
+                     "max_queued, plugin_dir, threads, tls; did you mean 'listen'?"},
+                    {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
+                                   "any free port)"}}));
+}
+
+TEST(config_hub, PartnerKindIsAClosedSet) {
+  EXPECT_EQ(errorsOf(minimalWith("kind: postal", "kind: postl")),
+            (Errors{{"partners.p1.kind", "'postl' is not one of: postal, express, marketplace, "
+                                         "broker, payment, other; did you mean 'postal'?"}}));
+}
+
+TEST(config_hub, PartnerPluginMustBeDefined) {
+  EXPECT_EQ(errorsOf(minimalWith("plugin: canonical", "plugin: canonica")),
+            (Errors{{"partners.p1.plugin",
+                     "unknown plugin 'canonica'; defined: canonical; did you mean 'canonical'?"}}));
+}
+
+TEST(config_hub, RouteMustRequireADefinedAgency) {
+  EXPECT_EQ(errorsOf(minimalWith("require: [customs]", "require: [customs, custom]")),
+            (Errors{{"routes[0].require[1]",
+                     "unknown agency 'custom'; defined: customs; did you mean 'customs'?"}}));
+}
+
+TEST(config_hub, RouteMustRequireAtLeastOneAgency) {
+  EXPECT_EQ(errorsOf(minimalWith("require: [customs]", "require: []")),
+            (Errors{{"routes[0].require", "expected at least 1 item(s), got 0"}}));
+}
+
+TEST(config_hub, ThreadsOutOfRange) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n  threads: 1\n")),
+            (Errors{{"hub.threads", "1 is out of range [2, 4096]"}}));
+}
+
+TEST(config_hub, ListenMustBeHostAndPort) {
+  EXPECT_EQ(errorsOf(minimalWith("127.0.0.1:8080", "localhost")),
+            (Errors{{"hub.listen", "expected HOST:PORT, got 'localhost'"}}));
+}
+
+TEST(config_hub, JournalMustBeSqliteOrPostgresql) {
+  EXPECT_EQ(errorsOf(minimalWith("sqlite:var/j.db", "mysql://db")),
+            (Errors{{"hub.journal",
+                     "unsupported journal 'mysql://db'; expected sqlite:PATH or postgresql://..."}}));
+}
+
+TEST(config_hub, ClientCertificatesNeedACa) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  tls: {cert: a, key: b, require_client_cert: true}\n")),
+            (Errors{{"hub.tls.require_client_cert",
+                     "client certificates cannot be checked without hub.tls.ca"}}));
+}
+
+TEST(config_hub, TokenUsedByTwoIdentitiesIsAnError) {
+  EXPECT_EQ(errorsOf(minimalWith("tokens: [t2]", "tokens: [t2, t1]")),
+            (Errors{{"agencies.customs.credentials.tokens[1]", "token already used by partner 'p1'"}}));
+}
+
+TEST(config_hub, CertificateUsedByTwoIdentitiesIsAnError) {
+  EXPECT_EQ(errorsOf(minimalWith("tokens: [t2]", "certificates: [cn1]") + "admins:\n"
+                     "  root: {credentials: {certificates: [cn1]}}\n"),
+            (Errors{{"admins.root.credentials.certificates[0]",
+                     "certificate already used by agency 'customs'"}}));
+}
+
+TEST(config_hub, EmptyTokenIsAnError) {
+  EXPECT_EQ(errorsOf(minimalWith("tokens: [t1]", "tokens: ['']")),
+            (Errors{{"partners.p1.credentials.tokens[0]", "must not be empty"}}));
+}
+
+TEST(config_hub, EmptyDocumentListsTheRequiredSections) {
+  EXPECT_EQ(errorsOf(""),
+            (Errors{{"hub", "required key missing: the hub process: where it listens, where it "
+                            "journals, how it loads"},
+                    {"plugins", "required key missing: plugin libraries to load; the key is the "
+                                "name the library must register"},
+                    {"partners", "required key missing: parties that file data and receive "
+                                 "status, by partner id"}}));
+}
+
+TEST(config_hub, ConfigErrorWhatListsEveryError) {
+  const ConfigError e({{"a", "one"}, {"", "two"}});
+  EXPECT_STREQ(e.what(), "a: one\ntwo\n");
+}
+
+TEST(config_hub, DescribeGivesEveryKeyADescription) {
+  const std::string outline = hubSchema().describe();
+  EXPECT_NE(outline.find("hub (map, required): the hub process"), std::string::npos);
+  EXPECT_NE(outline.find("  listen (string, required): HOST:PORT"), std::string::npos);
+  EXPECT_NE(outline.find("    require (list of string, required): agencies that must decide; each refers to: agency; at least 1 item(s)\n"),
+            std::string::npos);
+  EXPECT_EQ(outline.find("): \n"), std::string::npos) << outline;
+}
+
+TEST(config_overrides, ReplacesListen) {
+  HubConfig c = build(kMinimal);
+  applyOverrides(c, "127.0.0.1:0", "");
+  EXPECT_EQ(c.listen, "127.0.0.1:0");
+  EXPECT_EQ(c.journal, "sqlite:/etc/swhub/var/j.db");
+}
+
+TEST(config_overrides, RelativeJournalIsRelativeToTheWorkingFolder) {
+  HubConfig c = build(kMinimal);
+  applyOverrides(c, "", "sqlite:scratch/j.db");
+  EXPECT_EQ(c.journal, "sqlite:" + (fs::current_path() / "scratch/j.db").string());
+  EXPECT_EQ(c.listen, "127.0.0.1:8080");
+}
+
+TEST(config_overrides, RefusesAMalformedOverride) {
+  HubConfig c = build(kMinimal);
+  try {
+    applyOverrides(c, "8080", "");
+    FAIL() << "no ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.errors(), (Errors{{"--listen", "expected HOST:PORT, got '8080'"}}));
+  }
+  EXPECT_EQ(c.listen, "127.0.0.1:8080");
+}
+
+}  // namespace
+}  // namespace swhub::config

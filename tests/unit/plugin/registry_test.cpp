@@ -1,0 +1,161 @@
+// The loader refuses every broken library with the config path, the library path and the cause.
+#include <gtest/gtest.h>
+
+#include "plugin/registry.hpp"
+#include "swhub/sdk/version.hpp"
+
+namespace swhub::plugin {
+namespace {
+
+const std::string kFixtures = SWHUB_FIXTURE_DIR;
+const std::string kHubAbi = std::to_string(sdk::kAbiMajor) + "." + std::to_string(sdk::kAbiMinor);
+
+config::PluginEntry entry(const std::string& name, const std::string& library) {
+  return config::PluginEntry{name, library, ""};
+}
+
+sdk::Errors loadErrors(const std::vector<config::PluginEntry>& entries) {
+  PluginRegistry registry;
+  try {
+    registry.loadAll(entries, kFixtures);
+  } catch (const PluginError& e) {
+    return e.errors();
+  }
+  return {};
+}
+
+std::string fixture(const std::string& file) { return kFixtures + "/" + file; }
+
+TEST(PluginRegistry, LoadsAWorkingLibraryFromThePluginFolder) {
+  PluginRegistry registry;
+  registry.loadAll({entry("echo", "fixture_echo.so")}, kFixtures);
+  const LoadedPlugin* echo = registry.find("echo");
+  ASSERT_NE(echo, nullptr);
+  EXPECT_EQ(echo->path, fixture("fixture_echo.so"));
+  EXPECT_STREQ(echo->descriptor->version, "0.3.0");
+  EXPECT_EQ(echo->descriptor->kind, sdk::PluginKind::Partner);
+}
+
+TEST(PluginRegistry, RefusesAMissingFile) {
+  EXPECT_EQ(loadErrors({entry("ghost", "ghost.so")}),
+            (sdk::Errors{{"plugins.ghost.library", "cannot load '" + fixture("ghost.so") +
+                                                       "': no such file (plugin folder: '" + kFixtures + "')"}}));
+}
+
+TEST(PluginRegistry, RefusesALibraryWithoutEntry) {
+  EXPECT_EQ(loadErrors({entry("noentry", "fixture_no_entry.so")}),
+            (sdk::Errors{{"plugins.noentry.library",
+                          "'" + fixture("fixture_no_entry.so") +
+                              "' has no entry symbol 'swhub_plugin_descriptor': not a swhub plugin (build it with "
+                              "swhub_add_plugin and SWHUB_PLUGIN)"}}));
+}
+
+TEST(PluginRegistry, RefusesAnotherAbiMajorNamingBothVersions) {
+  EXPECT_EQ(loadErrors({entry("abi_major", "fixture_abi_major.so")}),
+            (sdk::Errors{{"plugins.abi_major.library",
+                          "'" + fixture("fixture_abi_major.so") + "' was built for SDK ABI 99." +
+                              std::to_string(sdk::kAbiMinor) + ", this hub has ABI " + kHubAbi +
+                              " (major versions differ)"}}));
+}
+
+TEST(PluginRegistry, RefusesANewerAbiMinor) {
+  EXPECT_EQ(loadErrors({entry("abi_minor", "fixture_abi_minor.so")}),
+            (sdk::Errors{{"plugins.abi_minor.library",
+                          "'" + fixture("fixture_abi_minor.so") + "' was built for SDK ABI " +
+                              std::to_string(sdk::kAbiMajor) + ".99, newer than this hub's ABI " + kHubAbi}}));
+}
+
+TEST(PluginRegistry, RefusesAnotherToolchain) {
+  EXPECT_EQ(loadErrors({entry("toolchain", "fixture_toolchain.so")}),
+            (sdk::Errors{{"plugins.toolchain.library",
+                          "'" + fixture("fixture_toolchain.so") +
+                              "' was built with toolchain 'gcc 4.8.5 / libstdc++ 20150623 cxx11abi=0', this hub "
+                              "with '" + sdk::kToolchain + "'"}}));
+}
+
+TEST(PluginRegistry, RefusesANameAlreadyRegistered) {
+  const auto errors = loadErrors({entry("echo", "fixture_echo.so"), entry("echo2", "fixture_duplicate.so")});
+  EXPECT_EQ(errors, (sdk::Errors{{"plugins.echo2.library", "'" + fixture("fixture_duplicate.so") +
+                                                               "' registers plugin 'echo', already registered by '" +
+                                                               fixture("fixture_echo.so") + "'"}}));
+}
+
+TEST(PluginRegistry, RefusesALibraryRegisteringAnotherNameThanTheConfigKey) {
+  EXPECT_EQ(loadErrors({entry("mail", "fixture_echo.so")}),
+            (sdk::Errors{{"plugins.mail.library", "'" + fixture("fixture_echo.so") +
+                                                      "' registers plugin 'echo', but the config names it 'mail'"}}));
+}
+
+TEST(PluginRegistry, ReportsEveryBrokenLibraryAtOnce) {
+  const auto errors = loadErrors({entry("noentry", "fixture_no_entry.so"), entry("echo", "fixture_echo.so"),
+                                  entry("toolchain", "fixture_toolchain.so")});
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].path, "plugins.noentry.library");
+  EXPECT_EQ(errors[1].path, "plugins.toolchain.library");
+}
+
+TEST(PluginRegistry, AFactoryThatThrowsIsRefusedWithItsMessage) {
+  PluginRegistry registry;
+  registry.loadAll({entry("throwing", "fixture_throwing.so")}, kFixtures);
+  sdk::Errors errors;
+  auto instance = registry.makePartner("throwing", "demo-post", "partners.demo-post", sdk::Value(), errors);
+  EXPECT_EQ(instance, nullptr);
+  EXPECT_EQ(errors, (sdk::Errors{{"partners.demo-post.settings",
+                                  "'" + fixture("fixture_throwing.so") +
+                                      "': plugin 'throwing' failed to start: cannot open the tariff file"}}));
+}
+
+TEST(PluginRegistry, AFactoryThatThrowsWithoutTheGuardIsCaughtByTheHub) {
+  PluginRegistry registry;
+  registry.loadAll({entry("raw_throwing", "fixture_raw_throwing.so")}, kFixtures);
+  sdk::Errors errors;
+  auto instance = registry.makePartner("raw_throwing", "demo-post", "partners.demo-post", sdk::Value(), errors);
+  EXPECT_EQ(instance, nullptr);
+  EXPECT_EQ(errors, (sdk::Errors{{"partners.demo-post.settings",
+                                  "'" + fixture("fixture_raw_throwing.so") +
+                                      "': plugin 'raw_throwing' failed to start: raw factory exploded"}}));
+}
+
+TEST(PluginRegistry, ValidatesInstanceSettingsAgainstThePluginSchema) {
+  PluginRegistry registry;
+  registry.loadAll({entry("settings_echo", "fixture_settings.so")}, kFixtures);
+  sdk::Value settings = sdk::Value::map();
+  settings.set("prefix", sdk::Value::string("X-"));
+  settings.set("max_lines", sdk::Value::integer(0));
+  settings.set("prefx", sdk::Value::string("Y"));
+  sdk::Errors errors;
+  auto instance = registry.makePartner("settings_echo", "demo-post", "partners.demo-post", settings, errors);
+  EXPECT_EQ(instance, nullptr);
+  EXPECT_EQ(errors, (sdk::Errors{
+                        {"partners.demo-post.settings.max_lines", "0 is out of range [1, 1000]"},
+                        {"partners.demo-post.settings.prefx",
+                         "unknown key 'prefx'; allowed keys: max_lines, prefix; did you mean 'prefix'?"},
+                    }));
+}
+
+TEST(PluginRegistry, RefusesAPluginOfTheWrongKind) {
+  PluginRegistry registry;
+  registry.loadAll({entry("echo", "fixture_echo.so")}, kFixtures);
+  sdk::Errors errors;
+  auto agency = registry.makeAgency("echo", "customs", "agencies.customs", sdk::Value(), errors);
+  EXPECT_EQ(agency, nullptr);
+  EXPECT_EQ(errors, (sdk::Errors{{"agencies.customs.plugin", "plugin 'echo' is a partner plugin; agency expected"}}));
+}
+
+// An instance keeps its library loaded: it still works after the registry is gone.
+TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
+  std::unique_ptr<Instance<sdk::PartnerPlugin>> instance;
+  {
+    PluginRegistry registry;
+    registry.loadAll({entry("echo", "fixture_echo.so")}, kFixtures);
+    sdk::Errors errors;
+    instance = registry.makePartner("echo", "demo-post", "partners.demo-post", sdk::Value(), errors);
+    ASSERT_TRUE(errors.empty()) << sdk::formatErrors(errors);
+  }
+  auto encoded = instance->plugin->encode({sdk::Notification{"n1", "C1", "REF1", "accepted", "accepted"}});
+  ASSERT_TRUE(encoded.ok());
+  EXPECT_EQ(encoded.value().body, "n1 REF1 accepted\n");
+}
+
+}  // namespace
+}  // namespace swhub::plugin
