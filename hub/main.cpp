@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <Poco/Net/SSLManager.h>
+
 #include "api/hub.hpp"
 #include "config/config.hpp"
 #include "journal/journal.hpp"
@@ -139,6 +141,10 @@ int serve(const Args& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  Poco::Net::initializeSSL();
+  struct SslCleanup {
+    ~SslCleanup() { Poco::Net::uninitializeSSL(); }
+  } sslCleanup;
   try {
     const Args args = parseArgs(argc, argv, {"config", "listen", "journal"});
     if (args.command == "serve") return serve(args);

@@ -221,6 +221,8 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
                      "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
     case journal::CommitResult::Status::Stale:
       return problem(409, "case-changed", "Conflict", "the case changed while the message was filed; send it again");
+    case journal::CommitResult::Status::Invalid:
+      return problem(500, "journal-refused", "Internal Server Error", "the journal refused the filing: " + result.error);
     case journal::CommitResult::Status::Unavailable:
       break;
   }

@@ -28,16 +28,31 @@ void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMe
   response.send().write(result.body.data(), static_cast<std::streamsize>(result.body.size()));
 }
 
+// A body past the limit is read and dropped up to this many times the limit, so that the client
+// gets its 413 instead of a connection reset; beyond that the connection is closed unread.
+constexpr std::int64_t kDrainFactor = 16;
+
+void drain(std::istream& in, std::int64_t atMost) {
+  char buffer[16384];
+  while (atMost > 0 && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) atMost -= in.gcount();
+}
+
 // Reads the body, at most `limit` bytes; nullopt when it is larger.
 std::optional<std::string> readBody(HTTPServerRequest& request, std::int64_t limit) {
-  if (request.hasContentLength() && request.getContentLength64() > limit) return std::nullopt;
+  if (request.hasContentLength() && request.getContentLength64() > limit) {
+    if (request.getContentLength64() <= limit * kDrainFactor) drain(request.stream(), request.getContentLength64());
+    return std::nullopt;
+  }
   std::string body;
   if (request.hasContentLength()) body.reserve(static_cast<std::size_t>(request.getContentLength64()));
   std::istream& in = request.stream();
   char buffer[16384];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
     body.append(buffer, static_cast<std::size_t>(in.gcount()));
-    if (static_cast<std::int64_t>(body.size()) > limit) return std::nullopt;
+    if (static_cast<std::int64_t>(body.size()) > limit) {
+      drain(in, limit * kDrainFactor);
+      return std::nullopt;
+    }
   }
   return body;
 }

@@ -94,10 +94,12 @@ struct CommitResult {
     Conflict,     // same partner and idempotency key, other digest: nothing written
     Stale,        // a CaseUpdate's expected_version did not match: nothing written
     Unavailable,  // the journal could not write or sync; nothing acknowledged from now on
+    Invalid,      // the batch broke a store constraint (e.g. a case id that already exists):
+                  // nothing written, `error` says which; the journal stays writable
   };
   Status status = Status::Committed;
   std::optional<MessageRecord> existing;
-  std::string error;  // for Stale and Unavailable
+  std::string error;  // for Stale, Unavailable and Invalid
 };
 
 struct JournalStats {
@@ -112,6 +114,11 @@ struct JournalOptions {
   // Called after each durable commit with its duration and how many WriteBatches it carried.
   std::function<void(std::chrono::duration<double> seconds, std::size_t batches)> on_commit;
   std::size_t max_group = 256;  // WriteBatches per transaction at most
+  // Checkpoints run off the commit path: when the WAL holds this many pages, or this often.
+  std::size_t checkpoint_pages = 1000;
+  std::chrono::milliseconds checkpoint_interval{1000};
+  // "Now" for outbox due times and leases; tests inject a clock to expire leases without sleeping.
+  std::function<std::chrono::system_clock::time_point()> clock;
 };
 
 class Journal {

@@ -78,11 +78,11 @@ std::string currentVersion() {
 
 TEST(AbiGuard, HeadersMatchTheLockedHashOfTheCurrentVersion) {
   const auto lock = readLock();
-  ASSERT_FALSE(lock.empty()) << "abi.lock has no entry";
   const std::string digest = headersDigest();
   const std::string fix = "bump kAbiMinor (compatible addition) or kAbiMajor (incompatible change) in "
                           "version.hpp, then append this line to hub/include/swhub/sdk/abi.lock:\n  " +
                           currentVersion() + " " + digest;
+  ASSERT_FALSE(lock.empty()) << "abi.lock has no entry: " << fix;
   EXPECT_EQ(lock.back().digest, digest) << "the SDK headers changed: " << fix;
   EXPECT_EQ(lock.back().version, currentVersion()) << "the ABI version changed without a lock entry: " << fix;
 }

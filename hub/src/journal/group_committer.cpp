@@ -1,0 +1,154 @@
+#include "journal/group_committer.hpp"
+
+#include <utility>
+
+namespace swhub::journal {
+
+GroupCommitter::GroupCommitter(GroupTxn& txn, std::size_t max_group, OnCommit on_commit)
+    : txn_(txn), max_group_(max_group == 0 ? 1 : max_group), on_commit_(std::move(on_commit)) {
+  writer_ = std::thread([this] { writerLoop(); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  writer_.join();
+}
+
+CommitResult GroupCommitter::unavailable(const std::string& why) {
+  CommitResult result;
+  result.status = CommitResult::Status::Unavailable;
+  result.error = why;
+  return result;
+}
+
+CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_batch) {
+  std::future<CommitResult> answer;
+  {
+    std::lock_guard lock(mutex_);
+    // Once a write or sync failed nothing is acknowledged again: answer without queueing.
+    if (!failure_.empty()) return unavailable(failure_);
+    if (stopping_) return unavailable("journal is shutting down");
+    GroupJob job;
+    job.apply = std::move(apply);
+    job.is_batch = is_batch;
+    answer = job.done.get_future();
+    queue_.push_back(std::move(job));
+    // Notify under the lock: once it is released the writer may answer this job and the
+    // committer may be destroyed before an unlocked notify would run.
+    wake_.notify_one();
+  }
+  return answer.get();
+}
+
+bool GroupCommitter::writable() const {
+  std::lock_guard lock(mutex_);
+  return failure_.empty();
+}
+
+std::string GroupCommitter::failure() const {
+  std::lock_guard lock(mutex_);
+  return failure_;
+}
+
+void GroupCommitter::fail(const std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (failure_.empty()) failure_ = why;
+}
+
+std::size_t GroupCommitter::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+std::int64_t GroupCommitter::commits() const {
+  std::lock_guard lock(mutex_);
+  return commits_;
+}
+
+std::int64_t GroupCommitter::batches() const {
+  std::lock_guard lock(mutex_);
+  return batches_;
+}
+
+void GroupCommitter::writerLoop() {
+  for (;;) {
+    std::deque<GroupJob> group;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && group.size() < max_group_) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    runGroup(group);
+  }
+}
+
+void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
+  if (std::string why = failure(); !why.empty()) {
+    for (auto& job : group) job.done.set_value(unavailable(why));
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<CommitResult> results;
+  results.reserve(group.size());
+  try {
+    txn_.begin();
+    for (auto& job : group) {
+      txn_.savepoint();
+      CommitResult result;
+      try {
+        result = job.apply();
+      } catch (const BatchRejected& e) {
+        result.status = CommitResult::Status::Invalid;
+        result.error = e.what();
+      }
+      // Only this job's writes go when it is refused; the rest of the group still commits.
+      if (result.status == CommitResult::Status::Committed) {
+        txn_.releaseSavepoint();
+      } else {
+        txn_.rollbackToSavepoint();
+        txn_.releaseSavepoint();
+      }
+      results.push_back(std::move(result));
+    }
+    txn_.commit();
+  } catch (const std::exception& e) {
+    // StoreFailure, or anything unexpected: we cannot tell what reached the disk, so nothing in
+    // this group is acknowledged and the journal refuses writes from now on.
+    txn_.rollback();
+    fail(e.what());
+    const std::string why = failure();
+    for (auto& job : group) job.done.set_value(unavailable(why));
+    return;
+  }
+
+  std::size_t batch_jobs = 0;
+  std::int64_t committed_batches = 0;
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (!group[i].is_batch) continue;
+    ++batch_jobs;
+    if (results[i].status == CommitResult::Status::Committed) ++committed_batches;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++commits_;
+    batches_ += committed_batches;
+  }
+  if (on_commit_) {
+    try {
+      on_commit_(std::chrono::steady_clock::now() - started, batch_jobs);
+    } catch (...) {
+      // A metrics callback must not take the writer thread down; the commit is already durable.
+    }
+  }
+  for (std::size_t i = 0; i < group.size(); ++i) group[i].done.set_value(std::move(results[i]));
+}
+
+}  // namespace swhub::journal

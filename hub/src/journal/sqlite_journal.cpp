@@ -1,0 +1,178 @@
+#include "journal/sqlite_journal.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <stdexcept>
+
+#include "journal/sqlite_schema.hpp"
+#include "journal/sqlite_store.hpp"
+
+namespace swhub::journal::sqlite {
+namespace {
+
+constexpr std::size_t kMaxIdleReaders = 8;
+
+// RFC 3339 UTC with milliseconds, the text form every journal timestamp uses (sorts as text).
+std::string formatTime(std::chrono::system_clock::time_point at) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
+  return text;
+}
+
+std::int64_t epochMs(std::chrono::system_clock::time_point at) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
+}
+
+}  // namespace
+
+void SqliteJournal::Txn::run(const char* sql) {
+  // Transaction control never rejects one batch: any error here is a store failure.
+  if (sqlite3_exec(db_.handle(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw StoreFailure(std::string("journal: ") + sql + " failed: " +
+                       describeCode(sqlite3_extended_errcode(db_.handle())) +
+                       "; the journal accepts no more writes");
+  }
+}
+
+void SqliteJournal::Txn::rollback() noexcept {
+  // A failed COMMIT may already have rolled back on its own.
+  if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions options)
+    : path_(std::move(path)), vfs_(std::move(vfs)), options_(std::move(options)) {
+  try {
+    writer_ = std::make_unique<Db>(path_, vfs_);
+    settings_ = configureConnection(*writer_);
+    ensureSchema(*writer_);
+    txn_ = std::make_unique<Txn>(*writer_);
+    committer_ = std::make_unique<GroupCommitter>(*txn_, options_.max_group, options_.on_commit);
+    checkpointer_ = std::make_unique<Checkpointer>(path_, vfs_, options_.checkpoint_pages,
+                                                   options_.checkpoint_interval,
+                                                   [this](const std::string& why) { committer_->fail(why); });
+    checkpointer_->watch(writer_->handle());  // no commit has run yet: the writer is idle
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    if (why.rfind("journal: ", 0) == 0) why.erase(0, 9);
+    throw JournalError("cannot open journal sqlite:" + path_ + ": " + why);
+  }
+}
+
+SqliteJournal::~SqliteJournal() {
+  committer_.reset();     // drain and join the writer before anything it uses goes
+  checkpointer_.reset();
+}
+
+CommitResult SqliteJournal::commit(WriteBatch batch) {
+  // The writer thread reads `batch` while this thread waits on the result: no copy needed.
+  return committer_->run([this, &batch] { return applyBatch(*writer_, batch); }, true);
+}
+
+template <typename Fn>
+auto SqliteJournal::withReader(Fn&& fn) {
+  std::unique_ptr<Db> reader;
+  {
+    std::lock_guard lock(readers_mutex_);
+    if (!idle_readers_.empty()) {
+      reader = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+    }
+  }
+  try {
+    if (!reader) {
+      reader = std::make_unique<Db>(path_, vfs_);
+      sqlite3_busy_timeout(reader->handle(), 5000);
+      reader->exec("PRAGMA query_only=ON");
+    }
+    auto result = fn(*reader);
+    std::lock_guard lock(readers_mutex_);
+    if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
+    return result;
+  } catch (const StoreFailure& e) {
+    throw JournalError(e.what());
+  } catch (const BatchRejected& e) {
+    throw JournalError(e.what());
+  }
+}
+
+std::optional<MessageRecord> SqliteJournal::findMessage(const std::string& partner, const std::string& key) {
+  return withReader([&](Db& db) { return messageByKey(db, partner, key); });
+}
+
+std::optional<MessageRecord> SqliteJournal::getMessage(const std::string& id) {
+  return withReader([&](Db& db) { return messageById(db, id); });
+}
+
+std::optional<CaseRecord> SqliteJournal::getCase(const std::string& id) {
+  return withReader([&](Db& db) { return caseById(db, id); });
+}
+
+std::vector<CaseRecord> SqliteJournal::findCases(const std::string& partner, const std::string& reference) {
+  return withReader([&](Db& db) { return casesByReference(db, partner, reference); });
+}
+
+std::vector<CaseEvent> SqliteJournal::caseEvents(const std::string& case_id) {
+  return withReader([&](Db& db) { return eventsOfCase(db, case_id); });
+}
+
+std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient, const std::string& channel,
+                                                   std::int64_t after_seq, std::size_t limit) {
+  return withReader([&](Db& db) { return sqlite::outboxAfter(db, recipient, channel, after_seq, limit); });
+}
+
+std::vector<OutboxItem> SqliteJournal::claimOutbox(const std::string& channel, const std::string& owner,
+                                                   std::size_t limit, std::chrono::milliseconds lease) {
+  if (owner.empty()) throw std::invalid_argument("claimOutbox: owner must not be empty");
+  std::vector<OutboxItem> claimed;
+  auto apply = [&] {
+    const auto at = now();
+    claimed = sqlite::claimOutbox(*writer_, channel, owner, limit, formatTime(at), epochMs(at), epochMs(at + lease));
+    return CommitResult{};
+  };
+  // Not durable means not claimed: hand nothing out.
+  if (committer_->run(apply, false).status != CommitResult::Status::Committed) return {};
+  return claimed;
+}
+
+void SqliteJournal::completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
+                                   const std::string& next_attempt_at, const std::string& last_error) {
+  if (state != "pending" && state != "delivered" && state != "dead") {
+    throw std::invalid_argument("completeOutbox: state '" + state + "' is not pending, delivered or dead");
+  }
+  // A refused completion leaves the lease in place: the item is redelivered (at least once).
+  committer_->run([&] {
+    sqlite::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error);
+    return CommitResult{};
+  }, false);
+}
+
+bool SqliteJournal::writable() const { return committer_->writable(); }
+
+JournalStats SqliteJournal::stats() {
+  JournalStats stats = withReader([](Db& db) { return countRows(db); });
+  stats.commits = committer_->commits();
+  stats.batches = committer_->batches();
+  return stats;
+}
+
+std::string SqliteJournal::describe() const {
+  // Built from the settings read back from the writer connection, not from what was asked.
+  std::string text = "sqlite:" + path_;
+  if (!vfs_.empty()) text += "?vfs=" + vfs_;
+  text += settings_.journal_mode == "wal" ? " (WAL" : " (" + settings_.journal_mode;
+  return text + ", synchronous=" + (settings_.synchronous == 2 ? std::string("FULL") : std::to_string(settings_.synchronous)) + ")";
+}
+
+std::size_t SqliteJournal::queuedWrites() const { return committer_->queued(); }
+
+std::chrono::system_clock::time_point SqliteJournal::now() const {
+  return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+}  // namespace swhub::journal::sqlite

@@ -1,0 +1,85 @@
+#pragma once
+// The SQLite journal: WAL with synchronous=FULL, one writer connection driven by the group
+// committer, a small pool of read connections (WAL lets them read while the writer writes),
+// and a background checkpointer.
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "journal/group_committer.hpp"
+#include "journal/journal.hpp"
+#include "journal/sqlite_checkpointer.hpp"
+#include "journal/sqlite_db.hpp"
+#include "journal/sqlite_schema.hpp"
+
+namespace swhub::journal::sqlite {
+
+class SqliteJournal final : public Journal {
+ public:
+  // `path` absolute; `vfs` "" for the default. Throws JournalError when it cannot open.
+  SqliteJournal(std::string path, std::string vfs, JournalOptions options);
+  ~SqliteJournal() override;
+
+  CommitResult commit(WriteBatch batch) override;
+  std::optional<MessageRecord> findMessage(const std::string& partner, const std::string& idempotency_key) override;
+  std::optional<MessageRecord> getMessage(const std::string& id) override;
+  std::optional<CaseRecord> getCase(const std::string& id) override;
+  std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
+  std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
+
+  // All states (pending, delivered, dead): a pull reader's cursor is its own acknowledgement,
+  // so it sees every item addressed to it, in seq order, whatever a push worker did with it.
+  std::vector<OutboxItem> outboxAfter(const std::string& recipient, const std::string& channel,
+                                      std::int64_t after_seq, std::size_t limit) override;
+  // Claims and completions go through the writer thread: serialised with commits, durable,
+  // and sharing their fsync.
+  std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner, std::size_t limit,
+                                      std::chrono::milliseconds lease) override;
+  void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
+                      const std::string& next_attempt_at, const std::string& last_error) override;
+
+  bool writable() const override;
+  JournalStats stats() override;
+  std::string describe() const override;
+
+  // What the writer connection reported back after it was configured.
+  const ConnectionSettings& settings() const { return settings_; }
+  // Write jobs waiting for the writer thread (a queue-depth gauge; tests wait on it too).
+  std::size_t queuedWrites() const;
+
+ private:
+  // Transaction control on the writer connection, for the group committer.
+  class Txn final : public GroupTxn {
+   public:
+    explicit Txn(Db& db) : db_(db) {}
+    void begin() override { run("BEGIN IMMEDIATE"); }
+    void savepoint() override { run("SAVEPOINT batch"); }
+    void releaseSavepoint() override { run("RELEASE batch"); }
+    void rollbackToSavepoint() override { run("ROLLBACK TO batch"); }
+    void commit() override { run("COMMIT"); }
+    void rollback() noexcept override;
+
+   private:
+    void run(const char* sql);
+    Db& db_;
+  };
+
+  template <typename Fn>
+  auto withReader(Fn&& fn);
+  std::chrono::system_clock::time_point now() const;
+
+  const std::string path_;
+  const std::string vfs_;
+  JournalOptions options_;
+  ConnectionSettings settings_;
+  std::unique_ptr<Db> writer_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Db>> idle_readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;
+  std::unique_ptr<Txn> txn_;
+  std::unique_ptr<GroupCommitter> committer_;  // last: stops (and drains) first
+};
+
+}  // namespace swhub::journal::sqlite

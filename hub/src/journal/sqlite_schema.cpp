@@ -1,0 +1,124 @@
+#include "journal/sqlite_schema.hpp"
+
+#include <string>
+
+#include "journal/group_committer.hpp"
+
+namespace swhub::journal::sqlite {
+namespace {
+
+// Timestamps are RFC 3339 UTC text with milliseconds, so they sort as text.
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+
+CREATE TABLE IF NOT EXISTS messages (
+  id TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  idempotency_key TEXT NOT NULL DEFAULT '',
+  digest TEXT NOT NULL,
+  received_at TEXT NOT NULL,
+  body BLOB NOT NULL,
+  status TEXT NOT NULL,
+  response TEXT NOT NULL,
+  http_status INTEGER NOT NULL
+);
+-- A key is unique per partner; messages without a key are not constrained.
+CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
+  ON messages (partner, idempotency_key) WHERE idempotency_key <> '';
+
+CREATE TABLE IF NOT EXISTS cases (
+  id TEXT PRIMARY KEY,
+  partner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  filing TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  consignment_json TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_reference ON cases (partner, reference);
+
+CREATE TABLE IF NOT EXISTS case_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  case_id TEXT NOT NULL REFERENCES cases (id),
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS case_events_case ON case_events (case_id);
+
+CREATE TABLE IF NOT EXISTS outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  lease_owner TEXT NOT NULL DEFAULT '',
+  lease_until INTEGER NOT NULL DEFAULT 0  -- ms since the Unix epoch; 0 = free
+);
+CREATE INDEX IF NOT EXISTS outbox_pull ON outbox (recipient, channel, seq);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
+)sql";
+
+std::int64_t storedVersion(Db& db) {
+  auto stmt = db.prepare("SELECT max(version) FROM schema_version");
+  return stmt->step() ? stmt->integer(0) : 0;
+}
+
+}  // namespace
+
+ConnectionSettings configureConnection(Db& db) {
+  sqlite3_busy_timeout(db.handle(), 5000);
+  db.exec("PRAGMA foreign_keys=ON");
+  db.exec("PRAGMA synchronous=FULL");
+  // Checkpoints belong to the background checkpointer, never to a commit.
+  db.exec("PRAGMA wal_autocheckpoint=0");
+  ConnectionSettings settings;
+  settings.journal_mode = db.pragma("journal_mode=WAL");
+  settings.synchronous = std::stoi(db.pragma("synchronous"));
+  settings.wal_autocheckpoint = std::stoi(db.pragma("wal_autocheckpoint"));
+  settings.foreign_keys = db.pragma("foreign_keys") == "1";
+  if (settings.journal_mode != "wal") {
+    throw StoreFailure("journal: PRAGMA journal_mode=WAL did not take (mode is '" + settings.journal_mode +
+                       "'); the journal needs a file system with shared memory support");
+  }
+  if (settings.synchronous != 2) throw StoreFailure("journal: PRAGMA synchronous=FULL did not take");
+  if (settings.wal_autocheckpoint != 0) throw StoreFailure("journal: PRAGMA wal_autocheckpoint=0 did not take");
+  if (!settings.foreign_keys) throw StoreFailure("journal: PRAGMA foreign_keys=ON did not take");
+  return settings;
+}
+
+void ensureSchema(Db& db) {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(kSchema);
+    const std::int64_t version = storedVersion(db);
+    if (version > kSchemaVersion) {
+      throw StoreFailure("journal schema version " + std::to_string(version) +
+                         " is newer than this hub understands (" + std::to_string(kSchemaVersion) + ")");
+    }
+    if (version == 0) {
+      db.prepare("INSERT INTO schema_version (version) VALUES (?)")->bind(1, kSchemaVersion).step();
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+}  // namespace swhub::journal::sqlite

@@ -1,0 +1,28 @@
+#pragma once
+// The SQLite journal's tables, created on open (idempotent), and the connection settings.
+
+#include <string>
+
+#include "journal/sqlite_db.hpp"
+
+namespace swhub::journal::sqlite {
+
+inline constexpr int kSchemaVersion = 1;
+
+// The settings a connection reports after configureConnection.
+struct ConnectionSettings {
+  std::string journal_mode;    // "wal"
+  int synchronous = 0;         // 2 = FULL
+  int wal_autocheckpoint = -1; // 0 = off
+  bool foreign_keys = false;
+};
+
+// WAL, synchronous=FULL, foreign keys, busy timeout, no automatic checkpoints; reads every
+// setting back and throws StoreFailure when one did not take.
+ConnectionSettings configureConnection(Db& db);
+
+// Creates the tables and indexes if missing and records the schema version; refuses a journal
+// written by a newer schema.
+void ensureSchema(Db& db);
+
+}  // namespace swhub::journal::sqlite

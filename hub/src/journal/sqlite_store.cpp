@@ -1,0 +1,267 @@
+#include "journal/sqlite_store.hpp"
+
+#include <algorithm>
+
+namespace swhub::journal::sqlite {
+namespace {
+
+MessageRecord readMessage(const Stmt& row) {
+  MessageRecord m;
+  m.id = row.text(0);
+  m.partner = row.text(1);
+  m.content_type = row.text(2);
+  m.idempotency_key = row.text(3);
+  m.digest = row.text(4);
+  m.received_at = row.text(5);
+  m.body = row.text(6);
+  m.status = row.text(7);
+  m.response = row.text(8);
+  m.http_status = static_cast<int>(row.integer(9));
+  return m;
+}
+
+CaseRecord readCase(const Stmt& row) {
+  CaseRecord c;
+  c.id = row.text(0);
+  c.partner = row.text(1);
+  c.reference = row.text(2);
+  c.filing = row.text(3);
+  c.state = row.text(4);
+  c.version = static_cast<int>(row.integer(5));
+  c.consignment_json = row.text(6);
+  c.message_id = row.text(7);
+  c.created_at = row.text(8);
+  c.updated_at = row.text(9);
+  return c;
+}
+
+CaseEvent readEvent(const Stmt& row) {
+  CaseEvent e;
+  e.seq = row.integer(0);
+  e.case_id = row.text(1);
+  e.at = row.text(2);
+  e.actor = row.text(3);
+  e.kind = row.text(4);
+  e.from_state = row.text(5);
+  e.to_state = row.text(6);
+  e.detail_json = row.text(7);
+  e.message_id = row.text(8);
+  return e;
+}
+
+OutboxItem readOutbox(const Stmt& row) {
+  OutboxItem o;
+  o.seq = row.integer(0);
+  o.id = row.text(1);
+  o.channel = row.text(2);
+  o.recipient = row.text(3);
+  o.case_id = row.text(4);
+  o.content_type = row.text(5);
+  o.body = row.text(6);
+  o.attempts = static_cast<int>(row.integer(7));
+  o.state = row.text(8);
+  o.next_attempt_at = row.text(9);
+  o.last_error = row.text(10);
+  o.created_at = row.text(11);
+  return o;
+}
+
+void insertMessage(Db& db, const MessageRecord& m) {
+  auto stmt = db.prepare(
+      "INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body,"
+      " status, response, http_status) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  stmt->bind(1, m.id).bind(2, m.partner).bind(3, m.content_type).bind(4, m.idempotency_key);
+  stmt->bind(5, m.digest).bind(6, m.received_at).bindBlob(7, m.body).bind(8, m.status);
+  stmt->bind(9, m.response).bind(10, m.http_status).step();
+}
+
+void insertCase(Db& db, const CaseRecord& c) {
+  auto stmt = db.prepare(
+      "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
+      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, c.state);
+  stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, c.created_at);
+  stmt->bind(10, c.updated_at).step();
+}
+
+// False when the stored version is not the expected one (or the case does not exist).
+bool updateCase(Db& db, const CaseUpdate& u) {
+  auto stmt = db.prepare(
+      "UPDATE cases SET version = ?1 + 1,"
+      " state = CASE WHEN ?2 = '' THEN state ELSE ?2 END,"
+      " filing = CASE WHEN ?3 = '' THEN filing ELSE ?3 END,"
+      " consignment_json = CASE WHEN ?4 = '' THEN consignment_json ELSE ?4 END,"
+      " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END"
+      " WHERE id = ?6 AND version = ?1");
+  stmt->bind(1, u.expected_version).bind(2, u.state).bind(3, u.filing).bind(4, u.consignment_json);
+  stmt->bind(5, u.updated_at).bind(6, u.id).step();
+  return db.changes() == 1;
+}
+
+void insertEvent(Db& db, const CaseEvent& e) {
+  auto stmt = db.prepare(
+      "INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)"
+      " VALUES (?,?,?,?,?,?,?,?)");
+  stmt->bind(1, e.case_id).bind(2, e.at).bind(3, e.actor).bind(4, e.kind).bind(5, e.from_state);
+  stmt->bind(6, e.to_state).bind(7, e.detail_json.empty() ? std::string("{}") : e.detail_json);
+  stmt->bind(8, e.message_id).step();
+}
+
+void insertOutbox(Db& db, const OutboxItem& o) {
+  auto stmt = db.prepare(
+      "INSERT INTO outbox (id, channel, recipient, case_id, content_type, body, attempts, state,"
+      " next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  stmt->bind(1, o.id).bind(2, o.channel).bind(3, o.recipient).bind(4, o.case_id).bind(5, o.content_type);
+  stmt->bindBlob(6, o.body).bind(7, o.attempts).bind(8, o.state.empty() ? std::string("pending") : o.state);
+  stmt->bind(9, o.next_attempt_at).bind(10, o.last_error).bind(11, o.created_at).step();
+}
+
+CommitResult refused(CommitResult::Status status, std::string error) {
+  CommitResult result;
+  result.status = status;
+  result.error = std::move(error);
+  return result;
+}
+
+}  // namespace
+
+CommitResult applyBatch(Db& db, const WriteBatch& batch) {
+  if (batch.message) {
+    const MessageRecord& m = *batch.message;
+    // Inside the group's transaction this also sees batches committed earlier in the same group.
+    if (!m.idempotency_key.empty()) {
+      if (auto existing = messageByKey(db, m.partner, m.idempotency_key)) {
+        if (existing->digest == m.digest) {
+          CommitResult result;
+          result.status = CommitResult::Status::Duplicate;
+          result.existing = std::move(existing);
+          return result;
+        }
+        return refused(CommitResult::Status::Conflict,
+                       "idempotency key '" + m.idempotency_key + "' of partner '" + m.partner +
+                           "' was already used for another body (" + existing->digest + ")");
+      }
+    }
+    insertMessage(db, m);
+  }
+  for (const auto& c : batch.new_cases) insertCase(db, c);
+  for (const auto& u : batch.case_updates) {
+    if (!updateCase(db, u)) {
+      auto stored = caseById(db, u.id);
+      return refused(CommitResult::Status::Stale,
+                     stored ? "case '" + u.id + "' is at version " + std::to_string(stored->version) +
+                                  ", not " + std::to_string(u.expected_version)
+                            : "case '" + u.id + "' does not exist");
+    }
+  }
+  for (const auto& e : batch.events) insertEvent(db, e);
+  for (const auto& o : batch.outbox) insertOutbox(db, o);
+  return {};
+}
+
+std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key) {
+  if (key.empty()) return std::nullopt;
+  // "idempotency_key <> ''" lets SQLite use the partial unique index.
+  auto stmt = db.prepare(
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at, body, status, response,"
+      " http_status FROM messages WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
+  stmt->bind(1, partner).bind(2, key);
+  if (!stmt->step()) return std::nullopt;
+  return readMessage(*stmt);
+}
+
+std::optional<MessageRecord> messageById(Db& db, const std::string& id) {
+  auto stmt = db.prepare(
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at, body, status, response,"
+      " http_status FROM messages WHERE id = ?");
+  stmt->bind(1, id);
+  if (!stmt->step()) return std::nullopt;
+  return readMessage(*stmt);
+}
+
+std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
+  auto stmt = db.prepare(
+      "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
+      " updated_at FROM cases WHERE id = ?");
+  stmt->bind(1, id);
+  if (!stmt->step()) return std::nullopt;
+  return readCase(*stmt);
+}
+
+std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {
+  auto stmt = db.prepare(
+      "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
+      " updated_at FROM cases WHERE partner = ? AND reference = ? ORDER BY created_at, id");
+  stmt->bind(1, partner).bind(2, reference);
+  std::vector<CaseRecord> cases;
+  while (stmt->step()) cases.push_back(readCase(*stmt));
+  return cases;
+}
+
+std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id) {
+  auto stmt = db.prepare(
+      "SELECT seq, case_id, at, actor, kind, from_state, to_state, detail_json, message_id"
+      " FROM case_events WHERE case_id = ? ORDER BY seq");
+  stmt->bind(1, case_id);
+  std::vector<CaseEvent> events;
+  while (stmt->step()) events.push_back(readEvent(*stmt));
+  return events;
+}
+
+std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
+                                    std::int64_t after_seq, std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
+      " last_error, created_at FROM outbox WHERE recipient = ? AND channel = ? AND seq > ?"
+      " ORDER BY seq LIMIT ?");
+  stmt->bind(1, recipient).bind(2, channel).bind(3, after_seq).bind(4, static_cast<std::int64_t>(limit));
+  std::vector<OutboxItem> items;
+  while (stmt->step()) items.push_back(readOutbox(*stmt));
+  return items;
+}
+
+std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
+                                    std::size_t limit, const std::string& now_text, std::int64_t now_ms,
+                                    std::int64_t lease_until_ms) {
+  auto stmt = db.prepare(
+      "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE seq IN ("
+      " SELECT seq FROM outbox WHERE channel = ?3 AND state = 'pending' AND next_attempt_at <= ?4"
+      " AND lease_until <= ?5 ORDER BY seq LIMIT ?6)"
+      " RETURNING seq, id, channel, recipient, case_id, content_type, body, attempts, state,"
+      " next_attempt_at, last_error, created_at");
+  stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, channel).bind(4, now_text).bind(5, now_ms);
+  stmt->bind(6, static_cast<std::int64_t>(limit));
+  std::vector<OutboxItem> items;
+  while (stmt->step()) items.push_back(readOutbox(*stmt));
+  // RETURNING gives no order guarantee.
+  std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  return items;
+}
+
+bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
+                    const std::string& next_attempt_at, const std::string& last_error) {
+  // The lease stays with its owner until someone else claims the item, so a late "delivered"
+  // from a slow worker still lands (sparing a redelivery) unless another worker took over.
+  auto stmt = db.prepare(
+      "UPDATE outbox SET state = ?1, attempts = attempts + 1,"
+      " next_attempt_at = CASE WHEN ?2 = '' THEN next_attempt_at ELSE ?2 END,"
+      " last_error = ?3, lease_owner = '', lease_until = 0"
+      " WHERE seq = ?4 AND lease_owner = ?5 AND ?5 <> '' AND state = 'pending'");
+  stmt->bind(1, state).bind(2, next_attempt_at).bind(3, last_error).bind(4, seq).bind(5, owner).step();
+  return db.changes() == 1;
+}
+
+JournalStats countRows(Db& db) {
+  auto stmt = db.prepare(
+      "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM cases),"
+      " (SELECT count(*) FROM outbox WHERE state = 'pending')");
+  JournalStats stats;
+  if (stmt->step()) {
+    stats.messages = stmt->integer(0);
+    stats.cases = stmt->integer(1);
+    stats.outbox_pending = stmt->integer(2);
+  }
+  return stats;
+}
+
+}  // namespace swhub::journal::sqlite

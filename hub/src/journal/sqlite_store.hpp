@@ -1,0 +1,39 @@
+#pragma once
+// The SQL of the SQLite journal: one function per statement, used by the writer thread inside
+// its transaction and by the read connections.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "journal/sqlite_db.hpp"
+
+namespace swhub::journal::sqlite {
+
+// Applies one WriteBatch inside the caller's savepoint: idempotency check first, then every
+// row. Returns Duplicate / Conflict / Stale without undoing anything itself (the caller rolls
+// back the savepoint). Throws BatchRejected or StoreFailure.
+CommitResult applyBatch(Db& db, const WriteBatch& batch);
+
+std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key);
+std::optional<MessageRecord> messageById(Db& db, const std::string& id);
+std::optional<CaseRecord> caseById(Db& db, const std::string& id);
+std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference);
+std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
+
+std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
+                                    std::int64_t after_seq, std::size_t limit);
+// Leases due pending items of `channel` to `owner` until lease_until_ms; in seq order.
+std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
+                                    std::size_t limit, const std::string& now_text, std::int64_t now_ms,
+                                    std::int64_t lease_until_ms);
+// True when `owner` still held the item and it was updated.
+bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
+                    const std::string& next_attempt_at, const std::string& last_error);
+
+// messages, cases and outbox_pending of JournalStats (the counters come from the committer).
+JournalStats countRows(Db& db);
+
+}  // namespace swhub::journal::sqlite

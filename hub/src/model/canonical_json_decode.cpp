@@ -1,0 +1,416 @@
+// Canonical JSON -> sdk::Consignment with every error as a JSON pointer.
+
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <climits>
+#include <initializer_list>
+
+#include "model/canonical_json.hpp"
+#include "model/text_util.hpp"
+#include "model/validation_merge.hpp"
+
+namespace swhub::model {
+
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using sdk::Decimal;
+using sdk::Errors;
+
+std::string typeOf(const Var& v) {
+  if (v.isEmpty()) return "null";
+  if (v.type() == typeid(Object::Ptr)) return "object";
+  if (v.type() == typeid(Array::Ptr)) return "array";
+  if (v.isString()) return "string";
+  if (v.isBoolean()) return "boolean";
+  if (v.isNumeric()) return "number";
+  return "unknown";
+}
+
+// Escapes a member name for a JSON pointer (RFC 6901).
+std::string pointerToken(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+class Reader;
+
+// The members of one JSON object: unknown names are reported on construction, known ones read on
+// request, a missing required one reported at its own pointer.
+class Fields {
+ public:
+  Fields(Reader& reader, const Object::Ptr& object, std::string path, std::initializer_list<std::string_view> known);
+
+  std::string at(std::string_view name) const { return path_ + "/" + std::string(name); }
+  // The member's value, or nullptr when absent or null (a missing required one is reported).
+  const Var* get(std::string_view name, bool required);
+
+  void string(std::string_view name, std::string& out, bool required = false);
+  void integer(std::string_view name, int& out, int min, bool required = false);
+  void number(std::string_view name, double& out, bool required = false);
+  void number(std::string_view name, std::optional<double>& out);
+  void decimal(std::string_view name, Decimal& out, bool required = false);
+  void decimal(std::string_view name, std::optional<Decimal>& out);
+  void boolean(std::string_view name, bool& out);
+  void strings(std::string_view name, std::vector<std::string>& out);
+  template <class E, class Parse>
+  void enumeration(std::string_view name, E& out, Parse parse, const std::string& allowed, bool required);
+
+ private:
+  Reader& reader_;
+  Object::Ptr object_;
+  std::string path_;
+  Var value_;  // keeps the last value returned by get() alive
+};
+
+class Reader {
+ public:
+  explicit Reader(const DecodeOptions& options) : options_(options) {}
+
+  Errors& errors() { return errors_; }
+  void add(std::string path, std::string message) { errors_.push_back({std::move(path), std::move(message)}); }
+  void wrongType(const std::string& path, std::string_view expected, const Var& v) {
+    add(path, "expected " + std::string(expected) + ", got " + typeOf(v));
+  }
+  Object::Ptr object(const Var& v, const std::string& path) {
+    if (v.type() == typeid(Object::Ptr)) return v.extract<Object::Ptr>();
+    wrongType(path, "object", v);
+    return nullptr;
+  }
+  Array::Ptr array(const Var& v, const std::string& path) {
+    if (v.type() == typeid(Array::Ptr)) return v.extract<Array::Ptr>();
+    wrongType(path, "array", v);
+    return nullptr;
+  }
+
+  void consignment(const Object::Ptr& obj, const std::string& path, sdk::Consignment& c) {
+    Fields f(*this, obj, path,
+             {"case_id", "reference", "partner", "filing", "version", "parties", "transport", "fiscal", "items",
+              "derived"});
+    f.string("case_id", c.case_id);
+    f.string("reference", c.reference);
+    if (f.get("partner", false)) {
+      if (options_.allow_hub_fields) f.string("partner", c.partner);
+      else add(f.at("partner"), "'partner' is set by the hub, not by a filing");
+    }
+    f.enumeration("filing", c.filing, sdk::parseFilingKind, sdk::allowedFilingKinds(), true);
+    f.integer("version", c.version, INT_MIN);
+    if (const Var* v = f.get("parties", false)) parties(*v, f.at("parties"), c.parties);
+    if (const Var* v = f.get("transport", false)) transport(*v, f.at("transport"), c.transport);
+    if (const Var* v = f.get("fiscal", false)) fiscal(*v, f.at("fiscal"), c.fiscal);
+    if (const Var* v = f.get("items", false)) items(*v, f.at("items"), c.items);
+    if (const Var* v = f.get("derived", false)) {
+      if (options_.allow_hub_fields) derived(*v, f.at("derived"), c.derived);
+      else add(f.at("derived"), "'derived' is set by the hub, not by a filing");
+    }
+  }
+
+ private:
+  void parties(const Var& v, const std::string& path, sdk::Parties& p) {
+    const auto obj = object(v, path);
+    if (!obj) return;
+    Fields f(*this, obj, path, {"seller", "buyer", "declarant", "carrier"});
+    const std::pair<std::string_view, std::optional<sdk::Party>*> roles[] = {
+        {"seller", &p.seller}, {"buyer", &p.buyer}, {"declarant", &p.declarant}, {"carrier", &p.carrier}};
+    for (const auto& [role, slot] : roles) {
+      const Var* pv = f.get(role, false);
+      if (!pv) continue;
+      const std::string at = f.at(role);
+      const auto po = object(*pv, at);
+      if (!po) continue;
+      sdk::Party& party = slot->emplace();
+      Fields pf(*this, po, at, {"name", "id", "registration", "platform", "address", "country", "kind"});
+      pf.string("name", party.name);
+      pf.string("id", party.id);
+      pf.string("registration", party.registration);
+      pf.string("platform", party.platform);
+      pf.string("address", party.address);
+      pf.string("country", party.country);
+      pf.string("kind", party.kind);
+      if (!party.kind.empty() && party.kind != "person" && party.kind != "business")
+        add(pf.at("kind"), "'" + party.kind + "' is not one of: person, business");
+    }
+  }
+
+  void transport(const Var& v, const std::string& path, sdk::Transport& t) {
+    const auto obj = object(v, path);
+    if (!obj) return;
+    Fields f(*this, obj, path, {"mode", "conveyance", "master_ref", "departure", "destination", "arrival"});
+    if (f.get("mode", false)) {
+      sdk::TransportMode mode{};
+      const std::size_t before = errors_.size();
+      f.enumeration("mode", mode, sdk::parseTransportMode, sdk::allowedTransportModes(), false);
+      if (errors_.size() == before) t.mode = mode;
+    }
+    f.string("conveyance", t.conveyance);
+    f.string("master_ref", t.master_ref);
+    f.string("departure", t.departure);
+    f.string("destination", t.destination);
+    f.string("arrival", t.arrival);
+  }
+
+  void fiscal(const Var& v, const std::string& path, sdk::Fiscal& fi) {
+    const auto obj = object(v, path);
+    if (!obj) return;
+    Fields f(*this, obj, path,
+             {"model", "collected_at_sale", "registration", "tax_collected", "tax_currency", "payment_refs"});
+    f.enumeration("model", fi.model, sdk::parseCollectionModel, sdk::allowedCollectionModels(), false);
+    f.boolean("collected_at_sale", fi.collected_at_sale);
+    f.string("registration", fi.registration);
+    f.decimal("tax_collected", fi.tax_collected);
+    f.string("tax_currency", fi.tax_currency);
+    f.strings("payment_refs", fi.payment_refs);
+  }
+
+  void items(const Var& v, const std::string& path, std::vector<sdk::Item>& out) {
+    const auto arr = array(v, path);
+    if (!arr) return;
+    if (arr->size() > options_.max_items)
+      return add(path, std::to_string(arr->size()) + " items: at most " + std::to_string(options_.max_items) +
+                           " per consignment");
+    out.resize(arr->size());
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      out[i].sequence = static_cast<int>(i) + 1;
+      const std::string at = path + "/" + std::to_string(i);
+      const auto obj = object(arr->get(static_cast<unsigned>(i)), at);
+      if (!obj) continue;
+      item(obj, at, out[i]);
+    }
+  }
+
+  void item(const Object::Ptr& obj, const std::string& path, sdk::Item& it) {
+    Fields f(*this, obj, path,
+             {"sequence", "description", "hs", "quantity", "unit", "net_kg", "gross_kg", "value", "currency",
+              "origin", "nature", "documents"});
+    f.integer("sequence", it.sequence, INT_MIN);
+    f.string("description", it.description, true);
+    f.string("hs", it.hs, true);
+    f.number("quantity", it.quantity, true);
+    f.string("unit", it.unit, true);
+    f.number("net_kg", it.net_kg);
+    f.number("gross_kg", it.gross_kg);
+    f.decimal("value", it.value, true);
+    f.string("currency", it.currency, true);
+    f.string("origin", it.origin, true);
+    f.enumeration("nature", it.nature, sdk::parseNature, sdk::allowedNatures(), false);
+    const Var* docs = f.get("documents", false);
+    if (!docs) return;
+    const auto arr = array(*docs, f.at("documents"));
+    if (!arr) return;
+    it.documents.resize(arr->size());
+    for (std::size_t i = 0; i < arr->size(); ++i) {
+      const std::string at = f.at("documents") + "/" + std::to_string(i);
+      const auto dobj = object(arr->get(static_cast<unsigned>(i)), at);
+      if (!dobj) continue;
+      Fields df(*this, dobj, at, {"type", "id", "quantity"});
+      df.string("type", it.documents[i].type, true);
+      df.string("id", it.documents[i].id);
+      df.number("quantity", it.documents[i].quantity);
+    }
+  }
+
+  void derived(const Var& v, const std::string& path, sdk::Derived& d) {
+    const auto obj = object(v, path);
+    if (!obj) return;
+    Fields f(*this, obj, path, {"category", "duties", "taxes", "revenue_currency", "risk_score", "reason_codes"});
+    if (f.get("category", false)) f.integer("category", d.category.emplace(), INT_MIN);
+    f.decimal("duties", d.duties);
+    f.decimal("taxes", d.taxes);
+    f.string("revenue_currency", d.revenue_currency);
+    if (f.get("risk_score", false)) f.integer("risk_score", d.risk_score.emplace(), INT_MIN);
+    f.strings("reason_codes", d.reason_codes);
+  }
+
+  const DecodeOptions& options_;
+  Errors errors_;
+};
+
+Fields::Fields(Reader& reader, const Object::Ptr& object, std::string path,
+               std::initializer_list<std::string_view> known)
+    : reader_(reader), object_(object), path_(std::move(path)) {
+  for (const std::string& name : object_->getNames())
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      reader_.add(path_ + "/" + pointerToken(name), "unknown field '" + name + "'");
+}
+
+const Var* Fields::get(std::string_view name, bool required) {
+  const std::string key(name);
+  if (!object_->has(key)) {
+    if (required) reader_.add(at(name), "missing required field '" + key + "'");
+    return nullptr;
+  }
+  value_ = object_->get(key);
+  if (value_.isEmpty() && !required) return nullptr;  // null stands for absent
+  return &value_;
+}
+
+void Fields::string(std::string_view name, std::string& out, bool required) {
+  const Var* v = get(name, required);
+  if (!v) return;
+  if (v->isString()) out = v->extract<std::string>();
+  else reader_.wrongType(at(name), "string", *v);
+}
+
+void Fields::integer(std::string_view name, int& out, int min, bool required) {
+  const Var* v = get(name, required);
+  if (!v) return;
+  if (!v->isInteger() || v->isBoolean()) return reader_.wrongType(at(name), "integer", *v);
+  if (v->isSigned() ? (v->convert<Poco::Int64>() > INT_MAX || v->convert<Poco::Int64>() < min)
+                    : v->convert<Poco::UInt64>() > static_cast<Poco::UInt64>(INT_MAX))
+    return reader_.add(at(name), v->toString() + " is out of range");
+  out = static_cast<int>(v->convert<Poco::Int64>());
+}
+
+void Fields::number(std::string_view name, double& out, bool required) {
+  const Var* v = get(name, required);
+  if (!v) return;
+  if (v->isNumeric() && !v->isBoolean()) out = v->convert<double>();
+  else reader_.wrongType(at(name), "number", *v);
+}
+
+void Fields::number(std::string_view name, std::optional<double>& out) {
+  if (!get(name, false)) return;
+  number(name, out.emplace());
+}
+
+void Fields::decimal(std::string_view name, Decimal& out, bool required) {
+  const Var* v = get(name, required);
+  if (!v) return;
+  std::string text;
+  if (v->isString()) {
+    text = v->extract<std::string>();  // the exact form: "45.00"
+  } else if (v->isInteger() && !v->isBoolean()) {
+    text = v->toString();
+  } else if (v->isNumeric() && !v->isBoolean()) {
+    // POCO keeps no number text: the shortest text that reads back as the same double is the
+    // written text whenever it has at most 15 significant digits.
+    text = detail::formatDouble(v->convert<double>());
+  } else {
+    return reader_.wrongType(at(name), "number", *v);
+  }
+  if (auto d = Decimal::parse(text)) out = *d;
+  else reader_.add(at(name), "'" + text + "' is not an amount: a decimal with at most 4 fraction digits expected");
+}
+
+void Fields::decimal(std::string_view name, std::optional<Decimal>& out) {
+  if (!get(name, false)) return;
+  decimal(name, out.emplace());
+}
+
+void Fields::boolean(std::string_view name, bool& out) {
+  const Var* v = get(name, false);
+  if (!v) return;
+  if (v->isBoolean()) out = v->extract<bool>();
+  else reader_.wrongType(at(name), "boolean", *v);
+}
+
+void Fields::strings(std::string_view name, std::vector<std::string>& out) {
+  const Var* v = get(name, false);
+  if (!v) return;
+  const auto arr = reader_.array(*v, at(name));
+  if (!arr) return;
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const Var e = arr->get(static_cast<unsigned>(i));
+    if (e.isString()) out.push_back(e.extract<std::string>());
+    else reader_.wrongType(at(name) + "/" + std::to_string(i), "string", e);
+  }
+}
+
+template <class E, class Parse>
+void Fields::enumeration(std::string_view name, E& out, Parse parse, const std::string& allowed, bool required) {
+  const Var* v = get(name, required);
+  if (!v) return;
+  if (!v->isString()) return reader_.wrongType(at(name), "string", *v);
+  const std::string text = v->extract<std::string>();
+  if (auto e = parse(text)) out = *e;
+  else reader_.add(at(name), "'" + text + "' is not one of: " + allowed);
+}
+
+sdk::Result<sdk::Consignment> decodeOne(const Object::Ptr& obj, const std::string& prefix,
+                                        const DecodeOptions& options) {
+  Reader reader(options);
+  sdk::Consignment c;
+  reader.consignment(obj, prefix, c);
+  Errors errors = mergeValidation(std::move(reader.errors()),
+                                  sdk::validateConsignment(c, sdk::PathStyle::JsonPointer, options.max_items), prefix);
+  if (!errors.empty()) return errors;
+  return c;
+}
+
+std::string parseMessage(const Poco::Exception& e) {
+  std::string message = e.message();
+  if (message.find('\xff') != std::string::npos) return "unexpected end of input";
+  if (message == "Maximum depth exceeded") return "nesting deeper than the limit";
+  // POCO 1.11 refuses a scalar at the top level with this message.
+  if (message == "Attempt to set value on an empty stack") return "expected object or array of objects at the top";
+  for (char& c : message)
+    if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80) c = '?';
+  return message;
+}
+
+}  // namespace
+
+sdk::Result<std::vector<DecodedConsignment>> decodeConsignmentsJson(std::string_view body,
+                                                                    const DecodeOptions& options) {
+  using R = sdk::Result<std::vector<DecodedConsignment>>;
+  if (body.size() > options.max_bytes)
+    return R::failure("", "body of " + std::to_string(body.size()) + " bytes exceeds the limit of " +
+                              std::to_string(options.max_bytes));
+  if (const auto bad = detail::invalidUtf8At(body); bad != std::string_view::npos)
+    return R::failure("", "not valid JSON: invalid UTF-8 at byte " + std::to_string(bad));
+  Var root;
+  try {
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
+    parser.setDepth(options.max_depth);
+    root = parser.parse(std::string(body));
+  } catch (const Poco::Exception& e) {
+    std::string message = parseMessage(e);
+    if (message == "nesting deeper than the limit")
+      message = "nesting deeper than " + std::to_string(options.max_depth) + " levels";
+    return R::failure("", "not valid JSON: " + message);
+  }
+  std::vector<DecodedConsignment> out;
+  if (root.type() == typeid(Object::Ptr)) {
+    out.push_back({"", decodeOne(root.extract<Object::Ptr>(), "", options)});
+    return out;
+  }
+  if (root.type() != typeid(Array::Ptr))
+    return R::failure("", "expected object or array of objects, got " + typeOf(root));
+  const auto batch = root.extract<Array::Ptr>();
+  if (batch->size() == 0) return R::failure("", "a batch holds at least one consignment");
+  if (batch->size() > options.max_batch)
+    return R::failure("", "batch of " + std::to_string(batch->size()) + " consignments: at most " +
+                              std::to_string(options.max_batch));
+  for (std::size_t i = 0; i < batch->size(); ++i) {
+    const std::string prefix = "/" + std::to_string(i);
+    const Var element = batch->get(static_cast<unsigned>(i));
+    if (element.type() == typeid(Object::Ptr)) {
+      out.push_back({prefix, decodeOne(element.extract<Object::Ptr>(), prefix, options)});
+    } else {
+      out.push_back({prefix, sdk::Result<sdk::Consignment>::failure(prefix, "expected object, got " + typeOf(element))});
+    }
+  }
+  return out;
+}
+
+sdk::Result<sdk::Consignment> decodeConsignmentJson(std::string_view body, const DecodeOptions& options) {
+  auto decoded = decodeConsignmentsJson(body, options);
+  if (!decoded) return decoded.errors();
+  if (decoded.value().size() != 1 || !decoded.value().front().location.empty())
+    return sdk::Result<sdk::Consignment>::failure("", "expected one consignment (an object), got a batch");
+  return std::move(decoded.value().front().result);
+}
+
+}  // namespace swhub::model

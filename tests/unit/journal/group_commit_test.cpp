@@ -1,0 +1,230 @@
+// Group commit: many callers share transactions; idempotency, stale versions and constraint
+// errors are answered per batch, also when the batches share one transaction.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "journal/sqlite_journal.hpp"
+
+namespace swhub::journal {
+namespace {
+
+using Status = CommitResult::Status;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+WriteBatch filing(const std::string& id, const std::string& key, const std::string& body) {
+  WriteBatch batch;
+  batch.message = MessageRecord{id, "demo-post", "application/json", key, "sha256:" + body,
+                                "2026-11-28T10:00:00.000Z", body, "accepted", "{}", 202};
+  return batch;
+}
+
+WriteBatch caseBatch(const std::string& id) {
+  WriteBatch batch;
+  batch.new_cases.push_back({id, "demo-post", "LRN-" + id, "pre-arrival", "accepted", 1, "{}", "",
+                             "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"});
+  return batch;
+}
+
+// Holds the writer thread inside on_commit of the first group, so that the test can line up
+// the next group exactly.
+struct WriterGate {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::vector<std::size_t> groups;  // batches per commit, written by the writer thread only
+  bool first = true;
+
+  JournalOptions options() {
+    JournalOptions options;
+    options.on_commit = [this](std::chrono::duration<double>, std::size_t batches) {
+      groups.push_back(batches);
+      if (first) {
+        first = false;
+        entered.set_value();
+        released.wait();
+      }
+    };
+    return options;
+  }
+};
+
+// Starts commit(batch) on its own thread and returns once the batch sits in the queue.
+std::future<CommitResult> queueCommit(sqlite::SqliteJournal& journal, WriteBatch batch, std::size_t depth) {
+  auto result = std::async(std::launch::async, [&journal, batch] { return journal.commit(batch); });
+  while (journal.queuedWrites() < depth) std::this_thread::yield();
+  return result;
+}
+
+TEST(journal_group_commit, ConcurrentCommitsAreAllDurableAndShareTransactions) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("j.db");
+  constexpr int kThreads = 32;
+  constexpr int kPerThread = 50;
+  {
+    auto journal = openJournal(url);
+    std::vector<std::thread> threads;
+    std::atomic<int> committed{0};
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; ++i) {
+          const std::string id = std::to_string(t) + "-" + std::to_string(i);
+          WriteBatch batch = filing("m" + id, "k" + id, "body" + id);
+          batch.new_cases = caseBatch("c" + id).new_cases;
+          if (journal->commit(batch).status == Status::Committed) ++committed;
+        }
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(committed.load(), kThreads * kPerThread);
+    const JournalStats stats = journal->stats();
+    EXPECT_EQ(stats.batches, kThreads * kPerThread);
+    EXPECT_LT(stats.commits, kThreads * kPerThread) << "no two batches ever shared a transaction";
+    EXPECT_EQ(stats.messages, kThreads * kPerThread);
+  }
+  auto reopened = openJournal(url);
+  EXPECT_EQ(reopened->stats().cases, kThreads * kPerThread);
+  EXPECT_TRUE(reopened->getCase("c31-49"));
+  EXPECT_TRUE(reopened->findMessage("demo-post", "k0-0"));
+}
+
+TEST(journal_group_commit, SameKeyAndBodyIsDuplicateWithStoredMessage) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  ASSERT_EQ(journal->commit(filing("m1", "key-1", "A")).status, Status::Committed);
+  const CommitResult again = journal->commit(filing("m2", "key-1", "A"));
+  EXPECT_EQ(again.status, Status::Duplicate);
+  ASSERT_TRUE(again.existing);
+  EXPECT_EQ(again.existing->id, "m1");
+  EXPECT_FALSE(journal->getMessage("m2"));
+}
+
+TEST(journal_group_commit, SameKeyOtherBodyIsConflictAndWritesNothing) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  ASSERT_EQ(journal->commit(filing("m1", "key-1", "A")).status, Status::Committed);
+  WriteBatch other = filing("m2", "key-1", "B");
+  other.new_cases = caseBatch("c2").new_cases;
+  const CommitResult result = journal->commit(other);
+  EXPECT_EQ(result.status, Status::Conflict);
+  EXPECT_NE(result.error.find("key-1"), std::string::npos) << result.error;
+  EXPECT_FALSE(journal->getMessage("m2"));
+  EXPECT_FALSE(journal->getCase("c2"));
+}
+
+TEST(journal_group_commit, MessagesWithoutKeyAreNeverDuplicates) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  EXPECT_EQ(journal->commit(filing("m1", "", "A")).status, Status::Committed);
+  EXPECT_EQ(journal->commit(filing("m2", "", "A")).status, Status::Committed);
+}
+
+TEST(journal_group_commit, DuplicateAndConflictWithinOneGroup) {
+  TempDir dir;
+  WriterGate gate;
+  auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", gate.options());
+  auto first = std::async(std::launch::async, [&] { return journal->commit(caseBatch("c0")); });
+  gate.entered.get_future().wait();  // the writer is busy: what we queue now forms one group
+
+  auto original = queueCommit(*journal, filing("m1", "key-1", "A"), 1);
+  auto duplicate = queueCommit(*journal, filing("m2", "key-1", "A"), 2);
+  auto conflict = queueCommit(*journal, filing("m3", "key-1", "B"), 3);
+  gate.release.set_value();
+
+  EXPECT_EQ(first.get().status, Status::Committed);
+  EXPECT_EQ(original.get().status, Status::Committed);
+  const CommitResult dup = duplicate.get();
+  EXPECT_EQ(dup.status, Status::Duplicate);
+  ASSERT_TRUE(dup.existing);
+  EXPECT_EQ(dup.existing->id, "m1");
+  EXPECT_EQ(conflict.get().status, Status::Conflict);
+  EXPECT_EQ(gate.groups, (std::vector<std::size_t>{1, 3}));
+  EXPECT_TRUE(journal->getMessage("m1"));
+  EXPECT_FALSE(journal->getMessage("m2"));
+  EXPECT_FALSE(journal->getMessage("m3"));
+  EXPECT_EQ(journal->stats().batches, 2);
+}
+
+TEST(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
+  WriteBatch update;
+  update.case_updates.push_back({"c1", 1, "under-assessment", "", "", "2026-11-28T10:01:00.000Z"});
+  ASSERT_EQ(journal->commit(update).status, Status::Committed);
+
+  WriteBatch stale;
+  stale.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T10:02:00.000Z"});
+  stale.events.push_back({0, "c1", "2026-11-28T10:02:00.000Z", "agency:customs", "decision", "", "cleared", "{}", ""});
+  const CommitResult result = journal->commit(stale);
+  EXPECT_EQ(result.status, Status::Stale);
+  EXPECT_EQ(result.error, "case 'c1' is at version 2, not 1");
+  EXPECT_EQ(journal->getCase("c1")->state, "under-assessment");
+  EXPECT_TRUE(journal->caseEvents("c1").empty());
+}
+
+TEST(journal_group_commit, ConstraintErrorRejectsOnlyItsBatch) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
+  const CommitResult again = journal->commit(caseBatch("c1"));
+  EXPECT_EQ(again.status, Status::Invalid);
+  EXPECT_NE(again.error.find("SQLITE_CONSTRAINT_PRIMARYKEY"), std::string::npos) << again.error;
+  EXPECT_TRUE(journal->writable());
+  EXPECT_EQ(journal->commit(caseBatch("c2")).status, Status::Committed);
+}
+
+TEST(journal_group_commit, OnCommitReportsEveryDurableCommit) {
+  TempDir dir;
+  std::size_t reported = 0;
+  JournalOptions options;
+  options.on_commit = [&](std::chrono::duration<double> took, std::size_t batches) {
+    EXPECT_GE(took.count(), 0.0);
+    reported += batches;
+  };
+  auto journal = openJournal("sqlite:" + dir.file("j.db"), options);
+  ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
+  ASSERT_EQ(journal->commit(caseBatch("c2")).status, Status::Committed);
+  EXPECT_EQ(reported, 2u);  // on_commit runs before commit() returns
+}
+
+TEST(journal_group_commit, DestructorAnswersEveryQueuedBatch) {
+  TempDir dir;
+  const std::string path = dir.file("j.db");
+  std::vector<std::future<CommitResult>> results;
+  {
+    WriterGate gate;
+    auto journal = std::make_unique<sqlite::SqliteJournal>(path, "", gate.options());
+    results.push_back(std::async(std::launch::async, [&] { return journal->commit(caseBatch("c0")); }));
+    gate.entered.get_future().wait();
+    for (std::size_t i = 1; i <= 5; ++i) results.push_back(queueCommit(*journal, caseBatch("c" + std::to_string(i)), i));
+    gate.release.set_value();
+    // ~SqliteJournal must drain the queue before it closes anything.
+    journal.reset();
+  }
+  for (auto& result : results) EXPECT_EQ(result.get().status, Status::Committed);
+  auto reopened = openJournal("sqlite:" + path);
+  EXPECT_EQ(reopened->stats().cases, 6);
+}
+
+}  // namespace
+}  // namespace swhub::journal

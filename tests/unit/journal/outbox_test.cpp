@@ -1,0 +1,149 @@
+// The outbox: pull order and cursor, claims with a lease, lease expiry, completion by owner.
+// Time comes from an injected clock, so leases expire without sleeping.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "journal/journal.hpp"
+
+namespace swhub::journal {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+OutboxItem item(const std::string& id, const std::string& recipient, const std::string& channel = "notification") {
+  OutboxItem o;
+  o.id = id;
+  o.channel = channel;
+  o.recipient = recipient;
+  o.case_id = "c1";
+  o.content_type = "application/json";
+  o.body = "{\"id\":\"" + id + "\"}";
+  o.created_at = "2026-11-28T10:00:00.000Z";
+  return o;
+}
+
+std::vector<std::string> ids(const std::vector<OutboxItem>& items) {
+  std::vector<std::string> out;
+  for (const auto& i : items) out.push_back(i.id);
+  return out;
+}
+
+class journal_outbox : public ::testing::Test {
+ protected:
+  void SetUp() override { open(); }
+
+  void open() {
+    journal_.reset();
+    JournalOptions options;
+    options.clock = [this] { return now_; };
+    journal_ = openJournal("sqlite:" + dir_.file("j.db"), options);
+  }
+
+  void add(std::vector<OutboxItem> items) {
+    WriteBatch batch;
+    batch.outbox = std::move(items);
+    ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Committed);
+  }
+
+  TempDir dir_;
+  // 2026-11-28T10:00:00Z
+  std::chrono::system_clock::time_point now_{std::chrono::seconds(1795860000)};
+  std::unique_ptr<Journal> journal_;
+};
+
+TEST_F(journal_outbox, PullReadersPageInSeqOrder) {
+  add({item("n1", "demo-post"), item("n2", "demo-express"), item("n3", "demo-post")});
+  add({item("n4", "demo-post"), item("t1", "customs", "task")});
+
+  auto page = journal_->outboxAfter("demo-post", "notification", 0, 2);
+  ASSERT_EQ(ids(page), (std::vector<std::string>{"n1", "n3"}));
+  EXPECT_LT(page[0].seq, page[1].seq);
+  auto next = journal_->outboxAfter("demo-post", "notification", page[1].seq, 10);
+  EXPECT_EQ(ids(next), (std::vector<std::string>{"n4"}));
+  EXPECT_TRUE(journal_->outboxAfter("demo-post", "notification", next[0].seq, 10).empty());
+  EXPECT_EQ(ids(journal_->outboxAfter("customs", "task", 0, 10)), (std::vector<std::string>{"t1"}));
+}
+
+TEST_F(journal_outbox, ClaimLeasesDueItemsInOrderToOneOwner) {
+  add({item("n1", "a"), item("n2", "b"), item("n3", "c")});
+  auto claimed = journal_->claimOutbox("notification", "worker-1", 2, 30s);
+  EXPECT_EQ(ids(claimed), (std::vector<std::string>{"n1", "n2"}));
+  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-2", 10, 30s)), (std::vector<std::string>{"n3"}));
+  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-3", 10, 30s).empty());
+}
+
+TEST_F(journal_outbox, ExpiredLeaseMakesItemClaimableAgain) {
+  add({item("n1", "a")});
+  ASSERT_EQ(journal_->claimOutbox("notification", "worker-1", 10, 30s).size(), 1u);
+  now_ += 29s;
+  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-2", 10, 30s).empty());
+  now_ += 2s;
+  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-2", 10, 30s)), (std::vector<std::string>{"n1"}));
+}
+
+TEST_F(journal_outbox, CompleteByAnotherOwnerIsIgnored) {
+  add({item("n1", "a")});
+  auto claimed = journal_->claimOutbox("notification", "worker-1", 10, 30s);
+  ASSERT_EQ(claimed.size(), 1u);
+  journal_->completeOutbox(claimed[0].seq, "worker-2", "delivered", "", "");
+  auto stored = journal_->outboxAfter("a", "notification", 0, 10);
+  EXPECT_EQ(stored[0].state, "pending");
+  EXPECT_EQ(stored[0].attempts, 0);
+
+  journal_->completeOutbox(claimed[0].seq, "worker-1", "delivered", "", "");
+  stored = journal_->outboxAfter("a", "notification", 0, 10);
+  EXPECT_EQ(stored[0].state, "delivered");
+  EXPECT_EQ(stored[0].attempts, 1);
+}
+
+TEST_F(journal_outbox, WorkerWhoseLeaseWasTakenOverCannotComplete) {
+  add({item("n1", "a")});
+  const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
+  now_ += 31s;
+  ASSERT_EQ(journal_->claimOutbox("notification", "worker-2", 10, 30s).size(), 1u);
+  journal_->completeOutbox(seq, "worker-1", "dead", "", "gave up");
+  EXPECT_EQ(journal_->outboxAfter("a", "notification", 0, 10).at(0).state, "pending");
+}
+
+TEST_F(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
+  add({item("n1", "a")});
+  const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "worker-1", "pending", "2026-11-28T10:05:00.000Z", "HTTP 503");
+  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-1", 10, 30s).empty());
+  now_ += 5min;
+  auto again = journal_->claimOutbox("notification", "worker-1", 10, 30s);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].attempts, 1);
+  EXPECT_EQ(again[0].last_error, "HTTP 503");
+}
+
+TEST_F(journal_outbox, DeliveredStateSurvivesRestartAndIsNotClaimedAgain) {
+  add({item("n1", "a"), item("n2", "a")});
+  const auto seq = journal_->claimOutbox("notification", "worker-1", 1, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "worker-1", "delivered", "", "");
+  EXPECT_EQ(journal_->stats().outbox_pending, 1);
+  open();
+  EXPECT_EQ(journal_->outboxAfter("a", "notification", 0, 10).at(0).state, "delivered");
+  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-9", 10, 30s)), (std::vector<std::string>{"n2"}));
+}
+
+}  // namespace
+}  // namespace swhub::journal

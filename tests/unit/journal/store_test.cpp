@@ -1,0 +1,163 @@
+// Durability across restart, settings in effect, and the read side of the SQLite journal.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "journal/journal.hpp"
+#include "journal/sqlite_journal.hpp"
+
+namespace swhub::journal {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+MessageRecord message(const std::string& id, const std::string& key = "") {
+  return {id, "demo-post", "application/json", key, "sha256:" + id, "2026-11-28T10:00:00.000Z",
+          std::string("body\0of ", 8) + id, "accepted", "{\"message_id\":\"" + id + "\"}", 202};
+}
+
+CaseRecord newCase(const std::string& id, const std::string& reference, const std::string& message_id) {
+  return {id, "demo-post", reference, "pre-arrival", "accepted", 1, "{\"reference\":\"" + reference + "\"}",
+          message_id, "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"};
+}
+
+CaseEvent event(const std::string& case_id, const std::string& kind, const std::string& to_state) {
+  CaseEvent e;
+  e.case_id = case_id;
+  e.at = "2026-11-28T10:00:00.000Z";
+  e.actor = "hub";
+  e.kind = kind;
+  e.to_state = to_state;
+  e.detail_json = "{}";
+  return e;
+}
+
+std::string queryText(sqlite3* db, const char* sql) {
+  sqlite3_stmt* stmt = nullptr;
+  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  std::string text;
+  if (sqlite3_step(stmt) == SQLITE_ROW) text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  return text;
+}
+
+TEST(journal_store, CommittedBatchIsReadableAfterReopen) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("j.db");
+  {
+    auto journal = openJournal(url);
+    WriteBatch batch;
+    batch.message = message("m1", "key-1");
+    batch.new_cases.push_back(newCase("c1", "LRN-1", "m1"));
+    batch.events.push_back(event("c1", "received", "accepted"));
+    ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+  }
+  auto reopened = openJournal(url);
+  auto stored = reopened->getMessage("m1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->body, message("m1").body);  // bytes, embedded NUL included
+  EXPECT_EQ(stored->http_status, 202);
+  ASSERT_TRUE(reopened->findMessage("demo-post", "key-1"));
+  auto found = reopened->getCase("c1");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->reference, "LRN-1");
+  EXPECT_EQ(found->version, 1);
+  ASSERT_EQ(reopened->caseEvents("c1").size(), 1u);
+}
+
+TEST(journal_store, WalAndSynchronousFullAreInEffect) {
+  TempDir dir;
+  auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", JournalOptions{});
+  // synchronous is per connection: the writer reads it back; WAL is a property of the file.
+  EXPECT_EQ(journal->settings().synchronous, 2);
+  EXPECT_EQ(journal->settings().wal_autocheckpoint, 0);
+  EXPECT_TRUE(journal->settings().foreign_keys);
+  EXPECT_EQ(journal->describe(), "sqlite:" + dir.file("j.db") + " (WAL, synchronous=FULL)");
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "1");
+  sqlite3_close(other);
+}
+
+TEST(journal_store, ReopeningKeepsSchemaAndData) {
+  TempDir dir;
+  const std::string url = "sqlite:" + dir.file("j.db");
+  for (int round = 0; round < 3; ++round) {
+    auto journal = openJournal(url);
+    WriteBatch batch;
+    batch.message = message("m" + std::to_string(round));
+    ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+    EXPECT_EQ(journal->stats().messages, round + 1);
+  }
+}
+
+TEST(journal_store, CaseEventsComeBackInSeqOrder) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  WriteBatch first;
+  first.new_cases = {newCase("c1", "LRN-1", ""), newCase("c2", "LRN-2", "")};
+  first.events = {event("c1", "received", "accepted"), event("c2", "received", "accepted"),
+                  event("c1", "transition", "under-assessment")};
+  ASSERT_EQ(journal->commit(first).status, CommitResult::Status::Committed);
+  WriteBatch second;
+  second.events = {event("c1", "decision", "cleared")};
+  ASSERT_EQ(journal->commit(second).status, CommitResult::Status::Committed);
+
+  auto events = journal->caseEvents("c1");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, "received");
+  EXPECT_EQ(events[1].kind, "transition");
+  EXPECT_EQ(events[2].kind, "decision");
+  EXPECT_LT(events[0].seq, events[1].seq);
+  EXPECT_LT(events[1].seq, events[2].seq);
+}
+
+TEST(journal_store, FindCasesByPartnerAndReference) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  WriteBatch batch;
+  batch.new_cases = {newCase("c1", "LRN-1", ""), newCase("c2", "LRN-2", "")};
+  ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+  auto found = journal->findCases("demo-post", "LRN-2");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].id, "c2");
+  EXPECT_TRUE(journal->findCases("demo-express", "LRN-2").empty());
+}
+
+TEST(journal_store, CaseUpdateBumpsVersionAndKeepsConsignmentWhenEmpty) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  WriteBatch create;
+  create.new_cases = {newCase("c1", "LRN-1", "")};
+  ASSERT_EQ(journal->commit(create).status, CommitResult::Status::Committed);
+  WriteBatch update;
+  update.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T11:00:00.000Z"});
+  ASSERT_EQ(journal->commit(update).status, CommitResult::Status::Committed);
+  auto stored = journal->getCase("c1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->version, 2);
+  EXPECT_EQ(stored->state, "cleared");
+  EXPECT_EQ(stored->filing, "pre-arrival");
+  EXPECT_EQ(stored->consignment_json, "{\"reference\":\"LRN-1\"}");
+  EXPECT_EQ(stored->updated_at, "2026-11-28T11:00:00.000Z");
+}
+
+}  // namespace
+}  // namespace swhub::journal

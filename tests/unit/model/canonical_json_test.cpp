@@ -1,0 +1,177 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "examples.hpp"
+#include "model/canonical_json.hpp"
+
+using namespace swhub;
+using model::decodeConsignmentJson;
+using model::decodeConsignmentsJson;
+using sdk::Errors;
+
+namespace {
+
+Errors errorsOf(const std::string& json, const model::DecodeOptions& options = {}) {
+  auto r = decodeConsignmentJson(json, options);
+  return r ? Errors{} : r.errors();
+}
+
+// The design example with one item field replaced (JSON text of the new value, or "" to drop it).
+std::string withItemField(const std::string& field, const std::string& json) {
+  static const std::map<std::string, std::string> kOriginal = {
+      {"hs", "\"851830\""}, {"quantity", "1"}, {"nature", "\"sale\""}, {"value", "45.00"}};
+  std::string body = test::kDesignJson;
+  std::string from = "\"" + field + "\": " + kOriginal.at(field);
+  const std::string to = json.empty() ? "" : "\"" + field + "\": " + json;
+  if (json.empty()) from += ", ";
+  return body.replace(body.find(from), from.size(), to);
+}
+
+}  // namespace
+
+TEST(canonicalJson, DesignExampleDecodesToTheExpectedValues) {
+  auto r = decodeConsignmentJson(test::kDesignJson);
+  ASSERT_TRUE(r) << sdk::formatErrors(r.errors());
+  EXPECT_EQ(r.value(), test::designConsignment());
+  EXPECT_EQ(r.value().items[0].value.toString(), "45.00");
+  EXPECT_EQ(r.value().items[0].sequence, 1);
+}
+
+TEST(canonicalJson, UnknownFieldIsReportedAtItsPointer) {
+  EXPECT_EQ(errorsOf(withItemField("hs", "\"851830\", \"hscode\": \"1\"")),
+            (Errors{{"/items/0/hscode", "unknown field 'hscode'"}}));
+}
+
+TEST(canonicalJson, WrongTypeNamesBothTypes) {
+  EXPECT_EQ(errorsOf(withItemField("hs", "851830")), (Errors{{"/items/0/hs", "expected string, got number"}}));
+  EXPECT_EQ(errorsOf(withItemField("quantity", "\"1\"")), (Errors{{"/items/0/quantity", "expected number, got string"}}));
+}
+
+TEST(canonicalJson, MissingRequiredFieldIsReportedAtItsPointer) {
+  EXPECT_EQ(errorsOf(withItemField("hs", "")), (Errors{{"/items/0/hs", "missing required field 'hs'"}}));
+}
+
+TEST(canonicalJson, EnumValuesListTheAllowedOnes) {
+  EXPECT_EQ(errorsOf(withItemField("nature", "\"sold\"")),
+            (Errors{{"/items/0/nature", "'sold' is not one of: sale, gift, sample, return, documents, other"}}));
+}
+
+TEST(canonicalJson, ValidationErrorsComeWithDecodeErrors) {
+  std::string body = withItemField("hs", "\"8518\"");
+  body.replace(body.find("\"EUR\""), 5, "\"EURO\"");
+  body.replace(body.find("\"pre-arrival\""), 13, "\"later\"");
+  body.replace(body.find("\"origin\": \"CN\""), 14, "\"origin\": 86");
+  EXPECT_EQ(errorsOf(body),
+            (Errors{{"/filing", "'later' is not one of: pre-loading, pre-arrival, declaration, amendment, "
+                                "cancellation, arrival, return"},
+                    {"/items/0/origin", "expected string, got number"},
+                    {"/items/0/hs", "'8518' is not an HS code: 6 to 10 digits expected"},
+                    {"/items/0/currency", "'EURO' is not an ISO 4217 currency code"}}));
+}
+
+TEST(canonicalJson, MoneyIsReadFromTheNumberTextExactly) {
+  auto value = [](const std::string& json) {
+    auto r = decodeConsignmentJson(withItemField("value", json));
+    return r ? r.value().items[0].value.toString() : sdk::formatErrors(r.errors());
+  };
+  EXPECT_EQ(value("0.1"), "0.10");
+  EXPECT_EQ(value("1234567.8901"), "1234567.8901");
+  EXPECT_EQ(value("\"19.99\""), "19.99");
+  EXPECT_EQ(value("100000000000"), "100000000000.00");
+  EXPECT_EQ(value("45.00001"),
+            "/items/0/value: '45.00001' is not an amount: a decimal with at most 4 fraction digits expected\n");
+  EXPECT_EQ(value("\"1e3\""), "/items/0/value: '1e3' is not an amount: a decimal with at most 4 fraction digits expected\n");
+  EXPECT_EQ(value("true"), "/items/0/value: expected number, got boolean\n");
+}
+
+TEST(canonicalJson, ParseErrorHasNoPath) {
+  EXPECT_EQ(errorsOf("{\"reference\": x}"), (Errors{{"", "not valid JSON: unexpected byte 'x' in value"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": [1, 2"), (Errors{{"", "not valid JSON: unexpected end of input"}}));
+  EXPECT_EQ(errorsOf("\"just a string\""), (Errors{{"", "not valid JSON: expected object or array of objects at the top"}}));
+  EXPECT_EQ(errorsOf("null"), (Errors{{"", "not valid JSON: expected object or array of objects at the top"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": \"\xC3\x28\"}"), (Errors{{"", "not valid JSON: invalid UTF-8 at byte 15"}}));
+}
+
+TEST(canonicalJson, DepthIsBounded) {
+  std::string deep = "{\"reference\": " + std::string(40, '[') + std::string(40, ']') + "}";
+  EXPECT_EQ(errorsOf(deep), (Errors{{"", "not valid JSON: nesting deeper than 32 levels"}}));
+}
+
+TEST(canonicalJson, SizeIsBoundedBeforeParsing) {
+  model::DecodeOptions options;
+  options.max_bytes = 100;
+  EXPECT_EQ(errorsOf(test::kDesignJson, options),
+            (Errors{{"", "body of " + std::to_string(test::kDesignJson.size()) + " bytes exceeds the limit of 100"}}));
+}
+
+TEST(canonicalJson, ItemCountIsBounded) {
+  model::DecodeOptions options;
+  options.max_items = 0;
+  EXPECT_EQ(errorsOf(test::kDesignJson, options), (Errors{{"/items", "1 items: at most 0 per consignment"}}));
+}
+
+TEST(canonicalJson, HubFieldsAreRefusedInAFiling) {
+  std::string body = test::kDesignJson;
+  body.insert(1, "\"partner\": \"x\", \"derived\": {\"category\": 1}, ");
+  EXPECT_EQ(errorsOf(body), (Errors{{"/partner", "'partner' is set by the hub, not by a filing"},
+                                    {"/derived", "'derived' is set by the hub, not by a filing"}}));
+}
+
+TEST(canonicalJson, BatchPrefixesEveryErrorWithItsIndex) {
+  const std::string bad = withItemField("hs", "\"8518\"");
+  auto r = decodeConsignmentsJson("[" + test::kDesignJson + "," + bad + ", 7]");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r.value().size(), 3u);
+  EXPECT_EQ(r.value()[0].location, "/0");
+  ASSERT_TRUE(r.value()[0].result);
+  EXPECT_EQ(r.value()[0].result.value(), test::designConsignment());
+  EXPECT_EQ(r.value()[1].result.errors(), (Errors{{"/1/items/0/hs", "'8518' is not an HS code: 6 to 10 digits expected"}}));
+  EXPECT_EQ(r.value()[2].result.errors(), (Errors{{"/2", "expected object, got number"}}));
+  EXPECT_EQ(decodeConsignmentsJson("[]").errors(), (Errors{{"", "a batch holds at least one consignment"}}));
+}
+
+TEST(canonicalJson, SequenceDefaultsToPositionAndMustBeUnique) {
+  std::string body = test::kDesignJson;
+  const auto items = body.find("[ {");
+  const std::string item = body.substr(items + 2, body.rfind("] }") - items - 3);
+  body.insert(body.rfind("] }"), ", " + item);
+  auto r = decodeConsignmentJson(body);
+  ASSERT_TRUE(r) << sdk::formatErrors(r.errors());
+  EXPECT_EQ(r.value().items[1].sequence, 2);
+  std::string dup = body;
+  dup.replace(dup.rfind("\"description\""), 0, "\"sequence\": 1, ");
+  EXPECT_EQ(errorsOf(dup), (Errors{{"/items/1/sequence", "sequence 1 is already used by /items/0"}}));
+}
+
+TEST(canonicalJson, RoundTripKeepsEveryField) {
+  const sdk::Consignment c = test::fullConsignment();
+  const std::string json = model::encodeConsignmentJson(c);
+  auto r = decodeConsignmentJson(json, {.allow_hub_fields = true});
+  ASSERT_TRUE(r) << sdk::formatErrors(r.errors()) << json;
+  EXPECT_EQ(r.value(), c);
+}
+
+TEST(canonicalJson, EncodesTheDesignExampleCompactly) {
+  EXPECT_EQ(model::encodeConsignmentJson(test::designConsignment()),
+            R"({"reference":"LRN-2026-000123","filing":"pre-arrival","version":1,)"
+            R"("parties":{"seller":{"name":"Gadget Export Ltd","id":"CN91440300MA5","country":"CN"},)"
+            R"("buyer":{"name":"Ana Silva","address":"Rua Augusta 10, Lisboa","country":"PT"},)"
+            R"("carrier":{"name":"Demo Post","id":"PT-POST"}},)"
+            R"("transport":{"mode":"air","conveyance":"TP1234","master_ref":"999-12345675","departure":"CN",)"
+            R"("destination":"PT","arrival":"2026-11-29T08:00:00Z"},)"
+            R"("fiscal":{"model":"consumer","collected_at_sale":false,"registration":null},)"
+            R"("items":[{"sequence":1,"description":"Bluetooth headphones","hs":"851830","quantity":1,"unit":"pce",)"
+            R"("net_kg":0.25,"gross_kg":0.4,"value":45.00,"currency":"EUR","origin":"CN","nature":"sale","documents":[]}]})");
+}
+
+TEST(canonicalJson, EncodesNotifications) {
+  sdk::Notification n{"N-1", "C-1", "LRN-1", "held", "held", "documents \"missing\"", "2026-11-29T08:00:00Z",
+                      {{"agency", "customs"}, {"category", "3"}}};
+  EXPECT_EQ(model::encodeNotificationsJson({n, n}),
+            R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"LRN-1","event":"held","state":"held",)"
+            R"("reason":"documents \"missing\"","at":"2026-11-29T08:00:00Z","details":{"agency":"customs","category":"3"}},)"
+            R"({"id":"N-1","case_id":"C-1","reference":"LRN-1","event":"held","state":"held",)"
+            R"("reason":"documents \"missing\"","at":"2026-11-29T08:00:00Z","details":{"agency":"customs","category":"3"}}]})");
+  EXPECT_EQ(model::encodeNotificationsJson({}), R"({"notifications":[]})");
+}
