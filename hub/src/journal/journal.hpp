@@ -39,6 +39,7 @@ struct CaseRecord {
   std::string message_id;        // the message that created it
   std::string created_at;
   std::string updated_at;
+  std::string status_json = "{}";  // the release coordinator's state: agencies, decisions, arrival, revenue
 };
 
 // Changes an existing case; applied only when the stored version equals expected_version.
@@ -49,6 +50,7 @@ struct CaseUpdate {
   std::string filing;
   std::string consignment_json;  // "" keeps the stored one
   std::string updated_at;
+  std::string status_json;       // "" keeps the stored one
 };
 
 struct CaseEvent {

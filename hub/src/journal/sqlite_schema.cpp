@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS cases (
   consignment_json TEXT NOT NULL,
   message_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  status_json TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS cases_reference ON cases (partner, reference);
 

@@ -32,6 +32,7 @@ CaseRecord readCase(const Stmt& row) {
   c.message_id = row.text(7);
   c.created_at = row.text(8);
   c.updated_at = row.text(9);
+  c.status_json = row.text(10);
   return c;
 }
 
@@ -78,10 +79,10 @@ void insertMessage(Db& db, const MessageRecord& m) {
 void insertCase(Db& db, const CaseRecord& c) {
   auto stmt = db.prepare(
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
-      " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+      " created_at, updated_at, status_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
   stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, c.state);
   stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, c.created_at);
-  stmt->bind(10, c.updated_at).step();
+  stmt->bind(10, c.updated_at).bind(11, c.status_json.empty() ? std::string("{}") : c.status_json).step();
 }
 
 // False when the stored version is not the expected one (or the case does not exist).
@@ -91,10 +92,11 @@ bool updateCase(Db& db, const CaseUpdate& u) {
       " state = CASE WHEN ?2 = '' THEN state ELSE ?2 END,"
       " filing = CASE WHEN ?3 = '' THEN filing ELSE ?3 END,"
       " consignment_json = CASE WHEN ?4 = '' THEN consignment_json ELSE ?4 END,"
-      " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END"
+      " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END,"
+      " status_json = CASE WHEN ?7 = '' THEN status_json ELSE ?7 END"
       " WHERE id = ?6 AND version = ?1");
   stmt->bind(1, u.expected_version).bind(2, u.state).bind(3, u.filing).bind(4, u.consignment_json);
-  stmt->bind(5, u.updated_at).bind(6, u.id).step();
+  stmt->bind(5, u.updated_at).bind(6, u.id).bind(7, u.status_json).step();
   return db.changes() == 1;
 }
 
@@ -182,7 +184,7 @@ std::optional<MessageRecord> messageById(Db& db, const std::string& id) {
 std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
-      " updated_at FROM cases WHERE id = ?");
+      " updated_at, status_json FROM cases WHERE id = ?");
   stmt->bind(1, id);
   if (!stmt->step()) return std::nullopt;
   return readCase(*stmt);
@@ -191,7 +193,7 @@ std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
-      " updated_at FROM cases WHERE partner = ? AND reference = ? ORDER BY created_at, id");
+      " updated_at, status_json FROM cases WHERE partner = ? AND reference = ? ORDER BY created_at, id");
   stmt->bind(1, partner).bind(2, reference);
   std::vector<CaseRecord> cases;
   while (stmt->step()) cases.push_back(readCase(*stmt));
