@@ -49,17 +49,21 @@ TEST_F(Filing, AcceptsTheDesignExampleWithAReceiptAfterTheCommit) {
   const auto cases = receipt->getArray("cases");
   ASSERT_EQ(cases->size(), 1u);
   EXPECT_EQ(cases->getObject(0)->getValue<std::string>("reference"), "LRN-2026-000123");
-  EXPECT_EQ(cases->getObject(0)->getValue<std::string>("state"), "accepted");
+  // Routed at once to customs and product safety (headphones): under assessment.
+  EXPECT_EQ(cases->getObject(0)->getValue<std::string>("state"), "under-assessment");
 
   const std::string caseId = cases->getObject(0)->getValue<std::string>("case_id");
   const auto read = request(hub_.address(), "GET", "/v1/cases/" + caseId, "", {{"Authorization", "Bearer demo-post-token"}});
   ASSERT_EQ(read.status, 200) << read.body;
   const auto view = parse(read.body);
-  EXPECT_EQ(view->getValue<std::string>("state"), "accepted");
+  EXPECT_EQ(view->getValue<std::string>("state"), "under-assessment");
+  EXPECT_TRUE(view->getObject("decisions")->has("customs"));
+  EXPECT_TRUE(view->getObject("decisions")->has("product-safety"));
   const auto consignment = view->getObject("consignment");
   EXPECT_EQ(consignment->getValue<std::string>("reference"), "LRN-2026-000123");
   EXPECT_EQ(consignment->getArray("items")->getObject(0)->getValue<std::string>("hs"), "851830");
-  EXPECT_EQ(view->getArray("history")->size(), 2u);
+  // received, accepted, routed, a task for each agency, the move to under-assessment, the notification
+  EXPECT_EQ(view->getArray("history")->size(), 7u);
 }
 
 TEST_F(Filing, TheSameIdempotencyKeyAndBodyReturnsTheSameReceipt) {

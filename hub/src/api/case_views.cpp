@@ -6,13 +6,16 @@
 
 #include <sstream>
 
+#include "release/case_status.hpp"
+
 namespace swhub::api {
 namespace {
 
 bool maySee(const Identity& caller, const journal::CaseRecord& record) {
   if (caller.kind == Identity::Kind::Admin) return true;
   if (caller.kind == Identity::Kind::Partner) return record.partner == caller.id;
-  return false;  // agencies see the cases routed to them through their task queue (issue 3)
+  // An agency sees the cases routed to it.
+  return release::CaseStatus::fromJson(record.status_json).agencies.count(caller.id) > 0;
 }
 
 Poco::JSON::Object summary(const journal::CaseRecord& record) {
@@ -46,7 +49,24 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   Poco::JSON::Object body = summary(*record);
   Poco::JSON::Parser parser;
   body.set("consignment", parser.parse(record->consignment_json));
-  body.set("decisions", Poco::JSON::Object());
+  Poco::JSON::Object decisions(Poco::JSON_PRESERVE_KEY_ORDER);
+  const auto status = release::CaseStatus::fromJson(record->status_json);
+  for (const auto& [agency, a] : status.agencies) {
+    Poco::JSON::Object d(Poco::JSON_PRESERVE_KEY_ORDER);
+    d.set("outcome", release::agencyOutcome(a));
+    Poco::JSON::Array items;
+    for (int i : a.items) items.add(i);
+    d.set("items", items);
+    if (!a.history.empty()) {
+      d.set("decision", a.history.back().decision);
+      d.set("reason", a.history.back().reason);
+      d.set("decided_at", a.history.back().decided_at);
+    }
+    decisions.set(agency, d);
+  }
+  body.set("decisions", decisions);
+  body.set("arrived", status.arrived);
+  body.set("revenue_settled", status.revenueSettled);
   Poco::JSON::Array history;
   for (const auto& event : journal_.caseEvents(caseId)) {
     Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);

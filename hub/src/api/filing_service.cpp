@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "api/identity.hpp"
-#include "api/ids.hpp"
+#include "common/ids.hpp"
 #include "model/canonical_json.hpp"
 
 namespace swhub::api {
@@ -49,6 +49,7 @@ struct NewCase {
 struct FollowUp {
   sdk::Consignment consignment;
   journal::CaseRecord target;
+  std::string location;
 };
 
 }  // namespace
@@ -62,8 +63,8 @@ std::string mediaType(const std::string& contentType) {
 
 FilingService::FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
                              const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
-                             const sdk::PartnerPlugin* canonical)
-    : journal_(journal), metrics_(metrics), partners_(partners), canonical_(canonical) {
+                             const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator)
+    : journal_(journal), metrics_(metrics), partners_(partners), canonical_(canonical), coordinator_(coordinator) {
   if (canonical_) canonicalTypes_ = canonical_->contentTypes();
 }
 
@@ -79,7 +80,7 @@ HttpResult FilingService::reject(const PartnerRuntime& partner, const std::strin
   // A rejected message is journaled too (the trace shows what came in), but its key is not
   // reserved: the partner may correct the message and send it again under the same key.
   journal::WriteBatch batch;
-  batch.message = journal::MessageRecord{newId("M-"), partner.config.id, contentType, "", digest, nowRfc3339(),
+  batch.message = journal::MessageRecord{common::newId("M-"), partner.config.id, contentType, "", digest, common::nowRfc3339(),
                                          body, "rejected", response.body, response.status};
   journal_.commit(std::move(batch));
   return response;
@@ -148,7 +149,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
                                                   : "case id '" + f->consignment.case_id + "'") +
                                              " for this " + std::string(sdk::toString(f->consignment.filing))});
         } else {
-          followUps.push_back({std::move(f->consignment), std::move(*target)});
+          followUps.push_back({std::move(f->consignment), std::move(*target), f->location});
         }
       } else {
         const bool repeatedHere = std::any_of(newCases.begin(), newCases.end(), [&](const NewCase& n) {
@@ -171,8 +172,8 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
                           std::to_string(errors.size()) + " error(s) in the message; nothing was filed", errors));
   }
 
-  const std::string messageId = newId("M-");
-  const std::string now = nowRfc3339();
+  const std::string messageId = common::newId("M-");
+  const std::string now = common::nowRfc3339();
   const std::string actor = "partner:" + partnerId;
   journal::WriteBatch batch;
   Poco::JSON::Array receiptCases;
@@ -185,20 +186,22 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   };
   for (auto& filing : newCases) {
     auto& c = filing.consignment;
-    c.case_id = newId("C-");
-    const std::string filingKind(sdk::toString(c.filing));
-    batch.new_cases.push_back(journal::CaseRecord{c.case_id, partnerId, c.reference, filingKind, "accepted", 1,
-                                                  model::encodeConsignmentJson(c), messageId, now, now});
-    batch.events.push_back({0, c.case_id, now, actor, "received", "", "", "{\"filing\":\"" + filingKind + "\"}", messageId});
-    batch.events.push_back({0, c.case_id, now, "hub", "transition", "", "accepted", "{}", messageId});
-    addReceiptCase(c.case_id, c.reference, "accepted");
+    c.case_id = common::newId("C-");
+    addReceiptCase(c.case_id, c.reference, coordinator_.planNewCase(batch, c, messageId, actor, now));
   }
   for (auto& followUp : followUps) {
-    auto& target = followUp.target;
-    const std::string filingKind(sdk::toString(followUp.consignment.filing));
-    // The release coordinator (issue 3) turns these into transitions; the filing is on record now.
-    batch.events.push_back({0, target.id, now, actor, "received", "", "", "{\"filing\":\"" + filingKind + "\"}", messageId});
-    addReceiptCase(target.id, target.reference, target.state);
+    auto planned = coordinator_.planFollowUp(batch, followUp.target, followUp.consignment, messageId, actor, now,
+                                             followUp.location);
+    if (!planned.ok()) {
+      errors.insert(errors.end(), planned.errors().begin(), planned.errors().end());
+      continue;
+    }
+    addReceiptCase(followUp.target.id, followUp.target.reference, planned.value());
+  }
+  if (!errors.empty()) {
+    return reject(*partner, type, body, digest, idempotencyKey,
+                  problem(400, "invalid-filing", "Bad Request",
+                          std::to_string(errors.size()) + " error(s) in the message; nothing was filed", errors));
   }
   Poco::JSON::Object receipt(Poco::JSON_PRESERVE_KEY_ORDER);
   receipt.set("message_id", messageId);

@@ -13,6 +13,7 @@
 #include "journal/journal.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/registry.hpp"
+#include "release/coordinator.hpp"
 
 namespace swhub::api {
 
@@ -29,7 +30,7 @@ class FilingService {
   // `canonical` may be null (the canonical plugin not loaded): then only partner formats work.
   FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
                 const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
-                const sdk::PartnerPlugin* canonical);
+                const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator);
 
   // `contentType` as sent (parameters such as charset are ignored).
   HttpResult file(const std::string& partnerId, const std::string& contentType, const std::string& body,
@@ -47,6 +48,7 @@ class FilingService {
   const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners_;
   const sdk::PartnerPlugin* canonical_;
   std::vector<std::string> canonicalTypes_;
+  const release::Coordinator& coordinator_;
 };
 
 // "application/json; charset=utf-8" -> "application/json"

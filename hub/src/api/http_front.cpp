@@ -18,6 +18,7 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr const char* kCasesPrefix = "/v1/cases/";
+constexpr std::int64_t kMaxDecisionBytes = 65536;
 
 void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMetrics& metrics) {
   response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(result.status));
@@ -115,7 +116,36 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
     if (path == "/v1/messages") {
       if (method != "POST") return methodNotAllowed("POST");
-      return fileMessage(request, response, *caller);
+      HttpResult filed = fileMessage(request, response, *caller);
+      if (filed.status == 202) hub_.wakeWorkers();
+      return filed;
+    }
+    if (path == "/v1/notifications") {
+      if (method != "GET") return methodNotAllowed("GET");
+      return hub_.agencyApi().notifications(*caller, queryValue(uri, "after"), queryValue(uri, "limit"));
+    }
+    if (path == "/v1/agency/tasks") {
+      if (method != "GET") return methodNotAllowed("GET");
+      return hub_.agencyApi().tasks(*caller, queryValue(uri, "after"), queryValue(uri, "limit"));
+    }
+    if (path == "/v1/agency/decisions") {
+      if (method != "POST") return methodNotAllowed("POST");
+      auto body = readBody(request, kMaxDecisionBytes);
+      bodyConsumed_ = body.has_value();
+      if (!body) {
+        response.setKeepAlive(false);
+        return problem(413, "payload-too-large", "Payload Too Large",
+                       "a decision is at most " + std::to_string(kMaxDecisionBytes) + " bytes");
+      }
+      HttpResult decided = hub_.agencyApi().decide(*caller, *body);
+      if (decided.status == 200) hub_.wakeWorkers();
+      return decided;
+    }
+    if (path.rfind("/v1/admin/", 0) == 0) {
+      if (caller->kind != Identity::Kind::Admin) {
+        return problem(403, "not-an-admin", "Forbidden", caller->actor() + " may not use the admin API");
+      }
+      return routeAdmin(path, method, uri);
     }
     if (path == "/v1/cases") {
       if (method != "GET") return methodNotAllowed("GET");
@@ -124,6 +154,32 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (path.rfind(kCasesPrefix, 0) == 0 && path.size() > std::string(kCasesPrefix).size()) {
       if (method != "GET") return methodNotAllowed("GET");
       return hub_.cases().byId(*caller, path.substr(std::string(kCasesPrefix).size()));
+    }
+    return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+  }
+
+  HttpResult routeAdmin(const std::string& path, const std::string& method, const Poco::URI& uri) {
+    const AdminApi& admin = hub_.adminApi();
+    static const std::string kDeadLetters = "/v1/admin/dead-letters";
+    static const std::string kCases = "/v1/admin/cases/";
+    if (path == "/v1/admin/routes") return method == "GET" ? admin.routes() : methodNotAllowed("GET");
+    if (path == "/v1/admin/reload") return method == "POST" ? admin.reload() : methodNotAllowed("POST");
+    if (path == "/v1/admin/stats") return method == "GET" ? admin.stats() : methodNotAllowed("GET");
+    if (path == kDeadLetters) {
+      return method == "GET" ? admin.deadLetters(queryValue(uri, "after"), queryValue(uri, "limit"))
+                             : methodNotAllowed("GET");
+    }
+    static const std::string kReplay = "/replay";
+    if (path.rfind(kDeadLetters + "/", 0) == 0 && path.size() > kDeadLetters.size() + kReplay.size() + 1 &&
+        path.compare(path.size() - kReplay.size(), kReplay.size(), kReplay) == 0) {
+      if (method != "POST") return methodNotAllowed("POST");
+      return admin.replay(path.substr(kDeadLetters.size() + 1, path.size() - kDeadLetters.size() - 1 - kReplay.size()));
+    }
+    static const std::string kTrace = "/trace";
+    if (path.rfind(kCases, 0) == 0 && path.size() > kCases.size() + kTrace.size() &&
+        path.compare(path.size() - kTrace.size(), kTrace.size(), kTrace) == 0) {
+      if (method != "GET") return methodNotAllowed("GET");
+      return admin.trace(path.substr(kCases.size(), path.size() - kCases.size() - kTrace.size()));
     }
     return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
   }

@@ -54,9 +54,45 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     metrics_.commitBatch.observe(static_cast<double>(batches));
   };
   journal_ = journal::openJournal(config_.journal, options);
+
+  release::Directory directory;
+  for (const auto& [id, partner] : runtime_->partners) {
+    directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0};
+  }
+  std::map<std::string, const sdk::AgencyPlugin*> agencyPlugins;
+  std::map<std::string, const sdk::Adapter*> endpoints;
+  for (const auto& agency : config_.agencies) {
+    directory.agencies[agency.id] = {runtime_->agencies.count(agency.id) > 0, runtime_->push.count(agency.id) > 0};
+  }
+  for (const auto& [id, instance] : runtime_->agencies) agencyPlugins[id] = instance->plugin.get();
+  for (const auto& [id, instance] : runtime_->push) endpoints[id] = instance->plugin.get();
+  coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
   filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
-                                             runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr);
+                                             runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
+                                             *coordinator_);
   cases_ = std::make_unique<CaseViews>(*journal_);
+  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_);
+  adminApi_ = std::make_unique<AdminApi>(
+      *journal_, *coordinator_,
+      [this] {
+        // Reload validates the whole file again; only the route table is swapped, atomically.
+        try {
+          auto fresh = config::loadConfig(config_.source);
+          auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes);
+          if (!routes.ok()) return routes.errors();
+          coordinator_->setRoutes(routes.take());
+          return sdk::Errors{};
+        } catch (const config::ConfigError& e) {
+          return e.errors();
+        }
+      },
+      [this] { wakeWorkers(); });
+  assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), "assess");
+  delivery::RetryPolicy retry;
+  retry.base = std::chrono::milliseconds(config_.retry_base_ms);
+  retry.cap = std::chrono::milliseconds(config_.retry_cap_ms);
+  retry.maxAttempts = config_.max_attempts;
+  delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, "push");
 
   Poco::Net::ServerSocket socket = makeSocket(config_);
   boundHost_ = socket.address().host().toString();
@@ -80,13 +116,22 @@ Hub::~Hub() {
   server_.reset();
   if (pool_) pool_->joinAll();
   pool_.reset();
+  if (delivery_) delivery_->stop();
+  if (assessor_) assessor_->stop();
+  delivery_.reset();
+  assessor_.reset();
+  adminApi_.reset();
+  agencyApi_.reset();
   cases_.reset();
   filings_.reset();
+  coordinator_.reset();
   journal_.reset();  // drains queued commits
   runtime_.reset();
 }
 
 void Hub::start() {
+  assessor_->start();
+  delivery_->start();
   server_->start();
   started_ = true;
 }
@@ -98,6 +143,11 @@ void Hub::stop() {
 std::string Hub::boundAddress() const {
   const bool v6 = boundHost_.find(':') != std::string::npos;
   return (v6 ? "[" + boundHost_ + "]" : boundHost_) + ":" + std::to_string(boundPort_);
+}
+
+void Hub::wakeWorkers() {
+  if (assessor_) assessor_->wake();
+  if (delivery_) delivery_->wake();
 }
 
 bool Hub::ready() const { return journal_ && journal_->writable(); }

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "api/admin_api.hpp"
+#include "api/agency_api.hpp"
 #include "api/case_views.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
@@ -14,6 +16,10 @@
 #include "journal/journal.hpp"
 #include "metrics/metrics.hpp"
 #include "plugin/registry.hpp"
+#include "delivery/delivery_worker.hpp"
+#include "release/assessment_worker.hpp"
+#include "release/coordinator.hpp"
+#include "routing/route_table.hpp"
 
 namespace Poco {
 class ThreadPool;
@@ -31,8 +37,11 @@ struct Runtime {
   std::map<std::string, std::unique_ptr<PartnerRuntime>> partners;
   std::map<std::string, std::unique_ptr<plugin::Instance<sdk::AgencyPlugin>>> agencies;
   std::unique_ptr<plugin::Instance<sdk::PartnerPlugin>> canonical;  // the canonical format, for every partner
+  std::map<std::string, std::unique_ptr<plugin::Instance<sdk::Adapter>>> push;  // recipient -> push adapter
+  std::shared_ptr<const routing::RouteTable> routes;
 
   // Destroy instances before the registry releases the libraries.
+// Also compiles the route table (all errors with their paths).
   ~Runtime();
 };
 
@@ -56,7 +65,12 @@ class Hub {
   const IdentityMap& identities() const { return identities_; }
   const FilingService& filings() const { return *filings_; }
   const CaseViews& cases() const { return *cases_; }
+  const AgencyApi& agencyApi() const { return *agencyApi_; }
+  const AdminApi& adminApi() const { return *adminApi_; }
+  release::Coordinator& coordinator() { return *coordinator_; }
   bool ready() const;
+  // After a commit that queued work: the workers look at the outbox now rather than at their next poll.
+  void wakeWorkers();
 
  private:
   config::HubConfig config_;
@@ -64,8 +78,13 @@ class Hub {
   IdentityMap identities_;
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<release::Coordinator> coordinator_;
   std::unique_ptr<FilingService> filings_;
   std::unique_ptr<CaseViews> cases_;
+  std::unique_ptr<AgencyApi> agencyApi_;
+  std::unique_ptr<AdminApi> adminApi_;
+  std::unique_ptr<release::AssessmentWorker> assessor_;
+  std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   std::atomic<bool> started_{false};

@@ -3,6 +3,7 @@
 namespace swhub::api {
 
 Runtime::~Runtime() {
+  push.clear();
   canonical.reset();
   partners.clear();
   agencies.clear();
@@ -33,6 +34,19 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
       canonical != nullptr && canonical->descriptor->kind == sdk::PluginKind::Partner) {
     runtime->canonical = runtime->registry.makePartner("canonical", "canonical", "plugins.canonical",
                                                        sdk::Value::map(), errors);
+  }
+  auto addPush = [&](const std::string& recipient, const std::string& path, const std::optional<config::PushConfig>& push) {
+    if (!push || runtime->registry.find(push->adapter) == nullptr) return;
+    auto adapter = runtime->registry.makeAdapter(push->adapter, recipient, path + ".push", push->settings, errors);
+    if (adapter) runtime->push[recipient] = std::move(adapter);
+  };
+  for (const auto& p : config.partners) addPush(p.id, "partners." + p.id, p.push);
+  for (const auto& a : config.agencies) addPush(a.id, "agencies." + a.id, a.push);
+  auto routes = routing::RouteTable::compile(config.routes.isNull() ? sdk::Value::list() : config.routes, "routes");
+  if (routes.ok()) {
+    runtime->routes = routes.take();
+  } else {
+    errors.insert(errors.end(), routes.errors().begin(), routes.errors().end());
   }
   if (!errors.empty()) throw plugin::PluginError(std::move(errors));
   return runtime;

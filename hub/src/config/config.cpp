@@ -133,6 +133,14 @@ sdk::Value settingsOf(const sdk::Value& entry) {
   return settings != nullptr ? *settings : sdk::Value();
 }
 
+std::optional<PushConfig> pushOf(const sdk::Value& entry) {
+  const sdk::Value* push = entry.find("push");
+  if (push == nullptr || !push->isMap()) return std::nullopt;
+  const sdk::Value* adapter = push->find("adapter");
+  return PushConfig{adapter != nullptr ? adapter->asString() : "", settingsOf(*push)};
+}
+
+
 void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
   config.listen = text(hub, "listen", config.listen);
   config.journal = resolveJournal(text(hub, "journal", config.journal), base);
@@ -140,6 +148,11 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
   config.max_body_bytes = integer(hub, "max_body_bytes", config.max_body_bytes);
   config.threads = static_cast<int>(integer(hub, "threads", config.threads));
   config.max_queued = static_cast<int>(integer(hub, "max_queued", config.max_queued));
+  if (const sdk::Value* delivery = hub.find("delivery")) {
+    config.retry_base_ms = integer(*delivery, "retry_base_ms", config.retry_base_ms);
+    config.retry_cap_ms = integer(*delivery, "retry_cap_ms", config.retry_cap_ms);
+    config.max_attempts = static_cast<int>(integer(*delivery, "max_attempts", config.max_attempts));
+  }
   if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
     config.tls.enabled = true;
     config.tls.cert = resolvePath(text(*tls, "cert"), base);
@@ -184,12 +197,12 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     config.partners.push_back(PartnerConfig{id, text(entry, "kind"), text(entry, "plugin"),
                                             settingsOf(entry),
                                             readCredentials(entry.find("credentials")),
-                                            integer(entry, "max_body_bytes", 0)});
+                                            integer(entry, "max_body_bytes", 0), pushOf(entry)});
   }
   for (const auto& [id, entry] : entriesOf(document, "agencies")) {
     config.agencies.push_back(AgencyConfig{id, text(entry, "name", id), text(entry, "plugin"),
                                            settingsOf(entry),
-                                           readCredentials(entry.find("credentials"))});
+                                           readCredentials(entry.find("credentials")), pushOf(entry)});
   }
   for (const auto& [id, entry] : entriesOf(document, "admins")) {
     config.admins.push_back(AdminConfig{id, readCredentials(entry.find("credentials"))});

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +44,12 @@ struct Credentials {
   std::vector<std::string> certificates;  // client certificate subject CNs
 };
 
+// A push endpoint: an adapter plugin and its settings (e.g. http_webhook with a url).
+struct PushConfig {
+  std::string adapter;  // a key of plugins (an adapter plugin)
+  sdk::Value settings;
+};
+
 struct PartnerConfig {
   std::string id;
   std::string kind;     // postal | express | marketplace | broker | payment | other
@@ -50,6 +57,7 @@ struct PartnerConfig {
   sdk::Value settings;  // validated by the plugin's schema
   Credentials credentials;
   std::int64_t max_body_bytes = 0;  // 0 = hub default
+  std::optional<PushConfig> push;   // notifications pushed; absent = pull only
 };
 
 struct AgencyConfig {
@@ -58,6 +66,7 @@ struct AgencyConfig {
   std::string plugin;   // "" = external system (pull/push)
   sdk::Value settings;
   Credentials credentials;
+  std::optional<PushConfig> push;  // tasks pushed to the external system; absent = pull only
 };
 
 struct AdminConfig {
@@ -75,6 +84,9 @@ struct HubConfig {
   int threads = 64;                  // HTTP worker threads (POCO serves one connection per thread)
   int max_queued = 256;              // connections waiting for a thread before 503
   TlsConfig tls;
+  std::int64_t retry_base_ms = 500;    // push delivery backoff
+  std::int64_t retry_cap_ms = 60000;
+  int max_attempts = 12;               // then dead-lettered
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

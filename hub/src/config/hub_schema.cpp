@@ -1,6 +1,11 @@
 // The schema of hub.yaml. Every key is described: `swhub check-config --describe` prints this.
 #include "config/config.hpp"
 
+#include <string>
+#include <vector>
+
+#include "swhub/sdk/model.hpp"
+
 namespace swhub::config {
 
 namespace {
@@ -51,7 +56,14 @@ Schema hubSection() {
                                         .nonEmpty())
                     .optional("require_client_cert",
                               Schema::boolean("refuse a connection without a valid client "
-                                              "certificate (needs ca)")));
+                                              "certificate (needs ca)")))
+      .optional("delivery",
+                Schema::object("push delivery: retries with exponential backoff and jitter, then the "
+                               "dead-letter queue")
+                    .optional("retry_base_ms", Schema::integer("delay before the second attempt", 1, 3600000))
+                    .optional("retry_cap_ms", Schema::integer("longest delay between attempts", 1, 86400000))
+                    .optional("max_attempts",
+                              Schema::integer("attempts before an item goes to the dead-letter queue", 1, 1000)));
 }
 
 Schema plugins() {
@@ -62,6 +74,12 @@ Schema plugins() {
                                                              "'/') relative to this file's folder")
                                                   .nonEmpty()))
       .defines("plugin");
+}
+
+Schema push(std::string description) {
+  return Schema::object(std::move(description))
+      .required("adapter", Schema::string("the adapter plugin that delivers (e.g. http_webhook)").refersTo("plugin"))
+      .optional("settings", Schema::any("the adapter's settings, checked against the adapter's own schema"));
 }
 
 Schema partners() {
@@ -76,7 +94,9 @@ Schema partners() {
                          .optional("settings", Schema::any("the plugin's settings, checked "
                                                            "against the plugin's own schema"))
                          .optional("max_body_bytes", bodyLimit())
-                         .required("credentials", credentials("how the partner is identified")))
+                         .required("credentials", credentials("how the partner is identified"))
+                         .optional("push", push("push the partner's notifications through an adapter; "
+                                                "absent: the partner pulls GET /v1/notifications")))
       .defines("partner");
 }
 
@@ -91,7 +111,9 @@ Schema agencies() {
                          .optional("settings", Schema::any("the plugin's settings, checked "
                                                            "against the plugin's own schema"))
                          .optional("credentials",
-                                   credentials("how the agency's external system is identified")))
+                                   credentials("how the agency's external system is identified"))
+                         .optional("push", push("push tasks to the agency's external system through an "
+                                                "adapter; absent: it pulls GET /v1/agency/tasks")))
       .defines("agency");
 }
 
@@ -102,17 +124,62 @@ Schema admins() {
                                                               "identified")));
 }
 
+std::vector<std::string> filingKinds() {
+  std::vector<std::string> names;
+  for (int k = static_cast<int>(sdk::FilingKind::PreLoading);
+       k <= static_cast<int>(sdk::FilingKind::Return); ++k) {
+    names.emplace_back(sdk::toString(static_cast<sdk::FilingKind>(k)));
+  }
+  return names;
+}
+
+// Item values are Decimal (4 fraction digits in an int64): bounds stay well inside it.
+constexpr double kMaxItemValue = 99999999999999;
+
+// What the schema cannot say (HS prefix digits, country codes, min <= max, unique names) is
+// checked by routing::RouteTable::compile, which the hub runs after this schema.
+Schema routeMatch() {
+  return Schema::object("which filings and items the route applies to; every condition set must "
+                        "hold, a list holds when any of its values does; absent or {}: all")
+      .optional("filings", Schema::list("filing kinds the route applies to; absent: any",
+                                        Schema::oneOf("a filing kind", filingKinds())))
+      .optional("partners", Schema::list("partners whose filings the route applies to; absent: any",
+                                         Schema::string("a partner id").nonEmpty())
+                                .refersTo("partner"))
+      .optional("categories",
+                Schema::list("immediate-release categories (1 documents, 2 low value not dutiable, "
+                             "3 low value dutiable, 4 high value); a filing whose category is "
+                             "not yet known matches none; absent: any",
+                             Schema::integer("a category", 1, 4)))
+      .optional("hs_prefix",
+                Schema::list("an item matches when its HS code starts with one of these; 2 to 10 "
+                             "digits, quoted (\"0201\") so that a leading zero is kept; absent: "
+                             "any item",
+                             Schema::string("an HS code prefix").nonEmpty()))
+      .optional("origins", Schema::list("an item matches when it originates in one of these ISO "
+                                        "3166-1 alpha-2 countries; absent: any item",
+                                        Schema::string("a country code").nonEmpty()))
+      .optional("value",
+                Schema::object("an item matches when its value (as filed, in its currency) lies "
+                               "in this range, bounds included; absent: any item")
+                    .optional("min", Schema::number("lowest item value; absent: no lower bound", 0,
+                                                    kMaxItemValue))
+                    .optional("max", Schema::number("highest item value; absent: no upper bound", 0,
+                                                    kMaxItemValue)));
+}
+
 Schema routes() {
   return Schema::list(
-      "routing rules, compiled by the release coordinator",
+      "routing rules, in order: every route that matches adds its agencies and recipients",
       Schema::object("one route")
-          .required("name", Schema::string("the route's name, shown in traces").nonEmpty())
-          .optional("match", Schema::any("which filings the route applies to; absent: all"))
-          .required("require", Schema::list("agencies that must decide", Schema::string("an agency id"),
-                                            1)
+          .required("name", Schema::string("the route's name, unique, shown in traces").nonEmpty())
+          .optional("match", routeMatch())
+          .required("require", Schema::list("agencies that must decide",
+                                            Schema::string("an agency id"), 1)
                                    .refersTo("agency"))
-          .optional("notify", Schema::list("who is told of the case's progress",
-                                           Schema::string("a recipient").nonEmpty())));
+          .optional("notify", Schema::list("partners told of the case's progress besides the filer",
+                                           Schema::string("a partner id").nonEmpty())
+                                  .refersTo("partner")));
 }
 
 }  // namespace

@@ -74,7 +74,9 @@ struct OutboxItem {
   std::string content_type;
   std::string body;
   int attempts = 0;
-  std::string state = "pending";  // pending | delivered | dead
+  // pending (push: claimed by a delivery worker) | pull (read by its recipient through the
+  // pull API only, never claimed) | delivered | dead (dead letter: replayable)
+  std::string state = "pending";
   std::string next_attempt_at;    // RFC 3339 UTC; "" = now
   std::string last_error;
   std::string created_at;
@@ -141,12 +143,33 @@ class Journal {
   // (an item whose lease expired is claimable again: a crashed worker loses nothing).
   virtual std::vector<OutboxItem> outboxAfter(const std::string& recipient, const std::string& channel,
                                               std::int64_t after_seq, std::size_t limit) = 0;
+  // Leases due 'pending' items of `channel` to `owner`, in seq order. Order per (recipient,
+  // case_id): an item is claimable only when every older item of its (recipient, case_id), in
+  // any channel, that is still 'pending' is claimable too and is handed out in the same claim
+  // (before it); so an older item that is leased or waiting for its next attempt blocks it.
+  // 'pull', 'delivered' and 'dead' items never block and are never claimed.
   virtual std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner,
                                               std::size_t limit, std::chrono::milliseconds lease) = 0;
   // Marks a claimed item delivered, or reschedules it (attempts+1, next_attempt_at, last_error),
   // or moves it to dead. Ignored when `owner` no longer holds the lease.
   virtual void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                               const std::string& next_attempt_at, const std::string& last_error) = 0;
+  // Gives a claimed item back unattempted: still 'pending', attempts and last_error unchanged,
+  // lease cleared, next_attempt_at set ("" keeps the stored one). Ignored when `owner` no longer
+  // holds the lease. Used when an earlier item of the same (recipient, case) failed in the batch.
+  virtual void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) = 0;
+  virtual std::optional<OutboxItem> getOutboxItem(std::int64_t seq) = 0;
+
+  // Dead letters: items in state 'dead', in seq order, after the cursor `after_seq`.
+  virtual std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) = 0;
+  // Every outbox item of a case (tasks, assessments, notifications), in seq order, for the trace.
+  virtual std::vector<OutboxItem> outboxForCase(const std::string& case_id) = 0;
+  // Moves a dead item back to 'pending' (attempts 0, next_attempt_at now, lease cleared,
+  // last_error kept for the record). False when no item has this seq or it is not dead. Durable
+  // when it returns; throws JournalError when the journal cannot write.
+  virtual bool replayDeadLetter(std::int64_t seq) = 0;
+  // Replays every dead item at once; returns how many. Durable; throws JournalError as above.
+  virtual std::size_t replayAllDeadLetters() = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

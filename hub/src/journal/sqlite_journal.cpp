@@ -152,6 +152,47 @@ void SqliteJournal::completeOutbox(std::int64_t seq, const std::string& owner, c
   }, false);
 }
 
+void SqliteJournal::releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+  // A refused release leaves the lease to expire: the item is claimed again then.
+  committer_->run([&] {
+    sqlite::releaseOutbox(*writer_, seq, owner, next_attempt_at);
+    return CommitResult{};
+  }, false);
+}
+
+std::optional<OutboxItem> SqliteJournal::getOutboxItem(std::int64_t seq) {
+  return withReader([&](Db& db) { return outboxItem(db, seq); });
+}
+
+std::vector<OutboxItem> SqliteJournal::outboxForCase(const std::string& case_id) {
+  return withReader([&](Db& db) { return sqlite::outboxForCase(db, case_id); });
+}
+
+std::vector<OutboxItem> SqliteJournal::deadLetters(std::int64_t after_seq, std::size_t limit) {
+  return withReader([&](Db& db) { return sqlite::deadLetters(db, after_seq, limit); });
+}
+
+bool SqliteJournal::replayDeadLetter(std::int64_t seq) {
+  if (seq < 0) return false;
+  return replay(seq) == 1;
+}
+
+std::size_t SqliteJournal::replayAllDeadLetters() { return replay(-1); }
+
+std::size_t SqliteJournal::replay(std::int64_t seq) {
+  std::size_t replayed = 0;
+  const std::string at = formatTime(now());
+  const CommitResult result = committer_->run([&] {
+    replayed = replayDead(*writer_, seq, at);
+    return CommitResult{};
+  }, false);
+  // An operator asked for it: say that it did not happen rather than "nothing to replay".
+  if (result.status != CommitResult::Status::Committed) {
+    throw JournalError("dead-letter replay not written: " + result.error);
+  }
+  return replayed;
+}
+
 bool SqliteJournal::writable() const { return committer_->writable(); }
 
 JournalStats SqliteJournal::stats() {

@@ -39,6 +39,12 @@ class SqliteJournal final : public Journal {
                                       std::chrono::milliseconds lease) override;
   void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                       const std::string& next_attempt_at, const std::string& last_error) override;
+  void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) override;
+  std::optional<OutboxItem> getOutboxItem(std::int64_t seq) override;
+  std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) override;
+  std::vector<OutboxItem> outboxForCase(const std::string& case_id) override;
+  bool replayDeadLetter(std::int64_t seq) override;
+  std::size_t replayAllDeadLetters() override;
 
   bool writable() const override;
   JournalStats stats() override;
@@ -69,6 +75,7 @@ class SqliteJournal final : public Journal {
   template <typename Fn>
   auto withReader(Fn&& fn);
   std::chrono::system_clock::time_point now() const;
+  std::size_t replay(std::int64_t seq);  // seq < 0: every dead letter
 
   const std::string path_;
   const std::string vfs_;

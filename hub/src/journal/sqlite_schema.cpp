@@ -73,6 +73,11 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_pull ON outbox (recipient, channel, seq);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
+-- Partial indexes: only pending (resp. dead) rows, so they stay small however long the outbox
+-- grows. The claim's per-case order check and deadLetters() use them.
+CREATE INDEX IF NOT EXISTS outbox_pending_case ON outbox (recipient, case_id, seq) WHERE state = 'pending';
+CREATE INDEX IF NOT EXISTS outbox_dead ON outbox (seq) WHERE state = 'dead';
+CREATE INDEX IF NOT EXISTS outbox_case ON outbox (case_id, seq);
 )sql";
 
 std::int64_t storedVersion(Db& db) {

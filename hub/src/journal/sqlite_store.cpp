@@ -225,10 +225,17 @@ std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const 
 std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms) {
+  // A candidate is due, free and of this channel. An item is claimed only when every older
+  // pending item of its (recipient, case) is a candidate too: those come first in seq order, so
+  // they are inside the LIMIT whenever it is. A blocked older item blocks all newer ones.
   auto stmt = db.prepare(
       "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE seq IN ("
-      " SELECT seq FROM outbox WHERE channel = ?3 AND state = 'pending' AND next_attempt_at <= ?4"
-      " AND lease_until <= ?5 ORDER BY seq LIMIT ?6)"
+      " SELECT o.seq FROM outbox o WHERE o.channel = ?3 AND o.state = 'pending' AND o.next_attempt_at <= ?4"
+      " AND o.lease_until <= ?5 AND NOT EXISTS ("
+      "  SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.recipient = o.recipient"
+      "  AND p.case_id = o.case_id AND p.seq < o.seq"
+      "  AND NOT (p.channel = ?3 AND p.next_attempt_at <= ?4 AND p.lease_until <= ?5))"
+      " ORDER BY o.seq LIMIT ?6)"
       " RETURNING seq, id, channel, recipient, case_id, content_type, body, attempts, state,"
       " next_attempt_at, last_error, created_at");
   stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, channel).bind(4, now_text).bind(5, now_ms);
@@ -251,6 +258,53 @@ bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const st
       " WHERE seq = ?4 AND lease_owner = ?5 AND ?5 <> '' AND state = 'pending'");
   stmt->bind(1, state).bind(2, next_attempt_at).bind(3, last_error).bind(4, seq).bind(5, owner).step();
   return db.changes() == 1;
+}
+
+bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+  auto stmt = db.prepare(
+      "UPDATE outbox SET next_attempt_at = CASE WHEN ?1 = '' THEN next_attempt_at ELSE ?1 END,"
+      " lease_owner = '', lease_until = 0"
+      " WHERE seq = ?2 AND lease_owner = ?3 AND ?3 <> '' AND state = 'pending'");
+  stmt->bind(1, next_attempt_at).bind(2, seq).bind(3, owner).step();
+  return db.changes() == 1;
+}
+
+std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq) {
+  auto stmt = db.prepare(
+      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
+      " last_error, created_at FROM outbox WHERE seq = ?");
+  stmt->bind(1, seq);
+  if (!stmt->step()) return std::nullopt;
+  return readOutbox(*stmt);
+}
+
+std::vector<OutboxItem> outboxForCase(Db& db, const std::string& case_id) {
+  auto stmt = db.prepare(
+      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
+      " last_error, created_at FROM outbox WHERE case_id = ? ORDER BY seq");
+  stmt->bind(1, case_id);
+  std::vector<OutboxItem> items;
+  while (stmt->step()) items.push_back(readOutbox(*stmt));
+  return items;
+}
+
+std::vector<OutboxItem> deadLetters(Db& db, std::int64_t after_seq, std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
+      " last_error, created_at FROM outbox WHERE state = 'dead' AND seq > ? ORDER BY seq LIMIT ?");
+  stmt->bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<OutboxItem> items;
+  while (stmt->step()) items.push_back(readOutbox(*stmt));
+  return items;
+}
+
+std::size_t replayDead(Db& db, std::int64_t seq, const std::string& now_text) {
+  // last_error stays: the record of why it died until the next attempt says otherwise.
+  auto stmt = db.prepare(
+      "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?1,"
+      " lease_owner = '', lease_until = 0 WHERE state = 'dead' AND (?2 < 0 OR seq = ?2)");
+  stmt->bind(1, now_text).bind(2, seq).step();
+  return static_cast<std::size_t>(db.changes());
 }
 
 JournalStats countRows(Db& db) {

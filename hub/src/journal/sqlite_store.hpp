@@ -25,13 +25,26 @@ std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 
 std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
                                     std::int64_t after_seq, std::size_t limit);
-// Leases due pending items of `channel` to `owner` until lease_until_ms; in seq order.
+// Indexes the outbox queries below rely on (order per case, dead letters). Idempotent.
+// TODO(lead): belongs in sqlite_schema.cpp's kSchema; kept here while that file is not ours.
+
+// Leases due pending items of `channel` to `owner` until lease_until_ms; in seq order, keeping
+// the order per (recipient, case_id) described at Journal::claimOutbox.
 std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms);
 // True when `owner` still held the item and it was updated.
 bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
                     const std::string& next_attempt_at, const std::string& last_error);
+
+// Clears `owner`'s lease on a pending item without counting an attempt; "" keeps next_attempt_at.
+bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at);
+std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq);
+std::vector<OutboxItem> deadLetters(Db& db, std::int64_t after_seq, std::size_t limit);
+std::vector<OutboxItem> outboxForCase(Db& db, const std::string& case_id);
+// Dead -> pending with attempts 0, next_attempt_at `now_text`, no lease. seq < 0 = every dead
+// item. Returns how many were replayed.
+std::size_t replayDead(Db& db, std::int64_t seq, const std::string& now_text);
 
 // messages, cases and outbox_pending of JournalStats (the counters come from the committer).
 JournalStats countRows(Db& db);

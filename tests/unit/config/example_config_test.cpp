@@ -51,9 +51,11 @@ TEST(config_example, LoadsWithoutError) {
   const HubConfig c = loadConfig(kExample.string());
   EXPECT_EQ(c.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.journal, "sqlite:" + (kExample.parent_path() / "var/swhub-journal.db").lexically_normal().string());
-  ASSERT_EQ(c.plugins.size(), 1u);
+  ASSERT_EQ(c.plugins.size(), 3u);
   EXPECT_EQ(c.plugins[0].name, "canonical");
   EXPECT_EQ(c.plugins[0].library, "swhub_canonical.so");
+  EXPECT_EQ(c.plugins[1].name, "rules");
+  EXPECT_EQ(c.plugins[2].name, "http_webhook");
   EXPECT_EQ(c.routes.items().size(), 3u);
 }
 
@@ -71,10 +73,11 @@ TEST(config_example, HasTheDemoPartnersWithTheirTokens) {
   }
 }
 
-TEST(config_example, HasExternalAgenciesAndAnAdminWithDemoTokens) {
+TEST(config_example, HasCustomsAndTwoOgasAndAnAdminWithDemoTokens) {
   const HubConfig c = loadConfig(kExample.string());
   ASSERT_EQ(c.agencies.size(), 3u);
-  for (const auto& a : c.agencies) EXPECT_EQ(a.plugin, "") << a.id;
+  // Food safety decides in process by rules; customs and product safety are external systems.
+  for (const auto& a : c.agencies) EXPECT_EQ(a.plugin, a.id == "food-safety" ? "rules" : "") << a.id;
   for (const std::string id : {"customs", "food-safety", "product-safety", "admin"}) {
     EXPECT_EQ(credentialsOf(c, id).tokens, std::vector<std::string>{"demo-" + id + "-token"});
   }
@@ -98,13 +101,13 @@ TEST(config_example, BrokenCopyReportsEveryErrorInOrder) {
     FAIL() << "no ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.errors(),
-              (Errors{{"hub.lisen", "unknown key 'lisen'; allowed keys: journal, listen, "
+              (Errors{{"hub.lisen", "unknown key 'lisen'; allowed keys: delivery, journal, listen, "
                                     "max_body_bytes, max_queued, plugin_dir, threads, tls; did you "
                                     "mean 'listen'?"},
                       {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 "
                                      "= any free port)"},
                       {"partners.demo-post.plugin",
-                       "unknown plugin 'canonica'; defined: canonical; did you mean 'canonical'?"},
+                       "unknown plugin 'canonica'; defined: canonical, http_webhook, rules; did you mean 'canonical'?"},
                       {"partners.demo-express.kind",
                        "'expres' is not one of: postal, express, marketplace, broker, payment, "
                        "other; did you mean 'express'?"},

@@ -1,4 +1,4 @@
-#include "api/ids.hpp"
+#include "common/ids.hpp"
 
 #include <openssl/rand.h>
 
@@ -7,7 +7,7 @@
 #include <ctime>
 #include <stdexcept>
 
-namespace swhub::api {
+namespace swhub::common {
 
 std::string newId(const std::string& prefix) {
   static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -48,4 +48,4 @@ std::string nowRfc3339() {
   return buffer;
 }
 
-}  // namespace swhub::api
+}  // namespace swhub::common

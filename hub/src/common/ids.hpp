@@ -4,9 +4,9 @@
 
 #include <string>
 
-namespace swhub::api {
+namespace swhub::common {
 
 std::string newId(const std::string& prefix);  // "C-01JDX3...", 2 + 26 characters
 std::string nowRfc3339();                      // "2026-11-28T07:39:24.123Z"
 
-}  // namespace swhub::api
+}  // namespace swhub::common

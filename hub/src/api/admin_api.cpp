@@ -1,0 +1,170 @@
+#include "api/admin_api.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <charconv>
+#include <set>
+#include <sstream>
+
+#include "api/agency_api.hpp"
+
+namespace swhub::api {
+namespace {
+
+std::string stringify(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+Poco::Dynamic::Var parseOr(const std::string& json) {
+  try {
+    return Poco::JSON::Parser().parse(json.empty() ? "{}" : json);
+  } catch (const std::exception&) {
+    return json;
+  }
+}
+
+Poco::JSON::Object outboxJson(const journal::OutboxItem& item, bool withBody) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("seq", item.seq);
+  o.set("id", item.id);
+  o.set("channel", item.channel);
+  o.set("recipient", item.recipient);
+  o.set("case_id", item.case_id);
+  o.set("state", item.state);
+  o.set("attempts", item.attempts);
+  o.set("next_attempt_at", item.next_attempt_at);
+  o.set("last_error", item.last_error);
+  o.set("created_at", item.created_at);
+  o.set("content_type", item.content_type);
+  if (withBody) o.set("body", item.body);
+  return o;
+}
+
+}  // namespace
+
+std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) {
+  auto record = journal.getCase(caseId);
+  if (!record) return "";
+  Poco::JSON::Object trace(Poco::JSON_PRESERVE_KEY_ORDER);
+  trace.set("case_id", record->id);
+  trace.set("reference", record->reference);
+  trace.set("partner", record->partner);
+  trace.set("state", record->state);
+  trace.set("version", record->version);
+  trace.set("status", parseOr(record->status_json));
+  Poco::JSON::Array events;
+  std::set<std::string> messageIds;
+  for (const auto& e : journal.caseEvents(caseId)) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("seq", e.seq);
+    o.set("at", e.at);
+    o.set("actor", e.actor);
+    o.set("kind", e.kind);
+    if (!e.from_state.empty()) o.set("from", e.from_state);
+    if (!e.to_state.empty()) o.set("to", e.to_state);
+    if (!e.message_id.empty()) {
+      o.set("message_id", e.message_id);
+      messageIds.insert(e.message_id);
+    }
+    o.set("detail", parseOr(e.detail_json));
+    events.add(o);
+  }
+  trace.set("events", events);
+  Poco::JSON::Array messages;
+  for (const auto& id : messageIds) {
+    if (auto m = journal.getMessage(id)) {
+      Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+      o.set("message_id", m->id);
+      o.set("partner", m->partner);
+      o.set("received_at", m->received_at);
+      o.set("content_type", m->content_type);
+      o.set("digest", m->digest);
+      o.set("status", m->status);
+      o.set("bytes", static_cast<Poco::UInt64>(m->body.size()));
+      messages.add(o);
+    }
+  }
+  trace.set("messages", messages);
+  Poco::JSON::Array out;
+  for (const auto& item : journal.outboxForCase(caseId)) out.add(outboxJson(item, false));
+  trace.set("outbox", out);
+  return stringify(trace);
+}
+
+HttpResult AdminApi::routes() const {
+  auto table = coordinator_.routes();
+  return json(200, table ? table->toJson() : "{\"routes\":[]}");
+}
+
+HttpResult AdminApi::reload() const {
+  auto errors = reload_();
+  if (!errors.empty()) {
+    return problem(400, "invalid-config", "Bad Request", "the new configuration was refused; the old one keeps running",
+                   errors);
+  }
+  return json(200, "{\"reloaded\":\"routes\",\"note\":\"partners, agencies, plugins and the listener change on restart\"}");
+}
+
+HttpResult AdminApi::deadLetters(const std::string& after, const std::string& limit) const {
+  std::int64_t cursor = 0;
+  std::size_t count = 0;
+  if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
+    return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
+  }
+  Poco::JSON::Array list;
+  std::int64_t next = cursor;
+  for (const auto& item : journal_.deadLetters(cursor, count)) {
+    list.add(outboxJson(item, true));
+    next = item.seq;
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set("dead_letters", list);
+  body.set("next", std::to_string(next));
+  return json(200, stringify(body));
+}
+
+HttpResult AdminApi::replay(const std::string& seqText) const {
+  std::int64_t seq = 0;
+  auto [p, ec] = std::from_chars(seqText.data(), seqText.data() + seqText.size(), seq);
+  if (ec != std::errc() || p != seqText.data() + seqText.size()) {
+    return problem(400, "invalid-id", "Bad Request", "'" + seqText + "' is not a dead-letter id",
+                   {{"id", "a `seq` from GET /v1/admin/dead-letters expected"}});
+  }
+  try {
+    if (!journal_.replayDeadLetter(seq)) {
+      return problem(404, "dead-letter-not-found", "Not Found", "no dead letter " + seqText);
+    }
+  } catch (const journal::JournalError& e) {
+    HttpResult r = problem(503, "journal-unavailable", "Service Unavailable", std::string("not replayed: ") + e.what());
+    r.headers.push_back({"Retry-After", "30"});
+    return r;
+  }
+  wake_();
+  return json(200, "{\"replayed\":" + seqText + "}");
+}
+
+HttpResult AdminApi::trace(const std::string& caseId) const {
+  const std::string body = caseTraceJson(journal_, caseId);
+  if (body.empty()) return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "'");
+  return json(200, body);
+}
+
+HttpResult AdminApi::stats() const {
+  const auto s = journal_.stats();
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("messages", s.messages);
+  o.set("cases", s.cases);
+  o.set("commits", s.commits);
+  o.set("batches", s.batches);
+  o.set("outbox_pending", s.outbox_pending);
+  o.set("journal_writable", journal_.writable());
+  return json(200, stringify(o));
+}
+
+std::string AdminApi::traceJson(const std::string& caseId) const { return caseTraceJson(journal_, caseId); }
+
+}  // namespace swhub::api

@@ -1,0 +1,187 @@
+#include "api/agency_api.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <charconv>
+#include <sstream>
+
+#include "common/ids.hpp"
+#include "swhub/sdk/validate.hpp"
+
+namespace swhub::api {
+namespace {
+
+std::string stringify(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+bool isJson(const std::string& contentType) {
+  return contentType.size() >= 4 && contentType.compare(contentType.size() - 4, 4, "json") == 0;
+}
+
+// One outbox item as the pull APIs show it: JSON bodies inline, others as text.
+Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  o.set("seq", item.seq);
+  o.set(idKey, item.id);
+  o.set("case_id", item.case_id);
+  o.set("content_type", item.content_type);
+  if (isJson(item.content_type)) {
+    o.set("message", Poco::JSON::Parser().parse(item.body));
+  } else {
+    o.set("body", item.body);
+  }
+  o.set("created_at", item.created_at);
+  return o;
+}
+
+HttpResult page(const std::vector<journal::OutboxItem>& items, std::int64_t cursor, const char* listKey,
+                const char* idKey) {
+  Poco::JSON::Array list;
+  std::int64_t next = cursor;
+  for (const auto& item : items) {
+    list.add(pageItem(item, idKey));
+    next = item.seq;
+  }
+  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+  body.set(listKey, list);
+  body.set("next", std::to_string(next));
+  return json(200, stringify(body));
+}
+
+HttpResult forbidden(const std::string& what) { return problem(403, "forbidden", "Forbidden", what); }
+
+}  // namespace
+
+sdk::Errors parsePage(const std::string& after, const std::string& limit, std::int64_t& cursor, std::size_t& count) {
+  sdk::Errors errors;
+  cursor = 0;
+  count = 100;
+  if (!after.empty()) {
+    auto [p, ec] = std::from_chars(after.data(), after.data() + after.size(), cursor);
+    if (ec != std::errc() || p != after.data() + after.size() || cursor < 0) {
+      errors.push_back({"after", "'" + after + "' is not a cursor: a `next` value from an earlier page expected"});
+    }
+  }
+  if (!limit.empty()) {
+    long long n = 0;
+    auto [p, ec] = std::from_chars(limit.data(), limit.data() + limit.size(), n);
+    if (ec != std::errc() || p != limit.data() + limit.size() || n < 1 || n > 1000) {
+      errors.push_back({"limit", "'" + limit + "' is out of range [1, 1000]"});
+    } else {
+      count = static_cast<std::size_t>(n);
+    }
+  }
+  return errors;
+}
+
+HttpResult AgencyApi::tasks(const Identity& caller, const std::string& after, const std::string& limit) const {
+  if (caller.kind != Identity::Kind::Agency) return forbidden(caller.actor() + " has no task queue");
+  std::int64_t cursor = 0;
+  std::size_t count = 0;
+  if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
+    return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
+  }
+  return page(journal_.outboxAfter(caller.id, release::kChannelTask, cursor, count), cursor, "tasks", "task_id");
+}
+
+HttpResult AgencyApi::notifications(const Identity& caller, const std::string& after, const std::string& limit) const {
+  if (caller.kind != Identity::Kind::Partner) return forbidden(caller.actor() + " receives no notifications");
+  std::int64_t cursor = 0;
+  std::size_t count = 0;
+  if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
+    return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
+  }
+  return page(journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor, "notifications",
+              "id");
+}
+
+HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) const {
+  if (caller.kind != Identity::Kind::Agency) return forbidden(caller.actor() + " may not decide");
+  Poco::JSON::Object::Ptr input;
+  try {
+    input = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception& e) {
+    return problem(400, "invalid-decision", "Bad Request", "the body is not a JSON object", {{"", e.what()}});
+  }
+  sdk::Errors errors;
+  auto text = [&](const std::string& key, bool required) {
+    if (!input->has(key) || input->isNull(key)) {
+      if (required) errors.push_back({"/" + key, "required field missing"});
+      return std::string();
+    }
+    if (!input->get(key).isString()) {
+      errors.push_back({"/" + key, "expected string"});
+      return std::string();
+    }
+    return input->getValue<std::string>(key);
+  };
+  release::DecisionInput decision;
+  decision.agency = caller.id;
+  decision.actor = caller.actor();
+  decision.caseId = text("case_id", true);
+  decision.decision.decision = text("decision", true);
+  decision.decision.reason = text("reason", false);
+  decision.decision.decided_at = text("decided_at", true);
+  decision.decision.received_at = common::nowRfc3339();
+  decision.decision.source = "api";
+  if (!decision.decision.decided_at.empty() && !sdk::isRfc3339Utc(decision.decision.decided_at)) {
+    errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is not an RFC 3339 UTC time"});
+  }
+  if (auto bad = release::checkDecisionWord(decision.decision.decision); bad && !decision.decision.decision.empty()) {
+    errors.push_back({"/decision", *bad});
+  }
+  if (input->has("items") && !input->isNull("items")) {
+    auto items = input->getArray("items");
+    if (!items) {
+      errors.push_back({"/items", "expected a list of item sequence numbers"});
+    } else {
+      for (std::size_t i = 0; i < items->size(); ++i) {
+        if (!items->get(i).isInteger()) {
+          errors.push_back({"/items/" + std::to_string(i), "expected an item sequence number"});
+        } else {
+          decision.decision.items.push_back(items->getElement<int>(i));
+        }
+      }
+    }
+  }
+  for (const auto& name : input->getNames()) {
+    static const std::vector<std::string> kKnown = {"case_id", "decision", "reason", "items", "decided_at"};
+    if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) {
+      errors.push_back({"/" + name, "unknown field '" + name + "'; allowed: case_id, decision, reason, items, decided_at"});
+    }
+  }
+  if (!errors.empty()) return problem(400, "invalid-decision", "Bad Request", "the decision is not valid", errors);
+
+  const auto result = coordinator_.decide(decision);
+  using Status = release::DecisionResult::Status;
+  auto answer = [&](int status, const std::string& effect) {
+    Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+    o.set("case_id", decision.caseId);
+    o.set("effect", effect);
+    o.set("state", result.state);
+    return json(status, stringify(o));
+  };
+  switch (result.status) {
+    case Status::Applied: return answer(200, "applied");
+    case Status::Duplicate: return answer(200, "duplicate");
+    case Status::Late: return answer(200, "late");
+    case Status::AfterRelease: return answer(200, "recorded-after-release");
+    case Status::NotFound:
+    case Status::NotRouted:
+      // A case not routed to this agency is as invisible to it as one that does not exist.
+      return problem(404, "case-not-found", "Not Found",
+                     "no case '" + decision.caseId + "' routed to agency '" + caller.id + "'");
+    case Status::Invalid: return problem(400, "invalid-decision", "Bad Request", "the decision is not valid", result.errors);
+    case Status::Unavailable: break;
+  }
+  HttpResult r = problem(503, "journal-unavailable", "Service Unavailable", "the decision was not recorded: " + result.detail);
+  r.headers.push_back({"Retry-After", "30"});
+  return r;
+}
+
+}  // namespace swhub::api

@@ -1,0 +1,34 @@
+#pragma once
+// The agency side of the HTTP contract and the partner's notification pull:
+//   GET  /v1/agency/tasks?after=CURSOR&limit=N   an agency's queue (only cases routed to it)
+//   POST /v1/agency/decisions                    {case_id, decision, reason, items?, decided_at}
+//   GET  /v1/notifications?after=CURSOR&limit=N  a partner's notifications, in order
+// Cursors are the journal's outbox sequence numbers: pass back `next`.
+
+#include <string>
+
+#include "api/http_result.hpp"
+#include "api/identity.hpp"
+#include "journal/journal.hpp"
+#include "release/coordinator.hpp"
+
+namespace swhub::api {
+
+class AgencyApi {
+ public:
+  AgencyApi(journal::Journal& journal, const release::Coordinator& coordinator)
+      : journal_(journal), coordinator_(coordinator) {}
+
+  HttpResult tasks(const Identity& caller, const std::string& after, const std::string& limit) const;
+  HttpResult decide(const Identity& caller, const std::string& body) const;
+  HttpResult notifications(const Identity& caller, const std::string& after, const std::string& limit) const;
+
+ private:
+  journal::Journal& journal_;
+  const release::Coordinator& coordinator_;
+};
+
+// Parses a cursor and a limit (1..1000, default 100); errors name the query parameter.
+sdk::Errors parsePage(const std::string& after, const std::string& limit, std::int64_t& cursor, std::size_t& count);
+
+}  // namespace swhub::api

@@ -1,0 +1,145 @@
+#include "release/assessment_worker.hpp"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "common/ids.hpp"
+#include "model/canonical_json.hpp"
+
+namespace swhub::release {
+namespace {
+
+constexpr std::size_t kBatch = 32;
+constexpr std::chrono::milliseconds kLease{60000};
+constexpr int kMaxAttempts = 5;
+
+std::string later(std::chrono::seconds delay) {
+  // RFC 3339 of now + delay, in the journal's text form.
+  const auto t = std::chrono::system_clock::now() + delay;
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buffer[40];
+  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buffer;
+}
+
+}  // namespace
+
+AssessmentWorker::AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
+                                   std::map<std::string, const sdk::AgencyPlugin*> agencies, std::string owner)
+    : journal_(journal), coordinator_(coordinator), agencies_(std::move(agencies)), owner_(std::move(owner)) {}
+
+AssessmentWorker::~AssessmentWorker() { stop(); }
+
+void AssessmentWorker::start() {
+  thread_ = std::thread([this] { loop(); });
+}
+
+void AssessmentWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void AssessmentWorker::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+void AssessmentWorker::loop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (stopping_) return;
+    }
+    const std::size_t done = runOnce();
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    if (done == 0) cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_ || woken_; });
+    woken_ = false;
+  }
+}
+
+std::size_t AssessmentWorker::runOnce() {
+  if (!journal_.writable()) return 0;
+  const auto items = journal_.claimOutbox(kChannelAssess, owner_, kBatch, kLease);
+  for (const auto& item : items) assess(item);
+  return items.size();
+}
+
+void AssessmentWorker::assess(const journal::OutboxItem& item) {
+  auto retry = [&](const std::string& error) {
+    const bool dead = item.attempts + 1 >= kMaxAttempts;
+    journal_.completeOutbox(item.seq, owner_, dead ? "dead" : "pending",
+                            later(std::chrono::seconds(1 << std::min(item.attempts, 6))), error);
+  };
+  auto plugin = agencies_.find(item.recipient);
+  if (plugin == agencies_.end()) {
+    retry("no agency plugin for '" + item.recipient + "'");
+    return;
+  }
+  auto record = journal_.getCase(item.case_id);
+  if (!record) {
+    journal_.completeOutbox(item.seq, owner_, "dead", "", "case " + item.case_id + " not found");
+    return;
+  }
+  const CaseStatus status = CaseStatus::fromJson(record->status_json);
+  auto agency = status.agencies.find(item.recipient);
+  if (agency == status.agencies.end()) {
+    // Re-routed by an amendment since: this assessment is no longer wanted.
+    journal_.completeOutbox(item.seq, owner_, "delivered", "", "agency no longer routed");
+    return;
+  }
+  model::DecodeOptions options;
+  options.allow_hub_fields = true;
+  auto consignment = model::decodeConsignmentJson(record->consignment_json, options);
+  if (!consignment.ok()) {
+    journal_.completeOutbox(item.seq, owner_, "dead", "", "stored consignment unreadable");
+    return;
+  }
+  sdk::AssessmentRequest request;
+  request.agency = item.recipient;
+  request.consignment = consignment.take();
+  // The agency sees the items routed to it.
+  if (!agency->second.items.empty()) {
+    std::vector<sdk::Item> mine;
+    for (const auto& it : request.consignment.items) {
+      if (std::find(agency->second.items.begin(), agency->second.items.end(), it.sequence) != agency->second.items.end()) {
+        mine.push_back(it);
+      }
+    }
+    request.consignment.items = std::move(mine);
+  }
+  auto assessment = plugin->second->assess(request);
+  if (!assessment.ok()) {
+    retry(sdk::formatErrors(assessment.errors()));
+    return;
+  }
+  const std::string now = common::nowRfc3339();
+  for (const auto& d : assessment.value().decisions) {
+    DecisionInput input;
+    input.agency = item.recipient;
+    input.caseId = item.case_id;
+    input.actor = "plugin:" + item.recipient;
+    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin"};
+    const auto result = coordinator_.decide(input);
+    if (result.status == DecisionResult::Status::Unavailable) {
+      retry(result.detail);
+      return;
+    }
+  }
+  journal_.completeOutbox(item.seq, owner_, "delivered", "", assessment.value().pending ? "pending: decides later" : "");
+}
+
+}  // namespace swhub::release

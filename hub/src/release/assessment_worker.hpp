@@ -1,0 +1,46 @@
+#pragma once
+// Runs the in-process agency plugins: claims "assess" items from the outbox (written in the same
+// commit as the case), calls the agency's plugin on the case, and records its decisions through
+// the coordinator, as an external system would through the API. A crash in between loses nothing:
+// the item stays claimable until its decisions are recorded.
+
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "journal/journal.hpp"
+#include "release/coordinator.hpp"
+#include "swhub/sdk/plugin.hpp"
+
+namespace swhub::release {
+
+class AssessmentWorker {
+ public:
+  // `agencies`: agency id -> its plugin instance (outlives the worker).
+  AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
+                   std::map<std::string, const sdk::AgencyPlugin*> agencies, std::string owner);
+  ~AssessmentWorker();
+
+  void start();
+  void stop();
+  void wake();
+  std::size_t runOnce();  // claims and assesses what is due; returns how many
+
+ private:
+  void assess(const journal::OutboxItem& item);
+  void loop();
+
+  journal::Journal& journal_;
+  const Coordinator& coordinator_;
+  std::map<std::string, const sdk::AgencyPlugin*> agencies_;
+  std::string owner_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace swhub::release

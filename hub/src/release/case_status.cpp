@@ -1,0 +1,201 @@
+#include "release/case_status.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace swhub::release {
+namespace {
+
+const std::vector<std::string> kDecisions = {"clear", "hold", "inspect", "request-info", "reject", "do-not-load"};
+
+// Severity of an outcome: the worst of an agency's items is its outcome.
+int severity(const std::string& decision) {
+  if (decision == "reject") return 6;
+  if (decision == "do-not-load") return 5;
+  if (decision == "hold") return 4;
+  if (decision == "inspect") return 3;
+  if (decision == "request-info") return 2;
+  if (decision == "clear") return 1;
+  return 0;
+}
+
+Poco::JSON::Array intArray(const std::vector<int>& values) {
+  Poco::JSON::Array a;
+  for (int v : values) a.add(v);
+  return a;
+}
+
+Poco::JSON::Array stringArray(const std::vector<std::string>& values) {
+  Poco::JSON::Array a;
+  for (const auto& v : values) a.add(v);
+  return a;
+}
+
+std::vector<int> readInts(const Poco::JSON::Array::Ptr& a) {
+  std::vector<int> out;
+  if (a) for (std::size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<int>(i));
+  return out;
+}
+
+std::vector<std::string> readStrings(const Poco::JSON::Array::Ptr& a) {
+  std::vector<std::string> out;
+  if (a) for (std::size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
+  return out;
+}
+
+std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  return o->has(key) ? o->getValue<std::string>(key) : std::string();
+}
+
+}  // namespace
+
+std::optional<std::string> checkDecisionWord(const std::string& decision) {
+  if (std::find(kDecisions.begin(), kDecisions.end(), decision) != kDecisions.end()) return std::nullopt;
+  return "'" + decision + "' is not one of: clear, hold, inspect, request-info, reject, do-not-load";
+}
+
+DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, const DecisionRecord& decision) {
+  AgencyStatus& a = status.agencies.at(agency);
+  for (const auto& seen : a.history) {
+    if (seen.sameAs(decision)) return DecisionEffect::Duplicate;
+  }
+  a.history.push_back(decision);
+  if (status.released || status.cancelled) return DecisionEffect::AfterRelease;
+  std::vector<int> items = decision.items.empty() ? a.items : decision.items;
+  if (items.empty()) items = {0};
+  bool appliedAny = false;
+  for (int item : items) {
+    auto it = a.byItem.find(item);
+    // Decisions are ordered by the agency's own timestamps: an older one never overrides.
+    if (it != a.byItem.end() && it->second.decided_at > decision.decided_at) continue;
+    a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at};
+    appliedAny = true;
+  }
+  return appliedAny ? DecisionEffect::Applied : DecisionEffect::Late;
+}
+
+std::string agencyOutcome(const AgencyStatus& agency) {
+  const std::vector<int> items = agency.items.empty() ? std::vector<int>{0} : agency.items;
+  int worst = 0;
+  bool undecided = false;
+  for (int item : items) {
+    auto it = agency.byItem.find(item);
+    if (it == agency.byItem.end()) {
+      undecided = true;
+    } else {
+      worst = std::max(worst, severity(it->second.decision));
+    }
+  }
+  // A hold on one item stops the case even while other items wait for a decision.
+  if (worst >= 2 || !undecided) {
+    for (const auto& d : kDecisions) {
+      if (severity(d) == worst) return d;
+    }
+  }
+  return "pending";
+}
+
+std::string deriveState(const CaseStatus& status) {
+  if (status.cancelled) return "cancelled";
+  if (status.released) return "released";
+  int worst = 1;
+  bool pending = false;
+  for (const auto& [id, agency] : status.agencies) {
+    const std::string outcome = agencyOutcome(agency);
+    if (outcome == "pending") {
+      pending = true;
+    } else {
+      worst = std::max(worst, severity(outcome));
+    }
+  }
+  if (worst >= 6) return "rejected";
+  if (worst >= 3) return "held";  // hold, inspect and do-not-load stop the goods
+  if (worst == 2) return "info-requested";
+  if (pending) return "under-assessment";
+  if (status.revenueSettled && status.arrived) return "released";
+  return "cleared";
+}
+
+std::string CaseStatus::toJson() const {
+  Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+  Poco::JSON::Object agenciesJson(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [id, a] : agencies) {
+    Poco::JSON::Object aj(Poco::JSON_PRESERVE_KEY_ORDER);
+    aj.set("mode", a.mode);
+    aj.set("items", intArray(a.items));
+    aj.set("outcome", agencyOutcome(a));
+    Poco::JSON::Object byItem(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [item, d] : a.byItem) {
+      Poco::JSON::Object dj(Poco::JSON_PRESERVE_KEY_ORDER);
+      dj.set("decision", d.decision);
+      dj.set("reason", d.reason);
+      dj.set("decided_at", d.decided_at);
+      byItem.set(std::to_string(item), dj);
+    }
+    aj.set("by_item", byItem);
+    Poco::JSON::Array history;
+    for (const auto& h : a.history) {
+      Poco::JSON::Object hj(Poco::JSON_PRESERVE_KEY_ORDER);
+      hj.set("decision", h.decision);
+      hj.set("reason", h.reason);
+      hj.set("items", intArray(h.items));
+      hj.set("decided_at", h.decided_at);
+      hj.set("received_at", h.received_at);
+      hj.set("source", h.source);
+      history.add(hj);
+    }
+    aj.set("history", history);
+    agenciesJson.set(id, aj);
+  }
+  root.set("agencies", agenciesJson);
+  root.set("routes", stringArray(routes));
+  root.set("notify", stringArray(notify));
+  root.set("arrived", arrived);
+  root.set("revenue_settled", revenueSettled);
+  root.set("cancelled", cancelled);
+  root.set("released", released);
+  std::ostringstream out;
+  root.stringify(out);
+  return out.str();
+}
+
+CaseStatus CaseStatus::fromJson(const std::string& json) {
+  CaseStatus status;
+  if (json.empty() || json == "{}") return status;
+  auto root = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+  if (auto agencies = root->getObject("agencies")) {
+    for (const auto& name : agencies->getNames()) {
+      auto aj = agencies->getObject(name);
+      AgencyStatus a;
+      a.mode = text(aj, "mode");
+      a.items = readInts(aj->getArray("items"));
+      if (auto byItem = aj->getObject("by_item")) {
+        for (const auto& key : byItem->getNames()) {
+          auto dj = byItem->getObject(key);
+          a.byItem[std::stoi(key)] = ItemDecision{text(dj, "decision"), text(dj, "reason"), text(dj, "decided_at")};
+        }
+      }
+      if (auto history = aj->getArray("history")) {
+        for (std::size_t i = 0; i < history->size(); ++i) {
+          auto hj = history->getObject(i);
+          a.history.push_back(DecisionRecord{text(hj, "decision"), text(hj, "reason"), readInts(hj->getArray("items")),
+                                             text(hj, "decided_at"), text(hj, "received_at"), text(hj, "source")});
+        }
+      }
+      status.agencies[name] = std::move(a);
+    }
+  }
+  status.routes = readStrings(root->getArray("routes"));
+  status.notify = readStrings(root->getArray("notify"));
+  status.arrived = root->optValue<bool>("arrived", false);
+  status.revenueSettled = root->optValue<bool>("revenue_settled", true);
+  status.cancelled = root->optValue<bool>("cancelled", false);
+  status.released = root->optValue<bool>("released", false);
+  return status;
+}
+
+}  // namespace swhub::release

@@ -1,0 +1,72 @@
+#pragma once
+// The release coordinator's state of one case, and the pure rules that derive the case state
+// from it (DESIGN.md "Case lifecycle"): released = every required agency cleared AND revenue
+// settled AND goods arrived. Decisions are recorded per agency and per item, ordered by their
+// own timestamps: a repeated decision is recorded once, a late one never overrides a newer one,
+// and a released or cancelled case never moves again.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace swhub::release {
+
+// One decision as an agency gave it.
+struct DecisionRecord {
+  std::string decision;  // clear | hold | inspect | request-info | reject | do-not-load
+  std::string reason;
+  std::vector<int> items;  // empty: every item the agency decides on
+  std::string decided_at;  // the agency's own time, RFC 3339 UTC
+  std::string received_at;
+  std::string source;  // "plugin", "api", ...
+
+  bool sameAs(const DecisionRecord& other) const {
+    return decision == other.decision && reason == other.reason && items == other.items &&
+           decided_at == other.decided_at;
+  }
+};
+
+struct ItemDecision {
+  std::string decision;
+  std::string reason;
+  std::string decided_at;
+};
+
+struct AgencyStatus {
+  std::string mode;        // "plugin" | "external"
+  std::vector<int> items;  // the items it decides on; empty for a consignment without items
+  std::map<int, ItemDecision> byItem;  // latest decision per item (item 0: the whole case when no items)
+  std::vector<DecisionRecord> history;
+};
+
+struct CaseStatus {
+  std::map<std::string, AgencyStatus> agencies;  // required agencies
+  std::vector<std::string> routes;
+  std::vector<std::string> notify;  // partners told besides the filer
+  bool arrived = false;
+  bool revenueSettled = true;
+  bool cancelled = false;
+  bool released = false;
+
+  std::string toJson() const;
+  static CaseStatus fromJson(const std::string& json);
+};
+
+// What applying a decision did.
+enum class DecisionEffect { Applied, Duplicate, Late, AfterRelease };
+
+// Validates the spelling; nullopt when fine, else the message.
+std::optional<std::string> checkDecisionWord(const std::string& decision);
+
+// Records `decision` of `agency` (which must be in status.agencies) and returns its effect.
+DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, const DecisionRecord& decision);
+
+// "pending", or the agency's combined outcome: reject > do-not-load > hold > inspect >
+// request-info > clear, over its items.
+std::string agencyOutcome(const AgencyStatus& agency);
+
+// The case state as the API spells it, from the status.
+std::string deriveState(const CaseStatus& status);
+
+}  // namespace swhub::release

@@ -1,0 +1,337 @@
+#include "release/coordinator.hpp"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "common/ids.hpp"
+#include "model/canonical_json.hpp"
+
+namespace swhub::release {
+namespace {
+
+std::string stringify(const Poco::JSON::Object& object) {
+  std::ostringstream out;
+  object.stringify(out);
+  return out.str();
+}
+
+bool goodsPresented(sdk::FilingKind kind) {
+  // Pre-loading and pre-arrival data come ahead of the goods; a declaration or a return is made
+  // for goods that are presented.
+  return kind == sdk::FilingKind::Declaration || kind == sdk::FilingKind::Return;
+}
+
+bool revenueSettled(const sdk::Consignment& c) {
+  // Until the customs revenue plugin computes duties (a later issue), revenue is settled when
+  // nothing is due or it was collected at sale or is guaranteed by an account.
+  if (c.fiscal.collected_at_sale || c.fiscal.model == sdk::CollectionModel::Vendor ||
+      c.fiscal.model == sdk::CollectionModel::Account) {
+    return true;
+  }
+  const sdk::Decimal due = c.derived.duties.value_or(sdk::Decimal()) + c.derived.taxes.value_or(sdk::Decimal());
+  return due <= sdk::Decimal();
+}
+
+std::string detailJson(const std::vector<std::pair<std::string, std::string>>& fields) {
+  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+  for (const auto& [k, v] : fields) o.set(k, v);
+  return stringify(o);
+}
+
+sdk::Consignment consignmentOf(const journal::CaseRecord& record) {
+  model::DecodeOptions options;
+  options.allow_hub_fields = true;
+  auto decoded = model::decodeConsignmentJson(record.consignment_json, options);
+  return decoded.ok() ? decoded.take() : sdk::Consignment{};
+}
+
+}  // namespace
+
+Coordinator::Coordinator(journal::Journal& journal, Directory directory,
+                         std::shared_ptr<const routing::RouteTable> routes)
+    : journal_(journal), directory_(std::move(directory)), routes_(std::move(routes)) {}
+
+std::shared_ptr<const routing::RouteTable> Coordinator::routes() const {
+  std::lock_guard lock(routesMutex_);
+  return routes_;
+}
+
+void Coordinator::setRoutes(std::shared_ptr<const routing::RouteTable> routes) {
+  std::lock_guard lock(routesMutex_);
+  routes_ = std::move(routes);
+}
+
+CaseStatus Coordinator::routeStatus(const sdk::Consignment& consignment) const {
+  CaseStatus status;
+  const auto table = routes();
+  const routing::RoutingDecision decision = table ? table->route(consignment) : routing::RoutingDecision{};
+  for (const auto& agency : decision.agencies) {
+    AgencyStatus a;
+    auto endpoint = directory_.agencies.find(agency);
+    a.mode = endpoint != directory_.agencies.end() && endpoint->second.plugin ? "plugin" : "external";
+    auto items = decision.itemsByAgency.find(agency);
+    if (items != decision.itemsByAgency.end()) a.items = items->second;
+    status.agencies[agency] = std::move(a);
+  }
+  status.routes = decision.routes;
+  status.notify = decision.notify;
+  status.arrived = goodsPresented(consignment.filing);
+  status.revenueSettled = revenueSettled(consignment);
+  return status;
+}
+
+void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                            const sdk::Consignment& consignment, const CaseStatus& status, const std::string& action,
+                            const std::string& now) const {
+  Poco::JSON::Parser parser;
+  const auto consignmentJson = parser.parse(model::encodeConsignmentJson(consignment));
+  for (const auto& [agency, a] : status.agencies) {
+    const std::string taskId = common::newId("T-");
+    Poco::JSON::Object task(Poco::JSON_PRESERVE_KEY_ORDER);
+    task.set("task_id", taskId);
+    task.set("action", action);  // assess | cancel
+    task.set("case_id", record.id);
+    task.set("reference", record.reference);
+    task.set("partner", record.partner);
+    task.set("agency", agency);
+    task.set("version", record.version);
+    Poco::JSON::Array items;
+    for (int i : a.items) items.add(i);
+    task.set("items", items);
+    task.set("consignment", consignmentJson);
+    task.set("created_at", now);
+    auto endpoint = directory_.agencies.find(agency);
+    const bool plugin = a.mode == "plugin";
+    const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
+    journal::OutboxItem item;
+    item.id = taskId;
+    item.channel = plugin ? kChannelAssess : kChannelTask;
+    item.recipient = agency;
+    item.case_id = record.id;
+    item.content_type = kTaskJsonType;
+    item.body = stringify(task);
+    // Plugin assessments are claimed by the hub's own worker; external tasks are pushed only to
+    // agencies with a push endpoint, and always readable through GET /v1/agency/tasks.
+    item.state = (plugin && action == "assess") || push ? "pending" : "pull";
+    if (plugin && action != "assess") item.state = "delivered";  // nothing to tell a plugin
+    item.created_at = now;
+    batch.outbox.push_back(std::move(item));
+    batch.events.push_back({0, record.id, now, "hub", "task", "", "",
+                            detailJson({{"task_id", taskId}, {"agency", agency}, {"action", action}}), ""});
+  }
+}
+
+void Coordinator::planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                 const CaseStatus& status, const std::string& from, const std::string& to,
+                                 const std::string& actor, const std::string& now, const std::string& messageId,
+                                 const std::string& event, const std::string& reason) const {
+  if (from != to) {
+    batch.events.push_back({0, record.id, now, actor, "transition", from, to,
+                            reason.empty() ? "{}" : detailJson({{"reason", reason}}), messageId});
+  }
+  if (from == to && event == to) return;  // nothing new to tell
+  std::vector<std::string> recipients{record.partner};
+  for (const auto& p : status.notify) {
+    if (std::find(recipients.begin(), recipients.end(), p) == recipients.end()) recipients.push_back(p);
+  }
+  for (const auto& partner : recipients) {
+    auto endpoint = directory_.partners.find(partner);
+    if (endpoint == directory_.partners.end()) continue;
+    sdk::Notification n{common::newId("N-"), record.id, record.reference, event, to, reason, now, {}};
+    if (from != to && !from.empty()) n.details.push_back({"previous_state", from});
+    journal::OutboxItem item;
+    item.id = n.id;
+    item.channel = kChannelNotification;
+    item.recipient = partner;
+    item.case_id = record.id;
+    auto encoded = endpoint->second.encoder ? endpoint->second.encoder->encode({n})
+                                            : sdk::Result<sdk::EncodedMessage>::failure("", "no encoder");
+    if (encoded.ok()) {
+      item.content_type = encoded.value().content_type;
+      item.body = encoded.value().body;
+    } else {
+      // The partner's plugin could not encode it: the canonical form still reaches the partner.
+      item.content_type = "application/vnd.swhub.notification+json";
+      item.body = model::encodeNotificationsJson({n});
+    }
+    item.state = endpoint->second.push ? "pending" : "pull";
+    item.created_at = now;
+    batch.outbox.push_back(std::move(item));
+    batch.events.push_back({0, record.id, now, "hub", "notification", "", "",
+                            detailJson({{"notification_id", n.id}, {"recipient", partner}, {"event", event}}), ""});
+  }
+}
+
+std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
+                                     const std::string& messageId, const std::string& actor,
+                                     const std::string& now) const {
+  CaseStatus status = routeStatus(consignment);
+  std::string state = deriveState(status);
+  if (state == "released") status.released = true;
+  const std::string filing(sdk::toString(consignment.filing));
+  journal::CaseRecord record{consignment.case_id, consignment.partner, consignment.reference, filing, state, 1,
+                             model::encodeConsignmentJson(consignment), messageId, now, now, status.toJson()};
+  batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", filing}}), messageId});
+  batch.events.push_back({0, record.id, now, "hub", "transition", "", "accepted", "{}", messageId});
+  batch.events.push_back({0, record.id, now, "hub", "routed", "", "",
+                          detailJson({{"agencies", [&] {
+                                         std::string s;
+                                         for (const auto& [a, _] : status.agencies) s += (s.empty() ? "" : ",") + a;
+                                         return s;
+                                       }()}}),
+                          messageId});
+  planTasks(batch, record, consignment, status, "assess", now);
+  planTransition(batch, record, status, "accepted", state, "hub", now, messageId, "accepted", "");
+  batch.new_cases.push_back(std::move(record));
+  return state;
+}
+
+sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                                   const sdk::Consignment& filing, const std::string& messageId,
+                                                   const std::string& actor, const std::string& now,
+                                                   const std::string& location) const {
+  CaseStatus status = CaseStatus::fromJson(record.status_json);
+  const std::string kind(sdk::toString(filing.filing));
+  if (status.cancelled || status.released) {
+    if (filing.filing != sdk::FilingKind::Arrival || status.cancelled) {
+      return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": a " + kind +
+                                                             " cannot change it");
+    }
+  }
+  batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", kind}}), messageId});
+  journal::CaseUpdate update{record.id, record.version, "", "", "", now, ""};
+  sdk::Consignment current = consignmentOf(record);
+  std::string event = kind;
+  std::string reason;
+  switch (filing.filing) {
+    case sdk::FilingKind::Amendment: {
+      // The amended consignment replaces the case's; every required agency assesses it again.
+      sdk::Consignment amended = filing;
+      amended.case_id = record.id;
+      amended.partner = record.partner;
+      amended.reference = record.reference;
+      amended.filing = current.filing == sdk::FilingKind::Amendment ? sdk::FilingKind::PreArrival : current.filing;
+      amended.version = current.version + 1;
+      CaseStatus rerouted = routeStatus(amended);
+      rerouted.arrived = status.arrived || rerouted.arrived;
+      for (auto& [agency, a] : rerouted.agencies) {
+        auto before = status.agencies.find(agency);
+        if (before != status.agencies.end()) a.history = before->second.history;
+      }
+      status = std::move(rerouted);
+      update.consignment_json = model::encodeConsignmentJson(amended);
+      update.filing = kind;
+      journal::CaseRecord next = record;
+      next.version = record.version + 1;
+      planTasks(batch, next, amended, status, "assess", now);
+      event = "amended";
+      break;
+    }
+    case sdk::FilingKind::Cancellation:
+      status.cancelled = true;
+      planTasks(batch, record, current, status, "cancel", now);
+      event = "cancelled";
+      break;
+    case sdk::FilingKind::Arrival:
+      status.arrived = true;
+      event = "arrived";
+      break;
+    default:
+      event = kind;
+      break;
+  }
+  std::string state = deriveState(status);
+  if (state == "released") status.released = true;
+  update.state = state;
+  update.status_json = status.toJson();
+  batch.case_updates.push_back(update);
+  planTransition(batch, record, status, record.state, state, actor, now, messageId,
+                 state != record.state ? state : event, reason);
+  return state;
+}
+
+DecisionResult Coordinator::decide(const DecisionInput& input) const {
+  DecisionResult result;
+  if (auto bad = checkDecisionWord(input.decision.decision)) {
+    result.status = DecisionResult::Status::Invalid;
+    result.errors.push_back({"decision", *bad});
+    return result;
+  }
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    auto record = journal_.getCase(input.caseId);
+    if (!record) {
+      result.status = DecisionResult::Status::NotFound;
+      return result;
+    }
+    CaseStatus status = CaseStatus::fromJson(record->status_json);
+    auto agency = status.agencies.find(input.agency);
+    if (agency == status.agencies.end()) {
+      result.status = DecisionResult::Status::NotRouted;
+      return result;
+    }
+    for (std::size_t i = 0; i < input.decision.items.size(); ++i) {
+      const int item = input.decision.items[i];
+      if (std::find(agency->second.items.begin(), agency->second.items.end(), item) == agency->second.items.end()) {
+        result.errors.push_back({"items[" + std::to_string(i) + "]",
+                                 "item " + std::to_string(item) + " is not routed to agency '" + input.agency + "'"});
+      }
+    }
+    if (!result.errors.empty()) {
+      result.status = DecisionResult::Status::Invalid;
+      return result;
+    }
+    const DecisionEffect effect = applyDecision(status, input.agency, input.decision);
+    const std::string now = common::nowRfc3339();
+    result.state = record->state;
+    if (effect == DecisionEffect::Duplicate) {
+      result.status = DecisionResult::Status::Duplicate;
+      return result;  // recorded already, never applied twice
+    }
+    std::string state = deriveState(status);
+    if (effect == DecisionEffect::AfterRelease) state = record->state;
+    if (state == "released") status.released = true;
+    journal::WriteBatch batch;
+    batch.case_updates.push_back({record->id, record->version, state, "", "", now, status.toJson()});
+    Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
+    detail.set("agency", input.agency);
+    detail.set("decision", input.decision.decision);
+    detail.set("reason", input.decision.reason);
+    Poco::JSON::Array items;
+    for (int i : input.decision.items) items.add(i);
+    detail.set("items", items);
+    detail.set("decided_at", input.decision.decided_at);
+    detail.set("source", input.decision.source);
+    const char* effectName = effect == DecisionEffect::Applied ? "applied"
+                             : effect == DecisionEffect::Late  ? "late: a newer decision stands"
+                                                               : "after release: recorded only";
+    detail.set("effect", effectName);
+    batch.events.push_back({0, record->id, now, input.actor, "decision", "", "", stringify(detail), ""});
+    const bool doNotLoad = input.decision.decision == "do-not-load" && effect == DecisionEffect::Applied;
+    // A do-not-load is told to the partner at once, whatever the case state becomes.
+    const std::string event = doNotLoad ? "do-not-load" : state;
+    if (doNotLoad || state != record->state) {
+      planTransition(batch, *record, status, record->state, state, input.actor, now, "", event, input.decision.reason);
+    }
+    auto committed = journal_.commit(std::move(batch));
+    if (committed.status == journal::CommitResult::Status::Stale) continue;  // a concurrent change: read again
+    if (committed.status != journal::CommitResult::Status::Committed) {
+      result.status = DecisionResult::Status::Unavailable;
+      result.detail = committed.error;
+      return result;
+    }
+    result.state = state;
+    result.status = effect == DecisionEffect::Applied ? DecisionResult::Status::Applied
+                    : effect == DecisionEffect::Late  ? DecisionResult::Status::Late
+                                                      : DecisionResult::Status::AfterRelease;
+    return result;
+  }
+  result.status = DecisionResult::Status::Unavailable;
+  result.detail = "the case kept changing; try again";
+  return result;
+}
+
+}  // namespace swhub::release

@@ -1,0 +1,97 @@
+#pragma once
+// The release coordinator: one state machine per case (case_status.hpp), driven by filings,
+// agency decisions and arrivals. Every change is planned into the same journal WriteBatch as
+// what caused it: the case update, its events (who caused it), the tasks for agencies and the
+// notifications for partners (outbox). Nothing is sent before it is journaled.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "release/case_status.hpp"
+#include "routing/route_table.hpp"
+#include "swhub/sdk/model.hpp"
+#include "swhub/sdk/plugin.hpp"
+#include "swhub/sdk/status.hpp"
+
+namespace swhub::release {
+
+inline constexpr const char* kTaskJsonType = "application/vnd.swhub.task+json";
+inline constexpr const char* kChannelNotification = "notification";
+inline constexpr const char* kChannelTask = "task";
+inline constexpr const char* kChannelAssess = "assess";  // in-process agency plugins (internal)
+
+struct PartnerEndpoint {
+  const sdk::PartnerPlugin* encoder = nullptr;  // encodes its notifications
+  bool push = false;                            // has a push adapter: outbox items are claimable
+};
+
+struct AgencyEndpoint {
+  bool plugin = false;  // decides in process
+  bool push = false;    // an external system that wants its tasks pushed
+};
+
+struct Directory {
+  std::map<std::string, PartnerEndpoint> partners;
+  std::map<std::string, AgencyEndpoint> agencies;
+};
+
+struct DecisionInput {
+  std::string agency;
+  std::string caseId;
+  DecisionRecord decision;
+  std::string actor;  // "agency:customs", "plugin:rules@food-safety"
+};
+
+struct DecisionResult {
+  enum class Status { Applied, Duplicate, Late, AfterRelease, NotFound, NotRouted, Invalid, Unavailable };
+  Status status = Status::Applied;
+  std::string state;    // the case state after it
+  sdk::Errors errors;   // for Invalid
+  std::string detail;
+};
+
+class Coordinator {
+ public:
+  Coordinator(journal::Journal& journal, Directory directory, std::shared_ptr<const routing::RouteTable> routes);
+
+  // The route table in force; reload swaps it whole. Cases keep the agencies they were routed to.
+  std::shared_ptr<const routing::RouteTable> routes() const;
+  void setRoutes(std::shared_ptr<const routing::RouteTable> routes);
+
+  // Plans a new case for `consignment` (whose case_id and partner are set) into `batch`;
+  // returns its state after routing.
+  std::string planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
+                          const std::string& messageId, const std::string& actor, const std::string& now) const;
+
+  // Plans an amendment, cancellation, arrival or return of `record`; errors (e.g. a released
+  // case cannot be amended) carry `location`. Returns the state after it.
+  sdk::Result<std::string> planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                        const sdk::Consignment& filing, const std::string& messageId,
+                                        const std::string& actor, const std::string& now,
+                                        const std::string& location) const;
+
+  // Applies an agency decision (idempotent), committing it; retries on a concurrent change.
+  DecisionResult decide(const DecisionInput& input) const;
+
+  const Directory& directory() const { return directory_; }
+
+ private:
+  void planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record, const CaseStatus& status,
+                      const std::string& from, const std::string& to, const std::string& actor,
+                      const std::string& now, const std::string& messageId, const std::string& event,
+                      const std::string& reason) const;
+  void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const sdk::Consignment& consignment,
+                 const CaseStatus& status, const std::string& action, const std::string& now) const;
+  CaseStatus routeStatus(const sdk::Consignment& consignment) const;
+
+  journal::Journal& journal_;
+  Directory directory_;
+  mutable std::mutex routesMutex_;
+  std::shared_ptr<const routing::RouteTable> routes_;
+};
+
+}  // namespace swhub::release
