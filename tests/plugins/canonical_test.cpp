@@ -49,7 +49,8 @@ class canonicalPlugin : public ::testing::Test {
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& type, const std::string& body) {
     StringSource source(body);
-    auto decoder = plugin.open(type, source);
+    const MessageContext context{"demo", type, {}, "2026-11-28T08:00:00.000Z"};
+    auto decoder = plugin.open(context, source);
     std::vector<Decoded> out;
     while (auto next = decoder->next()) out.push_back(std::move(*next));
     return out;

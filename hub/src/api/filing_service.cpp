@@ -87,7 +87,8 @@ HttpResult FilingService::reject(const PartnerRuntime& partner, const std::strin
 }
 
 HttpResult FilingService::file(const std::string& partnerId, const std::string& contentType,
-                               const std::string& body, const std::string& idempotencyKey) const {
+                               const std::string& body, const std::string& idempotencyKey,
+                               const std::vector<std::pair<std::string, std::string>>& headers) const {
   const PartnerRuntime* partner = this->partner(partnerId);
   if (partner == nullptr) {
     return problem(403, "not-a-partner", "Forbidden", "only a partner may file messages");
@@ -121,7 +122,8 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
 
   // Decode every filing before anything is written: a message is filed whole or not at all.
   StringSource source(body);
-  auto filings = decoder->open(type, source);
+  const sdk::MessageContext context{partnerId, type, headers, common::nowRfc3339()};
+  auto filings = decoder->open(context, source);
   sdk::Errors errors;
   std::vector<NewCase> newCases;
   std::vector<FollowUp> followUps;

@@ -33,8 +33,10 @@ class FilingService {
                 const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator);
 
   // `contentType` as sent (parameters such as charset are ignored).
+  // `headers`: the request's headers, names lower case (a format may authenticate with them).
   HttpResult file(const std::string& partnerId, const std::string& contentType, const std::string& body,
-                  const std::string& idempotencyKey) const;
+                  const std::string& idempotencyKey,
+                  const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
   const PartnerRuntime* partner(const std::string& id) const;
 

@@ -5,6 +5,7 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <istream>
@@ -223,7 +224,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                      "the body exceeds " + std::to_string(partner->maxBodyBytes) + " bytes for partner '" +
                          caller.id + "'");
     }
-    return hub_.filings().file(caller.id, request.getContentType(), *body, request.get("Idempotency-Key", ""));
+    std::vector<std::pair<std::string, std::string>> headers;
+    for (const auto& [name, value] : request) headers.emplace_back(Poco::toLower(name), value);
+    return hub_.filings().file(caller.id, request.getContentType(), *body, request.get("Idempotency-Key", ""), headers);
   }
 
   Hub& hub_;

@@ -91,7 +91,8 @@ class CanonicalPartner : public sdk::PartnerPlugin {
     return {std::string(model::kConsignmentJsonType), std::string(model::kConsignmentXmlType), std::string(kJsonType)};
   }
 
-  std::unique_ptr<sdk::Decoder> open(const std::string& contentType, sdk::ByteSource& input) const noexcept override {
+  std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext& context, sdk::ByteSource& input) const noexcept override {
+    const std::string& contentType = context.content_type;
     try {
       return std::make_unique<CanonicalDecoder>(contentType == model::kConsignmentXmlType, input, options_, xmlCodec_);
     } catch (...) {

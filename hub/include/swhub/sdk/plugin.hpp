@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -46,6 +47,23 @@ class ByteSource {
   virtual std::size_t read(char* buffer, std::size_t size) = 0;
 };
 
+/// What the hub knows of a message besides its bytes: who sent it, how, and when. A format that
+/// authenticates its messages (a payment provider's HMAC signature header) reads it from here.
+struct MessageContext {
+  std::string partner;       ///< the caller's partner id
+  std::string content_type;  ///< media type, lower case, without parameters
+  std::vector<std::pair<std::string, std::string>> headers;  ///< transport headers, names lower case
+  std::string received_at;   ///< RFC 3339 UTC with milliseconds, the hub's clock
+
+  /// The first header with this lower-case name, or "".
+  std::string header(const std::string& name) const {
+    for (const auto& [key, value] : headers) {
+      if (key == name) return value;
+    }
+    return "";
+  }
+};
+
 /// One consignment decoded from a message, with where it started ("line 12", "/items/0", ...).
 struct DecodedFiling {
   Consignment consignment;
@@ -69,8 +87,9 @@ class PartnerPlugin {
   virtual ~PartnerPlugin() = default;
   /// Media types this plugin reads, lower case, without parameters.
   virtual std::vector<std::string> contentTypes() const = 0;
-  /// Opens a decoder over `input`, which must outlive it. `contentType` is one of contentTypes().
-  virtual std::unique_ptr<Decoder> open(const std::string& contentType, ByteSource& input) const noexcept = 0;
+  /// Opens a decoder over `input`; `context` and `input` must outlive it. context.content_type
+  /// is one of contentTypes().
+  virtual std::unique_ptr<Decoder> open(const MessageContext& context, ByteSource& input) const noexcept = 0;
   /// Encodes notifications (one, or a batch for one partner) into this partner's format.
   virtual Result<EncodedMessage> encode(const std::vector<Notification>& batch) const noexcept = 0;
 };
