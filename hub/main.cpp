@@ -24,6 +24,8 @@ constexpr const char* kUsage = R"(usage:
   swhub serve --config FILE [--listen HOST:PORT] [--journal URL]
   swhub check-config FILE [--describe]
   swhub plugins --config FILE
+  swhub trace CASE_ID --config FILE [--journal URL]
+  swhub replay DEAD_LETTER_ID|--all --config FILE [--journal URL]
   swhub version
 )";
 
@@ -70,7 +72,7 @@ std::string configPath(const Args& args) {
 }
 
 int checkConfig(const Args& args) {
-  const std::string path = configPath(args);
+  const std::string path = args.positional.empty() ? configPath(args) : args.positional.front();
   if (std::find(args.flags.begin(), args.flags.end(), "describe") != args.flags.end()) {
     std::cout << swhub::config::hubSchema().describe();
     return 0;
@@ -108,6 +110,49 @@ int listPlugins(const Args& args) {
     printErrors(errors, path);
     return 1;
   }
+  return 0;
+}
+
+// Opens the journal the config (or --journal) names, for the commands that read or repair it
+// beside a running hub (SQLite WAL lets both work at once).
+std::unique_ptr<swhub::journal::Journal> openConfiguredJournal(const Args& args) {
+  auto path = args.options.find("config");
+  if (path == args.options.end()) throw std::invalid_argument("missing --config FILE (the hub's config names its journal)");
+  auto config = swhub::config::loadConfig(path->second);
+  auto journal = args.options.find("journal");
+  swhub::config::applyOverrides(config, "", journal == args.options.end() ? "" : journal->second);
+  return swhub::journal::openJournal(config.journal);
+}
+
+int trace(const Args& args) {
+  if (args.positional.empty()) throw std::invalid_argument("missing CASE_ID");
+  const std::string caseId = args.positional.front();
+  auto journal = openConfiguredJournal(args);
+  const std::string trace = swhub::api::caseTraceJson(*journal, caseId);
+  if (trace.empty()) {
+    std::cerr << "swhub: no case '" << caseId << "'\n";
+    return 1;
+  }
+  std::cout << trace << "\n";
+  return 0;
+}
+
+int replay(const Args& args) {
+  auto journal = openConfiguredJournal(args);
+  if (std::find(args.flags.begin(), args.flags.end(), "all") != args.flags.end()) {
+    std::cout << "replayed " << journal->replayAllDeadLetters() << " dead letter(s)\n";
+    return 0;
+  }
+  if (args.positional.empty()) throw std::invalid_argument("missing DEAD_LETTER_ID or --all");
+  const std::string& id = args.positional.front();
+  std::size_t used = 0;
+  const long long seq = std::stoll(id, &used);
+  if (used != id.size()) throw std::invalid_argument("'" + id + "' is not a dead-letter id (a seq from GET /v1/admin/dead-letters)");
+  if (!journal->replayDeadLetter(seq)) {
+    std::cerr << "swhub: no dead letter " << id << "\n";
+    return 1;
+  }
+  std::cout << "replayed dead letter " << id << "\n";
   return 0;
 }
 
@@ -150,6 +195,8 @@ int main(int argc, char** argv) {
     if (args.command == "serve") return serve(args);
     if (args.command == "check-config") return checkConfig(args);
     if (args.command == "plugins") return listPlugins(args);
+    if (args.command == "trace") return trace(args);
+    if (args.command == "replay") return replay(args);
     if (args.command == "version" || args.command == "--version") {
       std::cout << "swhub " << SWHUB_VERSION << " (SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor
                 << ", " << swhub::sdk::kToolchain << ")\n";

@@ -341,3 +341,40 @@ TEST_F(Release, RoutesAreShownAndAnInvalidReloadKeepsTheOldTable) {
 
 }  // namespace
 }  // namespace swhub::testing
+
+namespace swhub::testing {
+namespace {
+
+// `swhub trace` and `swhub replay` work on the journal beside a running hub.
+TEST(ReleaseCli, TraceAndReplayFromTheCommandLine) {
+  TempDir dir;
+  Receiver receiver;
+  receiver.answer(400);
+  writeFile(dir.file("hub.yaml"), configWith("", receiver.url()));
+  const std::string journal = "sqlite:" + dir.file("journal.db");
+  HubProcess hub({"serve", "--config", dir.file("hub.yaml"), "--listen", "127.0.0.1:0", "--journal", journal});
+  const auto filed = request(hub.address(), "POST", "/v1/messages", filing("CLI-1", "pre-arrival", kToy),
+                             {{"Authorization", "Bearer demo-post-token"},
+                              {"Content-Type", "application/vnd.swhub.consignment+json"}});
+  ASSERT_EQ(filed.status, 202) << filed.body;
+  const std::string caseId = parse(filed.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
+
+  const auto [traceCode, traceOut] = runSwhub({"trace", caseId, "--config", dir.file("hub.yaml"), "--journal", journal});
+  EXPECT_EQ(traceCode, 0) << traceOut;
+  EXPECT_NE(traceOut.find("\"case_id\":\"" + caseId + "\""), std::string::npos) << traceOut;
+  EXPECT_NE(traceOut.find("\"kind\":\"routed\""), std::string::npos) << traceOut;
+  EXPECT_EQ(runSwhub({"trace", "C-NOPE", "--config", dir.file("hub.yaml"), "--journal", journal}).first, 1);
+
+  ASSERT_TRUE(eventually([&] {
+    const auto dead = request(hub.address(), "GET", "/v1/admin/dead-letters", "", {{"Authorization", "Bearer demo-admin-token"}});
+    return parse(dead.body)->getArray("dead_letters")->size() == 1;
+  }));
+  receiver.answer(200);
+  const auto [replayCode, replayOut] = runSwhub({"replay", "--all", "--config", dir.file("hub.yaml"), "--journal", journal});
+  EXPECT_EQ(replayCode, 0) << replayOut;
+  EXPECT_NE(replayOut.find("replayed 1 dead letter(s)"), std::string::npos) << replayOut;
+  EXPECT_TRUE(receiver.waitFor([](const auto& r) { return r.size() == 1; }));
+}
+
+}  // namespace
+}  // namespace swhub::testing

@@ -86,7 +86,7 @@ struct HubConfig {
   TlsConfig tls;
   std::int64_t retry_base_ms = 500;    // push delivery backoff
   std::int64_t retry_cap_ms = 60000;
-  int max_attempts = 12;               // then dead-lettered
+  int max_attempts = 30;               // then dead-lettered (about 25 minutes of retries)
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

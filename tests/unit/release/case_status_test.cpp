@@ -1,0 +1,125 @@
+// The release rules: a case is released when every required agency cleared, revenue is settled
+// and the goods arrived; decisions are ordered by their own timestamps and never applied twice.
+#include <gtest/gtest.h>
+
+#include "release/case_status.hpp"
+
+namespace swhub::release {
+namespace {
+
+DecisionRecord decision(const std::string& word, const std::string& at, std::vector<int> items = {}) {
+  return DecisionRecord{word, "because", std::move(items), at, at, "api"};
+}
+
+CaseStatus twoAgencies() {
+  CaseStatus s;
+  s.agencies["customs"] = AgencyStatus{"external", {1, 2}, {}, {}};
+  s.agencies["food-safety"] = AgencyStatus{"plugin", {1}, {}, {}};
+  s.arrived = false;
+  return s;
+}
+
+TEST(release_status, UnderAssessmentUntilEveryAgencyDecided) {
+  CaseStatus s = twoAgencies();
+  EXPECT_EQ(deriveState(s), "under-assessment");
+  applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z"));
+  EXPECT_EQ(deriveState(s), "under-assessment");
+  applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:00Z"));
+  EXPECT_EQ(deriveState(s), "cleared");
+}
+
+TEST(release_status, ReleasedOnlyWithArrivalAndRevenue) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z"));
+  applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:00Z"));
+  s.arrived = true;
+  s.revenueSettled = false;
+  EXPECT_EQ(deriveState(s), "cleared");
+  s.revenueSettled = true;
+  EXPECT_EQ(deriveState(s), "released");
+}
+
+TEST(release_status, AHoldOnOneItemHoldsTheCaseWhileOtherItemsAreUndecided) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z", {2}));
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
+  EXPECT_EQ(deriveState(s), "held");
+}
+
+TEST(release_status, PerItemClearancesClearTheAgencyOnlyWhenEveryItemIsCleared) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z", {1}));
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "pending");
+  applyDecision(s, "customs", decision("clear", "2026-11-28T10:01:00Z", {2}));
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "clear");
+}
+
+TEST(release_status, ALateDecisionIsRecordedButDoesNotOverrideANewerOne) {
+  CaseStatus s = twoAgencies();
+  EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::Applied);
+  EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T09:00:00Z")), DecisionEffect::Late);
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
+  EXPECT_EQ(s.agencies.at("customs").history.size(), 2u);
+}
+
+TEST(release_status, ARepeatedDecisionIsNeverAppliedTwice) {
+  CaseStatus s = twoAgencies();
+  EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::Applied);
+  EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::Duplicate);
+  EXPECT_EQ(s.agencies.at("customs").history.size(), 1u);
+}
+
+TEST(release_status, AReleasedOrCancelledCaseNeverMovesAgain) {
+  CaseStatus s = twoAgencies();
+  s.released = true;
+  EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::AfterRelease);
+  EXPECT_EQ(deriveState(s), "released");
+  s.released = false;
+  s.cancelled = true;
+  EXPECT_EQ(deriveState(s), "cancelled");
+}
+
+TEST(release_status, RejectWinsOverHoldAndRequestInfoIsItsOwnState) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "food-safety", decision("request-info", "2026-11-28T10:00:00Z"));
+  applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z"));
+  EXPECT_EQ(deriveState(s), "info-requested");
+  applyDecision(s, "customs", decision("reject", "2026-11-28T10:05:00Z"));
+  EXPECT_EQ(deriveState(s), "rejected");
+}
+
+TEST(release_status, DoNotLoadStopsTheGoodsAsAHold) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "customs", decision("do-not-load", "2026-11-28T10:00:00Z"));
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "do-not-load");
+  EXPECT_EQ(deriveState(s), "held");
+}
+
+TEST(release_status, AConsignmentWithoutAgenciesIsClearedAtOnce) {
+  CaseStatus s;
+  EXPECT_EQ(deriveState(s), "cleared");
+  s.arrived = true;
+  EXPECT_EQ(deriveState(s), "released");
+}
+
+TEST(release_status, SurvivesAJsonRoundTrip) {
+  CaseStatus s = twoAgencies();
+  applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z", {2}));
+  s.routes = {"every-filing-to-customs"};
+  s.notify = {"demo-market"};
+  s.arrived = true;
+  s.revenueSettled = false;
+  const CaseStatus back = CaseStatus::fromJson(s.toJson());
+  EXPECT_EQ(back.toJson(), s.toJson());
+  EXPECT_EQ(deriveState(back), "held");
+  EXPECT_EQ(back.agencies.at("customs").byItem.at(2).decision, "hold");
+}
+
+TEST(release_status, DecisionWordsAreAClosedSet) {
+  EXPECT_FALSE(checkDecisionWord("inspect").has_value());
+  EXPECT_EQ(checkDecisionWord("approve").value(),
+            "'approve' is not one of: clear, hold, inspect, request-info, reject, do-not-load");
+}
+
+}  // namespace
+}  // namespace swhub::release
