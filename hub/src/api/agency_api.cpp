@@ -135,6 +135,23 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
   if (auto bad = release::checkDecisionWord(decision.decision.decision); bad && !decision.decision.decision.empty()) {
     errors.push_back({"/decision", *bad});
   }
+  // Duties and taxes an agency (customs) assessed: decimal text or numbers, with their currency.
+  auto amount = [&](const std::string& key) {
+    if (!input->has(key) || input->isNull(key)) return std::string();
+    const std::string text = input->get(key).toString();
+    if (!sdk::Decimal::parse(text)) {
+      errors.push_back({"/" + key, "'" + text + "' is not an amount: a decimal with at most 4 fraction digits expected"});
+      return std::string();
+    }
+    return sdk::Decimal::parse(text)->toString();
+  };
+  decision.decision.duties = amount("duties");
+  decision.decision.taxes = amount("taxes");
+  decision.decision.currency = text("currency", false);
+  if ((!decision.decision.duties.empty() || !decision.decision.taxes.empty()) &&
+      !sdk::isCurrencyCode(decision.decision.currency)) {
+    errors.push_back({"/currency", "'" + decision.decision.currency + "' is not an ISO 4217 currency code"});
+  }
   if (input->has("items") && !input->isNull("items")) {
     auto items = input->getArray("items");
     if (!items) {
@@ -150,9 +167,11 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
     }
   }
   for (const auto& name : input->getNames()) {
-    static const std::vector<std::string> kKnown = {"case_id", "decision", "reason", "items", "decided_at"};
+    static const std::vector<std::string> kKnown = {"case_id", "decision", "reason", "items",
+                                                    "decided_at", "duties", "taxes", "currency"};
     if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) {
-      errors.push_back({"/" + name, "unknown field '" + name + "'; allowed: case_id, decision, reason, items, decided_at"});
+      errors.push_back({"/" + name, "unknown field '" + name +
+                                        "'; allowed: case_id, currency, decided_at, decision, duties, items, reason, taxes"});
     }
   }
   if (!errors.empty()) return problem(400, "invalid-decision", "Bad Request", "the decision is not valid", errors);

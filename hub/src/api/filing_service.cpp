@@ -46,6 +46,12 @@ struct NewCase {
   std::string location;
 };
 
+struct EventFor {
+  sdk::HubEvent event;
+  journal::CaseRecord target;
+  std::string location;
+};
+
 struct FollowUp {
   sdk::Consignment consignment;
   journal::CaseRecord target;
@@ -84,6 +90,25 @@ HttpResult FilingService::reject(const PartnerRuntime& partner, const std::strin
                                          body, "rejected", response.body, response.status};
   journal_.commit(std::move(batch));
   return response;
+}
+
+std::optional<journal::CaseRecord> FilingService::caseForEvent(const sdk::HubEvent& event, sdk::Errors& errors) const {
+  // A payment provider pays for other partners' cases: by the hub's case id, or by a reference
+  // that must name exactly one case among all partners.
+  if (!event.case_id.empty()) {
+    if (auto record = journal_.getCase(event.case_id)) return record;
+    errors.push_back({"/case_id", "no case '" + event.case_id + "'"});
+    return std::nullopt;
+  }
+  std::vector<journal::CaseRecord> found;
+  for (const auto& [id, _] : partners_) {
+    for (auto& record : journal_.findCases(id, event.reference)) found.push_back(std::move(record));
+  }
+  if (found.size() == 1) return found.front();
+  errors.push_back({"/reference", found.empty() ? "no case with reference '" + event.reference + "'"
+                                                : "reference '" + event.reference + "' names " +
+                                                      std::to_string(found.size()) + " cases: give the case_id"});
+  return std::nullopt;
 }
 
 HttpResult FilingService::file(const std::string& partnerId, const std::string& contentType,
@@ -127,6 +152,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   sdk::Errors errors;
   std::vector<NewCase> newCases;
   std::vector<FollowUp> followUps;
+  std::vector<EventFor> events;
   if (!filings) errors.push_back({"", "the partner plugin could not open the message"});
   while (filings) {
     auto next = filings->next();
@@ -163,11 +189,25 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
         }
         newCases.push_back({std::move(f->consignment), std::move(f->location)});
       }
-    } else {
-      errors.push_back({"", "payment and refund events are not accepted on this hub yet"});
+    } else if (auto* event = std::get_if<sdk::HubEvent>(&*next)) {
+      const std::string location = "/transaction_id";
+      auto target = caseForEvent(*event, errors);
+      if (!target) continue;
+      // A transaction is applied once, whatever the message that carries it.
+      if (auto seen = journal_.findMessage(partnerId, "txn:" + event->transaction_id)) {
+        return reject(*partner, type, body, digest, idempotencyKey,
+                      problem(409, "duplicate-transaction", "Conflict",
+                              "transaction '" + event->transaction_id + "' was already processed (message " +
+                                  seen->id + ")",
+                              {{location, "transaction '" + event->transaction_id + "' already processed"}}));
+      }
+      events.push_back({*event, std::move(*target), location});
     }
   }
-  if (errors.empty() && newCases.empty() && followUps.empty()) errors.push_back({"", "the message holds no filing"});
+  if (errors.empty() && newCases.empty() && followUps.empty() && events.empty()) {
+    errors.push_back({"", "the message holds no filing"});
+  }
+  if (events.size() > 1) errors.push_back({"", "a message carries one payment or refund event at most"});
   if (!errors.empty()) {
     return reject(*partner, type, body, digest, idempotencyKey,
                   problem(400, "invalid-filing", "Bad Request",
@@ -200,6 +240,14 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
     }
     addReceiptCase(followUp.target.id, followUp.target.reference, planned.value());
   }
+  for (auto& e : events) {
+    auto planned = coordinator_.planEvent(batch, e.target, e.event, messageId, actor, now, e.location);
+    if (!planned.ok()) {
+      errors.insert(errors.end(), planned.errors().begin(), planned.errors().end());
+      continue;
+    }
+    addReceiptCase(e.target.id, e.target.reference, planned.value());
+  }
   if (!errors.empty()) {
     return reject(*partner, type, body, digest, idempotencyKey,
                   problem(400, "invalid-filing", "Bad Request",
@@ -211,8 +259,9 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   receipt.set("digest", digest);
   receipt.set("cases", receiptCases);
   const std::string receiptJson = stringify(receipt);
-  batch.message = journal::MessageRecord{messageId, partnerId, type,     idempotencyKey, digest, now,
-                                         body,      "accepted", receiptJson, 202};
+  // An event's transaction id is its idempotency key: the journal refuses it twice, also under a race.
+  const std::string key = events.empty() ? idempotencyKey : "txn:" + events.front().event.transaction_id;
+  batch.message = journal::MessageRecord{messageId, partnerId, type, key, digest, now, body, "accepted", receiptJson, 202};
 
   auto result = journal_.commit(std::move(batch));
   switch (result.status) {
@@ -220,8 +269,10 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
       metrics_.filingsAccepted.increment(partnerId, newCases.size() + followUps.size());
       return json(202, receiptJson);
     case journal::CommitResult::Status::Duplicate:
+      if (!events.empty()) break;
       return json(result.existing->http_status, result.existing->response);
     case journal::CommitResult::Status::Conflict:
+      if (!events.empty()) break;
       return problem(409, "idempotency-conflict", "Conflict",
                      "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
     case journal::CommitResult::Status::Stale:
@@ -230,6 +281,10 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
       return problem(500, "journal-refused", "Internal Server Error", "the journal refused the filing: " + result.error);
     case journal::CommitResult::Status::Unavailable:
       break;
+  }
+  if (result.status != journal::CommitResult::Status::Unavailable) {
+    return problem(409, "duplicate-transaction", "Conflict",
+                   "transaction '" + events.front().event.transaction_id + "' was already processed");
   }
   HttpResult unavailable = problem(503, "journal-unavailable", "Service Unavailable",
                                    "the journal cannot write; nothing was filed: " + result.error);

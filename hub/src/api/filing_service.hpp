@@ -41,7 +41,7 @@ class FilingService {
   const PartnerRuntime* partner(const std::string& id) const;
 
  private:
-  struct Decoded;
+  std::optional<journal::CaseRecord> caseForEvent(const sdk::HubEvent& event, sdk::Errors& errors) const;
   HttpResult reject(const PartnerRuntime& partner, const std::string& contentType, const std::string& body,
                     const std::string& digest, const std::string& idempotencyKey, HttpResult response) const;
 

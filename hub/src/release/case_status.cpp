@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "swhub/sdk/model.hpp"
+
 namespace swhub::release {
 namespace {
 
@@ -99,7 +101,18 @@ std::string agencyOutcome(const AgencyStatus& agency) {
   return "pending";
 }
 
+void CaseStatus::settleRevenue() {
+  if (collectedAtSale || collection == "vendor" || collection == "account") {
+    revenueSettled = true;
+    return;
+  }
+  const auto due = sdk::Decimal::parse(revenueDue.empty() ? "0" : revenueDue).value_or(sdk::Decimal());
+  const auto covered = sdk::Decimal::parse(paid.empty() ? "0" : paid).value_or(sdk::Decimal());
+  revenueSettled = due <= covered;
+}
+
 std::string deriveState(const CaseStatus& status) {
+  if (status.refunded) return "refunded";
   if (status.cancelled) return "cancelled";
   if (status.released) return "released";
   int worst = 1;
@@ -146,6 +159,9 @@ std::string CaseStatus::toJson() const {
       hj.set("decided_at", h.decided_at);
       hj.set("received_at", h.received_at);
       hj.set("source", h.source);
+      if (!h.duties.empty()) hj.set("duties", h.duties);
+      if (!h.taxes.empty()) hj.set("taxes", h.taxes);
+      if (!h.currency.empty()) hj.set("currency", h.currency);
       history.add(hj);
     }
     aj.set("history", history);
@@ -158,6 +174,12 @@ std::string CaseStatus::toJson() const {
   root.set("revenue_settled", revenueSettled);
   root.set("cancelled", cancelled);
   root.set("released", released);
+  root.set("refunded", refunded);
+  root.set("collection", collection);
+  root.set("collected_at_sale", collectedAtSale);
+  root.set("revenue_due", revenueDue);
+  root.set("revenue_currency", revenueCurrency);
+  root.set("paid", paid);
   std::ostringstream out;
   root.stringify(out);
   return out.str();
@@ -183,7 +205,8 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
         for (std::size_t i = 0; i < history->size(); ++i) {
           auto hj = history->getObject(i);
           a.history.push_back(DecisionRecord{text(hj, "decision"), text(hj, "reason"), readInts(hj->getArray("items")),
-                                             text(hj, "decided_at"), text(hj, "received_at"), text(hj, "source")});
+                                             text(hj, "decided_at"), text(hj, "received_at"), text(hj, "source"),
+                                             text(hj, "duties"), text(hj, "taxes"), text(hj, "currency")});
         }
       }
       status.agencies[name] = std::move(a);
@@ -195,6 +218,12 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   status.revenueSettled = root->optValue<bool>("revenue_settled", true);
   status.cancelled = root->optValue<bool>("cancelled", false);
   status.released = root->optValue<bool>("released", false);
+  status.refunded = root->optValue<bool>("refunded", false);
+  status.collection = text(root, "collection");
+  status.collectedAtSale = root->optValue<bool>("collected_at_sale", false);
+  status.revenueDue = text(root, "revenue_due");
+  status.revenueCurrency = text(root, "revenue_currency");
+  status.paid = text(root, "paid");
   return status;
 }
 

@@ -20,6 +20,9 @@ struct DecisionRecord {
   std::string decided_at;  // the agency's own time, RFC 3339 UTC
   std::string received_at;
   std::string source;  // "plugin", "api", ...
+  std::string duties;    // assessed duties, decimal text ("" = none assessed)
+  std::string taxes;     // assessed taxes, decimal text
+  std::string currency;  // of duties and taxes
 
   bool sameAs(const DecisionRecord& other) const {
     return decision == other.decision && reason == other.reason && items == other.items &&
@@ -48,6 +51,17 @@ struct CaseStatus {
   bool revenueSettled = true;
   bool cancelled = false;
   bool released = false;
+  bool refunded = false;
+  // Revenue: how it is collected, what an agency assessed as due, what payments covered.
+  std::string collection;       // vendor | intermediary | consumer | account
+  bool collectedAtSale = false;
+  std::string revenueDue;       // decimal text; "" = nothing assessed
+  std::string revenueCurrency;
+  std::string paid;             // decimal text; "" = nothing paid
+
+  // Recomputes revenueSettled: nothing due, collected at sale or by the vendor, guaranteed by an
+  // account, or paid in full.
+  void settleRevenue();
 
   std::string toJson() const;
   static CaseStatus fromJson(const std::string& json);

@@ -25,15 +25,16 @@ bool goodsPresented(sdk::FilingKind kind) {
   return kind == sdk::FilingKind::Declaration || kind == sdk::FilingKind::Return;
 }
 
-bool revenueSettled(const sdk::Consignment& c) {
-  // Until the customs revenue plugin computes duties (a later issue), revenue is settled when
-  // nothing is due or it was collected at sale or is guaranteed by an account.
-  if (c.fiscal.collected_at_sale || c.fiscal.model == sdk::CollectionModel::Vendor ||
-      c.fiscal.model == sdk::CollectionModel::Account) {
-    return true;
+// Revenue as filed: the collection model, and what the hub derived as due (if anything yet).
+void fiscalInto(CaseStatus& status, const sdk::Consignment& c) {
+  status.collection = std::string(sdk::toString(c.fiscal.model));
+  status.collectedAtSale = c.fiscal.collected_at_sale;
+  if (c.derived.duties || c.derived.taxes) {
+    const sdk::Decimal due = c.derived.duties.value_or(sdk::Decimal()) + c.derived.taxes.value_or(sdk::Decimal());
+    status.revenueDue = due.toString();
+    status.revenueCurrency = c.derived.revenue_currency;
   }
-  const sdk::Decimal due = c.derived.duties.value_or(sdk::Decimal()) + c.derived.taxes.value_or(sdk::Decimal());
-  return due <= sdk::Decimal();
+  status.settleRevenue();
 }
 
 std::string detailJson(const std::vector<std::pair<std::string, std::string>>& fields) {
@@ -80,7 +81,7 @@ CaseStatus Coordinator::routeStatus(const sdk::Consignment& consignment) const {
   status.routes = decision.routes;
   status.notify = decision.notify;
   status.arrived = goodsPresented(consignment.filing);
-  status.revenueSettled = revenueSettled(consignment);
+  fiscalInto(status, consignment);
   return status;
 }
 
@@ -218,6 +219,8 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       amended.version = current.version + 1;
       CaseStatus rerouted = routeStatus(amended);
       rerouted.arrived = status.arrived || rerouted.arrived;
+      rerouted.paid = status.paid;
+      rerouted.settleRevenue();
       for (auto& [agency, a] : rerouted.agencies) {
         auto before = status.agencies.find(agency);
         if (before != status.agencies.end()) a.history = before->second.history;
@@ -254,6 +257,42 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
   return state;
 }
 
+sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                                const sdk::HubEvent& event, const std::string& messageId,
+                                                const std::string& actor, const std::string& now,
+                                                const std::string& location) const {
+  CaseStatus status = CaseStatus::fromJson(record.status_json);
+  const bool payment = event.kind == sdk::HubEvent::Kind::PaymentConfirmed;
+  if (payment && !status.revenueCurrency.empty() && event.currency != status.revenueCurrency) {
+    return sdk::Result<std::string>::failure(location, "payment in " + event.currency + " for case " + record.id +
+                                                           " whose duties and taxes are in " + status.revenueCurrency);
+  }
+  const char* kind = payment ? "payment" : "refund";
+  batch.events.push_back({0, record.id, now, actor, kind, "", "",
+                          detailJson({{"transaction_id", event.transaction_id},
+                                      {"amount", event.amount.toString()},
+                                      {"currency", event.currency},
+                                      {"at", event.at}}),
+                          messageId});
+  if (payment) {
+    const auto before = sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal());
+    status.paid = (before + event.amount).toString();
+    if (status.revenueCurrency.empty()) status.revenueCurrency = event.currency;
+    status.settleRevenue();
+  } else {
+    status.refunded = true;
+  }
+  std::string state = record.state;
+  if (!status.released || !payment) {
+    state = deriveState(status);
+    if (state == "released") status.released = true;
+  }
+  batch.case_updates.push_back({record.id, record.version, state, "", "", now, status.toJson()});
+  planTransition(batch, record, status, record.state, state, actor, now, messageId,
+                 state != record.state ? state : (payment ? "paid" : "refunded"), "");
+  return state;
+}
+
 DecisionResult Coordinator::decide(const DecisionInput& input) const {
   DecisionResult result;
   if (auto bad = checkDecisionWord(input.decision.decision)) {
@@ -285,6 +324,15 @@ DecisionResult Coordinator::decide(const DecisionInput& input) const {
       return result;
     }
     const DecisionEffect effect = applyDecision(status, input.agency, input.decision);
+    if (effect == DecisionEffect::Applied && (!input.decision.duties.empty() || !input.decision.taxes.empty())) {
+      // The agency assessed duties and taxes: release waits for payment under the consumer and
+      // intermediary models.
+      const auto duties = sdk::Decimal::parse(input.decision.duties.empty() ? "0" : input.decision.duties);
+      const auto taxes = sdk::Decimal::parse(input.decision.taxes.empty() ? "0" : input.decision.taxes);
+      status.revenueDue = (duties.value_or(sdk::Decimal()) + taxes.value_or(sdk::Decimal())).toString();
+      status.revenueCurrency = input.decision.currency;
+      status.settleRevenue();
+    }
     const std::string now = common::nowRfc3339();
     result.state = record->state;
     if (effect == DecisionEffect::Duplicate) {
@@ -305,6 +353,9 @@ DecisionResult Coordinator::decide(const DecisionInput& input) const {
     detail.set("items", items);
     detail.set("decided_at", input.decision.decided_at);
     detail.set("source", input.decision.source);
+    if (!input.decision.duties.empty()) detail.set("duties", input.decision.duties);
+    if (!input.decision.taxes.empty()) detail.set("taxes", input.decision.taxes);
+    if (!input.decision.currency.empty()) detail.set("currency", input.decision.currency);
     const char* effectName = effect == DecisionEffect::Applied ? "applied"
                              : effect == DecisionEffect::Late  ? "late: a newer decision stands"
                                                                : "after release: recorded only";

@@ -74,6 +74,13 @@ class Coordinator {
                                         const std::string& actor, const std::string& now,
                                         const std::string& location) const;
 
+  // Plans a payment confirmed (revenue paid) or a refund executed on `record`. Errors (another
+  // currency than the one assessed) carry `location`. Returns the state after it.
+  sdk::Result<std::string> planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                     const sdk::HubEvent& event, const std::string& messageId,
+                                     const std::string& actor, const std::string& now,
+                                     const std::string& location) const;
+
   // Applies an agency decision (idempotent), committing it; retries on a concurrent change.
   DecisionResult decide(const DecisionInput& input) const;
 
