@@ -26,19 +26,22 @@ void replaceOnce(std::string& text, const std::string& what, const std::string& 
 }
 
 // The example config, with fast retries and optional push endpoints.
-std::string configWith(const std::string& productSafetyPush, const std::string& demoPostPush, int maxAttempts = 1000) {
+std::string configWith(const std::string& productSafetyPush, const std::string& demoShopPush, int maxAttempts = 1000) {
   std::string yaml = readFile(exampleConfig());
   replaceOnce(yaml, "  max_queued: 256\n",
               "  max_queued: 256\n  delivery: {retry_base_ms: 20, retry_cap_ms: 200, max_attempts: " +
                   std::to_string(maxAttempts) + "}\n  plugin_dir: " + SWHUB_PLUGIN_DIR + "\n");
+  // The config moves to a scratch folder: the broker's schema folder becomes absolute.
+  replaceOnce(yaml, "schema_dir: ../../shared/corpus/wco-dms/schemas",
+              std::string("schema_dir: ") + SWHUB_CORPUS_DIR + "/wco-dms/schemas");
   if (!productSafetyPush.empty()) {
     replaceOnce(yaml, "tokens: [demo-product-safety-token] # EXAMPLE: replace before production\n",
                 "tokens: [demo-product-safety-token]\n    push: {adapter: http_webhook, settings: {url: \"" +
                     productSafetyPush + "\"}}\n");
   }
-  if (!demoPostPush.empty()) {
-    replaceOnce(yaml, "tokens: [demo-post-token]          # EXAMPLE: replace before production\n",
-                "tokens: [demo-post-token]\n    push: {adapter: http_webhook, settings: {url: \"" + demoPostPush +
+  if (!demoShopPush.empty()) {
+    replaceOnce(yaml, "tokens: [demo-shop-token]          # EXAMPLE: replace before production\n",
+                "tokens: [demo-shop-token]\n    push: {adapter: http_webhook, settings: {url: \"" + demoShopPush +
                     "\"}}\n");
   }
   return yaml;
@@ -77,9 +80,9 @@ class Release : public ::testing::Test {
     return request(hub_->address(), method, path, body, headers);
   }
 
-  // Files as demo-post; returns the case id.
+  // Files as demo-shop (canonical JSON, notified in canonical JSON); returns the case id.
   std::string file(const std::string& body) {
-    const auto r = as("demo-post-token", "POST", "/v1/messages", body);
+    const auto r = as("demo-shop-token", "POST", "/v1/messages", body);
     EXPECT_EQ(r.status, 202) << r.body;
     if (r.status != 202) return "";
     return parse(r.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
@@ -138,12 +141,12 @@ TEST_F(Release, ThreeAgenciesThreePathsOneReleaseAfterTheLastClearanceAndTheArri
   EXPECT_EQ(state(caseId), "cleared");  // every agency cleared; the goods have not arrived
 
   // The arrival releases it.
-  const auto arrival = as("demo-post-token", "POST", "/v1/messages", R"({"reference":"REL-1","filing":"arrival"})");
+  const auto arrival = as("demo-shop-token", "POST", "/v1/messages", R"({"reference":"REL-1","filing":"arrival"})");
   ASSERT_EQ(arrival.status, 202) << arrival.body;
   EXPECT_EQ(state(caseId), "released");
 
   // The partner pulls its notifications, in order.
-  const auto pulled = as("demo-post-token", "GET", "/v1/notifications?after=0");
+  const auto pulled = as("demo-shop-token", "GET", "/v1/notifications?after=0");
   ASSERT_EQ(pulled.status, 200);
   std::vector<std::string> states;
   auto list = parse(pulled.body)->getArray("notifications");
@@ -191,7 +194,7 @@ TEST_F(Release, AnAmendmentThatAddsAFoodItemAddsTheFoodAgency) {
   const std::string caseId = file(filing("AMEND-1", "pre-arrival", kToy));
   EXPECT_EQ(outcome(caseId, "food-safety"), "not-routed");
   const std::string beef = item(3, "020130", "Frozen beef");  // no veterinary certificate: held
-  const auto amended = as("demo-post-token", "POST", "/v1/messages", filing("AMEND-1", "amendment", kToy + "," + beef));
+  const auto amended = as("demo-shop-token", "POST", "/v1/messages", filing("AMEND-1", "amendment", kToy + "," + beef));
   ASSERT_EQ(amended.status, 202) << amended.body;
   ASSERT_TRUE(eventually([&] { return outcome(caseId, "food-safety") == "hold"; }));
   EXPECT_EQ(state(caseId), "held");
@@ -203,13 +206,13 @@ TEST_F(Release, AnAmendmentThatAddsAFoodItemAddsTheFoodAgency) {
 TEST_F(Release, ACancellationEndsTheCase) {
   startHub(configWith("", ""));
   const std::string caseId = file(filing("CANCEL-1", "pre-arrival", kToy));
-  const auto cancelled = as("demo-post-token", "POST", "/v1/messages", R"({"reference":"CANCEL-1","filing":"cancellation"})");
+  const auto cancelled = as("demo-shop-token", "POST", "/v1/messages", R"({"reference":"CANCEL-1","filing":"cancellation"})");
   ASSERT_EQ(cancelled.status, 202) << cancelled.body;
   EXPECT_EQ(state(caseId), "cancelled");
   const auto after = decide("customs", caseId, "clear", "2026-11-28T11:00:00Z");
   EXPECT_EQ(parse(after.body)->getValue<std::string>("effect"), "recorded-after-release");
   EXPECT_EQ(state(caseId), "cancelled");
-  const auto again = as("demo-post-token", "POST", "/v1/messages", filing("CANCEL-1", "amendment", kToy));
+  const auto again = as("demo-shop-token", "POST", "/v1/messages", filing("CANCEL-1", "amendment", kToy));
   EXPECT_EQ(again.status, 400) << again.body;
 }
 
@@ -217,7 +220,7 @@ TEST_F(Release, DoNotLoadIsNotifiedAtOnce) {
   startHub(configWith("", ""));
   const std::string caseId = file(filing("DNL-1", "pre-loading", kToy));
   ASSERT_EQ(decide("customs", caseId, "do-not-load", "2026-11-28T12:00:00Z").status, 200);
-  const auto pulled = as("demo-post-token", "GET", "/v1/notifications?after=0");
+  const auto pulled = as("demo-shop-token", "GET", "/v1/notifications?after=0");
   EXPECT_NE(pulled.body.find("\"event\":\"do-not-load\""), std::string::npos) << pulled.body;
   EXPECT_EQ(state(caseId), "held");
 }
@@ -304,10 +307,10 @@ TEST_F(Release, ARestartInTheMiddleResumesWithNothingLostOrSentTwice) {
   hub_->kill();  // a crash in the middle of the flow
   startHub(config);
   ASSERT_EQ(decide("product-safety", caseId, "clear", "2026-11-28T14:01:00Z").status, 200);
-  ASSERT_EQ(as("demo-post-token", "POST", "/v1/messages", R"({"reference":"RESTART-1","filing":"arrival"})").status, 202);
+  ASSERT_EQ(as("demo-shop-token", "POST", "/v1/messages", R"({"reference":"RESTART-1","filing":"arrival"})").status, 202);
   EXPECT_EQ(state(caseId), "released");
   // The receiver ends up with each notification the journal holds, under one id each.
-  const auto pulled = parse(as("demo-post-token", "GET", "/v1/notifications?after=0").body)->getArray("notifications");
+  const auto pulled = parse(as("demo-shop-token", "GET", "/v1/notifications?after=0").body)->getArray("notifications");
   std::set<std::string> expected;
   for (std::size_t i = 0; i < pulled->size(); ++i) expected.insert(pulled->getObject(i)->getValue<std::string>("id"));
   EXPECT_EQ(expected.size(), 3u);
@@ -323,7 +326,7 @@ TEST_F(Release, RoutesAreShownAndAnInvalidReloadKeepsTheOldTable) {
   const auto routes = as("demo-admin-token", "GET", "/v1/admin/routes");
   ASSERT_EQ(routes.status, 200);
   EXPECT_EQ(parse(routes.body)->getArray("routes")->size(), 3u);
-  EXPECT_EQ(as("demo-post-token", "GET", "/v1/admin/routes").status, 403);
+  EXPECT_EQ(as("demo-shop-token", "GET", "/v1/admin/routes").status, 403);
   // Break the file on disk: the reload is refused, the old table keeps running.
   std::string yaml = readFile(dir_.file("hub.yaml"));
   replaceOnce(yaml, "require: [product-safety]", "require: [product-safty]");
@@ -354,7 +357,7 @@ TEST(ReleaseCli, TraceAndReplayFromTheCommandLine) {
   const std::string journal = "sqlite:" + dir.file("journal.db");
   HubProcess hub({"serve", "--config", dir.file("hub.yaml"), "--listen", "127.0.0.1:0", "--journal", journal});
   const auto filed = request(hub.address(), "POST", "/v1/messages", filing("CLI-1", "pre-arrival", kToy),
-                             {{"Authorization", "Bearer demo-post-token"},
+                             {{"Authorization", "Bearer demo-shop-token"},
                               {"Content-Type", "application/vnd.swhub.consignment+json"}});
   ASSERT_EQ(filed.status, 202) << filed.body;
   const std::string caseId = parse(filed.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <sstream>
 
+#include "api/filing_support.hpp"
 #include "api/identity.hpp"
 #include "common/ids.hpp"
 #include "model/canonical_json.hpp"
@@ -46,17 +47,6 @@ struct NewCase {
   std::string location;
 };
 
-struct EventFor {
-  sdk::HubEvent event;
-  journal::CaseRecord target;
-  std::string location;
-};
-
-struct FollowUp {
-  sdk::Consignment consignment;
-  journal::CaseRecord target;
-  std::string location;
-};
 
 }  // namespace
 
@@ -77,6 +67,67 @@ FilingService::FilingService(journal::Journal& journal, metrics::HubMetrics& met
 const PartnerRuntime* FilingService::partner(const std::string& id) const {
   auto it = partners_.find(id);
   return it == partners_.end() ? nullptr : it->second.get();
+}
+
+const sdk::PartnerPlugin* FilingService::decoderFor(const PartnerRuntime& partner, const std::string& type) const {
+  if (std::find(partner.contentTypes.begin(), partner.contentTypes.end(), type) != partner.contentTypes.end()) {
+    return partner.instance->plugin.get();
+  }
+  if (std::find(canonicalTypes_.begin(), canonicalTypes_.end(), type) != canonicalTypes_.end()) return canonical_;
+  return nullptr;
+}
+
+HttpResult FilingService::unsupportedType(const PartnerRuntime& partner, const std::string& type) const {
+  std::vector<std::string> accepted = partner.contentTypes;
+  accepted.insert(accepted.end(), canonicalTypes_.begin(), canonicalTypes_.end());
+  metrics_.filingsRejected.increment(partner.config.id);
+  return problem(415, "unsupported-media-type", "Unsupported Media Type",
+                 "partner '" + partner.config.id + "' cannot file '" + (type.empty() ? "(none)" : type) +
+                     "'; accepted: " + joined(accepted),
+                 {{"Content-Type", "'" + type + "' is not accepted"}});
+}
+
+std::optional<journal::CaseRecord> FilingService::followUpTarget(const std::string& partnerId,
+                                                                 const sdk::Consignment& filing,
+                                                                 std::string& error) const {
+  std::optional<journal::CaseRecord> target;
+  if (!filing.case_id.empty()) {
+    target = journal_.getCase(filing.case_id);
+    if (target && target->partner != partnerId) target.reset();  // never widen the caller's scope
+  } else {
+    auto found = journal_.findCases(partnerId, filing.reference);
+    if (!found.empty()) target = found.back();
+  }
+  if (!target) {
+    error = "no case of partner '" + partnerId + "' with " +
+            (filing.case_id.empty() ? "reference '" + filing.reference + "'" : "case id '" + filing.case_id + "'") +
+            " for this " + std::string(sdk::toString(filing.filing));
+  }
+  return target;
+}
+
+FilingOutcome FilingService::storedAnswer(const journal::MessageRecord& summary) const {
+  const std::int64_t size = journal_.messagePartSize(summary.id, journal::MessagePart::Response);
+  FilingOutcome outcome;
+  outcome.result = json(summary.http_status, "");
+  if (size > kSpoolThreshold) {
+    // A large receipt is read from the journal in pieces while it is sent.
+    auto offset = std::make_shared<std::int64_t>(0);
+    outcome.stream = StreamedBody{size, [this, id = summary.id, offset](char* buffer, std::size_t capacity) {
+                                    const std::size_t n = journal_.readMessagePart(
+                                        id, journal::MessagePart::Response, *offset, buffer, capacity);
+                                    *offset += static_cast<std::int64_t>(n);
+                                    return n;
+                                  }};
+    return outcome;
+  }
+  std::string& body = outcome.result.body;
+  char buffer[65536];
+  while (const std::size_t n = journal_.readMessagePart(summary.id, journal::MessagePart::Response,
+                                                        static_cast<std::int64_t>(body.size()), buffer, sizeof buffer)) {
+    body.append(buffer, n);
+  }
+  return outcome;
 }
 
 HttpResult FilingService::reject(const PartnerRuntime& partner, const std::string& contentType,
@@ -119,26 +170,27 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
     return problem(403, "not-a-partner", "Forbidden", "only a partner may file messages");
   }
   const std::string type = mediaType(contentType);
-  const sdk::PartnerPlugin* decoder = nullptr;
-  if (std::find(partner->contentTypes.begin(), partner->contentTypes.end(), type) != partner->contentTypes.end()) {
-    decoder = partner->instance->plugin.get();
-  } else if (std::find(canonicalTypes_.begin(), canonicalTypes_.end(), type) != canonicalTypes_.end()) {
-    decoder = canonical_;
-  }
-  if (decoder == nullptr) {
-    std::vector<std::string> accepted = partner->contentTypes;
-    accepted.insert(accepted.end(), canonicalTypes_.begin(), canonicalTypes_.end());
-    metrics_.filingsRejected.increment(partnerId);
-    return problem(415, "unsupported-media-type", "Unsupported Media Type",
-                   "partner '" + partnerId + "' cannot file '" + (type.empty() ? "(none)" : type) + "'; accepted: " +
-                       joined(accepted),
-                   {{"Content-Type", "'" + type + "' is not accepted"}});
-  }
+  const sdk::PartnerPlugin* decoder = decoderFor(*partner, type);
+  if (decoder == nullptr) return unsupportedType(*partner, type);
 
   const std::string digest = "sha256:" + sha256Hex(body);
   if (!idempotencyKey.empty()) {
-    if (auto previous = journal_.findMessage(partnerId, idempotencyKey)) {
-      if (previous->digest == digest) return json(previous->http_status, previous->response);
+    // The summary only: an earlier message may be a large one, its body and receipt not for memory.
+    if (auto previous = journal_.findMessageSummary(partnerId, idempotencyKey)) {
+      if (previous->digest == digest) {
+        FilingOutcome stored = storedAnswer(*previous);
+        if (!stored.stream) return stored.result;
+        // A large receipt for a small body cannot be: read it whole all the same.
+        std::string whole(static_cast<std::size_t>(stored.stream->size), '\0');
+        std::size_t at = 0;
+        while (at < whole.size()) {
+          const std::size_t n = stored.stream->read(whole.data() + at, whole.size() - at);
+          if (n == 0) break;
+          at += n;
+        }
+        whole.resize(at);
+        return json(previous->http_status, std::move(whole));
+      }
       return problem(409, "idempotency-conflict", "Conflict",
                      "Idempotency-Key '" + idempotencyKey + "' was already used with another body (message " +
                          previous->id + ")");
@@ -150,6 +202,16 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   const sdk::MessageContext context{partnerId, type, headers, common::nowRfc3339()};
   auto filings = decoder->open(context, source);
   sdk::Errors errors;
+  // on_error: accept-valid sets a bad filing aside (listed in the receipt) instead of failing all.
+  const bool acceptValid = partner->config.accept_valid;
+  RejectedFilings rejected;
+  auto refuse = [&](const std::string& location, sdk::Errors found) {
+    if (acceptValid) {
+      rejected.add(location, std::move(found));
+    } else {
+      errors.insert(errors.end(), found.begin(), found.end());
+    }
+  };
   std::vector<NewCase> newCases;
   std::vector<FollowUp> followUps;
   std::vector<EventFor> events;
@@ -158,24 +220,14 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
     auto next = filings->next();
     if (!next) break;
     if (auto* e = std::get_if<sdk::Errors>(&*next)) {
-      errors.insert(errors.end(), e->begin(), e->end());
+      refuse(e->empty() ? std::string() : e->front().path, std::move(*e));
     } else if (auto* f = std::get_if<sdk::DecodedFiling>(&*next)) {
       f->consignment.partner = partnerId;
       if (sdk::concernsExistingCase(f->consignment.filing)) {
-        std::optional<journal::CaseRecord> target;
-        if (!f->consignment.case_id.empty()) {
-          target = journal_.getCase(f->consignment.case_id);
-          if (target && target->partner != partnerId) target.reset();  // never widen the caller's scope
-        } else {
-          auto found = journal_.findCases(partnerId, f->consignment.reference);
-          if (!found.empty()) target = found.back();
-        }
+        std::string error;
+        auto target = followUpTarget(partnerId, f->consignment, error);
         if (!target) {
-          errors.push_back({f->location, "no case of partner '" + partnerId + "' with " +
-                                             (f->consignment.case_id.empty()
-                                                  ? "reference '" + f->consignment.reference + "'"
-                                                  : "case id '" + f->consignment.case_id + "'") +
-                                             " for this " + std::string(sdk::toString(f->consignment.filing))});
+          refuse(f->location, {{f->location, error}});
         } else {
           followUps.push_back({std::move(f->consignment), std::move(*target), f->location});
         }
@@ -184,8 +236,9 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
           return n.consignment.reference == f->consignment.reference;
         });
         if (repeatedHere || !journal_.findCases(partnerId, f->consignment.reference).empty()) {
-          errors.push_back({f->location, "reference '" + f->consignment.reference + "' was already filed by '" +
-                                             partnerId + "': file an amendment or a cancellation for it"});
+          refuse(f->location, {{f->location, "reference '" + f->consignment.reference + "' was already filed by '" +
+                                                 partnerId + "': file an amendment or a cancellation for it"}});
+          if (acceptValid) continue;
         }
         newCases.push_back({std::move(f->consignment), std::move(f->location)});
       }
@@ -205,7 +258,12 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
     }
   }
   if (errors.empty() && newCases.empty() && followUps.empty() && events.empty()) {
-    errors.push_back({"", "the message holds no filing"});
+    if (rejected.count() > 0) {
+      errors = rejected.errors();
+      errors.push_back({"", "every filing of the message was rejected"});
+    } else {
+      errors.push_back({"", "the message holds no filing"});
+    }
   }
   if (events.size() > 1) errors.push_back({"", "a message carries one payment or refund event at most"});
   if (!errors.empty()) {
@@ -235,7 +293,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
     auto planned = coordinator_.planFollowUp(batch, followUp.target, followUp.consignment, messageId, actor, now,
                                              followUp.location);
     if (!planned.ok()) {
-      errors.insert(errors.end(), planned.errors().begin(), planned.errors().end());
+      refuse(followUp.location, planned.errors());
       continue;
     }
     addReceiptCase(followUp.target.id, followUp.target.reference, planned.value());
@@ -258,7 +316,8 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   receipt.set("received_at", now);
   receipt.set("digest", digest);
   receipt.set("cases", receiptCases);
-  const std::string receiptJson = stringify(receipt);
+  std::string receiptJson = stringify(receipt);
+  if (rejected.count() > 0) receiptJson.insert(receiptJson.size() - 1, rejected.receiptFields());
   // An event's transaction id is its idempotency key: the journal refuses it twice, also under a race.
   const std::string key = events.empty() ? idempotencyKey : "txn:" + events.front().event.transaction_id;
   batch.message = journal::MessageRecord{messageId, partnerId, type, key, digest, now, body, "accepted", receiptJson, 202};
@@ -267,6 +326,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   switch (result.status) {
     case journal::CommitResult::Status::Committed:
       metrics_.filingsAccepted.increment(partnerId, newCases.size() + followUps.size());
+      if (rejected.count() > 0) metrics_.filingsRejected.increment(partnerId, rejected.count());
       return json(202, receiptJson);
     case journal::CommitResult::Status::Duplicate:
       if (!events.empty()) break;

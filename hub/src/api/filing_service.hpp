@@ -3,11 +3,13 @@
 // one), check it, assign cases, journal everything in one commit, and only then answer with a
 // receipt. Nothing that was acknowledged is ever lost; nothing half-filed is acknowledged.
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "api/body_spool.hpp"
 #include "api/http_result.hpp"
 #include "config/config.hpp"
 #include "journal/journal.hpp"
@@ -38,9 +40,28 @@ class FilingService {
                   const std::string& idempotencyKey,
                   const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
+  // A body spooled to a file (above kSpoolThreshold; large_filing.cpp): the same answers as
+  // file(), with memory that does not grow with the message. Its cases are staged in chunks and
+  // made visible at once (Journal::beginStaged); its receipt is written into a spool file in
+  // `spool` and streamed back.
+  FilingOutcome fileSpooled(const std::string& partnerId, const std::string& contentType, const ReceivedBody& body,
+                            const std::string& idempotencyKey,
+                            const std::vector<std::pair<std::string, std::string>>& headers,
+                            const std::filesystem::path& spool) const;
+
   const PartnerRuntime* partner(const std::string& id) const;
 
  private:
+  // The partner's own plugin or the canonical one for `type`; null when neither reads it.
+  const sdk::PartnerPlugin* decoderFor(const PartnerRuntime& partner, const std::string& type) const;
+  HttpResult unsupportedType(const PartnerRuntime& partner, const std::string& type) const;
+  // The case an amendment, cancellation, arrival or return names; nullopt with `error` set.
+  std::optional<journal::CaseRecord> followUpTarget(const std::string& partnerId, const sdk::Consignment& filing,
+                                                    std::string& error) const;
+  // The answer stored for an earlier message: read whole when small, else streamed.
+  FilingOutcome storedAnswer(const journal::MessageRecord& summary) const;
+  // A staged message that failed: journaled as rejected (its body kept), its staged rows dropped.
+  FilingOutcome rejectStaged(const journal::MessageRecord& staging, HttpResult response) const;
   std::optional<journal::CaseRecord> caseForEvent(const sdk::HubEvent& event, sdk::Errors& errors) const;
   HttpResult reject(const PartnerRuntime& partner, const std::string& contentType, const std::string& body,
                     const std::string& digest, const std::string& idempotencyKey, HttpResult response) const;

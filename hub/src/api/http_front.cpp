@@ -8,8 +8,11 @@
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <istream>
+#include <vector>
 
+#include "api/body_spool.hpp"
 #include "api/hub.hpp"
 
 namespace swhub::api {
@@ -28,6 +31,26 @@ void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMe
   response.setContentLength64(static_cast<Poco::Int64>(result.body.size()));
   metrics.httpResponses.increment(std::to_string(result.status));
   response.send().write(result.body.data(), static_cast<std::streamsize>(result.body.size()));
+}
+
+// A body whose bytes come from a stream (a large receipt), sent without holding it whole.
+void sendStreamed(HTTPServerResponse& response, const HttpResult& result, const StreamedBody& body,
+                  metrics::HubMetrics& metrics) {
+  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(result.status));
+  response.setContentType(result.contentType);
+  for (const auto& [name, value] : result.headers) response.set(name, value);
+  response.setContentLength64(static_cast<Poco::Int64>(body.size));
+  metrics.httpResponses.increment(std::to_string(result.status));
+  std::ostream& out = response.send();
+  std::vector<char> buffer(65536);
+  std::int64_t left = body.size;
+  while (left > 0 && out) {
+    const std::size_t n = body.read(buffer.data(), static_cast<std::size_t>(std::min<std::int64_t>(left, 65536)));
+    if (n == 0) break;  // cannot happen short of a bug: the client sees a short body and the connection closes
+    out.write(buffer.data(), static_cast<std::streamsize>(n));
+    left -= static_cast<std::int64_t>(n);
+  }
+  if (left > 0) response.setKeepAlive(false);
 }
 
 // A body past the limit is read and dropped up to this many times the limit, so that the client
@@ -214,9 +237,18 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return problem(415, "unsupported-media-type", "Unsupported Media Type", "the request has no Content-Type",
                      {{"Content-Type", "header missing"}});
     }
-    auto body = readBody(request, partner->maxBodyBytes);
-    bodyConsumed_ = body.has_value();
-    if (!body) {
+    // Small bodies stay in memory (the fast path); larger ones are spooled to a file as they come.
+    const auto spool = spoolFolder(hub_.config().journal);
+    ReceivedBody body = receiveBody(request.stream(), request.hasContentLength() ? request.getContentLength64() : -1,
+                                    partner->maxBodyBytes, kSpoolThreshold, spool);
+    bodyConsumed_ = body.status == ReceivedBody::Status::Ok;
+    if (body.status == ReceivedBody::Status::Failed) {
+      response.setKeepAlive(false);
+      HttpResult r = problem(503, "spool-unavailable", "Service Unavailable", body.error + "; nothing was filed");
+      r.headers.push_back({"Retry-After", "30"});
+      return r;
+    }
+    if (body.status == ReceivedBody::Status::TooLarge) {
       hub_.metrics().filingsRejected.increment(caller.id);
       // The rest of the body is not read: close the connection rather than resync it.
       response.setKeepAlive(false);
@@ -226,7 +258,14 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& [name, value] : request) headers.emplace_back(Poco::toLower(name), value);
-    return hub_.filings().file(caller.id, request.getContentType(), *body, request.get("Idempotency-Key", ""), headers);
+    if (!body.file) {
+      return hub_.filings().file(caller.id, request.getContentType(), body.bytes, request.get("Idempotency-Key", ""),
+                                 headers);
+    }
+    FilingOutcome outcome = hub_.filings().fileSpooled(caller.id, request.getContentType(), body,
+                                                       request.get("Idempotency-Key", ""), headers, spool);
+    if (outcome.stream) sendStreamed(response, outcome.result, *outcome.stream, hub_.metrics());
+    return outcome.result;
   }
 
   Hub& hub_;

@@ -11,6 +11,7 @@ Runtime::~Runtime() {
 
 std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
   auto runtime = std::make_unique<Runtime>();
+  runtime->registry.setConfigDir(config.base_dir);
   sdk::Errors errors;
   for (const auto& entry : config.plugins) runtime->registry.load(entry, config.plugin_dir, errors);
   for (const auto& p : config.partners) {

@@ -198,6 +198,7 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
                                             settingsOf(entry),
                                             readCredentials(entry.find("credentials")),
                                             integer(entry, "max_body_bytes", 0), pushOf(entry)});
+    config.partners.back().accept_valid = text(entry, "on_error", "reject-all") == "accept-valid";
   }
   for (const auto& [id, entry] : entriesOf(document, "agencies")) {
     config.agencies.push_back(AgencyConfig{id, text(entry, "name", id), text(entry, "plugin"),

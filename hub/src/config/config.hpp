@@ -58,6 +58,7 @@ struct PartnerConfig {
   Credentials credentials;
   std::int64_t max_body_bytes = 0;  // 0 = hub default
   std::optional<PushConfig> push;   // notifications pushed; absent = pull only
+  bool accept_valid = false;        // on_error: accept-valid (file the valid filings of a message)
 };
 
 struct AgencyConfig {

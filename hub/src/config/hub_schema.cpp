@@ -94,6 +94,13 @@ Schema partners() {
                          .optional("settings", Schema::any("the plugin's settings, checked "
                                                            "against the plugin's own schema"))
                          .optional("max_body_bytes", bodyLimit())
+                         .optional("on_error",
+                                   Schema::oneOf("what one bad filing does to a message of several: "
+                                                 "reject-all (default: nothing is filed, every error "
+                                                 "listed) or accept-valid (the valid filings are "
+                                                 "filed, the bad ones listed under 'rejected' in the "
+                                                 "receipt)",
+                                                 {"reject-all", "accept-valid"}))
                          .required("credentials", credentials("how the partner is identified"))
                          .optional("push", push("push the partner's notifications through an adapter; "
                                                 "absent: the partner pulls GET /v1/notifications")))

@@ -23,7 +23,8 @@ struct MessageRecord {
   std::string digest;           // "sha256:<hex>" of body
   std::string received_at;      // RFC 3339 UTC with milliseconds
   std::string body;
-  std::string status;           // "accepted" | "rejected"
+  std::string status;           // "accepted" | "rejected" ("staging" while a staged message is
+                                // written: no reader returns it)
   std::string response;         // the receipt or problem JSON returned to the caller
   int http_status = 0;          // 202, 400, ...
 };
@@ -90,6 +91,15 @@ struct WriteBatch {
   std::vector<CaseEvent> events;
   std::vector<OutboxItem> outbox;
 };
+
+// Bytes written into a row in pieces rather than held whole: a large message's body or receipt.
+struct BlobSource {
+  std::int64_t size = 0;  // exactly this many bytes are read
+  // Fills `buffer` with up to `capacity` bytes; returns how many (0 = the source ended early).
+  std::function<std::size_t(char* buffer, std::size_t capacity)> read;
+};
+
+enum class MessagePart { Body, Response };
 
 struct CommitResult {
   enum class Status {
@@ -170,6 +180,38 @@ class Journal {
   virtual bool replayDeadLetter(std::int64_t seq) = 0;
   // Replays every dead item at once; returns how many. Durable; throws JournalError as above.
   virtual std::size_t replayAllDeadLetters() = 0;
+
+  // ---- Staged messages: one large message written in several transactions that become visible
+  // at once. beginStaged() writes the message row (status "staging", no idempotency key, body
+  // of `body_size` zero bytes to fill with writeStagedBody()). stage() writes new cases, their
+  // events and outbox items apart from every reader (getCase, findCases, caseEvents, outboxAfter,
+  // claimOutbox never see them). finishStaged() makes everything visible in one transaction: it
+  // checks the idempotency key as commit() does (Duplicate and Conflict leave the staged rows
+  // for abortStaged()), sets the message's final fields (key, status, response, http_status;
+  // `response` streamed when its size is not 0, else message.response), moves the staged rows
+  // in (outbox items get fresh seqs, after everything committed before: pull cursors never skip
+  // them) and applies `batch` (case updates, events, outbox; its message must be empty). With a
+  // status other than "accepted" (a rejected message) the staged rows are dropped instead and
+  // `batch` is ignored: the message and its body stay for the trace.
+  // abortStaged() removes the message and its staged rows; opening the journal removes every
+  // staging message left by a crash. Each call is durable when it returns Committed.
+  virtual CommitResult beginStaged(const MessageRecord& message, std::int64_t body_size) = 0;
+  virtual CommitResult writeStagedBody(const std::string& message_id, std::int64_t offset, const std::string& bytes) = 0;
+  virtual CommitResult stage(const std::string& message_id, WriteBatch batch) = 0;
+  virtual CommitResult finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) = 0;
+  virtual CommitResult abortStaged(const std::string& message_id) = 0;
+  // True when `partner` has a visible case with `reference`, or the staging message
+  // `staged_message_id` ("" = none) staged one.
+  virtual bool referenceTaken(const std::string& partner, const std::string& reference,
+                              const std::string& staged_message_id) = 0;
+  // findMessage without body and response (left empty; read them with readMessagePart).
+  virtual std::optional<MessageRecord> findMessageSummary(const std::string& partner,
+                                                          const std::string& idempotency_key) = 0;
+  // Up to `capacity` bytes of a message's body or response from `offset`; 0 at the end (or no
+  // such message). Sizes: messagePartSize (-1 when no such message).
+  virtual std::size_t readMessagePart(const std::string& message_id, MessagePart part, std::int64_t offset,
+                                      char* buffer, std::size_t capacity) = 0;
+  virtual std::int64_t messagePartSize(const std::string& message_id, MessagePart part) = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "journal/sqlite_schema.hpp"
+#include "journal/sqlite_staging.hpp"
 #include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
@@ -51,6 +52,15 @@ SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions o
     writer_ = std::make_unique<Db>(path_, vfs_);
     settings_ = configureConnection(*writer_);
     ensureSchema(*writer_);
+    // A staged message that a crash interrupted was never acknowledged: nothing of it stays.
+    writer_->exec("BEGIN IMMEDIATE");
+    try {
+      dropStaging(*writer_, "");
+      writer_->exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
     txn_ = std::make_unique<Txn>(*writer_);
     committer_ = std::make_unique<GroupCommitter>(*txn_, options_.max_group, options_.on_commit);
     checkpointer_ = std::make_unique<Checkpointer>(path_, vfs_, options_.checkpoint_pages,
@@ -191,6 +201,58 @@ std::size_t SqliteJournal::replay(std::int64_t seq) {
     throw JournalError("dead-letter replay not written: " + result.error);
   }
   return replayed;
+}
+
+CommitResult SqliteJournal::beginStaged(const MessageRecord& message, std::int64_t body_size) {
+  return committer_->run([&] {
+    insertStagingMessage(*writer_, message, body_size);
+    return CommitResult{};
+  }, false);
+}
+
+CommitResult SqliteJournal::writeStagedBody(const std::string& message_id, std::int64_t offset,
+                                            const std::string& bytes) {
+  return committer_->run([&] {
+    writeStagingBody(*writer_, message_id, offset, bytes);
+    return CommitResult{};
+  }, false);
+}
+
+CommitResult SqliteJournal::stage(const std::string& message_id, WriteBatch batch) {
+  return committer_->run([&] {
+    stageBatch(*writer_, message_id, batch);
+    return CommitResult{};
+  }, false);
+}
+
+CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) {
+  return committer_->run([&] { return finishStaging(*writer_, message, response, batch); }, true);
+}
+
+CommitResult SqliteJournal::abortStaged(const std::string& message_id) {
+  if (message_id.empty()) throw std::invalid_argument("abortStaged: message_id must not be empty");
+  return committer_->run([&] {
+    dropStaging(*writer_, message_id);
+    return CommitResult{};
+  }, false);
+}
+
+bool SqliteJournal::referenceTaken(const std::string& partner, const std::string& reference,
+                                   const std::string& staged_message_id) {
+  return withReader([&](Db& db) { return sqlite::referenceTaken(db, partner, reference, staged_message_id); });
+}
+
+std::optional<MessageRecord> SqliteJournal::findMessageSummary(const std::string& partner, const std::string& key) {
+  return withReader([&](Db& db) { return messageSummaryByKey(db, partner, key); });
+}
+
+std::size_t SqliteJournal::readMessagePart(const std::string& message_id, MessagePart part, std::int64_t offset,
+                                           char* buffer, std::size_t capacity) {
+  return withReader([&](Db& db) { return sqlite::readMessagePart(db, message_id, part, offset, buffer, capacity); });
+}
+
+std::int64_t SqliteJournal::messagePartSize(const std::string& message_id, MessagePart part) {
+  return withReader([&](Db& db) { return sqlite::messagePartSize(db, message_id, part); });
 }
 
 bool SqliteJournal::writable() const { return committer_->writable(); }

@@ -46,6 +46,18 @@ class SqliteJournal final : public Journal {
   bool replayDeadLetter(std::int64_t seq) override;
   std::size_t replayAllDeadLetters() override;
 
+  CommitResult beginStaged(const MessageRecord& message, std::int64_t body_size) override;
+  CommitResult writeStagedBody(const std::string& message_id, std::int64_t offset, const std::string& bytes) override;
+  CommitResult stage(const std::string& message_id, WriteBatch batch) override;
+  CommitResult finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) override;
+  CommitResult abortStaged(const std::string& message_id) override;
+  bool referenceTaken(const std::string& partner, const std::string& reference,
+                      const std::string& staged_message_id) override;
+  std::optional<MessageRecord> findMessageSummary(const std::string& partner, const std::string& idempotency_key) override;
+  std::size_t readMessagePart(const std::string& message_id, MessagePart part, std::int64_t offset, char* buffer,
+                              std::size_t capacity) override;
+  std::int64_t messagePartSize(const std::string& message_id, MessagePart part) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;

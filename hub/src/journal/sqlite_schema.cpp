@@ -78,6 +78,65 @@ CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at
 CREATE INDEX IF NOT EXISTS outbox_pending_case ON outbox (recipient, case_id, seq) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_dead ON outbox (seq) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS outbox_case ON outbox (case_id, seq);
+
+-- The body or response of a large message, written in pieces by incremental blob I/O. The blob
+-- is the last column on purpose: SQLite then writes a zeroblob(N) without building it in
+-- memory (it would in messages, where body and response are followed by other columns). The
+-- messages row holds '' for a part stored here.
+CREATE TABLE IF NOT EXISTS message_blobs (
+  message_id TEXT NOT NULL,
+  part TEXT NOT NULL,  -- 'body' | 'response'
+  bytes BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS message_blobs_part ON message_blobs (message_id, part);
+
+-- Rows of a staged message (Journal::beginStaged), apart from every reader until the message is
+-- finished; staging_id is the message id. Same columns as their final tables.
+CREATE TABLE IF NOT EXISTS staged_cases (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  staging_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  filing TEXT NOT NULL,
+  state TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  consignment_json TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  status_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS staged_cases_reference ON staged_cases (staging_id, reference);
+CREATE TABLE IF NOT EXISTS staged_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  staging_id TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  detail_json TEXT NOT NULL,
+  message_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS staged_events_staging ON staged_events (staging_id, seq);
+CREATE TABLE IF NOT EXISTS staged_outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  staging_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  body BLOB NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS staged_outbox_staging ON staged_outbox (staging_id, seq);
 )sql";
 
 std::int64_t storedVersion(Db& db) {

@@ -165,8 +165,10 @@ std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, co
   if (key.empty()) return std::nullopt;
   // "idempotency_key <> ''" lets SQLite use the partial unique index.
   auto stmt = db.prepare(
-      "SELECT id, partner, content_type, idempotency_key, digest, received_at, body, status, response,"
-      " http_status FROM messages WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body), status,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response),"
+      " http_status FROM messages m WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
   stmt->bind(1, partner).bind(2, key);
   if (!stmt->step()) return std::nullopt;
   return readMessage(*stmt);
@@ -174,8 +176,10 @@ std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, co
 
 std::optional<MessageRecord> messageById(Db& db, const std::string& id) {
   auto stmt = db.prepare(
-      "SELECT id, partner, content_type, idempotency_key, digest, received_at, body, status, response,"
-      " http_status FROM messages WHERE id = ?");
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body), status,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response),"
+      " http_status FROM messages m WHERE id = ? AND status <> 'staging'");
   stmt->bind(1, id);
   if (!stmt->step()) return std::nullopt;
   return readMessage(*stmt);

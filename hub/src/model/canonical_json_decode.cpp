@@ -343,8 +343,10 @@ sdk::Result<sdk::Consignment> decodeOne(const Object::Ptr& obj, const std::strin
   Reader reader(options);
   sdk::Consignment c;
   reader.consignment(obj, prefix, c);
-  Errors errors = mergeValidation(std::move(reader.errors()),
-                                  sdk::validateConsignment(c, sdk::PathStyle::JsonPointer, options.max_items), prefix);
+  Errors errors = options.validate ? mergeValidation(std::move(reader.errors()),
+                                                     sdk::validateConsignment(c, sdk::PathStyle::JsonPointer, options.max_items),
+                                                     prefix)
+                                   : std::move(reader.errors());
   if (!errors.empty()) return errors;
   return c;
 }

@@ -25,6 +25,10 @@ struct DecodeOptions {
   /// `partner` and `derived` are set by the hub: a partner's filing may not carry them. The hub
   /// sets this when it reads back a case it stored itself.
   bool allow_hub_fields = false;
+  /// Run sdk::validateConsignment after decoding. Off when the hub reads back a case it stored:
+  /// that consignment was validated by the plugin that filed it, under the rules of its day (a
+  /// simplified declaration may lawfully lack a commodity code).
+  bool validate = true;
 };
 
 }  // namespace swhub::model

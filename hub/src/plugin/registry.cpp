@@ -138,7 +138,8 @@ std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, st
                                                   sdk::PluginKind kind,
                                                   const std::string& pluginName, const std::string& id,
                                                   const std::string& configPath, const sdk::Value& settings,
-                                                  sdk::Errors& errors, Factory (*factoryOf)(const sdk::Descriptor&)) {
+                                                  sdk::Errors& errors, Factory (*factoryOf)(const sdk::Descriptor&),
+                                                  const std::string& configDir) {
   auto it = byName.find(pluginName);
   if (it == byName.end()) {
     errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is not loaded"});
@@ -158,7 +159,7 @@ std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, st
     errors.insert(errors.end(), settingsErrors.begin(), settingsErrors.end());
     return nullptr;
   }
-  sdk::InstanceContext context{id, settingsPath, effective};
+  sdk::InstanceContext context{id, settingsPath, effective, configDir};
   auto factory = factoryOf(*loaded->descriptor);
   try {
     auto made = factory(context);
@@ -197,7 +198,7 @@ std::unique_ptr<Instance<sdk::PartnerPlugin>> PluginRegistry::makePartner(const 
                                                                          const sdk::Value& settings,
                                                                          sdk::Errors& errors) const {
   return makeInstance<sdk::PartnerPlugin, sdk::PartnerFactory>(byName_, sdk::PluginKind::Partner, plugin, id,
-                                                               configPath, settings, errors, partnerFactoryOf);
+                                                               configPath, settings, errors, partnerFactoryOf, configDir_);
 }
 
 std::unique_ptr<Instance<sdk::AgencyPlugin>> PluginRegistry::makeAgency(const std::string& plugin, const std::string& id,
@@ -205,7 +206,7 @@ std::unique_ptr<Instance<sdk::AgencyPlugin>> PluginRegistry::makeAgency(const st
                                                                        const sdk::Value& settings,
                                                                        sdk::Errors& errors) const {
   return makeInstance<sdk::AgencyPlugin, sdk::AgencyFactory>(byName_, sdk::PluginKind::Agency, plugin, id,
-                                                             configPath, settings, errors, agencyFactoryOf);
+                                                             configPath, settings, errors, agencyFactoryOf, configDir_);
 }
 
 std::unique_ptr<Instance<sdk::Adapter>> PluginRegistry::makeAdapter(const std::string& plugin, const std::string& id,
@@ -213,7 +214,7 @@ std::unique_ptr<Instance<sdk::Adapter>> PluginRegistry::makeAdapter(const std::s
                                                                    const sdk::Value& settings,
                                                                    sdk::Errors& errors) const {
   return makeInstance<sdk::Adapter, sdk::AdapterFactory>(byName_, sdk::PluginKind::Adapter, plugin, id,
-                                                         configPath, settings, errors, adapterFactoryOf);
+                                                         configPath, settings, errors, adapterFactoryOf, configDir_);
 }
 
 }  // namespace swhub::plugin

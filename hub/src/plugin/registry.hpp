@@ -62,6 +62,8 @@ class PluginRegistry {
   bool load(const config::PluginEntry& entry, const std::string& pluginDir, sdk::Errors& errors);
 
   const LoadedPlugin* find(const std::string& name) const;
+  // The config file's folder, handed to every factory (relative paths in settings are relative to it).
+  void setConfigDir(std::string dir) { configDir_ = std::move(dir); }
   std::vector<std::shared_ptr<const LoadedPlugin>> all() const { return order_; }
 
   // Validates `settings` against the plugin's schema and calls its factory. `configPath` is the
@@ -79,6 +81,7 @@ class PluginRegistry {
  private:
   std::map<std::string, std::shared_ptr<const LoadedPlugin>> byName_;
   std::vector<std::shared_ptr<const LoadedPlugin>> order_;
+  std::string configDir_;
 };
 
 }  // namespace swhub::plugin

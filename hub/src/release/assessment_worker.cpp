@@ -103,6 +103,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   }
   model::DecodeOptions options;
   options.allow_hub_fields = true;
+  options.validate = false;
   auto consignment = model::decodeConsignmentJson(record->consignment_json, options);
   if (!consignment.ok()) {
     journal_.completeOutbox(item.seq, owner_, "dead", "", "stored consignment unreadable");

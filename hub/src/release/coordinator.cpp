@@ -46,6 +46,7 @@ std::string detailJson(const std::vector<std::pair<std::string, std::string>>& f
 sdk::Consignment consignmentOf(const journal::CaseRecord& record) {
   model::DecodeOptions options;
   options.allow_hub_fields = true;
+  options.validate = false;
   auto decoded = model::decodeConsignmentJson(record.consignment_json, options);
   return decoded.ok() ? decoded.take() : sdk::Consignment{};
 }

@@ -1,6 +1,8 @@
 // config/hub.yaml is the quick start's deployment: it must load, and a broken copy of it must
 // report every error at once.
 #include <gtest/gtest.h>
+
+#include <tuple>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,25 +53,30 @@ TEST(config_example, LoadsWithoutError) {
   const HubConfig c = loadConfig(kExample.string());
   EXPECT_EQ(c.listen, "127.0.0.1:8080");
   EXPECT_EQ(c.journal, "sqlite:" + (kExample.parent_path() / "var/swhub-journal.db").lexically_normal().string());
-  ASSERT_EQ(c.plugins.size(), 3u);
-  EXPECT_EQ(c.plugins[0].name, "canonical");
-  EXPECT_EQ(c.plugins[0].library, "swhub_canonical.so");
-  EXPECT_EQ(c.plugins[1].name, "rules");
-  EXPECT_EQ(c.plugins[2].name, "http_webhook");
+  std::vector<std::string> names;
+  for (const auto& p : c.plugins) {
+    names.push_back(p.name);
+    EXPECT_EQ(p.library, "swhub_" + p.name + ".so");
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"canonical", "upu_post", "express_manifest", "marketplace", "wco_dec",
+                                             "payment", "rules", "http_webhook"}));
   EXPECT_EQ(c.routes.items().size(), 3u);
 }
 
 TEST(config_example, HasTheDemoPartnersWithTheirTokens) {
   const HubConfig c = loadConfig(kExample.string());
-  const std::vector<std::pair<std::string, std::string>> expected = {
-      {"demo-post", "postal"}, {"demo-express", "express"}, {"demo-market", "marketplace"},
-      {"demo-broker", "broker"}, {"demo-pay", "payment"}};
+  // One partner of each kind, each with its own format's plugin.
+  const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
+      {"demo-post", "postal", "upu_post"},         {"demo-express", "express", "express_manifest"},
+      {"demo-market", "marketplace", "marketplace"}, {"demo-broker", "broker", "wco_dec"},
+      {"demo-pay", "payment", "payment"},           {"demo-shop", "other", "canonical"}};
   ASSERT_EQ(c.partners.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_EQ(c.partners[i].id, expected[i].first);
-    EXPECT_EQ(c.partners[i].kind, expected[i].second);
-    EXPECT_EQ(c.partners[i].plugin, "canonical");
-    EXPECT_EQ(c.partners[i].credentials.tokens, std::vector<std::string>{expected[i].first + "-token"});
+    const auto& [id, kind, plugin] = expected[i];
+    EXPECT_EQ(c.partners[i].id, id);
+    EXPECT_EQ(c.partners[i].kind, kind);
+    EXPECT_EQ(c.partners[i].plugin, plugin);
+    EXPECT_EQ(c.partners[i].credentials.tokens, std::vector<std::string>{id + "-token"});
   }
 }
 
@@ -87,7 +94,7 @@ TEST(config_example, BrokenCopyReportsEveryErrorInOrder) {
   std::string yaml = readExample();
   for (auto [from, to] : std::vector<std::pair<std::string, std::string>>{
            {"  listen:", "  lisen:"},
-           {"plugin: canonical", "plugin: canonica"},  // the first: demo-post
+           {"plugin: upu_post", "plugin: upu_pst"},  // demo-post
            {"kind: express", "kind: expres"},
            {"tokens: [demo-pay-token]", "tokens: [demo-post-token]"},
            {"require: [food-safety]", "require: [food-safty]"}}) {
@@ -107,7 +114,8 @@ TEST(config_example, BrokenCopyReportsEveryErrorInOrder) {
                       {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 "
                                      "= any free port)"},
                       {"partners.demo-post.plugin",
-                       "unknown plugin 'canonica'; defined: canonical, http_webhook, rules; did you mean 'canonical'?"},
+                       "unknown plugin 'upu_pst'; defined: canonical, express_manifest, http_webhook, marketplace, "
+                       "payment, rules, upu_post, wco_dec; did you mean 'upu_post'?"},
                       {"partners.demo-express.kind",
                        "'expres' is not one of: postal, express, marketplace, broker, payment, "
                        "other; did you mean 'express'?"},

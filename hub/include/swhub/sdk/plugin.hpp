@@ -178,6 +178,8 @@ struct InstanceContext {
   std::string id;
   std::string path;  ///< dotted config path of the settings, for the errors a factory returns
   Value settings;
+  /// (ABI 2.1) the folder of the config file: a relative path in the settings is relative to it.
+  std::string config_dir;
 };
 
 using PartnerFactory = Result<std::unique_ptr<PartnerPlugin>> (*)(const InstanceContext&);

@@ -1,0 +1,197 @@
+#include "api/body_spool.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <mutex>
+#include <random>
+#include <set>
+#include <system_error>
+#include <vector>
+
+namespace swhub::api {
+namespace {
+
+constexpr std::int64_t kDrainFactor = 16;
+constexpr std::size_t kReadChunk = 65536;
+
+void drain(std::istream& in, std::int64_t atMost) {
+  char buffer[16384];
+  while (atMost > 0 && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) atMost -= in.gcount();
+}
+
+class Sha256 {
+ public:
+  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
+  ~Sha256() { EVP_MD_CTX_free(ctx_); }
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx_, data, size); }
+  std::string hex() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx_, digest, &size);
+    static const char* kHex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < size; ++i) {
+      out += kHex[digest[i] >> 4];
+      out += kHex[digest[i] & 15];
+    }
+    return out;
+  }
+
+ private:
+  EVP_MD_CTX* ctx_;
+};
+
+struct FileCloser {
+  void operator()(std::FILE* f) const {
+    if (f) std::fclose(f);
+  }
+};
+
+}  // namespace
+
+SpoolFile::~SpoolFile() {
+  std::error_code ignored;
+  std::filesystem::remove(path_, ignored);
+}
+
+std::filesystem::path spoolFolder(const std::string& journalUrl) {
+  namespace fs = std::filesystem;
+  fs::path folder = fs::temp_directory_path() / "swhub-spool";
+  if (journalUrl.rfind("sqlite:", 0) == 0) {
+    std::string rest = journalUrl.substr(7);
+    if (rest.rfind("//", 0) == 0) rest.erase(0, 2);
+    rest = rest.substr(0, rest.find('?'));
+    std::error_code error;
+    const fs::path db = fs::absolute(rest, error).lexically_normal();
+    if (!error && db.has_parent_path()) folder = db.parent_path() / "spool";
+  }
+  static std::mutex mutex;
+  static std::set<fs::path> prepared;
+  std::lock_guard lock(mutex);
+  if (prepared.insert(folder).second) {
+    std::error_code error;
+    fs::create_directories(folder, error);
+    // Files of a run that crashed: their requests were never acknowledged.
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      const auto ext = entry.path().extension();
+      if (ext == ".body" || ext == ".receipt") fs::remove(entry.path(), error);
+    }
+  }
+  return folder;
+}
+
+std::filesystem::path spoolPath(const std::filesystem::path& folder, const std::string& suffix) {
+  static std::mutex mutex;
+  static std::mt19937_64 random(std::random_device{}());
+  std::uint64_t n = 0;
+  {
+    std::lock_guard lock(mutex);
+    n = random();
+  }
+  char name[32];
+  std::snprintf(name, sizeof name, "%016llx", static_cast<unsigned long long>(n));
+  return folder / (name + suffix);
+}
+
+ReceivedBody receiveBody(std::istream& in, std::int64_t contentLength, std::int64_t limit, std::int64_t memoryLimit,
+                         const std::filesystem::path& folder) {
+  ReceivedBody body;
+  if (contentLength > limit) {
+    if (contentLength <= limit * kDrainFactor) drain(in, contentLength);
+    body.status = ReceivedBody::Status::TooLarge;
+    return body;
+  }
+  if (contentLength >= 0 && contentLength <= memoryLimit) body.bytes.reserve(static_cast<std::size_t>(contentLength));
+  std::unique_ptr<std::FILE, FileCloser> out;
+  Sha256 sha;
+  std::vector<char> buffer(kReadChunk);
+  auto spool = [&](const char* data, std::size_t size) {
+    if (std::fwrite(data, 1, size, out.get()) != size) {
+      body.status = ReceivedBody::Status::Failed;
+      body.error = "cannot write the spool file " + body.file->path().string();
+    }
+    sha.update(data, size);
+  };
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    const auto n = static_cast<std::size_t>(in.gcount());
+    body.size += static_cast<std::int64_t>(n);
+    if (body.size > limit) {
+      drain(in, limit * kDrainFactor);
+      body.status = ReceivedBody::Status::TooLarge;
+      body.file.reset();
+      return body;
+    }
+    if (!out && body.size > memoryLimit) {
+      // Past the memory limit: what was kept so far goes first into the spool file.
+      body.file = std::make_unique<SpoolFile>(spoolPath(folder, ".body"));
+      out.reset(std::fopen(body.file->path().c_str(), "wb"));
+      if (!out) {
+        drain(in, limit);
+        body.status = ReceivedBody::Status::Failed;
+        body.error = "cannot create the spool file " + body.file->path().string();
+        body.file.reset();
+        return body;
+      }
+      spool(body.bytes.data(), body.bytes.size());
+      std::string().swap(body.bytes);
+    }
+    if (out) {
+      spool(buffer.data(), n);
+      if (body.status == ReceivedBody::Status::Failed) {
+        drain(in, limit);
+        body.file.reset();
+        return body;
+      }
+    } else {
+      body.bytes.append(buffer.data(), n);
+    }
+  }
+  if (out) {
+    if (std::fflush(out.get()) != 0) {
+      body.status = ReceivedBody::Status::Failed;
+      body.error = "cannot write the spool file " + body.file->path().string();
+      body.file.reset();
+      return body;
+    }
+    body.digest = "sha256:" + sha.hex();
+  }
+  return body;
+}
+
+FileSource::FileSource(const std::filesystem::path& path) : file_(std::fopen(path.c_str(), "rb")) {}
+
+FileSource::~FileSource() {
+  if (file_) std::fclose(file_);
+}
+
+std::size_t FileSource::read(char* buffer, std::size_t size) {
+  return file_ ? std::fread(buffer, 1, size, file_) : 0;
+}
+
+std::string jsonQuoted(const std::string& text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+          out += escaped;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace swhub::api

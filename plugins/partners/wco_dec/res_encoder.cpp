@@ -1,0 +1,156 @@
+#include "res_encoder.hpp"
+
+#include "swhub/sdk/validate.hpp"
+
+namespace swhub::plugins::wco_dec {
+
+namespace {
+
+constexpr std::size_t kMaxFunctionalReference = 35;  // Response and Declaration FunctionalReferenceID: an..35
+constexpr std::size_t kMaxDeclarationId = 70;        // Declaration/ID: an..70
+constexpr std::size_t kMaxText = 512;                // Error/Description, StatementDescription: an..512
+
+// XML 1.0 text: markup escaped, control characters that XML cannot carry replaced by a space.
+void appendText(std::string& out, std::string_view text) {
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (ch == '&') out += "&amp;";
+    else if (ch == '<') out += "&lt;";
+    else if (ch == '>') out += "&gt;";
+    else if (ch == '"') out += "&quot;";
+    else if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') out += ' ';
+    else out += ch;
+  }
+}
+
+// At most `limit` bytes, cut on a UTF-8 character boundary.
+std::string clip(std::string text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
+void leaf(std::string& out, const char* name, std::string_view text) {
+  out += '<';
+  out += name;
+  out += '>';
+  appendText(out, text);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+void dateTime(std::string& out, const char* name, const std::string& dms) {
+  if (dms.empty()) return;
+  // DateTimeString belongs to the data-set namespace of the RES schema (ds:).
+  out += std::string("<") + name + "><ds:DateTimeString formatCode=\"304\">" + dms + "</ds:DateTimeString></" + name + ">";
+}
+
+// The item sequence an error path names: ".../GovernmentAgencyGoodsItem[3]/..." or ".../item[3]/...".
+std::string itemSequence(const std::string& path) {
+  for (const char* marker : {"GovernmentAgencyGoodsItem[", "/item["}) {
+    const auto at = path.find(marker);
+    if (at == std::string::npos) continue;
+    const auto start = at + std::char_traits<char>::length(marker);
+    const auto end = path.find(']', start);
+    const std::string digits = path.substr(start, end - start);
+    if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos)
+      return digits;
+  }
+  return {};
+}
+
+// One Error per "error..." detail; its value is "PATH: MESSAGE" (sdk::formatError) or a message.
+void errors(std::string& out, const sdk::Notification& n) {
+  bool any = false;
+  for (const auto& [key, value] : n.details) {
+    if (key.rfind("error", 0) != 0) continue;
+    any = true;
+    std::string path;
+    if (!value.empty() && value.front() == '/') {
+      const auto colon = value.find(": ");
+      if (colon != std::string::npos) path = value.substr(0, colon);
+    }
+    out += "<Error>";
+    leaf(out, "Description", clip(value, kMaxText));
+    // 42A = Declaration, 67A = GovernmentAgencyGoodsItem (WCO class ids, as DMS pointers use them).
+    out += "<Pointer><DocumentSectionCode>42A</DocumentSectionCode></Pointer>";
+    if (const std::string seq = itemSequence(path); !seq.empty())
+      out += "<Pointer><SequenceNumeric>" + seq + "</SequenceNumeric><DocumentSectionCode>67A</DocumentSectionCode></Pointer>";
+    out += "</Error>";
+  }
+  if (!any && !n.reason.empty()) {
+    out += "<Error>";
+    leaf(out, "Description", clip(n.reason, kMaxText));
+    out += "<Pointer><DocumentSectionCode>42A</DocumentSectionCode></Pointer></Error>";
+  }
+}
+
+}  // namespace
+
+std::string functionCodeOf(const sdk::Notification& n) {
+  const std::string& e = n.event;
+  const std::string& s = n.state;
+  if (e == "rejected" || e == "reject" || s == "rejected") return "03";
+  if (s == "cancelled" || e == "cancelled") return "10";
+  if (s == "cleared" || s == "released" || e == "released" || e == "cleared") return "09";
+  if (s == "held" || e == "inspect" || e == "hold" || e == "held" || e == "do-not-load") return "05";
+  if (s == "info-requested" || e == "request-info" || e == "info-requested") return "06";
+  if (e == "accepted" || e == "under-assessment" || s == "accepted" || s == "under-assessment") return "01";
+  return {};
+}
+
+std::string dmsDateTime(const std::string& t) {
+  if (!sdk::isRfc3339Utc(t) || t.rfind("20", 0) != 0) return {};
+  return t.substr(0, 4) + t.substr(5, 2) + t.substr(8, 2) + t.substr(11, 2) + t.substr(14, 2) + t.substr(17, 2) + "Z";
+}
+
+sdk::Result<std::string> encodeResponses(const std::vector<sdk::Notification>& batch) {
+  if (batch.empty()) return sdk::Result<std::string>::failure("/notifications", "no notification to encode");
+  sdk::Errors problems;
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<md:MetaData xmlns:md=\"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2\" "
+      "xmlns=\"urn:wco:datamodel:WCO:RES-DMS:2\" xmlns:ds=\"urn:wco:datamodel:WCO:Response_DS:DMS:2\">"
+      "<md:WCODataModelVersionCode>3.6</md:WCODataModelVersionCode><md:WCOTypeName>RES</md:WCOTypeName>";
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const sdk::Notification& n = batch[i];
+    const std::string at = "/notifications[" + std::to_string(i + 1) + "]";
+    const std::string code = functionCodeOf(n);
+    if (code.empty())
+      problems.push_back({at, "no DMS function code for event '" + n.event + "' in state '" + n.state + "'"});
+    if (n.id.empty() || n.id.size() > kMaxFunctionalReference)
+      problems.push_back({at + "/id", "'" + n.id + "' does not fit Response/FunctionalReferenceID (1 to 35 characters)"});
+    if (n.reference.size() > kMaxFunctionalReference)
+      problems.push_back({at + "/reference", "'" + n.reference + "' does not fit Declaration/FunctionalReferenceID (an..35)"});
+    if (n.case_id.size() > kMaxDeclarationId)
+      problems.push_back({at + "/case_id", "'" + n.case_id + "' does not fit Declaration/ID (an..70)"});
+    if (!problems.empty()) continue;
+
+    const std::string when = dmsDateTime(n.at);
+    out += "<Response>";
+    leaf(out, "FunctionCode", code);
+    leaf(out, "FunctionalReferenceID", n.id);
+    dateTime(out, "IssueDateTime", when);
+    if (!n.reason.empty() && code != "03") {
+      out += "<AdditionalInformation>";
+      leaf(out, "StatementDescription", clip(n.reason, kMaxText));
+      out += "<StatementTypeCode>AFB</StatementTypeCode></AdditionalInformation>";
+    }
+    if (code == "03") errors(out, n);
+    out += "<Declaration>";
+    if (code == "01") dateTime(out, "AcceptanceDateTime", when);
+    if (code == "10") dateTime(out, "CancellationDateTime", when);
+    if (!n.reference.empty()) leaf(out, "FunctionalReferenceID", n.reference);
+    if (!n.case_id.empty()) leaf(out, "ID", n.case_id);  // the hub's case id stands where CDS puts the MRN
+    if (code == "03") dateTime(out, "RejectionDateTime", when);
+    out += "</Declaration></Response>";
+  }
+  if (!problems.empty()) return problems;
+  out += "</md:MetaData>\n";
+  return out;
+}
+
+}  // namespace swhub::plugins::wco_dec

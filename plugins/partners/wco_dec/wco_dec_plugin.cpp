@@ -1,0 +1,191 @@
+// Customs broker partner plugin: WCO Data Model 3.6 declarations (DEC) in, responses (RES) out, in
+// the UK CDS "DMS" customisation. Validated against the official XSDs found in `schema_dir`.
+
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "dec_mapping.hpp"
+#include "dms_reader.hpp"
+#include "res_encoder.hpp"
+#include "schema_catalog.hpp"
+#include "swhub/sdk/plugin.hpp"
+#include "swhub/sdk/validate.hpp"
+#include "xml_support.hpp"
+
+namespace swhub::plugins::wco_dec {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The official files, relative to schema_dir (the layout of hmrc/customs-declarations).
+constexpr const char* kDecMetaData = "declaration/DocumentMetaData_2_DMS.xsd";
+constexpr const char* kDecSchema = "declaration/WCO_DEC_2_DMS.xsd";
+constexpr const char* kResMetaData = "notification/DocumentMetaData_2_DMS.xsd";
+constexpr const char* kResSchema = "notification/WCO_RES_2_DMS.xsd";
+
+constexpr const char* kResContentType = "application/xml";
+
+const ExpectedRoot kMetaData{"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2", "MetaData", "md:MetaData"};
+
+sdk::Schema settingsSchema() {
+  sdk::Schema schema = sdk::Schema::object("WCO DM 3.6 declarations and responses, UK CDS (DMS) customisation");
+  schema.required("schema_dir", sdk::Schema::string("folder of the official DMS XSDs, with declaration/ and notification/")
+                                    .nonEmpty());
+  schema.optional("default_currency", sdk::Schema::string("ISO 4217 currency of amounts declared without currencyID (GBP)"));
+  schema.optional("max_bytes", sdk::Schema::integer("largest message accepted, in bytes (4194304)", 1024, 67108864));
+  schema.optional("max_depth", sdk::Schema::integer("deepest nesting of XML elements (64)", 8, 256));
+  schema.optional("max_items", sdk::Schema::integer("most goods items in one declaration (999)", 1, 100000));
+  return schema;
+}
+
+struct Settings {
+  fs::path schema_dir;
+  MappingOptions mapping;
+  ReadLimits limits;
+};
+
+// Reads the whole message (capped at max_bytes + 1: one byte beyond the limit is enough to know it
+// is too large), validates and maps it on the first next(): a DEC carries one declaration.
+class DecDecoder : public sdk::Decoder {
+ public:
+  DecDecoder(sdk::ByteSource& input, const Settings& settings, xercesc::XMLGrammarPool* pool)
+      : input_(input), settings_(settings), pool_(pool) {}
+
+  std::optional<sdk::Decoded> next() noexcept override {
+    if (done_) return std::nullopt;
+    done_ = true;
+    try {
+      return decode();
+    } catch (const std::exception& e) {
+      return sdk::Decoded(sdk::Errors{{"", std::string("wco_dec decoder failed: ") + e.what()}});
+    } catch (...) {
+      return sdk::Decoded(sdk::Errors{{"", "wco_dec decoder failed"}});
+    }
+  }
+
+ private:
+  sdk::Decoded decode() {
+    std::string body;
+    char buffer[16384];
+    while (body.size() <= settings_.limits.max_bytes) {
+      const std::size_t n = input_.read(buffer, sizeof buffer);
+      if (n == 0) break;
+      body.append(buffer, n);
+    }
+    ReadResult read = readValidated(body, pool_, kMetaData, settings_.limits);
+    if (!read.errors.empty()) return read.errors;
+    auto mapped = mapDeclaration(*read.root, settings_.mapping);
+    if (!mapped) return mapped.errors();
+    return sdk::DecodedFiling{mapped.take(), "/MetaData/Declaration"};
+  }
+
+  sdk::ByteSource& input_;
+  const Settings& settings_;
+  xercesc::XMLGrammarPool* pool_;
+  bool done_ = false;
+};
+
+class WcoDecPartner : public sdk::PartnerPlugin {
+ public:
+  explicit WcoDecPartner(Settings settings)
+      : settings_(std::move(settings)),
+        runtime_(std::make_unique<XercesRuntime>()),
+        declarations_(std::make_unique<GrammarCache>(settings_.schema_dir,
+                                                     std::vector<std::string>{kDecMetaData, kDecSchema})),
+        responses_(std::make_unique<GrammarCache>(settings_.schema_dir,
+                                                  std::vector<std::string>{kResMetaData, kResSchema})) {}
+
+  ~WcoDecPartner() override {
+    // xerces objects before the runtime that holds xerces initialised.
+    responses_.reset();
+    declarations_.reset();
+  }
+
+  std::vector<std::string> contentTypes() const override {
+    return {"application/vnd.wco.dms.dec+xml", "application/xml", "text/xml"};
+  }
+
+  std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext&, sdk::ByteSource& input) const noexcept override {
+    try {
+      return std::make_unique<DecDecoder>(input, settings_, declarations_->pool());
+    } catch (...) {
+      return nullptr;  // out of memory: the hub records the failure
+    }
+  }
+
+  sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
+    try {
+      auto body = encodeResponses(batch);
+      if (!body) return body.errors();
+      // Never hand out a response that the partner's schema refuses.
+      ReadResult check = readValidated(body.value(), responses_->pool(), kMetaData, ReadLimits{64u << 20, 64, 50});
+      if (!check.errors.empty()) {
+        sdk::Errors errors;
+        for (auto& e : check.errors) errors.push_back({e.path, "encoded RES does not validate: " + e.message});
+        return errors;
+      }
+      return sdk::EncodedMessage{kResContentType, body.take()};
+    } catch (const std::exception& e) {
+      return sdk::Errors{{"", std::string("wco_dec encoder failed: ") + e.what()}};
+    }
+  }
+
+ private:
+  Settings settings_;
+  std::unique_ptr<XercesRuntime> runtime_;
+  std::unique_ptr<GrammarCache> declarations_;
+  std::unique_ptr<GrammarCache> responses_;
+};
+
+sdk::Result<std::unique_ptr<sdk::PartnerPlugin>> make(const sdk::InstanceContext& ctx) {
+  sdk::Errors errors;
+  Settings settings;
+  const std::string at = ctx.path.empty() ? std::string() : ctx.path + ".";
+  const sdk::Value* dir = ctx.settings.find("schema_dir");
+  if (dir == nullptr || dir->asString().empty()) {
+    errors.push_back({at + "schema_dir", "required: the folder of the official DMS XSDs"});
+  } else {
+    settings.schema_dir = dir->asString();
+    // A relative folder is relative to the config file's folder, like the hub's own paths.
+    if (settings.schema_dir.is_relative() && !ctx.config_dir.empty()) {
+      settings.schema_dir = (fs::path(ctx.config_dir) / settings.schema_dir).lexically_normal();
+    }
+    std::error_code ec;
+    const std::string shown = dir->asString() == settings.schema_dir.string()
+                                  ? "'" + dir->asString() + "'"
+                                  : "'" + dir->asString() + "' (" + settings.schema_dir.string() + ")";
+    if (!fs::exists(settings.schema_dir, ec)) {
+      errors.push_back({at + "schema_dir", shown + " does not exist"});
+    } else if (!fs::is_directory(settings.schema_dir, ec)) {
+      errors.push_back({at + "schema_dir", "'" + dir->asString() + "' is not a folder"});
+    } else {
+      for (const char* file : {kDecMetaData, kDecSchema, kResMetaData, kResSchema})
+        if (!fs::is_regular_file(settings.schema_dir / file, ec))
+          errors.push_back({at + "schema_dir", "'" + dir->asString() + "' has no " + file});
+    }
+  }
+  if (const sdk::Value* v = ctx.settings.find("default_currency")) {
+    if (!sdk::isCurrencyCode(v->asString()))
+      errors.push_back({at + "default_currency", "'" + v->asString() + "' is not an ISO 4217 currency code"});
+    else settings.mapping.default_currency = v->asString();
+  }
+  if (const sdk::Value* v = ctx.settings.find("max_bytes")) settings.limits.max_bytes = static_cast<std::size_t>(v->asInt());
+  if (const sdk::Value* v = ctx.settings.find("max_depth")) settings.limits.max_depth = static_cast<std::size_t>(v->asInt());
+  if (const sdk::Value* v = ctx.settings.find("max_items")) settings.mapping.max_items = static_cast<std::size_t>(v->asInt());
+  if (!errors.empty()) return errors;
+  try {
+    return std::unique_ptr<sdk::PartnerPlugin>(std::make_unique<WcoDecPartner>(std::move(settings)));
+  } catch (const std::exception& e) {
+    return sdk::Errors{{at + "schema_dir", e.what()}};
+  }
+}
+
+}  // namespace
+}  // namespace swhub::plugins::wco_dec
+
+SWHUB_PLUGIN(Partner, "wco_dec", "1.0.0", "WCO DM 3.6 declarations and responses (UK CDS DMS customisation)",
+             swhub::plugins::wco_dec::settingsSchema, swhub::plugins::wco_dec::make)

@@ -1,0 +1,244 @@
+// A consolidated express manifest far above the in-memory limit, through a real hub: spooled,
+// staged in chunks, made visible at once, its receipt streamed; the hub's peak memory does not
+// grow with the manifest; a crash in the middle leaves nothing; errors keep their locations.
+// Uses the express_manifest plugin (CSV with a header row).
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+
+#include "hub_process.hpp"
+
+namespace swhub::testing {
+namespace {
+
+const std::string kHeader =
+    "master_waybill,house_waybill,shipper_name,shipper_country,consignee_name,consignee_address,"
+    "consignee_country,description,hs_code,quantity,unit,net_kg,gross_kg,value,currency,origin,nature,"
+    "flight,departure,destination,arrival\n";
+
+std::string house(std::size_t i) {
+  char text[32];
+  std::snprintf(text, sizeof text, "HWB%09zu", i);
+  return text;
+}
+
+// `lines` house waybills; the lines whose index is in `bad` carry an HS code that is not one.
+std::string manifest(std::size_t lines, const std::string& salt = "", const std::vector<std::size_t>& bad = {}) {
+  std::string csv = kHeader;
+  csv.reserve(lines * 190 + kHeader.size());
+  for (std::size_t i = 0; i < lines; ++i) {
+    const bool broken = std::find(bad.begin(), bad.end(), i) != bad.end();
+    csv += "999-12345675," + salt + house(i) + ",Shenzhen Gadget Co,CN,Ana Silva,\"Rua Augusta 10, Lisboa\",PT,"
+           "Bluetooth headphones," + std::string(broken ? "85X830" : "851830") +
+           ",1,pce,0.25,0.4,45.00,EUR,CN,,TP1234,CN,PT,2026-11-29T08:00:00Z\n";
+  }
+  return csv;
+}
+
+std::string config(const TempDir& dir) {
+  const std::string path = dir.file("hub.yaml");
+  writeFile(path, R"(hub:
+  listen: "127.0.0.1:0"
+  journal: "sqlite:journal.db"
+  max_body_bytes: 1073741824
+plugins:
+  canonical: {library: swhub_canonical.so}
+  express_manifest: {library: swhub_express_manifest.so}
+partners:
+  demo-express:
+    kind: express
+    plugin: express_manifest
+    credentials: {tokens: [demo-express-token]}
+  demo-express-av:
+    kind: express
+    plugin: express_manifest
+    on_error: accept-valid
+    credentials: {tokens: [demo-express-av-token]}
+agencies:
+  customs:
+    credentials: {tokens: [demo-customs-token]}
+routes:
+  - name: every-filing-to-customs
+    require: [customs]
+)");
+  return path;
+}
+
+HubProcess startHub(const TempDir& dir) {
+  return HubProcess({"serve", "--config", config(dir), "--listen", "127.0.0.1:0"});
+}
+
+// As request(), with a timeout fit for a large manifest on a busy machine.
+HttpResponse fileManifest(const HubProcess& hub, const std::string& body, const std::string& key,
+                          const std::string& token = "demo-express-token") {
+  const std::string& address = hub.address();
+  const auto colon = address.rfind(':');
+  Poco::Net::HTTPClientSession session(address.substr(0, colon),
+                                       static_cast<Poco::UInt16>(std::stoi(address.substr(colon + 1))));
+  session.setTimeout(Poco::Timespan(300, 0));
+  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/v1/messages", Poco::Net::HTTPMessage::HTTP_1_1);
+  req.set("Authorization", "Bearer " + token);
+  req.set("Idempotency-Key", key);
+  req.setContentType("text/csv");
+  req.setContentLength64(static_cast<Poco::Int64>(body.size()));
+  session.sendRequest(req).write(body.data(), static_cast<std::streamsize>(body.size()));
+  Poco::Net::HTTPResponse res;
+  std::istream& in = session.receiveResponse(res);
+  HttpResponse out;
+  out.status = static_cast<int>(res.getStatus());
+  Poco::StreamCopier::copyToString(in, out.body);
+  return out;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// The pid of the `swhub serve` whose command line names `configPath` (HubProcess keeps its own).
+pid_t hubPid(const std::string& configPath) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(entry.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(configPath) != std::string::npos && cmdline.find("serve") != std::string::npos) {
+      return static_cast<pid_t>(std::stol(name));
+    }
+  }
+  return -1;
+}
+
+// VmHWM (peak resident set) of a process, in kB.
+long peakKb(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+std::string get(const HubProcess& hub, const std::string& path, const std::string& token = "demo-express-token") {
+  return request(hub.address(), "GET", path, "", {{"Authorization", "Bearer " + token}}).body;
+}
+
+TEST(integration_large, ManifestIsFiledWholeWithMemoryThatDoesNotGrowWithIt) {
+  long peaks[2] = {0, 0};
+  const std::size_t sizes[2] = {6000, 20000};
+  for (int run = 0; run < 2; ++run) {
+    TempDir dir;
+    HubProcess hub = startHub(dir);
+    const pid_t pid = hubPid(dir.file("hub.yaml"));
+    ASSERT_GT(pid, 0);
+    const std::string body = manifest(sizes[run]);
+    ASSERT_GT(body.size(), 1u << 20);  // the spooled path, not the in-memory one
+    const HttpResponse filed = fileManifest(hub, body, "K-large");
+    ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 2000);
+    EXPECT_EQ(count(filed.body, "\"case_id\""), sizes[run]);
+    EXPECT_NE(filed.body.find("\"reference\":\"" + house(sizes[run] - 1) + "\""), std::string::npos);
+    peaks[run] = peakKb(pid);
+
+    // Every case is there, once the 202 is out.
+    const std::string last = get(hub, "/v1/cases?reference=" + house(sizes[run] - 1));
+    EXPECT_NE(last.find("\"case_id\""), std::string::npos) << last;
+    // The same key and body: the same receipt, read back from the journal.
+    const HttpResponse again = fileManifest(hub, body, "K-large");
+    EXPECT_EQ(again.status, 202);
+    EXPECT_EQ(again.body, filed.body);
+    // The same key, another body: 409.
+    EXPECT_EQ(fileManifest(hub, manifest(sizes[run], "X"), "K-large").status, 409);
+    std::printf("%zu lines (%zu bytes): hub peak RSS %ld kB\n", sizes[run], body.size(), peaks[run]);
+  }
+  ASSERT_GT(peaks[0], 0);
+  // More than three times the lines (tests/bench/large_manifest_bench runs 20,000 and 200,000), well under
+  // 1.5 times the peak.
+  EXPECT_LT(static_cast<double>(peaks[1]), 1.5 * static_cast<double>(peaks[0]))
+      << peaks[0] << " kB for " << sizes[0] << " lines, " << peaks[1] << " kB for " << sizes[1];
+}
+
+TEST(integration_large, RejectAllListsEveryErrorWithItsLineAndFilesNothing) {
+  TempDir dir;
+  HubProcess hub = startHub(dir);
+  const HttpResponse filed = fileManifest(hub, manifest(6000, "", {10, 4000, 5999}), "K-bad");
+  ASSERT_EQ(filed.status, 400) << filed.body.substr(0, 2000);
+  EXPECT_NE(filed.body.find("3 error(s)"), std::string::npos) << filed.body;
+  EXPECT_NE(filed.body.find("85X830"), std::string::npos) << filed.body;
+  EXPECT_EQ(get(hub, "/v1/cases?reference=" + house(0)).find("\"case_id\""), std::string::npos);
+}
+
+TEST(integration_large, AcceptValidFilesTheValidLinesAndListsTheOthers) {
+  TempDir dir;
+  HubProcess hub = startHub(dir);
+  const HttpResponse filed = fileManifest(hub, manifest(6000, "", {10, 4000}), "K-av", "demo-express-av-token");
+  ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 2000);
+  EXPECT_EQ(count(filed.body, "\"case_id\""), 5998u);
+  EXPECT_NE(filed.body.find("\"rejected\":[{\"location\":"), std::string::npos) << filed.body.substr(filed.body.size() - 2000);
+  EXPECT_NE(filed.body.find("\"rejected_count\":2"), std::string::npos);
+  EXPECT_EQ(get(hub, "/v1/cases?reference=" + house(10), "demo-express-av-token").find("\"case_id\""),
+            std::string::npos);
+  const std::string metrics = request(hub.address(), "GET", "/metrics").body;
+  EXPECT_NE(metrics.find("swhub_filings_accepted_total{partner=\"demo-express-av\"} 5998"), std::string::npos);
+  EXPECT_NE(metrics.find("swhub_filings_rejected_total{partner=\"demo-express-av\"} 2"), std::string::npos);
+}
+
+TEST(integration_large, CrashInTheMiddleLeavesNothingVisibleAndNothingAcknowledged) {
+  TempDir dir;
+  std::string body = manifest(10000);
+  {
+    HubProcess hub = startHub(dir);
+    auto pending = std::async(std::launch::async, [&] {
+      try {
+        return fileManifest(hub, body, "K-crash").status;
+      } catch (...) {
+        return 0;  // the connection died with the hub
+      }
+    });
+    // The receipt file exists once the body is in the journal and cases are being staged.
+    const auto spool = dir.path() / "spool";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    bool staging = false;
+    while (!staging && std::chrono::steady_clock::now() < deadline) {
+      std::error_code ignored;
+      for (const auto& entry : std::filesystem::directory_iterator(spool, ignored)) {
+        if (entry.path().extension() == ".receipt") staging = true;
+      }
+      if (!staging) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(staging);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // some chunks staged
+    hub.kill();
+    EXPECT_NE(pending.get(), 202);
+  }
+  HubProcess hub = startHub(dir);
+  EXPECT_EQ(get(hub, "/v1/cases?reference=" + house(0)).find("\"case_id\""), std::string::npos);
+  EXPECT_EQ(get(hub, "/v1/notifications?after=0&limit=10").find("HWB"), std::string::npos);
+  // Nothing of it is left to block the same key: filed again, whole.
+  const HttpResponse filed = fileManifest(hub, body, "K-crash");
+  ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 2000);
+  EXPECT_EQ(count(filed.body, "\"case_id\""), 10000u);
+  std::error_code ignored;
+  std::size_t leftovers = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "spool", ignored)) {
+    (void)entry;
+    ++leftovers;
+  }
+  EXPECT_EQ(leftovers, 0u);
+}
+
+}  // namespace
+}  // namespace swhub::testing

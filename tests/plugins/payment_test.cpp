@@ -1,0 +1,273 @@
+// Loads the built payment plugin as the hub does and drives it through the SDK only. Signatures
+// are computed here with OpenSSL, as a provider would.
+
+#include <gtest/gtest.h>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <cstring>
+
+#include "swhub/sdk/plugin.hpp"
+
+using namespace swhub::sdk;
+
+namespace {
+
+constexpr const char* kEventType = "application/vnd.swhub.payment+json";
+constexpr const char* kSecret = "whsec_demo_7f3a9c2e41b8d605";
+constexpr const char* kReceivedAt = "2026-11-28T08:00:00.000Z";
+constexpr std::int64_t kReceivedSeconds = 1795852800;  // kReceivedAt as unix seconds
+
+const std::string kPayment =
+    R"({"type":"payment.confirmed","transaction_id":"pi_3QxK2L9mDemo0001","amount":"23.41","currency":"EUR",)"
+    R"("case_id":"C-2026-000123","paid_at":"2026-11-28T07:59:30Z"})";
+
+const std::string kRefund =
+    R"({"type":"refund.executed","transaction_id":"re_3QxK2L9mDemo0002","amount":9.5,"currency":"EUR",)"
+    R"("reference":"DM-2026-11-000417","paid_at":"2026-12-03T10:15:00Z"})";
+
+std::string hmacHex(const std::string& secret, const std::string& message) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < length; ++i) {
+    out += kHex[mac[i] >> 4];
+    out += kHex[mac[i] & 0xF];
+  }
+  return out;
+}
+
+// The header a provider sends: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
+std::string signature(const std::string& body, std::int64_t t = kReceivedSeconds - 2,
+                      const std::string& secret = kSecret) {
+  return "t=" + std::to_string(t) + ",v1=" + hmacHex(secret, std::to_string(t) + "." + body);
+}
+
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string text) : text_(std::move(text)) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    const std::size_t n = std::min(size, text_.size() - pos_);
+    std::memcpy(buffer, text_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string text_;
+  std::size_t pos_ = 0;
+};
+
+Value settingsWith(std::vector<Value::Entry> extra = {}) {
+  Value settings = Value::map();
+  settings.set("secret", Value::string(kSecret));
+  for (auto& [key, value] : extra) settings.set(key, std::move(value));
+  return settings;
+}
+
+class paymentPlugin : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_payment.so");
+    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
+  }
+
+  Result<std::unique_ptr<PartnerPlugin>> build(Value settings) {
+    return descriptor_->partner_factory(InstanceContext{"demo-pay", "partners.demo-pay.settings", std::move(settings)});
+  }
+
+  std::unique_ptr<PartnerPlugin> make(Value settings = settingsWith()) {
+    auto result = build(std::move(settings));
+    EXPECT_TRUE(result) << formatErrors(result.errors());
+    return result ? result.take() : nullptr;
+  }
+
+  // Every piece the decoder hands over for one message with these headers.
+  std::vector<Decoded> decode(const std::string& body, std::vector<std::pair<std::string, std::string>> headers,
+                              Value settings = settingsWith()) {
+    auto plugin = make(std::move(settings));
+    StringSource source(body);
+    const MessageContext context{"demo-pay", kEventType, std::move(headers), kReceivedAt};
+    auto decoder = plugin->open(context, source);
+    std::vector<Decoded> out;
+    while (auto next = decoder->next()) out.push_back(std::move(*next));
+    return out;
+  }
+
+  std::vector<Decoded> decodeSigned(const std::string& body, const std::string& header) {
+    return decode(body, {{"content-type", kEventType}, {"x-swhub-signature", header}});
+  }
+
+  // The errors of a message that must be refused, which must be all it yields.
+  static Errors refused(const std::vector<Decoded>& out) {
+    EXPECT_EQ(out.size(), 1u);
+    if (out.size() != 1 || !std::holds_alternative<Errors>(out[0])) {
+      ADD_FAILURE() << "expected errors and no event";
+      return {};
+    }
+    return std::get<Errors>(out[0]);
+  }
+
+  boost::dll::shared_library library_;
+  const Descriptor* descriptor_ = nullptr;
+};
+
+}  // namespace
+
+TEST_F(paymentPlugin, DescribesItself) {
+  EXPECT_EQ(descriptor_->abi_major, kAbiMajor);
+  EXPECT_STREQ(descriptor_->toolchain, kToolchain);
+  EXPECT_EQ(descriptor_->kind, PluginKind::Partner);
+  EXPECT_STREQ(descriptor_->name, "payment");
+  EXPECT_STREQ(descriptor_->version, "1.0.0");
+  auto plugin = make();
+  ASSERT_TRUE(plugin);
+  EXPECT_EQ(plugin->contentTypes(), std::vector<std::string>{kEventType});
+}
+
+TEST_F(paymentPlugin, SettingsSchemaRequiresTheSecretAndBoundsTheTolerance) {
+  const Schema schema = descriptor_->settings_schema();
+  Value settings = Value::map();
+  settings.set("tolerance_seconds", Value::integer(0));
+  const Errors errors = schema.validate(settings, "partners.demo-pay.settings");
+  EXPECT_EQ(errors,
+            (Errors{{"partners.demo-pay.settings.tolerance_seconds", "0 is out of range [1, 86400]"},
+                    {"partners.demo-pay.settings.secret",
+                     "required key missing: the provider's shared HMAC-SHA256 secret, at least 16 characters"}}));
+  EXPECT_TRUE(schema.validate(settingsWith({{"tolerance_seconds", Value::integer(86400)}})).empty());
+  EXPECT_FALSE(schema.validate(settingsWith({{"tolerance_seconds", Value::integer(86401)}})).empty());
+}
+
+TEST_F(paymentPlugin, FactoryRefusesAShortSecret) {
+  Value settings = Value::map();
+  settings.set("secret", Value::string("tooshort"));
+  auto result = build(std::move(settings));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.errors(), (Errors{{"partners.demo-pay.settings.secret", "must be at least 16 characters, got 8"}}));
+}
+
+TEST_F(paymentPlugin, ValidSignatureYieldsAPaymentEvent) {
+  auto out = decodeSigned(kPayment, signature(kPayment));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<HubEvent>(out[0])) << formatErrors(std::get<Errors>(out[0]));
+  HubEvent expected;
+  expected.kind = HubEvent::Kind::PaymentConfirmed;
+  expected.case_id = "C-2026-000123";
+  expected.transaction_id = "pi_3QxK2L9mDemo0001";
+  expected.amount = *Decimal::parse("23.41");
+  expected.currency = "EUR";
+  expected.at = "2026-11-28T07:59:30Z";
+  EXPECT_EQ(std::get<HubEvent>(out[0]), expected);
+}
+
+TEST_F(paymentPlugin, RefundNamesTheCaseByReference) {
+  auto out = decodeSigned(kRefund, signature(kRefund));
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<HubEvent>(out[0])) << formatErrors(std::get<Errors>(out[0]));
+  const auto& event = std::get<HubEvent>(out[0]);
+  EXPECT_EQ(event.kind, HubEvent::Kind::RefundExecuted);
+  EXPECT_EQ(event.case_id, "");
+  EXPECT_EQ(event.reference, "DM-2026-11-000417");
+  EXPECT_EQ(event.transaction_id, "re_3QxK2L9mDemo0002");
+  EXPECT_EQ(event.amount.toString(), "9.50");  // a JSON number read exactly
+  EXPECT_EQ(event.at, "2026-12-03T10:15:00Z");
+}
+
+TEST_F(paymentPlugin, AcceptsAnyOfSeveralSignaturesWhileASecretRotates) {
+  const std::string old = signature(kPayment, kReceivedSeconds, "whsec_retired_000000000000");
+  const std::string current = signature(kPayment, kReceivedSeconds);
+  const std::string header = old + ", " + current.substr(current.find("v1=")) + ",v0=ignored";
+  auto out = decodeSigned(kPayment, header);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<HubEvent>(out[0])) << formatErrors(std::get<Errors>(out[0]));
+}
+
+TEST_F(paymentPlugin, OneChangedByteOfTheBodyIsRefused) {
+  const std::string header = signature(kPayment);
+  std::string forged = kPayment;
+  forged.replace(forged.find("23.41"), 5, "23.40");
+  EXPECT_EQ(refused(decodeSigned(forged, header)),
+            (Errors{{"x-swhub-signature", "signature does not match the body and the provider's secret"}}));
+}
+
+TEST_F(paymentPlugin, AnotherSecretIsRefused) {
+  EXPECT_EQ(refused(decodeSigned(kPayment, signature(kPayment, kReceivedSeconds, "whsec_attacker_guess_0000"))),
+            (Errors{{"x-swhub-signature", "signature does not match the body and the provider's secret"}}));
+}
+
+TEST_F(paymentPlugin, ATimestampOutsideTheToleranceIsRefused) {
+  EXPECT_EQ(refused(decodeSigned(kPayment, signature(kPayment, kReceivedSeconds - 301))),
+            (Errors{{"x-swhub-signature", "timestamp 1795852499 is 301 s before the hub received the event: "
+                                          "at most 300 s allowed"}}));
+  EXPECT_EQ(refused(decodeSigned(kPayment, signature(kPayment, kReceivedSeconds + 400))),
+            (Errors{{"x-swhub-signature", "timestamp 1795853200 is 400 s after the hub received the event: "
+                                          "at most 300 s allowed"}}));
+  // The edges of the window are inside it.
+  auto edge = decodeSigned(kPayment, signature(kPayment, kReceivedSeconds - 300));
+  ASSERT_EQ(edge.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<HubEvent>(edge[0]));
+}
+
+TEST_F(paymentPlugin, ToleranceComesFromTheSettings) {
+  const std::vector<std::pair<std::string, std::string>> headers = {
+      {"x-swhub-signature", signature(kPayment, kReceivedSeconds - 30)}};
+  EXPECT_EQ(refused(decode(kPayment, headers, settingsWith({{"tolerance_seconds", Value::integer(10)}}))),
+            (Errors{{"x-swhub-signature", "timestamp 1795852770 is 30 s before the hub received the event: "
+                                          "at most 10 s allowed"}}));
+}
+
+TEST_F(paymentPlugin, AMissingOrMalformedHeaderIsRefused) {
+  EXPECT_EQ(refused(decode(kPayment, {{"content-type", kEventType}})),
+            (Errors{{"x-swhub-signature",
+                     "missing: every payment event is signed (t=<unix seconds>,v1=<hex HMAC-SHA256>)"}}));
+  const Errors malformed{{"x-swhub-signature", "malformed: expected t=<unix seconds>,v1=<64 hex digits of HMAC-SHA256>"}};
+  const std::string good = signature(kPayment);
+  EXPECT_EQ(refused(decodeSigned(kPayment, good.substr(good.find("v1=")))), malformed);          // no t
+  EXPECT_EQ(refused(decodeSigned(kPayment, good.substr(0, good.find(",")))), malformed);         // no v1
+  EXPECT_EQ(refused(decodeSigned(kPayment, good.substr(0, good.size() - 2))), malformed);        // short MAC
+  EXPECT_EQ(refused(decodeSigned(kPayment, "t=-5," + good.substr(good.find("v1=")))), malformed);
+  EXPECT_EQ(refused(decodeSigned(kPayment, "sha256=" + hmacHex(kSecret, kPayment))), malformed);
+}
+
+TEST_F(paymentPlugin, ReportsEveryFieldErrorOfASignedEvent) {
+  const std::string body =
+      R"({"type":"payment.captured","transaction_id":"","amount":"0","currency":"EURO",)"
+      R"("paid_at":"2026-11-28 07:59:30","fee":"0.30"})";
+  EXPECT_EQ(refused(decodeSigned(body, signature(body))),
+            (Errors{{"/fee", "unknown field 'fee'; allowed fields: type, transaction_id, amount, currency, case_id, "
+                             "reference, paid_at"},
+                    {"/type", "'payment.captured' is not one of: payment.confirmed, refund.executed"},
+                    {"/transaction_id", "must not be empty"},
+                    {"/amount", "must be greater than 0, got 0.00"},
+                    {"/currency", "'EURO' is not an ISO 4217 currency code"},
+                    {"/paid_at", "'2026-11-28 07:59:30' is not an RFC 3339 UTC timestamp like 2026-11-29T08:00:00Z"},
+                    {"", "case_id or reference required: the case the payment concerns"}}));
+  const std::string mistyped =
+      R"({"type":"payment.confirmed","transaction_id":7,"amount":"12.34567","currency":"EUR","case_id":"C-1",)"
+      R"("paid_at":"2026-11-28T07:59:30Z","amout":1})";
+  EXPECT_EQ(refused(decodeSigned(mistyped, signature(mistyped))),
+            (Errors{{"/amout", "unknown field 'amout'; allowed fields: type, transaction_id, amount, currency, "
+                               "case_id, reference, paid_at; did you mean 'amount'?"},
+                    {"/transaction_id", "expected string, got number"},
+                    {"/amount", "'12.34567' is not an amount: a decimal with at most 4 fraction digits expected"}}));
+  const std::string notAnObject = R"(["payment.confirmed"])";
+  EXPECT_EQ(refused(decodeSigned(notAnObject, signature(notAnObject))),
+            (Errors{{"", "expected an event object, got array"}}));
+}
+
+TEST_F(paymentPlugin, EncodesAcknowledgements) {
+  auto plugin = make();
+  auto encoded = plugin->encode({Notification{"N-31", "C-2026-000123", "DM-2026-11-000417", "payment-recorded",
+                                              "cleared", "", "2026-11-28T08:00:01Z", {}}});
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().content_type, "application/vnd.swhub.payment.ack+json");
+  EXPECT_EQ(encoded.value().body,
+            R"({"acknowledgements":[{"delivery_id":"N-31","case_id":"C-2026-000123","reference":"DM-2026-11-000417",)"
+            R"("event":"payment-recorded","state":"cleared","reason":"","at":"2026-11-28T08:00:01Z"}]})");
+}

@@ -1,0 +1,221 @@
+// Staged messages: a large message written in several transactions, visible all at once or not
+// at all (Journal::beginStaged ... finishStaged / abortStaged, and recovery at open).
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "journal/journal.hpp"
+
+namespace swhub::journal {
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-staged-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string url() const { return "sqlite:" + (path_ / "journal.db").string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+const char* kAt = "2026-11-28T10:00:00.000Z";
+
+MessageRecord staging(const std::string& id) {
+  return {id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", "staging", "", 0};
+}
+
+WriteBatch chunk(const std::string& message_id, int first, int count) {
+  WriteBatch batch;
+  for (int i = first; i < first + count; ++i) {
+    const std::string id = "C-" + std::to_string(i);
+    batch.new_cases.push_back({id, "demo-express", "HWB" + std::to_string(i), "pre-arrival", "accepted", 1, "{}",
+                               message_id, kAt, kAt});
+    CaseEvent e;
+    e.case_id = id;
+    e.at = kAt;
+    e.actor = "hub";
+    e.kind = "received";
+    e.detail_json = "{}";
+    batch.events.push_back(e);
+    OutboxItem n;
+    n.id = "N-" + std::to_string(i);
+    n.channel = "notification";
+    n.recipient = "demo-express";
+    n.case_id = id;
+    n.content_type = "application/json";
+    n.body = "{}";
+    n.state = "pull";
+    n.created_at = kAt;
+    batch.outbox.push_back(n);
+  }
+  return batch;
+}
+
+OutboxItem pullItem(const std::string& id) {
+  OutboxItem o;
+  o.id = id;
+  o.channel = "notification";
+  o.recipient = "demo-express";
+  o.case_id = "C-other";
+  o.content_type = "application/json";
+  o.body = "{}";
+  o.state = "pull";
+  o.created_at = kAt;
+  return o;
+}
+
+BlobSource textSource(std::shared_ptr<std::string> text) {
+  auto offset = std::make_shared<std::size_t>(0);
+  return {static_cast<std::int64_t>(text->size()), [text, offset](char* buffer, std::size_t capacity) {
+            const std::size_t n = std::min(capacity, text->size() - *offset);
+            std::copy_n(text->data() + *offset, n, buffer);
+            *offset += n;
+            return n;
+          }};
+}
+
+std::string readPart(Journal& journal, const std::string& id, MessagePart part) {
+  std::string out;
+  char buffer[7];  // small on purpose: several pieces
+  while (std::size_t n = journal.readMessagePart(id, part, static_cast<std::int64_t>(out.size()), buffer, sizeof buffer)) {
+    out.append(buffer, n);
+  }
+  return out;
+}
+
+TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
+  TempDir dir;
+  auto journal = openJournal(dir.url());
+  ASSERT_EQ(journal->beginStaged(staging("M-1"), 10).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->writeStagedBody("M-1", 0, "0123").status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->writeStagedBody("M-1", 4, "456789").status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 3)).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->stage("M-1", chunk("M-1", 3, 2)).status, CommitResult::Status::Committed);
+
+  EXPECT_FALSE(journal->getMessage("M-1"));
+  EXPECT_FALSE(journal->getCase("C-0"));
+  EXPECT_TRUE(journal->findCases("demo-express", "HWB1").empty());
+  EXPECT_TRUE(journal->caseEvents("C-0").empty());
+  EXPECT_TRUE(journal->outboxAfter("demo-express", "notification", 0, 100).empty());
+  EXPECT_TRUE(journal->referenceTaken("demo-express", "HWB1", "M-1"));
+  EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB1", ""));
+
+  // Committed while the message was staging: its seq is older than every staged item's final seq.
+  WriteBatch other;
+  other.outbox.push_back(pullItem("N-other"));
+  ASSERT_EQ(journal->commit(std::move(other)).status, CommitResult::Status::Committed);
+  const auto before = journal->outboxAfter("demo-express", "notification", 0, 100);
+  ASSERT_EQ(before.size(), 1u);
+
+  MessageRecord done = staging("M-1");
+  done.idempotency_key = "K-1";
+  done.status = "accepted";
+  done.http_status = 202;
+  auto receipt = std::make_shared<std::string>("{\"message_id\":\"M-1\",\"cases\":[...]}");
+  ASSERT_EQ(journal->finishStaged(done, textSource(receipt), {}).status, CommitResult::Status::Committed);
+
+  auto stored = journal->getMessage("M-1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->body, "0123456789");
+  EXPECT_EQ(stored->status, "accepted");
+  EXPECT_EQ(stored->response, *receipt);
+  EXPECT_EQ(readPart(*journal, "M-1", MessagePart::Response), *receipt);
+  EXPECT_EQ(readPart(*journal, "M-1", MessagePart::Body), "0123456789");
+  EXPECT_EQ(journal->messagePartSize("M-1", MessagePart::Body), 10);
+  auto summary = journal->findMessageSummary("demo-express", "K-1");
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->id, "M-1");
+  EXPECT_TRUE(summary->body.empty());
+  EXPECT_TRUE(journal->getCase("C-4"));
+  EXPECT_EQ(journal->caseEvents("C-2").size(), 1u);
+  // A pull reader past the item committed meanwhile still gets every staged one.
+  const auto after = journal->outboxAfter("demo-express", "notification", before.back().seq, 100);
+  ASSERT_EQ(after.size(), 5u);
+  EXPECT_EQ(after.front().id, "N-0");
+  EXPECT_EQ(after.back().id, "N-4");
+  EXPECT_EQ(journal->stats().cases, 5);
+}
+
+TEST(journal_staged, AbortLeavesNothing) {
+  TempDir dir;
+  auto journal = openJournal(dir.url());
+  ASSERT_EQ(journal->beginStaged(staging("M-1"), 4).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 3)).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->abortStaged("M-1").status, CommitResult::Status::Committed);
+  EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB1", "M-1"));
+  EXPECT_EQ(journal->messagePartSize("M-1", MessagePart::Body), -1);
+  EXPECT_EQ(journal->stats().messages, 0);
+  // Finishing an aborted message is refused.
+  MessageRecord done = staging("M-1");
+  done.status = "accepted";
+  EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Invalid);
+  EXPECT_EQ(journal->stats().cases, 0);
+}
+
+TEST(journal_staged, RejectedMessageKeepsItsBodyAndDropsItsStagedRows) {
+  TempDir dir;
+  auto journal = openJournal(dir.url());
+  ASSERT_EQ(journal->beginStaged(staging("M-1"), 3).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->writeStagedBody("M-1", 0, "abc").status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 2)).status, CommitResult::Status::Committed);
+  MessageRecord rejected = staging("M-1");
+  rejected.status = "rejected";
+  rejected.response = "{\"status\":400}";
+  rejected.http_status = 400;
+  ASSERT_EQ(journal->finishStaged(rejected, {}, {}).status, CommitResult::Status::Committed);
+  auto stored = journal->getMessage("M-1");
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->body, "abc");
+  EXPECT_EQ(stored->response, "{\"status\":400}");
+  EXPECT_FALSE(journal->getCase("C-0"));
+  EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB0", "M-1"));
+}
+
+TEST(journal_staged, SameKeyAtFinishIsDuplicateOrConflictAndWritesNothing) {
+  TempDir dir;
+  auto journal = openJournal(dir.url());
+  WriteBatch first;
+  first.message = MessageRecord{"M-0", "demo-express", "text/csv", "K", "sha256:M-1", kAt, "x", "accepted", "{}", 202};
+  ASSERT_EQ(journal->commit(std::move(first)).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->beginStaged(staging("M-1"), 1).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 1)).status, CommitResult::Status::Committed);
+  MessageRecord done = staging("M-1");
+  done.idempotency_key = "K";
+  done.status = "accepted";
+  done.http_status = 202;
+  auto result = journal->finishStaged(done, {}, {});
+  ASSERT_EQ(result.status, CommitResult::Status::Duplicate);
+  ASSERT_TRUE(result.existing);
+  EXPECT_EQ(result.existing->id, "M-0");
+  EXPECT_FALSE(journal->getCase("C-0"));
+  done.digest = "sha256:other";
+  EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Conflict);
+  EXPECT_FALSE(journal->getCase("C-0"));
+}
+
+TEST(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
+  TempDir dir;
+  {
+    auto journal = openJournal(dir.url());
+    ASSERT_EQ(journal->beginStaged(staging("M-1"), 4).status, CommitResult::Status::Committed);
+    ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 3)).status, CommitResult::Status::Committed);
+  }  // closed without finishing, as a crash would leave it
+  auto journal = openJournal(dir.url());
+  EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB1", "M-1"));
+  EXPECT_EQ(journal->messagePartSize("M-1", MessagePart::Body), -1);
+  EXPECT_EQ(journal->stats().messages, 0);
+  MessageRecord done = staging("M-1");
+  done.status = "accepted";
+  EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Invalid);
+  EXPECT_FALSE(journal->getCase("C-0"));
+}
+
+}  // namespace
+}  // namespace swhub::journal
