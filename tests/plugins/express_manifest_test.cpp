@@ -187,17 +187,15 @@ TEST_F(expressManifest, DescribesItself) {
 
 TEST_F(expressManifest, SettingsSchemaReportsEveryErrorWithItsPath) {
   Value settings = Value::map();
-  settings.set("on_error", Value::string("accept-some"));
   settings.set("max_errors", Value::integer(0));
   settings.set("max_line_bytes", Value::integer(100));
   settings.set("notify_fromat", Value::string("json"));
   const Errors errors = descriptor_->settings_schema().validate(settings, "partners.demo-express.settings");
-  ASSERT_EQ(errors.size(), 4u) << formatErrors(errors);
-  EXPECT_EQ(errors[0].path, "partners.demo-express.settings.on_error");
-  EXPECT_EQ(errors[1].path, "partners.demo-express.settings.max_errors");
-  EXPECT_EQ(errors[2].path, "partners.demo-express.settings.max_line_bytes");
-  EXPECT_EQ(errors[3].path, "partners.demo-express.settings.notify_fromat");
-  EXPECT_NE(errors[3].message.find("notify_format"), std::string::npos) << errors[3].message;
+  ASSERT_EQ(errors.size(), 3u) << formatErrors(errors);
+  EXPECT_EQ(errors[0].path, "partners.demo-express.settings.max_errors");
+  EXPECT_EQ(errors[1].path, "partners.demo-express.settings.max_line_bytes");
+  EXPECT_EQ(errors[2].path, "partners.demo-express.settings.notify_fromat");
+  EXPECT_NE(errors[2].message.find("notify_format"), std::string::npos) << errors[2].message;
 }
 
 TEST_F(expressManifest, FactoryRefusesADefaultCurrencyThatIsNotIso4217) {
@@ -365,17 +363,6 @@ TEST_F(expressManifest, ListsAtMostMaxErrorsThenCountsTheRest) {
                                     {"line 4, column hs_code", bad},
                                     {"lines", "1 more errors not listed (max_errors 2), the first at line 6"}}));
   EXPECT_EQ(filings(out).size(), 3u);  // good lines are yielded either way
-}
-
-TEST_F(expressManifest, BothPoliciesYieldTheSameStream) {
-  const std::string body = kHeader + line("H1") + line("H2", "8518x") + line("H3");
-  const auto rejectAll = csv(body);
-  const auto acceptValid = csv(body, {{"on_error", Value::string("accept-valid")}});
-  ASSERT_EQ(rejectAll.size(), 3u);
-  ASSERT_EQ(acceptValid.size(), 3u);
-  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(rejectAll[i].index(), acceptValid[i].index());
-  EXPECT_EQ(std::get<Errors>(rejectAll[1]), std::get<Errors>(acceptValid[1]));
-  EXPECT_EQ(std::get<DecodedFiling>(acceptValid[2]).consignment, std::get<DecodedFiling>(rejectAll[2]).consignment);
 }
 
 TEST_F(expressManifest, ConsecutiveLinesWithALineNumberFormOneHouse) {

@@ -6,10 +6,6 @@ namespace swhub::plugins::express_manifest {
 
 sdk::Schema settingsSchema() {
   sdk::Schema schema = sdk::Schema::object("Express carrier consolidated manifests (CSV or JSON), streamed");
-  schema.optional("on_error", sdk::Schema::oneOf("what a bad house waybill does to the manifest: reject-all "
-                                                 "(default) rejects the whole message, accept-valid files the "
-                                                 "good ones and reports the bad ones",
-                                                 {"reject-all", "accept-valid"}));
   schema.optional("max_errors", sdk::Schema::integer("errors listed per manifest before one final "
                                                      "'N more errors not listed' (default 1000)",
                                                      1, 100000));
@@ -27,8 +23,6 @@ sdk::Schema settingsSchema() {
 sdk::Result<Settings> parseSettings(const sdk::InstanceContext& ctx) {
   Settings settings;
   const sdk::Value& v = ctx.settings;
-  if (const sdk::Value* x = v.find("on_error"))
-    settings.on_error = x->asString() == "accept-valid" ? OnError::AcceptValid : OnError::RejectAll;
   if (const sdk::Value* x = v.find("max_errors")) settings.max_errors = static_cast<std::size_t>(x->asInt());
   if (const sdk::Value* x = v.find("max_line_bytes")) settings.max_line_bytes = static_cast<std::size_t>(x->asInt());
   if (const sdk::Value* x = v.find("notify_format"))

@@ -9,11 +9,9 @@
 
 namespace swhub::plugins::express_manifest {
 
-enum class OnError { RejectAll, AcceptValid };
 enum class NotifyFormat { Csv, Json };
 
 struct Settings {
-  OnError on_error = OnError::RejectAll;
   std::size_t max_errors = 1000;
   std::size_t max_line_bytes = 65536;
   NotifyFormat notify_format = NotifyFormat::Csv;
