@@ -130,13 +130,15 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
 void Coordinator::planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record,
                                  const CaseStatus& status, const std::string& from, const std::string& to,
                                  const std::string& actor, const std::string& now, const std::string& messageId,
-                                 const std::string& event, const std::string& reason) const {
+                                 const std::string& event, const std::string& reason,
+                                 const std::string& alsoTell) const {
   if (from != to) {
     batch.events.push_back({0, record.id, now, actor, "transition", from, to,
                             reason.empty() ? "{}" : detailJson({{"reason", reason}}), messageId});
   }
   if (from == to && event == to) return;  // nothing new to tell
   std::vector<std::string> recipients{record.partner};
+  if (!alsoTell.empty() && alsoTell != record.partner) recipients.push_back(alsoTell);
   for (const auto& p : status.notify) {
     if (std::find(recipients.begin(), recipients.end(), p) == recipients.end()) recipients.push_back(p);
   }
@@ -145,6 +147,12 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
     if (endpoint == directory_.partners.end()) continue;
     sdk::Notification n{common::newId("N-"), record.id, record.reference, event, to, reason, now, {}};
     if (from != to && !from.empty()) n.details.push_back({"previous_state", from});
+    // What the partner owes: duties and taxes an agency assessed, and whether they are paid.
+    if (!status.revenueDue.empty()) {
+      n.details.push_back({"revenue_due", status.revenueDue});
+      n.details.push_back({"revenue_currency", status.revenueCurrency});
+      n.details.push_back({"revenue_settled", status.revenueSettled ? "true" : "false"});
+    }
     journal::OutboxItem item;
     item.id = n.id;
     item.channel = kChannelNotification;
@@ -289,8 +297,10 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
     if (state == "released") status.released = true;
   }
   batch.case_updates.push_back({record.id, record.version, state, "", "", now, status.toJson()});
+  // The payment provider is told too: its acknowledgement, in its own format.
+  const std::string payer = actor.rfind("partner:", 0) == 0 ? actor.substr(8) : "";
   planTransition(batch, record, status, record.state, state, actor, now, messageId,
-                 state != record.state ? state : (payment ? "paid" : "refunded"), "");
+                 state != record.state ? state : (payment ? "paid" : "refunded"), "", payer);
   return state;
 }
 

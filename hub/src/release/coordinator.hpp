@@ -90,7 +90,7 @@ class Coordinator {
   void planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record, const CaseStatus& status,
                       const std::string& from, const std::string& to, const std::string& actor,
                       const std::string& now, const std::string& messageId, const std::string& event,
-                      const std::string& reason) const;
+                      const std::string& reason, const std::string& alsoTell = "") const;
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const sdk::Consignment& consignment,
                  const CaseStatus& status, const std::string& action, const std::string& now) const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
