@@ -121,6 +121,7 @@ sdk::Result<sdk::Consignment> CanonicalXmlCodec::decode(std::string_view body) c
                               std::to_string(options_.max_bytes));
   sdk::Consignment consignment;
   detail::ConsignmentSaxHandler handler(options_, consignment);
+  std::unique_lock parsing(parseMutex_);
   try {
     std::unique_ptr<SAX2XMLReader> parser(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
     harden(*parser);
@@ -151,6 +152,7 @@ sdk::Result<sdk::Consignment> CanonicalXmlCodec::decode(std::string_view body) c
   } catch (const SAXException& e) {
     handler.fail(detail::toUtf8(e.getMessage()), true);
   }
+  parsing.unlock();
   if (handler.fatal()) return std::move(handler.errors());
   sdk::Errors errors = mergeValidation(std::move(handler.errors()),
                                        sdk::validateConsignment(consignment, sdk::PathStyle::XPath, options_.max_items), "");

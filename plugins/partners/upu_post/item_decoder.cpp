@@ -97,7 +97,7 @@ class ByteSourceInput : public InputSource {
 class PostalItemsDecoder : public sdk::Decoder {
  public:
   PostalItemsDecoder(const PostalItemsGrammar& grammar, const Settings& settings, sdk::ByteSource& input)
-      : handler_(settings, pending_), input_(input, overflow_), reader_(grammar.newReader()) {
+      : parsing_(grammar.parseMutex()), handler_(settings, pending_), input_(input, overflow_), reader_(grammar.newReader()) {
     security_.setEntityExpansionLimit(kEntityExpansionLimit);
     reader_->setProperty(XMLUni::fgXercesSecurityManager, &security_);
     reader_->setContentHandler(&handler_);
@@ -162,6 +162,7 @@ class PostalItemsDecoder : public sdk::Decoder {
     }
   }
 
+  std::unique_lock<std::mutex> parsing_;  // first: held until the reader below is gone
   std::deque<sdk::Decoded> pending_;
   bool overflow_ = false;
   PostalItemsHandler handler_;

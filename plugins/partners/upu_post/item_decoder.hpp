@@ -7,6 +7,7 @@
 #include <xercesc/sax2/SAX2XMLReader.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string_view>
 
 #include "settings.hpp"
@@ -26,7 +27,13 @@ class PostalItemsGrammar {
   /// in documents ignored. The grammar must outlive it.
   std::unique_ptr<xercesc::SAX2XMLReader> newReader() const;
 
+  /// Held by a decoder while it parses: xerces initialises parts of a shared grammar lazily on
+  /// first use, and concurrent parses over one pool were seen to fail or crash (tests:
+  /// canonicalXml.DecodesFromManyThreadsAtOnce). One parse at a time per grammar.
+  std::mutex& parseMutex() const { return parseMutex_; }
+
  private:
+  mutable std::mutex parseMutex_;
   std::unique_ptr<XercesRuntime> runtime_;  // first in, last out
   std::unique_ptr<xercesc::XMLGrammarPool> pool_;
 };

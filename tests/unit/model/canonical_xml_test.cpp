@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 
 #include "examples.hpp"
@@ -114,13 +115,22 @@ TEST(canonicalXml, JsonXmlJsonRoundTrip) {
 TEST(canonicalXml, DecodesFromManyThreadsAtOnce) {
   std::vector<std::thread> threads;
   std::atomic<int> ok{0};
+  std::mutex mutex;
+  std::string firstError;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 50; ++i)
-        if (xmlCodec().decode(test::kDesignXml)) ++ok;
+      for (int i = 0; i < 50; ++i) {
+        auto r = xmlCodec().decode(test::kDesignXml);
+        if (r) {
+          ++ok;
+        } else {
+          std::lock_guard lock(mutex);
+          if (firstError.empty()) firstError = sdk::formatErrors(r.errors());
+        }
+      }
     });
   for (auto& t : threads) t.join();
-  EXPECT_EQ(ok.load(), 200);
+  EXPECT_EQ(ok.load(), 200) << firstError;
 }
 
 TEST(canonicalXml, SchemaFileThatDoesNotExistFailsAtStart) {
