@@ -256,7 +256,16 @@ TEST_F(Release, AReceiverDownForAWhileGetsEveryNotificationInOrderPerCase) {
     ASSERT_EQ(decide("product-safety", caseId, "clear", "2026-11-28T13:00:01Z").status, 200);
   }
   // Every case has 2 notifications (under-assessment, cleared) waiting; the receiver comes back.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let attempts fail for a while
+  // Wait until the hub has really failed to deliver (several attempts on the first case's items).
+  ASSERT_TRUE(eventually([&] {
+    const auto trace = parse(as("demo-admin-token", "GET", "/v1/admin/cases/" + cases.front() + "/trace").body);
+    auto outbox = trace->getArray("outbox");
+    for (std::size_t i = 0; i < outbox->size(); ++i) {
+      auto item = outbox->getObject(i);
+      if (item->getValue<std::string>("channel") == "notification" && item->getValue<int>("attempts") >= 2) return true;
+    }
+    return false;
+  }));
   Receiver receiver(port);
   ASSERT_TRUE(receiver.waitFor([](const auto& r) {
     std::set<std::string> ids;
