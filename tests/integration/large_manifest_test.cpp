@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -20,6 +21,7 @@
 #include <Poco/StreamCopier.h>
 
 #include "hub_process.hpp"
+#include "receiver.hpp"
 
 namespace swhub::testing {
 namespace {
@@ -48,8 +50,16 @@ std::string manifest(std::size_t lines, const std::string& salt = "", const std:
   return csv;
 }
 
-std::string config(const TempDir& dir) {
+// `pushUrl`: a third carrier, demo-express-push, whose notifications are pushed there in
+// batches of 500.
+std::string config(const TempDir& dir, const std::string& pushUrl = "") {
   const std::string path = dir.file("hub.yaml");
+  std::string push;
+  if (!pushUrl.empty()) {
+    push = "  demo-express-push:\n    kind: express\n    plugin: express_manifest\n"
+           "    credentials: {tokens: [demo-express-push-token]}\n"
+           "    push: {adapter: http_webhook, settings: {url: \"" + pushUrl + "\"}, batch_max: 500}\n";
+  }
   writeFile(path, R"(hub:
   listen: "127.0.0.1:0"
   journal: "sqlite:journal.db"
@@ -57,6 +67,7 @@ std::string config(const TempDir& dir) {
 plugins:
   canonical: {library: swhub_canonical.so}
   express_manifest: {library: swhub_express_manifest.so}
+  http_webhook: {library: swhub_http_webhook.so}
 partners:
   demo-express:
     kind: express
@@ -67,7 +78,7 @@ partners:
     plugin: express_manifest
     on_error: accept-valid
     credentials: {tokens: [demo-express-av-token]}
-agencies:
+)" + push + R"(agencies:
   customs:
     credentials: {tokens: [demo-customs-token]}
 routes:
@@ -77,8 +88,8 @@ routes:
   return path;
 }
 
-HubProcess startHub(const TempDir& dir) {
-  return HubProcess({"serve", "--config", config(dir), "--listen", "127.0.0.1:0"});
+HubProcess startHub(const TempDir& dir, const std::string& pushUrl = "") {
+  return HubProcess({"serve", "--config", config(dir, pushUrl), "--listen", "127.0.0.1:0"});
 }
 
 // As request(), with a timeout fit for a large manifest on a busy machine.
@@ -169,6 +180,53 @@ TEST(integration_large, ManifestIsFiledWholeWithMemoryThatDoesNotGrowWithIt) {
   // 1.5 times the peak.
   EXPECT_LT(static_cast<double>(peaks[1]), 1.5 * static_cast<double>(peaks[0]))
       << peaks[0] << " kB for " << sizes[0] << " lines, " << peaks[1] << " kB for " << sizes[1];
+}
+
+TEST(integration_large, NotificationsPerHouseWaybillArePushedInBatches) {
+  Receiver carrier;
+  TempDir dir;
+  HubProcess hub = startHub(dir, carrier.url());
+  constexpr std::size_t kLines = 6000;
+  const HttpResponse filed = fileManifest(hub, manifest(kLines), "K-push", "demo-express-push-token");
+  ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 2000);
+
+  // Every house waybill is told it was accepted, in the carrier's CSV, 500 to a delivery.
+  auto lines = [](const std::vector<Received>& got) {
+    std::size_t n = 0;
+    for (const auto& r : got) n += count(r.body, "\r\n") - 1;  // less the header row
+    return n;
+  };
+  ASSERT_TRUE(carrier.waitFor([&](const std::vector<Received>& got) { return lines(got) >= kLines; },
+                              std::chrono::seconds(120)))
+      << lines(carrier.received()) << " of " << kLines << " notifications arrived";
+  const auto got = carrier.received();
+  std::set<std::string> houses;
+  std::set<std::string> deliveries;
+  for (const auto& r : got) {
+    ASSERT_EQ(r.body.rfind("house_waybill,case_id,event,state,reason,at,delivery_id\r\n", 0), 0u) << r.body.substr(0, 200);
+    EXPECT_LE(count(r.body, "\r\n") - 1, 500u);
+    EXPECT_EQ(r.id.rfind("B-", 0), 0u) << r.id;
+    EXPECT_EQ(r.kind, "notification");
+    deliveries.insert(r.id);
+    std::istringstream rows(r.body);
+    std::string row;
+    std::getline(rows, row);  // header
+    while (std::getline(rows, row)) {
+      if (row.empty() || row == "\r") continue;
+      houses.insert(row.substr(0, row.find(',')));
+      EXPECT_NE(row.find(",accepted,"), std::string::npos) << row;
+    }
+  }
+  EXPECT_EQ(houses.size(), kLines);  // each house waybill once
+  EXPECT_EQ(houses.count(house(0)), 1u);
+  EXPECT_EQ(houses.count(house(kLines - 1)), 1u);
+  // All of them became visible at once: full batches, one delivery each.
+  EXPECT_EQ(got.size(), kLines / 500);
+  EXPECT_EQ(deliveries.size(), got.size());
+  // The pull API shows the same notifications, one by one, in the carrier's format.
+  const std::string pulled = get(hub, "/v1/notifications?after=0&limit=2", "demo-express-push-token");
+  EXPECT_NE(pulled.find("\"content_type\":\"text/csv\""), std::string::npos) << pulled;
+  EXPECT_NE(pulled.find(house(0)), std::string::npos) << pulled;
 }
 
 TEST(integration_large, RejectAllListsEveryErrorWithItsLineAndFilesNothing) {

@@ -5,9 +5,11 @@
 #include <Poco/JSON/Parser.h>
 
 #include <charconv>
+#include <functional>
 #include <sstream>
 
 #include "common/ids.hpp"
+#include "release/notification_format.hpp"
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::api {
@@ -39,11 +41,17 @@ Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) 
   return o;
 }
 
-HttpResult page(const std::vector<journal::OutboxItem>& items, std::int64_t cursor, const char* listKey,
-                const char* idKey) {
+// `format` puts an item into the recipient's format (null: as stored).
+HttpResult page(std::vector<journal::OutboxItem> items, std::int64_t cursor, const char* listKey, const char* idKey,
+                const std::function<sdk::EncodedMessage(const journal::OutboxItem&)>& format = nullptr) {
   Poco::JSON::Array list;
   std::int64_t next = cursor;
-  for (const auto& item : items) {
+  for (auto& item : items) {
+    if (format) {
+      sdk::EncodedMessage message = format(item);
+      item.content_type = std::move(message.content_type);
+      item.body = std::move(message.body);
+    }
     list.add(pageItem(item, idKey));
     next = item.seq;
   }
@@ -96,8 +104,14 @@ HttpResult AgencyApi::notifications(const Identity& caller, const std::string& a
   if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
     return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
   }
+  // Journaled canonically; each leaves in the partner's own format.
+  const auto& partners = coordinator_.directory().partners;
+  const auto endpoint = partners.find(caller.id);
+  const sdk::PartnerPlugin* encoder = endpoint != partners.end() ? endpoint->second.encoder : nullptr;
   return page(journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor, "notifications",
-              "id");
+              "id", [encoder](const journal::OutboxItem& item) {
+                return release::formatNotifications(encoder, {item}).message;
+              });
 }
 
 HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) const {

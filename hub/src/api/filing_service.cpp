@@ -173,7 +173,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   const sdk::PartnerPlugin* decoder = decoderFor(*partner, type);
   if (decoder == nullptr) return unsupportedType(*partner, type);
 
-  const std::string digest = "sha256:" + sha256Hex(body);
+  const std::string digest = "sha256:" + common::sha256Hex(body);
   if (!idempotencyKey.empty()) {
     // The summary only: an earlier message may be a large one, its body and receipt not for memory.
     if (auto previous = journal_.findMessageSummary(partnerId, idempotencyKey)) {

@@ -9,6 +9,7 @@
 #include <Poco/ThreadPool.h>
 
 #include "api/http_front.hpp"
+#include "release/notification_format.hpp"
 
 namespace swhub::api {
 namespace {
@@ -60,12 +61,23 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0};
   }
   std::map<std::string, const sdk::AgencyPlugin*> agencyPlugins;
-  std::map<std::string, const sdk::Adapter*> endpoints;
+  std::map<std::string, delivery::Endpoint> endpoints;
   for (const auto& agency : config_.agencies) {
     directory.agencies[agency.id] = {runtime_->agencies.count(agency.id) > 0, runtime_->push.count(agency.id) > 0};
   }
   for (const auto& [id, instance] : runtime_->agencies) agencyPlugins[id] = instance->plugin.get();
-  for (const auto& [id, instance] : runtime_->push) endpoints[id] = instance->plugin.get();
+  for (const auto& [id, instance] : runtime_->push) endpoints[id].adapter = instance->plugin.get();
+  for (const auto& partner : config_.partners) {
+    auto endpoint = endpoints.find(partner.id);
+    auto plugin = runtime_->partners.find(partner.id);
+    if (endpoint == endpoints.end() || plugin == runtime_->partners.end()) continue;
+    // Notifications leave in the partner's format, up to batch_max in one delivery.
+    endpoint->second.batch_max = static_cast<std::size_t>(partner.push->batch_max);
+    const sdk::PartnerPlugin* encoder = plugin->second->instance->plugin.get();
+    endpoint->second.format = [encoder](const std::vector<journal::OutboxItem>& items) {
+      return release::formatNotifications(encoder, items).message;
+    };
+  }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
   filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,

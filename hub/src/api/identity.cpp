@@ -1,22 +1,8 @@
 #include "api/identity.hpp"
 
-#include <openssl/evp.h>
+#include "common/ids.hpp"
 
 namespace swhub::api {
-
-std::string sha256Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
 
 std::string Identity::actor() const {
   switch (kind) {
@@ -29,7 +15,7 @@ std::string Identity::actor() const {
 
 IdentityMap::IdentityMap(const config::HubConfig& config) {
   auto add = [this](const config::Credentials& credentials, Identity::Kind kind, const std::string& id) {
-    for (const auto& token : credentials.tokens) tokens_[sha256Hex(token)] = Identity{kind, id};
+    for (const auto& token : credentials.tokens) tokens_[common::sha256Hex(token)] = Identity{kind, id};
     for (const auto& cn : credentials.certificates) certificates_[cn] = Identity{kind, id};
   };
   for (const auto& p : config.partners) add(p.credentials, Identity::Kind::Partner, p.id);
@@ -38,7 +24,7 @@ IdentityMap::IdentityMap(const config::HubConfig& config) {
 }
 
 std::optional<Identity> IdentityMap::byToken(const std::string& token) const {
-  auto it = tokens_.find(sha256Hex(token));
+  auto it = tokens_.find(common::sha256Hex(token));
   if (it == tokens_.end()) return std::nullopt;
   return it->second;
 }

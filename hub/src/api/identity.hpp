@@ -29,6 +29,4 @@ class IdentityMap {
   std::map<std::string, Identity> certificates_;  // subject CN -> identity
 };
 
-std::string sha256Hex(const std::string& bytes);
-
 }  // namespace swhub::api

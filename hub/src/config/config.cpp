@@ -137,7 +137,8 @@ std::optional<PushConfig> pushOf(const sdk::Value& entry) {
   const sdk::Value* push = entry.find("push");
   if (push == nullptr || !push->isMap()) return std::nullopt;
   const sdk::Value* adapter = push->find("adapter");
-  return PushConfig{adapter != nullptr ? adapter->asString() : "", settingsOf(*push)};
+  return PushConfig{adapter != nullptr ? adapter->asString() : "", settingsOf(*push),
+                    static_cast<int>(integer(*push, "batch_max", 1))};
 }
 
 

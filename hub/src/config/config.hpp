@@ -48,6 +48,7 @@ struct Credentials {
 struct PushConfig {
   std::string adapter;  // a key of plugins (an adapter plugin)
   sdk::Value settings;
+  int batch_max = 1;     // notifications encoded into one delivery at most (partners)
 };
 
 struct PartnerConfig {

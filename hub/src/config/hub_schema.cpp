@@ -103,7 +103,14 @@ Schema partners() {
                                                  {"reject-all", "accept-valid"}))
                          .required("credentials", credentials("how the partner is identified"))
                          .optional("push", push("push the partner's notifications through an adapter; "
-                                                "absent: the partner pulls GET /v1/notifications")))
+                                                "absent: the partner pulls GET /v1/notifications")
+                                               .optional("batch_max",
+                                                         Schema::integer("notifications per delivery at "
+                                                                         "most: the partner's plugin "
+                                                                         "encodes up to this many due "
+                                                                         "ones into one message "
+                                                                         "(default 1: one each)",
+                                                                         1, 10000))))
       .defines("partner");
 }
 

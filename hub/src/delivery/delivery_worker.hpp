@@ -4,8 +4,15 @@
 // in order per (recipient, case), exponential backoff with jitter, dead-letter queue after a
 // bound, replay. A crash loses nothing: an item is claimed with a lease and only marked
 // delivered after the adapter said so.
+//
+// Batches: a recipient with batch_max > 1 gets up to that many due notifications in one
+// delivery, put into its format by its `format` function. A batch's delivery id is derived from
+// the ids it carries (one item: the item's own id), and a batch that failed is formed again from
+// the same items on retry (OutboxItem::batch), so a receiver sees the same delivery id for the
+// same content, and never the same id for other content.
 
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -33,6 +40,19 @@ struct RetryPolicy {
 // scaled by the jitter factor drawn from `rng`.
 std::chrono::milliseconds backoff(int attempt, const RetryPolicy& policy, std::mt19937_64& rng);
 
+// Where one recipient's items go.
+struct Endpoint {
+  const sdk::Adapter* adapter = nullptr;
+  std::size_t batch_max = 1;  // notifications per delivery at most
+  // Puts notifications (in seq order) into the recipient's format; null: one item at a time,
+  // body as stored.
+  std::function<sdk::EncodedMessage(const std::vector<journal::OutboxItem>&)> format;
+};
+
+// The delivery id of a batch: its item's id when alone, else "B-" and 32 hex digits of the
+// SHA-256 of the item ids in order.
+std::string batchDeliveryId(const std::vector<journal::OutboxItem>& items);
+
 // Counts, for metrics and tests.
 struct DeliveryStats {
   std::atomic<std::int64_t> delivered{0};
@@ -40,18 +60,23 @@ struct DeliveryStats {
   std::atomic<std::int64_t> deadLettered{0};
   std::atomic<std::int64_t> released{0};      // claimed but given back unattempted (order, stop)
   std::atomic<std::int64_t> failedRounds{0};  // rounds that threw (journal errors); retried next round
+  std::atomic<std::int64_t> deliveries{0};    // adapter calls (a batch is one)
 };
 
 class DeliveryWorker {
  public:
-  static constexpr std::size_t kClaimLimit = 64;                  // items per claim and channel
+  static constexpr std::size_t kClaimLimit = 64;                  // items per claim and channel, at least
+  static constexpr std::size_t kMaxClaimLimit = 10000;            // ... and at most (largest batch_max)
   static constexpr std::chrono::milliseconds kLease{60000};         // lease of a claimed batch
   static constexpr std::chrono::milliseconds kPollInterval{200};    // idle wait between rounds
 
   // `endpoints`: recipient id (partner or agency) -> the adapter that pushes to it. The adapters
   // must outlive the worker. Channels claimed: "notification" and "task". `owner` names this
   // worker in the journal's leases (unique per hub node); throws std::invalid_argument if empty.
-  DeliveryWorker(journal::Journal& journal, std::map<std::string, const sdk::Adapter*> endpoints,
+  DeliveryWorker(journal::Journal& journal, std::map<std::string, Endpoint> endpoints, RetryPolicy policy,
+                 std::string owner);
+  // Every recipient one item at a time, bodies as stored.
+  DeliveryWorker(journal::Journal& journal, const std::map<std::string, const sdk::Adapter*>& adapters,
                  RetryPolicy policy, std::string owner);
   ~DeliveryWorker();
 
@@ -67,14 +92,16 @@ class DeliveryWorker {
  private:
   void loop();
   bool stopping();
-  std::size_t deliverBatch(const std::vector<journal::OutboxItem>& batch,
-                           std::chrono::steady_clock::time_point claimed_at);
-  // Delivers one item and records the outcome; returns the item's next_attempt_at when it is
-  // still pending, "" when it is delivered or dead, and sets `delivered`.
-  std::string attempt(const journal::OutboxItem& item, bool& delivered);
+  std::size_t deliverClaimed(const std::vector<journal::OutboxItem>& claimed,
+                             std::chrono::steady_clock::time_point claimed_at);
+  // Delivers the items of one delivery (one recipient, seq order) and records the outcome on
+  // each; returns their next_attempt_at when still pending, "" when delivered or dead, and sets
+  // `delivered`.
+  std::string attempt(const std::vector<journal::OutboxItem>& items, bool& delivered);
 
   journal::Journal& journal_;
-  std::map<std::string, const sdk::Adapter*> endpoints_;
+  std::map<std::string, Endpoint> endpoints_;
+  std::size_t claimLimit_ = kClaimLimit;
   RetryPolicy policy_;
   std::string owner_;
   std::mutex round_mutex_;  // one round at a time; guards rng_

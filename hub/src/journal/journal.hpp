@@ -81,6 +81,9 @@ struct OutboxItem {
   std::string next_attempt_at;    // RFC 3339 UTC; "" = now
   std::string last_error;
   std::string created_at;
+  // The delivery that last carried this item together with others (its delivery id), "" when
+  // none: a retry forms the same batch again, so the receiver sees the same delivery id.
+  std::string batch;
 };
 
 // Everything one acknowledgement depends on, written in one transaction.
@@ -164,10 +167,18 @@ class Journal {
   // or moves it to dead. Ignored when `owner` no longer holds the lease.
   virtual void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                               const std::string& next_attempt_at, const std::string& last_error) = 0;
+  // completeOutbox for every item of one delivery at once (one transaction), recording on each
+  // the delivery id `batch` that carried them. Items `owner` no longer holds are left alone.
+  virtual void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
+                                   const std::string& state, const std::string& next_attempt_at,
+                                   const std::string& last_error, const std::string& batch) = 0;
   // Gives a claimed item back unattempted: still 'pending', attempts and last_error unchanged,
   // lease cleared, next_attempt_at set ("" keeps the stored one). Ignored when `owner` no longer
   // holds the lease. Used when an earlier item of the same (recipient, case) failed in the batch.
   virtual void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) = 0;
+  // releaseOutbox for several items at once (one transaction).
+  virtual void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
+                                  const std::string& next_attempt_at) = 0;
   virtual std::optional<OutboxItem> getOutboxItem(std::int64_t seq) = 0;
 
   // Dead letters: items in state 'dead', in seq order, after the cursor `after_seq`.

@@ -152,20 +152,31 @@ std::vector<OutboxItem> SqliteJournal::claimOutbox(const std::string& channel, c
 
 void SqliteJournal::completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                                    const std::string& next_attempt_at, const std::string& last_error) {
+  completeOutboxItems({seq}, owner, state, next_attempt_at, last_error, "");
+}
+
+void SqliteJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
+                                        const std::string& state, const std::string& next_attempt_at,
+                                        const std::string& last_error, const std::string& batch) {
   if (state != "pending" && state != "delivered" && state != "dead") {
     throw std::invalid_argument("completeOutbox: state '" + state + "' is not pending, delivered or dead");
   }
   // A refused completion leaves the lease in place: the item is redelivered (at least once).
   committer_->run([&] {
-    sqlite::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error);
+    for (std::int64_t seq : seqs) sqlite::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch);
     return CommitResult{};
   }, false);
 }
 
 void SqliteJournal::releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+  releaseOutboxItems({seq}, owner, next_attempt_at);
+}
+
+void SqliteJournal::releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
+                                       const std::string& next_attempt_at) {
   // A refused release leaves the lease to expire: the item is claimed again then.
   committer_->run([&] {
-    sqlite::releaseOutbox(*writer_, seq, owner, next_attempt_at);
+    for (std::int64_t seq : seqs) sqlite::releaseOutbox(*writer_, seq, owner, next_attempt_at);
     return CommitResult{};
   }, false);
 }

@@ -39,7 +39,12 @@ class SqliteJournal final : public Journal {
                                       std::chrono::milliseconds lease) override;
   void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                       const std::string& next_attempt_at, const std::string& last_error) override;
+  void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner, const std::string& state,
+                           const std::string& next_attempt_at, const std::string& last_error,
+                           const std::string& batch) override;
   void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) override;
+  void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
+                          const std::string& next_attempt_at) override;
   std::optional<OutboxItem> getOutboxItem(std::int64_t seq) override;
   std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) override;
   std::vector<OutboxItem> outboxForCase(const std::string& case_id) override;

@@ -69,13 +69,17 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error TEXT NOT NULL,
   created_at TEXT NOT NULL,
   lease_owner TEXT NOT NULL DEFAULT '',
-  lease_until INTEGER NOT NULL DEFAULT 0  -- ms since the Unix epoch; 0 = free
+  lease_until INTEGER NOT NULL DEFAULT 0,  -- ms since the Unix epoch; 0 = free
+  batch TEXT NOT NULL DEFAULT ''  -- the delivery id that last carried it with others (schema 2)
 );
 CREATE INDEX IF NOT EXISTS outbox_pull ON outbox (recipient, channel, seq);
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox (channel, state, next_attempt_at);
 -- Partial indexes: only pending (resp. dead) rows, so they stay small however long the outbox
 -- grows. The claim's per-case order check and deadLetters() use them.
 CREATE INDEX IF NOT EXISTS outbox_pending_case ON outbox (recipient, case_id, seq) WHERE state = 'pending';
+-- The claim walks pending items of a channel in seq order and stops at its limit, however many
+-- are pending (a 200,000-line manifest's notifications).
+CREATE INDEX IF NOT EXISTS outbox_claim ON outbox (channel, seq) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_dead ON outbox (seq) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS outbox_case ON outbox (case_id, seq);
 
@@ -178,6 +182,11 @@ void ensureSchema(Db& db) {
     }
     if (version == 0) {
       db.prepare("INSERT INTO schema_version (version) VALUES (?)")->bind(1, kSchemaVersion).step();
+    }
+    if (version == 1) {
+      // Schema 2: outbox.batch (notifications delivered in batches).
+      db.exec("ALTER TABLE outbox ADD COLUMN batch TEXT NOT NULL DEFAULT ''");
+      db.exec("UPDATE schema_version SET version = 2");
     }
     db.exec("COMMIT");
   } catch (...) {

@@ -50,6 +50,11 @@ CaseEvent readEvent(const Stmt& row) {
   return e;
 }
 
+// The columns readOutbox() reads, in its order.
+#define OUTBOX_COLUMNS \
+  "seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at, last_error," \
+  " created_at, batch"
+
 OutboxItem readOutbox(const Stmt& row) {
   OutboxItem o;
   o.seq = row.integer(0);
@@ -64,6 +69,7 @@ OutboxItem readOutbox(const Stmt& row) {
   o.next_attempt_at = row.text(9);
   o.last_error = row.text(10);
   o.created_at = row.text(11);
+  o.batch = row.text(12);
   return o;
 }
 
@@ -217,8 +223,7 @@ std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id) {
 std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
                                     std::int64_t after_seq, std::size_t limit) {
   auto stmt = db.prepare(
-      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
-      " last_error, created_at FROM outbox WHERE recipient = ? AND channel = ? AND seq > ?"
+      "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE recipient = ? AND channel = ? AND seq > ?"
       " ORDER BY seq LIMIT ?");
   stmt->bind(1, recipient).bind(2, channel).bind(3, after_seq).bind(4, static_cast<std::int64_t>(limit));
   std::vector<OutboxItem> items;
@@ -240,8 +245,7 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
       "  AND p.case_id = o.case_id AND p.seq < o.seq"
       "  AND NOT (p.channel = ?3 AND p.next_attempt_at <= ?4 AND p.lease_until <= ?5))"
       " ORDER BY o.seq LIMIT ?6)"
-      " RETURNING seq, id, channel, recipient, case_id, content_type, body, attempts, state,"
-      " next_attempt_at, last_error, created_at");
+      " RETURNING " OUTBOX_COLUMNS);
   stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, channel).bind(4, now_text).bind(5, now_ms);
   stmt->bind(6, static_cast<std::int64_t>(limit));
   std::vector<OutboxItem> items;
@@ -252,15 +256,15 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
 }
 
 bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
-                    const std::string& next_attempt_at, const std::string& last_error) {
+                    const std::string& next_attempt_at, const std::string& last_error, const std::string& batch) {
   // The lease stays with its owner until someone else claims the item, so a late "delivered"
   // from a slow worker still lands (sparing a redelivery) unless another worker took over.
   auto stmt = db.prepare(
       "UPDATE outbox SET state = ?1, attempts = attempts + 1,"
       " next_attempt_at = CASE WHEN ?2 = '' THEN next_attempt_at ELSE ?2 END,"
-      " last_error = ?3, lease_owner = '', lease_until = 0"
+      " last_error = ?3, lease_owner = '', lease_until = 0, batch = ?6"
       " WHERE seq = ?4 AND lease_owner = ?5 AND ?5 <> '' AND state = 'pending'");
-  stmt->bind(1, state).bind(2, next_attempt_at).bind(3, last_error).bind(4, seq).bind(5, owner).step();
+  stmt->bind(1, state).bind(2, next_attempt_at).bind(3, last_error).bind(4, seq).bind(5, owner).bind(6, batch).step();
   return db.changes() == 1;
 }
 
@@ -275,8 +279,7 @@ bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std
 
 std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq) {
   auto stmt = db.prepare(
-      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
-      " last_error, created_at FROM outbox WHERE seq = ?");
+      "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE seq = ?");
   stmt->bind(1, seq);
   if (!stmt->step()) return std::nullopt;
   return readOutbox(*stmt);
@@ -284,8 +287,7 @@ std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq) {
 
 std::vector<OutboxItem> outboxForCase(Db& db, const std::string& case_id) {
   auto stmt = db.prepare(
-      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
-      " last_error, created_at FROM outbox WHERE case_id = ? ORDER BY seq");
+      "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE case_id = ? ORDER BY seq");
   stmt->bind(1, case_id);
   std::vector<OutboxItem> items;
   while (stmt->step()) items.push_back(readOutbox(*stmt));
@@ -294,8 +296,7 @@ std::vector<OutboxItem> outboxForCase(Db& db, const std::string& case_id) {
 
 std::vector<OutboxItem> deadLetters(Db& db, std::int64_t after_seq, std::size_t limit) {
   auto stmt = db.prepare(
-      "SELECT seq, id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
-      " last_error, created_at FROM outbox WHERE state = 'dead' AND seq > ? ORDER BY seq LIMIT ?");
+      "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE state = 'dead' AND seq > ? ORDER BY seq LIMIT ?");
   stmt->bind(1, after_seq).bind(2, static_cast<std::int64_t>(limit));
   std::vector<OutboxItem> items;
   while (stmt->step()) items.push_back(readOutbox(*stmt));

@@ -25,8 +25,6 @@ std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 
 std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
                                     std::int64_t after_seq, std::size_t limit);
-// Indexes the outbox queries below rely on (order per case, dead letters). Idempotent.
-// TODO(lead): belongs in sqlite_schema.cpp's kSchema; kept here while that file is not ours.
 
 // Leases due pending items of `channel` to `owner` until lease_until_ms; in seq order, keeping
 // the order per (recipient, case_id) described at Journal::claimOutbox.
@@ -34,8 +32,9 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms);
 // True when `owner` still held the item and it was updated.
+// `batch` is recorded as the item's batch (the delivery that carried it).
 bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
-                    const std::string& next_attempt_at, const std::string& last_error);
+                    const std::string& next_attempt_at, const std::string& last_error, const std::string& batch);
 
 // Clears `owner`'s lease on a pending item without counting an attempt; "" keeps next_attempt_at.
 bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at);

@@ -38,4 +38,8 @@ std::string encodeConsignmentJson(const sdk::Consignment& consignment);
 /// (content type kNotificationJsonType).
 std::string encodeNotificationsJson(const std::vector<sdk::Notification>& notifications);
 
+/// The reverse of encodeNotificationsJson: decodeNotificationsJson(encode(batch)) == batch
+/// (details keep their order). Every error as a JSON pointer.
+sdk::Result<std::vector<sdk::Notification>> decodeNotificationsJson(std::string_view body);
+
 }  // namespace swhub::model

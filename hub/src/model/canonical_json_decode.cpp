@@ -415,4 +415,65 @@ sdk::Result<sdk::Consignment> decodeConsignmentJson(std::string_view body, const
   return std::move(decoded.value().front().result);
 }
 
+sdk::Result<std::vector<sdk::Notification>> decodeNotificationsJson(std::string_view body) {
+  using R = sdk::Result<std::vector<sdk::Notification>>;
+  Var root;
+  try {
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(/*preserveObjectOrder=*/true));
+    root = parser.parse(std::string(body));
+  } catch (const Poco::Exception& e) {
+    return R::failure("", "not valid JSON: " + parseMessage(e));
+  }
+  if (root.type() != typeid(Object::Ptr)) return R::failure("", "expected an object, got " + typeOf(root));
+  const auto top = root.extract<Object::Ptr>();
+  if (!top->has("notifications") || top->get("notifications").type() != typeid(Array::Ptr))
+    return R::failure("/notifications", "expected an array of notifications");
+  const auto list = top->getArray("notifications");
+  std::vector<sdk::Notification> out;
+  Errors errors;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string prefix = "/notifications/" + std::to_string(i);
+    const Var element = list->get(static_cast<unsigned>(i));
+    if (element.type() != typeid(Object::Ptr)) {
+      errors.push_back({prefix, "expected object, got " + typeOf(element)});
+      continue;
+    }
+    const auto o = element.extract<Object::Ptr>();
+    sdk::Notification n;
+    auto text = [&](const char* key, std::string& into) {
+      if (!o->has(key) || !o->get(key).isString()) {
+        errors.push_back({prefix + "/" + key, "expected string"});
+        return;
+      }
+      into = o->getValue<std::string>(key);
+    };
+    text("id", n.id);
+    text("case_id", n.case_id);
+    text("reference", n.reference);
+    text("event", n.event);
+    text("state", n.state);
+    text("reason", n.reason);
+    text("at", n.at);
+    if (o->has("details")) {
+      const Var d = o->get("details");
+      if (d.type() != typeid(Object::Ptr)) {
+        errors.push_back({prefix + "/details", "expected object, got " + typeOf(d)});
+      } else {
+        const auto details = d.extract<Object::Ptr>();
+        for (const auto& name : details->getNames()) {  // insertion order: the parser preserves it
+          const Var v = details->get(name);
+          if (!v.isString()) {
+            errors.push_back({prefix + "/details/" + pointerToken(name), "expected string"});
+            continue;
+          }
+          n.details.emplace_back(name, v.convert<std::string>());
+        }
+      }
+    }
+    out.push_back(std::move(n));
+  }
+  if (!errors.empty()) return errors;
+  return out;
+}
+
 }  // namespace swhub::model

@@ -158,16 +158,10 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
     item.channel = kChannelNotification;
     item.recipient = partner;
     item.case_id = record.id;
-    auto encoded = endpoint->second.encoder ? endpoint->second.encoder->encode({n})
-                                            : sdk::Result<sdk::EncodedMessage>::failure("", "no encoder");
-    if (encoded.ok()) {
-      item.content_type = encoded.value().content_type;
-      item.body = encoded.value().body;
-    } else {
-      // The partner's plugin could not encode it: the canonical form still reaches the partner.
-      item.content_type = "application/vnd.swhub.notification+json";
-      item.body = model::encodeNotificationsJson({n});
-    }
+    // Journaled in the canonical form; the partner's plugin encodes it when it leaves
+    // (notification_format.hpp), alone or in a batch with others.
+    item.content_type = std::string(model::kNotificationJsonType);
+    item.body = model::encodeNotificationsJson({n});
     item.state = endpoint->second.push ? "pending" : "pull";
     item.created_at = now;
     batch.outbox.push_back(std::move(item));

@@ -25,7 +25,7 @@ inline constexpr const char* kChannelTask = "task";
 inline constexpr const char* kChannelAssess = "assess";  // in-process agency plugins (internal)
 
 struct PartnerEndpoint {
-  const sdk::PartnerPlugin* encoder = nullptr;  // encodes its notifications
+  const sdk::PartnerPlugin* encoder = nullptr;  // encodes its notifications when they leave
   bool push = false;                            // has a push adapter: outbox items are claimable
 };
 

@@ -136,6 +136,18 @@ TEST(config_hub, ThreadsOutOfRange) {
             (Errors{{"hub.threads", "1 is out of range [2, 4096]"}}));
 }
 
+TEST(config_hub, PushBatchMaxIsReadAndBounded) {
+  const std::string pushed = "credentials: {tokens: [t1]}, push: {adapter: canonical, batch_max: 500}}";
+  const HubConfig c = build(minimalWith("credentials: {tokens: [t1]}}", pushed));
+  ASSERT_TRUE(c.partners[0].push);
+  EXPECT_EQ(c.partners[0].push->batch_max, 500);
+  const HubConfig one = build(minimalWith("credentials: {tokens: [t1]}}", "credentials: {tokens: [t1]}, push: {adapter: canonical}}"));
+  EXPECT_EQ(one.partners[0].push->batch_max, 1);  // one notification per delivery unless asked
+  EXPECT_EQ(errorsOf(minimalWith("credentials: {tokens: [t1]}}",
+                                 "credentials: {tokens: [t1]}, push: {adapter: canonical, batch_max: 0}}")),
+            (Errors{{"partners.p1.push.batch_max", "0 is out of range [1, 10000]"}}));
+}
+
 TEST(config_hub, ListenMustBeHostAndPort) {
   EXPECT_EQ(errorsOf(minimalWith("127.0.0.1:8080", "localhost")),
             (Errors{{"hub.listen", "expected HOST:PORT, got 'localhost'"}}));

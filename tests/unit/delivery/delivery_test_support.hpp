@@ -4,16 +4,24 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "delivery/delivery_worker.hpp"
 #include "journal/journal.hpp"
+#include "swhub/sdk/plugin.hpp"
 
 namespace swhub::delivery::testing {
+
+using namespace std::chrono_literals;
 
 class TempDir {
  public:
@@ -84,6 +92,69 @@ inline bool runUntil(const std::function<std::size_t()>& round, const std::funct
     round();
   }
   return true;
+}
+
+using Status = sdk::DeliveryOutcome::Status;
+
+inline sdk::DeliveryOutcome outcome(Status status, std::string detail = "",
+                             std::optional<std::chrono::milliseconds> retry_after = std::nullopt) {
+  sdk::DeliveryOutcome o;
+  o.status = status;
+  o.detail = std::move(detail);
+  o.retry_after = retry_after;
+  return o;
+}
+
+// Records every call; answers with `script` (default: delivered). Thread-safe.
+class FakeAdapter : public sdk::Adapter {
+ public:
+  using Script = std::function<sdk::DeliveryOutcome(const sdk::DeliveryItem&, int call_of_this_id)>;
+
+  explicit FakeAdapter(Script script = {}) : script_(std::move(script)) {}
+
+  sdk::DeliveryOutcome deliver(const sdk::DeliveryItem& item) const noexcept override {
+    std::lock_guard lock(mutex_);
+    const int call = ++calls_[item.id];
+    auto result = script_ ? script_(item, call) : outcome(Status::Delivered);
+    seen_.push_back(item);
+    if (result.status == Status::Delivered) delivered_.push_back(item.id);
+    changed_.notify_all();
+    return result;
+  }
+
+  void setScript(Script script) {
+    std::lock_guard lock(mutex_);
+    script_ = std::move(script);
+  }
+  std::vector<sdk::DeliveryItem> seen() const {
+    std::lock_guard lock(mutex_);
+    return seen_;
+  }
+  std::vector<std::string> delivered() const {
+    std::lock_guard lock(mutex_);
+    return delivered_;
+  }
+  // Waits until `count` items were delivered.
+  bool waitDelivered(std::size_t count, std::chrono::milliseconds timeout = 10s) const {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [&] { return delivered_.size() >= count; });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  Script script_;
+  mutable std::map<std::string, int> calls_;
+  mutable std::vector<sdk::DeliveryItem> seen_;
+  mutable std::vector<std::string> delivered_;
+};
+
+inline RetryPolicy tinyPolicy(int max_attempts = 10) {
+  RetryPolicy policy;
+  policy.base = 1ms;
+  policy.cap = 4ms;
+  policy.maxAttempts = max_attempts;
+  return policy;
 }
 
 // RFC 3339 UTC with milliseconds, as the worker and the journal write it.

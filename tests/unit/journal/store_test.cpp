@@ -92,8 +92,49 @@ TEST(journal_store, WalAndSynchronousFullAreInEffect) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "1");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "2");
   sqlite3_close(other);
+}
+
+TEST(journal_store, OpeningASchema1JournalAddsTheOutboxBatchColumnAndKeepsItsItems) {
+  TempDir dir;
+  const std::string file = dir.file("j.db");
+  {
+    auto journal = openJournal("sqlite:" + file);
+    WriteBatch batch;
+    batch.message = message("m1");
+    batch.new_cases.push_back(newCase("c1", "LRN-1", "m1"));
+    OutboxItem item;
+    item.id = "N-1";
+    item.channel = "notification";
+    item.recipient = "demo-post";
+    item.case_id = "c1";
+    item.content_type = "application/json";
+    item.body = "{}";
+    item.created_at = "2026-11-28T10:00:00.000Z";
+    batch.outbox.push_back(item);
+    ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+  }
+  // Turn it into what a schema-1 hub wrote: no batch column.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE outbox DROP COLUMN batch; UPDATE schema_version SET version = 1", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto journal = openJournal("sqlite:" + file);
+  auto claimed = journal->claimOutbox("notification", "w", 10, std::chrono::seconds(60));
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].id, "N-1");
+  EXPECT_EQ(claimed[0].batch, "");
+  journal->completeOutboxItems({claimed[0].seq}, "w", "pending", "2026-11-28T10:00:00.000Z", "receiver down", "B-1");
+  EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
+  journal.reset();
+  ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "2");
+  sqlite3_close(db);
 }
 
 TEST(journal_store, ReopeningKeepsSchemaAndData) {

@@ -175,3 +175,28 @@ TEST(canonicalJson, EncodesNotifications) {
             R"("reason":"documents \"missing\"","at":"2026-11-29T08:00:00Z","details":{"agency":"customs","category":"3"}}]})");
   EXPECT_EQ(model::encodeNotificationsJson({}), R"({"notifications":[]})");
 }
+
+TEST(canonicalJson, DecodesNotificationsItEncoded) {
+  // Details keep their order (not sorted): "zone" before "agency".
+  sdk::Notification a{"N-1", "C-1", "LRN-1", "held", "held", "documents \"missing\"", "2026-11-29T08:00:00Z",
+                      {{"zone", "B"}, {"agency", "customs"}, {"emoji", "\xF0\x9F\x93\xA6"}}};
+  sdk::Notification b{"N-2", "C-2", "HWB-2", "released", "released", "", "2026-11-29T08:00:01Z", {}};
+  auto decoded = model::decodeNotificationsJson(model::encodeNotificationsJson({a, b}));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded.value(), (std::vector<sdk::Notification>{a, b}));
+  auto none = model::decodeNotificationsJson(model::encodeNotificationsJson({}));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none.value().empty());
+}
+
+TEST(canonicalJson, RefusesMalformedNotificationsNamingWhere) {
+  auto bad = model::decodeNotificationsJson(R"({"notifications":[{"id":"N-1","case_id":7,"reference":"R",)"
+                                            R"("event":"held","state":"held","reason":"","at":"t","details":{"a":1}}, 3]})");
+  ASSERT_FALSE(bad.ok());
+  std::vector<std::string> paths;
+  for (const auto& e : bad.errors()) paths.push_back(e.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"/notifications/0/case_id", "/notifications/0/details/a",
+                                             "/notifications/1"}));
+  EXPECT_EQ(model::decodeNotificationsJson("{").errors().at(0).path, "");
+  EXPECT_EQ(model::decodeNotificationsJson(R"({"n":[]})").errors().at(0).path, "/notifications");
+}
