@@ -1,52 +1,12 @@
 // sdk::Consignment and notifications -> canonical JSON text (compact, fields in DESIGN.md order).
 
 #include "model/canonical_json.hpp"
+#include "model/json_writer.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::model {
 
 namespace {
-
-// Writes the members of one object; empty strings and absent optionals are left out.
-class ObjectWriter {
- public:
-  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
-  ~ObjectWriter() { out_ += '}'; }
-  ObjectWriter(const ObjectWriter&) = delete;
-  ObjectWriter& operator=(const ObjectWriter&) = delete;
-
-  std::string& key(std::string_view name) {
-    if (!first_) out_ += ',';
-    first_ = false;
-    detail::appendJsonString(out_, name);
-    out_ += ':';
-    return out_;
-  }
-  void string(std::string_view name, const std::string& value, bool always = false) {
-    if (value.empty() && !always) return;
-    detail::appendJsonString(key(name), value);
-  }
-  void raw(std::string_view name, const std::string& text) { key(name) += text; }
-  void number(std::string_view name, const std::optional<double>& v) {
-    if (v) raw(name, detail::formatDouble(*v));
-  }
-  void decimal(std::string_view name, const std::optional<sdk::Decimal>& v) {
-    if (v) raw(name, v->toString());
-  }
-  void strings(std::string_view name, const std::vector<std::string>& values) {
-    std::string& out = key(name);
-    out += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      if (i) out += ',';
-      detail::appendJsonString(out, values[i]);
-    }
-    out += ']';
-  }
-
- private:
-  std::string& out_;
-  bool first_ = true;
-};
 
 void writeParty(ObjectWriter& parent, std::string_view role, const std::optional<sdk::Party>& p) {
   if (!p) return;

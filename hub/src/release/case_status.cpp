@@ -5,8 +5,8 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
-#include <sstream>
 
+#include "model/json_writer.hpp"
 #include "swhub/sdk/model.hpp"
 
 namespace swhub::release {
@@ -23,18 +23,6 @@ int severity(const std::string& decision) {
   if (decision == "request-info") return 2;
   if (decision == "clear") return 1;
   return 0;
-}
-
-Poco::JSON::Array intArray(const std::vector<int>& values) {
-  Poco::JSON::Array a;
-  for (int v : values) a.add(v);
-  return a;
-}
-
-Poco::JSON::Array stringArray(const std::vector<std::string>& values) {
-  Poco::JSON::Array a;
-  for (const auto& v : values) a.add(v);
-  return a;
 }
 
 std::vector<int> readInts(const Poco::JSON::Array::Ptr& a) {
@@ -134,55 +122,59 @@ std::string deriveState(const CaseStatus& status) {
 }
 
 std::string CaseStatus::toJson() const {
-  Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
-  Poco::JSON::Object agenciesJson(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const auto& [id, a] : agencies) {
-    Poco::JSON::Object aj(Poco::JSON_PRESERVE_KEY_ORDER);
-    aj.set("mode", a.mode);
-    aj.set("items", intArray(a.items));
-    aj.set("outcome", agencyOutcome(a));
-    Poco::JSON::Object byItem(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [item, d] : a.byItem) {
-      Poco::JSON::Object dj(Poco::JSON_PRESERVE_KEY_ORDER);
-      dj.set("decision", d.decision);
-      dj.set("reason", d.reason);
-      dj.set("decided_at", d.decided_at);
-      byItem.set(std::to_string(item), dj);
+  // Written directly (no DOM): this runs for every case of a 200,000-line manifest.
+  std::string out;
+  {
+    model::ObjectWriter root(out);
+    {
+      model::ObjectWriter agenciesJson(root.key("agencies"));
+      for (const auto& [id, a] : agencies) {
+        model::ObjectWriter aj(agenciesJson.key(id));
+        aj.string("mode", a.mode, true);
+        aj.integers("items", a.items);
+        aj.string("outcome", agencyOutcome(a), true);
+        {
+          model::ObjectWriter byItem(aj.key("by_item"));
+          for (const auto& [item, d] : a.byItem) {
+            model::ObjectWriter dj(byItem.key(std::to_string(item)));
+            dj.string("decision", d.decision, true);
+            dj.string("reason", d.reason, true);
+            dj.string("decided_at", d.decided_at, true);
+          }
+        }
+        std::string& history = aj.key("history");
+        history += '[';
+        for (std::size_t i = 0; i < a.history.size(); ++i) {
+          const auto& h = a.history[i];
+          if (i) history += ',';
+          model::ObjectWriter hj(history);
+          hj.string("decision", h.decision, true);
+          hj.string("reason", h.reason, true);
+          hj.integers("items", h.items);
+          hj.string("decided_at", h.decided_at, true);
+          hj.string("received_at", h.received_at, true);
+          hj.string("source", h.source, true);
+          hj.string("duties", h.duties);
+          hj.string("taxes", h.taxes);
+          hj.string("currency", h.currency);
+        }
+        history += ']';
+      }
     }
-    aj.set("by_item", byItem);
-    Poco::JSON::Array history;
-    for (const auto& h : a.history) {
-      Poco::JSON::Object hj(Poco::JSON_PRESERVE_KEY_ORDER);
-      hj.set("decision", h.decision);
-      hj.set("reason", h.reason);
-      hj.set("items", intArray(h.items));
-      hj.set("decided_at", h.decided_at);
-      hj.set("received_at", h.received_at);
-      hj.set("source", h.source);
-      if (!h.duties.empty()) hj.set("duties", h.duties);
-      if (!h.taxes.empty()) hj.set("taxes", h.taxes);
-      if (!h.currency.empty()) hj.set("currency", h.currency);
-      history.add(hj);
-    }
-    aj.set("history", history);
-    agenciesJson.set(id, aj);
+    root.strings("routes", routes);
+    root.strings("notify", notify);
+    root.boolean("arrived", arrived);
+    root.boolean("revenue_settled", revenueSettled);
+    root.boolean("cancelled", cancelled);
+    root.boolean("released", released);
+    root.boolean("refunded", refunded);
+    root.string("collection", collection, true);
+    root.boolean("collected_at_sale", collectedAtSale);
+    root.string("revenue_due", revenueDue, true);
+    root.string("revenue_currency", revenueCurrency, true);
+    root.string("paid", paid, true);
   }
-  root.set("agencies", agenciesJson);
-  root.set("routes", stringArray(routes));
-  root.set("notify", stringArray(notify));
-  root.set("arrived", arrived);
-  root.set("revenue_settled", revenueSettled);
-  root.set("cancelled", cancelled);
-  root.set("released", released);
-  root.set("refunded", refunded);
-  root.set("collection", collection);
-  root.set("collected_at_sale", collectedAtSale);
-  root.set("revenue_due", revenueDue);
-  root.set("revenue_currency", revenueCurrency);
-  root.set("paid", paid);
-  std::ostringstream out;
-  root.stringify(out);
-  return out.str();
+  return out;
 }
 
 CaseStatus CaseStatus::fromJson(const std::string& json) {

@@ -9,6 +9,7 @@
 
 #include "common/ids.hpp"
 #include "model/canonical_json.hpp"
+#include "model/json_writer.hpp"
 
 namespace swhub::release {
 namespace {
@@ -38,9 +39,12 @@ void fiscalInto(CaseStatus& status, const sdk::Consignment& c) {
 }
 
 std::string detailJson(const std::vector<std::pair<std::string, std::string>>& fields) {
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  for (const auto& [k, v] : fields) o.set(k, v);
-  return stringify(o);
+  std::string out;
+  {
+    model::ObjectWriter o(out);
+    for (const auto& [k, v] : fields) o.string(k, v, true);
+  }
+  return out;
 }
 
 sdk::Consignment consignmentOf(const journal::CaseRecord& record) {
@@ -87,25 +91,24 @@ CaseStatus Coordinator::routeStatus(const sdk::Consignment& consignment) const {
 }
 
 void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                            const sdk::Consignment& consignment, const CaseStatus& status, const std::string& action,
+                            const std::string& consignmentJson, const CaseStatus& status, const std::string& action,
                             const std::string& now) const {
-  Poco::JSON::Parser parser;
-  const auto consignmentJson = parser.parse(model::encodeConsignmentJson(consignment));
   for (const auto& [agency, a] : status.agencies) {
     const std::string taskId = common::newId("T-");
-    Poco::JSON::Object task(Poco::JSON_PRESERVE_KEY_ORDER);
-    task.set("task_id", taskId);
-    task.set("action", action);  // assess | cancel
-    task.set("case_id", record.id);
-    task.set("reference", record.reference);
-    task.set("partner", record.partner);
-    task.set("agency", agency);
-    task.set("version", record.version);
-    Poco::JSON::Array items;
-    for (int i : a.items) items.add(i);
-    task.set("items", items);
-    task.set("consignment", consignmentJson);
-    task.set("created_at", now);
+    std::string body;
+    {
+      model::ObjectWriter task(body);
+      task.string("task_id", taskId, true);
+      task.string("action", action, true);  // assess | cancel
+      task.string("case_id", record.id, true);
+      task.string("reference", record.reference, true);
+      task.string("partner", record.partner, true);
+      task.string("agency", agency, true);
+      task.integer("version", record.version);
+      task.integers("items", a.items);
+      task.raw("consignment", consignmentJson);  // canonical JSON already
+      task.string("created_at", now, true);
+    }
     auto endpoint = directory_.agencies.find(agency);
     const bool plugin = a.mode == "plugin";
     const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
@@ -115,7 +118,7 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
     item.recipient = agency;
     item.case_id = record.id;
     item.content_type = kTaskJsonType;
-    item.body = stringify(task);
+    item.body = std::move(body);
     // Plugin assessments are claimed by the hub's own worker; external tasks are pushed only to
     // agencies with a push endpoint, and always readable through GET /v1/agency/tasks.
     item.state = (plugin && action == "assess") || push ? "pending" : "pull";
@@ -188,7 +191,7 @@ std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Cons
                                          return s;
                                        }()}}),
                           messageId});
-  planTasks(batch, record, consignment, status, "assess", now);
+  planTasks(batch, record, record.consignment_json, status, "assess", now);
   planTransition(batch, record, status, "accepted", state, "hub", now, messageId, "accepted", "");
   batch.new_cases.push_back(std::move(record));
   return state;
@@ -233,13 +236,13 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       update.filing = kind;
       journal::CaseRecord next = record;
       next.version = record.version + 1;
-      planTasks(batch, next, amended, status, "assess", now);
+      planTasks(batch, next, update.consignment_json, status, "assess", now);
       event = "amended";
       break;
     }
     case sdk::FilingKind::Cancellation:
       status.cancelled = true;
-      planTasks(batch, record, current, status, "cancel", now);
+      planTasks(batch, record, record.consignment_json, status, "cancel", now);
       event = "cancelled";
       break;
     case sdk::FilingKind::Arrival:

@@ -91,7 +91,8 @@ class Coordinator {
                       const std::string& from, const std::string& to, const std::string& actor,
                       const std::string& now, const std::string& messageId, const std::string& event,
                       const std::string& reason, const std::string& alsoTell = "") const;
-  void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const sdk::Consignment& consignment,
+  // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is).
+  void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
                  const CaseStatus& status, const std::string& action, const std::string& now) const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
 
