@@ -97,7 +97,10 @@ class ByteSourceInput : public InputSource {
 class PostalItemsDecoder : public sdk::Decoder {
  public:
   PostalItemsDecoder(const PostalItemsGrammar& grammar, const Settings& settings, sdk::ByteSource& input)
-      : parsing_(grammar.parseMutex()), handler_(settings, pending_), input_(input, overflow_), reader_(grammar.newReader()) {
+      : grammar_(grammar.lease()),
+        handler_(settings, pending_),
+        input_(input, overflow_),
+        reader_(PostalItemsGrammar::newReader(grammar_)) {
     security_.setEntityExpansionLimit(kEntityExpansionLimit);
     reader_->setProperty(XMLUni::fgXercesSecurityManager, &security_);
     reader_->setContentHandler(&handler_);
@@ -162,7 +165,7 @@ class PostalItemsDecoder : public sdk::Decoder {
     }
   }
 
-  std::unique_lock<std::mutex> parsing_;  // first: held until the reader below is gone
+  GrammarPools::Lease grammar_;  // first: the reader below parses with it, and goes before it
   std::deque<sdk::Decoded> pending_;
   bool overflow_ = false;
   PostalItemsHandler handler_;
@@ -174,11 +177,12 @@ class PostalItemsDecoder : public sdk::Decoder {
   bool done_ = false;
 };
 
-}  // namespace
-
-PostalItemsGrammar::PostalItemsGrammar(std::string_view xsd) : runtime_(std::make_unique<XercesRuntime>()) {
-  pool_ = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
-  std::unique_ptr<SAX2XMLReader> loader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
+// One locked copy of the grammar. A locked pool is read-only for the readers that use it; it is
+// still filled in lazily by them, hence one parse at a time per copy (GrammarPools).
+std::unique_ptr<XMLGrammarPool> compileGrammar(std::string_view xsd) {
+  auto pool = std::make_unique<XMLGrammarPoolImpl>(XMLPlatformUtils::fgMemoryManager);
+  std::unique_ptr<SAX2XMLReader> loader(
+      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool.get()));
   harden(*loader);
   loader->setFeature(XMLUni::fgXercesSchema, true);
   loader->setFeature(XMLUni::fgXercesSchemaFullChecking, true);
@@ -199,16 +203,21 @@ PostalItemsGrammar::PostalItemsGrammar(std::string_view xsd) : runtime_(std::mak
   if (grammar == nullptr || !handler.problem.empty())
     throw std::runtime_error("embedded postal-item.xsd is not a valid schema: " + handler.problem);
   loader.reset();
-  // A locked pool is read-only with a synchronised string pool: readers on many threads share it.
-  pool_->lockPool();
+  pool->lockPool();
+  return pool;
 }
 
-PostalItemsGrammar::~PostalItemsGrammar() {
-  pool_.reset();  // before the runtime goes
-}
+}  // namespace
 
-std::unique_ptr<SAX2XMLReader> PostalItemsGrammar::newReader() const {
-  std::unique_ptr<SAX2XMLReader> reader(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
+PostalItemsGrammar::PostalItemsGrammar(std::string_view xsd)
+    : runtime_(std::make_unique<XercesRuntime>()),
+      pools_(compileGrammar(xsd), [xsd] { return compileGrammar(xsd); }) {}
+
+PostalItemsGrammar::~PostalItemsGrammar() = default;  // the pools before the runtime
+
+std::unique_ptr<SAX2XMLReader> PostalItemsGrammar::newReader(const GrammarPools::Lease& grammar) {
+  std::unique_ptr<SAX2XMLReader> reader(
+      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, grammar.pool()));
   harden(*reader);
   reader->setFeature(XMLUni::fgSAX2CoreValidation, true);
   reader->setFeature(XMLUni::fgXercesDynamic, false);  // validate always, even without a schema hint

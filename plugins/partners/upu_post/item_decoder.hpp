@@ -1,41 +1,40 @@
 #pragma once
-// The postalItems grammar, loaded once from the XSD compiled into the library, and the decoder
+// The postalItems grammar, compiled from the XSD built into the library, and the decoder
 // that pulls one postal item at a time from a ByteSource (xerces-c progressive SAX2 parse with
 // schema validation), so a message of many items is never held whole.
 
-#include <xercesc/framework/XMLGrammarPool.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
 
 #include <memory>
-#include <mutex>
 #include <string_view>
 
+#include "grammar_pools.hpp"
 #include "settings.hpp"
 #include "swhub/sdk/plugin.hpp"
 #include "xerces_support.hpp"
 
 namespace swhub::plugins::upu_post {
 
-/// Immutable after construction; readers on many threads share its locked grammar pool.
+/// Immutable after construction; decoders on many threads share it. Each decoder leases a
+/// compiled copy of the grammar for its whole message (see grammar_pools.hpp): no decoder waits
+/// for another, and one thread may hold several decoders open.
 class PostalItemsGrammar {
  public:
-  /// Throws std::runtime_error when `xsd` is not a valid schema (a build defect).
+  /// Throws std::runtime_error when `xsd` is not a valid schema (a build defect). `xsd` must
+  /// outlive the grammar: later copies are compiled from it.
   explicit PostalItemsGrammar(std::string_view xsd);
   ~PostalItemsGrammar();
 
-  /// A reader that validates against this grammar only: no DTD, nothing fetched, schema hints
-  /// in documents ignored. The grammar must outlive it.
-  std::unique_ptr<xercesc::SAX2XMLReader> newReader() const;
+  /// A copy of the grammar for one message. Thread-safe; throws when a new copy cannot be made.
+  GrammarPools::Lease lease() const { return pools_.lease(); }
 
-  /// Held by a decoder while it parses: xerces initialises parts of a shared grammar lazily on
-  /// first use, and concurrent parses over one pool were seen to fail or crash (tests:
-  /// canonicalXml.DecodesFromManyThreadsAtOnce). One parse at a time per grammar.
-  std::mutex& parseMutex() const { return parseMutex_; }
+  /// A reader that validates against the leased grammar only: no DTD, nothing fetched, schema
+  /// hints in documents ignored. The lease must outlive it.
+  static std::unique_ptr<xercesc::SAX2XMLReader> newReader(const GrammarPools::Lease& grammar);
 
  private:
-  mutable std::mutex parseMutex_;
   std::unique_ptr<XercesRuntime> runtime_;  // first in, last out
-  std::unique_ptr<xercesc::XMLGrammarPool> pool_;
+  GrammarPools pools_;
 };
 
 /// `grammar`, `settings` and `input` must outlive the decoder.

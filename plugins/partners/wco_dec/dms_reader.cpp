@@ -1,7 +1,5 @@
 #include "dms_reader.hpp"
 
-#include <mutex>
-
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/sax/Locator.hpp>
 #include <xercesc/sax/SAXParseException.hpp>
@@ -200,10 +198,6 @@ ReadResult readValidated(std::string_view body, XMLGrammarPool* pool, const Expe
     return result;
   }
   TreeHandler handler(root, limits);
-  // xerces initialises parts of a shared grammar lazily on first use; concurrent parses over one
-  // pool were seen to fail or crash (canonicalXml.DecodesFromManyThreadsAtOnce): one at a time.
-  static std::mutex parsing;
-  std::lock_guard lock(parsing);
   try {
     std::unique_ptr<SAX2XMLReader> parser(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool));
     parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);

@@ -62,6 +62,8 @@ struct ReadResult {
   sdk::Errors errors;
 };
 
+/// `pool` is this parse's alone while it runs (a GrammarCache lease): xerces fills a grammar in
+/// on first use, so two parses must not share one.
 ReadResult readValidated(std::string_view body, xercesc::XMLGrammarPool* pool, const ExpectedRoot& root,
                          const ReadLimits& limits);
 

@@ -52,8 +52,8 @@ struct Settings {
 // is too large), validates and maps it on the first next(): a DEC carries one declaration.
 class DecDecoder : public sdk::Decoder {
  public:
-  DecDecoder(sdk::ByteSource& input, const Settings& settings, xercesc::XMLGrammarPool* pool)
-      : input_(input), settings_(settings), pool_(pool) {}
+  DecDecoder(sdk::ByteSource& input, const Settings& settings, const GrammarCache& grammar)
+      : input_(input), settings_(settings), grammar_(grammar) {}
 
   std::optional<sdk::Decoded> next() noexcept override {
     if (done_) return std::nullopt;
@@ -76,7 +76,11 @@ class DecDecoder : public sdk::Decoder {
       if (n == 0) break;
       body.append(buffer, n);
     }
-    ReadResult read = readValidated(body, pool_, kMetaData, settings_.limits);
+    ReadResult read;
+    {
+      GrammarCache::Lease pool = grammar_.lease();  // this parse's own copy of the grammar
+      read = readValidated(body, pool.pool(), kMetaData, settings_.limits);
+    }
     if (!read.errors.empty()) return read.errors;
     auto mapped = mapDeclaration(*read.root, settings_.mapping);
     if (!mapped) return mapped.errors();
@@ -85,7 +89,7 @@ class DecDecoder : public sdk::Decoder {
 
   sdk::ByteSource& input_;
   const Settings& settings_;
-  xercesc::XMLGrammarPool* pool_;
+  const GrammarCache& grammar_;
   bool done_ = false;
 };
 
@@ -111,7 +115,7 @@ class WcoDecPartner : public sdk::PartnerPlugin {
 
   std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext&, sdk::ByteSource& input) const noexcept override {
     try {
-      return std::make_unique<DecDecoder>(input, settings_, declarations_->pool());
+      return std::make_unique<DecDecoder>(input, settings_, *declarations_);
     } catch (...) {
       return nullptr;  // out of memory: the hub records the failure
     }
@@ -122,7 +126,8 @@ class WcoDecPartner : public sdk::PartnerPlugin {
       auto body = encodeResponses(batch);
       if (!body) return body.errors();
       // Never hand out a response that the partner's schema refuses.
-      ReadResult check = readValidated(body.value(), responses_->pool(), kMetaData, ReadLimits{64u << 20, 64, 50});
+      GrammarCache::Lease pool = responses_->lease();
+      ReadResult check = readValidated(body.value(), pool.pool(), kMetaData, ReadLimits{64u << 20, 64, 50});
       if (!check.errors.empty()) {
         sdk::Errors errors;
         for (auto& e : check.errors) errors.push_back({e.path, "encoded RES does not validate: " + e.message});

@@ -1,0 +1,218 @@
+// Many threads decode declarations and encode responses through one wco_dec instance at once,
+// from the instance's very first message on: valid declarations of the corpus, its invalid ones
+// and declarations with a schema or content-model error. Each thread checks every result exactly
+// (reference, item count, error texts). A fresh instance per round makes its first uses race again.
+
+#include <gtest/gtest.h>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <latch>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "swhub/sdk/plugin.hpp"
+
+using namespace swhub::sdk;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
+constexpr int kThreads = 6;
+constexpr int kRounds = 3;              // fresh instances per test (each compiles the DMS XSDs)
+constexpr int kMessagesPerThread = 12;  // every case at least once per thread and round
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string text) : text_(std::move(text)) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    const std::size_t n = std::min(size, text_.size() - pos_);
+    std::memcpy(buffer, text_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string text_;
+  std::size_t pos_ = 0;
+};
+
+// One line per decoded piece: what a thread compares, exactly.
+std::string summary(const Decoded& d) {
+  if (const auto* f = std::get_if<DecodedFiling>(&d))
+    return "filing " + f->location + " " + f->consignment.reference + " items=" +
+           std::to_string(f->consignment.items.size());
+  if (const auto* e = std::get_if<Errors>(&d)) {
+    std::string out = "errors";
+    for (const auto& error : *e) out += " | " + formatError(error);
+    return out;
+  }
+  return "event";
+}
+
+std::string joined(const std::vector<std::string>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += "\n  " + line;
+  return out;
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+struct Case {
+  std::string name;
+  std::string body;
+  std::vector<std::string> expected;
+};
+
+// The MDG envelope of two invalid corpus files: refused at its root, at line and column `at`.
+std::string wrongRoot(const std::string& at) {
+  return "/submitDeclarationRequest: root element 'submitDeclarationRequest' in namespace "
+         "'http://uk/gov/hmrc/mdg/declarationmanagement/submitdeclaration/request/schema/v1' is not md:MetaData of "
+         "urn:wco:datamodel:WCO:DocumentMetaData-DMS:2 (line " + at + ")";
+}
+
+const std::string kGoodsMeasure = "/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[1]/Commodity/GoodsMeasure";
+
+std::vector<Case> cases() {
+  auto declaration = [](const char* file) { return readFile(kCorpus / "declarations" / file); };
+  auto invalid = [](const char* file) { return readFile(kCorpus / "invalid" / file); };
+  std::vector<Case> out;
+  out.push_back({"TT_IM002b", declaration("TT_IM002b_TT_IM002a.xml"),
+                 {"filing /MetaData/Declaration TT_IM02a_EIDR_1511_004 items=1"}});
+  out.push_back({"TT_IM068a", declaration("TT_IM068a_TT_IM068a.xml"), {"filing /MetaData/Declaration U.7849431R66ZB items=1"}});
+  out.push_back({"TT_IM150a", declaration("TT_IM150a_Step1_TT_IM150a.xml"),
+                 {"filing /MetaData/Declaration 7844388ABM4F items=2"}});
+  out.push_back({"TT_IM184a", declaration("TT_IM184a_Step1_TT_IM184a.xml"),
+                 {"filing /MetaData/Declaration U.7847344SQRMK items=4"}});
+  out.push_back({"invalid TT_IM084a", invalid("TT_IM084a_TT_IM084a.xml"),
+                 {"errors | /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[1]: '--' sequence is illegal in "
+                  "comment (line 164, column 10)"}});
+  out.push_back({"invalid TT_IM112a", invalid("TT_IM112a_TT_IM112a.xml"), {"errors | " + wrongRoot("1, column 699")}});
+  out.push_back({"invalid TT_IM192a", invalid("TT_IM192a_Step1_TT_IM192a.xml"), {"errors | " + wrongRoot("2, column 645")}});
+  out.push_back({"invalid TT_IM222a", invalid("TT_IM222a_Step1_TT_IM222a.xml"),
+                 {"errors | /mdMetaData: root element 'mdMetaData' in namespace 'urnwcodatamodelWCODEC-DMS2' is not "
+                  "md:MetaData of urn:wco:datamodel:WCO:DocumentMetaData-DMS:2 (line 2, column 367)"}});
+  // A facet of a simple type, and an element the content model does not allow.
+  out.push_back({"TypeCode IMZZZ",
+                 replaced(declaration("TT_IM002b_TT_IM002a.xml"), "<TypeCode>IMZ</TypeCode>", "<TypeCode>IMZZZ</TypeCode>"),
+                 {"errors | /MetaData/Declaration/TypeCode: value 'IMZZZ' has length '5' which exceeds maxLength facet "
+                  "value '3' (line 45, column 29)"}});
+  std::string renamed = replaced(declaration("TT_IM002b_TT_IM002a.xml"), "<NetNetWeightMeasure>", "<NetWeight>");
+  renamed = replaced(renamed, "</NetNetWeightMeasure>", "</NetWeight>");
+  out.push_back({"NetWeight", renamed,
+                 {"errors | " + kGoodsMeasure + "/NetWeight: no declaration found for element 'NetWeight' (line 311, "
+                  "column 18) | " + kGoodsMeasure + ": element 'NetWeight' is not allowed for content model "
+                  "'(GrossMassMeasure?,NetNetWeightMeasure?,TariffQuantity?)' (line 312, column 22)"}});
+  // Valid for the schema, refused by the canonical checks after mapping.
+  out.push_back({"Origin QQ",
+                 replaced(declaration("TT_IM002b_TT_IM002a.xml"), "<CountryCode>BR</CountryCode>", "<CountryCode>QQ</CountryCode>"),
+                 {"errors | /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[1]/Origin[1]/CountryCode: 'QQ' "
+                  "is not an ISO 3166-1 alpha-2 country code (canonical /consignment/items/item[1]/origin)"}});
+  return out;
+}
+
+class wcoDecConcurrency : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_wco_dec.so");
+    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
+  }
+
+  std::unique_ptr<PartnerPlugin> make() {
+    Value settings = Value::map();
+    settings.set("schema_dir", Value::string((kCorpus / "schemas").string()));
+    auto result = descriptor_->partner_factory(InstanceContext{"demo-broker", "partners.demo-broker.settings", settings, ""});
+    EXPECT_TRUE(result) << formatErrors(result.errors());
+    return result ? result.take() : nullptr;
+  }
+
+  static std::vector<std::string> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
+    StringSource source(body);
+    const MessageContext context{"demo-broker", "application/xml", {}, "2026-11-28T08:00:00.000Z"};
+    auto decoder = plugin.open(context, source);
+    if (!decoder) return {"open() failed"};
+    std::vector<std::string> out;
+    while (auto next = decoder->next()) out.push_back(summary(*next));
+    return out;
+  }
+
+  // Encoding validates the response against the RES grammar (the instance's second pool).
+  static std::string encodeAccepted(const PartnerPlugin& plugin, int n) {
+    const std::string id = "N-" + std::to_string(n);
+    auto encoded = plugin.encode({Notification{id, "C-01JDX3CASE0000000000000001", "LRN-TT-IM002a", "accepted",
+                                               "accepted", "", "2026-11-29T08:00:00.123Z", {}}});
+    if (!encoded) return "errors " + formatErrors(encoded.errors());
+    const std::string& body = encoded.value().body;
+    const bool ok = body.find("<FunctionCode>01</FunctionCode>") != std::string::npos &&
+                    body.find("<FunctionalReferenceID>" + id + "</FunctionalReferenceID>") != std::string::npos;
+    return ok ? "ok" : "unexpected body " + body;
+  }
+
+  boost::dll::shared_library library_;
+  const Descriptor* descriptor_ = nullptr;
+};
+
+}  // namespace
+
+// The expectations hold when one thread decodes: the concurrent test below compares against them.
+TEST_F(wcoDecConcurrency, CasesDecodeAsExpectedOnOneThread) {
+  auto plugin = make();
+  ASSERT_TRUE(plugin);
+  for (const Case& c : cases()) EXPECT_EQ(joined(decodeAll(*plugin, c.body)), joined(c.expected)) << c.name;
+  EXPECT_EQ(encodeAccepted(*plugin, 1), "ok");
+}
+
+TEST_F(wcoDecConcurrency, ThreadsDecodeAndEncodeAtOnceFromTheFirstMessageOfAFreshInstance) {
+  const std::vector<Case> all = cases();
+  for (int round = 0; round < kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    auto plugin = make();
+    ASSERT_TRUE(plugin);
+    std::latch start(kThreads);
+    std::vector<std::string> mismatches(kThreads);
+    std::vector<int> done(kThreads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        start.arrive_and_wait();  // the instance's first uses start together
+        for (int i = 0; i < kMessagesPerThread; ++i) {
+          // Every third step of every other thread encodes: responses are validated meanwhile.
+          if (t % 2 == 1 && i % 3 == 0) {
+            const std::string got = encodeAccepted(*plugin, t * 100 + i);
+            if (got != "ok" && mismatches[t].empty())
+              mismatches[t] = "thread " + std::to_string(t) + ", step " + std::to_string(i) + ": encode: " + got;
+          } else {
+            const Case& c = all[static_cast<std::size_t>(t * 2 + i) % all.size()];
+            const auto got = decodeAll(*plugin, c.body);
+            if (got != c.expected && mismatches[t].empty())
+              mismatches[t] = "thread " + std::to_string(t) + ", step " + std::to_string(i) + ", " + c.name + ": got" +
+                              joined(got) + "\nexpected" + joined(c.expected);
+          }
+          ++done[t];
+        }
+      });
+    for (auto& thread : threads) thread.join();
+    for (int t = 0; t < kThreads; ++t) {
+      EXPECT_EQ(mismatches[t], "");
+      EXPECT_EQ(done[t], kMessagesPerThread);
+    }
+  }
+}
