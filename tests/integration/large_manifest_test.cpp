@@ -223,6 +223,17 @@ TEST(integration_large, NotificationsPerHouseWaybillArePushedInBatches) {
   // All of them became visible at once: full batches, one delivery each.
   EXPECT_EQ(got.size(), kLines / 500);
   EXPECT_EQ(deliveries.size(), got.size());
+  // Operators see it in /metrics: every item delivered (recorded once the receiver answered, so
+  // a moment after the last batch arrived), one adapter call per batch.
+  const std::string delivered =
+      "# TYPE swhub_delivery_items_total counter\nswhub_delivery_items_total{outcome=\"delivered\"} 6000\n";
+  std::string metrics;
+  EXPECT_TRUE(eventually([&] {
+    metrics = request(hub.address(), "GET", "/metrics").body;
+    return metrics.find(delivered) != std::string::npos;
+  })) << metrics;
+  EXPECT_NE(metrics.find("\nswhub_deliveries_total 12\n"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("swhub_notification_format_fallbacks_total{"), std::string::npos) << metrics;
   // The pull API shows the same notifications, one by one, in the carrier's format.
   const std::string pulled = get(hub, "/v1/notifications?after=0&limit=2", "demo-express-push-token");
   EXPECT_NE(pulled.find("\"content_type\":\"text/csv\""), std::string::npos) << pulled;

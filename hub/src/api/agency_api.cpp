@@ -109,8 +109,10 @@ HttpResult AgencyApi::notifications(const Identity& caller, const std::string& a
   const auto endpoint = partners.find(caller.id);
   const sdk::PartnerPlugin* encoder = endpoint != partners.end() ? endpoint->second.encoder : nullptr;
   return page(journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor, "notifications",
-              "id", [encoder](const journal::OutboxItem& item) {
-                return release::formatNotifications(encoder, {item}).message;
+              "id", [this, encoder, &caller](const journal::OutboxItem& item) {
+                auto formatted = release::formatNotifications(encoder, {item});
+                if (!formatted.fallback_reason.empty()) metrics_.formatFallbacks.increment(caller.id);
+                return std::move(formatted.message);
               });
 }
 

@@ -10,14 +10,15 @@
 #include "api/http_result.hpp"
 #include "api/identity.hpp"
 #include "journal/journal.hpp"
+#include "metrics/metrics.hpp"
 #include "release/coordinator.hpp"
 
 namespace swhub::api {
 
 class AgencyApi {
  public:
-  AgencyApi(journal::Journal& journal, const release::Coordinator& coordinator)
-      : journal_(journal), coordinator_(coordinator) {}
+  AgencyApi(journal::Journal& journal, const release::Coordinator& coordinator, metrics::HubMetrics& metrics)
+      : journal_(journal), coordinator_(coordinator), metrics_(metrics) {}
 
   HttpResult tasks(const Identity& caller, const std::string& after, const std::string& limit) const;
   HttpResult decide(const Identity& caller, const std::string& body) const;
@@ -26,6 +27,7 @@ class AgencyApi {
  private:
   journal::Journal& journal_;
   const release::Coordinator& coordinator_;
+  metrics::HubMetrics& metrics_;
 };
 
 // Parses a cursor and a limit (1..1000, default 100); errors name the query parameter.

@@ -125,7 +125,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (path == "/metrics") {
       HttpResult r;
       r.contentType = "text/plain; version=0.0.4";
-      r.body = hub_.metrics().render({{"swhub_journal_writable", hub_.journal().writable() ? 1 : 0}});
+      r.body = hub_.renderMetrics();
       return r;
     }
     if (path.rfind("/v1/", 0) != 0) return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");

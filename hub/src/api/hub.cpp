@@ -74,8 +74,10 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     // Notifications leave in the partner's format, up to batch_max in one delivery.
     endpoint->second.batch_max = static_cast<std::size_t>(partner.push->batch_max);
     const sdk::PartnerPlugin* encoder = plugin->second->instance->plugin.get();
-    endpoint->second.format = [encoder](const std::vector<journal::OutboxItem>& items) {
-      return release::formatNotifications(encoder, items).message;
+    endpoint->second.format = [this, encoder, id = partner.id](const std::vector<journal::OutboxItem>& items) {
+      auto formatted = release::formatNotifications(encoder, items);
+      if (!formatted.fallback_reason.empty()) metrics_.formatFallbacks.increment(id, items.size());
+      return std::move(formatted.message);
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
@@ -83,7 +85,7 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
                                              *coordinator_);
   cases_ = std::make_unique<CaseViews>(*journal_);
-  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_);
+  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_);
   adminApi_ = std::make_unique<AdminApi>(
       *journal_, *coordinator_,
       [this] {
@@ -160,6 +162,15 @@ std::string Hub::boundAddress() const {
 void Hub::wakeWorkers() {
   if (assessor_) assessor_->wake();
   if (delivery_) delivery_->wake();
+}
+
+std::string Hub::renderMetrics() {
+  const auto& d = delivery_->stats();
+  return metrics_.render({{"swhub_journal_writable", journal_->writable() ? 1 : 0}},
+                         {{"swhub_delivery_items_total{outcome=\"delivered\"}", static_cast<double>(d.delivered.load())},
+                          {"swhub_delivery_items_total{outcome=\"retried\"}", static_cast<double>(d.retried.load())},
+                          {"swhub_delivery_items_total{outcome=\"dead\"}", static_cast<double>(d.deadLettered.load())},
+                          {"swhub_deliveries_total", static_cast<double>(d.deliveries.load())}});
 }
 
 bool Hub::ready() const { return journal_ && journal_->writable(); }

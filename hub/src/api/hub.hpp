@@ -69,6 +69,8 @@ class Hub {
   const AdminApi& adminApi() const { return *adminApi_; }
   release::Coordinator& coordinator() { return *coordinator_; }
   bool ready() const;
+  // The /metrics exposition: the hub's metrics with the journal's and the delivery worker's.
+  std::string renderMetrics();
   // After a commit that queued work: the workers look at the outbox now rather than at their next poll.
   void wakeWorkers();
 

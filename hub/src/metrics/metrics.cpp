@@ -96,17 +96,26 @@ void Histogram::render(std::string& out) const {
 
 HubMetrics::HubMetrics() = default;
 
-std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>& gauges) const {
+std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>& gauges,
+                               const std::vector<std::pair<std::string, double>>& counters) const {
   std::string out;
   filingsAccepted.render(out);
   filingsRejected.render(out);
   httpResponses.render(out);
+  formatFallbacks.render(out);
   commitSeconds.render(out);
   commitBatch.render(out);
   out += "# HELP swhub_http_in_flight Requests being served\n# TYPE swhub_http_in_flight gauge\n";
   out += "swhub_http_in_flight " + std::to_string(inFlight.load()) + "\n";
   for (const auto& [name, value] : gauges) {
     out += "# TYPE " + name + " gauge\n" + name + " " + number(value) + "\n";
+  }
+  std::string family;  // one TYPE line per family, before its first sample
+  for (const auto& [name, value] : counters) {
+    const std::string base = name.substr(0, name.find('{'));
+    if (base != family) out += "# TYPE " + base + " counter\n";
+    family = base;
+    out += name + " " + number(value) + "\n";
   }
   return out;
 }

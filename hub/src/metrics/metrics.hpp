@@ -52,14 +52,20 @@ class HubMetrics {
   CounterFamily filingsAccepted{"swhub_filings_accepted_total", "Filings accepted (journaled and acknowledged), by partner", "partner"};
   CounterFamily filingsRejected{"swhub_filings_rejected_total", "Filings rejected (invalid, refused or unsupported), by partner", "partner"};
   CounterFamily httpResponses{"swhub_http_responses_total", "HTTP responses by status code", "code"};
+  CounterFamily formatFallbacks{"swhub_notification_format_fallbacks_total",
+                                "Notifications sent in the canonical JSON because the partner's plugin could not "
+                                "encode them, by partner",
+                                "partner"};
   Histogram commitSeconds{"swhub_journal_commit_seconds", "Journal commit latency (one transaction, group commit)",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram commitBatch{"swhub_journal_commit_batches", "WriteBatches per journal transaction (group commit size)",
                         {1, 2, 4, 8, 16, 32, 64, 128, 256}};
   std::atomic<std::int64_t> inFlight{0};
 
-  // The whole exposition; `gauges` adds name/value lines (journal writable, up time).
-  std::string render(const std::vector<std::pair<std::string, double>>& gauges = {}) const;
+  // The whole exposition; `gauges` and `counters` add name/value lines kept elsewhere (journal
+  // writable; the delivery worker's counts). A name may carry labels: name{label="value"}.
+  std::string render(const std::vector<std::pair<std::string, double>>& gauges = {},
+                     const std::vector<std::pair<std::string, double>>& counters = {}) const;
 };
 
 }  // namespace swhub::metrics
