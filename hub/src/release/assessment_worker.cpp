@@ -112,6 +112,12 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   sdk::AssessmentRequest request;
   request.agency = item.recipient;
   request.consignment = consignment.take();
+  // Duties and taxes a plugin assesses are in the consignment's revenue currency: the one the
+  // hub derived, else the currency its goods are valued in.
+  std::string currency = request.consignment.derived.revenue_currency;
+  for (const auto& it : request.consignment.items) {
+    if (currency.empty()) currency = it.currency;
+  }
   // The agency sees the items routed to it.
   if (!agency->second.items.empty()) {
     std::vector<sdk::Item> mine;
@@ -133,7 +139,12 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     input.agency = item.recipient;
     input.caseId = item.case_id;
     input.actor = "plugin:" + item.recipient;
-    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin"};
+    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin", "", "", ""};
+    if (d.duties || d.taxes) {
+      input.decision.duties = d.duties.value_or(sdk::Decimal()).toString();
+      input.decision.taxes = d.taxes.value_or(sdk::Decimal()).toString();
+      input.decision.currency = currency;
+    }
     const auto result = coordinator_.decide(input);
     if (result.status == DecisionResult::Status::Unavailable) {
       retry(result.detail);

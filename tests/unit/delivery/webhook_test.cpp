@@ -171,7 +171,7 @@ class WebhookFixture : public ::testing::Test {
   }
 
   sdk::Result<std::unique_ptr<sdk::Adapter>> build(Value settings) const {
-    return descriptor_->adapter_factory(sdk::InstanceContext{"demo-post", kPath, std::move(settings)});
+    return descriptor_->adapter_factory(sdk::InstanceContext{"demo-post", kPath, std::move(settings), ""});
   }
   std::unique_ptr<sdk::Adapter> make(Value settings) {
     auto result = build(std::move(settings));

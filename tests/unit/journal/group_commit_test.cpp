@@ -169,11 +169,11 @@ TEST(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
   auto journal = openJournal("sqlite:" + dir.file("j.db"));
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
   WriteBatch update;
-  update.case_updates.push_back({"c1", 1, "under-assessment", "", "", "2026-11-28T10:01:00.000Z"});
+  update.case_updates.push_back({"c1", 1, "under-assessment", "", "", "2026-11-28T10:01:00.000Z", ""});
   ASSERT_EQ(journal->commit(update).status, Status::Committed);
 
   WriteBatch stale;
-  stale.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T10:02:00.000Z"});
+  stale.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T10:02:00.000Z", ""});
   stale.events.push_back({0, "c1", "2026-11-28T10:02:00.000Z", "agency:customs", "decision", "", "cleared", "{}", ""});
   const CommitResult result = journal->commit(stale);
   EXPECT_EQ(result.status, Status::Stale);

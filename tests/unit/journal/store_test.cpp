@@ -189,7 +189,7 @@ TEST(journal_store, CaseUpdateBumpsVersionAndKeepsConsignmentWhenEmpty) {
   create.new_cases = {newCase("c1", "LRN-1", "")};
   ASSERT_EQ(journal->commit(create).status, CommitResult::Status::Committed);
   WriteBatch update;
-  update.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T11:00:00.000Z"});
+  update.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T11:00:00.000Z", ""});
   ASSERT_EQ(journal->commit(update).status, CommitResult::Status::Committed);
   auto stored = journal->getCase("c1");
   ASSERT_TRUE(stored);

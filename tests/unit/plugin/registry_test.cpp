@@ -152,7 +152,7 @@ TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
     instance = registry.makePartner("echo", "demo-post", "partners.demo-post", sdk::Value(), errors);
     ASSERT_TRUE(errors.empty()) << sdk::formatErrors(errors);
   }
-  auto encoded = instance->plugin->encode({sdk::Notification{"n1", "C1", "REF1", "accepted", "accepted"}});
+  auto encoded = instance->plugin->encode({sdk::Notification{"n1", "C1", "REF1", "accepted", "accepted", "", "", {}}});
   ASSERT_TRUE(encoded.ok());
   EXPECT_EQ(encoded.value().body, "n1 REF1 accepted\n");
 }

@@ -8,7 +8,7 @@ namespace swhub::release {
 namespace {
 
 DecisionRecord decision(const std::string& word, const std::string& at, std::vector<int> items = {}) {
-  return DecisionRecord{word, "because", std::move(items), at, at, "api"};
+  return DecisionRecord{word, "because", std::move(items), at, at, "api", "", "", ""};
 }
 
 CaseStatus twoAgencies() {
