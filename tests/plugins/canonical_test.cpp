@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <cstring>
-
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 
 namespace {
 
@@ -19,45 +17,17 @@ const char* const kXml = R"(<consignment xmlns="urn:swhub:canonical:consignment:
 <filing>declaration</filing><items><item><description>Case</description><hs>392690</hs><quantity>2</quantity>
 <unit>pce</unit><value>3.50</value><currency>EUR</currency><origin>CN</origin></item></items></consignment>)";
 
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
-
-class canonicalPlugin : public ::testing::Test {
+class canonicalPlugin : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_canonical.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  canonicalPlugin() : PluginTest("canonical") {}
 
   std::unique_ptr<PartnerPlugin> make(Value settings = Value::map()) {
-    auto result = descriptor_->partner_factory(InstanceContext{"demo", "partners.demo.settings", std::move(settings)});
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
+    return made(buildPartner(*descriptor_, "demo", std::move(settings)));
   }
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& type, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo", type, {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return swhub::testing::decodeAll(plugin, MessageContext{"demo", type, {}, kReceivedAt}, body);
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace

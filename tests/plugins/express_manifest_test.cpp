@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -13,14 +11,11 @@
 #include <functional>
 #include <string>
 
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
-
-namespace swhub::sdk {
-// Readable failures: "path: message".
-void PrintTo(const Error& e, std::ostream* os) { *os << '{' << e.path << ": " << e.message << '}'; }
-}  // namespace swhub::sdk
+using namespace swhub::testing;
 
 namespace {
 
@@ -37,22 +32,6 @@ std::string line(const std::string& hwb, const std::string& hs = "851830", const
   return "999-12345675," + hwb + ",Shenzhen Gadget Co,CN,Ana Silva,\"Rua Augusta 10, Lisboa\",PT,"
          "Bluetooth headphones," + hs + ",1,pce,0.25,0.4,45.00,EUR," + origin + ",,TP1234,CN,PT,2026-11-29T08:00:00Z\n";
 }
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  std::size_t consumed() const { return pos_; }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
 
 // Generates a manifest on the fly, part by part: nothing of it is ever held whole.
 class GeneratedSource : public ByteSource {
@@ -131,32 +110,20 @@ std::vector<DecodedFiling> filings(const std::vector<Decoded>& out) {
   return result;
 }
 
-class expressManifest : public ::testing::Test {
+class expressManifest : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_express_manifest.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  expressManifest() : PluginTest("express_manifest") {}
 
   Result<std::unique_ptr<PartnerPlugin>> build(std::vector<Value::Entry> entries) {
     Value settings = Value::map();
     for (auto& [k, v] : entries) settings.set(k, std::move(v));
-    return descriptor_->partner_factory(InstanceContext{"demo-express", "partners.demo-express.settings", settings});
+    return buildPartner(*descriptor_, "demo-express", std::move(settings));
   }
 
-  std::unique_ptr<PartnerPlugin> make(std::vector<Value::Entry> entries = {}) {
-    auto result = build(std::move(entries));
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
-  }
+  std::unique_ptr<PartnerPlugin> make(std::vector<Value::Entry> entries = {}) { return made(build(std::move(entries))); }
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& type, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-express", type, {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return swhub::testing::decodeAll(plugin, MessageContext{"demo-express", type, {}, kReceivedAt}, body);
   }
 
   std::vector<Decoded> csv(const std::string& body, std::vector<Value::Entry> settings = {}) {
@@ -165,9 +132,6 @@ class expressManifest : public ::testing::Test {
   std::vector<Decoded> json(const std::string& body, std::vector<Value::Entry> settings = {}) {
     return decodeAll(*make(std::move(settings)), kJson, body);
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace
@@ -506,7 +470,7 @@ TEST_F(expressManifest, YieldsEachJsonHouseAsSoonAsItIsComplete) {
   body += "]}";
   StringSource source(body);
   auto plugin = make();
-  const MessageContext context{"demo-express", kJson, {}, "2026-11-28T08:00:00.000Z"};
+  const MessageContext context{"demo-express", kJson, {}, kReceivedAt};
   auto decoder = plugin->open(context, source);
   auto first = decoder->next();
   ASSERT_TRUE(first && std::holds_alternative<DecodedFiling>(*first));
@@ -537,7 +501,7 @@ StreamRun run(const PartnerPlugin& plugin, const std::string& type, GeneratedSou
   long peak = before;
   const auto start = std::chrono::steady_clock::now();
   const std::clock_t cpuStart = std::clock();
-  const MessageContext context{"demo-express", type, {}, "2026-11-28T08:00:00.000Z"};
+  const MessageContext context{"demo-express", type, {}, kReceivedAt};
   auto decoder = plugin.open(context, source);
   while (auto next = decoder->next()) {
     if (std::holds_alternative<DecodedFiling>(*next)) {

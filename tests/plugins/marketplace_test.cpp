@@ -2,13 +2,11 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <cstring>
-
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 
 namespace {
 
@@ -45,28 +43,6 @@ const std::string kConsumerOrder = R"({
   "payment": {"transaction_ref": "PSP-8R3L0Y", "provider": "Demo Pay"}
 })";
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
-
 Value settingsWith(std::vector<Value::Entry> extra = {}) {
   Value settings = Value::map();
   settings.set("platform_id", Value::string("DEMO-MKT"));
@@ -74,41 +50,25 @@ Value settingsWith(std::vector<Value::Entry> extra = {}) {
   return settings;
 }
 
-class marketplacePlugin : public ::testing::Test {
+class marketplacePlugin : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_marketplace.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  marketplacePlugin() : PluginTest("marketplace") {}
 
+  // The settings are validated first, as the hub does: the defaults must pass the schema.
   std::unique_ptr<PartnerPlugin> make(Value settings = settingsWith()) {
     const Errors invalid = descriptor_->settings_schema().validate(settings, "partners.demo-market.settings");
     EXPECT_TRUE(invalid.empty()) << formatErrors(invalid);
-    auto result = descriptor_->partner_factory(
-        InstanceContext{"demo-market", "partners.demo-market.settings", std::move(settings)});
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
+    return made(buildPartner(*descriptor_, "demo-market", std::move(settings)));
   }
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-market", kOrderType, {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return swhub::testing::decodeAll(plugin, MessageContext{"demo-market", kOrderType, {}, kReceivedAt}, body);
   }
 
   // The errors of a message holding one order that must be refused.
   Errors errorsOf(const std::string& body, Value settings = settingsWith()) {
     auto plugin = make(std::move(settings));
-    auto out = decodeAll(*plugin, body);
-    EXPECT_EQ(out.size(), 1u);
-    if (out.size() != 1 || !std::holds_alternative<Errors>(out[0])) {
-      ADD_FAILURE() << "expected errors";
-      return {};
-    }
-    return std::get<Errors>(out[0]);
+    return refused(decodeAll(*plugin, body));
   }
 
   Consignment consignmentOf(const std::string& body, Value settings = settingsWith()) {
@@ -121,9 +81,6 @@ class marketplacePlugin : public ::testing::Test {
     }
     return std::get<DecodedFiling>(out[0]).consignment;
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace

@@ -6,20 +6,17 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <cstring>
-
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 
 namespace {
 
 constexpr const char* kEventType = "application/vnd.swhub.payment+json";
 constexpr const char* kSecret = "whsec_demo_7f3a9c2e41b8d605";
-constexpr const char* kReceivedAt = "2026-11-28T08:00:00.000Z";
-constexpr std::int64_t kReceivedSeconds = 1795852800;  // kReceivedAt as unix seconds
+constexpr std::int64_t kReceivedSeconds = 1795852800;  // kReceivedAt (plugin_test_support.hpp) as unix seconds
 
 const std::string kPayment =
     R"({"type":"payment.confirmed","transaction_id":"pi_3QxK2L9mDemo0001","amount":"23.41","currency":"EUR",)"
@@ -49,21 +46,6 @@ std::string signature(const std::string& body, std::int64_t t = kReceivedSeconds
   return "t=" + std::to_string(t) + ",v1=" + hmacHex(secret, std::to_string(t) + "." + body);
 }
 
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
-
 Value settingsWith(std::vector<Value::Entry> extra = {}) {
   Value settings = Value::map();
   settings.set("secret", Value::string(kSecret));
@@ -71,51 +53,26 @@ Value settingsWith(std::vector<Value::Entry> extra = {}) {
   return settings;
 }
 
-class paymentPlugin : public ::testing::Test {
+class paymentPlugin : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_payment.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  paymentPlugin() : PluginTest("payment") {}
 
   Result<std::unique_ptr<PartnerPlugin>> build(Value settings) {
-    return descriptor_->partner_factory(InstanceContext{"demo-pay", "partners.demo-pay.settings", std::move(settings)});
+    return buildPartner(*descriptor_, "demo-pay", std::move(settings));
   }
 
-  std::unique_ptr<PartnerPlugin> make(Value settings = settingsWith()) {
-    auto result = build(std::move(settings));
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
-  }
+  std::unique_ptr<PartnerPlugin> make(Value settings = settingsWith()) { return made(build(std::move(settings))); }
 
   // Every piece the decoder hands over for one message with these headers.
   std::vector<Decoded> decode(const std::string& body, std::vector<std::pair<std::string, std::string>> headers,
                               Value settings = settingsWith()) {
     auto plugin = make(std::move(settings));
-    StringSource source(body);
-    const MessageContext context{"demo-pay", kEventType, std::move(headers), kReceivedAt};
-    auto decoder = plugin->open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return decodeAll(*plugin, MessageContext{"demo-pay", kEventType, std::move(headers), kReceivedAt}, body);
   }
 
   std::vector<Decoded> decodeSigned(const std::string& body, const std::string& header) {
     return decode(body, {{"content-type", kEventType}, {"x-swhub-signature", header}});
   }
-
-  // The errors of a message that must be refused, which must be all it yields.
-  static Errors refused(const std::vector<Decoded>& out) {
-    EXPECT_EQ(out.size(), 1u);
-    if (out.size() != 1 || !std::holds_alternative<Errors>(out[0])) {
-      ADD_FAILURE() << "expected errors and no event";
-      return {};
-    }
-    return std::get<Errors>(out[0]);
-  }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace

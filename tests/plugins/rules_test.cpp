@@ -5,21 +5,15 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
-
-namespace swhub::sdk {
-// gtest prints a mismatched error as its text rather than its bytes.
-void PrintTo(const Error& error, std::ostream* out) { *out << formatError(error); }
-}  // namespace swhub::sdk
+using namespace swhub::testing;
 
 namespace {
 
@@ -102,34 +96,24 @@ rules:
 default: {decision: clear, reason: no food safety concern, reason_code: FS-OK}
 )";
 
-class rulesPlugin : public ::testing::Test {
+class rulesPlugin : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_rules.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  rulesPlugin() : PluginTest("rules") {}
 
   Errors validate(const std::string& settings) const {
     return descriptor_->settings_schema().validate(yaml(settings), kPath);
   }
 
   Result<std::unique_ptr<AgencyPlugin>> build(const std::string& settings) const {
-    return descriptor_->agency_factory(InstanceContext{"food-safety", kPath, yaml(settings)});
+    return descriptor_->agency_factory(InstanceContext{"food-safety", kPath, yaml(settings), ""});
   }
 
-  std::unique_ptr<AgencyPlugin> make(const std::string& settings) const {
-    auto result = build(settings);
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
-  }
+  std::unique_ptr<AgencyPlugin> make(const std::string& settings) const { return made(build(settings)); }
 
   static std::string assess(const AgencyPlugin& plugin, const Consignment& c) {
     auto result = plugin.assess(AssessmentRequest{c, {}, "food-safety"});
     return result ? describe(result.value()) : "errors: " + formatErrors(result.errors());
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 // One rule with the given `when` holding items, everything else cleared.

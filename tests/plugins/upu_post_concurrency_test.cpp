@@ -5,19 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <algorithm>
-#include <cstring>
-#include <latch>
+#include <cstdio>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "plugin_test_support.hpp"
 #include "s10.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 namespace upu = swhub::plugins::upu_post;
 
 namespace {
@@ -26,21 +23,6 @@ constexpr const char* kType = "application/vnd.swhub.upu-post+xml";
 constexpr int kThreads = 6;
 constexpr int kRounds = 8;              // fresh instances per test
 constexpr int kMessagesPerThread = 14;  // every case twice per thread and round
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
 
 // "RR" + 8 digits + S10 check digit + "CH": a valid item id, distinct per serial.
 std::string itemId(int serial) {
@@ -75,45 +57,15 @@ std::string message(int first, const std::vector<int>& lines) {
   return xml + "</postalItems>\n";
 }
 
-// `text` with the n-th (1-based) occurrence of `from` replaced by `to`.
-std::string replaced(std::string text, const std::string& from, const std::string& to, int nth = 1) {
-  std::size_t at = std::string::npos;
-  for (int i = 0; i < nth; ++i) at = text.find(from, at == std::string::npos ? 0 : at + 1);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-// " (line L, column C)" just after the n-th occurrence of `needle` (as in upu_post_test.cpp).
-std::string after(const std::string& text, const std::string& needle, int nth = 1) {
-  std::size_t at = std::string::npos;
-  for (int i = 0; i < nth; ++i) at = text.find(needle, at == std::string::npos ? 0 : at + 1);
-  if (at == std::string::npos) return "<not found: " + needle + ">";
-  const std::size_t end = at + needle.size();
-  const std::size_t lineStart = text.rfind('\n', end - 1);
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
-  const int column = static_cast<int>(end - (lineStart == std::string::npos ? 0 : lineStart + 1)) + 1;
-  return " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
-}
-
-// One line per decoded piece: what a thread compares, exactly.
-std::string summary(const Decoded& d) {
-  if (const auto* f = std::get_if<DecodedFiling>(&d))
-    return "filing " + f->location + " " + f->consignment.reference + " lines=" +
-           std::to_string(f->consignment.items.size());
-  if (const auto* e = std::get_if<Errors>(&d)) {
-    std::string out = "errors";
-    for (const auto& error : *e) out += " | " + formatError(error);
-    return out;
-  }
-  return "event";
-}
+// What a thread compares: summary() of each decoded piece. A postal item's content lines are the
+// items of its consignment: "lines=N".
+constexpr const char* kItemsWord = "lines";
 
 std::string filing(int index, int serial, int lines) {
   return "filing /postalItems/item[" + std::to_string(index) + "] " + itemId(serial) + " lines=" + std::to_string(lines);
 }
 
-std::string errors(const Errors& e) { return summary(Decoded(e)); }
+std::string errors(const Errors& e) { return summary(Decoded(e), kItemsWord); }
 
 struct Case {
   std::string body;
@@ -167,40 +119,20 @@ std::vector<Case> cases() {
   return out;
 }
 
-class upuPostConcurrency : public ::testing::Test {
+class upuPostConcurrency : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_upu_post.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  upuPostConcurrency() : PluginTest("upu_post") {}
 
   std::unique_ptr<PartnerPlugin> make() {
     Value settings = Value::map();
     settings.set("operator_name", Value::string("Swiss Post"));
     settings.set("operator_id", Value::string("CHA"));
-    auto result = descriptor_->partner_factory(InstanceContext{"demo-post", "partners.demo-post.settings", settings, ""});
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
+    return made(buildPartner(*descriptor_, "demo-post", std::move(settings)));
   }
 
   static std::vector<std::string> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-post", kType, {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    if (!decoder) return {"open() failed"};
-    std::vector<std::string> out;
-    while (auto next = decoder->next()) out.push_back(summary(*next));
-    return out;
+    return summaries(plugin, MessageContext{"demo-post", kType, {}, kReceivedAt}, body, kItemsWord);
   }
-
-  static std::string joined(const std::vector<std::string>& lines) {
-    std::string out;
-    for (const auto& line : lines) out += "\n  " + line;
-    return out;
-  }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace
@@ -218,27 +150,13 @@ TEST_F(upuPostConcurrency, ThreadsDecodeAtOnceFromTheFirstMessageOfAFreshInstanc
     SCOPED_TRACE("round " + std::to_string(round));
     auto plugin = make();
     ASSERT_TRUE(plugin);
-    std::latch start(kThreads);
-    std::vector<std::string> mismatches(kThreads);
-    std::vector<int> decoded(kThreads, 0);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t)
-      threads.emplace_back([&, t] {
-        start.arrive_and_wait();  // the instance's first decodes start together
-        for (int i = 0; i < kMessagesPerThread; ++i) {
-          const Case& c = all[static_cast<std::size_t>(t + i) % all.size()];
-          const auto got = decodeAll(*plugin, c.body);
-          ++decoded[t];
-          if (got != c.expected && mismatches[t].empty())
-            mismatches[t] = "thread " + std::to_string(t) + ", message " + std::to_string(i) + ": got" + joined(got) +
-                            "\nexpected" + joined(c.expected);
-        }
-      });
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < kThreads; ++t) {
-      EXPECT_EQ(mismatches[t], "");
-      EXPECT_EQ(decoded[t], kMessagesPerThread);
-    }
+    // The instance's first decodes start together.
+    race(kThreads, kMessagesPerThread, [&](int t, int i) -> std::string {
+      const Case& c = all[static_cast<std::size_t>(t + i) % all.size()];
+      const auto got = decodeAll(*plugin, c.body);
+      if (got == c.expected) return "";
+      return "message " + std::to_string(i) + ": got" + joined(got) + "\nexpected" + joined(c.expected);
+    });
   }
 }
 
@@ -248,7 +166,7 @@ TEST_F(upuPostConcurrency, DecodersOpenAtOnceOnOneThreadInterleave) {
   auto plugin = make();
   ASSERT_TRUE(plugin);
   const std::vector<Case> all = cases();
-  const MessageContext context{"demo-post", kType, {}, "2026-11-28T08:00:00.000Z"};
+  const MessageContext context{"demo-post", kType, {}, kReceivedAt};
   std::vector<std::unique_ptr<StringSource>> sources;
   std::vector<std::unique_ptr<Decoder>> decoders;
   for (const Case& c : all) {
@@ -261,7 +179,7 @@ TEST_F(upuPostConcurrency, DecodersOpenAtOnceOnOneThreadInterleave) {
     more = false;
     for (std::size_t i = 0; i < all.size(); ++i)
       if (auto next = decoders[i]->next()) {
-        got[i].push_back(summary(*next));
+        got[i].push_back(summary(*next, kItemsWord));
         more = true;
       }
   }

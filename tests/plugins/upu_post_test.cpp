@@ -3,7 +3,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
 #include <xercesc/framework/LocalFileInputSource.hpp>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/framework/XMLGrammarPoolImpl.hpp>
@@ -19,15 +18,12 @@
 #include <fstream>
 #include <iterator>
 
+#include "plugin_test_support.hpp"
 #include "s10.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
-
-namespace swhub::sdk {
-// Readable failures: "path: message" instead of the bytes of the struct.
-void PrintTo(const Error& error, std::ostream* os) { *os << formatError(error); }
-}  // namespace swhub::sdk
+using namespace swhub::testing;
 namespace upu = swhub::plugins::upu_post;
 
 namespace {
@@ -123,48 +119,9 @@ const std::string kMessage = R"(<?xml version="1.0" encoding="UTF-8"?>
 </postalItems>
 )";
 
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
-
-// Replaces the first `from` in `text` by `to`; fails the test when it is not there.
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
-
-// " (line L, column C)" just after the n-th (1-based) occurrence of `needle`: where xerces is when it
-// has read a start tag, so where errors about that element's content are reported.
-std::string after(const std::string& text, const std::string& needle, int nth = 1) {
-  std::size_t at = std::string::npos;
-  for (int i = 0; i < nth; ++i) at = text.find(needle, at == std::string::npos ? 0 : at + 1);
-  if (at == std::string::npos) return "<not found: " + needle + ">";
-  const std::size_t end = at + needle.size();
-  const std::size_t lineStart = text.rfind('\n', end - 1);
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n'));
-  const int column = static_cast<int>(end - (lineStart == std::string::npos ? 0 : lineStart + 1)) + 1;
-  return " (line " + std::to_string(line) + ", column " + std::to_string(column) + ")";
-}
-
-class upuPostPlugin : public ::testing::Test {
+class upuPostPlugin : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_upu_post.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  upuPostPlugin() : PluginTest("upu_post") {}
 
   static Value settings(std::int64_t maxItems = 0, std::int64_t maxDepth = 0) {
     Value s = Value::map();
@@ -176,27 +133,17 @@ class upuPostPlugin : public ::testing::Test {
   }
 
   std::unique_ptr<PartnerPlugin> make(Value s = settings()) {
-    auto result = descriptor_->partner_factory(InstanceContext{"demo-post", "partners.demo-post.settings", std::move(s)});
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
+    return made(buildPartner(*descriptor_, "demo-post", std::move(s)));
   }
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-post", kType, {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return swhub::testing::decodeAll(plugin, MessageContext{"demo-post", kType, {}, kReceivedAt}, body);
   }
 
   // The errors of a message expected to yield exactly one Errors entry (and nothing else).
   Errors onlyErrors(const std::string& body) {
     auto plugin = make();
-    auto out = decodeAll(*plugin, body);
-    EXPECT_EQ(out.size(), 1u);
-    if (out.size() != 1 || !std::holds_alternative<Errors>(out[0])) return {{"", "<no errors>"}};
-    return std::get<Errors>(out[0]);
+    return refused(decodeAll(*plugin, body));
   }
 
   // The errors of the first item of a message that is kMessage with one change.
@@ -209,9 +156,6 @@ class upuPostPlugin : public ::testing::Test {
     EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[2]));
     return std::get<Errors>(out[0]);
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace
@@ -284,7 +228,7 @@ TEST_F(upuPostPlugin, SettingsSchemaReportsEveryError) {
 TEST_F(upuPostPlugin, FactoryRefusesBadSettingsWithTheSameErrors) {
   Value s = settings();
   s.set("max_depth", Value::integer(3));
-  auto result = descriptor_->partner_factory(InstanceContext{"demo-post", "partners.demo-post.settings", s});
+  auto result = descriptor_->partner_factory(InstanceContext{"demo-post", "partners.demo-post.settings", s, ""});
   ASSERT_FALSE(result);
   EXPECT_EQ(result.errors(), (Errors{{"partners.demo-post.settings.max_depth", "3 is out of range [4, 64]"}}));
 }
@@ -581,31 +525,13 @@ class EndlessSource : public ByteSource {
 TEST_F(upuPostPlugin, SizeBoundsTheMessage) {
   auto plugin = make();
   EndlessSource source;
-  const MessageContext context{"demo-post", kType, {}, "2026-11-28T08:00:00.000Z"};
-  auto decoder = plugin->open(context, source);
-  std::vector<Decoded> out;
-  while (auto next = decoder->next()) out.push_back(std::move(*next));
+  auto out = swhub::testing::decodeAll(*plugin, MessageContext{"demo-post", kType, {}, kReceivedAt}, source);
   ASSERT_EQ(out.size(), 1u);
   const Errors errors = std::get<Errors>(out[0]);
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors.back().message.rfind("the message exceeds 67108864 bytes", 0), 0u) << formatErrors(errors);
   EXPECT_LT(source.total(), 67108864u + 1024u * 1024u);
 }
-
-// Counts what the decoder pulled, to show that it does not read the whole message first.
-class CountingSource : public StringSource {
- public:
-  using StringSource::StringSource;
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = StringSource::read(buffer, size);
-    total_ += n;
-    return n;
-  }
-  std::size_t total() const { return total_; }
-
- private:
-  std::size_t total_ = 0;
-};
 
 TEST_F(upuPostPlugin, HandsItemsOverOneAtATime) {
   const auto first = kMessage.find("  <item>");
@@ -615,16 +541,16 @@ TEST_F(upuPostPlugin, HandsItemsOverOneAtATime) {
   for (int i = 0; i < 300; ++i) body += items;
   body += "</postalItems>\n";
   auto plugin = make();
-  CountingSource source(body);
-  const MessageContext context{"demo-post", kType, {}, "2026-11-28T08:00:00.000Z"};
+  StringSource source(body);  // consumed() shows that the decoder does not read the whole message first
+  const MessageContext context{"demo-post", kType, {}, kReceivedAt};
   auto decoder = plugin->open(context, source);
   auto one = decoder->next();
   ASSERT_TRUE(one && std::holds_alternative<DecodedFiling>(*one));
-  EXPECT_LT(source.total(), body.size() / 4) << "the first item came only after " << source.total() << " bytes";
+  EXPECT_LT(source.consumed(), body.size() / 4) << "the first item came only after " << source.consumed() << " bytes";
   std::size_t filings = 1;
   while (auto next = decoder->next()) filings += std::holds_alternative<DecodedFiling>(*next) ? 1 : 0;
   EXPECT_EQ(filings, 900u);
-  EXPECT_EQ(source.total(), body.size());
+  EXPECT_EQ(source.consumed(), body.size());
 }
 
 // ---------------------------------------------------------------- encoding responses

@@ -5,20 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <latch>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -27,54 +22,6 @@ const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
 constexpr int kThreads = 6;
 constexpr int kRounds = 3;              // fresh instances per test (each compiles the DMS XSDs)
 constexpr int kMessagesPerThread = 12;  // every case at least once per thread and round
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
-
-// One line per decoded piece: what a thread compares, exactly.
-std::string summary(const Decoded& d) {
-  if (const auto* f = std::get_if<DecodedFiling>(&d))
-    return "filing " + f->location + " " + f->consignment.reference + " items=" +
-           std::to_string(f->consignment.items.size());
-  if (const auto* e = std::get_if<Errors>(&d)) {
-    std::string out = "errors";
-    for (const auto& error : *e) out += " | " + formatError(error);
-    return out;
-  }
-  return "event";
-}
-
-std::string joined(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) out += "\n  " + line;
-  return out;
-}
-
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  EXPECT_NE(at, std::string::npos) << from;
-  if (at != std::string::npos) text.replace(at, from.size(), to);
-  return text;
-}
 
 struct Case {
   std::string name;
@@ -129,29 +76,19 @@ std::vector<Case> cases() {
   return out;
 }
 
-class wcoDecConcurrency : public ::testing::Test {
+class wcoDecConcurrency : public PluginTest {
  protected:
-  void SetUp() override {
-    library_ = boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_wco_dec.so");
-    descriptor_ = library_.get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
-  }
+  wcoDecConcurrency() : PluginTest("wco_dec") {}
 
   std::unique_ptr<PartnerPlugin> make() {
     Value settings = Value::map();
     settings.set("schema_dir", Value::string((kCorpus / "schemas").string()));
-    auto result = descriptor_->partner_factory(InstanceContext{"demo-broker", "partners.demo-broker.settings", settings, ""});
-    EXPECT_TRUE(result) << formatErrors(result.errors());
-    return result ? result.take() : nullptr;
+    return made(buildPartner(*descriptor_, "demo-broker", std::move(settings)));
   }
 
+  // What a thread compares: summary() of each decoded piece, "items=N".
   static std::vector<std::string> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-broker", "application/xml", {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    if (!decoder) return {"open() failed"};
-    std::vector<std::string> out;
-    while (auto next = decoder->next()) out.push_back(summary(*next));
-    return out;
+    return summaries(plugin, MessageContext{"demo-broker", "application/xml", {}, kReceivedAt}, body, "items");
   }
 
   // Encoding validates the response against the RES grammar (the instance's second pool).
@@ -165,9 +102,6 @@ class wcoDecConcurrency : public ::testing::Test {
                     body.find("<FunctionalReferenceID>" + id + "</FunctionalReferenceID>") != std::string::npos;
     return ok ? "ok" : "unexpected body " + body;
   }
-
-  boost::dll::shared_library library_;
-  const Descriptor* descriptor_ = nullptr;
 };
 
 }  // namespace
@@ -186,33 +120,17 @@ TEST_F(wcoDecConcurrency, ThreadsDecodeAndEncodeAtOnceFromTheFirstMessageOfAFres
     SCOPED_TRACE("round " + std::to_string(round));
     auto plugin = make();
     ASSERT_TRUE(plugin);
-    std::latch start(kThreads);
-    std::vector<std::string> mismatches(kThreads);
-    std::vector<int> done(kThreads, 0);
-    std::vector<std::thread> threads;
-    for (int t = 0; t < kThreads; ++t)
-      threads.emplace_back([&, t] {
-        start.arrive_and_wait();  // the instance's first uses start together
-        for (int i = 0; i < kMessagesPerThread; ++i) {
-          // Every third step of every other thread encodes: responses are validated meanwhile.
-          if (t % 2 == 1 && i % 3 == 0) {
-            const std::string got = encodeAccepted(*plugin, t * 100 + i);
-            if (got != "ok" && mismatches[t].empty())
-              mismatches[t] = "thread " + std::to_string(t) + ", step " + std::to_string(i) + ": encode: " + got;
-          } else {
-            const Case& c = all[static_cast<std::size_t>(t * 2 + i) % all.size()];
-            const auto got = decodeAll(*plugin, c.body);
-            if (got != c.expected && mismatches[t].empty())
-              mismatches[t] = "thread " + std::to_string(t) + ", step " + std::to_string(i) + ", " + c.name + ": got" +
-                              joined(got) + "\nexpected" + joined(c.expected);
-          }
-          ++done[t];
-        }
-      });
-    for (auto& thread : threads) thread.join();
-    for (int t = 0; t < kThreads; ++t) {
-      EXPECT_EQ(mismatches[t], "");
-      EXPECT_EQ(done[t], kMessagesPerThread);
-    }
+    // The instance's first uses start together.
+    race(kThreads, kMessagesPerThread, [&](int t, int i) -> std::string {
+      // Every third step of every other thread encodes: responses are validated meanwhile.
+      if (t % 2 == 1 && i % 3 == 0) {
+        const std::string got = encodeAccepted(*plugin, t * 100 + i);
+        return got == "ok" ? "" : "step " + std::to_string(i) + ": encode: " + got;
+      }
+      const Case& c = all[static_cast<std::size_t>(t * 2 + i) % all.size()];
+      const auto got = decodeAll(*plugin, c.body);
+      if (got == c.expected) return "";
+      return "step " + std::to_string(i) + ", " + c.name + ": got" + joined(got) + "\nexpected" + joined(c.expected);
+    });
   }
 }

@@ -10,31 +10,24 @@
 
 #include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <thread>
 
 #include "dms_reader.hpp"
 #include "grammar_pools.hpp"
+#include "plugin_test_support.hpp"
 #include "schema_catalog.hpp"
 #include "xml_support.hpp"
 
 namespace fs = std::filesystem;
+using swhub::testing::readFile;
 namespace wco = swhub::plugins::wco_dec;
 
 namespace {
 
 const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
 const wco::ExpectedRoot kMetaData{"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2", "MetaData", "md:MetaData"};
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // The errors of reading `xml` with `pool`, one per line ("" when it validates).
 std::string errorsOf(const std::string& xml, xercesc::XMLGrammarPool* pool) {

@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <boost/dll/shared_library.hpp>
-
 #include <xercesc/dom/DOM.hpp>
 #include <xercesc/framework/MemBufInputSource.hpp>
 #include <xercesc/parsers/XercesDOMParser.hpp>
@@ -16,15 +14,15 @@
 #include <xercesc/util/XMLString.hpp>
 
 #include <algorithm>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
+using namespace swhub::testing;
 namespace fs = std::filesystem;
 using namespace xercesc;
 
@@ -33,13 +31,6 @@ namespace {
 const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
 const fs::path kSchemas = kCorpus / "schemas";
 
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 std::vector<fs::path> filesIn(const fs::path& folder) {
   std::vector<fs::path> out;
   for (const auto& entry : fs::directory_iterator(folder))
@@ -47,21 +38,6 @@ std::vector<fs::path> filesIn(const fs::path& folder) {
   std::sort(out.begin(), out.end());
   return out;
 }
-
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string text) : text_(std::move(text)) {}
-  std::size_t read(char* buffer, std::size_t size) override {
-    const std::size_t n = std::min(size, text_.size() - pos_);
-    std::memcpy(buffer, text_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  std::string text_;
-  std::size_t pos_ = 0;
-};
 
 // ------------------------------------------------------------ the test's own XML reading
 
@@ -235,8 +211,8 @@ class wcoDecPlugin : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     XMLPlatformUtils::Initialize();
-    library_ = new boost::dll::shared_library(SWHUB_PLUGIN_DIR "/swhub_wco_dec.so");
-    descriptor_ = library_->get_alias<const Descriptor*()>("swhub_plugin_descriptor")();
+    library_ = new PluginLibrary("wco_dec");
+    descriptor_ = &library_->descriptor();
     auto made = make(defaultSettings());
     ASSERT_TRUE(made) << formatErrors(made.errors());
     plugin_ = made.take().release();
@@ -256,16 +232,11 @@ class wcoDecPlugin : public ::testing::Test {
   }
 
   static Result<std::unique_ptr<PartnerPlugin>> make(Value settings) {
-    return descriptor_->partner_factory(InstanceContext{"demo-broker", "partners.demo-broker.settings", std::move(settings)});
+    return buildPartner(*descriptor_, "demo-broker", std::move(settings));
   }
 
   static std::vector<Decoded> decodeAll(const PartnerPlugin& plugin, const std::string& body) {
-    StringSource source(body);
-    const MessageContext context{"demo-broker", "application/xml", {}, "2026-11-28T08:00:00.000Z"};
-    auto decoder = plugin.open(context, source);
-    std::vector<Decoded> out;
-    while (auto next = decoder->next()) out.push_back(std::move(*next));
-    return out;
+    return swhub::testing::decodeAll(plugin, MessageContext{"demo-broker", "application/xml", {}, kReceivedAt}, body);
   }
 
   static Notification notification(std::string event, std::string state) {
@@ -273,12 +244,12 @@ class wcoDecPlugin : public ::testing::Test {
                         std::move(event), std::move(state), "", "2026-11-29T08:00:00.123Z", {}};
   }
 
-  static boost::dll::shared_library* library_;
+  static PluginLibrary* library_;
   static const Descriptor* descriptor_;
   static PartnerPlugin* plugin_;
 };
 
-boost::dll::shared_library* wcoDecPlugin::library_ = nullptr;
+PluginLibrary* wcoDecPlugin::library_ = nullptr;
 const Descriptor* wcoDecPlugin::descriptor_ = nullptr;
 PartnerPlugin* wcoDecPlugin::plugin_ = nullptr;
 

@@ -18,8 +18,14 @@
 #include <stdexcept>
 
 #include "item_handler.hpp"
+#include "xml/parsing.hpp"
+#include "xml/utf.hpp"
 
 namespace swhub::plugins::upu_post {
+
+using xml::GrammarPools;
+using xml::StopParsing;
+using xml::toUtf8;
 
 namespace {
 
@@ -210,8 +216,8 @@ std::unique_ptr<XMLGrammarPool> compileGrammar(std::string_view xsd) {
 }  // namespace
 
 PostalItemsGrammar::PostalItemsGrammar(std::string_view xsd)
-    : runtime_(std::make_unique<XercesRuntime>()),
-      pools_(compileGrammar(xsd), [xsd] { return compileGrammar(xsd); }) {}
+    : runtime_(std::make_unique<xml::XercesRuntime>()),
+      pools_(compileGrammar(xsd), [xsd] { return compileGrammar(xsd); }, GrammarPools::kUnbounded) {}
 
 PostalItemsGrammar::~PostalItemsGrammar() = default;  // the pools before the runtime
 

@@ -8,16 +8,16 @@
 #include <memory>
 #include <string_view>
 
-#include "grammar_pools.hpp"
 #include "settings.hpp"
 #include "swhub/sdk/plugin.hpp"
-#include "xerces_support.hpp"
+#include "xml/grammar_pools.hpp"
+#include "xml/xerces_runtime.hpp"
 
 namespace swhub::plugins::upu_post {
 
 /// Immutable after construction; decoders on many threads share it. Each decoder leases a
-/// compiled copy of the grammar for its whole message (see grammar_pools.hpp): no decoder waits
-/// for another, and one thread may hold several decoders open.
+/// compiled copy of the grammar for its whole message (see xml/grammar_pools.hpp), from pools
+/// without a bound: no decoder waits for another, and one thread may hold several decoders open.
 class PostalItemsGrammar {
  public:
   /// Throws std::runtime_error when `xsd` is not a valid schema (a build defect). `xsd` must
@@ -26,15 +26,15 @@ class PostalItemsGrammar {
   ~PostalItemsGrammar();
 
   /// A copy of the grammar for one message. Thread-safe; throws when a new copy cannot be made.
-  GrammarPools::Lease lease() const { return pools_.lease(); }
+  xml::GrammarPools::Lease lease() const { return pools_.lease(); }
 
   /// A reader that validates against the leased grammar only: no DTD, nothing fetched, schema
   /// hints in documents ignored. The lease must outlive it.
-  static std::unique_ptr<xercesc::SAX2XMLReader> newReader(const GrammarPools::Lease& grammar);
+  static std::unique_ptr<xercesc::SAX2XMLReader> newReader(const xml::GrammarPools::Lease& grammar);
 
  private:
-  std::unique_ptr<XercesRuntime> runtime_;  // first in, last out
-  GrammarPools pools_;
+  std::unique_ptr<xml::XercesRuntime> runtime_;  // first in, last out
+  xml::GrammarPools pools_;
 };
 
 /// `grammar`, `settings` and `input` must outlive the decoder.

@@ -5,27 +5,18 @@
 #include <algorithm>
 
 #include "item_mapping.hpp"
-#include "xerces_support.hpp"
+#include "xml/parsing.hpp"
+#include "xml/utf.hpp"
 
 namespace swhub::plugins::upu_post {
+
+using xml::StopParsing;
+using xml::toUtf8;
+using xml::trim;
 
 namespace {
 
 bool isRepeated(const std::string& name) { return name == "item" || name == "content"; }
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-// "datatype error: Type:InvalidDatatypeFacetException, Message:Value 'x' does not ..." -> "Value ..."
-std::string cleanMessage(std::string message) {
-  static constexpr std::string_view kMarker = "Message:";
-  if (const auto at = message.find(kMarker); at != std::string::npos && message.rfind("datatype error", 0) == 0)
-    message.erase(0, at + kMarker.size());
-  return trim(message);
-}
 
 void placeField(RawField& field, const std::string& parentPath, const char* name, int line, int column) {
   field.path = parentPath + "/" + name;
@@ -109,7 +100,7 @@ void PostalItemsHandler::fail(const std::string& message, bool fatal) {
 }
 
 void PostalItemsHandler::record(const xercesc::SAXParseException& e, bool fatal) {
-  errors_.push_back({currentPath(), cleanMessage(toUtf8(e.getMessage())) +
+  errors_.push_back({currentPath(), xml::validationMessage(toUtf8(e.getMessage())) +
                                         position(static_cast<int>(e.getLineNumber()),
                                                  static_cast<int>(e.getColumnNumber()))});
   fatal_ = fatal_ || fatal;
@@ -254,7 +245,7 @@ void PostalItemsHandler::characters(const XMLCh* chars, XMLSize_t length) {
     seen_ = errors_.size();
     return;  // text outside a leaf: the schema reports it; nothing to keep
   }
-  text_ += toUtf8(chars, length);
+  xml::appendUtf8(text_, std::u16string_view(chars, length));
   seen_ = errors_.size();
 }
 

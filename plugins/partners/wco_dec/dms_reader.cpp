@@ -61,14 +61,6 @@ namespace {
 // declare an entity; this is the second line of defence.
 constexpr XMLSize_t kEntityExpansionLimit = 100;
 
-// "datatype error: Type:InvalidDatatypeFacetException, Message:Value 'x' ..." -> "Value 'x' ..."
-std::string cleanMessage(std::string message) {
-  static constexpr std::string_view kMarker = "Message:";
-  if (const auto at = message.find(kMarker); at != std::string::npos && message.rfind("datatype error", 0) == 0)
-    message.erase(0, at + kMarker.size());
-  return trim(message);
-}
-
 class TreeHandler : public DefaultHandler {
  public:
   TreeHandler(const ExpectedRoot& expected, const ReadLimits& limits) : expected_(expected), limits_(limits) {}
@@ -134,7 +126,7 @@ class TreeHandler : public DefaultHandler {
   }
 
   void characters(const XMLCh* chars, XMLSize_t length) override {
-    if (!stack_.empty()) stack_.back()->text += toUtf8(chars, length);
+    if (!stack_.empty()) appendUtf8(stack_.back()->text, std::u16string_view(chars, length));
     seen_ = errors_.size();
   }
 
@@ -173,7 +165,7 @@ class TreeHandler : public DefaultHandler {
       errors_.push_back({"", "more than " + std::to_string(limits_.max_errors) + " errors: further errors omitted"});
       throw StopParsing{};
     }
-    errors_.push_back({currentPath(), cleanMessage(toUtf8(e.getMessage())) + " (line " +
+    errors_.push_back({currentPath(), validationMessage(toUtf8(e.getMessage())) + " (line " +
                                           std::to_string(e.getLineNumber()) + ", column " +
                                           std::to_string(e.getColumnNumber()) + ")"});
   }

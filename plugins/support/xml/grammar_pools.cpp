@@ -1,9 +1,9 @@
-#include "grammar_pools.hpp"
+#include "xml/grammar_pools.hpp"
 
 #include <algorithm>
 #include <utility>
 
-namespace swhub::plugins::wco_dec {
+namespace swhub::plugins::xml {
 
 GrammarPools::Lease::~Lease() {
   if (pool_) owner_->giveBack(std::move(pool_));
@@ -50,4 +50,4 @@ void GrammarPools::giveBack(std::unique_ptr<xercesc::XMLGrammarPool> pool) const
   returned_.notify_one();
 }
 
-}  // namespace swhub::plugins::wco_dec
+}  // namespace swhub::plugins::xml
