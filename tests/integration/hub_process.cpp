@@ -13,7 +13,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -21,18 +20,6 @@
 extern char** environ;
 
 namespace swhub::testing {
-namespace fs = std::filesystem;
-
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = fs::temp_directory_path() / ("swhub-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-  fs::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 std::string swhubBinary() { return std::string(SWHUB_BINARY_ROOT) + "/bin/swhub"; }
 std::string exampleConfig() { return std::string(SWHUB_SOURCE_ROOT) + "/config/hub.yaml"; }

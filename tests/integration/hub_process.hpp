@@ -9,19 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace swhub::testing {
-
-// A scratch folder removed at the end of the test.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 class HubProcess {
  public:

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "delivery/delivery_worker.hpp"
 #include "journal/journal.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -23,20 +24,7 @@ namespace swhub::delivery::testing {
 
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-delivery-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 inline journal::OutboxItem outboxItem(const std::string& id, const std::string& recipient, const std::string& case_id,
                                       const std::string& channel = "notification") {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
@@ -120,18 +121,7 @@ void registerFaultyVfs() {
 
 // ---- tests ----
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 WriteBatch caseBatch(const std::string& id) {
   WriteBatch batch;

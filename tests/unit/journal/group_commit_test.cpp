@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
 
@@ -18,18 +19,7 @@ namespace {
 
 using Status = CommitResult::Status;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 WriteBatch filing(const std::string& id, const std::string& key, const std::string& body) {
   WriteBatch batch;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
@@ -15,18 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 OutboxItem item(const std::string& id, const std::string& recipient, const std::string& channel = "notification") {
   OutboxItem o;

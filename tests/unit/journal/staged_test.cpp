@@ -7,22 +7,16 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
 namespace {
 
-class TempDir {
+// The scratch journal of one test.
+class TempDir : public swhub::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-staged-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string url() const { return "sqlite:" + (path_ / "journal.db").string(); }
-
- private:
-  std::filesystem::path path_;
+  std::string url() const { return "sqlite:" + file("journal.db"); }
 };
 
 const char* kAt = "2026-11-28T10:00:00.000Z";

@@ -7,24 +7,14 @@
 #include <filesystem>
 #include <string>
 
+#include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
 
 namespace swhub::journal {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-journal-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 MessageRecord message(const std::string& id, const std::string& key = "") {
   return {id, "demo-post", "application/json", key, "sha256:" + id, "2026-11-28T10:00:00.000Z",

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "temp_dir.hpp"
+#include "../model/examples.hpp"
 #include "journal/journal.hpp"
 #include "release/assessment_worker.hpp"
 #include "release/case_status.hpp"
@@ -16,18 +18,7 @@
 namespace swhub::release {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "swhub-assess-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
+using swhub::testing::TempDir;
 
 // Clears every case, assessing duties and taxes.
 class RevenuePlugin : public sdk::AgencyPlugin {
@@ -46,23 +37,13 @@ class RevenuePlugin : public sdk::AgencyPlugin {
   mutable std::string seen;
 };
 
+// The DESIGN.md example (headphones, 45.00 EUR, consumer collection), filed as a declaration:
+// goods presented, so release needs only the decisions and the revenue.
 sdk::Consignment parcel(const std::string& caseId) {
-  sdk::Consignment c;
+  sdk::Consignment c = test::designConsignment();
   c.case_id = caseId;
   c.partner = "demo-shop";
-  c.reference = "ORD-1";
-  c.filing = sdk::FilingKind::Declaration;  // goods presented: release needs only decisions and revenue
-  c.fiscal.model = sdk::CollectionModel::Consumer;
-  sdk::Item item;
-  item.sequence = 1;
-  item.description = "Bluetooth headphones";
-  item.hs = "851830";
-  item.quantity = 1;
-  item.unit = "pce";
-  item.value = *sdk::Decimal::parse("45.00");
-  item.currency = "EUR";
-  item.origin = "CN";
-  c.items.push_back(item);
+  c.filing = sdk::FilingKind::Declaration;
   return c;
 }
 
@@ -83,7 +64,7 @@ TEST(release_assessment, PluginDutiesBecomeTheCasesRevenueDueAndReleaseWaitsForP
   RevenuePlugin plugin;
   AssessmentWorker worker(*journal, coordinator, {{"customs", &plugin}}, "assess");
   EXPECT_EQ(worker.runOnce(), 1u);
-  EXPECT_EQ(plugin.seen, "ORD-1");
+  EXPECT_EQ(plugin.seen, "LRN-2026-000123");
 
   const auto stored = journal->getCase("C-1");
   ASSERT_TRUE(stored);
