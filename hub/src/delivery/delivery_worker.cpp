@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <ctime>
 #include <stdexcept>
 #include <utility>
 
@@ -12,18 +10,6 @@
 
 namespace swhub::delivery {
 namespace {
-
-// RFC 3339 UTC with milliseconds: the journal compares due times as text.
-std::string formatTime(std::chrono::system_clock::time_point at) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-  return text;
-}
 
 constexpr const char* kChannels[] = {"notification", "task"};
 
@@ -255,7 +241,7 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
   }
   auto delay = backoff(attempt, policy_, rng_);
   if (outcome.retry_after && *outcome.retry_after > delay) delay = *outcome.retry_after;
-  std::string nextAt = formatTime(std::chrono::system_clock::now() + delay);
+  std::string nextAt = common::rfc3339(std::chrono::system_clock::now() + delay);
   journal_.completeOutboxItems(seqs, owner_, "pending", nextAt, outcome.detail, batch);
   stats_.retried.fetch_add(count);
   return nextAt;

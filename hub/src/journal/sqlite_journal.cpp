@@ -1,10 +1,9 @@
 #include "journal/sqlite_journal.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <memory>
 #include <stdexcept>
 
+#include "common/ids.hpp"
 #include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_staging.hpp"
 #include "journal/sqlite_store.hpp"
@@ -13,18 +12,6 @@ namespace swhub::journal::sqlite {
 namespace {
 
 constexpr std::size_t kMaxIdleReaders = 8;
-
-// RFC 3339 UTC with milliseconds, the text form every journal timestamp uses (sorts as text).
-std::string formatTime(std::chrono::system_clock::time_point at) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-  return text;
-}
 
 std::int64_t epochMs(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
@@ -142,7 +129,7 @@ std::vector<OutboxItem> SqliteJournal::claimOutbox(const std::string& channel, c
   std::vector<OutboxItem> claimed;
   auto apply = [&] {
     const auto at = now();
-    claimed = sqlite::claimOutbox(*writer_, channel, owner, limit, formatTime(at), epochMs(at), epochMs(at + lease));
+    claimed = sqlite::claimOutbox(*writer_, channel, owner, limit, common::rfc3339(at), epochMs(at), epochMs(at + lease));
     return CommitResult{};
   };
   // Not durable means not claimed: hand nothing out.
@@ -202,7 +189,7 @@ std::size_t SqliteJournal::replayAllDeadLetters() { return replay(-1); }
 
 std::size_t SqliteJournal::replay(std::int64_t seq) {
   std::size_t replayed = 0;
-  const std::string at = formatTime(now());
+  const std::string at = common::rfc3339(now());
   const CommitResult result = committer_->run([&] {
     replayed = replayDead(*writer_, seq, at);
     return CommitResult{};

@@ -16,17 +16,8 @@ constexpr std::size_t kBatch = 32;
 constexpr std::chrono::milliseconds kLease{60000};
 constexpr int kMaxAttempts = 5;
 
-std::string later(std::chrono::seconds delay) {
-  // RFC 3339 of now + delay, in the journal's text form.
-  const auto t = std::chrono::system_clock::now() + delay;
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buffer[40];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.000Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buffer;
-}
+// RFC 3339 of now + delay, in the journal's text form.
+std::string later(std::chrono::seconds delay) { return common::rfc3339(std::chrono::system_clock::now() + delay); }
 
 }  // namespace
 
