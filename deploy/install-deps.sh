@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git curl openssl ca-certificates
   libpoco-dev libboost-dev libboost-filesystem-dev libxerces-c-dev libyaml-cpp-dev
   libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  python3 python3-jsonschema  # tests/schemas checks the published JSON Schemas with /usr/bin/python3
 )
 
 missing=()

@@ -590,3 +590,13 @@ TEST_F(expressManifest, EncodesANotificationBatchAsJsonWhenSet) {
             R"("reason":"needs an invoice, \"commercial\"","at":"2026-11-29T08:01:00Z","delivery_id":"N-2",)"
             R"("details":{"agency":"customs"}}]})");
 }
+
+// ---------------------------------------------------------------- samples
+
+// The JSON manifests that tests/schemas checks against manifest.schema.json: the plugin judges
+// each one as the schema does (default settings: no default currency).
+TEST_F(expressManifest, JudgesEverySampleManifestAsTheSchemaDoes) {
+  auto plugin = make();
+  for (const Sample& sample : samples("express_manifest", "manifest"))
+    EXPECT_EQ(misjudged(sample, decodeAll(*plugin, kJson, readFile(sample.file))), "");
+}

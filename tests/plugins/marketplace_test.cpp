@@ -322,3 +322,11 @@ TEST_F(marketplacePlugin, EncodesOrderUpdates) {
   ASSERT_TRUE(none);
   EXPECT_EQ(none.value().body, R"({"order_updates":[]})");
 }
+
+// The orders that tests/schemas checks against order.schema.json: the plugin judges each one as
+// the schema does (the default settings: platform DEMO-MKT, payment reference required).
+TEST_F(marketplacePlugin, JudgesEverySampleOrderAsTheSchemaDoes) {
+  auto plugin = make();
+  for (const Sample& sample : samples("marketplace", "order"))
+    EXPECT_EQ(misjudged(sample, decodeAll(*plugin, readFile(sample.file))), "");
+}

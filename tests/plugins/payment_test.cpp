@@ -228,3 +228,12 @@ TEST_F(paymentPlugin, EncodesAcknowledgements) {
             R"({"acknowledgements":[{"delivery_id":"N-31","case_id":"C-2026-000123","reference":"DM-2026-11-000417",)"
             R"("event":"payment-recorded","state":"cleared","reason":"","at":"2026-11-28T08:00:01Z"}]})");
 }
+
+// The events that tests/schemas checks against payment-event.schema.json, each signed as the
+// provider would sign it: the plugin judges each one as the schema does.
+TEST_F(paymentPlugin, JudgesEverySampleEventAsTheSchemaDoes) {
+  for (const Sample& sample : samples("payment", "payment-event")) {
+    const std::string body = readFile(sample.file);
+    EXPECT_EQ(misjudged(sample, decodeSigned(body, signature(body))), "");
+  }
+}

@@ -20,6 +20,7 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <variant>
@@ -175,6 +176,48 @@ inline std::string readFile(const std::filesystem::path& path) {
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+// ---------------------------------------------------------------- sample files
+
+// A sample document of a partner format and the verdict expected of it. The same files are checked
+// against the format's published JSON Schema (tests/schemas), so plugin and schema cannot drift.
+struct Sample {
+  std::filesystem::path file;
+  bool valid;
+};
+
+// tests/samples/<plugin>/<document>-valid-*.json and <document>-invalid-*.json, sorted by name; a
+// test failure when either kind is missing.
+inline std::vector<Sample> samples(const std::string& plugin, const std::string& document) {
+  std::vector<Sample> out;
+  const std::filesystem::path folder = std::filesystem::path(SWHUB_SOURCE_ROOT) / "tests" / "samples" / plugin;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".json") continue;
+    if (name.starts_with(document + "-valid-")) out.push_back({entry.path(), true});
+    if (name.starts_with(document + "-invalid-")) out.push_back({entry.path(), false});
+  }
+  std::sort(out.begin(), out.end(), [](const Sample& a, const Sample& b) { return a.file < b.file; });
+  EXPECT_TRUE(std::any_of(out.begin(), out.end(), [](const Sample& s) { return s.valid; }))
+      << "no " << document << "-valid-*.json in " << folder;
+  EXPECT_TRUE(std::any_of(out.begin(), out.end(), [](const Sample& s) { return !s.valid; }))
+      << "no " << document << "-invalid-*.json in " << folder;
+  return out;
+}
+
+// "" when the decoder judged `sample` as expected: a valid one yields pieces and no errors, an
+// invalid one yields errors (a batch may yield its good pieces beside them). Else what went wrong.
+inline std::string misjudged(const Sample& sample, const std::vector<sdk::Decoded>& out) {
+  std::string errors;
+  for (const sdk::Decoded& decoded : out)
+    if (const auto* e = std::get_if<sdk::Errors>(&decoded)) errors += "\n  " + sdk::formatErrors(*e);
+  const std::string name = sample.file.filename().string();
+  if (sample.valid && out.empty()) return name + ": expected valid, but nothing was decoded";
+  if (sample.valid && !errors.empty()) return name + ": expected valid, but refused:" + errors;
+  if (!sample.valid && errors.empty()) return name + ": expected invalid, but decoded without an error";
+  return "";
 }
 
 // ---------------------------------------------------------------- concurrency

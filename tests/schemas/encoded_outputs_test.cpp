@@ -1,0 +1,96 @@
+// Writes what the partner plugins encode for realistic notification batches into
+// SWHUB_SCHEMA_OUTPUT_DIR/<plugin>/<document>/<batch>.json, where the schema_*_outputs tests
+// check them against the published JSON Schemas (this program is their CTest fixture).
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "plugin_test_support.hpp"
+#include "swhub/sdk/plugin.hpp"
+
+using namespace swhub::sdk;
+using namespace swhub::testing;
+
+namespace {
+
+using Batches = std::vector<std::pair<std::string, std::vector<Notification>>>;
+
+// Encodes each batch with an instance of `library` and writes it to <plugin>/<document>/<name>.json,
+// after emptying that folder so that no file of an earlier run is checked.
+void writeEncoded(const std::string& library, Value settings, const std::string& document, const Batches& batches) {
+  PluginLibrary plugin(library);
+  auto instance = made(buildPartner(plugin.descriptor(), "demo-" + library, std::move(settings)));
+  ASSERT_TRUE(instance);
+  const std::filesystem::path folder = std::filesystem::path(SWHUB_SCHEMA_OUTPUT_DIR) / library / document;
+  std::filesystem::remove_all(folder);
+  std::filesystem::create_directories(folder);
+  for (const auto& [name, batch] : batches) {
+    auto encoded = instance->encode(batch);
+    ASSERT_TRUE(encoded) << name << ": " << formatErrors(encoded.errors());
+    std::ofstream out(folder / (name + ".json"), std::ios::binary);
+    out << encoded.value().body;
+    out.flush();
+    ASSERT_TRUE(out.good()) << "cannot write " << folder / (name + ".json");
+  }
+  instance.reset();  // before the library is unloaded
+}
+
+// A reason as an agency writes it: quotes, a line break, a tab, a control byte and non-ASCII text.
+const std::string kAwkwardReason = "déclaration incomplète: \"origin\" missing\non line 2\tsee \x01 annex";
+
+}  // namespace
+
+TEST(schemaOutputs, MarketplaceOrderUpdates) {
+  Value settings = Value::map();
+  settings.set("platform_id", Value::string("DEMO-MKT"));
+  const std::string order = "DM-2026-11-000417";
+  writeEncoded("marketplace", std::move(settings), "order-updates",
+               {{"lifecycle",
+                 {Notification{"N-11", "C-2026-000123", order, "accepted", "accepted", "", "2026-11-28T08:00:00Z", {}},
+                  Notification{"N-12", "C-2026-000123", order, "assessment-started", "under-assessment", "",
+                               "2026-11-28T08:00:01Z", {{"agencies", "customs,food-safety"}}},
+                  Notification{"N-13", "C-2026-000123", order, "held", "held", "product safety: \"CE\" marking missing",
+                               "2026-11-28T09:12:44Z", {{"agency", "market-surveillance"}}},
+                  Notification{"N-14", "C-2026-000123", order, "cleared", "cleared", "", "2026-11-28T14:30:00Z", {}},
+                  Notification{"N-15", "C-2026-000123", order, "released", "released", "", "2026-11-29T08:00:00Z", {}}}},
+                {"event-without-state",
+                 {Notification{"N-21", "C-2026-000124", "DM-2026-11-000502", "do-not-load", "", kAwkwardReason,
+                               "2026-11-28T08:03:00.125Z", {}}}},
+                {"rejected", {Notification{"N-31", "", "DM-2026-11-000611", "rejected", "rejected",
+                                           "/lines/0/hs: '770100' is not an HS code: chapter 77 does not exist",
+                                           "2026-11-28T08:00:00Z", {}}}},
+                {"empty", {}}});
+}
+
+TEST(schemaOutputs, PaymentAcknowledgements) {
+  Value settings = Value::map();
+  settings.set("secret", Value::string("whsec_demo_7f3a9c2e41b8d605"));
+  writeEncoded("payment", std::move(settings), "acknowledgements",
+               {{"payment-recorded",
+                 {Notification{"N-31", "C-2026-000123", "DM-2026-11-000417", "payment-recorded", "cleared", "",
+                               "2026-11-28T08:00:01Z", {}}}},
+                {"refund-and-unknown-case",
+                 {Notification{"N-32", "C-2026-000123", "DM-2026-11-000417", "refund-recorded", "refunded", "",
+                               "2026-12-03T10:15:01Z", {{"amount", "9.50"}}},
+                  Notification{"N-33", "", "LRN-UNKNOWN-1", "payment-unmatched", "", kAwkwardReason,
+                               "2026-12-03T10:16:00Z", {}}}},
+                {"empty", {}}});
+}
+
+TEST(schemaOutputs, ExpressManifestJsonNotifications) {
+  Value settings = Value::map();
+  settings.set("notify_format", Value::string("json"));
+  writeEncoded("express_manifest", std::move(settings), "notifications",
+               {{"release-and-hold",
+                 {Notification{"N-1", "C-1", "HWB0000001", "released", "released", "", "2026-11-29T08:00:00Z", {}},
+                  Notification{"N-2", "C-2", "HWB0000002", "held", "held", "needs an invoice, \"commercial\"",
+                               "2026-11-29T08:01:00Z", {{"agency", "customs"}, {"document", "invoice"}}}}},
+                {"do-not-load", {Notification{"N-3", "C-3", "HWB0000003", "do-not-load", "", kAwkwardReason,
+                                              "2026-11-28T21:40:00.5Z", {{"agency", "aviation-security"}}}}},
+                {"empty", {}}});
+}
