@@ -1,8 +1,9 @@
 #include "notification_encoder.hpp"
 
-#include <cstdio>
 #include <string>
 #include <string_view>
+
+#include "json/text.hpp"
 
 namespace swhub::plugins::express_manifest {
 
@@ -17,28 +18,6 @@ void csvField(std::string& out, std::string_view text) {
   for (char c : text) {
     if (c == '"') out += '"';
     out += c;
-  }
-  out += '"';
-}
-
-void jsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
   }
   out += '"';
 }
@@ -68,15 +47,15 @@ std::string json(const std::vector<sdk::Notification>& batch) {
       out += '"';
       out += name;
       out += "\":";
-      jsonString(out, *value);
+      json::appendString(out, *value);
       out += ',';
     }
     out += "\"details\":{";
     for (std::size_t d = 0; d < n.details.size(); ++d) {
       if (d) out += ',';
-      jsonString(out, n.details[d].first);
+      json::appendString(out, n.details[d].first);
       out += ':';
-      jsonString(out, n.details[d].second);
+      json::appendString(out, n.details[d].second);
     }
     out += "}}";
   }

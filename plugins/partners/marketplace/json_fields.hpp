@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "json/text.hpp"
+#include "json/var.hpp"
 #include "swhub/sdk/model.hpp"
 #include "swhub/sdk/status.hpp"
 
@@ -19,18 +21,12 @@ using Poco::Dynamic::Var;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
 
-/// "object", "array", "string", "number", "boolean", "null": the words used in errors.
-std::string typeOf(const Var& v);
-/// A member name escaped for a JSON pointer ("a/b" -> "a~1b").
-std::string pointerToken(const std::string& name);
-/// The JSON text of an amount, a string ("45.00") or a number (45.5): POCO keeps no number text,
-/// so a double is written back as the shortest text that reads as the same double. nullopt when
-/// the value is neither.
-std::optional<std::string> amountText(const Var& v);
-/// Offset of the first byte that breaks UTF-8, or npos.
-std::size_t invalidUtf8At(std::string_view s);
-/// Appends `s` as a JSON string literal.
-void appendJsonString(std::string& out, std::string_view s);
+// From the JSON plugins' support library (plugins/support/json).
+using json::amountText;
+using json::invalidUtf8At;
+using json::pointerToken;
+using json::typeOf;
+inline void appendJsonString(std::string& out, std::string_view s) { json::appendString(out, s); }
 
 /// The members of one JSON object. Unknown members are reported when it is built (with the
 /// allowed names and the nearest one); known members are read on request, a missing required one

@@ -6,11 +6,11 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
-#include <charconv>
-#include <cmath>
 #include <optional>
 #include <vector>
 
+#include "json/text.hpp"
+#include "json/var.hpp"
 #include "swhub/sdk/schema.hpp"
 #include "swhub/sdk/validate.hpp"
 
@@ -24,15 +24,7 @@ using Poco::JSON::Object;
 constexpr std::string_view kFields[] = {"type", "transaction_id", "amount", "currency", "case_id", "reference",
                                         "paid_at"};
 
-std::string typeOf(const Var& v) {
-  if (v.isEmpty()) return "null";
-  if (v.type() == typeid(Object::Ptr)) return "object";
-  if (v.type() == typeid(Poco::JSON::Array::Ptr)) return "array";
-  if (v.isString()) return "string";
-  if (v.isBoolean()) return "boolean";
-  if (v.isNumeric()) return "number";
-  return "unknown";
-}
+using json::typeOf;
 
 class EventReader {
  public:
@@ -83,21 +75,12 @@ class EventReader {
       return std::nullopt;
     }
     const Var v = object_->get(key);
-    std::string text;
-    if (v.isString()) {
-      text = v.extract<std::string>();
-    } else if (v.isNumeric() && !v.isBoolean() && v.isInteger()) {
-      text = v.toString();
-    } else if (v.isNumeric() && !v.isBoolean()) {
-      // POCO keeps no number text: the shortest text that reads back as the same double.
-      const double d = v.convert<double>();
-      char buffer[400];
-      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, d, std::chars_format::fixed);
-      if (std::isfinite(d) && ec == std::errc()) text.assign(buffer, end);
-    } else {
+    const std::optional<std::string> amount = json::amountText(v);
+    if (!amount) {
       add(name, "expected amount (string or number), got " + typeOf(v));
       return std::nullopt;
     }
+    const std::string& text = *amount;
     const auto d = sdk::Decimal::parse(text);
     if (!d) add(name, "'" + text + "' is not an amount: a decimal with at most 4 fraction digits expected");
     return d;
@@ -175,28 +158,6 @@ sdk::Result<sdk::HubEvent> readEvent(const std::string& body) {
   return event;
 }
 
-void appendJsonString(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
+void appendJsonString(std::string& out, std::string_view s) { json::appendString(out, s); }
 
 }  // namespace swhub::plugins::payment
