@@ -4,6 +4,14 @@
 #include "model/codec_options.hpp"
 
 namespace swhub::release {
+namespace {
+
+std::string firstError(const sdk::Errors& errors) {
+  if (errors.empty()) return "no reason given";
+  return errors.front().path.empty() ? errors.front().message : errors.front().path + ": " + errors.front().message;
+}
+
+}  // namespace
 
 bool isCanonicalNotification(const journal::OutboxItem& item) {
   return item.channel == "notification" && item.content_type == model::kNotificationJsonType;
@@ -21,12 +29,10 @@ FormattedNotifications formatNotifications(const sdk::PartnerPlugin* encoder,
   for (const auto& item : items) {
     auto decoded = isCanonicalNotification(item)
                        ? model::decodeNotificationsJson(item.body)
-                       : sdk::Result<std::vector<sdk::Notification>>::failure(
-                             "", "outbox item " + item.id + " is not a canonical notification");
+                       : sdk::Result<std::vector<sdk::Notification>>::failure("", "not a canonical notification");
     if (!decoded.ok()) {
       // Not ours to repair: deliver what is stored, so nothing is lost or invented.
-      out.fallback_reason = "outbox item " + item.id + ": " + decoded.errors().front().path + " " +
-                            decoded.errors().front().message;
+      out.fallback_reason = "outbox item " + item.id + ": " + firstError(decoded.errors());
       std::string joined;
       for (const auto& i : items) joined += (joined.empty() ? "" : "\n") + i.body;
       out.message = {items.size() == 1 ? item.content_type : "text/plain", joined};
@@ -41,7 +47,7 @@ FormattedNotifications formatNotifications(const sdk::PartnerPlugin* encoder,
       return out;
     }
     out.fallback_reason = "the partner's plugin could not encode " + std::to_string(batch.size()) +
-                          " notification(s): " + encoded.errors().front().message;
+                          " notification(s): " + firstError(encoded.errors());
   } else {
     out.fallback_reason = "no partner plugin to encode with";
   }
