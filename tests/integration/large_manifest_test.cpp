@@ -81,6 +81,8 @@ partners:
 )" + push + R"(agencies:
   customs:
     credentials: {tokens: [demo-customs-token]}
+admins:
+  ops: {credentials: {tokens: [demo-admin-token]}}
 routes:
   - name: every-filing-to-customs
     require: [customs]
@@ -234,6 +236,16 @@ TEST(integration_large, NotificationsPerHouseWaybillArePushedInBatches) {
   })) << metrics;
   EXPECT_NE(metrics.find("\nswhub_deliveries_total 12\n"), std::string::npos) << metrics;
   EXPECT_EQ(metrics.find("swhub_notification_format_fallbacks_total{"), std::string::npos) << metrics;
+  // The trace of a case names the delivery that carried its notification.
+  const std::string caseId = [&] {
+    const std::string found = get(hub, "/v1/cases?reference=" + house(0), "demo-express-push-token");
+    const auto at = found.find("\"case_id\":\"") + 11;
+    return found.substr(at, found.find('"', at) - at);
+  }();
+  const std::string trace = get(hub, "/v1/admin/cases/" + caseId + "/trace", "demo-admin-token");
+  const auto batchAt = trace.find("\"batch\":\"B-");
+  ASSERT_NE(batchAt, std::string::npos) << trace.substr(0, 3000);
+  EXPECT_EQ(deliveries.count(trace.substr(batchAt + 9, 34)), 1u) << trace.substr(batchAt, 60);
   // The pull API shows the same notifications, one by one, in the carrier's format.
   const std::string pulled = get(hub, "/v1/notifications?after=0&limit=2", "demo-express-push-token");
   EXPECT_NE(pulled.find("\"content_type\":\"text/csv\""), std::string::npos) << pulled;

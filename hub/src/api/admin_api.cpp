@@ -40,6 +40,8 @@ Poco::JSON::Object outboxJson(const journal::OutboxItem& item, bool withBody) {
   o.set("last_error", item.last_error);
   o.set("created_at", item.created_at);
   o.set("content_type", item.content_type);
+  // The delivery that carried it with others (its X-Swhub-Delivery-Id), when it went in a batch.
+  if (!item.batch.empty()) o.set("batch", item.batch);
   if (withBody) o.set("body", item.body);
   return o;
 }
