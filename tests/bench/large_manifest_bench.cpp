@@ -12,81 +12,17 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-
+#include "express_manifest.hpp"
 #include "hub_process.hpp"
 #include "receiver.hpp"
 
 using namespace swhub::testing;
 
 namespace {
-
-std::string manifest(std::size_t lines) {
-  std::string csv =
-      "master_waybill,house_waybill,shipper_name,shipper_country,consignee_name,consignee_address,"
-      "consignee_country,description,hs_code,quantity,unit,net_kg,gross_kg,value,currency,origin,nature,"
-      "flight,departure,destination,arrival\n";
-  csv.reserve(lines * 190 + csv.size());
-  char hwb[32];
-  for (std::size_t i = 0; i < lines; ++i) {
-    std::snprintf(hwb, sizeof hwb, "HWB%09zu", i);
-    csv += std::string("999-12345675,") + hwb +
-           ",Shenzhen Gadget Co,CN,Ana Silva,\"Rua Augusta 10, Lisboa\",PT,Bluetooth headphones,851830,1,pce,"
-           "0.25,0.4,45.00,EUR,CN,,TP1234,CN,PT,2026-11-29T08:00:00Z\n";
-  }
-  return csv;
-}
-
-// POST with a timeout long enough for the largest manifest (request() of hub_process gives up sooner).
-HttpResponse post(const std::string& address, const std::string& body) {
-  const auto colon = address.rfind(':');
-  Poco::Net::HTTPClientSession session(address.substr(0, colon), static_cast<Poco::UInt16>(std::stoi(address.substr(colon + 1))));
-  session.setTimeout(Poco::Timespan(3600, 0));
-  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/v1/messages", Poco::Net::HTTPMessage::HTTP_1_1);
-  req.set("Authorization", "Bearer demo-express-token");
-  req.set("Idempotency-Key", "bench");
-  req.setContentType("text/csv");
-  req.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  session.sendRequest(req).write(body.data(), static_cast<std::streamsize>(body.size()));
-  Poco::Net::HTTPResponse res;
-  std::istream& in = session.receiveResponse(res);
-  HttpResponse out;
-  out.status = static_cast<int>(res.getStatus());
-  Poco::StreamCopier::copyToString(in, out.body);
-  return out;
-}
-
-pid_t hubPid(const std::string& configPath) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(configPath) != std::string::npos && cmdline.find("serve") != std::string::npos) {
-      return static_cast<pid_t>(std::stol(name));
-    }
-  }
-  return -1;
-}
-
-long statusKb(pid_t pid, const char* field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
-  }
-  return -1;
-}
 
 std::vector<std::size_t> numbers(const char* text) {
   std::vector<std::size_t> out;
@@ -137,13 +73,13 @@ routes:
     require: [customs]
 )");
   HubProcess hub({"serve", "--config", config, "--listen", "127.0.0.1:0"});
-  const pid_t pid = hubPid(config);
-  const long idle = statusKb(pid, "VmRSS:");
-  const std::string body = manifest(lines);
+  const pid_t pid = hub.pid();
+  const long idle = procStatusKb(pid, "VmRSS:");
+  const std::string body = expressManifest(lines);
   const auto start = std::chrono::steady_clock::now();
-  const HttpResponse filed = post(hub.address(), body);
+  const HttpResponse filed = fileManifest(hub.address(), body, "bench", "demo-express-token", std::chrono::seconds(3600));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const long peak = statusKb(pid, "VmHWM:");
+  const long peak = procStatusKb(pid, "VmHWM:");
   std::size_t cases = 0;
   for (auto at = filed.body.find("\"case_id\""); at != std::string::npos; at = filed.body.find("\"case_id\"", at + 1)) {
     ++cases;

@@ -21,6 +21,15 @@ extern char** environ;
 
 namespace swhub::testing {
 
+long procStatusKb(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
+  }
+  return -1;
+}
+
 std::string swhubBinary() { return std::string(SWHUB_BINARY_ROOT) + "/bin/swhub"; }
 std::string exampleConfig() { return std::string(SWHUB_SOURCE_ROOT) + "/config/hub.yaml"; }
 

@@ -23,6 +23,7 @@ class HubProcess {
   const std::string& address() const { return address_; }
   std::string baseUrl() const { return scheme_ + "://" + address_; }
   const std::string& output() const { return output_; }
+  pid_t pid() const { return pid_; }  // the swhub process itself (spawned directly)
 
   int terminate();  // SIGTERM, wait; returns the exit status
   void kill();      // SIGKILL: a crash, nothing flushed by the hub itself
@@ -37,6 +38,9 @@ class HubProcess {
 
 // Runs `swhub ARGS` to its end; returns {exit code, stdout + stderr}.
 std::pair<int, std::string> runSwhub(const std::vector<std::string>& args);
+
+// A "Vm...:" field of /proc/PID/status in kB (e.g. "VmHWM:", the peak resident set); -1 if absent.
+long procStatusKb(pid_t pid, const std::string& field);
 
 std::string swhubBinary();
 std::string exampleConfig();

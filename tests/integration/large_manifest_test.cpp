@@ -5,49 +5,22 @@
 
 #include <gtest/gtest.h>
 
-#include <dirent.h>
-
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <future>
 #include <set>
 #include <sstream>
 #include <thread>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/StreamCopier.h>
-
+#include "express_manifest.hpp"
 #include "hub_process.hpp"
 #include "receiver.hpp"
 
 namespace swhub::testing {
 namespace {
 
-const std::string kHeader =
-    "master_waybill,house_waybill,shipper_name,shipper_country,consignee_name,consignee_address,"
-    "consignee_country,description,hs_code,quantity,unit,net_kg,gross_kg,value,currency,origin,nature,"
-    "flight,departure,destination,arrival\n";
-
-std::string house(std::size_t i) {
-  char text[32];
-  std::snprintf(text, sizeof text, "HWB%09zu", i);
-  return text;
-}
-
-// `lines` house waybills; the lines whose index is in `bad` carry an HS code that is not one.
 std::string manifest(std::size_t lines, const std::string& salt = "", const std::vector<std::size_t>& bad = {}) {
-  std::string csv = kHeader;
-  csv.reserve(lines * 190 + kHeader.size());
-  for (std::size_t i = 0; i < lines; ++i) {
-    const bool broken = std::find(bad.begin(), bad.end(), i) != bad.end();
-    csv += "999-12345675," + salt + house(i) + ",Shenzhen Gadget Co,CN,Ana Silva,\"Rua Augusta 10, Lisboa\",PT,"
-           "Bluetooth headphones," + std::string(broken ? "85X830" : "851830") +
-           ",1,pce,0.25,0.4,45.00,EUR,CN,,TP1234,CN,PT,2026-11-29T08:00:00Z\n";
-  }
-  return csv;
+  return expressManifest(lines, salt, bad);
 }
 
 // `pushUrl`: a third carrier, demo-express-push, whose notifications are pushed there in
@@ -94,56 +67,15 @@ HubProcess startHub(const TempDir& dir, const std::string& pushUrl = "") {
   return HubProcess({"serve", "--config", config(dir, pushUrl), "--listen", "127.0.0.1:0"});
 }
 
-// As request(), with a timeout fit for a large manifest on a busy machine.
 HttpResponse fileManifest(const HubProcess& hub, const std::string& body, const std::string& key,
                           const std::string& token = "demo-express-token") {
-  const std::string& address = hub.address();
-  const auto colon = address.rfind(':');
-  Poco::Net::HTTPClientSession session(address.substr(0, colon),
-                                       static_cast<Poco::UInt16>(std::stoi(address.substr(colon + 1))));
-  session.setTimeout(Poco::Timespan(300, 0));
-  Poco::Net::HTTPRequest req(Poco::Net::HTTPRequest::HTTP_POST, "/v1/messages", Poco::Net::HTTPMessage::HTTP_1_1);
-  req.set("Authorization", "Bearer " + token);
-  req.set("Idempotency-Key", key);
-  req.setContentType("text/csv");
-  req.setContentLength64(static_cast<Poco::Int64>(body.size()));
-  session.sendRequest(req).write(body.data(), static_cast<std::streamsize>(body.size()));
-  Poco::Net::HTTPResponse res;
-  std::istream& in = session.receiveResponse(res);
-  HttpResponse out;
-  out.status = static_cast<int>(res.getStatus());
-  Poco::StreamCopier::copyToString(in, out.body);
-  return out;
+  return swhub::testing::fileManifest(hub.address(), body, key, token, std::chrono::seconds(300));
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
   return n;
-}
-
-// The pid of the `swhub serve` whose command line names `configPath` (HubProcess keeps its own).
-pid_t hubPid(const std::string& configPath) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmdline.find(configPath) != std::string::npos && cmdline.find("serve") != std::string::npos) {
-      return static_cast<pid_t>(std::stol(name));
-    }
-  }
-  return -1;
-}
-
-// VmHWM (peak resident set) of a process, in kB.
-long peakKb(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-  }
-  return -1;
 }
 
 std::string get(const HubProcess& hub, const std::string& path, const std::string& token = "demo-express-token") {
@@ -156,7 +88,7 @@ TEST(integration_large, ManifestIsFiledWholeWithMemoryThatDoesNotGrowWithIt) {
   for (int run = 0; run < 2; ++run) {
     TempDir dir;
     HubProcess hub = startHub(dir);
-    const pid_t pid = hubPid(dir.file("hub.yaml"));
+    const pid_t pid = hub.pid();
     ASSERT_GT(pid, 0);
     const std::string body = manifest(sizes[run]);
     ASSERT_GT(body.size(), 1u << 20);  // the spooled path, not the in-memory one
@@ -164,7 +96,7 @@ TEST(integration_large, ManifestIsFiledWholeWithMemoryThatDoesNotGrowWithIt) {
     ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 2000);
     EXPECT_EQ(count(filed.body, "\"case_id\""), sizes[run]);
     EXPECT_NE(filed.body.find("\"reference\":\"" + house(sizes[run] - 1) + "\""), std::string::npos);
-    peaks[run] = peakKb(pid);
+    peaks[run] = procStatusKb(pid, "VmHWM:");
 
     // Every case is there, once the 202 is out.
     const std::string last = get(hub, "/v1/cases?reference=" + house(sizes[run] - 1));
