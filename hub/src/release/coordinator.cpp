@@ -211,12 +211,12 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
   }
   batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", kind}}), messageId});
   journal::CaseUpdate update{record.id, record.version, "", "", "", now, ""};
-  sdk::Consignment current = consignmentOf(record);
   std::string event = kind;
   std::string reason;
   switch (filing.filing) {
     case sdk::FilingKind::Amendment: {
       // The amended consignment replaces the case's; every required agency assesses it again.
+      const sdk::Consignment current = consignmentOf(record);
       sdk::Consignment amended = filing;
       amended.case_id = record.id;
       amended.partner = record.partner;
