@@ -20,14 +20,42 @@ namespace {
 using swhub::config::ConfigError;
 using swhub::plugin::PluginError;
 
-constexpr const char* kUsage = R"(usage:
-  swhub serve --config FILE [--listen HOST:PORT] [--journal URL]
-  swhub check-config FILE [--describe]
-  swhub plugins --config FILE
-  swhub trace CASE_ID --config FILE [--journal URL]
-  swhub replay DEAD_LETTER_ID|--all --config FILE [--journal URL]
-  swhub version
-)";
+
+// One command's usage line and what it does, for `swhub COMMAND --help`.
+struct CommandHelp {
+  const char* command;
+  const char* usage;
+  const char* summary;
+};
+
+constexpr CommandHelp kCommands[] = {
+    {"serve", "swhub serve --config FILE [--listen HOST:PORT] [--journal URL]",
+     "Runs the hub: loads the plugins the config names, opens the journal and serves HTTP(S) until\n"
+     "SIGINT or SIGTERM. --listen and --journal override the file (tests, scratch journals)."},
+    {"check-config", "swhub check-config FILE [--describe]",
+     "Validates the config and every plugin's settings; prints every error with its dotted path\n"
+     "and exits 1. --describe prints every key of hub.yaml and what it means."},
+    {"plugins", "swhub plugins --config FILE",
+     "Loads the libraries the config names and lists each with its kind, version, ABI and path."},
+    {"trace", "swhub trace CASE_ID --config FILE [--journal URL]",
+     "Prints a case's full trace (events, messages, outbox) as JSON, beside a running hub."},
+    {"replay", "swhub replay DEAD_LETTER_ID|--all --config FILE [--journal URL]",
+     "Puts a dead letter (or all of them) back in the outbox for delivery, beside a running hub."},
+    {"version", "swhub version", "Prints the hub's version, SDK ABI and toolchain."},
+};
+
+std::string usage() {
+  std::string out = "usage:\n";
+  for (const auto& c : kCommands) out += std::string("  ") + c.usage + "\n";
+  return out + "  swhub COMMAND --help\n";
+}
+
+const CommandHelp* helpFor(const std::string& command) {
+  for (const auto& c : kCommands) {
+    if (command == c.command) return &c;
+  }
+  return nullptr;
+}
 
 struct Args {
   std::string command;
@@ -192,6 +220,15 @@ int main(int argc, char** argv) {
   } sslCleanup;
   try {
     const Args args = parseArgs(argc, argv, {"config", "listen", "journal"});
+    // `swhub COMMAND --help` (or -h) prints that command's usage, whatever else is on the line.
+    const bool wantsHelp = std::find(args.flags.begin(), args.flags.end(), "help") != args.flags.end() ||
+                           std::find(args.positional.begin(), args.positional.end(), "-h") != args.positional.end();
+    if (wantsHelp) {
+      if (const CommandHelp* help = helpFor(args.command)) {
+        std::cout << "usage: " << help->usage << "\n\n" << help->summary << "\n";
+        return 0;
+      }
+    }
     if (args.command == "serve") return serve(args);
     if (args.command == "check-config") return checkConfig(args);
     if (args.command == "plugins") return listPlugins(args);
@@ -202,8 +239,12 @@ int main(int argc, char** argv) {
                 << ", " << swhub::sdk::kToolchain << ")\n";
       return 0;
     }
-    std::cerr << kUsage;
-    return args.command.empty() || args.command == "help" || args.command == "--help" ? 0 : 2;
+    if (args.command.empty() || args.command == "help" || args.command == "--help" || args.command == "-h") {
+      std::cout << usage();
+      return 0;
+    }
+    std::cerr << "swhub: unknown command '" << args.command << "'\n" << usage();
+    return 2;
   } catch (const ConfigError& e) {
     printErrors(e.errors(), "configuration");
   } catch (const PluginError& e) {

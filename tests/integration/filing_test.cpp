@@ -111,7 +111,38 @@ TEST_F(Filing, RefusesCallersWithoutAKnownToken) {
 }
 
 TEST_F(Filing, AnAgencyMayNotFileMessages) {
-  EXPECT_EQ(post(exampleFiling("R2"), with(kPost, {{"Authorization", "Bearer demo-customs-token"}})).status, 403);
+  const auto refused = post(exampleFiling("R2"), with(kPost, {{"Authorization", "Bearer demo-customs-token"}}));
+  EXPECT_EQ(refused.status, 403);
+  // The status line says what the status means ("403 Forbidden", never "403 OK").
+  EXPECT_EQ(refused.reason, "Forbidden");
+}
+
+TEST_F(Filing, EveryStatusLineCarriesItsOwnReasonPhrase) {
+  const std::map<std::string, std::string> admin{{"Authorization", "Bearer demo-admin-token"}};
+  EXPECT_EQ(request(hub_.address(), "GET", "/v1/nothing", "", admin).reason, "Not Found");
+  EXPECT_EQ(request(hub_.address(), "GET", "/v1/messages", "", admin).reason, "Method Not Allowed");
+  EXPECT_EQ(request(hub_.address(), "GET", "/v1/cases").reason, "Unauthorized");
+  EXPECT_EQ(post("{}", with(kPost, {{"Content-Type", "text/csv"}})).reason, "Unsupported Media Type");
+  EXPECT_EQ(post(exampleFiling("R-REASON")).reason, "Accepted");
+  EXPECT_EQ(request(hub_.address(), "GET", "/healthz").reason, "OK");
+}
+
+// Whatever a client puts in the request target, the answer is a 4xx problem, never a 500.
+TEST_F(Filing, BadPercentEncodingIsA400NamingWhere) {
+  const std::map<std::string, std::string> partner{{"Authorization", "Bearer demo-post-token"}};
+  for (const std::string target : {"/v1/cases/%zz", "/v1/cases/%4", "/v1/cases?reference=%4", "/v1/cases?reference=%zz",
+                                   "/v1/notifications?after=%g1", "/healthz?x=%"}) {
+    const auto r = request(hub_.address(), "GET", target, "", partner);
+    EXPECT_EQ(r.status, 400) << target << ": " << r.body;
+    EXPECT_EQ(r.headers.at("Content-Type"), "application/problem+json") << target;
+    EXPECT_NE(r.body.find("encoding"), std::string::npos) << target << ": " << r.body;
+  }
+  const auto path = request(hub_.address(), "GET", "/v1/cases/%zz", "", partner);
+  EXPECT_NE(path.body.find(R"("path":"path")"), std::string::npos) << path.body;
+  const auto query = request(hub_.address(), "GET", "/v1/cases?reference=%4", "", partner);
+  EXPECT_NE(query.body.find(R"("path":"query")"), std::string::npos) << query.body;
+  // Well-formed encoding still works.
+  EXPECT_EQ(request(hub_.address(), "GET", "/v1/cases?reference=LRN%2D1", "", partner).status, 200);
 }
 
 TEST_F(Filing, ATooLargeBodyIs413) {
@@ -125,6 +156,29 @@ TEST_F(Filing, AnUnknownContentTypeIs415NamingWhatIsAccepted) {
   const auto response = post("<x/>", with(kPost, {{"Content-Type", "application/x-unknown"}}));
   EXPECT_EQ(response.status, 415);
   EXPECT_NE(response.body.find("application/vnd.swhub.consignment+json"), std::string::npos) << response.body;
+}
+
+// demo-shop's own plugin is `canonical`: its types are the canonical ones, listed once each.
+TEST_F(Filing, The415ListsEachAcceptedTypeOnce) {
+  const auto response = post("<x/>", {{"Authorization", "Bearer demo-shop-token"}, {"Content-Type", "text/csv"}});
+  ASSERT_EQ(response.status, 415);
+  const std::string detail = parse(response.body)->getValue<std::string>("detail");
+  for (const std::string type : {"application/vnd.swhub.consignment+json", "application/vnd.swhub.consignment+xml"}) {
+    const auto first = detail.find(type);
+    ASSERT_NE(first, std::string::npos) << detail;
+    EXPECT_EQ(detail.find(type, first + type.size()), std::string::npos) << "listed twice: " << detail;
+  }
+}
+
+TEST_F(Filing, AFollowUpOfAnEndedCaseIsRefusedInPlainWords) {
+  ASSERT_EQ(post(exampleFiling("REF-ENDED")).status, 202);
+  ASSERT_EQ(post(R"({"reference":"REF-ENDED","filing":"cancellation"})").status, 202);
+  const std::string full = exampleFiling("REF-ENDED");
+  const auto amended = post(R"({"reference":"REF-ENDED","filing":"amendment",)" + full.substr(full.find("\"parties\"")));
+  EXPECT_EQ(amended.status, 400) << amended.body;
+  EXPECT_NE(amended.body.find("is cancelled: an amendment cannot change it"), std::string::npos) << amended.body;
+  const auto arrived = post(R"({"reference":"REF-ENDED","filing":"arrival"})");
+  EXPECT_NE(arrived.body.find("is cancelled: an arrival cannot change it"), std::string::npos) << arrived.body;
 }
 
 TEST_F(Filing, APartnerNeverSeesAnotherPartnersCase) {

@@ -162,6 +162,7 @@ HttpResponse request(const std::string& address, const std::string& method, cons
   std::istream& in = session.receiveResponse(res);
   HttpResponse out;
   out.status = res.getStatus();
+  out.reason = res.getReason();
   Poco::StreamCopier::copyToString(in, out.body);
   for (const auto& [name, value] : res) out.headers[name] = value;
   return out;

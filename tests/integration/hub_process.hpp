@@ -49,6 +49,7 @@ void writeFile(const std::string& path, const std::string& text);
 
 struct HttpResponse {
   int status = 0;
+  std::string reason;  // the status line's reason phrase ("Forbidden")
   std::string body;
   std::map<std::string, std::string> headers;
 };

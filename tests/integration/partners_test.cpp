@@ -556,5 +556,81 @@ TEST_F(Partners, APaymentSettlesTheDutiesAndReleasesTheCaseOnce) {
   EXPECT_NE(provider.body.find(caseId), std::string::npos) << provider.body;
 }
 
+// A refund gives back a settled payment of a released case, in its currency, never more than the
+// payment has left; anything else is refused with the reason and changes nothing.
+TEST_F(Partners, ARefundMustGiveBackASettledPaymentOfAReleasedCase) {
+  auto consumerCase = [&](const std::string& reference) {
+    const std::string consignment =
+        R"({"reference":")" + reference + R"(","filing":"pre-arrival",)"
+        R"("parties":{"seller":{"name":"Dhaka Shirts Ltd","country":"BD","id":"BD-S1"},"buyer":{"name":"Ana Silva","country":"PT"}},)"
+        R"("fiscal":{"model":"consumer","collected_at_sale":false,"registration":null},)"
+        R"("items":[{"sequence":1,"description":"Men's cotton shirts","hs":"620520","quantity":3,"unit":"pce",)"
+        R"("value":60.00,"currency":"EUR","origin":"BD","nature":"sale","documents":[]}]})";
+    const auto filed = file("demo-shop-token", consignment, "application/vnd.swhub.consignment+json");
+    EXPECT_EQ(filed.status, 202) << filed.body;
+    const auto cases = receiptCases(filed.body);
+    return cases.empty() ? std::string() : cases[0].first;
+  };
+  auto event = [](const std::string& type, const std::string& txn, const std::string& amount,
+                  const std::string& currency, const std::string& caseId, const std::string& refunds = "") {
+    return R"({"type":")" + type + R"(","transaction_id":")" + txn + R"(","amount":")" + amount +
+           R"(","currency":")" + currency + R"(","case_id":")" + caseId + R"(",)" +
+           (refunds.empty() ? "" : R"("refunded_transaction_id":")" + refunds + R"(",)") +
+           R"("paid_at":"2026-11-28T10:00:00Z"})";
+  };
+  auto send = [&](const std::string& body) {
+    return file("demo-pay-token", body, kPayType, {{"X-Swhub-Signature", paymentSignature(body, nowSeconds())}});
+  };
+  auto refusedAt = [](const HttpResponse& r, const std::string& path, const std::string& words) {
+    return r.status == 400 && anyError(r.body, [&](const std::string& p, const std::string& m) {
+             return p == path && m.find(words) != std::string::npos;
+           });
+  };
+
+  // A case still under assessment, never paid: a refund is refused and the case stays as it was.
+  const std::string pending = consumerCase("REF-2026-0001");
+  ASSERT_FALSE(pending.empty());
+  ASSERT_EQ(state(pending), "under-assessment");
+  auto early = send(event("refund.executed", "re_early_1", "10.00", "EUR", pending, "pi_never_paid"));
+  EXPECT_TRUE(refusedAt(early, "/refunded_transaction_id", "only a released, returned or refunded case")) << early.body;
+  EXPECT_EQ(state(pending), "under-assessment");
+
+  // A released case that paid 14.85 EUR.
+  const std::string caseId = consumerCase("REF-2026-0002");
+  ASSERT_EQ(decide(caseId, "clear", R"(,"duties":"4.50","taxes":"10.35","currency":"EUR")").status, 200);
+  ASSERT_EQ(file("demo-shop-token", R"({"reference":"REF-2026-0002","filing":"arrival"})",
+                 "application/vnd.swhub.consignment+json").status, 202);
+  // Cleared and arrived but not paid: nothing to refund yet.
+  auto unpaid = send(event("refund.executed", "re_unpaid_1", "1.00", "EUR", caseId, "pi_ref_0002"));
+  EXPECT_TRUE(refusedAt(unpaid, "/refunded_transaction_id", "is cleared")) << unpaid.body;
+  ASSERT_EQ(send(event("payment.confirmed", "pi_ref_0002", "14.85", "EUR", caseId)).status, 202);
+  ASSERT_EQ(state(caseId), "released");
+
+  auto unknown = send(event("refund.executed", "re_1", "1.00", "EUR", caseId, "pi_someone_else"));
+  EXPECT_TRUE(refusedAt(unknown, "/refunded_transaction_id", "has no settled payment 'pi_someone_else'")) << unknown.body;
+  auto dollars = send(event("refund.executed", "re_2", "9999.00", "USD", caseId, "pi_ref_0002"));
+  EXPECT_TRUE(refusedAt(dollars, "/currency", "refund in USD of payment 'pi_ref_0002' that was made in EUR"))
+      << dollars.body;
+  auto tooMuch = send(event("refund.executed", "re_3", "9999.00", "EUR", caseId, "pi_ref_0002"));
+  EXPECT_TRUE(refusedAt(tooMuch, "/amount", "exceeds the 14.85 EUR that payment 'pi_ref_0002' has left unrefunded"))
+      << tooMuch.body;
+  auto noRefundId = send(event("refund.executed", "re_4", "1.00", "EUR", caseId));
+  EXPECT_TRUE(refusedAt(noRefundId, "/refunded_transaction_id", "missing required field")) << noRefundId.body;
+  EXPECT_EQ(state(caseId), "released");
+
+  // Part of it, then the rest: refunded; one cent more is refused.
+  ASSERT_EQ(send(event("refund.executed", "re_5", "10.00", "EUR", caseId, "pi_ref_0002")).status, 202);
+  EXPECT_EQ(state(caseId), "refunded");
+  ASSERT_EQ(send(event("refund.executed", "re_6", "4.85", "EUR", caseId, "pi_ref_0002")).status, 202);
+  auto over = send(event("refund.executed", "re_7", "0.01", "EUR", caseId, "pi_ref_0002"));
+  EXPECT_TRUE(refusedAt(over, "/amount", "exceeds the 0.00 EUR")) << over.body;
+  std::size_t refunds = 0;
+  auto history = caseView("demo-admin-token", caseId)->getArray("history");
+  for (std::size_t i = 0; i < history->size(); ++i) {
+    if (history->getObject(i)->getValue<std::string>("kind") == "refund") ++refunds;
+  }
+  EXPECT_EQ(refunds, 2u);
+}
+
 }  // namespace
 }  // namespace swhub::testing

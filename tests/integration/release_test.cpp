@@ -351,6 +351,93 @@ TEST_F(Release, RoutesAreShownAndAnInvalidReloadKeepsTheOldTable) {
   EXPECT_EQ(outcome(caseId, "product-safety"), "not-routed");
 }
 
+// A reload swaps routes only. A file that also adds an agency (and routes to it) is refused
+// whole, naming what needs a restart: no case is ever routed to an agency nobody can act as.
+TEST_F(Release, AReloadThatAddsAnAgencyIsRefusedNamingWhatNeedsARestart) {
+  startHub(configWith("", ""));
+  std::string yaml = readFile(dir_.file("hub.yaml"));
+  replaceOnce(yaml, "admins:\n", "  plant-health:\n    name: Plant Health\n    credentials:\n"
+                                  "      tokens: [demo-plant-health-token]\nadmins:\n");
+  replaceOnce(yaml, "require: [product-safety]", "require: [product-safety, plant-health]");
+  writeFile(dir_.file("hub.yaml"), yaml);
+  const auto refused = as("demo-admin-token", "POST", "/v1/admin/reload");
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_EQ(parse(refused.body)->getValue<std::string>("type"), "urn:swhub:problem:restart-required");
+  auto errors = parse(refused.body)->getArray("errors");
+  ASSERT_EQ(errors->size(), 1u) << refused.body;
+  EXPECT_EQ(errors->getObject(0)->getValue<std::string>("path"), "agencies.plant-health");
+  EXPECT_EQ(errors->getObject(0)->getValue<std::string>("message"),
+            "added: only routes change on reload; this needs a restart");
+  // The old table keeps running: a toy goes to product safety only.
+  const std::string caseId = file(filing("RELOAD-AGENCY-1", "pre-arrival", kToy));
+  EXPECT_EQ(outcome(caseId, "plant-health"), "not-routed");
+  EXPECT_EQ(outcome(caseId, "product-safety"), "pending");
+  // A new credential is named the same way.
+  std::string rotated = configWith("", "");
+  replaceOnce(rotated, "tokens: [demo-customs-token]", "tokens: [demo-customs-token, customs-2027]");
+  writeFile(dir_.file("hub.yaml"), rotated);
+  const auto token = as("demo-admin-token", "POST", "/v1/admin/reload");
+  EXPECT_EQ(token.status, 409) << token.body;
+  EXPECT_NE(token.body.find(R"("path":"agencies.customs.credentials.tokens[1]")"), std::string::npos) << token.body;
+}
+
+// Decisions are ordered by the instants they name, however their times are written.
+TEST_F(Release, AnOlderDecisionWrittenWithoutAFractionDoesNotOverrideANewerOne) {
+  startHub(configWith("", ""));
+  const std::string caseId = file(filing("ORDER-1", "pre-arrival", kToy));
+  ASSERT_EQ(decide("customs", caseId, "hold", "2026-11-28T10:00:00.500Z").status, 200);
+  const auto older = decide("customs", caseId, "clear", "2026-11-28T10:00:00Z");
+  ASSERT_EQ(older.status, 200) << older.body;
+  EXPECT_EQ(parse(older.body)->getValue<std::string>("effect"), "late");
+  EXPECT_EQ(state(caseId), "held");
+  // Stored in one canonical form: the same instant written otherwise is the same decision.
+  const auto same = decide("customs", caseId, "hold", "2026-11-28T10:00:00.5Z");
+  EXPECT_EQ(parse(same.body)->getValue<std::string>("effect"), "duplicate") << same.body;
+  auto customs = caseView(caseId)->getObject("decisions")->getObject("customs");
+  EXPECT_EQ(customs->getValue<std::string>("decided_at"), "2026-11-28T10:00:00.000Z");  // the last one recorded
+}
+
+TEST_F(Release, DecisionItemsMustBeItemSequenceNumbers) {
+  startHub(configWith("", ""));
+  const std::string caseId = file(filing("ITEMS-1", "pre-arrival", kCoffee + "," + kToy));
+  for (const std::string items : {"[true]", "[99999999999]", "[1.5]", "[\"1\"]", "[0]", "[-1]", "[null]"}) {
+    const auto r = decide("customs", caseId, "hold", "2026-11-28T10:00:00Z", ",\"items\":" + items);
+    EXPECT_EQ(r.status, 400) << items << ": " << r.body;
+    EXPECT_NE(r.body.find(R"("path":"/items/0")"), std::string::npos) << items << ": " << r.body;
+    EXPECT_NE(r.body.find("is not an item sequence number"), std::string::npos) << items << ": " << r.body;
+  }
+  EXPECT_EQ(state(caseId), "under-assessment");
+  ASSERT_EQ(decide("customs", caseId, "hold", "2026-11-28T10:00:00Z", R"(,"items":[2])").status, 200);
+  EXPECT_EQ(state(caseId), "held");
+}
+
+// A rule's reason code (FS-VET) reaches the case view, its trace and the partner's notification,
+// and an agency deciding through the API gives its own codes.
+TEST_F(Release, ReasonCodesReachTheCaseTheTraceAndTheNotification) {
+  startHub(configWith("", ""));
+  const std::string caseId = file(filing("CODES-1", "pre-arrival", item(1, "020130", "Frozen beef")));
+  ASSERT_TRUE(eventually([&] { return outcome(caseId, "food-safety") == "hold"; }));
+  auto food = caseView(caseId)->getObject("decisions")->getObject("food-safety");
+  ASSERT_TRUE(food->has("reason_codes")) << caseView(caseId)->getObject("decisions")->get("food-safety").toString();
+  EXPECT_EQ(food->getArray("reason_codes")->getElement<std::string>(0), "FS-VET");
+  EXPECT_NE(food->getValue<std::string>("reason").find("veterinary health certificate"), std::string::npos);
+  const auto trace = as("demo-admin-token", "GET", "/v1/admin/cases/" + caseId + "/trace");
+  EXPECT_NE(trace.body.find(R"("reason_codes":"FS-VET")"), std::string::npos) << trace.body;   // the transition
+  EXPECT_NE(trace.body.find(R"("reason_codes":["FS-VET"])"), std::string::npos) << trace.body;  // the decision
+  ASSERT_TRUE(eventually([&] {
+    return as("demo-shop-token", "GET", "/v1/notifications?after=0").body.find(R"("reason_codes":"FS-VET")") !=
+           std::string::npos;
+  })) << as("demo-shop-token", "GET", "/v1/notifications?after=0").body;
+
+  const auto coded = decide("customs", caseId, "inspect", "2026-11-28T10:00:00Z", R"(,"reason_codes":["CU-RISK-7"])");
+  ASSERT_EQ(coded.status, 200) << coded.body;
+  auto customs = caseView(caseId)->getObject("decisions")->getObject("customs");
+  EXPECT_EQ(customs->getArray("reason_codes")->getElement<std::string>(0), "CU-RISK-7");
+  const auto badCode = decide("customs", caseId, "inspect", "2026-11-28T10:01:00Z", R"(,"reason_codes":["no spaces"])");
+  EXPECT_EQ(badCode.status, 400) << badCode.body;
+  EXPECT_NE(badCode.body.find(R"("path":"/reason_codes/0")"), std::string::npos) << badCode.body;
+}
+
 }  // namespace
 }  // namespace swhub::testing
 

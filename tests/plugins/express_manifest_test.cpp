@@ -564,7 +564,7 @@ namespace {
 std::vector<Notification> batch() {
   return {Notification{"N-1", "C-1", "HWB-001", "released", "released", "", "2026-11-29T08:00:00Z", {}},
           Notification{"N-2", "C-2", "HWB-002", "held", "held", "needs an invoice, \"commercial\"",
-                       "2026-11-29T08:01:00Z", {{"agency", "customs"}}}};
+                       "2026-11-29T08:01:00Z", {{"agency", "customs"}, {"reason_codes", "CU-INV,CU-VAL"}}}};
 }
 
 }  // namespace
@@ -574,9 +574,9 @@ TEST_F(expressManifest, EncodesANotificationBatchAsCsv) {
   ASSERT_TRUE(encoded);
   EXPECT_EQ(encoded.value().content_type, "text/csv");
   EXPECT_EQ(encoded.value().body,
-            "house_waybill,case_id,event,state,reason,at,delivery_id\r\n"
-            "HWB-001,C-1,released,released,,2026-11-29T08:00:00Z,N-1\r\n"
-            "HWB-002,C-2,held,held,\"needs an invoice, \"\"commercial\"\"\",2026-11-29T08:01:00Z,N-2\r\n");
+            "house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes\r\n"
+            "HWB-001,C-1,released,released,,2026-11-29T08:00:00Z,N-1,\r\n"
+            "HWB-002,C-2,held,held,\"needs an invoice, \"\"commercial\"\"\",2026-11-29T08:01:00Z,N-2,\"CU-INV,CU-VAL\"\r\n");
 }
 
 TEST_F(expressManifest, EncodesANotificationBatchAsJsonWhenSet) {
@@ -588,7 +588,7 @@ TEST_F(expressManifest, EncodesANotificationBatchAsJsonWhenSet) {
             R"("reason":"","at":"2026-11-29T08:00:00Z","delivery_id":"N-1","details":{}},)"
             R"({"house_waybill":"HWB-002","case_id":"C-2","event":"held","state":"held",)"
             R"("reason":"needs an invoice, \"commercial\"","at":"2026-11-29T08:01:00Z","delivery_id":"N-2",)"
-            R"("details":{"agency":"customs"}}]})");
+            R"("details":{"agency":"customs","reason_codes":"CU-INV,CU-VAL"}}]})");
 }
 
 // ---------------------------------------------------------------- samples

@@ -310,14 +310,15 @@ TEST_F(marketplacePlugin, EncodesOrderUpdates) {
   auto encoded = plugin->encode(
       {Notification{"N-17", "C-2026-000123", "DM-2026-11-000417", "released", "released", "", "2026-11-29T08:00:00Z", {}},
        Notification{"N-18", "C-2026-000124", "DM-2026-11-000502", "held", "held",
-                    "product safety: \"CE\" marking missing", "2026-11-29T08:05:00Z", {}}});
+                    "product safety: \"CE\" marking missing", "2026-11-29T08:05:00Z", {{"reason_codes", "PS-CE"}}}});
   ASSERT_TRUE(encoded);
   EXPECT_EQ(encoded.value().content_type, "application/vnd.swhub.marketplace.updates+json");
   EXPECT_EQ(encoded.value().body,
             R"({"order_updates":[{"order_id":"DM-2026-11-000417","case_id":"C-2026-000123","status":"released",)"
-            R"("reason":"","at":"2026-11-29T08:00:00Z","delivery_id":"N-17"},)"
+            R"("reason":"","reason_codes":"","at":"2026-11-29T08:00:00Z","delivery_id":"N-17"},)"
             R"({"order_id":"DM-2026-11-000502","case_id":"C-2026-000124","status":"held",)"
-            R"("reason":"product safety: \"CE\" marking missing","at":"2026-11-29T08:05:00Z","delivery_id":"N-18"}]})");
+            R"("reason":"product safety: \"CE\" marking missing","reason_codes":"PS-CE","at":"2026-11-29T08:05:00Z",)"
+            R"("delivery_id":"N-18"}]})");
   auto none = plugin->encode({});
   ASSERT_TRUE(none);
   EXPECT_EQ(none.value().body, R"({"order_updates":[]})");

@@ -24,7 +24,7 @@ const std::string kPayment =
 
 const std::string kRefund =
     R"({"type":"refund.executed","transaction_id":"re_3QxK2L9mDemo0002","amount":9.5,"currency":"EUR",)"
-    R"("reference":"DM-2026-11-000417","paid_at":"2026-12-03T10:15:00Z"})";
+    R"("refunded_transaction_id":"pi_3QxK2L9mDemo0001","reference":"DM-2026-11-000417","paid_at":"2026-12-03T10:15:00Z"})";
 
 std::string hmacHex(const std::string& secret, const std::string& message) {
   unsigned char mac[EVP_MAX_MD_SIZE];
@@ -132,8 +132,23 @@ TEST_F(paymentPlugin, RefundNamesTheCaseByReference) {
   EXPECT_EQ(event.case_id, "");
   EXPECT_EQ(event.reference, "DM-2026-11-000417");
   EXPECT_EQ(event.transaction_id, "re_3QxK2L9mDemo0002");
+  EXPECT_EQ(event.refunded_transaction_id, "pi_3QxK2L9mDemo0001");
   EXPECT_EQ(event.amount.toString(), "9.50");  // a JSON number read exactly
   EXPECT_EQ(event.at, "2026-12-03T10:15:00Z");
+}
+
+// A refund gives back one payment and names it; a payment names none.
+TEST_F(paymentPlugin, ARefundNamesThePaymentItGivesBack) {
+  const std::string unnamed =
+      R"({"type":"refund.executed","transaction_id":"re_1","amount":"1.00","currency":"EUR","case_id":"C-1",)"
+      R"("paid_at":"2026-12-03T10:15:00Z"})";
+  EXPECT_EQ(refused(decodeSigned(unnamed, signature(unnamed))),
+            (Errors{{"/refunded_transaction_id", "missing required field 'refunded_transaction_id'"}}));
+  const std::string payment =
+      R"({"type":"payment.confirmed","transaction_id":"pi_1","amount":"1.00","currency":"EUR","case_id":"C-1",)"
+      R"("refunded_transaction_id":"pi_0","paid_at":"2026-12-03T10:15:00Z"})";
+  EXPECT_EQ(refused(decodeSigned(payment, signature(payment))),
+            (Errors{{"/refunded_transaction_id", "only a refund.executed names the payment it refunds"}}));
 }
 
 TEST_F(paymentPlugin, AcceptsAnyOfSeveralSignaturesWhileASecretRotates) {
@@ -198,7 +213,7 @@ TEST_F(paymentPlugin, ReportsEveryFieldErrorOfASignedEvent) {
       R"("paid_at":"2026-11-28 07:59:30","fee":"0.30"})";
   EXPECT_EQ(refused(decodeSigned(body, signature(body))),
             (Errors{{"/fee", "unknown field 'fee'; allowed fields: type, transaction_id, amount, currency, case_id, "
-                             "reference, paid_at"},
+                             "reference, paid_at, refunded_transaction_id"},
                     {"/type", "'payment.captured' is not one of: payment.confirmed, refund.executed"},
                     {"/transaction_id", "must not be empty"},
                     {"/amount", "must be greater than 0, got 0.00"},
@@ -210,7 +225,7 @@ TEST_F(paymentPlugin, ReportsEveryFieldErrorOfASignedEvent) {
       R"("paid_at":"2026-11-28T07:59:30Z","amout":1})";
   EXPECT_EQ(refused(decodeSigned(mistyped, signature(mistyped))),
             (Errors{{"/amout", "unknown field 'amout'; allowed fields: type, transaction_id, amount, currency, "
-                               "case_id, reference, paid_at; did you mean 'amount'?"},
+                               "case_id, reference, paid_at, refunded_transaction_id; did you mean 'amount'?"},
                     {"/transaction_id", "expected string, got number"},
                     {"/amount", "'12.34567' is not an amount: a decimal with at most 4 fraction digits expected"}}));
   const std::string notAnObject = R"(["payment.confirmed"])";

@@ -103,10 +103,16 @@ HttpResult AdminApi::routes() const {
 }
 
 HttpResult AdminApi::reload() const {
-  auto errors = reload_();
-  if (!errors.empty()) {
+  const ReloadOutcome outcome = reload_();
+  if (!outcome.invalid.empty()) {
     return problem(400, "invalid-config", "Bad Request", "the new configuration was refused; the old one keeps running",
-                   errors);
+                   outcome.invalid);
+  }
+  if (!outcome.needsRestart.empty()) {
+    return problem(409, "restart-required", "Conflict",
+                   "the new configuration changes more than the routes; nothing was applied and the old one keeps "
+                   "running: restart the hub to apply it",
+                   outcome.needsRestart);
   }
   return json(200, "{\"reloaded\":\"routes\",\"note\":\"partners, agencies, plugins and the listener change on restart\"}");
 }

@@ -14,11 +14,19 @@
 
 namespace swhub::api {
 
+// Why a reload was refused: the file is not valid, or it changes more than the routes (a new
+// agency, partner, credential, plugin or listener needs a restart; a reload never routes to an
+// agency that the running hub has not started). Both empty: the routes were swapped.
+struct ReloadOutcome {
+  sdk::Errors invalid;
+  sdk::Errors needsRestart;
+};
+
 class AdminApi {
  public:
-  // `reload` re-reads the config file and swaps the route table; returns errors when refused.
+  // `reload` re-reads the config file and swaps the route table, or says why it refused.
   AdminApi(journal::Journal& journal, release::Coordinator& coordinator,
-           std::function<sdk::Errors()> reload, std::function<void()> wakeDelivery)
+           std::function<ReloadOutcome()> reload, std::function<void()> wakeDelivery)
       : journal_(journal), coordinator_(coordinator), reload_(std::move(reload)), wake_(std::move(wakeDelivery)) {}
 
   HttpResult routes() const;
@@ -34,7 +42,7 @@ class AdminApi {
  private:
   journal::Journal& journal_;
   release::Coordinator& coordinator_;
-  std::function<sdk::Errors()> reload_;
+  std::function<ReloadOutcome()> reload_;
   std::function<void()> wake_;
 };
 

@@ -4,7 +4,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <limits>
+#include <optional>
 #include <functional>
 #include <sstream>
 
@@ -62,6 +66,38 @@ HttpResult page(std::vector<journal::OutboxItem> items, std::int64_t cursor, con
 }
 
 HttpResult forbidden(const std::string& what) { return problem(403, "forbidden", "Forbidden", what); }
+
+constexpr int kMaxItemSequence = std::numeric_limits<int>::max();
+
+// An item sequence number as JSON gives it: a whole number in range, never a boolean, a
+// fraction or a string (POCO would read `true` as 1 and throw on a number beyond int).
+std::optional<int> itemSequence(const Poco::Dynamic::Var& value) {
+  if (value.isBoolean() || !value.isInteger()) return std::nullopt;
+  try {
+    const Poco::Int64 n = value.convert<Poco::Int64>();
+    if (n < 1 || n > kMaxItemSequence) return std::nullopt;
+    return static_cast<int>(n);
+  } catch (const Poco::Exception&) {
+    return std::nullopt;  // an unsigned 64-bit number beyond Int64
+  }
+}
+
+// A JSON value as the client wrote it, for an error message (null has no text in POCO).
+std::string shown(const Poco::Dynamic::Var& value) {
+  if (value.isEmpty()) return "null";
+  try {
+    return value.isString() ? "\"" + value.extract<std::string>() + "\"" : value.toString();
+  } catch (const Poco::Exception&) {
+    return "a " + std::string(value.isArray() ? "list" : "JSON value");
+  }
+}
+
+bool isReasonCode(const std::string& code) {
+  if (code.empty() || code.size() > 64) return false;
+  return std::all_of(code.begin(), code.end(), [](unsigned char c) {
+    return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+  });
+}
 
 }  // namespace
 
@@ -145,8 +181,13 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
   decision.decision.decided_at = text("decided_at", true);
   decision.decision.received_at = common::nowRfc3339();
   decision.decision.source = "api";
-  if (!decision.decision.decided_at.empty() && !sdk::isRfc3339Utc(decision.decision.decided_at)) {
-    errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is not an RFC 3339 UTC time"});
+  if (!decision.decision.decided_at.empty()) {
+    // One text form per instant (milliseconds), so that decisions compare and dedupe as instants.
+    if (auto canonical = common::canonicalRfc3339(decision.decision.decided_at)) {
+      decision.decision.decided_at = *canonical;
+    } else {
+      errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is not an RFC 3339 UTC time"});
+    }
   }
   if (auto bad = release::checkDecisionWord(decision.decision.decision); bad && !decision.decision.decision.empty()) {
     errors.push_back({"/decision", *bad});
@@ -174,20 +215,39 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
       errors.push_back({"/items", "expected a list of item sequence numbers"});
     } else {
       for (std::size_t i = 0; i < items->size(); ++i) {
-        if (!items->get(i).isInteger()) {
-          errors.push_back({"/items/" + std::to_string(i), "expected an item sequence number"});
+        if (auto sequence = itemSequence(items->get(i))) {
+          decision.decision.items.push_back(*sequence);
         } else {
-          decision.decision.items.push_back(items->getElement<int>(i));
+          errors.push_back({"/items/" + std::to_string(i), "'" + shown(items->get(i)) +
+                                                                "' is not an item sequence number (a whole number from 1 to " +
+                                                                std::to_string(kMaxItemSequence) + ")"});
+        }
+      }
+    }
+  }
+  if (input->has("reason_codes") && !input->isNull("reason_codes")) {
+    auto codes = input->getArray("reason_codes");
+    if (!codes) {
+      errors.push_back({"/reason_codes", "expected a list of reason codes (strings)"});
+    } else {
+      for (std::size_t i = 0; i < codes->size(); ++i) {
+        const Poco::Dynamic::Var code = codes->get(i);
+        if (!code.isString() || !isReasonCode(code.extract<std::string>())) {
+          errors.push_back({"/reason_codes/" + std::to_string(i),
+                            "'" + shown(code) + "' is not a reason code: 1 to 64 letters, digits, '-', '_' or '.'"});
+        } else {
+          decision.decision.reason_codes.push_back(code.extract<std::string>());
         }
       }
     }
   }
   for (const auto& name : input->getNames()) {
-    static const std::vector<std::string> kKnown = {"case_id", "decision", "reason", "items",
+    static const std::vector<std::string> kKnown = {"case_id", "decision", "reason", "reason_codes", "items",
                                                     "decided_at", "duties", "taxes", "currency"};
     if (std::find(kKnown.begin(), kKnown.end(), name) == kKnown.end()) {
       errors.push_back({"/" + name, "unknown field '" + name +
-                                        "'; allowed: case_id, currency, decided_at, decision, duties, items, reason, taxes"});
+                                        "'; allowed: case_id, currency, decided_at, decision, duties, items, reason, "
+                                        "reason_codes, taxes"});
     }
   }
   if (!errors.empty()) return problem(400, "invalid-decision", "Bad Request", "the decision is not valid", errors);

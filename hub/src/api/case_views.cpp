@@ -57,11 +57,32 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     Poco::JSON::Array items;
     for (int i : a.items) items.add(i);
     d.set("items", items);
+    auto codes = [](const std::vector<std::string>& list) {
+      Poco::JSON::Array out;
+      for (const auto& code : list) out.add(code);
+      return out;
+    };
     if (!a.history.empty()) {
       d.set("decision", a.history.back().decision);
       d.set("reason", a.history.back().reason);
+      d.set("reason_codes", codes(a.history.back().reason_codes));
       d.set("decided_at", a.history.back().decided_at);
     }
+    // Every decision the agency gave, in the order received, each with its reason and codes.
+    Poco::JSON::Array given;
+    for (const auto& h : a.history) {
+      Poco::JSON::Object g(Poco::JSON_PRESERVE_KEY_ORDER);
+      g.set("decision", h.decision);
+      g.set("reason", h.reason);
+      g.set("reason_codes", codes(h.reason_codes));
+      Poco::JSON::Array decidedItems;
+      for (int i : h.items) decidedItems.add(i);
+      g.set("items", decidedItems);
+      g.set("decided_at", h.decided_at);
+      g.set("source", h.source);
+      given.add(g);
+    }
+    d.set("history", given);
     decisions.set(agency, d);
   }
   body.set("decisions", decisions);

@@ -78,8 +78,12 @@ const sdk::PartnerPlugin* FilingService::decoderFor(const PartnerRuntime& partne
 }
 
 HttpResult FilingService::unsupportedType(const PartnerRuntime& partner, const std::string& type) const {
+  // The partner's own types, then the canonical ones it does not list already (a partner whose
+  // plugin is `canonical` would otherwise see each type twice).
   std::vector<std::string> accepted = partner.contentTypes;
-  accepted.insert(accepted.end(), canonicalTypes_.begin(), canonicalTypes_.end());
+  for (const auto& type : canonicalTypes_) {
+    if (std::find(accepted.begin(), accepted.end(), type) == accepted.end()) accepted.push_back(type);
+  }
   metrics_.filingsRejected.increment(partner.config.id);
   return problem(415, "unsupported-media-type", "Unsupported Media Type",
                  "partner '" + partner.config.id + "' cannot file '" + (type.empty() ? "(none)" : type) +

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <istream>
+#include <variant>
 #include <vector>
 
 #include "api/body_spool.hpp"
@@ -24,8 +25,14 @@ using Poco::Net::HTTPServerResponse;
 constexpr const char* kCasesPrefix = "/v1/cases/";
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 
+// The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
+void setStatus(HTTPServerResponse& response, int status) {
+  const auto code = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status);
+  response.setStatusAndReason(code, Poco::Net::HTTPResponse::getReasonForStatus(code));
+}
+
 void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMetrics& metrics) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(result.status));
+  setStatus(response, result.status);
   response.setContentType(result.contentType);
   for (const auto& [name, value] : result.headers) response.set(name, value);
   response.setContentLength64(static_cast<Poco::Int64>(result.body.size()));
@@ -36,7 +43,7 @@ void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMe
 // A body whose bytes come from a stream (a large receipt), sent without holding it whole.
 void sendStreamed(HTTPServerResponse& response, const HttpResult& result, const StreamedBody& body,
                   metrics::HubMetrics& metrics) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(result.status));
+  setStatus(response, result.status);
   response.setContentType(result.contentType);
   for (const auto& [name, value] : result.headers) response.set(name, value);
   response.setContentLength64(static_cast<Poco::Int64>(body.size));
@@ -82,11 +89,39 @@ std::optional<std::string> readBody(HTTPServerRequest& request, std::int64_t lim
   return body;
 }
 
-std::string queryValue(const Poco::URI& uri, const std::string& name) {
-  for (const auto& [key, value] : uri.getQueryParameters()) {
-    if (key == name) return value;
+// The request target, decoded once: its path and its query parameters. A client's bad
+// percent-encoding ("/v1/cases/%zz", "?reference=%4") is a 400 naming where it is, never a 500.
+struct Target {
+  std::string path;
+  Poco::URI::QueryParameters query;
+
+  std::string value(const std::string& name) const {
+    for (const auto& [key, v] : query) {
+      if (key == name) return v;
+    }
+    return "";
   }
-  return "";
+};
+
+std::variant<Target, HttpResult> parseTarget(const std::string& raw) {
+  Target target;
+  const auto queryAt = raw.find('?');
+  try {
+    const Poco::URI uri(raw);
+    target.path = uri.getPath();
+  } catch (const Poco::Exception& e) {
+    return problem(400, "invalid-target", "Bad Request", "the request target is not a valid URI",
+                   {{"path", "'" + raw.substr(0, queryAt) + "': " + e.message()}});
+  }
+  if (queryAt != std::string::npos) {
+    try {
+      target.query = Poco::URI(raw).getQueryParameters();
+    } catch (const Poco::Exception& e) {
+      return problem(400, "invalid-query", "Bad Request", "the query string is not valid",
+                     {{"query", "'" + raw.substr(queryAt + 1) + "': " + e.message()}});
+    }
+  }
+  return target;
 }
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -111,8 +146,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
  private:
   HttpResult route(HTTPServerRequest& request, HTTPServerResponse& response) {
-    const Poco::URI uri(request.getURI());
-    const std::string& path = uri.getPath();
+    auto parsed = parseTarget(request.getURI());
+    if (auto* bad = std::get_if<HttpResult>(&parsed)) return *bad;
+    const Target& uri = std::get<Target>(parsed);
+    const std::string& path = uri.path;
     const std::string& method = request.getMethod();
 
     if (path == "/healthz") return json(200, "{\"status\":\"ok\"}");
@@ -146,11 +183,11 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     if (path == "/v1/notifications") {
       if (method != "GET") return methodNotAllowed("GET");
-      return hub_.agencyApi().notifications(*caller, queryValue(uri, "after"), queryValue(uri, "limit"));
+      return hub_.agencyApi().notifications(*caller, uri.value("after"), uri.value("limit"));
     }
     if (path == "/v1/agency/tasks") {
       if (method != "GET") return methodNotAllowed("GET");
-      return hub_.agencyApi().tasks(*caller, queryValue(uri, "after"), queryValue(uri, "limit"));
+      return hub_.agencyApi().tasks(*caller, uri.value("after"), uri.value("limit"));
     }
     if (path == "/v1/agency/decisions") {
       if (method != "POST") return methodNotAllowed("POST");
@@ -173,7 +210,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     if (path == "/v1/cases") {
       if (method != "GET") return methodNotAllowed("GET");
-      return hub_.cases().byReference(*caller, queryValue(uri, "reference"), queryValue(uri, "partner"));
+      return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
     }
     if (path.rfind(kCasesPrefix, 0) == 0 && path.size() > std::string(kCasesPrefix).size()) {
       if (method != "GET") return methodNotAllowed("GET");
@@ -182,7 +219,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
   }
 
-  HttpResult routeAdmin(const std::string& path, const std::string& method, const Poco::URI& uri) {
+  HttpResult routeAdmin(const std::string& path, const std::string& method, const Target& uri) {
     const AdminApi& admin = hub_.adminApi();
     static const std::string kDeadLetters = "/v1/admin/dead-letters";
     static const std::string kCases = "/v1/admin/cases/";
@@ -190,7 +227,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (path == "/v1/admin/reload") return method == "POST" ? admin.reload() : methodNotAllowed("POST");
     if (path == "/v1/admin/stats") return method == "GET" ? admin.stats() : methodNotAllowed("GET");
     if (path == kDeadLetters) {
-      return method == "GET" ? admin.deadLetters(queryValue(uri, "after"), queryValue(uri, "limit"))
+      return method == "GET" ? admin.deadLetters(uri.value("after"), uri.value("limit"))
                              : methodNotAllowed("GET");
     }
     static const std::string kReplay = "/replay";

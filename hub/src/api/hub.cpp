@@ -9,6 +9,7 @@
 #include <Poco/ThreadPool.h>
 
 #include "api/http_front.hpp"
+#include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
 
 namespace swhub::api {
@@ -89,16 +90,23 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   adminApi_ = std::make_unique<AdminApi>(
       *journal_, *coordinator_,
       [this] {
-        // Reload validates the whole file again; only the route table is swapped, atomically.
+        // Reload validates the whole file again and swaps the route table atomically; a file that
+        // changes anything else is refused whole, naming each change.
+        ReloadOutcome outcome;
         try {
           auto fresh = config::loadConfig(config_.source);
-          auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes);
-          if (!routes.ok()) return routes.errors();
+          outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
+          if (!outcome.needsRestart.empty()) return outcome;
+          auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes, "routes");
+          if (!routes.ok()) {
+            outcome.invalid = routes.errors();
+            return outcome;
+          }
           coordinator_->setRoutes(routes.take());
-          return sdk::Errors{};
         } catch (const config::ConfigError& e) {
-          return e.errors();
+          outcome.invalid = e.errors();
         }
+        return outcome;
       },
       [this] { wakeWorkers(); });
   assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), "assess");

@@ -48,6 +48,53 @@ std::string rfc3339(std::chrono::system_clock::time_point at) {
   return text;
 }
 
+std::optional<std::chrono::system_clock::time_point> parseRfc3339Utc(std::string_view t) {
+  auto digits = [&](std::size_t at, std::size_t count) -> int {
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+      if (i >= t.size() || t[i] < '0' || t[i] > '9') return -1;
+      value = value * 10 + (t[i] - '0');
+    }
+    return value;
+  };
+  if (t.size() < 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t.back() != 'Z') {
+    return std::nullopt;
+  }
+  const int year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
+  const int hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 60) {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                         std::chrono::day(static_cast<unsigned>(day))};
+  if (!date.ok()) return std::nullopt;
+  std::chrono::microseconds fraction{0};
+  if (t.size() > 20) {
+    if (t[19] != '.' || t.size() == 21) return std::nullopt;
+    std::int64_t micros = 0;
+    int scale = 0;
+    for (std::size_t i = 20; i + 1 < t.size(); ++i) {
+      if (t[i] < '0' || t[i] > '9') return std::nullopt;
+      if (scale < 6) {
+        micros = micros * 10 + (t[i] - '0');
+        ++scale;
+      }
+    }
+    for (; scale < 6; ++scale) micros *= 10;
+    fraction = std::chrono::microseconds(micros);
+  }
+  // A leap second (:60) is the first instant of the next minute.
+  return std::chrono::sys_days(date) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
+         std::chrono::seconds(second) + fraction;
+}
+
+std::optional<std::string> canonicalRfc3339(std::string_view text) {
+  auto at = parseRfc3339Utc(text);
+  if (!at) return std::nullopt;
+  return rfc3339(*at);
+}
+
 std::string nowRfc3339() { return rfc3339(std::chrono::system_clock::now()); }
 
 std::string sha256Hex(const std::string& bytes) {

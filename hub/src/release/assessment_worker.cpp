@@ -130,7 +130,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     input.agency = item.recipient;
     input.caseId = item.case_id;
     input.actor = "plugin:" + item.recipient;
-    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin", "", "", ""};
+    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin", "", "", "", d.reason_codes};
     if (d.duties || d.taxes) {
       input.decision.duties = d.duties.value_or(sdk::Decimal()).toString();
       input.decision.taxes = d.taxes.value_or(sdk::Decimal()).toString();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "common/ids.hpp"
 #include "model/json_writer.hpp"
 #include "swhub/sdk/model.hpp"
 
@@ -37,6 +38,15 @@ std::vector<std::string> readStrings(const Poco::JSON::Array::Ptr& a) {
   return out;
 }
 
+// Whether `a` names a later instant than `b`. Times are compared as instants: the API takes
+// fractions of any length and plugins stamp milliseconds. A journal written before times were
+// made canonical may hold a time that does not parse: it then compares as text, as it did.
+bool laterThan(const std::string& a, const std::string& b) {
+  const auto at = common::parseRfc3339Utc(a), bt = common::parseRfc3339Utc(b);
+  if (at && bt) return *at > *bt;
+  return a > b;
+}
+
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   return o->has(key) ? o->getValue<std::string>(key) : std::string();
 }
@@ -61,8 +71,8 @@ DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, cons
   for (int item : items) {
     auto it = a.byItem.find(item);
     // Decisions are ordered by the agency's own timestamps: an older one never overrides.
-    if (it != a.byItem.end() && it->second.decided_at > decision.decided_at) continue;
-    a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at};
+    if (it != a.byItem.end() && laterThan(it->second.decided_at, decision.decided_at)) continue;
+    a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at, decision.reason_codes};
     appliedAny = true;
   }
   return appliedAny ? DecisionEffect::Applied : DecisionEffect::Late;
@@ -140,6 +150,7 @@ std::string CaseStatus::toJson() const {
             dj.string("decision", d.decision, true);
             dj.string("reason", d.reason, true);
             dj.string("decided_at", d.decided_at, true);
+            if (!d.reason_codes.empty()) dj.strings("reason_codes", d.reason_codes);
           }
         }
         std::string& history = aj.key("history");
@@ -157,6 +168,7 @@ std::string CaseStatus::toJson() const {
           hj.string("duties", h.duties);
           hj.string("taxes", h.taxes);
           hj.string("currency", h.currency);
+          if (!h.reason_codes.empty()) hj.strings("reason_codes", h.reason_codes);
         }
         history += ']';
       }
@@ -173,6 +185,19 @@ std::string CaseStatus::toJson() const {
     root.string("revenue_due", revenueDue, true);
     root.string("revenue_currency", revenueCurrency, true);
     root.string("paid", paid, true);
+    if (!payments.empty()) {
+      std::string& list = root.key("payments");
+      list += '[';
+      for (std::size_t i = 0; i < payments.size(); ++i) {
+        if (i) list += ',';
+        model::ObjectWriter pj(list);
+        pj.string("transaction_id", payments[i].transaction_id, true);
+        pj.string("amount", payments[i].amount, true);
+        pj.string("currency", payments[i].currency, true);
+        pj.string("refunded", payments[i].refunded, true);
+      }
+      list += ']';
+    }
   }
   return out;
 }
@@ -190,7 +215,8 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
       if (auto byItem = aj->getObject("by_item")) {
         for (const auto& key : byItem->getNames()) {
           auto dj = byItem->getObject(key);
-          a.byItem[std::stoi(key)] = ItemDecision{text(dj, "decision"), text(dj, "reason"), text(dj, "decided_at")};
+          a.byItem[std::stoi(key)] = ItemDecision{text(dj, "decision"), text(dj, "reason"), text(dj, "decided_at"),
+                                                  readStrings(dj->getArray("reason_codes"))};
         }
       }
       if (auto history = aj->getArray("history")) {
@@ -198,7 +224,8 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
           auto hj = history->getObject(i);
           a.history.push_back(DecisionRecord{text(hj, "decision"), text(hj, "reason"), readInts(hj->getArray("items")),
                                              text(hj, "decided_at"), text(hj, "received_at"), text(hj, "source"),
-                                             text(hj, "duties"), text(hj, "taxes"), text(hj, "currency")});
+                                             text(hj, "duties"), text(hj, "taxes"), text(hj, "currency"),
+                                             readStrings(hj->getArray("reason_codes"))});
         }
       }
       status.agencies[name] = std::move(a);
@@ -216,6 +243,13 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   status.revenueDue = text(root, "revenue_due");
   status.revenueCurrency = text(root, "revenue_currency");
   status.paid = text(root, "paid");
+  if (auto payments = root->getArray("payments")) {
+    for (std::size_t i = 0; i < payments->size(); ++i) {
+      auto pj = payments->getObject(i);
+      status.payments.push_back(
+          PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"), text(pj, "refunded")});
+    }
+  }
   return status;
 }
 

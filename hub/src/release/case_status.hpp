@@ -23,10 +23,13 @@ struct DecisionRecord {
   std::string duties;    // assessed duties, decimal text ("" = none assessed)
   std::string taxes;     // assessed taxes, decimal text
   std::string currency;  // of duties and taxes
+  std::vector<std::string> reason_codes;  // the agency's codes for its reason ("FS-VET")
 
+  // decided_at is in the journal's canonical form (common::canonicalRfc3339) before it is
+  // recorded, so that the same instant is always the same text.
   bool sameAs(const DecisionRecord& other) const {
     return decision == other.decision && reason == other.reason && items == other.items &&
-           decided_at == other.decided_at;
+           decided_at == other.decided_at && reason_codes == other.reason_codes;
   }
 };
 
@@ -34,6 +37,7 @@ struct ItemDecision {
   std::string decision;
   std::string reason;
   std::string decided_at;
+  std::vector<std::string> reason_codes;
 };
 
 struct AgencyStatus {
@@ -41,6 +45,16 @@ struct AgencyStatus {
   std::vector<int> items;  // the items it decides on; empty for a consignment without items
   std::map<int, ItemDecision> byItem;  // latest decision per item (item 0: the whole case when no items)
   std::vector<DecisionRecord> history;
+};
+
+// A settled payment of the case's revenue and what refunds gave back of it (decimal text).
+struct PaymentRecord {
+  std::string transaction_id;
+  std::string amount;
+  std::string currency;
+  std::string refunded;  // "" = nothing refunded
+
+  bool operator==(const PaymentRecord&) const = default;
 };
 
 struct CaseStatus {
@@ -58,6 +72,7 @@ struct CaseStatus {
   std::string revenueDue;       // decimal text; "" = nothing assessed
   std::string revenueCurrency;
   std::string paid;             // decimal text; "" = nothing paid
+  std::vector<PaymentRecord> payments;  // each payment, so that a refund names what it gives back
 
   // Recomputes revenueSettled: nothing due, collected at sale or by the vendor, guaranteed by an
   // account, or paid in full.

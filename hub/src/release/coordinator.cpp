@@ -5,6 +5,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 #include "common/ids.hpp"
@@ -45,6 +46,46 @@ std::string detailJson(const std::vector<std::pair<std::string, std::string>>& f
     for (const auto& [k, v] : fields) o.string(k, v, true);
   }
   return out;
+}
+
+// "an amendment", "a cancellation", "an arrival", "a return".
+std::string withArticle(const std::string& word) {
+  const bool vowel = !word.empty() && std::string("aeiou").find(word.front()) != std::string::npos;
+  return (vowel ? "an " : "a ") + word;
+}
+
+sdk::Decimal decimalOr0(const std::string& text) {
+  return sdk::Decimal::parse(text.empty() ? "0" : text).value_or(sdk::Decimal());
+}
+
+// A refund gives back (part of) a settled payment of a released, returned or already refunded
+// case, in that payment's currency, never more than the payment has left. Anything else is
+// refused with the reason and changes nothing: a refund never decides a case over the agencies.
+std::optional<sdk::Errors> checkRefund(const CaseStatus& status, const journal::CaseRecord& record,
+                                       const sdk::HubEvent& event) {
+  if (!status.released && record.state != "returned" && record.state != "refunded") {
+    return sdk::Errors{{"/refunded_transaction_id", "case " + record.id + " is " + record.state +
+                                                        ": only a released, returned or refunded case can be refunded"}};
+  }
+  const PaymentRecord* paid = nullptr;
+  for (const auto& p : status.payments) {
+    if (p.transaction_id == event.refunded_transaction_id) paid = &p;
+  }
+  if (paid == nullptr) {
+    return sdk::Errors{{"/refunded_transaction_id", "case " + record.id + " has no settled payment '" +
+                                                        event.refunded_transaction_id + "' to refund"}};
+  }
+  if (event.currency != paid->currency) {
+    return sdk::Errors{{"/currency", "refund in " + event.currency + " of payment '" + paid->transaction_id +
+                                         "' that was made in " + paid->currency}};
+  }
+  const sdk::Decimal left = decimalOr0(paid->amount) - decimalOr0(paid->refunded);
+  if (left < event.amount) {
+    return sdk::Errors{{"/amount", "refund of " + event.amount.toString() + " " + event.currency + " exceeds the " +
+                                       left.toString() + " " + paid->currency + " that payment '" +
+                                       paid->transaction_id + "' has left unrefunded"}};
+  }
+  return std::nullopt;
 }
 
 sdk::Consignment consignmentOf(const journal::CaseRecord& record) {
@@ -134,10 +175,15 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
                                  const CaseStatus& status, const std::string& from, const std::string& to,
                                  const std::string& actor, const std::string& now, const std::string& messageId,
                                  const std::string& event, const std::string& reason,
-                                 const std::string& alsoTell) const {
+                                 const std::vector<std::string>& reasonCodes, const std::string& alsoTell) const {
+  // Codes travel with their reason: "FS-VET" (several joined by commas).
+  std::string codes;
+  for (const auto& code : reasonCodes) codes += (codes.empty() ? "" : ",") + code;
   if (from != to) {
-    batch.events.push_back({0, record.id, now, actor, "transition", from, to,
-                            reason.empty() ? "{}" : detailJson({{"reason", reason}}), messageId});
+    std::vector<std::pair<std::string, std::string>> detail;
+    if (!reason.empty()) detail.push_back({"reason", reason});
+    if (!codes.empty()) detail.push_back({"reason_codes", codes});
+    batch.events.push_back({0, record.id, now, actor, "transition", from, to, detailJson(detail), messageId});
   }
   if (from == to && event == to) return;  // nothing new to tell
   std::vector<std::string> recipients{record.partner};
@@ -150,6 +196,7 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
     if (endpoint == directory_.partners.end()) continue;
     sdk::Notification n{common::newId("N-"), record.id, record.reference, event, to, reason, now, {}};
     if (from != to && !from.empty()) n.details.push_back({"previous_state", from});
+    if (!codes.empty()) n.details.push_back({"reason_codes", codes});
     // What the partner owes: duties and taxes an agency assessed, and whether they are paid.
     if (!status.revenueDue.empty()) {
       n.details.push_back({"revenue_due", status.revenueDue});
@@ -205,8 +252,8 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
   const std::string kind(sdk::toString(filing.filing));
   if (status.cancelled || status.released) {
     if (filing.filing != sdk::FilingKind::Arrival || status.cancelled) {
-      return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": a " + kind +
-                                                             " cannot change it");
+      return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": " +
+                                                             withArticle(kind) + " cannot change it");
     }
   }
   batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", kind}}), messageId});
@@ -273,19 +320,27 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
     return sdk::Result<std::string>::failure(location, "payment in " + event.currency + " for case " + record.id +
                                                            " whose duties and taxes are in " + status.revenueCurrency);
   }
+  if (!payment) {
+    if (auto refused = checkRefund(status, record, event)) return sdk::Result<std::string>(std::move(*refused));
+  }
   const char* kind = payment ? "payment" : "refund";
-  batch.events.push_back({0, record.id, now, actor, kind, "", "",
-                          detailJson({{"transaction_id", event.transaction_id},
-                                      {"amount", event.amount.toString()},
-                                      {"currency", event.currency},
-                                      {"at", event.at}}),
-                          messageId});
+  std::vector<std::pair<std::string, std::string>> detail{
+      {"transaction_id", event.transaction_id}, {"amount", event.amount.toString()}, {"currency", event.currency}};
+  if (!payment) detail.push_back({"refunded_transaction_id", event.refunded_transaction_id});
+  detail.push_back({"at", event.at});
+  batch.events.push_back({0, record.id, now, actor, kind, "", "", detailJson(detail), messageId});
   if (payment) {
     const auto before = sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal());
     status.paid = (before + event.amount).toString();
     if (status.revenueCurrency.empty()) status.revenueCurrency = event.currency;
+    status.payments.push_back({event.transaction_id, event.amount.toString(), event.currency, ""});
     status.settleRevenue();
   } else {
+    for (auto& p : status.payments) {
+      if (p.transaction_id != event.refunded_transaction_id) continue;
+      p.refunded = (decimalOr0(p.refunded) + event.amount).toString();
+      break;
+    }
     status.refunded = true;
   }
   std::string state = record.state;
@@ -297,7 +352,7 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
   // The payment provider is told too: its acknowledgement, in its own format.
   const std::string payer = actor.rfind("partner:", 0) == 0 ? actor.substr(8) : "";
   planTransition(batch, record, status, record.state, state, actor, now, messageId,
-                 state != record.state ? state : (payment ? "paid" : "refunded"), "", payer);
+                 state != record.state ? state : (payment ? "paid" : "refunded"), "", {}, payer);
   return state;
 }
 
@@ -364,6 +419,11 @@ DecisionResult Coordinator::decide(const DecisionInput& input) const {
     if (!input.decision.duties.empty()) detail.set("duties", input.decision.duties);
     if (!input.decision.taxes.empty()) detail.set("taxes", input.decision.taxes);
     if (!input.decision.currency.empty()) detail.set("currency", input.decision.currency);
+    if (!input.decision.reason_codes.empty()) {
+      Poco::JSON::Array codes;
+      for (const auto& code : input.decision.reason_codes) codes.add(code);
+      detail.set("reason_codes", codes);
+    }
     const char* effectName = effect == DecisionEffect::Applied ? "applied"
                              : effect == DecisionEffect::Late  ? "late: a newer decision stands"
                                                                : "after release: recorded only";
@@ -373,7 +433,8 @@ DecisionResult Coordinator::decide(const DecisionInput& input) const {
     // A do-not-load is told to the partner at once, whatever the case state becomes.
     const std::string event = doNotLoad ? "do-not-load" : state;
     if (doNotLoad || state != record->state) {
-      planTransition(batch, *record, status, record->state, state, input.actor, now, "", event, input.decision.reason);
+      planTransition(batch, *record, status, record->state, state, input.actor, now, "", event, input.decision.reason,
+                     input.decision.reason_codes);
     }
     auto committed = journal_.commit(std::move(batch));
     if (committed.status == journal::CommitResult::Status::Stale) continue;  // a concurrent change: read again

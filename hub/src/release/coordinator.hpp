@@ -90,7 +90,8 @@ class Coordinator {
   void planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record, const CaseStatus& status,
                       const std::string& from, const std::string& to, const std::string& actor,
                       const std::string& now, const std::string& messageId, const std::string& event,
-                      const std::string& reason, const std::string& alsoTell = "") const;
+                      const std::string& reason, const std::vector<std::string>& reasonCodes = {},
+                      const std::string& alsoTell = "") const;
   // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is).
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
                  const CaseStatus& status, const std::string& action, const std::string& now) const;

@@ -22,10 +22,21 @@ void csvField(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// The deciding agency's reason codes ("FS-VET", several joined by commas), "" when none.
+const std::string& reasonCodes(const sdk::Notification& n) {
+  static const std::string kNone;
+  for (const auto& [key, value] : n.details) {
+    if (key == "reason_codes") return value;
+  }
+  return kNone;
+}
+
+// reason_codes comes last, so that a reader of the earlier seven columns by position still works.
 std::string csv(const std::vector<sdk::Notification>& batch) {
-  std::string out = "house_waybill,case_id,event,state,reason,at,delivery_id\r\n";
+  std::string out = "house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes\r\n";
   for (const auto& n : batch) {
-    for (const std::string* field : {&n.reference, &n.case_id, &n.event, &n.state, &n.reason, &n.at, &n.id}) {
+    for (const std::string* field : {&n.reference, &n.case_id, &n.event, &n.state, &n.reason, &n.at, &n.id,
+                                     &reasonCodes(n)}) {
       if (field != &n.reference) out += ',';
       csvField(out, *field);
     }

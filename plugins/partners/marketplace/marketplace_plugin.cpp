@@ -25,6 +25,15 @@ constexpr std::size_t kMaxBodyBytes = 64 * 1024 * 1024;
 // Orders nest 3 levels deep; the bound stops a hostile unknown member from nesting without end.
 constexpr std::size_t kMaxDepth = 16;
 
+// A notification's detail by key ("" when it has none).
+const std::string& detail(const sdk::Notification& n, std::string_view key) {
+  static const std::string kNone;
+  for (const auto& [k, value] : n.details) {
+    if (k == key) return value;
+  }
+  return kNone;
+}
+
 sdk::Schema settingsSchema() {
   sdk::Schema schema = sdk::Schema::object("E-commerce marketplace orders (JSON), one or a batch");
   schema.required("platform_id",
@@ -158,8 +167,9 @@ class MarketplacePartner : public sdk::PartnerPlugin {
     }
   }
 
-  // {"order_updates":[{"order_id","case_id","status","reason","at","delivery_id"}]}: status is the
-  // case state as the API spells it (the event when a notification carries no state).
+  // {"order_updates":[{"order_id","case_id","status","reason","reason_codes","at","delivery_id"}]}:
+  // status is the case state as the API spells it (the event when a notification carries no
+  // state); reason_codes the deciding agency's codes, comma-separated ("" when none).
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     try {
       std::string out = "{\"order_updates\":[";
@@ -174,6 +184,8 @@ class MarketplacePartner : public sdk::PartnerPlugin {
         appendJsonString(out, n.state.empty() ? n.event : n.state);
         out += ",\"reason\":";
         appendJsonString(out, n.reason);
+        out += ",\"reason_codes\":";
+        appendJsonString(out, detail(n, "reason_codes"));
         out += ",\"at\":";
         appendJsonString(out, n.at);
         out += ",\"delivery_id\":";

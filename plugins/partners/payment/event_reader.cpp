@@ -21,8 +21,8 @@ namespace {
 using Poco::Dynamic::Var;
 using Poco::JSON::Object;
 
-constexpr std::string_view kFields[] = {"type", "transaction_id", "amount", "currency", "case_id", "reference",
-                                        "paid_at"};
+constexpr std::string_view kFields[] = {"type",      "transaction_id", "amount",  "currency",
+                                        "case_id",   "reference",      "paid_at", "refunded_transaction_id"};
 
 using json::typeOf;
 
@@ -127,7 +127,8 @@ sdk::Result<sdk::HubEvent> readEvent(const std::string& body) {
   EventReader r(root.extract<Object::Ptr>());
   r.unknownFields();
   sdk::HubEvent event;
-  if (const auto type = r.string("type", true)) {
+  const auto type = r.string("type", true);
+  if (type) {
     if (*type == "payment.confirmed") event.kind = sdk::HubEvent::Kind::PaymentConfirmed;
     else if (*type == "refund.executed") event.kind = sdk::HubEvent::Kind::RefundExecuted;
     else r.add("type", "'" + *type + "' is not one of: payment.confirmed, refund.executed");
@@ -151,6 +152,16 @@ sdk::Result<sdk::HubEvent> readEvent(const std::string& body) {
     event.at = *at;
     if (!sdk::isRfc3339Utc(*at))
       r.add("paid_at", "'" + *at + "' is not an RFC 3339 UTC timestamp like 2026-11-29T08:00:00Z");
+  }
+  // A refund gives back (part of) one payment: it names that payment's transaction id.
+  if (type == "refund.executed") {
+    if (const auto paid = r.string("refunded_transaction_id", true)) {
+      event.refunded_transaction_id = *paid;
+      if (paid->size() > kMaxTransactionIdLength)
+        r.add("refunded_transaction_id", "longer than " + std::to_string(kMaxTransactionIdLength) + " characters");
+    }
+  } else if (type == "payment.confirmed" && r.present("refunded_transaction_id")) {
+    r.add("refunded_transaction_id", "only a refund.executed names the payment it refunds");
   }
   if (!r.present("case_id") && !r.present("reference"))
     r.errors().push_back({"", "case_id or reference required: the case the payment concerns"});

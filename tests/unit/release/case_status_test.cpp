@@ -8,7 +8,7 @@ namespace swhub::release {
 namespace {
 
 DecisionRecord decision(const std::string& word, const std::string& at, std::vector<int> items = {}) {
-  return DecisionRecord{word, "because", std::move(items), at, at, "api", "", "", ""};
+  return DecisionRecord{word, "because", std::move(items), at, at, "api", "", "", "", {}};
 }
 
 CaseStatus twoAgencies() {
@@ -60,6 +60,38 @@ TEST(release_status, ALateDecisionIsRecordedButDoesNotOverrideANewerOne) {
   EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T09:00:00Z")), DecisionEffect::Late);
   EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
   EXPECT_EQ(s.agencies.at("customs").history.size(), 2u);
+}
+
+// "10:00:00Z" sorts after "10:00:00.500Z" as text ('Z' > '.') but is half a second before it.
+TEST(release_status, DecisionsAreOrderedByInstantsNotByTheirText) {
+  CaseStatus s = twoAgencies();
+  EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00.500Z")), DecisionEffect::Applied);
+  EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z")), DecisionEffect::Late);
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
+  // A later instant written with a longer fraction still wins.
+  EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00.5000001Z")), DecisionEffect::Applied);
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "clear");
+  // And across a minute whose text is shorter: 10:00:59.9Z is before 10:01:00Z.
+  EXPECT_EQ(applyDecision(s, "food-safety", decision("hold", "2026-11-28T10:01:00Z")), DecisionEffect::Applied);
+  EXPECT_EQ(applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:59.9Z")), DecisionEffect::Late);
+  EXPECT_EQ(agencyOutcome(s.agencies.at("food-safety")), "hold");
+}
+
+TEST(release_status, ReasonCodesAreKeptPerItemAndInTheHistory) {
+  CaseStatus s = twoAgencies();
+  DecisionRecord held = decision("hold", "2026-11-28T10:00:00.000Z", {1});
+  held.reason_codes = {"FS-VET"};
+  ASSERT_EQ(applyDecision(s, "food-safety", held), DecisionEffect::Applied);
+  EXPECT_EQ(s.agencies.at("food-safety").byItem.at(1).reason_codes, std::vector<std::string>{"FS-VET"});
+  const CaseStatus back = CaseStatus::fromJson(s.toJson());
+  EXPECT_EQ(back.agencies.at("food-safety").byItem.at(1).reason_codes, std::vector<std::string>{"FS-VET"});
+  EXPECT_EQ(back.agencies.at("food-safety").history.at(0).reason_codes, std::vector<std::string>{"FS-VET"});
+}
+
+TEST(release_status, PaymentsSurviveAJsonRoundTrip) {
+  CaseStatus s;
+  s.payments = {{"pi_1", "14.85", "EUR", "10.00"}, {"pi_2", "1.00", "EUR", ""}};
+  EXPECT_EQ(CaseStatus::fromJson(s.toJson()).payments, s.payments);
 }
 
 TEST(release_status, ARepeatedDecisionIsNeverAppliedTwice) {

@@ -165,6 +165,10 @@ struct HubEvent {
   Decimal amount;
   std::string currency;
   std::string at;  ///< RFC 3339 UTC
+  /// (ABI 3.0) A refund: the transaction_id of the payment of this case that it gives back
+  /// (required; the hub refuses a refund of no settled payment, in another currency, or of more
+  /// than what that payment left unrefunded). Empty for a payment.
+  std::string refunded_transaction_id;
 
   bool operator==(const HubEvent&) const = default;
 };
