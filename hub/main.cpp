@@ -1,5 +1,6 @@
 // The `swhub` command: serve, check-config, plugins (see README.md, "CLI").
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <pthread.h>
 #include <iostream>
@@ -173,9 +174,11 @@ int replay(const Args& args) {
   }
   if (args.positional.empty()) throw std::invalid_argument("missing DEAD_LETTER_ID or --all");
   const std::string& id = args.positional.front();
-  std::size_t used = 0;
-  const long long seq = std::stoll(id, &used);
-  if (used != id.size()) throw std::invalid_argument("'" + id + "' is not a dead-letter id (a seq from GET /v1/admin/dead-letters)");
+  long long seq = 0;
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), seq);
+  if (ec != std::errc() || end != id.data() + id.size() || seq < 1) {
+    throw std::invalid_argument("'" + id + "' is not a dead-letter id (a seq from GET /v1/admin/dead-letters)");
+  }
   if (!journal->replayDeadLetter(seq)) {
     std::cerr << "swhub: no dead letter " << id << "\n";
     return 1;

@@ -395,6 +395,14 @@ TEST_F(Release, AnOlderDecisionWrittenWithoutAFractionDoesNotOverrideANewerOne) 
   EXPECT_EQ(parse(same.body)->getValue<std::string>("effect"), "duplicate") << same.body;
   auto customs = caseView(caseId)->getObject("decisions")->getObject("customs");
   EXPECT_EQ(customs->getValue<std::string>("decided_at"), "2026-11-28T10:00:00.000Z");  // the last one recorded
+  // A decision from the future would stand over every later one: refused.
+  const auto future = decide("customs", caseId, "clear", "2099-12-31T23:59:59Z");
+  EXPECT_EQ(future.status, 400) << future.body;
+  EXPECT_NE(future.body.find("is in the future"), std::string::npos) << future.body;
+  EXPECT_EQ(state(caseId), "held");
+  // Not JSON, or not an object: said plainly.
+  EXPECT_NE(as("demo-customs-token", "POST", "/v1/agency/decisions", "[]").body.find("expected a JSON object"),
+            std::string::npos);
 }
 
 TEST_F(Release, DecisionItemsMustBeItemSequenceNumbers) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <charconv>
 #include <limits>
 #include <optional>
@@ -67,6 +68,7 @@ HttpResult page(std::vector<journal::OutboxItem> items, std::int64_t cursor, con
 
 HttpResult forbidden(const std::string& what) { return problem(403, "forbidden", "Forbidden", what); }
 
+constexpr std::chrono::seconds kMaxClockSkew{300};
 constexpr int kMaxItemSequence = std::numeric_limits<int>::max();
 
 // An item sequence number as JSON gives it: a whole number in range, never a boolean, a
@@ -156,9 +158,15 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
   if (caller.kind != Identity::Kind::Agency) return forbidden(caller.actor() + " may not decide");
   Poco::JSON::Object::Ptr input;
   try {
-    input = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception& e) {
-    return problem(400, "invalid-decision", "Bad Request", "the body is not a JSON object", {{"", e.what()}});
+    const Poco::Dynamic::Var parsed = Poco::JSON::Parser().parse(body);
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr)) {
+      return problem(400, "invalid-decision", "Bad Request", "the body is not a JSON object",
+                     {{"", "expected a JSON object {case_id, decision, reason, decided_at, ...}"}});
+    }
+    input = parsed.extract<Poco::JSON::Object::Ptr>();
+  } catch (const Poco::Exception& e) {
+    return problem(400, "invalid-decision", "Bad Request", "the body is not JSON",
+                   {{"", "not valid JSON: " + e.displayText()}});
   }
   sdk::Errors errors;
   auto text = [&](const std::string& key, bool required) {
@@ -183,8 +191,15 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
   decision.decision.source = "api";
   if (!decision.decision.decided_at.empty()) {
     // One text form per instant (milliseconds), so that decisions compare and dedupe as instants.
-    if (auto canonical = common::canonicalRfc3339(decision.decision.decided_at)) {
-      decision.decision.decided_at = *canonical;
+    // A decision stamped in the future would stand over every later one: a clock that is off by
+    // more than kMaxClockSkew is refused rather than allowed to freeze the case.
+    const auto at = common::parseRfc3339Utc(decision.decision.decided_at);
+    if (at && *at > std::chrono::system_clock::now() + kMaxClockSkew) {
+      errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is in the future: the hub's clock says " +
+                                           common::nowRfc3339() + " (at most " +
+                                           std::to_string(kMaxClockSkew.count()) + " s ahead allowed)"});
+    } else if (at) {
+      decision.decision.decided_at = common::rfc3339(*at);
     } else {
       errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is not an RFC 3339 UTC time"});
     }

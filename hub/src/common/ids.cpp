@@ -68,7 +68,9 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339Utc(std::string
   }
   const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
                                          std::chrono::day(static_cast<unsigned>(day))};
-  if (!date.ok()) return std::nullopt;
+  // The clock's range (nanoseconds in 64 bits): years 1678 to 2261. Beyond it the arithmetic
+  // would wrap around and a far-future time would compare as a past one.
+  if (!date.ok() || year < 1678 || year > 2261) return std::nullopt;
   std::chrono::microseconds fraction{0};
   if (t.size() > 20) {
     if (t[19] != '.' || t.size() == 21) return std::nullopt;

@@ -14,7 +14,8 @@ std::string nowRfc3339();                      // "2026-11-28T07:39:24.123Z"
 // RFC 3339 UTC with milliseconds: the text form of every journal timestamp (sorts as text).
 std::string rfc3339(std::chrono::system_clock::time_point at);
 // The instant an RFC 3339 UTC time names ("YYYY-MM-DDTHH:MM:SS[.fraction]Z", any number of
-// fraction digits, kept to the microsecond); nullopt when it is not one. Times are compared as
+// fraction digits, kept to the microsecond, years 1678 to 2261: the clock's range); nullopt when
+// it is not one. Times are compared as
 // instants, never as text: "10:00:00Z" is before "10:00:00.500Z" although it sorts after it.
 std::optional<std::chrono::system_clock::time_point> parseRfc3339Utc(std::string_view text);
 // The journal's one text form (milliseconds, rfc3339) of an RFC 3339 UTC time; nullopt when the

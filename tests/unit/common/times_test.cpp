@@ -29,11 +29,13 @@ TEST(common_times, ALeapSecondIsTheNextMinutesFirstInstant) {
 TEST(common_times, RefusesWhatIsNotAnRfc3339UtcTime) {
   for (const char* bad : {"", "2026-11-28", "2026-11-28T10:00:00", "2026-11-28T10:00:00+01:00", "2026-11-28 10:00:00Z",
                           "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-28T24:00:00Z",
-                          "2026-11-28T10:00:00.Z", "2026-11-28T10:00:00.5xZ", "2026-11-28T10:0a:00Z"}) {
+                          "2026-11-28T10:00:00.Z", "2026-11-28T10:00:00.5xZ", "2026-11-28T10:0a:00Z",
+                          "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"}) {
     EXPECT_FALSE(parseRfc3339Utc(bad).has_value()) << bad;
     EXPECT_FALSE(canonicalRfc3339(bad).has_value()) << bad;
   }
   EXPECT_TRUE(parseRfc3339Utc("2024-02-29T00:00:00Z").has_value());
+  EXPECT_GT(micros("2261-12-31T23:59:59Z"), micros("2026-01-01T00:00:00Z"));
   EXPECT_FALSE(parseRfc3339Utc("2025-02-29T00:00:00Z").has_value());
 }
 
