@@ -518,6 +518,29 @@ TEST_F(wcoDecPlugin, EncodesABatchAsOneDocument) {
   EXPECT_EQ(text(responses[2], "FunctionCode"), "09");
 }
 
+// The deciding agency's reason codes travel as StatementCode (an..17), one AdditionalInformation
+// each, the first with the reason; the result still validates against the RES grammar.
+TEST_F(wcoDecPlugin, CarriesReasonCodesAsStatementCodes) {
+  Notification n = notification("hold", "held");
+  n.reason = "products of animal origin need a veterinary health certificate (C640)";
+  n.details = {{"reason_codes", "FS-VET,CU-A-CODE-LONGER-THAN-SEVENTEEN"}};
+  auto encoded = plugin_->encode({n});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_EQ(validateRes(encoded.value().body), std::vector<std::string>{}) << encoded.value().body;
+  Dom dom(encoded.value().body);
+  const auto info = kids(kids(dom.root(), "Response").at(0), "AdditionalInformation");
+  ASSERT_EQ(info.size(), 2u) << encoded.value().body;
+  EXPECT_EQ(text(info[0], "StatementCode"), "FS-VET");
+  EXPECT_EQ(text(info[0], "StatementDescription"), n.reason);
+  EXPECT_EQ(text(info[1], "StatementCode"), "CU-A-CODE-LONGER-");
+  // Codes without a reason still go out.
+  n.reason.clear();
+  n.details = {{"reason_codes", "CU-RISK-7"}};
+  encoded = plugin_->encode({n});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_NE(encoded.value().body.find("<StatementCode>CU-RISK-7</StatementCode>"), std::string::npos);
+}
+
 TEST_F(wcoDecPlugin, RefusesNotificationsWithoutAFunctionCode) {
   Notification n = notification("refunded", "refunded");
   auto encoded = plugin_->encode({notification("accepted", "accepted"), n});

@@ -1,5 +1,8 @@
 #include "res_encoder.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::plugins::wco_dec {
@@ -9,6 +12,7 @@ namespace {
 constexpr std::size_t kMaxFunctionalReference = 35;  // Response and Declaration FunctionalReferenceID: an..35
 constexpr std::size_t kMaxDeclarationId = 70;        // Declaration/ID: an..70
 constexpr std::size_t kMaxText = 512;                // Error/Description, StatementDescription: an..512
+constexpr std::size_t kMaxStatementCode = 17;        // AdditionalInformation/StatementCode: an..17
 
 // XML 1.0 text: markup escaped, control characters that XML cannot carry replaced by a space.
 void appendText(std::string& out, std::string_view text) {
@@ -60,6 +64,32 @@ std::string itemSequence(const std::string& path) {
       return digits;
   }
   return {};
+}
+
+// The reason, and the deciding agency's codes for it (details "reason_codes", comma-separated):
+// one AdditionalInformation per code, StatementCode (an..17) each, the first with the reason's
+// StatementDescription; a reason without codes is a description alone.
+void additionalInformation(std::string& out, const sdk::Notification& n) {
+  std::vector<std::string> codes;
+  for (const auto& [key, value] : n.details) {
+    if (key != "reason_codes") continue;
+    std::size_t start = 0;
+    while (start <= value.size()) {
+      const auto comma = value.find(',', start);
+      const std::string code = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!code.empty()) codes.push_back(clip(code, kMaxStatementCode));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (codes.empty() && n.reason.empty()) return;
+  const std::size_t blocks = std::max<std::size_t>(codes.size(), 1);
+  for (std::size_t i = 0; i < blocks; ++i) {
+    out += "<AdditionalInformation>";
+    if (i < codes.size()) leaf(out, "StatementCode", codes[i]);
+    if (i == 0 && !n.reason.empty()) leaf(out, "StatementDescription", clip(n.reason, kMaxText));
+    out += "<StatementTypeCode>AFB</StatementTypeCode></AdditionalInformation>";
+  }
 }
 
 // One Error per "error..." detail; its value is "PATH: MESSAGE" (sdk::formatError) or a message.
@@ -134,11 +164,7 @@ sdk::Result<std::string> encodeResponses(const std::vector<sdk::Notification>& b
     leaf(out, "FunctionCode", code);
     leaf(out, "FunctionalReferenceID", n.id);
     dateTime(out, "IssueDateTime", when);
-    if (!n.reason.empty() && code != "03") {
-      out += "<AdditionalInformation>";
-      leaf(out, "StatementDescription", clip(n.reason, kMaxText));
-      out += "<StatementTypeCode>AFB</StatementTypeCode></AdditionalInformation>";
-    }
+    if (code != "03") additionalInformation(out, n);
     if (code == "03") errors(out, n);
     out += "<Declaration>";
     if (code == "01") dateTime(out, "AcceptanceDateTime", when);
