@@ -43,17 +43,21 @@ class HangingReceiver {
   void run() {
     const Poco::Timespan tick(0, 20000);  // 20 ms: how soon it notices stop_
     while (!stop_) {
-      if (socket_.poll(tick, Poco::Net::Socket::SELECT_READ)) {
-        connections_.push_back(socket_.acceptConnection());
-      }
-      for (auto& connection : connections_) {
-        if (!connection.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) continue;
-        char buffer[4096];
-        if (connection.receiveBytes(buffer, sizeof buffer) > 0) {
-          std::lock_guard lock(mutex_);
-          ++requests_;
-          cv_.notify_all();
+      try {
+        if (socket_.poll(tick, Poco::Net::Socket::SELECT_READ)) {
+          connections_.push_back(socket_.acceptConnection());
         }
+        for (auto& connection : connections_) {
+          if (!connection.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ)) continue;
+          char buffer[4096];
+          if (connection.receiveBytes(buffer, sizeof buffer) > 0) {
+            std::lock_guard lock(mutex_);
+            ++requests_;
+            cv_.notify_all();
+          }
+        }
+      } catch (const Poco::Exception&) {
+        // A client that gave up (reset): nothing to answer anyway.
       }
     }
   }
