@@ -167,7 +167,7 @@ TEST(integration_large, NotificationsPerHouseWaybillArePushedInBatches) {
     return metrics.find(delivered) != std::string::npos;
   })) << metrics;
   EXPECT_NE(metrics.find("\nswhub_deliveries_total 12\n"), std::string::npos) << metrics;
-  EXPECT_EQ(metrics.find("swhub_notification_format_fallbacks_total{"), std::string::npos) << metrics;
+  EXPECT_EQ(metrics.find("swhub_notifications_unencodable_total{"), std::string::npos) << metrics;
   // The trace of a case names the delivery that carried its notification.
   const std::string caseId = [&] {
     const std::string found = get(hub, "/v1/cases?reference=" + house(0), "demo-express-push-token");

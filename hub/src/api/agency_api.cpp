@@ -46,20 +46,11 @@ Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) 
   return o;
 }
 
-// `format` puts an item into the recipient's format (null: as stored).
-HttpResult page(std::vector<journal::OutboxItem> items, std::int64_t cursor, const char* listKey, const char* idKey,
-                const std::function<sdk::EncodedMessage(const journal::OutboxItem&)>& format = nullptr) {
+// `next`: the cursor past the page (past items left out of it too).
+HttpResult page(const std::vector<journal::OutboxItem>& items, std::int64_t next, const char* listKey,
+                const char* idKey) {
   Poco::JSON::Array list;
-  std::int64_t next = cursor;
-  for (auto& item : items) {
-    if (format) {
-      sdk::EncodedMessage message = format(item);
-      item.content_type = std::move(message.content_type);
-      item.body = std::move(message.body);
-    }
-    list.add(pageItem(item, idKey));
-    next = item.seq;
-  }
+  for (const auto& item : items) list.add(pageItem(item, idKey));
   Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
   body.set(listKey, list);
   body.set("next", std::to_string(next));
@@ -132,7 +123,8 @@ HttpResult AgencyApi::tasks(const Identity& caller, const std::string& after, co
   if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
     return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
   }
-  return page(journal_.outboxAfter(caller.id, release::kChannelTask, cursor, count), cursor, "tasks", "task_id");
+  auto items = journal_.outboxAfter(caller.id, release::kChannelTask, cursor, count);
+  return page(items, items.empty() ? cursor : items.back().seq, "tasks", "task_id");
 }
 
 HttpResult AgencyApi::notifications(const Identity& caller, const std::string& after, const std::string& limit) const {
@@ -145,13 +137,16 @@ HttpResult AgencyApi::notifications(const Identity& caller, const std::string& a
   // Journaled canonically; each leaves in the partner's own format.
   const auto& partners = coordinator_.directory().partners;
   const auto endpoint = partners.find(caller.id);
-  const sdk::PartnerPlugin* encoder = endpoint != partners.end() ? endpoint->second.encoder : nullptr;
-  return page(journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor, "notifications",
-              "id", [this, encoder, &caller](const journal::OutboxItem& item) {
-                auto formatted = release::formatNotifications(encoder, {item});
-                if (!formatted.fallback_reason.empty()) metrics_.formatFallbacks.increment(caller.id);
-                return std::move(formatted.message);
-              });
+  release::NotificationEncoder encoder{nullptr, caller.id, ""};
+  if (endpoint != partners.end()) encoder = {endpoint->second.encoder, caller.id, endpoint->second.plugin};
+  // One its plugin cannot encode is dead-lettered and left out, never served in another format.
+  auto pulled = release::pullNotifications(
+      journal_, encoder, journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor);
+  for (const auto& reason : pulled.refused) {
+    metrics_.notificationsUnencodable.increment(caller.id);
+    release::logUnencodable(reason);
+  }
+  return page(pulled.items, pulled.next, "notifications", "id");
 }
 
 HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) const {

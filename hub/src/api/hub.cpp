@@ -59,7 +59,7 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
 
   release::Directory directory;
   for (const auto& [id, partner] : runtime_->partners) {
-    directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0};
+    directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0, partner->config.plugin};
   }
   std::map<std::string, const sdk::AgencyPlugin*> agencyPlugins;
   std::map<std::string, delivery::Endpoint> endpoints;
@@ -74,11 +74,21 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     if (endpoint == endpoints.end() || plugin == runtime_->partners.end()) continue;
     // Notifications leave in the partner's format, up to batch_max in one delivery.
     endpoint->second.batch_max = static_cast<std::size_t>(partner.push->batch_max);
-    const sdk::PartnerPlugin* encoder = plugin->second->instance->plugin.get();
-    endpoint->second.format = [this, encoder, id = partner.id](const std::vector<journal::OutboxItem>& items) {
+    release::NotificationEncoder encoder{plugin->second->instance->plugin.get(), partner.id, partner.plugin};
+    endpoint->second.format = [this, encoder](const std::vector<journal::OutboxItem>& items) {
       auto formatted = release::formatNotifications(encoder, items);
-      if (!formatted.fallback_reason.empty()) metrics_.formatFallbacks.increment(id, items.size());
-      return std::move(formatted.message);
+      // The worker dead-letters the refused ones; counted and logged here, where the partner is known.
+      for (const auto& refused : formatted.refused) {
+        metrics_.notificationsUnencodable.increment(encoder.partner);
+        release::logUnencodable(refused.reason);
+      }
+      delivery::Formatted out;
+      out.message = std::move(formatted.message);
+      out.everything = formatted.carried.size() == items.size();
+      out.carried = std::move(formatted.carried);
+      for (auto& refused : formatted.refused) out.refused.emplace_back(refused.index, std::move(refused.reason));
+      out.deferred = std::move(formatted.deferred);
+      return out;
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
@@ -114,7 +124,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   retry.base = std::chrono::milliseconds(config_.retry_base_ms);
   retry.cap = std::chrono::milliseconds(config_.retry_cap_ms);
   retry.maxAttempts = config_.max_attempts;
-  delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, "push");
+  delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, "push",
+                                                        static_cast<std::size_t>(config_.delivery_threads));
 
   Poco::Net::ServerSocket socket = makeSocket(config_);
   boundHost_ = socket.address().host().toString();

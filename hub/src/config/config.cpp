@@ -153,6 +153,7 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
     config.retry_base_ms = integer(*delivery, "retry_base_ms", config.retry_base_ms);
     config.retry_cap_ms = integer(*delivery, "retry_cap_ms", config.retry_cap_ms);
     config.max_attempts = static_cast<int>(integer(*delivery, "max_attempts", config.max_attempts));
+    config.delivery_threads = static_cast<int>(integer(*delivery, "threads", config.delivery_threads));
   }
   if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
     config.tls.enabled = true;

@@ -89,6 +89,7 @@ struct HubConfig {
   std::int64_t retry_base_ms = 500;    // push delivery backoff
   std::int64_t retry_cap_ms = 60000;
   int max_attempts = 30;               // then dead-lettered (about 25 minutes of retries)
+  int delivery_threads = 8;            // deliveries to different recipients at once
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

@@ -63,7 +63,12 @@ Schema hubSection() {
                     .optional("retry_base_ms", Schema::integer("delay before the second attempt", 1, 3600000))
                     .optional("retry_cap_ms", Schema::integer("longest delay between attempts", 1, 86400000))
                     .optional("max_attempts",
-                              Schema::integer("attempts before an item goes to the dead-letter queue", 1, 1000)));
+                              Schema::integer("attempts before an item goes to the dead-letter queue", 1, 1000))
+                    .optional("threads",
+                              Schema::integer("deliveries to different recipients at once (default 8); one "
+                                              "at a time per recipient, so a receiver that hangs holds one "
+                                              "thread and delays nobody else",
+                                              1, 256)));
 }
 
 Schema plugins() {

@@ -27,11 +27,12 @@ std::chrono::milliseconds backoff(int attempt, const RetryPolicy& policy, std::m
 }
 
 DeliveryWorker::DeliveryWorker(journal::Journal& journal, std::map<std::string, Endpoint> endpoints,
-                               RetryPolicy policy, std::string owner)
+                               RetryPolicy policy, std::string owner, std::size_t threads)
     : journal_(journal),
       endpoints_(std::move(endpoints)),
       policy_(policy),
       owner_(std::move(owner)),
+      threads_(std::max<std::size_t>(threads, 1)),
       rng_(std::random_device{}()) {
   if (owner_.empty()) throw std::invalid_argument("DeliveryWorker: owner must not be empty");
   if (policy_.maxAttempts < 1) policy_.maxAttempts = 1;
@@ -51,16 +52,18 @@ std::map<std::string, Endpoint> oneByOne(const std::map<std::string, const sdk::
 }  // namespace
 
 DeliveryWorker::DeliveryWorker(journal::Journal& journal, const std::map<std::string, const sdk::Adapter*>& adapters,
-                               RetryPolicy policy, std::string owner)
-    : DeliveryWorker(journal, oneByOne(adapters), policy, std::move(owner)) {}
+                               RetryPolicy policy, std::string owner, std::size_t threads)
+    : DeliveryWorker(journal, oneByOne(adapters), policy, std::move(owner), threads) {}
 
 DeliveryWorker::~DeliveryWorker() { stop(); }
 
 void DeliveryWorker::start() {
   std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
+  if (claimer_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { loop(); });
+  draining_ = false;
+  for (std::size_t i = 0; i < threads_; ++i) deliverers_.emplace_back([this] { deliveryLoop(); });
+  claimer_ = std::thread([this] { claimLoop(); });
 }
 
 void DeliveryWorker::stop() {
@@ -69,7 +72,16 @@ void DeliveryWorker::stop() {
     stopping_ = true;
     cv_.notify_all();
   }
-  if (thread_.joinable()) thread_.join();
+  if (claimer_.joinable()) claimer_.join();
+  {
+    // Only now is ready_ final: the delivery threads give back what is still in it (deliverLane
+    // sees stopping) and then end.
+    std::lock_guard lock(mutex_);
+    draining_ = true;
+    ready_cv_.notify_all();
+  }
+  for (auto& thread : deliverers_) thread.join();
+  deliverers_.clear();
 }
 
 void DeliveryWorker::wake() {
@@ -83,51 +95,132 @@ bool DeliveryWorker::stopping() {
   return stopping_;
 }
 
-void DeliveryWorker::loop() {
+void DeliveryWorker::claimLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     woken_ = false;
-    lock.unlock();
-    std::size_t attempted = 0;
-    try {
-      attempted = runOnce();
-    } catch (...) {
-      // A journal error ends this round only; the leases expire and the next round retries.
-      stats_.failedRounds.fetch_add(1);
+    // Claim only for a free delivery thread: a lane that waits for one ages toward its lease.
+    if (delivering_ + ready_.size() < threads_) {
+      lock.unlock();
+      std::vector<Lane> lanes;
+      try {
+        lanes = claim();
+      } catch (...) {
+        // A journal error ends this claim only; the next one retries.
+        stats_.failedRounds.fetch_add(1);
+      }
+      lock.lock();
+      for (auto& lane : lanes) ready_.push_back(std::move(lane));
+      ready_cv_.notify_all();
+      // Work was found: more may be due at once.
+      if (!lanes.empty()) continue;
     }
-    lock.lock();
-    // Work was found: more may be due at once. Otherwise poll, or wait for wake()/stop().
-    if (attempted == 0) cv_.wait_for(lock, kPollInterval, [this] { return stopping_ || woken_; });
+    // Poll, or wait for wake(), a delivery thread coming free, or stop().
+    cv_.wait_for(lock, kPollInterval, [this] { return stopping_ || woken_; });
   }
 }
 
-std::size_t DeliveryWorker::runOnce() {
-  std::lock_guard round(round_mutex_);
-  std::size_t attempted = 0;
+void DeliveryWorker::deliveryLoop() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    ready_cv_.wait(lock, [this] { return draining_ || !ready_.empty(); });
+    if (ready_.empty()) return;  // stopped, and nothing claimed is left to give back
+    Lane lane = std::move(ready_.front());
+    ready_.pop_front();
+    ++delivering_;
+    lock.unlock();
+    try {
+      deliverLane(lane);
+    } catch (...) {
+      // A journal error: what this lane still held comes back when its lease expires.
+      stats_.failedRounds.fetch_add(1);
+    }
+    lock.lock();
+    --delivering_;
+    release(lane.recipient);
+  }
+}
+
+std::vector<DeliveryWorker::Lane> DeliveryWorker::claim() {
+  std::lock_guard claiming(claim_mutex_);
+  std::vector<Lane> lanes;
+  std::vector<std::string> skip;
+  {
+    std::lock_guard lock(mutex_);
+    skip.assign(busy_.begin(), busy_.end());
+  }
   for (const char* channel : kChannels) {
     if (stopping()) break;
     const auto claimed_at = std::chrono::steady_clock::now();
-    const auto claimed = journal_.claimOutbox(channel, owner_, claimLimit_, kLease);
-    attempted += deliverClaimed(claimed, claimed_at);
+    std::vector<journal::OutboxItem> claimed;
+    try {
+      claimed = journal_.claimOutboxSkipping(channel, owner_, claimLimit_, kLease, skip);
+    } catch (...) {
+      // What the other channel claimed is delivered (its recipients are busy already); this
+      // channel's turn comes with the next claim.
+      if (lanes.empty()) throw;
+      stats_.failedRounds.fetch_add(1);
+      break;
+    }
+    // One lane per recipient, in the order of its first item.
+    std::map<std::string, std::size_t> laneOf;
+    const std::size_t before = lanes.size();
+    for (const auto& item : claimed) {
+      auto [at, added] = laneOf.try_emplace(item.recipient, lanes.size());
+      if (added) lanes.push_back({item.recipient, {}, claimed_at});
+      lanes[at->second].items.push_back(item);
+    }
+    std::lock_guard lock(mutex_);
+    for (std::size_t i = before; i < lanes.size(); ++i) {
+      busy_.insert(lanes[i].recipient);
+      skip.push_back(lanes[i].recipient);  // the other channel's claim leaves it alone too
+    }
+  }
+  return lanes;
+}
+
+void DeliveryWorker::finish(const std::string& recipient) {
+  std::lock_guard lock(mutex_);
+  release(recipient);
+}
+
+void DeliveryWorker::release(const std::string& recipient) {
+  busy_.erase(recipient);
+  // Its next items may be due now, and a thread is free: claim again without waiting for a poll.
+  woken_ = true;
+  cv_.notify_all();
+}
+
+std::size_t DeliveryWorker::runOnce() {
+  auto lanes = claim();
+  std::size_t attempted = 0;
+  std::size_t done = 0;
+  try {
+    for (; done < lanes.size(); ++done) {
+      attempted += deliverLane(lanes[done]);
+      finish(lanes[done].recipient);
+    }
+  } catch (...) {
+    for (; done < lanes.size(); ++done) finish(lanes[done].recipient);
+    throw;
   }
   return attempted;
 }
 
-std::size_t DeliveryWorker::deliverClaimed(const std::vector<journal::OutboxItem>& claimed,
-                                           std::chrono::steady_clock::time_point claimed_at) {
+std::size_t DeliveryWorker::deliverLane(Lane& lane) {
   using Pair = std::pair<std::string, std::string>;  // (recipient, case)
-  // 1. Deliveries, in the order of their first item: a recipient's due notifications go
+  const auto endpoint = endpoints_.find(lane.recipient);
+  const bool hasEndpoint = endpoint != endpoints_.end();
+  // 1. Deliveries, in the order of their first item: the recipient's due notifications go
   // together up to its batch_max; items that failed together before (same `batch`) stay
   // together, apart from new ones.
   std::vector<std::vector<journal::OutboxItem>> deliveries;
-  std::map<Pair, std::size_t> open;              // (recipient, batch) -> delivery still filling
+  std::map<Pair, std::size_t> open;                 // (recipient, batch) -> delivery still filling
   std::map<Pair, std::vector<std::int64_t>> order;  // the claimed seqs of each (recipient, case)
-  for (const auto& item : claimed) {
+  for (auto& item : lane.items) {
     order[{item.recipient, item.case_id}].push_back(item.seq);
-    const auto endpoint = endpoints_.find(item.recipient);
-    const bool batchable = endpoint != endpoints_.end() && endpoint->second.batch_max > 1 &&
-                           endpoint->second.format && item.channel == "notification" &&
-                           item.content_type == model::kNotificationJsonType;
+    const bool batchable = hasEndpoint && endpoint->second.batch_max > 1 && endpoint->second.format &&
+                           item.channel == "notification" && item.content_type == model::kNotificationJsonType;
     if (!batchable) {
       deliveries.push_back({item});
       continue;
@@ -140,21 +233,22 @@ std::size_t DeliveryWorker::deliverClaimed(const std::vector<journal::OutboxItem
     deliveries[slot->second].push_back(item);
   }
 
-  // 2. Deliver. An item goes only when every older claimed item of its (recipient, case) went
-  // before it (or goes with it); after a failure the pair's later items wait for the failed one.
-  std::map<Pair, std::string> held;            // pair -> its failed item's next_attempt_at ("" = as stored)
-  std::map<Pair, std::size_t> next;            // pair -> index in order[pair] of the next item to go
+  // 2. Deliver, one delivery after the other. An item goes only when every older claimed item of
+  // its (recipient, case) went before it (or goes with it); after a failure the pair's later
+  // items wait for the failed one.
+  std::map<Pair, std::string> held;  // pair -> its failed item's next_attempt_at ("" = as stored)
+  std::map<Pair, std::size_t> next;  // pair -> index in order[pair] of the next item to go
   std::map<std::string, std::vector<std::int64_t>> giveBack;  // next_attempt_at -> seqs
   std::size_t attempted = 0;
   for (auto& delivery : deliveries) {
     // Past half the lease, or stopping: give the rest back rather than risk another worker
     // claiming them while this one still delivers.
-    const bool late = stopping() || std::chrono::steady_clock::now() - claimed_at > kLease / 2;
+    const bool late = stopping() || std::chrono::steady_clock::now() - lane.claimed_at > kLease / 2;
     std::vector<journal::OutboxItem> going;
     for (auto& item : delivery) {
       const Pair pair{item.recipient, item.case_id};
       auto h = held.find(pair);
-      // An older item of the pair that has not gone yet (later in this round, given back, or
+      // An older item of the pair that has not gone yet (later in this lane, given back, or
       // failed) keeps this one back; next[pair] only moves when an item goes, so every later item
       // of the pair is kept back too.
       if (late || h != held.end() || order[pair][next[pair]] != item.seq) {
@@ -165,8 +259,35 @@ std::size_t DeliveryWorker::deliverClaimed(const std::vector<journal::OutboxItem
       going.push_back(std::move(item));
     }
     if (going.empty()) continue;
+
+    Formatted formatted;
+    const bool format = hasEndpoint && endpoint->second.adapter != nullptr && endpoint->second.format &&
+                        going.front().channel == "notification";
+    if (format) {
+      formatted = endpoint->second.format(going);
+      if (!formatted.everything) {
+        // What cannot be put into the recipient's format is dead at once, with the reason; what
+        // was deferred goes later. Either way the pair's later items wait for the next claim.
+        for (const auto& [index, reason] : formatted.refused) {
+          const auto& item = going[index];
+          journal_.completeOutboxItems({item.seq}, owner_, "dead", "", reason, "");
+          stats_.deadLettered.fetch_add(1);
+          stats_.unformattable.fetch_add(1);
+          held.emplace(Pair{item.recipient, item.case_id}, "");
+          ++attempted;
+        }
+        for (std::size_t index : formatted.deferred) {
+          giveBack[""].push_back(going[index].seq);
+          held.emplace(Pair{going[index].recipient, going[index].case_id}, "");
+        }
+        std::vector<journal::OutboxItem> carried;
+        for (std::size_t index : formatted.carried) carried.push_back(std::move(going[index]));
+        going = std::move(carried);
+        if (going.empty()) continue;
+      }
+    }
     bool delivered = false;
-    std::string at = attempt(going, delivered);
+    std::string at = attempt(going, format ? &formatted.message : nullptr, delivered);
     attempted += going.size();
     if (!delivered) {
       for (const auto& item : going) held.emplace(Pair{item.recipient, item.case_id}, at);
@@ -186,7 +307,8 @@ std::string batchDeliveryId(const std::vector<journal::OutboxItem>& items) {
   return "B-" + common::sha256Hex(ids).substr(0, 32);
 }
 
-std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& items, bool& delivered) {
+std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
+                                    bool& delivered) {
   const journal::OutboxItem& first = items.front();
   int attempt = 0;
   for (const auto& item : items) attempt = std::max(attempt, item.attempts + 1);
@@ -202,15 +324,14 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
     push.id = deliveryId;
     push.kind = first.channel;
     push.recipient = first.recipient;
-    if (endpoint->second.format && first.channel == "notification") {
-      sdk::EncodedMessage message = endpoint->second.format(items);
-      push.content_type = std::move(message.content_type);
-      push.body = std::move(message.body);
+    if (message != nullptr) {
+      push.content_type = message->content_type;
+      push.body = message->body;
     } else {
       push.content_type = first.content_type;
       push.body = first.body;
     }
-    push.attempt = attempt;
+  push.attempt = attempt;
     outcome = endpoint->second.adapter->deliver(push);
     stats_.deliveries.fetch_add(1);
   }
@@ -239,7 +360,11 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
     stats_.deadLettered.fetch_add(count);
     return "";
   }
-  auto delay = backoff(attempt, policy_, rng_);
+  std::chrono::milliseconds delay;
+  {
+    std::lock_guard lock(rng_mutex_);
+    delay = backoff(attempt, policy_, rng_);
+  }
   if (outcome.retry_after && *outcome.retry_after > delay) delay = *outcome.retry_after;
   std::string nextAt = common::rfc3339(std::chrono::system_clock::now() + delay);
   journal_.completeOutboxItems(seqs, owner_, "pending", nextAt, outcome.detail, batch);

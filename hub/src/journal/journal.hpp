@@ -163,6 +163,12 @@ class Journal {
   // 'pull', 'delivered' and 'dead' items never block and are never claimed.
   virtual std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner,
                                               std::size_t limit, std::chrono::milliseconds lease) = 0;
+  // claimOutbox without the items of the `skip` recipients, which block nothing of the others
+  // (order is per (recipient, case)): a delivery worker skips the recipients it is still
+  // delivering to, so that a slow receiver neither fills its claims nor is delivered to twice.
+  virtual std::vector<OutboxItem> claimOutboxSkipping(const std::string& channel, const std::string& owner,
+                                                      std::size_t limit, std::chrono::milliseconds lease,
+                                                      const std::vector<std::string>& skip) = 0;
   // Marks a claimed item delivered, or reschedules it (attempts+1, next_attempt_at, last_error),
   // or moves it to dead. Ignored when `owner` no longer holds the lease.
   virtual void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
@@ -191,6 +197,11 @@ class Journal {
   virtual bool replayDeadLetter(std::int64_t seq) = 0;
   // Replays every dead item at once; returns how many. Durable; throws JournalError as above.
   virtual std::size_t replayAllDeadLetters() = 0;
+  // A 'pull' item its partner's plugin cannot encode: moved to 'dead' with `reason` (the pull API
+  // serves it no more). A replay of it makes it a 'pull' item again under a fresh seq, so that
+  // the partner, whose cursor is past it, reads it again. False when no 'pull' item has this
+  // seq. Durable when it returns; throws JournalError when the journal cannot write.
+  virtual bool deadLetterPulled(std::int64_t seq, const std::string& reason) = 0;
 
   // ---- Staged messages: one large message written in several transactions that become visible
   // at once. beginStaged() writes the message row (status "staging", no idempotency key, body

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/ids.hpp"
+#include "journal/sqlite_pull_dead_letters.hpp"
 #include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_staging.hpp"
 #include "journal/sqlite_store.hpp"
@@ -125,11 +126,18 @@ std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient,
 
 std::vector<OutboxItem> SqliteJournal::claimOutbox(const std::string& channel, const std::string& owner,
                                                    std::size_t limit, std::chrono::milliseconds lease) {
+  return claimOutboxSkipping(channel, owner, limit, lease, {});
+}
+
+std::vector<OutboxItem> SqliteJournal::claimOutboxSkipping(const std::string& channel, const std::string& owner,
+                                                           std::size_t limit, std::chrono::milliseconds lease,
+                                                           const std::vector<std::string>& skip) {
   if (owner.empty()) throw std::invalid_argument("claimOutbox: owner must not be empty");
   std::vector<OutboxItem> claimed;
   auto apply = [&] {
     const auto at = now();
-    claimed = sqlite::claimOutbox(*writer_, channel, owner, limit, common::rfc3339(at), epochMs(at), epochMs(at + lease));
+    claimed = sqlite::claimOutbox(*writer_, channel, owner, limit, common::rfc3339(at), epochMs(at), epochMs(at + lease),
+                                  skip);
     return CommitResult{};
   };
   // Not durable means not claimed: hand nothing out.
@@ -191,7 +199,9 @@ std::size_t SqliteJournal::replay(std::int64_t seq) {
   std::size_t replayed = 0;
   const std::string at = common::rfc3339(now());
   const CommitResult result = committer_->run([&] {
-    replayed = replayDead(*writer_, seq, at);
+    // Pull items first (back to 'pull'), then the others (back to 'pending').
+    replayed = replayPulledDead(*writer_, seq);
+    if (seq < 0 || replayed == 0) replayed += replayDead(*writer_, seq, at);
     return CommitResult{};
   }, false);
   // An operator asked for it: say that it did not happen rather than "nothing to replay".
@@ -199,6 +209,18 @@ std::size_t SqliteJournal::replay(std::int64_t seq) {
     throw JournalError("dead-letter replay not written: " + result.error);
   }
   return replayed;
+}
+
+bool SqliteJournal::deadLetterPulled(std::int64_t seq, const std::string& reason) {
+  bool moved = false;
+  const CommitResult result = committer_->run([&] {
+    moved = sqlite::deadLetterPulled(*writer_, seq, reason);
+    return CommitResult{};
+  }, false);
+  if (result.status != CommitResult::Status::Committed) {
+    throw JournalError("dead letter of outbox item " + std::to_string(seq) + " not written: " + result.error);
+  }
+  return moved;
 }
 
 CommitResult SqliteJournal::beginStaged(const MessageRecord& message, std::int64_t body_size) {

@@ -37,6 +37,9 @@ class SqliteJournal final : public Journal {
   // and sharing their fsync.
   std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner, std::size_t limit,
                                       std::chrono::milliseconds lease) override;
+  std::vector<OutboxItem> claimOutboxSkipping(const std::string& channel, const std::string& owner, std::size_t limit,
+                                              std::chrono::milliseconds lease,
+                                              const std::vector<std::string>& skip) override;
   void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
                       const std::string& next_attempt_at, const std::string& last_error) override;
   void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner, const std::string& state,
@@ -50,6 +53,7 @@ class SqliteJournal final : public Journal {
   std::vector<OutboxItem> outboxForCase(const std::string& case_id) override;
   bool replayDeadLetter(std::int64_t seq) override;
   std::size_t replayAllDeadLetters() override;
+  bool deadLetterPulled(std::int64_t seq, const std::string& reason) override;
 
   CommitResult beginStaged(const MessageRecord& message, std::int64_t body_size) override;
   CommitResult writeStagedBody(const std::string& message_id, std::int64_t offset, const std::string& bytes) override;

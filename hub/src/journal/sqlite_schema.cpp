@@ -82,6 +82,10 @@ CREATE INDEX IF NOT EXISTS outbox_pending_case ON outbox (recipient, case_id, se
 CREATE INDEX IF NOT EXISTS outbox_claim ON outbox (channel, seq) WHERE state = 'pending';
 CREATE INDEX IF NOT EXISTS outbox_dead ON outbox (seq) WHERE state = 'dead';
 CREATE INDEX IF NOT EXISTS outbox_case ON outbox (case_id, seq);
+-- Dead letters that were pull items (their partner's plugin could not encode them when read): a
+-- replay gives them back to the pull API, under a fresh seq past the partner's cursor, rather
+-- than to a push worker. A table of its own, so that no outbox column changes.
+CREATE TABLE IF NOT EXISTS pull_dead_letters (seq INTEGER PRIMARY KEY);
 
 -- The body or response of a large message, written in pieces by incremental blob I/O. The blob
 -- is the last column on purpose: SQLite then writes a zeroblob(N) without building it in

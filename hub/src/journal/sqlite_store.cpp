@@ -5,6 +5,30 @@
 namespace swhub::journal::sqlite {
 namespace {
 
+// ["a","b"]: strings for json_each(), escaped as JSON requires.
+std::string jsonList(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const auto& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const unsigned char c : value) {
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += static_cast<char>(c);
+      } else if (c < 0x20) {
+        static const char* kHex = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      } else {
+        out += static_cast<char>(c);
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
+
 MessageRecord readMessage(const Stmt& row) {
   MessageRecord m;
   m.id = row.text(0);
@@ -233,7 +257,7 @@ std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const 
 
 std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
-                                    std::int64_t lease_until_ms) {
+                                    std::int64_t lease_until_ms, const std::vector<std::string>& skip) {
   // Nothing due (e.g. every pending item waits for a receiver that is down): a look at the due
   // index answers that without walking the pending items.
   auto due = db.prepare(
@@ -246,11 +270,14 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
   // they are inside the LIMIT whenever it is. A blocked older item blocks all newer ones.
   // The walk goes in seq order over the pending items (outbox_claim) and stops at the LIMIT:
   // with 200,000 pending notifications, sorting every due one per claim cost seconds.
+  // Skipped recipients (a worker still delivering to them) are passed over as a JSON list; order
+  // is per (recipient, case), so their items block nothing of the others.
   auto stmt = db.prepare(
       "UPDATE outbox SET lease_owner = ?1, lease_until = ?2 WHERE seq IN ("
       " SELECT o.seq FROM outbox o INDEXED BY outbox_claim"
       " WHERE o.channel = ?3 AND o.state = 'pending' AND o.next_attempt_at <= ?4"
-      " AND o.lease_until <= ?5 AND NOT EXISTS ("
+      " AND o.lease_until <= ?5 AND o.recipient NOT IN (SELECT value FROM json_each(?7))"
+      " AND NOT EXISTS ("
       "  SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.recipient = o.recipient"
       "  AND p.case_id = o.case_id AND p.seq < o.seq"
       "  AND NOT (p.channel = ?3 AND p.next_attempt_at <= ?4 AND p.lease_until <= ?5))"
@@ -258,6 +285,7 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
       " RETURNING " OUTBOX_COLUMNS);
   stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, channel).bind(4, now_text).bind(5, now_ms);
   stmt->bind(6, static_cast<std::int64_t>(limit));
+  stmt->bind(7, jsonList(skip));
   std::vector<OutboxItem> items;
   while (stmt->step()) items.push_back(readOutbox(*stmt));
   // RETURNING gives no order guarantee.

@@ -28,9 +28,10 @@ std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const 
 
 // Leases due pending items of `channel` to `owner` until lease_until_ms; in seq order, keeping
 // the order per (recipient, case_id) described at Journal::claimOutbox.
+// Items of the `skip` recipients are not claimed.
 std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
-                                    std::int64_t lease_until_ms);
+                                    std::int64_t lease_until_ms, const std::vector<std::string>& skip = {});
 // True when `owner` still held the item and it was updated.
 // `batch` is recorded as the item's batch (the delivery that carried it).
 bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,

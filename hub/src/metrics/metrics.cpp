@@ -102,7 +102,7 @@ std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>
   filingsAccepted.render(out);
   filingsRejected.render(out);
   httpResponses.render(out);
-  formatFallbacks.render(out);
+  notificationsUnencodable.render(out);
   commitSeconds.render(out);
   commitBatch.render(out);
   out += "# HELP swhub_http_in_flight Requests being served\n# TYPE swhub_http_in_flight gauge\n";

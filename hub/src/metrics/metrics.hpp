@@ -52,10 +52,10 @@ class HubMetrics {
   CounterFamily filingsAccepted{"swhub_filings_accepted_total", "Filings accepted (journaled and acknowledged), by partner", "partner"};
   CounterFamily filingsRejected{"swhub_filings_rejected_total", "Filings rejected (invalid, refused or unsupported), by partner", "partner"};
   CounterFamily httpResponses{"swhub_http_responses_total", "HTTP responses by status code", "code"};
-  CounterFamily formatFallbacks{"swhub_notification_format_fallbacks_total",
-                                "Notifications sent in the canonical JSON because the partner's plugin could not "
-                                "encode them, by partner",
-                                "partner"};
+  CounterFamily notificationsUnencodable{"swhub_notifications_unencodable_total",
+                                         "Notifications dead-lettered because the partner's plugin could not "
+                                         "encode them (never sent in another format), by partner",
+                                         "partner"};
   Histogram commitSeconds{"swhub_journal_commit_seconds", "Journal commit latency (one transaction, group commit)",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram commitBatch{"swhub_journal_commit_batches", "WriteBatches per journal transaction (group commit size)",

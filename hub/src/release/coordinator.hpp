@@ -27,6 +27,7 @@ inline constexpr const char* kChannelAssess = "assess";  // in-process agency pl
 struct PartnerEndpoint {
   const sdk::PartnerPlugin* encoder = nullptr;  // encodes its notifications when they leave
   bool push = false;                            // has a push adapter: outbox items are claimable
+  std::string plugin;                           // the encoder's config key, named in its errors
 };
 
 struct AgencyEndpoint {

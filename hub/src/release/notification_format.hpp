@@ -3,7 +3,12 @@
 // (model::kNotificationJsonType), and put into the partner's own format when they leave: one at
 // a time on the pull API, up to the partner's push.batch_max at a time for push, so that an
 // express carrier receives the statuses of its house waybills in batches.
+//
+// A notification that the partner's plugin cannot encode is never sent in another format (the
+// canonical JSON, the stored text): the partner agreed to its own format only. It becomes a dead
+// letter with the plugin's reason, replayable once the plugin is fixed.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,17 +21,49 @@ namespace swhub::release {
 // True when the item holds one canonical notification (a batch can be formed from it).
 bool isCanonicalNotification(const journal::OutboxItem& item);
 
-struct FormattedNotifications {
-  sdk::EncodedMessage message;
-  // Why the partner's format could not be used ("" when it was): the canonical JSON of the
-  // notifications was used instead, so that the partner still learns what happened.
-  std::string fallback_reason;
+// Who puts a partner's notifications into its format; both names go into every refusal.
+struct NotificationEncoder {
+  const sdk::PartnerPlugin* plugin = nullptr;  // null: the partner has no plugin of its own and
+                                               // reads the canonical JSON
+  std::string partner;                         // "demo-express"
+  std::string plugin_name;                     // its config key, "express_manifest"
 };
 
-// `items` in seq order. Canonical notifications are decoded and encoded together by `encoder`
-// (null: canonical JSON). A single item that is not canonical (journaled already encoded by an
-// earlier hub) is returned as stored. Never throws for bad content: it falls back.
-FormattedNotifications formatNotifications(const sdk::PartnerPlugin* encoder,
+struct RefusedNotification {
+  std::size_t index = 0;  // into the items given
+  std::string reason;     // "partner 'P': plugin 'X' could not encode notification N-1: <its error>"
+};
+
+struct FormattedNotifications {
+  sdk::EncodedMessage message;        // the `carried` items, together, in the partner's format
+  std::vector<std::size_t> carried;   // indexes of the items in `message`, in order (may be empty)
+  std::vector<RefusedNotification> refused;  // cannot be encoded: dead letters
+  // Neither refused nor carried: each encodes alone but not together with the others, so they
+  // go in later deliveries (in order).
+  std::vector<std::size_t> deferred;
+};
+
+// `items` in seq order, all of one partner. Canonical notifications are decoded and encoded
+// together by the encoder. A single item that is not canonical (journaled already encoded by an
+// earlier hub) is carried as stored. Never throws for bad content: it refuses.
+FormattedNotifications formatNotifications(const NotificationEncoder& encoder,
                                            const std::vector<journal::OutboxItem>& items);
+
+// One page of the pull API (GET /v1/notifications), each item put into the partner's format.
+struct PulledNotifications {
+  std::vector<journal::OutboxItem> items;  // content_type and body in the partner's format
+  std::int64_t next = 0;                   // the cursor past the last item looked at
+  std::vector<std::string> refused;        // why the items dead-lettered here were left out
+};
+
+// An item the partner's plugin cannot encode is left out and `next` moves past it; a 'pull'
+// item is dead-lettered with the reason (a pushed one is the push worker's to dead-letter). When
+// the dead letter cannot be written, the page ends before that item, so that it is neither lost
+// nor served in another format: the next read tries it again.
+PulledNotifications pullNotifications(journal::Journal& journal, const NotificationEncoder& encoder,
+                                      std::vector<journal::OutboxItem> items, std::int64_t cursor);
+
+// The log line of a notification dead-lettered because it could not be encoded (stderr).
+void logUnencodable(const std::string& reason);
 
 }  // namespace swhub::release

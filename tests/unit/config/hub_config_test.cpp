@@ -136,6 +136,14 @@ TEST(config_hub, ThreadsOutOfRange) {
             (Errors{{"hub.threads", "1 is out of range [2, 4096]"}}));
 }
 
+TEST(config_hub, DeliveryThreadsAreReadWithADefaultAndBounded) {
+  EXPECT_EQ(build(kMinimal).delivery_threads, 8);
+  const std::string with = "  journal: sqlite:var/j.db\n  delivery: {threads: 3}\n";
+  EXPECT_EQ(build(minimalWith("  journal: sqlite:var/j.db\n", with)).delivery_threads, 3);
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n", "  journal: sqlite:var/j.db\n  delivery: {threads: 0}\n")),
+            (Errors{{"hub.delivery.threads", "0 is out of range [1, 256]"}}));
+}
+
 TEST(config_hub, PushBatchMaxIsReadAndBounded) {
   const std::string pushed = "credentials: {tokens: [t1]}, push: {adapter: canonical, batch_max: 500}}";
   const HubConfig c = build(minimalWith("credentials: {tokens: [t1]}}", pushed));

@@ -147,6 +147,60 @@ TEST_F(delivery_batch, AWholeBatchIsDeadLetteredAfterMaxAttempts) {
   EXPECT_EQ(worker.stats().deadLettered.load(), 2);
 }
 
+// A format that refuses "n2" (with a reason) and carries the others together.
+Formatted refuseN2(const std::vector<journal::OutboxItem>& items) {
+  Formatted out;
+  std::vector<journal::OutboxItem> kept;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (items[i].id == "n2") {
+      out.refused.emplace_back(i, "partner 'demo-express': plugin 'x' could not encode notification n2: no");
+    } else {
+      out.carried.push_back(i);
+      kept.push_back(items[i]);
+    }
+  }
+  out.message = joinIds(kept);
+  return out;
+}
+
+TEST_F(delivery_batch, ItemsTheFormatRefusesAreDeadLetteredWithTheReasonAndTheOthersGoTogether) {
+  auto seqs = journal_.add({outboxItem("n1", "demo-express", "c1"), outboxItem("n2", "demo-express", "c2"),
+                            outboxItem("n3", "demo-express", "c3"), outboxItem("n4", "demo-express", "c2")});
+  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, refuseN2}}}, tinyPolicy(), "node-1");
+  EXPECT_EQ(worker.runOnce(), 4u);  // n2 dead; the others in one delivery (a dead letter holds nothing back)
+  EXPECT_EQ(bodies(), (std::vector<std::string>{"n1,n3,n4"}));
+  const auto dead = journal_.get(seqs[1]);
+  EXPECT_EQ(dead.state, "dead");
+  EXPECT_EQ(dead.attempts, 1);
+  EXPECT_EQ(dead.last_error, "partner 'demo-express': plugin 'x' could not encode notification n2: no");
+  for (auto seq : {seqs[0], seqs[2], seqs[3]}) EXPECT_EQ(journal_.get(seq).state, "delivered");
+  EXPECT_EQ(journal_.get(seqs[0]).batch, express_.seen().at(0).id);
+  EXPECT_EQ(express_.seen().at(0).id,
+            batchDeliveryId({journal_.get(seqs[0]), journal_.get(seqs[2]), journal_.get(seqs[3])}));
+  EXPECT_EQ(worker.stats().unformattable.load(), 1);
+  EXPECT_EQ(worker.stats().deadLettered.load(), 1);
+  EXPECT_EQ(worker.stats().delivered.load(), 3);
+  EXPECT_EQ(journal_->deadLetters(0, 10).size(), 1u);
+}
+
+// A format that can carry only one notification at a time: the others are deferred.
+Formatted oneAtATime(const std::vector<journal::OutboxItem>& items) {
+  Formatted out;
+  out.message = joinIds({items.front()});
+  out.carried = {0};
+  for (std::size_t i = 1; i < items.size(); ++i) out.deferred.push_back(i);
+  return out;
+}
+
+TEST_F(delivery_batch, DeferredItemsGoInLaterDeliveriesInOrder) {
+  auto seqs = journal_.add({outboxItem("n1", "demo-express", "c1"), outboxItem("n2", "demo-express", "c1"),
+                            outboxItem("n3", "demo-express", "c2")});
+  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, oneAtATime}}}, tinyPolicy(), "node-1");
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return express_.delivered().size() == 3; }));
+  EXPECT_EQ(bodies(), (std::vector<std::string>{"n1", "n2", "n3"}));
+  for (auto seq : seqs) EXPECT_EQ(journal_.get(seq).attempts, 1);
+}
+
 TEST(delivery_batch_id, NamesTheContentNotThePosition) {
   auto a = outboxItem("N-1", "p", "c1");
   auto b = outboxItem("N-2", "p", "c2");
