@@ -70,6 +70,19 @@ class Delivery : public ::testing::Test {
   std::unique_ptr<HubProcess> hub_;
 };
 
+// A plugin whose "JSON" does not parse: the pull page still answers, with the bytes as text.
+TEST_F(Delivery, APluginsBrokenJsonIsServedAsTextNeverA500) {
+  startHub(partner("demo-odd", "unencodable",
+                   "    settings: {refuse_while: \"" + dir_.file("never") + "\", content_type: application/json}\n"));
+  file("demo-odd", "ODD-1");
+  const auto page = as("demo-odd-token", "GET", "/v1/notifications?after=0");
+  ASSERT_EQ(page.status, 200) << page.body;
+  auto list = parse(page.body)->getArray("notifications");
+  ASSERT_EQ(list->size(), 1u) << page.body;
+  EXPECT_EQ(list->getObject(0)->getValue<std::string>("content_type"), "application/json");
+  EXPECT_NE(list->getObject(0)->getValue<std::string>("body").find(" ODD-1 "), std::string::npos) << page.body;
+}
+
 TEST_F(Delivery, AReceiverThatHangsDelaysNoOtherPushRecipient) {
   HangingReceiver hanging;
   Receiver fast;

@@ -37,11 +37,17 @@ Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) 
   o.set(idKey, item.id);
   o.set("case_id", item.case_id);
   o.set("content_type", item.content_type);
+  // JSON inline; anything else, or a plugin's "JSON" that does not parse, as text: a partner's
+  // page never fails for one item's bytes.
+  bool inlined = false;
   if (isJson(item.content_type)) {
-    o.set("message", Poco::JSON::Parser().parse(item.body));
-  } else {
-    o.set("body", item.body);
+    try {
+      o.set("message", Poco::JSON::Parser().parse(item.body));
+      inlined = true;
+    } catch (const Poco::Exception&) {
+    }
   }
+  if (!inlined) o.set("body", item.body);
   o.set("created_at", item.created_at);
   return o;
 }
