@@ -39,8 +39,8 @@ Schema hubSection() {
                     .nonEmpty())
       .optional("journal_wal_limit_mb",
                 Schema::integer("SQLite journal: the write-ahead log is truncated once it reaches this "
-                                "many MiB (default 64); the checkpoint that truncates pauses commits "
-                                "briefly, so a small bound costs throughput",
+                                "many MiB (default 64); commits pause while the checkpoint that truncates "
+                                "it runs, so a small bound costs throughput",
                                 1, 65536))
       .optional("plugin_dir", Schema::string("folder of plugin libraries named by bare file name, "
                                              "relative to this file's folder; default: the "

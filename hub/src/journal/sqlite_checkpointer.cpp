@@ -21,6 +21,19 @@ void WriterGate::leaveWriter() {
   changed_.notify_all();
 }
 
+void WriterGate::requestCheckpoint() {
+  std::lock_guard lock(mutex_);
+  checkpoint_waiting_ = true;
+}
+
+void WriterGate::cancelRequest() {
+  {
+    std::lock_guard lock(mutex_);
+    checkpoint_waiting_ = false;
+  }
+  changed_.notify_all();
+}
+
 void WriterGate::enterCheckpoint() {
   std::unique_lock lock(mutex_);
   checkpoint_waiting_ = true;
@@ -60,6 +73,7 @@ Checkpointer::~Checkpointer() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    gate_.cancelRequest();
   }
   wake_.notify_all();
   thread_.join();
@@ -87,8 +101,12 @@ int Checkpointer::onWalCommit(void* self, sqlite3*, const char*, int pages) {
     if (static_cast<std::size_t>(pages) >= checkpointer->pages_ && !checkpointer->wal_full_) {
       checkpointer->wal_full_ = wake = true;
     }
-    if (checkpointer->limit_frames_ > 0 && pages >= checkpointer->limit_frames_ && !checkpointer->over_limit_) {
-      checkpointer->over_limit_ = wake = true;
+    // Past the bound the next transaction waits for a TRUNCATE; not again right after one that
+    // readers kept out (the writer would stall for nothing), nor once checkpoints fail.
+    if (checkpointer->limit_frames_ > 0 && pages >= checkpointer->limit_frames_ && !checkpointer->truncate_requested_ &&
+        !checkpointer->failed_ && std::chrono::steady_clock::now() >= checkpointer->next_truncate_) {
+      checkpointer->truncate_requested_ = wake = true;
+      checkpointer->gate_.requestCheckpoint();
     }
   }
   if (wake) checkpointer->wake_.notify_one();
@@ -98,13 +116,13 @@ int Checkpointer::onWalCommit(void* self, sqlite3*, const char*, int pages) {
 void Checkpointer::loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, interval_, [this] {
-      return stopping_ || wal_full_ || (over_limit_ && std::chrono::steady_clock::now() >= next_truncate_);
-    });
-    if (stopping_ || failed_) continue;
-    // Over the bound the WAL is truncated even without new commits (a reader that pinned it has
-    // gone), but a TRUNCATE that readers kept out waits an interval before it pauses the writer again.
-    const bool truncate = over_limit_ && std::chrono::steady_clock::now() >= next_truncate_;
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || wal_full_ || truncate_requested_; });
+    if (stopping_) continue;
+    if (failed_) {
+      wal_full_ = false;  // nothing to do any more; do not wake for it again
+      continue;
+    }
+    const bool truncate = truncate_requested_;
     if (!truncate && !dirty_) continue;
     dirty_ = wal_full_ = false;
     lock.unlock();
@@ -128,18 +146,22 @@ void Checkpointer::checkpoint(bool truncate) {
   if (rc == SQLITE_OK || primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
     std::lock_guard lock(mutex_);
     ++checkpoints_;
-    if (truncate && rc == SQLITE_OK) {
-      ++truncations_;
-      over_limit_ = false;
-    } else if (truncate) {
-      // Readers kept it out: pausing the writer again right away would only stall commits.
-      next_truncate_ = std::chrono::steady_clock::now() + std::max<std::chrono::milliseconds>(interval_, 10 * kReaderWait);
+    if (truncate) {
+      truncate_requested_ = false;
+      if (rc == SQLITE_OK) {
+        ++truncations_;
+      } else {
+        // Readers kept it out: pausing the writer again right away would only stall commits.
+        next_truncate_ = std::chrono::steady_clock::now() + std::max<std::chrono::milliseconds>(interval_, 10 * kReaderWait);
+      }
     }
     return;
   }
   {
     std::lock_guard lock(mutex_);
     failed_ = true;
+    truncate_requested_ = false;
+    gate_.cancelRequest();  // the writer must not wait for a checkpoint that will not come
   }
   // The database file may not hold what SQLite believes it wrote: stop acknowledging.
   if (on_failure_) on_failure_("journal: WAL checkpoint failed: " + describeCode(sqlite3_extended_errcode(db_->handle())));

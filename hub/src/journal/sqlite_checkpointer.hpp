@@ -3,7 +3,8 @@
 // the WAL back into the database file. PASSIVE normally (never waits, never blocks a writer);
 // TRUNCATE when the WAL has grown past its bound (sustained load, or a long reader that kept the
 // PASSIVE ones from finishing): that one needs the writer to pause between two groups, which it
-// asks through the WriterGate, and waits for readers only briefly.
+// asks through the WriterGate, and waits for readers only briefly. The writer never runs a
+// checkpoint; past the bound it waits for this thread's turn.
 
 #include <chrono>
 #include <condition_variable>
@@ -26,6 +27,11 @@ class WriterGate {
  public:
   void enterWriter();
   void leaveWriter();  // idempotent
+  // The WAL is over its bound: the writer's next transaction waits until the checkpoint took its
+  // turn (enterCheckpoint ... leaveCheckpoint) or the request is cancelled. Bounds the WAL
+  // however late the checkpointer thread gets to run on a loaded machine.
+  void requestCheckpoint();
+  void cancelRequest();
   void enterCheckpoint();
   void leaveCheckpoint();
 
@@ -76,9 +82,9 @@ class Checkpointer {
   bool stopping_ = false;
   bool dirty_ = false;       // a commit happened since the last checkpoint
   bool wal_full_ = false;    // the WAL reached pages_
-  bool over_limit_ = false;  // the WAL reached the bound; cleared by a TRUNCATE that completed
+  bool truncate_requested_ = false;  // the WAL reached the bound: a TRUNCATE is due (writer held)
   bool failed_ = false;      // stop after a failed sync: the journal is unwritable anyway
-  std::chrono::steady_clock::time_point next_truncate_;  // after a TRUNCATE that readers kept out
+  std::chrono::steady_clock::time_point next_truncate_;  // none before: readers kept the last one out
   std::int64_t checkpoints_ = 0;
   std::int64_t truncations_ = 0;
   std::thread thread_;

@@ -113,13 +113,14 @@ TEST(journal_wal, AReaderHoldingASnapshotGrowsTheWalOnlyUntilItLetsGo) {
   EXPECT_GT(walSize(db), kBound);
   ASSERT_EQ(sqlite3_exec(pinned, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(pinned);
-  // Let go, the next checkpoint truncates it, with commits going on or not.
+  // Let go, the WAL is cut back to the bound at most (emptied by a TRUNCATE checkpoint, or cut
+  // to the bound when the writer restarts it) as commits go on.
   const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (walSize(db) >= kBound && std::chrono::steady_clock::now() < deadline) {
+  while (walSize(db) > kBound && std::chrono::steady_clock::now() < deadline) {
     ASSERT_EQ(journal->commit(message("M-" + std::to_string(i++))).status, Status::Committed);
     std::this_thread::sleep_for(5ms);
   }
-  EXPECT_LT(walSize(db), kBound);
+  EXPECT_LE(walSize(db), kBound);
 }
 
 }  // namespace
