@@ -240,8 +240,7 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
           return n.consignment.reference == f->consignment.reference;
         });
         if (repeatedHere || !journal_.findCases(partnerId, f->consignment.reference).empty()) {
-          refuse(f->location, {{f->location, "reference '" + f->consignment.reference + "' was already filed by '" +
-                                                 partnerId + "': file an amendment or a cancellation for it"}});
+          refuse(f->location, {{f->location, referenceTakenMessage(partnerId, f->consignment.reference)}});
           if (acceptValid) continue;
         }
         newCases.push_back({std::move(f->consignment), std::move(f->location)});
@@ -341,6 +340,20 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
                      "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
     case journal::CommitResult::Status::Stale:
       return problem(409, "case-changed", "Conflict", "the case changed while the message was filed; send it again");
+    case journal::CommitResult::Status::ReferenceTaken: {
+      // Another message filed the reference between the check above and this commit: the same
+      // answer as when it came first, for every reference the journal refused.
+      sdk::Errors taken;
+      for (const auto& reference : result.taken_references) {
+        auto filing = std::find_if(newCases.begin(), newCases.end(),
+                                   [&](const NewCase& n) { return n.consignment.reference == reference; });
+        const std::string location = filing == newCases.end() ? std::string() : filing->location;
+        taken.push_back({location, referenceTakenMessage(partnerId, reference)});
+      }
+      return reject(*partner, type, body, digest, idempotencyKey,
+                    problem(400, "invalid-filing", "Bad Request",
+                            std::to_string(taken.size()) + " error(s) in the message; nothing was filed", taken));
+    }
     case journal::CommitResult::Status::Invalid:
       return problem(500, "journal-refused", "Internal Server Error", "the journal refused the filing: " + result.error);
     case journal::CommitResult::Status::Unavailable:

@@ -91,6 +91,13 @@ struct EventFor {
   std::string location;
 };
 
+// Why a new filing's reference is refused: the partner already filed it (one text for the
+// sequential check and for the journal's refusal of a racing duplicate).
+inline std::string referenceTakenMessage(const std::string& partner, const std::string& reference) {
+  return "reference '" + reference + "' was already filed by '" + partner +
+         "': file an amendment or a cancellation for it";
+}
+
 // One entry of a receipt's "cases".
 inline std::string receiptCase(const std::string& caseId, const std::string& reference, const std::string& state) {
   return "{\"case_id\":" + jsonQuoted(caseId) + ",\"reference\":" + jsonQuoted(reference) +

@@ -8,6 +8,9 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/ThreadPool.h>
 
+#include <cerrno>
+#include <stdexcept>
+
 #include "api/http_front.hpp"
 #include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
@@ -15,12 +18,23 @@
 namespace swhub::api {
 namespace {
 
+// SO_REUSEADDR (a restart does not wait for TIME_WAIT) but never SO_REUSEPORT: with it a second
+// hub on the same address would start and the two would split the traffic.
+void bindAndListen(Poco::Net::ServerSocket& socket, const std::string& listen, const Poco::Net::SocketAddress& address) {
+  try {
+    socket.bind(address, true, false);
+    socket.listen(256);
+  } catch (const Poco::Exception& e) {
+    std::string why = e.code() == EADDRINUSE ? "address already in use" : e.displayText();
+    throw std::runtime_error("listen " + listen + ": " + why);
+  }
+}
+
 Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
   const Poco::Net::SocketAddress address(config.listen);
   if (!config.tls.enabled) {
     Poco::Net::ServerSocket socket;
-    socket.bind(address, true);
-    socket.listen(256);
+    bindAndListen(socket, config.listen, address);
     return socket;
   }
   // TLS 1.2 or newer; client certificates verified against the configured CA when given.
@@ -41,8 +55,7 @@ Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
   context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                             Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
   Poco::Net::SecureServerSocket socket(context);
-  socket.bind(address, true);
-  socket.listen(256);
+  bindAndListen(socket, config.listen, address);
   return socket;
 }
 
@@ -55,7 +68,13 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     metrics_.commitSeconds.observe(seconds.count());
     metrics_.commitBatch.observe(static_cast<double>(batches));
   };
+  options.wal_limit_bytes = config_.journal_wal_limit_bytes;
+  options.exclusive = true;  // one serving hub per journal; the CLI reads beside it
   journal_ = journal::openJournal(config_.journal, options);
+  // Leases carry this process start's owner id: what a crashed predecessor had claimed is handed
+  // back now rather than when its lease runs out.
+  const std::string owner = journal::newOwnerId();
+  journal_->releaseDeadClaims(owner + "/");
 
   release::Directory directory;
   for (const auto& [id, partner] : runtime_->partners) {
@@ -119,12 +138,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
         return outcome;
       },
       [this] { wakeWorkers(); });
-  assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), "assess");
+  assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), owner + "/assess");
   delivery::RetryPolicy retry;
   retry.base = std::chrono::milliseconds(config_.retry_base_ms);
   retry.cap = std::chrono::milliseconds(config_.retry_cap_ms);
   retry.maxAttempts = config_.max_attempts;
-  delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, "push",
+  delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, owner + "/push",
                                                         static_cast<std::size_t>(config_.delivery_threads));
 
   Poco::Net::ServerSocket socket = makeSocket(config_);

@@ -170,8 +170,7 @@ FilingOutcome FilingService::fileSpooled(const std::string& partnerId, const std
       }
       const std::string& reference = f->consignment.reference;
       if (chunkReferences.count(reference) > 0 || journal_.referenceTaken(partnerId, reference, messageId)) {
-        refuse(f->location, {{f->location, "reference '" + reference + "' was already filed by '" + partnerId +
-                                               "': file an amendment or a cancellation for it"}});
+        refuse(f->location, {{f->location, referenceTakenMessage(partnerId, reference)}});
         continue;
       }
       // Once a reject-all message has an error nothing of it will be filed: only check the rest.
@@ -275,6 +274,15 @@ FilingOutcome FilingService::fileSpooled(const std::string& partnerId, const std
                                     return sent->read(buffer, capacity);
                                   }};
     return outcome;
+  }
+  if (result.status == Status::ReferenceTaken) {
+    // Another message filed a reference of this one while it was staged: the answer a sequential
+    // duplicate gets (the staged cases do not keep their place in the message: no path).
+    ErrorList taken;
+    for (const auto& reference : result.taken_references) taken.add({"", referenceTakenMessage(partnerId, reference)});
+    return rejectStaged(staging, problem(400, "invalid-filing", "Bad Request",
+                                         std::to_string(taken.count()) + " error(s) in the message; nothing was filed",
+                                         taken.listed()));
   }
   journal_.abortStaged(messageId);
   switch (result.status) {

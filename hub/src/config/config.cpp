@@ -145,6 +145,7 @@ std::optional<PushConfig> pushOf(const sdk::Value& entry) {
 void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
   config.listen = text(hub, "listen", config.listen);
   config.journal = resolveJournal(text(hub, "journal", config.journal), base);
+  config.journal_wal_limit_bytes = integer(hub, "journal_wal_limit_mb", config.journal_wal_limit_bytes >> 20) << 20;
   if (hub.find("plugin_dir") != nullptr) config.plugin_dir = resolvePath(text(hub, "plugin_dir"), base);
   config.max_body_bytes = integer(hub, "max_body_bytes", config.max_body_bytes);
   config.threads = static_cast<int>(integer(hub, "threads", config.threads));

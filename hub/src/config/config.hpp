@@ -81,6 +81,7 @@ struct HubConfig {
   std::string base_dir;   // its folder: relative paths in the file are relative to it
   std::string listen = "127.0.0.1:8080";
   std::string journal = "sqlite:var/swhub-journal.db";  // as written; sqlite paths made absolute
+  std::int64_t journal_wal_limit_bytes = 64LL << 20;  // hub.journal_wal_limit_mb: the SQLite WAL's bound
   std::string plugin_dir;  // absolute; "" = beside the swhub binary (<exe dir>/plugins)
   std::int64_t max_body_bytes = 1048576;
   int threads = 64;                  // HTTP worker threads (POCO serves one connection per thread)

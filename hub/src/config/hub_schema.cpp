@@ -37,6 +37,11 @@ Schema hubSection() {
                 Schema::string("journal URL: sqlite:PATH (relative to this file's folder) or "
                                "postgresql://...")
                     .nonEmpty())
+      .optional("journal_wal_limit_mb",
+                Schema::integer("SQLite journal: the write-ahead log is truncated once it reaches this "
+                                "many MiB (default 64); commits pause while the checkpoint that truncates "
+                                "it runs, so a small bound costs throughput",
+                                1, 65536))
       .optional("plugin_dir", Schema::string("folder of plugin libraries named by bare file name, "
                                              "relative to this file's folder; default: the "
                                              "plugins folder beside the swhub binary")

@@ -113,10 +113,13 @@ struct CommitResult {
     Unavailable,  // the journal could not write or sync; nothing acknowledged from now on
     Invalid,      // the batch broke a store constraint (e.g. a case id that already exists):
                   // nothing written, `error` says which; the journal stays writable
+    ReferenceTaken,  // a new case's (partner, reference) is already a case's: nothing written,
+                     // `taken_references` lists them (the store enforces it, also under a race)
   };
   Status status = Status::Committed;
   std::optional<MessageRecord> existing;
-  std::string error;  // for Stale, Unavailable and Invalid
+  std::string error;  // for Stale, Unavailable, Invalid and ReferenceTaken
+  std::vector<std::string> taken_references;  // ReferenceTaken: the references already filed
 };
 
 struct JournalStats {
@@ -136,6 +139,14 @@ struct JournalOptions {
   std::chrono::milliseconds checkpoint_interval{1000};
   // "Now" for outbox due times and leases; tests inject a clock to expire leases without sleeping.
   std::function<std::chrono::system_clock::time_point()> clock;
+  // The WAL is kept below about this many bytes: above it the checkpointer runs a checkpoint that
+  // truncates the WAL (it waits for readers briefly, never on the commit path), and a WAL that
+  // restarts is cut back to this size. 0 = no bound.
+  std::int64_t wal_limit_bytes = 64LL << 20;
+  // The serving hub: locks the journal for this process (a second hub on it refuses to start),
+  // removes staging messages a crash left, and may release claims of dead owners. CLI commands
+  // (trace, replay, ...) open without it, beside a running hub.
+  bool exclusive = false;
 };
 
 class Journal {
@@ -186,6 +197,14 @@ class Journal {
   virtual void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
                                   const std::string& next_attempt_at) = 0;
   virtual std::optional<OutboxItem> getOutboxItem(std::int64_t seq) = 0;
+  // Gives back at once every lease held by an owner that is dead: an owner whose id does not
+  // start with `live_owner_prefix` (this process's owner id, see newOwnerId). The SQLite journal
+  // can tell only when it is opened exclusive (single node, locked: every other owner is a
+  // process that has ended); otherwise it releases nothing. Returns how many items it released.
+  // A multi-node backend (PostgreSQL) tells dead owners by their node's liveness instead: each
+  // node heartbeats a row (or holds a session advisory lock named by its owner id) and an owner
+  // whose node stopped heartbeating (or whose lock is free) is dead.
+  virtual std::size_t releaseDeadClaims(const std::string& live_owner_prefix) = 0;
 
   // Dead letters: items in state 'dead', in seq order, after the cursor `after_seq`.
   virtual std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) = 0;
@@ -246,6 +265,10 @@ class JournalError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// A lease owner id unique to this process start: "<node>/<pid>-<start ms>-<random>", node = the
+// host name. Workers append their role ("<id>/assess"), so the id is a prefix of all their leases.
+std::string newOwnerId();
 
 // "sqlite:PATH" (relative to the working directory; "?vfs=NAME" picks an SQLite VFS, used by
 // fault-injection tests). PostgreSQL URLs come with the PostgreSQL backend.

@@ -32,27 +32,39 @@ void SqliteJournal::Txn::run(const char* sql) {
 void SqliteJournal::Txn::rollback() noexcept {
   // A failed COMMIT may already have rolled back on its own.
   if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  gate_.leaveWriter();
 }
 
 SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions options)
     : path_(std::move(path)), vfs_(std::move(vfs)), options_(std::move(options)) {
+  // Before anything is written: a second hub on this journal stops here, naming the first.
+  if (options_.exclusive) lock_ = std::make_unique<ProcessLock>(path_ + ".lock", "sqlite:" + path_);
   try {
     writer_ = std::make_unique<Db>(path_, vfs_);
     settings_ = configureConnection(*writer_);
-    ensureSchema(*writer_);
-    // A staged message that a crash interrupted was never acknowledged: nothing of it stays.
-    writer_->exec("BEGIN IMMEDIATE");
-    try {
-      dropStaging(*writer_, "");
-      writer_->exec("COMMIT");
-    } catch (...) {
-      sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-      throw;
+    if (options_.wal_limit_bytes > 0) {
+      // A WAL that restarts from its beginning is cut back to the bound (the TRUNCATE checkpoints
+      // empty it; this catches the restarts that PASSIVE checkpoints allow).
+      const std::string limit = "journal_size_limit=" + std::to_string(options_.wal_limit_bytes);
+      writer_->pragma(limit.c_str());
     }
-    txn_ = std::make_unique<Txn>(*writer_);
+    ensureSchema(*writer_);
+    // A staged message that a crash interrupted was never acknowledged: nothing of it stays. Only
+    // the hub that holds the journal may say so: beside it, a staging message is work in progress.
+    if (options_.exclusive) {
+      writer_->exec("BEGIN IMMEDIATE");
+      try {
+        dropStaging(*writer_, "");
+        writer_->exec("COMMIT");
+      } catch (...) {
+        sqlite3_exec(writer_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+    }
+    txn_ = std::make_unique<Txn>(*writer_, gate_);
     committer_ = std::make_unique<GroupCommitter>(*txn_, options_.max_group, options_.on_commit);
     checkpointer_ = std::make_unique<Checkpointer>(path_, vfs_, options_.checkpoint_pages,
-                                                   options_.checkpoint_interval,
+                                                   options_.checkpoint_interval, options_.wal_limit_bytes, gate_,
                                                    [this](const std::string& why) { committer_->fail(why); });
     checkpointer_->watch(writer_->handle());  // no commit has run yet: the writer is idle
   } catch (const std::exception& e) {
@@ -174,6 +186,17 @@ void SqliteJournal::releaseOutboxItems(const std::vector<std::int64_t>& seqs, co
     for (std::int64_t seq : seqs) sqlite::releaseOutbox(*writer_, seq, owner, next_attempt_at);
     return CommitResult{};
   }, false);
+}
+
+std::size_t SqliteJournal::releaseDeadClaims(const std::string& live_owner_prefix) {
+  // Without the lock another hub may be alive on this file: its leases are not ours to judge.
+  if (!lock_ || live_owner_prefix.empty()) return 0;
+  std::size_t released = 0;
+  const CommitResult result = committer_->run([&] {
+    released = sqlite::releaseForeignLeases(*writer_, live_owner_prefix);
+    return CommitResult{};
+  }, false);
+  return result.status == CommitResult::Status::Committed ? released : 0;
 }
 
 std::optional<OutboxItem> SqliteJournal::getOutboxItem(std::int64_t seq) {

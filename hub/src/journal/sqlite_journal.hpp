@@ -10,6 +10,7 @@
 
 #include "journal/group_committer.hpp"
 #include "journal/journal.hpp"
+#include "journal/process_lock.hpp"
 #include "journal/sqlite_checkpointer.hpp"
 #include "journal/sqlite_db.hpp"
 #include "journal/sqlite_schema.hpp"
@@ -49,6 +50,7 @@ class SqliteJournal final : public Journal {
   void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
                           const std::string& next_attempt_at) override;
   std::optional<OutboxItem> getOutboxItem(std::int64_t seq) override;
+  std::size_t releaseDeadClaims(const std::string& live_owner_prefix) override;
   std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) override;
   std::vector<OutboxItem> outboxForCase(const std::string& case_id) override;
   bool replayDeadLetter(std::int64_t seq) override;
@@ -75,22 +77,31 @@ class SqliteJournal final : public Journal {
   const ConnectionSettings& settings() const { return settings_; }
   // Write jobs waiting for the writer thread (a queue-depth gauge; tests wait on it too).
   std::size_t queuedWrites() const;
+  // TRUNCATE checkpoints that completed (the WAL went over its bound).
+  std::int64_t walTruncations() const { return checkpointer_->truncations(); }
 
  private:
   // Transaction control on the writer connection, for the group committer.
   class Txn final : public GroupTxn {
    public:
-    explicit Txn(Db& db) : db_(db) {}
-    void begin() override { run("BEGIN IMMEDIATE"); }
+    Txn(Db& db, WriterGate& gate) : db_(db), gate_(gate) {}
+    void begin() override {
+      gate_.enterWriter();  // a TRUNCATE checkpoint that waits goes first
+      run("BEGIN IMMEDIATE");
+    }
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO batch"); }
-    void commit() override { run("COMMIT"); }
+    void commit() override {
+      run("COMMIT");
+      gate_.leaveWriter();
+    }
     void rollback() noexcept override;
 
    private:
     void run(const char* sql);
     Db& db_;
+    WriterGate& gate_;
   };
 
   template <typename Fn>
@@ -102,7 +113,9 @@ class SqliteJournal final : public Journal {
   const std::string vfs_;
   JournalOptions options_;
   ConnectionSettings settings_;
+  std::unique_ptr<ProcessLock> lock_;  // exclusive: held until the journal closes
   std::unique_ptr<Db> writer_;
+  WriterGate gate_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Db>> idle_readers_;
   std::unique_ptr<Checkpointer> checkpointer_;

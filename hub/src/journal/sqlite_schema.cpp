@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
   ON messages (partner, idempotency_key) WHERE idempotency_key <> '';
 
+-- cases.duplicate_of: empty for every case filed since schema 3. For a case that a journal of
+-- schema 2 or older held under a (partner, reference) that an older case already had: the older
+-- case id (the migration to 3 keeps both and says so in the later case events).
 CREATE TABLE IF NOT EXISTS cases (
   id TEXT PRIMARY KEY,
   partner TEXT NOT NULL,
@@ -38,7 +41,8 @@ CREATE TABLE IF NOT EXISTS cases (
   message_id TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  status_json TEXT NOT NULL DEFAULT '{}'
+  status_json TEXT NOT NULL DEFAULT '{}',
+  duplicate_of TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS cases_reference ON cases (partner, reference);
 
@@ -147,6 +151,29 @@ CREATE TABLE IF NOT EXISTS staged_outbox (
 CREATE INDEX IF NOT EXISTS staged_outbox_staging ON staged_outbox (staging_id, seq);
 )sql";
 
+// Schema 3: a (partner, reference) names one case. Earlier journals could hold a later case under
+// a taken reference (two filings that raced): nothing is deleted; each later one is marked
+// duplicate_of the oldest and gets a 'duplicate-reference' event that the trace shows. The
+// oldest keeps the reference: the unique index covers unmarked cases only.
+void migrateTo3(Db& db, bool add_column) {
+  if (add_column) db.exec("ALTER TABLE cases ADD COLUMN duplicate_of TEXT NOT NULL DEFAULT ''");
+  db.exec(R"sql(
+UPDATE cases SET duplicate_of = (
+  SELECT o.id FROM cases o WHERE o.partner = cases.partner AND o.reference = cases.reference
+  ORDER BY o.created_at, o.rowid LIMIT 1)
+WHERE EXISTS (
+  SELECT 1 FROM cases o WHERE o.partner = cases.partner AND o.reference = cases.reference
+  AND (o.created_at < cases.created_at OR (o.created_at = cases.created_at AND o.rowid < cases.rowid)));
+INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)
+  SELECT id, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), 'hub', 'duplicate-reference', state, state,
+         json_object('reference', reference, 'kept', duplicate_of,
+                     'detail', 'journal schema 3: the reference names case ' || duplicate_of ||
+                               ' from now on; this case stays readable by its id'),
+         message_id
+  FROM cases WHERE duplicate_of <> '' ORDER BY created_at, rowid;
+)sql");
+}
+
 std::int64_t storedVersion(Db& db) {
   auto stmt = db.prepare("SELECT max(version) FROM schema_version");
   return stmt->step() ? stmt->integer(0) : 0;
@@ -192,6 +219,14 @@ void ensureSchema(Db& db) {
       db.exec("ALTER TABLE outbox ADD COLUMN batch TEXT NOT NULL DEFAULT ''");
       db.exec("UPDATE schema_version SET version = 2");
     }
+    if (version == 1 || version == 2) {
+      migrateTo3(db, true);
+      db.exec("UPDATE schema_version SET version = 3");
+    }
+    // After the migration: the column it needs exists in every journal from here on.
+    db.exec(
+        "CREATE UNIQUE INDEX IF NOT EXISTS cases_reference_unique ON cases (partner, reference)"
+        " WHERE duplicate_of = ''");
     db.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

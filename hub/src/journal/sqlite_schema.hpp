@@ -7,7 +7,7 @@
 
 namespace swhub::journal::sqlite {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The settings a connection reports after configureConnection.
 struct ConnectionSettings {

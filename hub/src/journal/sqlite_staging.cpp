@@ -150,6 +150,17 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
       return result;
     }
   }
+  // A reference that another message made a case of while this one was staged: refused whole,
+  // as a sequential duplicate would have been. (The unique index would refuse it too, as Invalid.)
+  if (m.status == "accepted") {
+    auto stmt = db.prepare(
+        "SELECT s.reference FROM staged_cases s WHERE s.staging_id = ? AND EXISTS (SELECT 1 FROM cases c"
+        " WHERE c.partner = s.partner AND c.reference = s.reference AND c.duplicate_of = '') ORDER BY s.seq");
+    stmt->bind(1, m.id);
+    std::vector<std::string> taken;
+    while (stmt->step()) taken.push_back(stmt->text(0));
+    if (!taken.empty()) return referencesTaken(std::move(taken));
+  }
   const bool streamed = response.size > 0;
   {
     auto stmt = db.prepare(

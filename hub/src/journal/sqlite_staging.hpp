@@ -19,8 +19,8 @@ void insertStagingMessage(Db& db, const MessageRecord& message, std::int64_t bod
 void writeStagingBody(Db& db, const std::string& message_id, std::int64_t offset, const std::string& bytes);
 // Writes the new cases, events and outbox items of `batch` as rows of staging message `message_id`.
 void stageBatch(Db& db, const std::string& message_id, const WriteBatch& batch);
-// See Journal::finishStaged. Returns Duplicate (with a summary, no body or response), Conflict
-// or Stale without undoing anything (the caller rolls back its savepoint).
+// See Journal::finishStaged. Returns Duplicate (with a summary, no body or response), Conflict,
+// ReferenceTaken or Stale without undoing anything (the caller rolls back its savepoint).
 CommitResult finishStaging(Db& db, const MessageRecord& message, BlobSource& response, const WriteBatch& batch);
 // Removes one staging message and its staged rows; staging_id "" = every one (at open).
 void dropStaging(Db& db, const std::string& message_id);

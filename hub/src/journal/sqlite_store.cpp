@@ -148,6 +148,13 @@ void insertOutbox(Db& db, const OutboxItem& o) {
   stmt->bind(9, o.next_attempt_at).bind(10, o.last_error).bind(11, o.created_at).step();
 }
 
+// The case that holds `reference` for `partner` (the unique index's), or "".
+std::string caseHoldingReference(Db& db, const std::string& partner, const std::string& reference) {
+  auto stmt = db.prepare("SELECT id FROM cases WHERE partner = ? AND reference = ? AND duplicate_of = ''");
+  stmt->bind(1, partner).bind(2, reference);
+  return stmt->step() ? stmt->text(0) : std::string();
+}
+
 CommitResult refused(CommitResult::Status status, std::string error) {
   CommitResult result;
   result.status = status;
@@ -156,6 +163,15 @@ CommitResult refused(CommitResult::Status status, std::string error) {
 }
 
 }  // namespace
+
+CommitResult referencesTaken(std::vector<std::string> references) {
+  CommitResult result;
+  result.status = CommitResult::Status::ReferenceTaken;
+  for (const auto& reference : references) result.error += (result.error.empty() ? "" : ", ") + ("'" + reference + "'");
+  result.error = "reference(s) already filed: " + result.error;
+  result.taken_references = std::move(references);
+  return result;
+}
 
 CommitResult applyBatch(Db& db, const WriteBatch& batch) {
   if (batch.message) {
@@ -176,7 +192,17 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
     }
     insertMessage(db, m);
   }
-  for (const auto& c : batch.new_cases) insertCase(db, c);
+  // The writer is the only one writing, so this look is not racy here; the unique index
+  // (cases_reference_unique) is what enforces it all the same, and would answer Invalid.
+  std::vector<std::string> taken;
+  for (const auto& c : batch.new_cases) {
+    if (!caseHoldingReference(db, c.partner, c.reference).empty()) {
+      taken.push_back(c.reference);
+      continue;
+    }
+    insertCase(db, c);
+  }
+  if (!taken.empty()) return referencesTaken(std::move(taken));
   for (const auto& u : batch.case_updates) {
     if (!updateCase(db, u)) {
       auto stored = caseById(db, u.id);
@@ -227,7 +253,8 @@ std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
-      " updated_at, status_json FROM cases WHERE partner = ? AND reference = ? ORDER BY created_at, id");
+      " updated_at, status_json FROM cases WHERE partner = ? AND reference = ?"
+      " ORDER BY duplicate_of = '', created_at, id");
   stmt->bind(1, partner).bind(2, reference);
   std::vector<CaseRecord> cases;
   while (stmt->step()) cases.push_back(readCase(*stmt));
@@ -313,6 +340,15 @@ bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std
       " WHERE seq = ?2 AND lease_owner = ?3 AND ?3 <> '' AND state = 'pending'");
   stmt->bind(1, next_attempt_at).bind(2, seq).bind(3, owner).step();
   return db.changes() == 1;
+}
+
+std::size_t releaseForeignLeases(Db& db, const std::string& live_owner_prefix) {
+  // substr, not LIKE or GLOB: an owner id may hold '%', '_' or '*'.
+  auto stmt = db.prepare(
+      "UPDATE outbox SET lease_owner = '', lease_until = 0 WHERE state = 'pending' AND lease_owner <> ''"
+      " AND substr(lease_owner, 1, length(?1)) <> ?1");
+  stmt->bind(1, live_owner_prefix).step();
+  return static_cast<std::size_t>(db.changes());
 }
 
 std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq) {

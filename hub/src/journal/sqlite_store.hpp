@@ -16,10 +16,14 @@ namespace swhub::journal::sqlite {
 // row. Returns Duplicate / Conflict / Stale without undoing anything itself (the caller rolls
 // back the savepoint). Throws BatchRejected or StoreFailure.
 CommitResult applyBatch(Db& db, const WriteBatch& batch);
+// A ReferenceTaken result naming `references`.
+CommitResult referencesTaken(std::vector<std::string> references);
 
 std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key);
 std::optional<MessageRecord> messageById(Db& db, const std::string& id);
 std::optional<CaseRecord> caseById(Db& db, const std::string& id);
+// Oldest first; a case that the schema-3 migration marked a duplicate comes before the one that
+// holds the reference, so that the last is always the case the reference names.
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference);
 std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 
@@ -39,6 +43,9 @@ bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const st
 
 // Clears `owner`'s lease on a pending item without counting an attempt; "" keeps next_attempt_at.
 bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at);
+// Clears every lease of a pending item whose owner does not start with `live_owner_prefix`
+// (attempts and next_attempt_at unchanged); returns how many.
+std::size_t releaseForeignLeases(Db& db, const std::string& live_owner_prefix);
 std::optional<OutboxItem> outboxItem(Db& db, std::int64_t seq);
 std::vector<OutboxItem> deadLetters(Db& db, std::int64_t after_seq, std::size_t limit);
 std::vector<OutboxItem> outboxForCase(Db& db, const std::string& case_id);

@@ -98,10 +98,19 @@ TEST(config_hub, LibraryPathIsResolvedAgainstTheConfigFolder) {
   EXPECT_EQ(c.plugins[0].path, "/etc/swhub/plugins/libx.so");
 }
 
+TEST(config_hub, JournalWalLimitIsInMibWithADefaultOf64) {
+  EXPECT_EQ(build(kMinimal).journal_wal_limit_bytes, 64LL << 20);
+  EXPECT_EQ(build(minimalWith("  journal: sqlite:var/j.db\n", "  journal: sqlite:var/j.db\n  journal_wal_limit_mb: 8\n"))
+                .journal_wal_limit_bytes,
+            8LL << 20);
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n", "  journal: sqlite:var/j.db\n  journal_wal_limit_mb: 0\n")),
+            (Errors{{"hub.journal_wal_limit_mb", "0 is out of range [1, 65536]"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
-                     "unknown key 'lisen'; allowed keys: delivery, journal, listen, max_body_bytes, "
+                     "unknown key 'lisen'; allowed keys: delivery, journal, journal_wal_limit_mb, listen, max_body_bytes, "
                      "max_queued, plugin_dir, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));

@@ -176,7 +176,9 @@ TEST(journal_group_commit, ConstraintErrorRejectsOnlyItsBatch) {
   TempDir dir;
   auto journal = openJournal("sqlite:" + dir.file("j.db"));
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
-  const CommitResult again = journal->commit(caseBatch("c1"));
+  WriteBatch sameId = caseBatch("c1");
+  sameId.new_cases[0].reference = "LRN-other";  // the same reference would be ReferenceTaken
+  const CommitResult again = journal->commit(sameId);
   EXPECT_EQ(again.status, Status::Invalid);
   EXPECT_NE(again.error.find("SQLITE_CONSTRAINT_PRIMARYKEY"), std::string::npos) << again.error;
   EXPECT_TRUE(journal->writable());

@@ -82,11 +82,11 @@ TEST(journal_store, WalAndSynchronousFullAreInEffect) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "3");
   sqlite3_close(other);
 }
 
-TEST(journal_store, OpeningASchema1JournalAddsTheOutboxBatchColumnAndKeepsItsItems) {
+TEST(journal_store, OpeningASchema1JournalMigratesTo3AndKeepsItsItems) {
   TempDir dir;
   const std::string file = dir.file("j.db");
   {
@@ -108,7 +108,8 @@ TEST(journal_store, OpeningASchema1JournalAddsTheOutboxBatchColumnAndKeepsItsIte
   // Turn it into what a schema-1 hub wrote: no batch column.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE outbox DROP COLUMN batch; UPDATE schema_version SET version = 1", nullptr,
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE outbox DROP COLUMN batch; DROP INDEX cases_reference_unique;"
+                         " ALTER TABLE cases DROP COLUMN duplicate_of; UPDATE schema_version SET version = 1", nullptr,
                          nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
@@ -123,7 +124,7 @@ TEST(journal_store, OpeningASchema1JournalAddsTheOutboxBatchColumnAndKeepsItsIte
   EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "2");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "3");
   sqlite3_close(db);
 }
 
