@@ -1,0 +1,310 @@
+#include "revenue_settings.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "swhub/sdk/validate.hpp"
+
+namespace swhub::plugins::customs {
+
+bool Validity::overlaps(const Validity& other) const {
+  // [from, until) intervals with open ends.
+  const bool thisEndsBefore = until && other.from && *until <= *other.from;
+  const bool otherEndsBefore = other.until && from && *other.until <= *from;
+  return !thisEndsBefore && !otherEndsBefore;
+}
+
+std::string Validity::describe() const {
+  std::string out;
+  if (from) out += "from " + from->toString();
+  if (until) out += std::string(out.empty() ? "" : " ") + "until " + until->toString();
+  return out;
+}
+
+void PrefixTable::sortLongestFirst() {
+  std::stable_sort(rates_.begin(), rates_.end(),
+                   [](const PrefixRate& a, const PrefixRate& b) { return a.hs_prefix.size() > b.hs_prefix.size(); });
+}
+
+const PrefixRate* PrefixTable::find(const std::string& hs) const {
+  for (const PrefixRate& r : rates_) {
+    if (hs.starts_with(r.hs_prefix)) return &r;
+  }
+  return nullptr;
+}
+
+namespace {
+
+const sdk::Value kNone;
+const sdk::Value kEmptyList = sdk::Value::list();
+
+class Compiler {
+ public:
+  explicit Compiler(std::string path) : path_(std::move(path)) {}
+
+  sdk::Errors& errors() { return errors_; }
+  std::string at(const std::string& relative) const { return path_.empty() ? relative : path_ + "." + relative; }
+  void fail(const std::string& relative, std::string message) { errors_.push_back({at(relative), std::move(message)}); }
+
+  static const sdk::Value& get(const sdk::Value& node, const char* key) {
+    const sdk::Value* v = node.find(key);
+    return v != nullptr ? *v : kNone;
+  }
+  static const sdk::Value& list(const sdk::Value& node, const char* key) {
+    const sdk::Value* v = node.find(key);
+    return v != nullptr && v->isList() ? *v : kEmptyList;
+  }
+
+  sdk::Decimal decimal(const sdk::Value& v, const std::string& path) {
+    auto parsed = sdk::Decimal::parse(v.asString());
+    if (!parsed) {
+      fail(path, "'" + v.asString() + "' is not a decimal amount: digits with at most 4 fraction digits expected");
+      return {};
+    }
+    return *parsed;
+  }
+
+  sdk::Decimal nonNegative(const sdk::Value& v, const std::string& path) {
+    const sdk::Decimal d = decimal(v, path);
+    if (d < sdk::Decimal()) fail(path, d.toString() + " is negative");
+    return d;
+  }
+
+  std::string currency(const sdk::Value& v, const std::string& path) {
+    if (!sdk::isCurrencyCode(v.asString())) fail(path, "'" + v.asString() + "' is not an ISO 4217 currency code");
+    return v.asString();
+  }
+
+  std::optional<Date> date(const sdk::Value& v, const std::string& path) {
+    if (v.isNull()) return std::nullopt;
+    auto parsed = Date::parse(v.asString());
+    if (!parsed) fail(path, "'" + v.asString() + "' is not a date: YYYY-MM-DD expected");
+    return parsed;
+  }
+
+  Validity validity(const sdk::Value& node, const std::string& base) {
+    Validity v{date(get(node, "from"), base + ".from"), date(get(node, "until"), base + ".until")};
+    if (v.from && v.until && !(*v.from < *v.until)) {
+      fail(base + ".until", v.until->toString() + " is not after from " + v.from->toString());
+    }
+    return v;
+  }
+
+  Money money(const sdk::Value& node, const std::string& base) {
+    Money m{nonNegative(get(node, "amount"), base + ".amount"), currency(get(node, "currency"), base + ".currency")};
+    // A malformed code is reported already; one rate check per well-formed foreign code.
+    if (m.currency != jurisdictionCurrency_ && sdk::isCurrencyCode(m.currency)) {
+      moneyPaths_.emplace_back(base + ".currency", m.currency);
+    }
+    return m;
+  }
+
+  std::vector<DatedMoney> datedList(const sdk::Value& parent, const char* key, const std::string& parentPath) {
+    std::vector<DatedMoney> out;
+    const sdk::Value& items = list(parent, key);
+    for (std::size_t i = 0; i < items.items().size(); ++i) {
+      const std::string base = parentPath + "." + key + "[" + std::to_string(i) + "]";
+      DatedMoney d{money(items.items()[i], base), validity(items.items()[i], base), at(base)};
+      for (const DatedMoney& earlier : out) {
+        if (earlier.when.overlaps(d.when)) {
+          fail(base, "in force on the same days as " + earlier.path + ": one " + key + " at a time");
+          break;
+        }
+      }
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::string hsPrefix(const sdk::Value& v, const std::string& path) {
+    const std::string& prefix = v.asString();
+    const bool ok = prefix.size() >= 2 && prefix.size() <= 10 &&
+                    std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (!ok) fail(path, "'" + prefix + "' is not an HS prefix: 2 to 10 digits expected");
+    return prefix;
+  }
+
+  // Rates by HS prefix; an equal prefix twice is an error naming both.
+  PrefixTable prefixTable(const sdk::Value& items, const std::string& base) {
+    PrefixTable table;
+    std::vector<std::pair<std::string, std::string>> seen;  // prefix, path
+    for (std::size_t i = 0; i < items.items().size(); ++i) {
+      const sdk::Value& node = items.items()[i];
+      const std::string path = base + "[" + std::to_string(i) + "]";
+      const std::string prefix = hsPrefix(get(node, "hs_prefix"), path + ".hs_prefix");
+      for (const auto& [other, otherPath] : seen) {
+        if (other == prefix) {
+          fail(path + ".hs_prefix", "'" + prefix + "' is also " + at(otherPath) + ": one rate per prefix");
+          break;
+        }
+      }
+      seen.emplace_back(prefix, path + ".hs_prefix");
+      table.add(PrefixRate{prefix, nonNegative(get(node, "rate"), path + ".rate"), get(node, "name").asString()});
+    }
+    table.sortLongestFirst();
+    return table;
+  }
+
+  void setJurisdictionCurrency(std::string c) { jurisdictionCurrency_ = std::move(c); }
+
+  // Every amount in a foreign currency needs a rate somewhere in the table.
+  void checkRatesKnown(const Settings& s) {
+    if (!sdk::isCurrencyCode(jurisdictionCurrency_)) return;  // reported already; every code would seem foreign
+    for (const auto& [path, code] : moneyPaths_) {
+      if (s.rates.find(code) == s.rates.end()) {
+        fail(path, "no exchange rate for " + code + " in currency_rates (the jurisdiction's currency is " +
+                       jurisdictionCurrency_ + ")");
+      }
+    }
+  }
+
+ private:
+  std::string path_;
+  std::string jurisdictionCurrency_;
+  std::vector<std::pair<std::string, std::string>> moneyPaths_;  // relative path, currency
+  sdk::Errors errors_;
+};
+
+void compileJurisdiction(Compiler& c, const sdk::Value& j, Settings& s) {
+  s.jurisdiction = Compiler::get(j, "id").asString();
+  s.currency = c.currency(Compiler::get(j, "currency"), "jurisdiction.currency");
+  c.setJurisdictionCurrency(s.currency);
+  const sdk::Value& rounding = Compiler::get(j, "rounding");
+  if (Compiler::get(rounding, "mode").asString() == "half-even") s.rounding.mode = RoundingMode::HalfEven;
+  if (const sdk::Value* d = rounding.find("decimals")) s.rounding.decimals = static_cast<int>(d->asInt());
+
+  s.low_value = c.datedList(j, "low_value", "jurisdiction");
+  s.duty_threshold = c.datedList(j, "duty_threshold", "jurisdiction");
+  s.tax_threshold = c.datedList(j, "tax_threshold", "jurisdiction");
+
+  const sdk::Value& vat = Compiler::list(j, "vat");
+  for (std::size_t i = 0; i < vat.items().size(); ++i) {
+    const sdk::Value& node = vat.items()[i];
+    const std::string base = "jurisdiction.vat[" + std::to_string(i) + "]";
+    VatRates rates{c.nonNegative(Compiler::get(node, "standard"), base + ".standard"),
+                   c.prefixTable(Compiler::list(node, "reduced"), base + ".reduced"), c.validity(node, base)};
+    for (std::size_t k = 0; k < s.vat.size(); ++k) {
+      if (s.vat[k].when.overlaps(rates.when)) {
+        c.fail(base, "in force on the same days as " + c.at("jurisdiction.vat[" + std::to_string(k) + "]") +
+                         ": one set of VAT rates at a time");
+        break;
+      }
+    }
+    s.vat.push_back(std::move(rates));
+  }
+
+  const sdk::Value& charges = Compiler::list(j, "charges");
+  for (std::size_t i = 0; i < charges.items().size(); ++i) {
+    const sdk::Value& node = charges.items()[i];
+    const std::string base = "jurisdiction.charges[" + std::to_string(i) + "]";
+    Charge ch;
+    ch.name = Compiler::get(node, "name").asString();
+    ch.tax = node.find("tax") != nullptr ? Compiler::get(node, "tax").asString() : "charge";
+    const std::string per = Compiler::get(node, "per").asString();
+    ch.per = per == "item" ? ChargeBasis::Item : per == "classification" ? ChargeBasis::Classification : ChargeBasis::Consignment;
+    if (const sdk::Value* d = node.find("classification_digits")) {
+      ch.classification_digits = static_cast<std::size_t>(d->asInt());
+    }
+    ch.amount = c.money(node, base);
+    if (const sdk::Value* m = node.find("max_value")) ch.max_value = c.money(*m, base + ".max_value");
+    ch.replaces_tariff = Compiler::get(node, "replaces_tariff").asBool();
+    ch.in_vat_base = Compiler::get(node, "in_vat_base").asBool();
+    ch.when = c.validity(node, base);
+    ch.path = c.at(base);
+    s.charges.push_back(std::move(ch));
+  }
+}
+
+void compileRates(Compiler& c, const sdk::Value& tables, Settings& s) {
+  std::map<Date, std::string> dates;  // date -> path of the table
+  for (std::size_t i = 0; i < tables.items().size(); ++i) {
+    const sdk::Value& node = tables.items()[i];
+    const std::string base = "currency_rates[" + std::to_string(i) + "]";
+    const auto day = c.date(Compiler::get(node, "date"), base + ".date");
+    if (!day) continue;
+    if (auto [it, fresh] = dates.emplace(*day, base + ".date"); !fresh) {
+      c.fail(base + ".date", day->toString() + " is also " + c.at(it->second) + ": one table per date");
+      continue;
+    }
+    for (const auto& [code, value] : Compiler::get(node, "rates").entries()) {
+      const std::string path = base + ".rates." + code;
+      if (!sdk::isCurrencyCode(code)) {
+        c.fail(path, "'" + code + "' is not an ISO 4217 currency code");
+        continue;
+      }
+      if (code == s.currency) {
+        c.fail(path, code + " is the jurisdiction's currency: its rate is 1");
+        continue;
+      }
+      auto rate = Rate::parse(value.asString());
+      if (!rate) {
+        c.fail(path, "'" + value.asString() + "' is not an exchange rate: a decimal above 0 with at most 10 fraction digits expected");
+        continue;
+      }
+      s.rates[code][*day] = *rate;
+    }
+  }
+}
+
+void compileCollection(Compiler& c, const sdk::Value& node, Settings& s) {
+  const sdk::Value* accepted = node.find("accepted");
+  if (accepted == nullptr) {
+    s.accepted_models = {sdk::CollectionModel::Vendor, sdk::CollectionModel::Intermediary,
+                         sdk::CollectionModel::Consumer, sdk::CollectionModel::Account};
+  } else {
+    for (const sdk::Value& m : accepted->items()) {
+      if (auto model = sdk::parseCollectionModel(m.asString())) s.accepted_models.push_back(*model);
+    }
+  }
+  const bool vendorAccepted = std::find(s.accepted_models.begin(), s.accepted_models.end(),
+                                        sdk::CollectionModel::Vendor) != s.accepted_models.end();
+  const sdk::Value* vendor = node.find("vendor");
+  if (vendor == nullptr || vendor->isNull()) {
+    if (vendorAccepted) {
+      c.fail("collection.vendor", "required while the vendor model is accepted: the registry that proves tax collected at sale");
+    }
+    return;
+  }
+  Vendor v;
+  v.registration_format_text = Compiler::get(*vendor, "registration_format").asString();
+  try {
+    v.registration_format = std::regex(v.registration_format_text, std::regex::ECMAScript);
+  } catch (const std::regex_error& e) {
+    c.fail("collection.vendor.registration_format",
+           "'" + v.registration_format_text + "' is not a regular expression: " + e.what());
+    v.registration_format_text.clear();
+  }
+  const sdk::Value& registry = Compiler::list(*vendor, "registry");
+  for (std::size_t i = 0; i < registry.items().size(); ++i) {
+    const std::string& number = registry.items()[i].asString();
+    if (!v.registration_format_text.empty() && !std::regex_match(number, v.registration_format)) {
+      c.fail("collection.vendor.registry[" + std::to_string(i) + "]",
+             "'" + number + "' does not match registration_format '" + v.registration_format_text + "'");
+    }
+    v.registry.push_back(number);
+  }
+  std::sort(v.registry.begin(), v.registry.end());
+  if (const sdk::Value* ceiling = vendor->find("ceiling")) v.ceiling = c.money(*ceiling, "collection.vendor.ceiling");
+  const sdk::Value& tolerance = Compiler::get(*vendor, "tolerance");
+  if (const sdk::Value* a = tolerance.find("amount")) v.tolerance_amount = c.nonNegative(*a, "collection.vendor.tolerance.amount");
+  if (const sdk::Value* p = tolerance.find("percent")) v.tolerance_percent = c.nonNegative(*p, "collection.vendor.tolerance.percent");
+  s.vendor = std::move(v);
+}
+
+}  // namespace
+
+sdk::Result<Settings> compileSettings(const sdk::Value& settings, const std::string& path) {
+  Compiler c(path);
+  Settings s;
+  compileJurisdiction(c, Compiler::get(settings, "jurisdiction"), s);
+  const sdk::Value& tariff = Compiler::get(settings, "tariff");
+  s.tariff_default = c.nonNegative(Compiler::get(tariff, "default"), "tariff.default");
+  s.tariff = c.prefixTable(Compiler::list(tariff, "rates"), "tariff.rates");
+  compileRates(c, Compiler::list(settings, "currency_rates"), s);
+  compileCollection(c, Compiler::get(settings, "collection"), s);
+  c.checkRatesKnown(s);
+  if (!c.errors().empty()) return std::move(c.errors());
+  return s;
+}
+
+}  // namespace swhub::plugins::customs

@@ -1,0 +1,568 @@
+// The customs agency's revenue core (plugins/agencies/customs): money arithmetic, settings and
+// their errors, and the engine against hand-computed figures, mostly on the Portuguese fixture
+// (tests/plugins/customs/pt_eu_2026.yaml: EU rules as they stand on 2026-12-06).
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "money.hpp"
+#include "revenue_engine.hpp"
+#include "revenue_settings.hpp"
+
+using namespace swhub::sdk;
+using namespace swhub::plugins::customs;
+
+namespace {
+
+const std::string kPath = "agencies.customs.settings";
+
+Value toValue(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return node.Tag() == "?" ? Value::plain(node.Scalar()) : Value::string(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      Value out = Value::list();
+      for (const auto& item : node) out.push(toValue(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Value out = Value::map();
+      for (const auto& entry : node) out.set(entry.first.Scalar(), toValue(entry.second));
+      return out;
+    }
+    default:
+      return Value();
+  }
+}
+
+// Schema first, then compilation: what the plugin's factory will do.
+Errors settingsErrors(const Value& settings) {
+  Errors errors = settingsSchema().validate(settings, kPath);
+  if (!errors.empty()) return errors;
+  auto compiled = compileSettings(settings, kPath);
+  return compiled ? Errors{} : compiled.errors();
+}
+
+RevenueEngine engineFrom(const Value& settings) {
+  const Errors errors = settingsErrors(settings);
+  EXPECT_TRUE(errors.empty()) << formatErrors(errors);
+  return RevenueEngine(compileSettings(settings, kPath).take());
+}
+
+const RevenueEngine& portugal() {
+  static const RevenueEngine engine =
+      engineFrom(toValue(YAML::LoadFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/pt_eu_2026.yaml")));
+  return engine;
+}
+
+Date day(const char* text) { return *Date::parse(text); }
+Decimal dec(const char* text) { return *Decimal::parse(text); }
+
+Item item(int sequence, std::string hs, const char* value, std::string currency = "EUR") {
+  Item i;
+  i.sequence = sequence;
+  i.description = "goods";
+  i.hs = std::move(hs);
+  i.quantity = 1;
+  i.unit = "pce";
+  i.value = dec(value);
+  i.currency = std::move(currency);
+  i.origin = "CN";
+  return i;
+}
+
+Consignment consignment(std::vector<Item> items, CollectionModel model = CollectionModel::Consumer) {
+  Consignment c;
+  c.case_id = "C-1";
+  c.reference = "LRN-1";
+  c.partner = "demo-post";
+  c.items = std::move(items);
+  c.fiscal.model = model;
+  return c;
+}
+
+Consignment vendorSale(std::vector<Item> items, std::string registration, const char* collected) {
+  Consignment c = consignment(std::move(items), CollectionModel::Vendor);
+  c.fiscal.collected_at_sale = true;
+  c.fiscal.registration = std::move(registration);
+  c.fiscal.tax_collected = dec(collected);
+  c.fiscal.tax_currency = "EUR";
+  return c;
+}
+
+// One token per line: "duty#1 3.00", "vat#1 48.00x23=11.04", "vat#- ..." (no item), "*" when
+// collected at sale; then "due D cat N model M".
+std::string summary(const Assessment& a) {
+  if (!a.ok()) return a.error;
+  std::string out;
+  for (const RevenueLine& l : a.lines) {
+    out += l.tax + "#" + (l.item ? std::to_string(*l.item) : "-") + " ";
+    if (l.rate) out += l.base.toString() + "x" + l.rate->toString() + "=";
+    out += l.amount.toString() + (l.collected_at_sale ? "*" : "") + "; ";
+  }
+  return out + "due " + a.due.toString() + " cat " + std::to_string(a.category) + " model " +
+         std::string(toString(a.model));
+}
+
+// ---------------------------------------------------------------- money
+
+TEST(CustomsMoney, RoundsQuotientsHalfUpAndHalfEvenToTheRuleDecimals) {
+  struct Case { const char* numerator; std::int64_t denominator; RoundingMode mode; int decimals; const char* expected; };
+  const Case cases[] = {
+      {"1.025", 1, RoundingMode::HalfUp, 2, "1.03"},   {"1.025", 1, RoundingMode::HalfEven, 2, "1.02"},
+      {"1.035", 1, RoundingMode::HalfEven, 2, "1.04"}, {"-1.025", 1, RoundingMode::HalfUp, 2, "-1.03"},
+      {"1.0249", 1, RoundingMode::HalfUp, 2, "1.02"},  {"2.5", 1, RoundingMode::HalfUp, 0, "3.00"},
+      {"2.5", 1, RoundingMode::HalfEven, 0, "2.00"},   {"100", 3, RoundingMode::HalfUp, 2, "33.33"},
+      {"200", 3, RoundingMode::HalfUp, 2, "66.67"},    {"1.23456", 1, RoundingMode::HalfUp, 4, "1.2346"},
+  };
+  for (const Case& c : cases) {
+    const Rounding r{c.mode, c.decimals};
+    // "1.23456" has 5 fraction digits: build its units by hand.
+    const __int128 units = std::string(c.numerator) == "1.23456" ? 123456 : dec(c.numerator).units() * 10;
+    auto q = r.quotient(units, static_cast<__int128>(c.denominator) * 10);
+    ASSERT_TRUE(q.has_value());
+    EXPECT_EQ(q->toString(), c.expected) << c.numerator << " / " << c.denominator;
+  }
+}
+
+TEST(CustomsMoney, PercentagesAndConversionsAreExact) {
+  const Rounding halfUp{RoundingMode::HalfUp, 2};
+  EXPECT_EQ(percentOf(dec("48"), dec("23"), halfUp)->toString(), "11.04");
+  EXPECT_EQ(percentOf(dec("150.01"), dec("2"), halfUp)->toString(), "3.00");
+  EXPECT_EQ(percentOf(dec("45.9"), dec("23"), halfUp)->toString(), "10.56");  // 10.557
+  EXPECT_EQ(percentOf(dec("10.25"), dec("10"), halfUp)->toString(), "1.03");  // 1.025: half up
+  EXPECT_EQ(percentOf(dec("10.25"), dec("10"), Rounding{RoundingMode::HalfEven, 2})->toString(), "1.02");
+  EXPECT_EQ(percentOf(dec("0.1"), dec("2.5"), halfUp)->toString(), "0.00");   // 0.0025
+  // A double would make 0.1 + 0.2 + ... drift; 1000 additions of 0.1 stay 100.
+  Decimal sum;
+  for (int i = 0; i < 1000; ++i) sum = sum + dec("0.1");
+  EXPECT_EQ(sum.toString(), "100.00");
+
+  EXPECT_EQ(convert(dec("180"), *Rate::parse("1.2"), halfUp)->toString(), "150.00");
+  EXPECT_EQ(convert(dec("180.01"), *Rate::parse("1.2"), halfUp)->toString(), "150.01");    // 150.00833
+  EXPECT_EQ(convert(dec("180.005"), *Rate::parse("1.2"), halfUp)->toString(), "150.00");   // 150.00417
+  EXPECT_EQ(convert(dec("115"), *Rate::parse("1.2000"), halfUp)->toString(), "95.83");
+  EXPECT_EQ(convert(dec("900000000"), *Rate::parse("0.0000000001"), halfUp), std::nullopt);  // out of range
+  EXPECT_EQ(times(dec("3"), 3)->toString(), "9.00");
+}
+
+TEST(CustomsMoney, ParsesDatesAndRatesStrictly) {
+  EXPECT_EQ(Date::parse("2026-12-06")->toString(), "2026-12-06");
+  EXPECT_TRUE(Date::parse("2028-02-29").has_value());
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-1-01", "06/12/2026", "", "2026-12-06T00:00:00Z"}) {
+    EXPECT_FALSE(Date::parse(bad).has_value()) << bad;
+  }
+  EXPECT_LT(*Date::parse("2026-06-30"), *Date::parse("2026-07-01"));
+  EXPECT_EQ(Rate::parse("8.4000")->toString(), "8.4000");
+  for (const char* bad : {"0", "0.0", "-1", "1e3", "1.", "abc", "1.00000000001"}) {
+    EXPECT_FALSE(Rate::parse(bad).has_value()) << bad;
+  }
+}
+
+// ---------------------------------------------------------------- engine on the EU fixture
+
+struct EngineCase {
+  const char* name;
+  std::vector<Item> items;
+  const char* date;
+  const char* expected;
+};
+
+void runCases(const RevenueEngine& engine, const std::vector<EngineCase>& cases) {
+  for (const EngineCase& c : cases) {
+    EXPECT_EQ(summary(engine.assess(consignment(c.items), day(c.date))), c.expected) << c.name;
+  }
+}
+
+TEST(CustomsRevenue, LowValueThresholdEdgesOnTheEuFixture) {
+  runCases(portugal(), {
+      {"45 EUR: the flat 3 EUR duty replaces the tariff; VAT on value and duty",
+       {item(1, "851830", "45")}, "2026-12-06",
+       "duty#1 3.00; vat#1 48.00x23.00=11.04; due 14.04 cat 3 model consumer"},
+      {"exactly 150 EUR: still low value, the flat duty applies",
+       {item(1, "851830", "150")}, "2026-12-06",
+       "duty#1 3.00; vat#1 153.00x23.00=35.19; due 38.19 cat 3 model consumer"},
+      {"150.01 EUR: tariff duty, category 4",
+       {item(1, "851830", "150.01")}, "2026-12-06",
+       "duty#1 150.01x2.00=3.00; vat#1 153.01x23.00=35.19; due 38.19 cat 4 model consumer"},
+      {"180 USD at 1.2 is exactly 150 EUR after conversion",
+       {item(1, "851830", "180", "USD")}, "2026-12-06",
+       "duty#1 3.00; vat#1 153.00x23.00=35.19; due 38.19 cat 3 model consumer"},
+      {"180.005 USD converts to 150.00 EUR (150.0042 rounded)",
+       {item(1, "851830", "180.005", "USD")}, "2026-12-06",
+       "duty#1 3.00; vat#1 153.00x23.00=35.19; due 38.19 cat 3 model consumer"},
+      {"180.01 USD converts to 150.01 EUR: above",
+       {item(1, "851830", "180.01", "USD")}, "2026-12-06",
+       "duty#1 150.01x2.00=3.00; vat#1 153.01x23.00=35.19; due 38.19 cat 4 model consumer"},
+      {"the 5,000 EUR gold necklace of issue 9 pays tariff duty and VAT",
+       {item(1, "711319", "5000")}, "2026-12-06",
+       "duty#1 5000.00x2.50=125.00; vat#1 5125.00x23.00=1178.75; due 1303.75 cat 4 model consumer"},
+  });
+}
+
+TEST(CustomsRevenue, ThreeEurosPerDistinctTariffClassification) {
+  runCases(portugal(), {
+      {"two T-shirts of one subheading, headphones, a watch: three classifications",
+       {item(1, "610910", "10"), item(2, "610910", "15"), item(3, "851830", "20"), item(4, "910211", "30")},
+       "2026-12-06",
+       "duty#1 3.00; duty#3 3.00; duty#4 3.00; vat#1 13.00x23.00=2.99; vat#2 15.00x23.00=3.45; "
+       "vat#3 23.00x23.00=5.29; vat#4 33.00x23.00=7.59; due 28.32 cat 3 model consumer"},
+      {"one heading 6109, two subheadings 610910 and 610990: two classifications",
+       {item(1, "6109100010", "10"), item(2, "6109900020", "10"), item(3, "6109100090", "10")}, "2026-12-06",
+       "duty#1 3.00; duty#2 3.00; vat#1 13.00x23.00=2.99; vat#2 13.00x23.00=2.99; vat#3 10.00x23.00=2.30; "
+       "due 14.28 cat 3 model consumer"},
+      {"five identical lines: one classification",
+       {item(1, "610910", "20"), item(2, "610910", "20"), item(3, "610910", "20"), item(4, "610910", "20"),
+        item(5, "610910", "20")},
+       "2026-12-06",
+       "duty#1 3.00; vat#1 23.00x23.00=5.29; vat#2 20.00x23.00=4.60; vat#3 20.00x23.00=4.60; "
+       "vat#4 20.00x23.00=4.60; vat#5 20.00x23.00=4.60; due 26.69 cat 3 model consumer"},
+      {"the reduced rate for periodicals by HS prefix",
+       {item(1, "490210", "12"), item(2, "851830", "12")}, "2026-12-06",
+       "duty#1 3.00; duty#2 3.00; vat#1 15.00x6.00=0.90; vat#2 15.00x23.00=3.45; due 10.35 cat 3 model consumer"},
+  });
+  const Assessment a = portugal().assess(
+      consignment({item(1, "610910", "10"), item(2, "851830", "20"), item(3, "610910", "15")}), day("2026-12-06"));
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a.lines[0].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 610910: items 1, 3)");
+  EXPECT_EQ(a.lines[0].base.toString(), "25.00");
+  EXPECT_EQ(a.lines[1].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 851830: item 2)");
+  EXPECT_EQ(a.lines[2].why, "standard rate on value and duty: 23 %");
+  EXPECT_EQ(a.lines[2].currency, "EUR");
+  EXPECT_EQ(a.value.toString(), "45.00");
+  EXPECT_EQ(a.notes, std::vector<std::string>{"no ad valorem duty: replaced by EU temporary low-value duty"});
+}
+
+TEST(CustomsRevenue, DatedRulesBeforeAndAfterTheirDates) {
+  runCases(portugal(), {
+      {"30 June 2026: duty relief up to 150 EUR, no flat duty yet",
+       {item(1, "851830", "45")}, "2026-06-30", "vat#1 45.00x23.00=10.35; due 10.35 cat 3 model consumer"},
+      {"1 July 2026: the flat duty from its first day",
+       {item(1, "851830", "45")}, "2026-07-01", "duty#1 3.00; vat#1 48.00x23.00=11.04; due 14.04 cat 3 model consumer"},
+      {"30 June 2028: the flat duty's last day",
+       {item(1, "851830", "45")}, "2028-06-30", "duty#1 3.00; vat#1 48.00x23.00=11.04; due 14.04 cat 3 model consumer"},
+      {"1 July 2028: the flat duty has ended, the tariff applies",
+       {item(1, "851830", "45")}, "2028-07-01",
+       "duty#1 45.00x2.00=0.90; vat#1 45.90x23.00=10.56; due 11.46 cat 3 model consumer"},
+      {"30 June 2021: VAT exemption up to 22 EUR: nothing to collect",
+       {item(1, "851830", "22")}, "2021-06-30", "due 0.00 cat 2 model consumer"},
+      {"30 June 2021: 22.01 EUR is above the VAT threshold",
+       {item(1, "851830", "22.01")}, "2021-06-30", "vat#1 22.01x23.00=5.06; due 5.06 cat 3 model consumer"},
+      {"1 July 2021: no VAT exemption any more",
+       {item(1, "851830", "22")}, "2021-07-01", "vat#1 22.00x23.00=5.06; due 5.06 cat 3 model consumer"},
+      {"15 November 2026: the USD rate of 2 November (1.15) is in force",
+       {item(1, "851830", "115", "USD")}, "2026-11-15",
+       "duty#1 3.00; vat#1 103.00x23.00=23.69; due 26.69 cat 3 model consumer"},
+      {"6 December 2026: the USD rate of 1 December (1.20) is in force",
+       {item(1, "851830", "115", "USD")}, "2026-12-06",
+       "duty#1 3.00; vat#1 98.83x23.00=22.73; due 25.73 cat 3 model consumer"},
+  });
+}
+
+TEST(CustomsRevenue, AFilingWithoutARateCannotBeAssessedNeverZero) {
+  runCases(portugal(), {
+      {"no JPY in the table", {item(1, "851830", "5000", "JPY")}, "2026-12-06",
+       "cannot assess: no rate for JPY on 2026-12-06"},
+      {"USD before the first table", {item(1, "851830", "10", "USD")}, "2026-11-01",
+       "cannot assess: no rate for USD on 2026-11-01"},
+      {"GBP only from 1 December", {item(1, "851830", "10", "GBP")}, "2026-11-30",
+       "cannot assess: no rate for GBP on 2026-11-30"},
+      {"one item in a currency without a rate spoils the consignment",
+       {item(1, "851830", "10"), item(2, "851830", "10", "CHF")}, "2026-12-06",
+       "cannot assess: no rate for CHF on 2026-12-06"},
+  });
+  const Assessment a = portugal().assess(consignment({item(1, "851830", "10", "JPY")}), day("2026-12-06"));
+  EXPECT_FALSE(a.ok());
+  EXPECT_TRUE(a.lines.empty());
+  EXPECT_EQ(a.category, 0);
+}
+
+TEST(CustomsRevenue, DocumentsAreCategoryOne) {
+  Item letter = item(1, "490199", "0");
+  letter.nature = Nature::Documents;
+  const Assessment a = portugal().assess(consignment({letter}), day("2026-12-06"));
+  EXPECT_EQ(summary(a), "due 0.00 cat 1 model consumer");
+}
+
+TEST(CustomsRevenue, CollectionModelsAsFiled) {
+  for (CollectionModel model : {CollectionModel::Consumer, CollectionModel::Intermediary, CollectionModel::Account}) {
+    const Assessment a = portugal().assess(consignment({item(1, "851830", "45")}, model), day("2026-12-06"));
+    EXPECT_EQ(summary(a), "duty#1 3.00; vat#1 48.00x23.00=11.04; due 14.04 cat 3 model " + std::string(toString(model)));
+    EXPECT_EQ(a.declared_model, model);
+    EXPECT_EQ(a.model_reason, "");
+  }
+}
+
+TEST(CustomsRevenue, VendorModelWithAValidRegistrationLeavesOnlyTheDuty) {
+  // VAT at sale on the price: 45 x 23 % = 10.35; the import VAT lines are collected at sale.
+  const Assessment a = portugal().assess(vendorSale({item(1, "851830", "45")}, "IM9990000001", "10.35"), day("2026-12-06"));
+  EXPECT_EQ(summary(a), "duty#1 3.00; vat#1 48.00x23.00=11.04*; due 3.00 cat 3 model vendor");
+  EXPECT_EQ(a.lines[1].why, "standard rate on value and duty: 23 %; collected at sale under IM9990000001");
+  EXPECT_EQ(a.model_reason, "");
+
+  // Before 1 July 2026 there is no duty either: nothing to collect, category 2.
+  EXPECT_EQ(summary(portugal().assess(vendorSale({item(1, "851830", "45")}, "IM9990000001", "10.35"), day("2026-06-30"))),
+            "vat#1 45.00x23.00=10.35*; due 0.00 cat 2 model vendor");
+
+  // The registration may come with the seller; the tax collected in another currency.
+  Consignment onSeller = vendorSale({item(1, "851830", "45")}, "", "12.42");
+  onSeller.parties.seller = Party{"Gadget Export Ltd", "CN91440300MA5", "IM9990000001", "", "", "CN", "business"};
+  onSeller.fiscal.tax_currency = "USD";  // 12.42 USD at 1.2 = 10.35 EUR
+  EXPECT_EQ(summary(portugal().assess(onSeller, day("2026-12-06"))),
+            "duty#1 3.00; vat#1 48.00x23.00=11.04*; due 3.00 cat 3 model vendor");
+}
+
+TEST(CustomsRevenue, VendorModelFallsBackToConsumerWithTheReason) {
+  struct Case { const char* name; Consignment filing; const char* reason; };
+  Consignment notCollected = vendorSale({item(1, "851830", "45")}, "IM9990000001", "10.35");
+  notCollected.fiscal.collected_at_sale = false;
+  Consignment noAmount = vendorSale({item(1, "851830", "45")}, "IM9990000001", "10.35");
+  noAmount.fiscal.tax_collected.reset();
+  Consignment yen = vendorSale({item(1, "851830", "45")}, "IM9990000001", "1500");
+  yen.fiscal.tax_currency = "JPY";
+  const std::vector<Case> cases = {
+      {"issue 9's marketplace order: registration 'x', 0.01 EUR on 1,450 EUR",
+       vendorSale({item(1, "851830", "1450")}, "x", "0.01"),
+       "vendor model refused: registration 'x' is malformed (expected ^IM[0-9]{10}$); the consumer pays"},
+      {"well formed, not in the registry", vendorSale({item(1, "851830", "45")}, "IM9990000002", "10.35"),
+       "vendor model refused: registration 'IM9990000002' is not in the registry; the consumer pays"},
+      {"no registration at all", vendorSale({item(1, "851830", "45")}, "", "10.35"),
+       "vendor model refused: no registration number; the consumer pays"},
+      {"above the 150 EUR ceiling", vendorSale({item(1, "851830", "150.01")}, "IM9990000001", "34.50"),
+       "vendor model refused: value 150.01 EUR is above the vendor model's ceiling 150.00 EUR; the consumer pays"},
+      {"0.01 EUR collected on 45 EUR", vendorSale({item(1, "851830", "45")}, "IM9990000001", "0.01"),
+       "vendor model refused: tax collected 0.01 EUR is implausible against 10.35 EUR computed (tolerance 0.50 EUR); "
+       "the consumer pays"},
+      {"just outside the 0.50 EUR tolerance", vendorSale({item(1, "851830", "45")}, "IM9990000001", "9.84"),
+       "vendor model refused: tax collected 9.84 EUR is implausible against 10.35 EUR computed (tolerance 0.50 EUR); "
+       "the consumer pays"},
+      {"tax not declared as collected at sale", notCollected,
+       "vendor model refused: the filing does not declare tax collected at sale; the consumer pays"},
+      {"no amount declared", noAmount, "vendor model refused: no amount of tax collected declared; the consumer pays"},
+      {"collected in a currency without a rate", yen,
+       "vendor model refused: tax collected: no rate for JPY on 2026-12-06; the consumer pays"},
+  };
+  for (const Case& c : cases) {
+    const Assessment a = portugal().assess(c.filing, day("2026-12-06"));
+    ASSERT_TRUE(a.ok()) << c.name;
+    EXPECT_EQ(a.model, CollectionModel::Consumer) << c.name;
+    EXPECT_EQ(a.declared_model, CollectionModel::Vendor) << c.name;
+    EXPECT_EQ(a.model_reason, c.reason) << c.name;
+    for (const RevenueLine& l : a.lines) EXPECT_FALSE(l.collected_at_sale) << c.name;
+  }
+  EXPECT_EQ(summary(portugal().assess(cases[0].filing, day("2026-12-06"))),
+            "duty#1 1450.00x2.00=29.00; vat#1 1479.00x23.00=340.17; due 369.17 cat 4 model consumer");
+  EXPECT_EQ(portugal().assess(cases[0].filing, day("2026-12-06")).lines[1].why,
+            "standard rate on value and duty: 23 %; due at import: registration 'x' is malformed (expected ^IM[0-9]{10}$)");
+  // Inside the tolerance: 9.85 is 0.50 away from 10.35.
+  EXPECT_EQ(portugal().assess(vendorSale({item(1, "851830", "45")}, "IM9990000001", "9.85"), day("2026-12-06")).model,
+            CollectionModel::Vendor);
+}
+
+// ---------------------------------------------------------------- engine on inline settings
+
+const char* const kSmall = R"(
+jurisdiction:
+  id: XX
+  currency: EUR
+  vat: [{standard: "20"}]
+  charges:
+    - {name: handling, per: consignment, amount: "2", currency: EUR, in_vat_base: true}
+    - {name: inspection, tax: fee, per: item, amount: "1", currency: USD, max_value: {amount: "100", currency: EUR}}
+tariff:
+  default: "1"
+  rates:
+    - {hs_prefix: "85", rate: "3"}
+    - {hs_prefix: "8518", rate: "2"}
+    - {hs_prefix: "851830", rate: "0"}
+    - {hs_prefix: "6109", rate: "12"}
+currency_rates:
+  - {date: "2026-01-01", rates: {USD: "1.25"}}
+collection:
+  accepted: [consumer, intermediary]
+)";
+
+TEST(CustomsRevenue, LongestTariffPrefixWins) {
+  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  const Assessment a = engine.assess(
+      consignment({item(1, "851830", "100"), item(2, "851821", "100"), item(3, "850440", "100"), item(4, "010121", "100"),
+                   item(5, "610910", "100")}),
+      day("2026-12-06"));
+  ASSERT_TRUE(a.ok()) << a.error;
+  std::vector<std::string> duty;
+  for (const RevenueLine& l : a.lines) {
+    if (l.tax == "duty") duty.push_back(std::to_string(*l.item) + ": " + l.amount.toString() + " " + l.why);
+  }
+  EXPECT_EQ(duty, (std::vector<std::string>{
+                      "1: 0.00 tariff HS 851830: 0 %", "2: 2.00 tariff HS 8518: 2 %", "3: 3.00 tariff HS 85: 3 %",
+                      "4: 1.00 tariff default rate (no prefix of HS 010121): 1 %", "5: 12.00 tariff HS 6109: 12 %"}));
+}
+
+TEST(CustomsRevenue, ChargesPerItemAndPerConsignmentWithCeilingsAndVat) {
+  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  runCases(engine, {
+      {"under the ceiling: a 1 USD fee per item (0.80 EUR), 2 EUR handling taxed at 20 %",
+       {item(1, "851830", "40"), item(2, "851830", "60")}, "2026-12-06",
+       "duty#1 40.00x0.00=0.00; duty#2 60.00x0.00=0.00; charge#- 2.00; fee#1 0.80; fee#2 0.80; "
+       "vat#1 40.00x20.00=8.00; vat#2 60.00x20.00=12.00; vat#- 2.00x20.00=0.40; due 24.00 cat 3 model consumer"},
+      {"above the 100 EUR ceiling: no fee",
+       {item(1, "851830", "40"), item(2, "851830", "60.01")}, "2026-12-06",
+       "duty#1 40.00x0.00=0.00; duty#2 60.01x0.00=0.00; charge#- 2.00; "
+       "vat#1 40.00x20.00=8.00; vat#2 60.01x20.00=12.00; vat#- 2.00x20.00=0.40; due 22.40 cat 3 model consumer"},
+  });
+  // No low_value threshold configured: never category 4.
+  EXPECT_EQ(engine.assess(consignment({item(1, "851830", "100000")}), day("2026-12-06")).category, 3);
+}
+
+TEST(CustomsRevenue, AModelNotAcceptedIsAssessedAsConsumer) {
+  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  const Assessment account = engine.assess(consignment({item(1, "851830", "40")}, CollectionModel::Account), day("2026-12-06"));
+  EXPECT_EQ(account.model, CollectionModel::Consumer);
+  EXPECT_EQ(account.model_reason, "account model not accepted here: the consumer pays");
+  const Assessment vendor = engine.assess(vendorSale({item(1, "851830", "40")}, "IM9990000001", "8"), day("2026-12-06"));
+  EXPECT_EQ(vendor.model_reason, "vendor model not accepted here: the consumer pays");
+  EXPECT_EQ(engine.assess(consignment({item(1, "851830", "40")}, CollectionModel::Intermediary), day("2026-12-06")).model,
+            CollectionModel::Intermediary);
+}
+
+TEST(CustomsRevenue, NoVatRatesInForceIsAnOutcomeNotZero) {
+  const RevenueEngine engine = engineFrom(toValue(YAML::Load(R"(
+jurisdiction: {id: XX, currency: EUR, vat: [{standard: "20", from: "2027-01-01"}]}
+tariff: {default: "0"}
+collection: {accepted: [consumer]}
+)")));
+  EXPECT_EQ(engine.assess(consignment({item(1, "851830", "40")}), day("2026-12-06")).error,
+            "cannot assess: no VAT rates in force on 2026-12-06");
+  EXPECT_TRUE(engine.assess(consignment({item(1, "851830", "40")}), day("2027-01-01")).ok());
+}
+
+// ---------------------------------------------------------------- settings errors
+
+TEST(CustomsSettings, TheEuFixtureCompiles) {
+  const Errors errors =
+      settingsErrors(toValue(YAML::LoadFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/pt_eu_2026.yaml")));
+  EXPECT_TRUE(errors.empty()) << formatErrors(errors);
+}
+
+TEST(CustomsSettings, SemanticErrorsNameTheirDottedPaths) {
+  struct Case { const char* name; const char* yaml; std::vector<std::string> expected; };
+  const std::string p = kPath + ".";
+  const std::vector<Case> cases = {
+      {"equal tariff prefixes name both paths",
+       R"(
+jurisdiction: {id: PT, currency: EUR, vat: [{standard: "23"}]}
+tariff: {default: "0", rates: [{hs_prefix: "8518", rate: "2"}, {hs_prefix: "85", rate: "3"}, {hs_prefix: "8518", rate: "4"}]}
+collection: {accepted: [consumer]}
+)",
+       {p + "tariff.rates[2].hs_prefix: '8518' is also " + p + "tariff.rates[0].hs_prefix: one rate per prefix"}},
+      {"equal reduced VAT prefixes",
+       R"(
+jurisdiction: {id: PT, currency: EUR, vat: [{standard: "23", reduced: [{hs_prefix: "4902", rate: "6"}, {hs_prefix: "4902", rate: "13"}]}]}
+tariff: {default: "0"}
+collection: {accepted: [consumer]}
+)",
+       {p + "jurisdiction.vat[0].reduced[1].hs_prefix: '4902' is also " + p +
+        "jurisdiction.vat[0].reduced[0].hs_prefix: one rate per prefix"}},
+      {"thresholds, charges and ceilings in a currency without a rate",
+       R"(
+jurisdiction:
+  id: GB
+  currency: GBP
+  tax_threshold: [{amount: "135", currency: GBP}]
+  duty_threshold: [{amount: "150", currency: EUR}]
+  vat: [{standard: "20"}]
+  charges: [{name: handling, per: consignment, amount: "3", currency: CHF, max_value: {amount: "800", currency: USD}}]
+tariff: {default: "0"}
+currency_rates: [{date: "2026-12-01", rates: {EUR: "1.15"}}]
+collection:
+  vendor: {registration_format: "^GB[0-9]{9}$", registry: [], ceiling: {amount: "1000", currency: SEK}}
+)",
+       {p + "jurisdiction.charges[0].currency: no exchange rate for CHF in currency_rates (the jurisdiction's currency is GBP)",
+        p + "jurisdiction.charges[0].max_value.currency: no exchange rate for USD in currency_rates (the jurisdiction's currency is GBP)",
+        p + "collection.vendor.ceiling.currency: no exchange rate for SEK in currency_rates (the jurisdiction's currency is GBP)"}},
+      {"codes, amounts, dates and rates",
+       R"(
+jurisdiction:
+  id: PT
+  currency: EURO
+  duty_threshold: [{amount: "150.00001", currency: EUR, from: "2026-07-01", until: "2026-07-01"}]
+  tax_threshold: [{amount: "-1", currency: XXX, from: "2026-02-30"}]
+  vat: [{standard: "23", reduced: [{hs_prefix: "49A", rate: "6"}]}]
+tariff: {default: "abc", rates: [{hs_prefix: "8", rate: "2"}]}
+currency_rates:
+  - {date: "2026-12-01", rates: {USD: "0", usd: "1.1"}}
+  - {date: "2026-12-01", rates: {CNY: "8.4"}}
+collection: {accepted: [consumer]}
+)",
+       {p + "jurisdiction.currency: 'EURO' is not an ISO 4217 currency code",
+        p + "jurisdiction.duty_threshold[0].amount: '150.00001' is not a decimal amount: digits with at most 4 fraction digits expected",
+        p + "jurisdiction.duty_threshold[0].until: 2026-07-01 is not after from 2026-07-01",
+        p + "jurisdiction.tax_threshold[0].amount: -1.00 is negative",
+        p + "jurisdiction.tax_threshold[0].currency: 'XXX' is not an ISO 4217 currency code",
+        p + "jurisdiction.tax_threshold[0].from: '2026-02-30' is not a date: YYYY-MM-DD expected",
+        p + "jurisdiction.vat[0].reduced[0].hs_prefix: '49A' is not an HS prefix: 2 to 10 digits expected",
+        p + "tariff.default: 'abc' is not a decimal amount: digits with at most 4 fraction digits expected",
+        p + "tariff.rates[0].hs_prefix: '8' is not an HS prefix: 2 to 10 digits expected",
+        p + "currency_rates[0].rates.USD: '0' is not an exchange rate: a decimal above 0 with at most 10 fraction digits expected",
+        p + "currency_rates[0].rates.usd: 'usd' is not an ISO 4217 currency code",
+        p + "currency_rates[1].date: 2026-12-01 is also " + p + "currency_rates[0].date: one table per date"}},
+      {"dated rules in force together",
+       R"(
+jurisdiction:
+  id: PT
+  currency: EUR
+  duty_threshold: [{amount: "150", currency: EUR, until: "2026-07-01"}, {amount: "0", currency: EUR, from: "2026-06-30"}]
+  vat: [{standard: "23", until: "2027-01-01"}, {standard: "24"}]
+tariff: {default: "0"}
+collection: {accepted: [consumer]}
+)",
+       {p + "jurisdiction.duty_threshold[1]: in force on the same days as " + p +
+            "jurisdiction.duty_threshold[0]: one duty_threshold at a time",
+        p + "jurisdiction.vat[1]: in force on the same days as " + p + "jurisdiction.vat[0]: one set of VAT rates at a time"}},
+      {"vendor model: registry, format and presence",
+       R"(
+jurisdiction: {id: PT, currency: EUR, vat: [{standard: "23"}]}
+tariff: {default: "0"}
+collection:
+  vendor: {registration_format: "^IM[0-9]{10}$", registry: [IM9990000001, IM123], tolerance: {amount: "x"}}
+)",
+       {p + "collection.vendor.registry[1]: 'IM123' does not match registration_format '^IM[0-9]{10}$'",
+        p + "collection.vendor.tolerance.amount: 'x' is not a decimal amount: digits with at most 4 fraction digits expected"}},
+      {"the vendor model accepted without a registry",
+       R"(
+jurisdiction: {id: PT, currency: EUR, vat: [{standard: "23"}]}
+tariff: {default: "0"}
+collection: {accepted: [vendor, consumer]}
+)",
+       {p + "collection.vendor: required while the vendor model is accepted: the registry that proves tax collected at sale"}},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> actual;
+    for (const Error& e : settingsErrors(toValue(YAML::Load(c.yaml)))) actual.push_back(formatError(e));
+    EXPECT_EQ(actual, c.expected) << c.name;
+  }
+}
+
+TEST(CustomsSettings, TheSchemaRefusesUnknownKeysAndBadShapes) {
+  std::vector<std::string> actual;
+  for (const Error& e : settingsErrors(toValue(YAML::Load(R"(
+jurisdiction: {id: PT, curency: EUR, vat: []}
+tariff: {default: "0", rates: [{hs_prefix: "85", rate: "2", per: item}]}
+collection: {accepted: [cash]}
+)")))) {
+    actual.push_back(formatError(e));
+  }
+  const std::string p = kPath + ".";
+  EXPECT_EQ(actual, (std::vector<std::string>{
+                        p + "jurisdiction.curency: unknown key 'curency'; allowed keys: charges, currency, duty_threshold, "
+                            "id, low_value, rounding, tax_threshold, vat; did you mean 'currency'?",
+                        p + "jurisdiction.vat: expected at least 1 item(s), got 0",
+                        p + "jurisdiction.currency: required key missing: its ISO 4217 currency: every line is in it",
+                        p + "tariff.rates[0].per: unknown key 'per'; allowed keys: hs_prefix, name, rate",
+                        p + "collection.accepted[0]: 'cash' is not one of: vendor, intermediary, consumer, account"}));
+}
+
+}  // namespace
