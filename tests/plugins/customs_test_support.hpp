@@ -1,0 +1,119 @@
+#pragma once
+// Shared by the tests of the customs agency's revenue core (customs_*_test.cpp): settings written
+// in YAML (read with yaml-cpp as the hub reads hub.yaml), the fixtures under customs/, and small
+// builders of consignments and of a one-line summary of an assessment.
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <string>
+#include <vector>
+
+#include "money.hpp"
+#include "revenue_engine.hpp"
+#include "revenue_settings.hpp"
+
+namespace swhub::testing::customs {
+
+using namespace swhub::sdk;
+using namespace swhub::plugins::customs;
+
+inline const std::string kPath = "agencies.customs.settings";
+
+inline Value toValue(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar:
+      return node.Tag() == "?" ? Value::plain(node.Scalar()) : Value::string(node.Scalar());
+    case YAML::NodeType::Sequence: {
+      Value out = Value::list();
+      for (const auto& item : node) out.push(toValue(item));
+      return out;
+    }
+    case YAML::NodeType::Map: {
+      Value out = Value::map();
+      for (const auto& entry : node) out.set(entry.first.Scalar(), toValue(entry.second));
+      return out;
+    }
+    default:
+      return Value();
+  }
+}
+
+// Schema first, then compilation: what the plugin's factory will do.
+inline Errors settingsErrors(const Value& settings) {
+  Errors errors = settingsSchema().validate(settings, kPath);
+  if (!errors.empty()) return errors;
+  auto compiled = compileSettings(settings, kPath);
+  return compiled ? Errors{} : compiled.errors();
+}
+
+inline RevenueEngine engineFrom(const Value& settings) {
+  const Errors errors = settingsErrors(settings);
+  EXPECT_TRUE(errors.empty()) << formatErrors(errors);
+  return RevenueEngine(compileSettings(settings, kPath).take());
+}
+
+inline Value fixture(const char* name) {
+  return toValue(YAML::LoadFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/" + name));
+}
+
+inline const RevenueEngine& portugal() {
+  static const RevenueEngine engine = engineFrom(fixture("pt_eu_2026.yaml"));
+  return engine;
+}
+
+inline const RevenueEngine& greatBritain() {
+  static const RevenueEngine engine = engineFrom(fixture("gb_2026.yaml"));
+  return engine;
+}
+
+inline Date day(const char* text) { return *Date::parse(text); }
+inline Decimal dec(const char* text) { return *Decimal::parse(text); }
+
+inline Item item(int sequence, std::string hs, const char* value, std::string currency = "EUR") {
+  Item i;
+  i.sequence = sequence;
+  i.description = "goods";
+  i.hs = std::move(hs);
+  i.quantity = 1;
+  i.unit = "pce";
+  i.value = dec(value);
+  i.currency = std::move(currency);
+  i.origin = "CN";
+  return i;
+}
+
+inline Consignment consignment(std::vector<Item> items, CollectionModel model = CollectionModel::Consumer) {
+  Consignment c;
+  c.case_id = "C-1";
+  c.reference = "LRN-1";
+  c.partner = "demo-post";
+  c.items = std::move(items);
+  c.fiscal.model = model;
+  return c;
+}
+
+inline Consignment vendorSale(std::vector<Item> items, std::string registration, const char* collected) {
+  Consignment c = consignment(std::move(items), CollectionModel::Vendor);
+  c.fiscal.collected_at_sale = true;
+  c.fiscal.registration = std::move(registration);
+  c.fiscal.tax_collected = dec(collected);
+  c.fiscal.tax_currency = "EUR";
+  return c;
+}
+
+// One token per line: "duty#1 3.00", "vat#1 48.00x23=11.04", "vat#- ..." (no item), "*" when
+// collected at sale; then "due D cat N model M".
+inline std::string summary(const Assessment& a) {
+  if (!a.ok()) return a.error;
+  std::string out;
+  for (const RevenueLine& l : a.lines) {
+    out += l.tax + "#" + (l.item ? std::to_string(*l.item) : "-") + " ";
+    if (l.rate) out += l.base.toString() + "x" + l.rate->toString() + "=";
+    out += l.amount.toString() + (l.collected_at_sale ? "*" : "") + "; ";
+  }
+  return out + "due " + a.due.toString() + " cat " + std::to_string(a.category) + " model " +
+         std::string(toString(a.model));
+}
+
+}  // namespace swhub::testing::customs
