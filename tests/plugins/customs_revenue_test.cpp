@@ -234,6 +234,35 @@ TEST(CustomsRevenue, BritishThresholdsInPoundsAfterConversion) {
   EXPECT_EQ(vendor.due.toString(), "0.00");
 }
 
+TEST(CustomsRevenue, UnitedStatesDeMinimisSuspendedOn29August2025) {
+  runCases(unitedStates(), {
+      {"28 August 2025: 800 USD is still duty free", {item(1, "610910", "800", "USD")}, "2025-08-28",
+       "due 0.00 cat 2 model consumer"},
+      {"28 August 2025: 800.01 USD is not", {item(1, "610910", "800.01", "USD")}, "2025-08-28",
+       "duty#1 800.01x16.50=132.00; due 132.00 cat 3 model consumer"},
+      {"29 August 2025: a 10 USD T-shirt pays duty", {item(1, "610910", "10", "USD")}, "2025-08-29",
+       "duty#1 10.00x16.50=1.65; due 1.65 cat 3 model consumer"},
+      {"2,000 EUR at 0.8 is 2,500 USD: still low value", {item(1, "610910", "2000")}, "2026-12-06",
+       "duty#1 2500.00x16.50=412.50; due 412.50 cat 3 model consumer"},
+      {"2,000.01 EUR is 2,500.01 USD: category 4", {item(1, "610910", "2000.01")}, "2026-12-06",
+       "duty#1 2500.01x16.50=412.50; due 412.50 cat 4 model consumer"},
+  });
+  EXPECT_EQ(unitedStates().assess(consignment({item(1, "610910", "10", "USD")}), day("2026-12-06")).notes,
+            std::vector<std::string>{"no VAT or GST in US"});
+}
+
+TEST(CustomsRevenue, AustralianGstAndDutyAboveOneThousandDollars) {
+  runCases(australia(), {
+      {"exactly 1,000 AUD: GST was charged at sale, nothing at the border",
+       {item(1, "610910", "1000", "AUD")}, "2026-12-06", "due 0.00 cat 2 model consumer"},
+      {"1,000.01 AUD: duty and GST on value and duty",
+       {item(1, "610910", "1000.01", "AUD")}, "2026-12-06",
+       "duty#1 1000.01x5.00=50.00; vat#1 1050.01x10.00=105.00; due 155.00 cat 4 model consumer"},
+      {"650 USD at 0.65 is exactly 1,000 AUD", {item(1, "610910", "650", "USD")}, "2026-12-06",
+       "due 0.00 cat 2 model consumer"},
+  });
+}
+
 // ---------------------------------------------------------------- engine on inline settings
 
 const char* const kSmall = R"(

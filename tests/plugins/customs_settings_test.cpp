@@ -10,7 +10,7 @@ namespace {
 // ---------------------------------------------------------------- settings errors
 
 TEST(CustomsSettings, TheFixturesCompile) {
-  for (const char* name : {"pt_eu_2026.yaml", "gb_2026.yaml"}) {
+  for (const char* name : {"pt_eu_2026.yaml", "gb_2026.yaml", "us_2026.yaml", "au_2026.yaml"}) {
     const Errors errors = settingsErrors(fixture(name));
     EXPECT_TRUE(errors.empty()) << name << "\n" << formatErrors(errors);
   }

@@ -62,6 +62,16 @@ inline const RevenueEngine& portugal() {
   return engine;
 }
 
+inline const RevenueEngine& unitedStates() {
+  static const RevenueEngine engine = engineFrom(fixture("us_2026.yaml"));
+  return engine;
+}
+
+inline const RevenueEngine& australia() {
+  static const RevenueEngine engine = engineFrom(fixture("au_2026.yaml"));
+  return engine;
+}
+
 inline const RevenueEngine& greatBritain() {
   static const RevenueEngine engine = engineFrom(fixture("gb_2026.yaml"));
   return engine;

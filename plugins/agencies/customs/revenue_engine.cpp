@@ -205,6 +205,10 @@ class Assessor {
   }
 
   bool assessVat() {
+    if (s_.vat.empty()) {
+      out_.notes.push_back("no VAT or GST in " + s_.jurisdiction);
+      return true;
+    }
     const DatedMoney* threshold = inForce(s_.tax_threshold, day_);
     std::optional<sdk::Decimal> thresholdLocal;
     if (threshold != nullptr && !(thresholdLocal = local(threshold->money))) return false;

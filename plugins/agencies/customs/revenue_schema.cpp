@@ -70,7 +70,7 @@ Schema jurisdiction() {
   s.optional("low_value", datedMoney("consignments worth more than this need a full declaration (category 4)"));
   s.optional("duty_threshold", datedMoney("no tariff duty on consignments worth at most this"));
   s.optional("tax_threshold", datedMoney("no VAT/GST on consignments worth at most this"));
-  s.required("vat", Schema::list("VAT/GST rates, each over its dates", vat, 1));
+  s.optional("vat", Schema::list("VAT/GST rates, each over its dates; absent: no VAT or GST at all", vat, 1));
   s.optional("charges", Schema::list("fixed charges", charge));
   return s;
 }
