@@ -2,6 +2,8 @@
 // mostly on the fixtures tests/plugins/customs/pt_eu_2026.yaml (EU rules on 2026-12-06) and
 // gb_2026.yaml (Great Britain), the rest on small inline settings.
 
+#include <thread>
+
 #include "customs_test_support.hpp"
 
 using namespace swhub::testing::customs;
@@ -338,6 +340,28 @@ collection: {accepted: [consumer]}
   EXPECT_EQ(engine.assess(consignment({item(1, "851830", "40")}), day("2026-12-06")).error,
             "cannot assess: no VAT rates in force on 2026-12-06");
   EXPECT_TRUE(engine.assess(consignment({item(1, "851830", "40")}), day("2027-01-01")).ok());
+}
+
+TEST(CustomsRevenue, OneEngineAssessesFromManyThreadsAlike) {
+  const Consignment filing =
+      consignment({item(1, "610910", "10"), item(2, "610910", "15"), item(3, "851830", "20", "USD"), item(4, "910211", "30")});
+  const std::string expected = summary(portugal().assess(filing, day("2026-12-06")));
+  std::vector<std::string> seen(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < seen.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        const std::string got = summary(portugal().assess(filing, day("2026-12-06")));
+        if (got != expected) {
+          seen[t] = got;
+          return;
+        }
+      }
+      seen[t] = expected;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  for (const std::string& got : seen) EXPECT_EQ(got, expected);
 }
 
 }  // namespace
