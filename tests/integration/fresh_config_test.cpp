@@ -142,6 +142,25 @@ TEST_F(FreshConfig, ChecksRunsAndFilesWithDmsFilingsOffAndSaysWhy) {
   EXPECT_NE(hub_->output().find("  notice: " + off), std::string::npos) << hub_->output();
 }
 
+// A message above the spool threshold (1 MiB) takes the streamed path: it is refused the same way.
+TEST_F(FreshConfig, ALargeDmsFilingIsRefusedTheSameWay) {
+  ScopedVariable unset(std::nullopt);
+  std::string yaml = readFile(hubYaml());
+  const std::string plugin = "    plugin: wco_dec\n";
+  ASSERT_NE(yaml.find(plugin), std::string::npos);
+  yaml.replace(yaml.find(plugin), plugin.size(), plugin + "    max_body_bytes: 4194304\n");
+  writeFile(hubYaml(), yaml);
+  startHub();
+  std::string large = R"(<md:MetaData xmlns:md="urn:wco:datamodel:WCO:DocumentMetaData-DMS:2">)";
+  large += "<!--" + std::string(1536 * 1024, 'x') + "-->";
+  large += "</md:MetaData>";
+  const auto dms = file("demo-broker-token", large, kDmsType);
+  EXPECT_EQ(dms.status, 503) << dms.body.substr(0, 500);
+  EXPECT_NE(dms.body.find("format-unavailable"), std::string::npos) << dms.body.substr(0, 500);
+  EXPECT_NE(dms.body.find((config_ / "dms-schemas").string()), std::string::npos) << dms.body.substr(0, 500);
+  EXPECT_EQ(journaledMessages(), 0);
+}
+
 TEST_F(FreshConfig, TheVariablePointingAtTheCorpusSchemasTurnsDmsFilingsOn) {
   SWHUB_REQUIRE_DMS_CORPUS();
   ScopedVariable variable(dmsSchemas().string());
