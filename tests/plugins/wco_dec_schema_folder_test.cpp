@@ -72,6 +72,47 @@ class wcoDecSchemaFolder : public PluginTest {
 
 }  // namespace
 
+TEST_F(wcoDecSchemaFolder, DescribesItself) {
+  ScopedVariable unset(std::nullopt);
+  EXPECT_EQ(descriptor_->abi_major, kAbiMajor);
+  EXPECT_EQ(descriptor_->abi_minor, kAbiMinor);
+  EXPECT_STREQ(descriptor_->toolchain, kToolchain);
+  EXPECT_EQ(descriptor_->kind, PluginKind::Partner);
+  EXPECT_STREQ(descriptor_->name, "wco_dec");
+  auto plugin = made(make("/nonexistent/wco-dms"));
+  ASSERT_NE(plugin, nullptr);
+  EXPECT_EQ(plugin->contentTypes(),
+            (std::vector<std::string>{"application/vnd.wco.dms.dec+xml", "application/xml", "text/xml"}));
+}
+
+TEST_F(wcoDecSchemaFolder, SettingsErrorsCarryDottedPaths) {
+  ScopedVariable unset(std::nullopt);
+  auto missing = descriptor_->partner_factory(
+      InstanceContext{"demo-broker", partnerSettingsPath("demo-broker"), Value::map(), ""});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.errors(), (Errors{{"partners.demo-broker.settings.schema_dir",
+                                       "required: the folder of the official DMS XSDs"}}));
+
+  const std::string file = dir_.file("README.md");
+  std::ofstream(file) << "not a folder";
+  Value settings = Value::map();
+  settings.set("schema_dir", Value::string(file));
+  settings.set("default_currency", Value::string("XXX"));
+  auto notFolder = descriptor_->partner_factory(
+      InstanceContext{"demo-broker", partnerSettingsPath("demo-broker"), std::move(settings), ""});
+  ASSERT_FALSE(notFolder);
+  EXPECT_EQ(notFolder.errors(),
+            (Errors{{"partners.demo-broker.settings.schema_dir", "'" + file + "' is not a folder"},
+                    {"partners.demo-broker.settings.default_currency", "'XXX' is not an ISO 4217 currency code"}}));
+
+  Value typo = Value::map();
+  typo.set("schema_dir", Value::string("dms-schemas"));
+  typo.set("max_byte", Value::integer(5));
+  const Errors errors = descriptor_->settings_schema().validate(typo, "partners.demo-broker.settings");
+  ASSERT_EQ(errors.size(), 1u) << formatErrors(errors);
+  EXPECT_EQ(errors[0].path, "partners.demo-broker.settings.max_byte");
+}
+
 TEST_F(wcoDecSchemaFolder, WithoutTheFolderTheInstanceStartsWithDmsOffAndSaysWhy) {
   ScopedVariable unset(std::nullopt);
   auto plugin = made(make("/nonexistent/wco-dms"));

@@ -264,15 +264,7 @@ PartnerPlugin* wcoDecPlugin::plugin_ = nullptr;
 
 }  // namespace
 
-TEST_F(wcoDecPlugin, DescribesItself) {
-  EXPECT_EQ(descriptor_->abi_major, kAbiMajor);
-  EXPECT_STREQ(descriptor_->toolchain, kToolchain);
-  EXPECT_EQ(descriptor_->kind, PluginKind::Partner);
-  EXPECT_STREQ(descriptor_->name, "wco_dec");
-  ASSERT_NE(plugin_, nullptr);
-  const auto types = plugin_->contentTypes();
-  EXPECT_NE(std::find(types.begin(), types.end(), "application/xml"), types.end());
-}
+// DescribesItself and the settings errors are in wco_dec_schema_folder_test.cpp: no corpus needed.
 
 // Every declaration of the corpus is accepted and mapped as the XML says. C21 simplified
 // declarations (types J and K) may leave out the commodity code, the description or the origin: mapped as
@@ -454,36 +446,6 @@ TEST_F(wcoDecPlugin, BoundsSizeAndDepth) {
   out = decodeAll(*plugin.value(), deep + "</a>");
   errors = std::get_if<Errors>(&out.at(0));
   ASSERT_NE(errors, nullptr);
-}
-
-TEST_F(wcoDecPlugin, SettingsErrorsCarryDottedPaths) {
-  auto missing = make(Value::map());
-  ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.errors().at(0).path, "partners.demo-broker.settings.schema_dir");
-
-  const std::string readme = (kCorpus / "README.md").lexically_normal().string();
-  Value file = Value::map();
-  file.set("schema_dir", Value::string(readme));
-  file.set("default_currency", Value::string("XXX"));
-  auto notFolder = make(std::move(file));
-  ASSERT_FALSE(notFolder);
-  ASSERT_EQ(notFolder.errors().size(), 2u) << formatErrors(notFolder.errors());
-  EXPECT_EQ(formatError(notFolder.errors()[0]),
-            "partners.demo-broker.settings.schema_dir: '" + readme + "' is not a folder");
-  EXPECT_EQ(formatError(notFolder.errors()[1]),
-            "partners.demo-broker.settings.default_currency: 'XXX' is not an ISO 4217 currency code");
-
-  Value notSchemas = Value::map();
-  notSchemas.set("schema_dir", Value::string(kCorpus.string()));
-  auto wrong = make(std::move(notSchemas));
-  ASSERT_FALSE(wrong);
-  EXPECT_EQ(wrong.errors().at(0).path, "partners.demo-broker.settings.schema_dir");
-
-  Value typo = defaultSettings();
-  typo.set("max_byte", Value::integer(5));
-  const Errors errors = descriptor_->settings_schema().validate(typo, "partners.demo-broker.settings");
-  ASSERT_EQ(errors.size(), 1u) << formatErrors(errors);
-  EXPECT_EQ(errors[0].path, "partners.demo-broker.settings.max_byte");
 }
 
 TEST_F(wcoDecPlugin, EncodesEachFunctionCodeAsAValidResponse) {
