@@ -157,7 +157,7 @@ TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
   EXPECT_EQ(encoded.value().body, "n1 REF1 accepted\n");
 }
 
-// ---------------------------------------------------------------- availability (SDK 2.2)
+// ---------------------------------------------------------------- availability (PartnerPlugin, SDK 2.2)
 
 std::unique_ptr<Instance<sdk::PartnerPlugin>> partnerOf(PluginRegistry& registry, const std::string& name,
                                                         const std::string& library) {
@@ -188,12 +188,13 @@ TEST(PluginRegistry, AFormatSwitchedOffWithoutAReasonGetsOne) {
 }
 
 TEST(PluginRegistry, APluginOfAnOlderMinorIsNeverAskedForItsAvailability) {
+  ASSERT_EQ(sdk::kAbiMinor, kAvailabilityAbiMinor) << "the fixture claims the minor before availability()";
   PluginRegistry registry;
-  auto instance = partnerOf(registry, "off_abi21", "fixture_off_abi21.so");
+  auto instance = partnerOf(registry, "off_older", "fixture_off_older.so");
   ASSERT_NE(instance, nullptr);
-  ASSERT_EQ(instance->source->descriptor->abi_minor, 1u);
-  // This fixture has the entry (it was compiled with today's headers); a real 2.1 library has none,
-  // so the hub must not call it: everything counts as available.
+  ASSERT_EQ(instance->source->descriptor->abi_minor, kAvailabilityAbiMinor - 1);
+  // This fixture has the entry (it was compiled with today's headers); a real library of the older
+  // minor has none, so the hub must not call it: everything counts as available.
   ASSERT_FALSE(instance->plugin->availability().unavailable_types.empty());
   const sdk::Availability availability = availabilityOf(*instance);
   EXPECT_TRUE(availability.unavailable_types.empty());
