@@ -157,7 +157,7 @@ TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
   EXPECT_EQ(encoded.value().body, "n1 REF1 accepted\n");
 }
 
-// ---------------------------------------------------------------- availability (PartnerPlugin, SDK 2.2)
+// ---------------------------------------------------------------- availability (PartnerPlugin::availability)
 
 std::unique_ptr<Instance<sdk::PartnerPlugin>> partnerOf(PluginRegistry& registry, const std::string& name,
                                                         const std::string& library) {
