@@ -28,5 +28,10 @@ curl -s -X POST http://$listen/v1/messages \\
 
   then look the case up:  curl -s -H 'Authorization: Bearer demo-post-token' 'http://$listen/v1/cases?reference=LRN-2026-000123'
 
+  Every partner format works out of the box except DMS declarations (demo-broker): their official
+  XSDs are HMRC's and not part of the repository. Until they are in $root/config/dms-schemas (or
+  SWHUB_WCO_DEC_SCHEMA_DIR names their folder), DMS filings are answered 503 and the "notice:"
+  lines above say why; see plugins/partners/wco_dec/README.md.
+
 MSG
 exec "$build/bin/swhub" serve --config "$root/config/hub.yaml" --listen "$listen"

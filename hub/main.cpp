@@ -93,6 +93,11 @@ void printErrors(const swhub::sdk::Errors& errors, const std::string& source) {
   for (const auto& e : errors) std::cerr << "  " << swhub::sdk::formatError(e) << "\n";
 }
 
+// What works only in part ("DMS filings are off: ..."): the hub runs, but the operator must know.
+void printNotices(const swhub::sdk::Errors& notices, std::ostream& out) {
+  for (const auto& n : notices) out << "  notice: " << swhub::sdk::formatError(n) << "\n";
+}
+
 std::string configPath(const Args& args) {
   auto it = args.options.find("config");
   if (it != args.options.end()) return it->second;
@@ -112,6 +117,7 @@ int checkConfig(const Args& args) {
     std::cout << path << ": OK (" << config.plugins.size() << " plugin(s), " << config.partners.size()
               << " partner(s), " << config.agencies.size() << " agency(ies), " << config.admins.size()
               << " admin(s))\n";
+    printNotices(runtime->notices, std::cout);
     return 0;
   } catch (const ConfigError& e) {
     printErrors(e.errors(), path);
@@ -134,6 +140,17 @@ int listPlugins(const Args& args) {
     const auto& d = *loaded->descriptor;
     std::cout << "  " << loaded->name << "  " << swhub::sdk::toString(d.kind) << "  " << d.version << "  ABI "
               << d.abi_major << "." << d.abi_minor << "  " << loaded->path << "\n    " << d.description << "\n";
+  }
+  // The partners' instances, for what each can serve now (a format switched off, and why).
+  registry.setConfigDir(config.base_dir);
+  std::cout << "partners:\n";
+  for (const auto& partner : config.partners) {
+    if (registry.find(partner.plugin) == nullptr) continue;  // its load error is already listed
+    auto instance = registry.makePartner(partner.plugin, partner.id, "partners." + partner.id, partner.settings, errors);
+    if (!instance) continue;
+    const auto availability = swhub::plugin::availabilityOf(*instance);
+    std::cout << "  " << partner.id << " (" << partner.plugin << "): "
+              << (availability.reason.empty() ? "available" : availability.reason) << "\n";
   }
   if (!errors.empty()) {
     printErrors(errors, path);
@@ -206,7 +223,9 @@ int serve(const Args& args) {
   swhub::api::Hub hub(std::move(config));
   hub.start();
   std::cout << "swhub " << SWHUB_VERSION << " listening on " << hub.scheme() << "://" << hub.boundAddress()
-            << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe() << std::endl;
+            << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe() << "\n";
+  printNotices(hub.notices(), std::cout);
+  std::cout << std::flush;
   int received = 0;
   sigwait(&signals, &received);
   std::cout << "swhub: signal " << received << ", stopping" << std::endl;

@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 
+#include "corpus.hpp"
 #include "hub_process.hpp"
 #include "receiver.hpp"
 
@@ -36,12 +37,12 @@ void replaceOnce(std::string& text, const std::string& what, const std::string& 
 }
 
 // The example config, runnable from a scratch folder: plugins from the build, the broker's DMS
-// schemas from the shared corpus (absolute).
+// schemas from the shared corpus (absolute) when it is there; without it DMS filings are off and
+// the broker's test skips.
 std::string configWith() {
   std::string yaml = readFile(exampleConfig());
   replaceOnce(yaml, "  max_queued: 256\n", std::string("  max_queued: 256\n  plugin_dir: ") + SWHUB_PLUGIN_DIR + "\n");
-  replaceOnce(yaml, "schema_dir: ../../shared/corpus/wco-dms/schemas",
-              std::string("schema_dir: ") + SWHUB_CORPUS_DIR + "/wco-dms/schemas");
+  if (haveDmsCorpus()) replaceOnce(yaml, "schema_dir: dms-schemas", "schema_dir: " + dmsSchemas().string());
   return yaml;
 }
 
@@ -398,7 +399,8 @@ TEST_F(Partners, MarketplaceFilesAnIossOrderCollectedAtSale) {
 // ------------------------------------------------------------------------------------- wco_dec
 
 TEST_F(Partners, BrokerFilesACorpusDeclarationAndGetsADmsResponse) {
-  const fs::path corpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
+  SWHUB_REQUIRE_DMS_CORPUS();
+  const fs::path corpus = dmsCorpus();
   // The first declaration (alphabetically) with several goods items, else the first one.
   std::string path, xml, bare;
   std::size_t goodsItems = 0;

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
+
+#include "config/config.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -15,7 +19,7 @@ constexpr const char* kOrderType = "application/vnd.swhub.marketplace.order+json
 // An EU order under IOSS: VAT (PT, 23%) collected by the platform at checkout.
 const std::string kIossOrder = R"({
   "order_id": "DM-2026-11-000417",
-  "platform": {"name": "Demo Market", "id": "DEMO-MKT"},
+  "platform": {"name": "Demo Market", "id": "DEMO-MARKET"},
   "seller": {"name": "Shenzhen Bright Audio Co., Ltd", "platform_seller_id": "S-88213", "country": "CN"},
   "buyer": {"name": "Ana Silva", "address": "Rua Augusta 10, 1100-053 Lisboa", "country": "PT", "kind": "person"},
   "lines": [
@@ -32,7 +36,7 @@ const std::string kIossOrder = R"({
 // No tax collected at sale: the buyer pays duties and taxes on delivery (consumer model).
 const std::string kConsumerOrder = R"({
   "order_id": "DM-2026-11-000502",
-  "platform": {"name": "Demo Market", "id": "DEMO-MKT"},
+  "platform": {"name": "Demo Market", "id": "DEMO-MARKET"},
   "seller": {"name": "Hanoi Silk House", "platform_seller_id": "S-10077", "country": "VN",
              "registration": "VN0312345678"},
   "buyer": {"name": "Jonas Becker", "address": "Torstrasse 5, 10119 Berlin", "country": "DE"},
@@ -45,7 +49,7 @@ const std::string kConsumerOrder = R"({
 
 Value settingsWith(std::vector<Value::Entry> extra = {}) {
   Value settings = Value::map();
-  settings.set("platform_id", Value::string("DEMO-MKT"));
+  settings.set("platform_id", Value::string("DEMO-MARKET"));
   for (auto& [key, value] : extra) settings.set(key, std::move(value));
   return settings;
 }
@@ -119,11 +123,11 @@ TEST_F(marketplacePlugin, IossOrderBecomesAVendorCollectedConsignment) {
   EXPECT_EQ(c.reference, "DM-2026-11-000417");
   EXPECT_EQ(c.filing, FilingKind::PreArrival);
   ASSERT_TRUE(c.parties.seller);
-  EXPECT_EQ(*c.parties.seller, (Party{"Shenzhen Bright Audio Co., Ltd", "S-88213", "", "DEMO-MKT", "", "CN", ""}));
+  EXPECT_EQ(*c.parties.seller, (Party{"Shenzhen Bright Audio Co., Ltd", "S-88213", "", "DEMO-MARKET", "", "CN", ""}));
   ASSERT_TRUE(c.parties.buyer);
   EXPECT_EQ(*c.parties.buyer, (Party{"Ana Silva", "", "", "", "Rua Augusta 10, 1100-053 Lisboa", "PT", "person"}));
   ASSERT_TRUE(c.parties.declarant);
-  EXPECT_EQ(*c.parties.declarant, (Party{"Demo Market", "DEMO-MKT", "", "", "", "", "business"}));
+  EXPECT_EQ(*c.parties.declarant, (Party{"Demo Market", "DEMO-MARKET", "", "", "", "", "business"}));
   ASSERT_TRUE(c.parties.carrier);
   EXPECT_EQ(c.parties.carrier->name, "Demo Post");
   EXPECT_EQ(c.transport.departure, "CN");
@@ -278,9 +282,9 @@ TEST_F(marketplacePlugin, TaxCollectedAtSaleNeedsItsRegistration) {
 }
 
 TEST_F(marketplacePlugin, OrdersNameThisPartnersPlatform) {
-  EXPECT_EQ(errorsOf(replaced(kIossOrder, R"("id": "DEMO-MKT")", R"("id": "OTHER-MKT")")),
-            (Errors{{"/platform/id", "'OTHER-MKT' is not this partner's platform: 'DEMO-MKT' expected"}}));
-  EXPECT_EQ(errorsOf(replaced(kIossOrder, R"("platform": {"name": "Demo Market", "id": "DEMO-MKT"},)", "")),
+  EXPECT_EQ(errorsOf(replaced(kIossOrder, R"("id": "DEMO-MARKET")", R"("id": "OTHER-MKT")")),
+            (Errors{{"/platform/id", "'OTHER-MKT' is not this partner's platform: 'DEMO-MARKET' expected"}}));
+  EXPECT_EQ(errorsOf(replaced(kIossOrder, R"("platform": {"name": "Demo Market", "id": "DEMO-MARKET"},)", "")),
             (Errors{{"/platform", "missing required field 'platform'"}}));
 }
 
@@ -325,9 +329,36 @@ TEST_F(marketplacePlugin, EncodesOrderUpdates) {
 }
 
 // The orders that tests/schemas checks against order.schema.json: the plugin judges each one as
-// the schema does (the default settings: platform DEMO-MKT, payment reference required).
+// the schema does (the default settings: platform DEMO-MARKET, payment reference required).
 TEST_F(marketplacePlugin, JudgesEverySampleOrderAsTheSchemaDoes) {
   auto plugin = make();
   for (const Sample& sample : samples("marketplace", "order"))
     EXPECT_EQ(misjudged(sample, decodeAll(*plugin, readFile(sample.file))), "");
+}
+
+// The order the README shows is the sample file, and the example deployment's demo-market (its
+// settings as config/hub.yaml has them) files it: the documented sample cannot drift from the
+// config again (it once named platform DEMO-MKT while the config said DEMO-MARKET).
+TEST_F(marketplacePlugin, TheReadmeOrderIsFiledUnderTheExampleConfig) {
+  const std::filesystem::path root = SWHUB_SOURCE_ROOT;
+  const std::string sample = readFile(root / "tests/samples/marketplace/order-valid-ioss.json");
+  ASSERT_FALSE(sample.empty());
+  const std::string readme = readFile(root / "plugins/partners/marketplace/README.md");
+  const std::string fence = "```json\n";
+  const auto order = readme.find("## Order\n");
+  ASSERT_NE(order, std::string::npos);
+  const auto from = readme.find(fence, order);
+  ASSERT_NE(from, std::string::npos);
+  const auto to = readme.find("```", from + fence.size());
+  EXPECT_EQ(readme.substr(from + fence.size(), to - from - fence.size()), sample);
+
+  const auto config = swhub::config::loadConfig((root / "config/hub.yaml").string());
+  const auto partner = std::find_if(config.partners.begin(), config.partners.end(),
+                                    [](const auto& p) { return p.id == "demo-market"; });
+  ASSERT_NE(partner, config.partners.end());
+  ASSERT_EQ(partner->plugin, "marketplace");
+  const Consignment c = consignmentOf(sample, partner->settings);
+  EXPECT_EQ(c.reference, "DM-2026-11-000417");
+  ASSERT_TRUE(c.parties.declarant);
+  EXPECT_EQ(c.parties.declarant->id, partner->settings.find("platform_id")->asString());
 }

@@ -457,6 +457,22 @@ TEST_F(upuPostPlugin, NotWellFormedStopsWithItsPosition) {
                              "expected end of tag 'quantity'" + after(body, "<quantity>1</", 2)}}));
 }
 
+// The plugin validates against its own grammar: a schema hint is ignored, even one that is not
+// namespace-location pairs (xerces alone stops the parse at such a hint).
+TEST_F(upuPostPlugin, AMalformedSchemaLocationIsIgnored) {
+  const std::string body = replaced(kMessage, "<postalItems xmlns=\"urn:swhub:partner:upu-post:1\">",
+                                    "<postalItems xmlns=\"urn:swhub:partner:upu-post:1\" "
+                                    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
+                                    "xsi:schemaLocation=\"postal-item.xsd\">");
+  auto plugin = make();
+  const auto out = decodeAll(*plugin, body);
+  ASSERT_EQ(out.size(), 3u);
+  for (const auto& decoded : out) {
+    const auto* errors = std::get_if<Errors>(&decoded);
+    EXPECT_EQ(errors, nullptr) << formatErrors(*errors);
+  }
+}
+
 TEST_F(upuPostPlugin, DoctypeIsRefused) {
   const std::string body = replaced(kMessage, "<postalItems ",
                                     "<!DOCTYPE postalItems [<!ENTITY x \"boom\">]>\n<postalItems ");

@@ -5,10 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "corpus.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -18,7 +21,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
+const fs::path kCorpus = dmsCorpus();
 constexpr int kThreads = 6;
 constexpr int kRounds = 3;              // fresh instances per test (each compiles the DMS XSDs)
 constexpr int kMessagesPerThread = 12;  // every case at least once per thread and round
@@ -79,6 +82,12 @@ std::vector<Case> cases() {
 class wcoDecConcurrency : public PluginTest {
  protected:
   wcoDecConcurrency() : PluginTest("wco_dec") {}
+
+  void SetUp() override {
+    SWHUB_REQUIRE_DMS_CORPUS();
+    ::unsetenv("SWHUB_WCO_DEC_SCHEMA_DIR");  // make() names the folder
+    PluginTest::SetUp();
+  }
 
   std::unique_ptr<PartnerPlugin> make() {
     Value settings = Value::map();

@@ -16,6 +16,7 @@
 
 #include "dms_reader.hpp"
 #include "grammar_pools.hpp"
+#include "corpus.hpp"
 #include "plugin_test_support.hpp"
 #include "schema_catalog.hpp"
 #include "xml_support.hpp"
@@ -26,7 +27,7 @@ namespace wco = swhub::plugins::wco_dec;
 
 namespace {
 
-const fs::path kCorpus = fs::path(SWHUB_CORPUS_DIR) / "wco-dms";
+const fs::path kCorpus = swhub::testing::dmsCorpus();
 const wco::ExpectedRoot kMetaData{"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2", "MetaData", "md:MetaData"};
 
 // The errors of reading `xml` with `pool`, one per line ("" when it validates).
@@ -40,6 +41,7 @@ std::string errorsOf(const std::string& xml, xercesc::XMLGrammarPool* pool) {
 }  // namespace
 
 TEST(wcoDecGrammarCache, CopiesAfterStartAreCompiledFromTheFilesReadAtStart) {
+  SWHUB_REQUIRE_DMS_CORPUS();
   wco::XercesRuntime runtime;
   const fs::path folder = fs::temp_directory_path() / ("wco-schemas-" + std::to_string(::getpid()));
   fs::remove_all(folder);

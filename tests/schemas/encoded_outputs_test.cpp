@@ -47,7 +47,7 @@ const std::string kAwkwardReason = "déclaration incomplète: \"origin\" missing
 
 TEST(schemaOutputs, MarketplaceOrderUpdates) {
   Value settings = Value::map();
-  settings.set("platform_id", Value::string("DEMO-MKT"));
+  settings.set("platform_id", Value::string("DEMO-MARKET"));
   const std::string order = "DM-2026-11-000417";
   writeEncoded("marketplace", std::move(settings), "order-updates",
                {{"lifecycle",

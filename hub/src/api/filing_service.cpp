@@ -91,6 +91,20 @@ HttpResult FilingService::unsupportedType(const PartnerRuntime& partner, const s
                  {{"Content-Type", "'" + type + "' is not accepted"}});
 }
 
+std::optional<HttpResult> FilingService::unavailableType(const PartnerRuntime& partner,
+                                                         const sdk::PartnerPlugin* decoder,
+                                                         const std::string& type) const {
+  const auto& off = partner.availability.unavailable_types;
+  if (decoder != partner.instance->plugin.get() || std::find(off.begin(), off.end(), type) == off.end()) {
+    return std::nullopt;
+  }
+  // Until an operator provides what is missing: no Retry-After, nothing journaled.
+  metrics_.filingsRejected.increment(partner.config.id);
+  return problem(503, "format-unavailable", "Service Unavailable",
+                 "partner '" + partner.config.id + "' cannot file '" + type + "' on this hub now; nothing was filed",
+                 {{"Content-Type", partner.availability.reason}});
+}
+
 std::optional<journal::CaseRecord> FilingService::followUpTarget(const std::string& partnerId,
                                                                  const sdk::Consignment& filing,
                                                                  std::string& error) const {
@@ -200,6 +214,9 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
                          previous->id + ")");
     }
   }
+
+  // A repeated message still gets its stored answer above; a new one waits for its format.
+  if (auto unavailable = unavailableType(*partner, decoder, type)) return *unavailable;
 
   // Decode every filing before anything is written: a message is filed whole or not at all.
   StringSource source(body);

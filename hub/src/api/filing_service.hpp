@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@ struct PartnerRuntime {
   config::PartnerConfig config;
   std::unique_ptr<plugin::Instance<sdk::PartnerPlugin>> instance;
   std::vector<std::string> contentTypes;  // what its own plugin reads
+  sdk::Availability availability;         // what of it is switched off (answered 503), and why
   std::int64_t maxBodyBytes = 0;
 };
 
@@ -55,6 +57,9 @@ class FilingService {
   // The partner's own plugin or the canonical one for `type`; null when neither reads it.
   const sdk::PartnerPlugin* decoderFor(const PartnerRuntime& partner, const std::string& type) const;
   HttpResult unsupportedType(const PartnerRuntime& partner, const std::string& type) const;
+  // 503 format-unavailable when the partner's own plugin has `type` switched off, else nullopt.
+  std::optional<HttpResult> unavailableType(const PartnerRuntime& partner, const sdk::PartnerPlugin* decoder,
+                                            const std::string& type) const;
   // The case an amendment, cancellation, arrival or return names; nullopt with `error` set.
   std::optional<journal::CaseRecord> followUpTarget(const std::string& partnerId, const sdk::Consignment& filing,
                                                     std::string& error) const;

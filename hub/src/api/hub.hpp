@@ -39,6 +39,9 @@ struct Runtime {
   std::unique_ptr<plugin::Instance<sdk::PartnerPlugin>> canonical;  // the canonical format, for every partner
   std::map<std::string, std::unique_ptr<plugin::Instance<sdk::Adapter>>> push;  // recipient -> push adapter
   std::shared_ptr<const routing::RouteTable> routes;
+  // What works only in part, for the operator ({"partners.demo-broker", "DMS filings are off: ..."}):
+  // shown by check-config and the start-up log; the hub runs all the same.
+  sdk::Errors notices;
 
   // Destroy instances before the registry releases the libraries.
 // Also compiles the route table (all errors with their paths).
@@ -68,6 +71,7 @@ class Hub {
   const AgencyApi& agencyApi() const { return *agencyApi_; }
   const AdminApi& adminApi() const { return *adminApi_; }
   release::Coordinator& coordinator() { return *coordinator_; }
+  const sdk::Errors& notices() const { return runtime_->notices; }
   bool ready() const;
   // The /metrics exposition: the hub's metrics with the journal's and the delivery worker's.
   std::string renderMetrics();

@@ -76,6 +76,7 @@ FilingOutcome FilingService::fileSpooled(const std::string& partnerId, const std
                                 previous->id + ")"));
     }
   }
+  if (auto unavailable = unavailableType(*partner, decoder, type)) return answer(std::move(*unavailable));
 
   // 1. The message row first, its raw bytes copied in from the spool file piece by piece.
   const std::string messageId = common::newId("M-");

@@ -22,6 +22,8 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
     auto partner = std::make_unique<PartnerRuntime>();
     partner->config = p;
     partner->contentTypes = instance->plugin->contentTypes();
+    partner->availability = plugin::availabilityOf(*instance);
+    if (!partner->availability.reason.empty()) runtime->notices.push_back({path, partner->availability.reason});
     partner->maxBodyBytes = p.max_body_bytes > 0 ? p.max_body_bytes : config.max_body_bytes;
     partner->instance = std::move(instance);
     runtime->partners[p.id] = std::move(partner);

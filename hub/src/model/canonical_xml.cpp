@@ -15,6 +15,7 @@
 #include <stdexcept>
 
 #include "model/canonical_xml_handler.hpp"
+#include "model/message_reader.hpp"
 #include "model/validation_merge.hpp"
 #include "model/xerces_support.hpp"
 
@@ -123,7 +124,8 @@ sdk::Result<sdk::Consignment> CanonicalXmlCodec::decode(std::string_view body) c
   detail::ConsignmentSaxHandler handler(options_, consignment);
   std::unique_lock parsing(parseMutex_);
   try {
-    std::unique_ptr<SAX2XMLReader> parser(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool_.get()));
+    // Schema hints are ignored, malformed or not; the reader stops at the first fatal error itself.
+    std::unique_ptr<SAX2XMLReader> parser = detail::createMessageReader(pool_.get());
     harden(*parser);
     parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
     parser->setFeature(XMLUni::fgXercesDynamic, false);  // validate always, even without a schema hint

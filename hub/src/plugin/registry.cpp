@@ -1,5 +1,7 @@
 #include "plugin/registry.hpp"
 
+#include <algorithm>
+
 #include <boost/dll/library_info.hpp>
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <filesystem>
@@ -51,6 +53,22 @@ bool checkDescriptor(const sdk::Descriptor& d, const std::string& path, const st
 
 PluginError::PluginError(sdk::Errors errors)
     : std::runtime_error(sdk::formatErrors(errors)), errors_(std::move(errors)) {}
+
+sdk::Availability availabilityOf(const Instance<sdk::PartnerPlugin>& instance) {
+  const sdk::Descriptor& descriptor = *instance.source->descriptor;
+  if (descriptor.abi_minor < kAvailabilityAbiMinor || !instance.plugin) return {};
+  sdk::Availability reported = instance.plugin->availability();
+  const auto types = instance.plugin->contentTypes();
+  sdk::Availability kept;
+  for (auto& type : reported.unavailable_types) {
+    if (std::find(types.begin(), types.end(), type) != types.end()) kept.unavailable_types.push_back(std::move(type));
+  }
+  kept.reason = std::move(reported.reason);
+  if (!kept.unavailable_types.empty() && kept.reason.empty()) {
+    kept.reason = "plugin '" + std::string(descriptor.name) + "' cannot read some of its formats now and gives no reason";
+  }
+  return kept;
+}
 
 std::string defaultPluginDir() {
   std::error_code ec;

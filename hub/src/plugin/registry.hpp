@@ -48,6 +48,15 @@ struct Instance {
   std::unique_ptr<Interface> plugin;
 };
 
+// The first SDK ABI minor whose PartnerPlugin has availability(): a library built for an older
+// minor has no such entry in its vtable, so the hub must not call it there.
+inline constexpr std::uint32_t kAvailabilityAbiMinor = 1;
+
+// What a partner instance cannot serve (PartnerPlugin::availability()), asked only of a library
+// built for ABI 3.1 or newer; everything is available for an older one. Only media types of the
+// instance's contentTypes() are kept, and a part switched off without a reason gets one.
+sdk::Availability availabilityOf(const Instance<sdk::PartnerPlugin>& instance);
+
 // The default plugin folder: "plugins" beside the running swhub binary (symlinks resolved).
 std::string defaultPluginDir();
 

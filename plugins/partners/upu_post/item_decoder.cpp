@@ -18,6 +18,7 @@
 #include <stdexcept>
 
 #include "item_handler.hpp"
+#include "xml/message_reader.hpp"
 #include "xml/parsing.hpp"
 #include "xml/utf.hpp"
 
@@ -222,8 +223,8 @@ PostalItemsGrammar::PostalItemsGrammar(std::string_view xsd)
 PostalItemsGrammar::~PostalItemsGrammar() = default;  // the pools before the runtime
 
 std::unique_ptr<SAX2XMLReader> PostalItemsGrammar::newReader(const GrammarPools::Lease& grammar) {
-  std::unique_ptr<SAX2XMLReader> reader(
-      XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, grammar.pool()));
+  // Schema hints are ignored, malformed or not; the reader stops at the first fatal error itself.
+  std::unique_ptr<SAX2XMLReader> reader = xml::createMessageReader(grammar.pool());
   harden(*reader);
   reader->setFeature(XMLUni::fgSAX2CoreValidation, true);
   reader->setFeature(XMLUni::fgXercesDynamic, false);  // validate always, even without a schema hint

@@ -6,7 +6,6 @@
 #include <xercesc/sax2/Attributes.hpp>
 #include <xercesc/sax2/DefaultHandler.hpp>
 #include <xercesc/sax2/SAX2XMLReader.hpp>
-#include <xercesc/sax2/XMLReaderFactory.hpp>
 #include <xercesc/util/OutOfMemoryException.hpp>
 #include <xercesc/util/PlatformUtils.hpp>
 #include <xercesc/util/SecurityManager.hpp>
@@ -15,6 +14,7 @@
 
 #include <algorithm>
 
+#include "xml/message_reader.hpp"
 #include "xml_support.hpp"
 
 namespace swhub::plugins::wco_dec {
@@ -191,13 +191,13 @@ ReadResult readValidated(std::string_view body, XMLGrammarPool* pool, const Expe
   }
   TreeHandler handler(root, limits);
   try {
-    std::unique_ptr<SAX2XMLReader> parser(XMLReaderFactory::createXMLReader(XMLPlatformUtils::fgMemoryManager, pool));
+    // Hints are ignored, malformed or not; the reader stops at the first fatal error itself.
+    std::unique_ptr<SAX2XMLReader> parser = xml::createMessageReader(pool);
     parser->setFeature(XMLUni::fgSAX2CoreNameSpaces, true);
     parser->setFeature(XMLUni::fgXercesLoadExternalDTD, false);
     parser->setFeature(XMLUni::fgXercesSkipDTDValidation, true);
     parser->setFeature(XMLUni::fgXercesDisableDefaultEntityResolution, true);
     parser->setFeature(XMLUni::fgXercesLoadSchema, false);  // schemaLocation hints are ignored
-    parser->setFeature(XMLUni::fgXercesContinueAfterFatalError, false);
     parser->setFeature(XMLUni::fgSAX2CoreValidation, true);
     parser->setFeature(XMLUni::fgXercesDynamic, false);  // validate always, even without a hint
     parser->setFeature(XMLUni::fgXercesSchema, true);

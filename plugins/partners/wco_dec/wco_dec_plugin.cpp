@@ -1,6 +1,8 @@
 // Customs broker partner plugin: WCO Data Model 3.6 declarations (DEC) in, responses (RES) out, in
-// the UK CDS "DMS" customisation. Validated against the official XSDs found in `schema_dir`.
+// the UK CDS "DMS" customisation. Validated against the official XSDs found in `schema_dir` (or
+// SWHUB_WCO_DEC_SCHEMA_DIR); without them the instance starts with DMS off (schema_folder.hpp).
 
+#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include "dms_reader.hpp"
 #include "res_encoder.hpp"
 #include "schema_catalog.hpp"
+#include "schema_folder.hpp"
 #include "swhub/sdk/plugin.hpp"
 #include "swhub/sdk/validate.hpp"
 #include "xml_support.hpp"
@@ -21,19 +24,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The official files, relative to schema_dir (the layout of hmrc/customs-declarations).
-constexpr const char* kDecMetaData = "declaration/DocumentMetaData_2_DMS.xsd";
-constexpr const char* kDecSchema = "declaration/WCO_DEC_2_DMS.xsd";
-constexpr const char* kResMetaData = "notification/DocumentMetaData_2_DMS.xsd";
-constexpr const char* kResSchema = "notification/WCO_RES_2_DMS.xsd";
-
 constexpr const char* kResContentType = "application/xml";
 
 const ExpectedRoot kMetaData{"urn:wco:datamodel:WCO:DocumentMetaData-DMS:2", "MetaData", "md:MetaData"};
 
 sdk::Schema settingsSchema() {
   sdk::Schema schema = sdk::Schema::object("WCO DM 3.6 declarations and responses, UK CDS (DMS) customisation");
-  schema.required("schema_dir", sdk::Schema::string("folder of the official DMS XSDs, with declaration/ and notification/")
+  schema.required("schema_dir", sdk::Schema::string("folder of the official DMS XSDs, with declaration/ and notification/ "
+                                                    "(SWHUB_WCO_DEC_SCHEMA_DIR overrides it; absent: DMS filings are off)")
                                     .nonEmpty());
   schema.optional("default_currency", sdk::Schema::string("ISO 4217 currency of amounts declared without currencyID (GBP)"));
   schema.optional("max_bytes", sdk::Schema::integer("largest message accepted, in bytes (4194304)", 1024, 67108864));
@@ -44,8 +42,28 @@ sdk::Schema settingsSchema() {
 
 struct Settings {
   fs::path schema_dir;
+  std::string off;  // why DMS is off (no schema folder); "" when the grammars are built
   MappingOptions mapping;
   ReadLimits limits;
+};
+
+// What a decoder opened while DMS is off yields: the reason, and nothing else.
+class OffDecoder : public sdk::Decoder {
+ public:
+  explicit OffDecoder(std::string reason) : reason_(std::move(reason)) {}
+  std::optional<sdk::Decoded> next() noexcept override {
+    if (done_) return std::nullopt;
+    done_ = true;
+    try {
+      return sdk::Decoded(sdk::Errors{{"", reason_}});
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+
+ private:
+  std::string reason_;
+  bool done_ = false;
 };
 
 // Reads the whole message (capped at max_bytes + 1: one byte beyond the limit is enough to know it
@@ -95,13 +113,13 @@ class DecDecoder : public sdk::Decoder {
 
 class WcoDecPartner : public sdk::PartnerPlugin {
  public:
-  explicit WcoDecPartner(Settings settings)
-      : settings_(std::move(settings)),
-        runtime_(std::make_unique<XercesRuntime>()),
-        declarations_(std::make_unique<GrammarCache>(settings_.schema_dir,
-                                                     std::vector<std::string>{kDecMetaData, kDecSchema})),
-        responses_(std::make_unique<GrammarCache>(settings_.schema_dir,
-                                                  std::vector<std::string>{kResMetaData, kResSchema})) {}
+  // Without a schema folder (settings.off set) nothing of xerces is started: DMS is off.
+  explicit WcoDecPartner(Settings settings) : settings_(std::move(settings)) {
+    if (!settings_.off.empty()) return;
+    runtime_ = std::make_unique<XercesRuntime>();
+    declarations_ = std::make_unique<GrammarCache>(settings_.schema_dir, std::vector<std::string>{kDecMetaData, kDecSchema});
+    responses_ = std::make_unique<GrammarCache>(settings_.schema_dir, std::vector<std::string>{kResMetaData, kResSchema});
+  }
 
   ~WcoDecPartner() override {
     // xerces objects before the runtime that holds xerces initialised.
@@ -113,8 +131,18 @@ class WcoDecPartner : public sdk::PartnerPlugin {
     return {"application/vnd.wco.dms.dec+xml", "application/xml", "text/xml"};
   }
 
+  sdk::Availability availability() const noexcept override {
+    if (settings_.off.empty()) return {};
+    try {
+      return sdk::Availability{contentTypes(), settings_.off};
+    } catch (...) {
+      return {};
+    }
+  }
+
   std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext&, sdk::ByteSource& input) const noexcept override {
     try {
+      if (!settings_.off.empty()) return std::make_unique<OffDecoder>(settings_.off);
       return std::make_unique<DecDecoder>(input, settings_, *declarations_);
     } catch (...) {
       return nullptr;  // out of memory: the hub records the failure
@@ -123,6 +151,8 @@ class WcoDecPartner : public sdk::PartnerPlugin {
 
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     try {
+      // Every RES is checked against its schema before it leaves: without the schema, none leaves.
+      if (!settings_.off.empty()) return sdk::Errors{{"", settings_.off}};
       auto body = encodeResponses(batch);
       if (!body) return body.errors();
       // Never hand out a response that the partner's schema refuses.
@@ -154,24 +184,12 @@ sdk::Result<std::unique_ptr<sdk::PartnerPlugin>> make(const sdk::InstanceContext
   if (dir == nullptr || dir->asString().empty()) {
     errors.push_back({at + "schema_dir", "required: the folder of the official DMS XSDs"});
   } else {
-    settings.schema_dir = dir->asString();
-    // A relative folder is relative to the config file's folder, like the hub's own paths.
-    if (settings.schema_dir.is_relative() && !ctx.config_dir.empty()) {
-      settings.schema_dir = (fs::path(ctx.config_dir) / settings.schema_dir).lexically_normal();
-    }
-    std::error_code ec;
-    const std::string shown = dir->asString() == settings.schema_dir.string()
-                                  ? "'" + dir->asString() + "'"
-                                  : "'" + dir->asString() + "' (" + settings.schema_dir.string() + ")";
-    if (!fs::exists(settings.schema_dir, ec)) {
-      errors.push_back({at + "schema_dir", shown + " does not exist"});
-    } else if (!fs::is_directory(settings.schema_dir, ec)) {
-      errors.push_back({at + "schema_dir", "'" + dir->asString() + "' is not a folder"});
-    } else {
-      for (const char* file : {kDecMetaData, kDecSchema, kResMetaData, kResSchema})
-        if (!fs::is_regular_file(settings.schema_dir / file, ec))
-          errors.push_back({at + "schema_dir", "'" + dir->asString() + "' has no " + file});
-    }
+    // Read once, here: the instance never looks at the environment again.
+    SchemaFolder folder = findSchemaFolder(dir->asString(), ctx.config_dir, std::getenv(kSchemaDirVariable),
+                                           at + "schema_dir");
+    settings.schema_dir = std::move(folder.path);
+    settings.off = std::move(folder.off);
+    errors.insert(errors.end(), folder.errors.begin(), folder.errors.end());
   }
   if (const sdk::Value* v = ctx.settings.find("default_currency")) {
     if (!sdk::isCurrencyCode(v->asString()))

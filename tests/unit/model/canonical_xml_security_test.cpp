@@ -61,6 +61,30 @@ TEST(canonicalXmlSecurity, SchemaLocationIsIgnoredAndThePinnedSchemaUsed) {
   EXPECT_EQ(bad.errors()[0].path, "/consignment/items/item[1]/hs");
 }
 
+// A hint that is not namespace-location pairs (a single token, as in HMRC's published samples) is
+// ignored like any other: the hub validates against its own grammar.
+TEST(canonicalXmlSecurity, AMalformedSchemaLocationIsIgnoredToo) {
+  const std::string open = "<consignment xmlns=\"urn:swhub:canonical:consignment:1\">";
+  const std::string xsi = "<consignment xmlns=\"urn:swhub:canonical:consignment:1\" "
+                          "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" ";
+  for (const std::string& hint : {std::string("xsi:schemaLocation=\"consignment.xsd\">"),
+                                  std::string("xsi:schemaLocation=\"urn:swhub:canonical:consignment:1 a.xsd b\">"),
+                                  std::string("xsi:noNamespaceSchemaLocation=\"http://127.0.0.1:9/any.xsd\">")}) {
+    SCOPED_TRACE(hint);
+    const std::string xml = replaced(kBody, open, xsi + hint);
+    auto ok = xmlCodec().decode(xml);
+    EXPECT_TRUE(ok) << allText(ok.errors());
+    // The pinned grammar still judges it.
+    auto bad = xmlCodec().decode(replaced(xml, "<hs>851830</hs>", "<hs>85</hs>"));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.errors()[0].path, "/consignment/items/item[1]/hs") << allText(bad.errors());
+  }
+  // A document that is not well formed still stops at its first fatal error, with one error.
+  auto broken = xmlCodec().decode(replaced(kBody, open, xsi + "xsi:schemaLocation=\"x\">") + "<trailing>");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.errors().size(), 1u) << allText(broken.errors());
+}
+
 TEST(canonicalXmlSecurity, TooDeepIsRefused) {
   std::string deep;
   for (int i = 0; i < 40; ++i) deep += "<x>";

@@ -157,5 +157,58 @@ TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
   EXPECT_EQ(encoded.value().body, "n1 REF1 accepted\n");
 }
 
+// ---------------------------------------------------------------- availability (PartnerPlugin::availability)
+
+std::unique_ptr<Instance<sdk::PartnerPlugin>> partnerOf(PluginRegistry& registry, const std::string& name,
+                                                        const std::string& library) {
+  registry.loadAll({entry(name, library)}, kFixtures);
+  sdk::Errors errors;
+  auto instance = registry.makePartner(name, "demo-post", "partners.demo-post", sdk::Value(), errors);
+  EXPECT_TRUE(errors.empty()) << sdk::formatErrors(errors);
+  return instance;
+}
+
+TEST(PluginRegistry, AFormatSwitchedOffIsReportedWithItsReason) {
+  PluginRegistry registry;
+  auto instance = partnerOf(registry, "off", "fixture_off.so");
+  ASSERT_NE(instance, nullptr);
+  const sdk::Availability availability = availabilityOf(*instance);
+  // Only the plugin's own content types: it cannot switch off what it never read.
+  EXPECT_EQ(availability.unavailable_types, std::vector<std::string>{"text/x-echo"});
+  EXPECT_EQ(availability.reason, "echo is off: no echo chamber installed");
+}
+
+TEST(PluginRegistry, AFormatSwitchedOffWithoutAReasonGetsOne) {
+  PluginRegistry registry;
+  auto instance = partnerOf(registry, "off_silent", "fixture_off_silent.so");
+  ASSERT_NE(instance, nullptr);
+  const sdk::Availability availability = availabilityOf(*instance);
+  EXPECT_EQ(availability.unavailable_types, std::vector<std::string>{"text/x-echo"});
+  EXPECT_EQ(availability.reason, "plugin 'off_silent' cannot read some of its formats now and gives no reason");
+}
+
+TEST(PluginRegistry, APluginOfAnOlderMinorIsNeverAskedForItsAvailability) {
+  ASSERT_EQ(sdk::kAbiMinor, kAvailabilityAbiMinor) << "the fixture claims the minor before availability()";
+  PluginRegistry registry;
+  auto instance = partnerOf(registry, "off_older", "fixture_off_older.so");
+  ASSERT_NE(instance, nullptr);
+  ASSERT_EQ(instance->source->descriptor->abi_minor, kAvailabilityAbiMinor - 1);
+  // This fixture has the entry (it was compiled with today's headers); a real library of the older
+  // minor has none, so the hub must not call it: everything counts as available.
+  ASSERT_FALSE(instance->plugin->availability().unavailable_types.empty());
+  const sdk::Availability availability = availabilityOf(*instance);
+  EXPECT_TRUE(availability.unavailable_types.empty());
+  EXPECT_EQ(availability.reason, "");
+}
+
+TEST(PluginRegistry, AnOrdinaryPluginIsAvailable) {
+  PluginRegistry registry;
+  auto instance = partnerOf(registry, "echo", "fixture_echo.so");
+  ASSERT_NE(instance, nullptr);
+  const sdk::Availability availability = availabilityOf(*instance);
+  EXPECT_TRUE(availability.unavailable_types.empty());
+  EXPECT_EQ(availability.reason, "");
+}
+
 }  // namespace
 }  // namespace swhub::plugin

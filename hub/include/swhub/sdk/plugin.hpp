@@ -4,7 +4,8 @@
 /// (use SWHUB_PLUGIN below), returning a pointer to a static Descriptor. The hub reads the
 /// leading plain fields (ABI version, toolchain) before anything else, then validates the
 /// settings of each partner or agency that uses the plugin against settingsSchema() and calls
-/// the factory once per such instance.
+/// the factory once per such instance. A partner instance is then asked once what it cannot serve
+/// (PartnerPlugin::availability(), ABI 3.1: a part of its format switched off, and why).
 ///
 /// Threading: instances are immutable after the factory returns; the hub calls them from many
 /// threads at once. A Decoder is used by one thread at a time.
@@ -82,6 +83,21 @@ class Decoder {
   virtual std::optional<Decoded> next() noexcept = 0;
 };
 
+/// (ABI 3.1) What part of its format a partner instance cannot serve, as its factory found it. A
+/// plugin may start with a part switched off rather than refuse to start: a broker's DMS
+/// declarations while the XSDs they are validated against are not installed. Plain data, so that
+/// it serialises when a plugin runs in a process of its own.
+struct Availability {
+  /// Media types of contentTypes() that this instance cannot read. The hub answers a message in
+  /// one of them with 503, problem type "format-unavailable", the reason in its errors, without
+  /// opening a decoder and without journaling it. Empty: everything works.
+  std::vector<std::string> unavailable_types;
+  /// For an operator, in one sentence: what is off, why (naming what is missing) and how to turn
+  /// it on. The hub shows it in `swhub check-config`, `swhub plugins` and its start-up log; "" when
+  /// nothing is off.
+  std::string reason;
+};
+
 class PartnerPlugin {
  public:
   virtual ~PartnerPlugin() = default;
@@ -92,6 +108,11 @@ class PartnerPlugin {
   virtual std::unique_ptr<Decoder> open(const MessageContext& context, ByteSource& input) const noexcept = 0;
   /// Encodes notifications (one, or a batch for one partner) into this partner's format.
   virtual Result<EncodedMessage> encode(const std::vector<Notification>& batch) const noexcept = 0;
+  /// (ABI 3.1) What this instance cannot serve; it must not change after the factory returned.
+  /// The hub calls it once, after the factory, and only on a library built for ABI 3.1 or newer
+  /// (the vtable of an older library has no such entry). A decoder opened for an unavailable type
+  /// anyway yields the reason as its error.
+  virtual Availability availability() const noexcept { return {}; }
 };
 
 // ---------------------------------------------------------------- agency plugins
