@@ -478,15 +478,18 @@ TEST_F(Partners, BrokerFilesACorpusDeclarationAndGetsADmsResponse) {
 
 const std::string kPayType = "application/vnd.swhub.payment+json";
 
+// A consumer-pays consignment of shirts (HS 6205: neither food nor a toy or an appliance, so
+// customs alone decides), in the canonical JSON form.
+std::string consumerShirts(const std::string& reference) {
+  return R"({"reference":")" + reference + R"(","filing":"pre-arrival",)"
+         R"("parties":{"seller":{"name":"Dhaka Shirts Ltd","country":"BD","id":"BD-S1"},"buyer":{"name":"Ana Silva","country":"PT"}},)"
+         R"("fiscal":{"model":"consumer","collected_at_sale":false,"registration":null},)"
+         R"("items":[{"sequence":1,"description":"Men's cotton shirts","hs":"620520","quantity":3,"unit":"pce",)"
+         R"("value":60.00,"currency":"EUR","origin":"BD","nature":"sale","documents":[]}]})";
+}
+
 TEST_F(Partners, APaymentSettlesTheDutiesAndReleasesTheCaseOnce) {
-  // A consumer-pays consignment of shirts (HS 6205: neither food nor a toy or an appliance).
-  const std::string consignment =
-      R"({"reference":"PAY-2026-0001","filing":"pre-arrival",)"
-      R"("parties":{"seller":{"name":"Dhaka Shirts Ltd","country":"BD","id":"BD-S1"},"buyer":{"name":"Ana Silva","country":"PT"}},)"
-      R"("fiscal":{"model":"consumer","collected_at_sale":false,"registration":null},)"
-      R"("items":[{"sequence":1,"description":"Men's cotton shirts","hs":"620520","quantity":3,"unit":"pce",)"
-      R"("value":60.00,"currency":"EUR","origin":"BD","nature":"sale","documents":[]}]})";
-  const auto filed = file("demo-shop-token", consignment, "application/vnd.swhub.consignment+json");
+  const auto filed = file("demo-shop-token", consumerShirts("PAY-2026-0001"), "application/vnd.swhub.consignment+json");
   ASSERT_EQ(filed.status, 202) << filed.body;
   const auto cases = receiptCases(filed.body);
   ASSERT_EQ(cases.size(), 1u);
@@ -562,13 +565,7 @@ TEST_F(Partners, APaymentSettlesTheDutiesAndReleasesTheCaseOnce) {
 // payment has left; anything else is refused with the reason and changes nothing.
 TEST_F(Partners, ARefundMustGiveBackASettledPaymentOfAReleasedCase) {
   auto consumerCase = [&](const std::string& reference) {
-    const std::string consignment =
-        R"({"reference":")" + reference + R"(","filing":"pre-arrival",)"
-        R"("parties":{"seller":{"name":"Dhaka Shirts Ltd","country":"BD","id":"BD-S1"},"buyer":{"name":"Ana Silva","country":"PT"}},)"
-        R"("fiscal":{"model":"consumer","collected_at_sale":false,"registration":null},)"
-        R"("items":[{"sequence":1,"description":"Men's cotton shirts","hs":"620520","quantity":3,"unit":"pce",)"
-        R"("value":60.00,"currency":"EUR","origin":"BD","nature":"sale","documents":[]}]})";
-    const auto filed = file("demo-shop-token", consignment, "application/vnd.swhub.consignment+json");
+    const auto filed = file("demo-shop-token", consumerShirts(reference), "application/vnd.swhub.consignment+json");
     EXPECT_EQ(filed.status, 202) << filed.body;
     const auto cases = receiptCases(filed.body);
     return cases.empty() ? std::string() : cases[0].first;

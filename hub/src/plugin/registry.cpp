@@ -1,5 +1,7 @@
 #include "plugin/registry.hpp"
 
+#include "common/words.hpp"
+
 #include <algorithm>
 
 #include <boost/dll/library_info.hpp>
@@ -165,8 +167,8 @@ std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, st
   }
   const auto& loaded = it->second;
   if (loaded->descriptor->kind != kind) {
-    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is a " +
-                                                  std::string(sdk::toString(loaded->descriptor->kind)) +
+    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is " +
+                                                  common::withArticle(sdk::toString(loaded->descriptor->kind)) +
                                                   " plugin; " + std::string(sdk::toString(kind)) + " expected"});
     return nullptr;
   }

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/ids.hpp"
+#include "common/words.hpp"
 #include "model/canonical_json.hpp"
 #include "model/json_writer.hpp"
 
@@ -46,12 +47,6 @@ std::string detailJson(const std::vector<std::pair<std::string, std::string>>& f
     for (const auto& [k, v] : fields) o.string(k, v, true);
   }
   return out;
-}
-
-// "an amendment", "a cancellation", "an arrival", "a return".
-std::string withArticle(const std::string& word) {
-  const bool vowel = !word.empty() && std::string("aeiou").find(word.front()) != std::string::npos;
-  return (vowel ? "an " : "a ") + word;
 }
 
 sdk::Decimal decimalOr0(const std::string& text) {
@@ -253,7 +248,7 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
   if (status.cancelled || status.released) {
     if (filing.filing != sdk::FilingKind::Arrival || status.cancelled) {
       return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": " +
-                                                             withArticle(kind) + " cannot change it");
+                                                             common::withArticle(kind) + " cannot change it");
     }
   }
   batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", kind}}), messageId});

@@ -142,6 +142,18 @@ TEST(PluginRegistry, RefusesAPluginOfTheWrongKind) {
   EXPECT_EQ(errors, (sdk::Errors{{"agencies.customs.plugin", "plugin 'echo' is a partner plugin; agency expected"}}));
 }
 
+// The kind is named with its article: "an adapter", "an agency".
+TEST(PluginRegistry, NamesTheWrongKindInPlainWords) {
+  PluginRegistry registry;
+  registry.loadAll({entry("http_webhook", "swhub_http_webhook.so"), entry("rules", "swhub_rules.so")},
+                   SWHUB_PLUGIN_DIR);
+  sdk::Errors errors;
+  EXPECT_EQ(registry.makePartner("http_webhook", "demo-post", "partners.demo-post", sdk::Value(), errors), nullptr);
+  EXPECT_EQ(registry.makePartner("rules", "demo-post", "partners.demo-post", sdk::Value(), errors), nullptr);
+  EXPECT_EQ(errors, (sdk::Errors{{"partners.demo-post.plugin", "plugin 'http_webhook' is an adapter plugin; partner expected"},
+                                 {"partners.demo-post.plugin", "plugin 'rules' is an agency plugin; partner expected"}}));
+}
+
 // An instance keeps its library loaded: it still works after the registry is gone.
 TEST(PluginRegistry, AnInstanceOutlivesItsRegistry) {
   std::unique_ptr<Instance<sdk::PartnerPlugin>> instance;
