@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include "scoped_env.hpp"
 #include "corpus.hpp"
 #include "hub_process.hpp"
 
@@ -27,27 +28,9 @@ constexpr const char* kDmsType = "application/vnd.wco.dms.dec+xml";
 
 Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
 
-// Sets the variable (or unsets it, given nullopt) for the hubs this test starts.
-class ScopedVariable {
- public:
-  explicit ScopedVariable(const std::optional<std::string>& value) {
-    if (const char* old = std::getenv(kVariable)) old_ = old;
-    if (value) {
-      ::setenv(kVariable, value->c_str(), 1);
-    } else {
-      ::unsetenv(kVariable);
-    }
-  }
-  ~ScopedVariable() {
-    if (old_) {
-      ::setenv(kVariable, old_->c_str(), 1);
-    } else {
-      ::unsetenv(kVariable);
-    }
-  }
-
- private:
-  std::optional<std::string> old_;
+// The schema-folder variable, set or unset for one test.
+struct ScopedVariable : swhub::testing::ScopedEnv {
+  explicit ScopedVariable(const std::optional<std::string>& value) : ScopedEnv(kVariable, value) {}
 };
 
 class FreshConfig : public ::testing::Test {

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <regex>
@@ -137,14 +138,17 @@ void HubProcess::kill() {
   pid_ = -1;
 }
 
-std::pair<int, std::string> runSwhub(const std::vector<std::string>& args) {
+std::pair<int, std::string> runSwhub(const std::vector<std::string>& args, std::chrono::seconds limit) {
   int fd = -1;
   const pid_t pid = spawn(args, fd);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
   std::string out;
-  while (readSome(fd, out, 1000)) {
+  while (std::chrono::steady_clock::now() < deadline && readSome(fd, out, 100)) {
   }
   ::close(fd);
-  return {waitFor(pid, std::chrono::seconds(60)), out};
+  // Its output ended (it exits now) or the time is up (it is killed: -1).
+  const auto left = std::chrono::duration_cast<std::chrono::seconds>(deadline - std::chrono::steady_clock::now());
+  return {waitFor(pid, std::max(left, std::chrono::seconds(1))), out};
 }
 
 HttpResponse request(const std::string& address, const std::string& method, const std::string& path,

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -36,8 +37,10 @@ class HubProcess {
   std::string output_;
 };
 
-// Runs `swhub ARGS` to its end; returns {exit code, stdout + stderr}.
-std::pair<int, std::string> runSwhub(const std::vector<std::string>& args);
+// Runs `swhub ARGS` to its end; returns {exit code, stdout + stderr}. A process still running
+// after `limit` (a hub that started when it should not have) is killed: exit code -1.
+std::pair<int, std::string> runSwhub(const std::vector<std::string>& args,
+                                     std::chrono::seconds limit = std::chrono::seconds(60));
 
 // A "Vm...:" field of /proc/PID/status in kB (e.g. "VmHWM:", the peak resident set); -1 if absent.
 long procStatusKb(pid_t pid, const std::string& field);

@@ -4,12 +4,6 @@
 // of one reference get exactly one 202.
 
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -20,8 +14,6 @@
 
 #include "hub_process.hpp"
 
-extern char** environ;
-
 namespace swhub::testing {
 namespace {
 
@@ -31,55 +23,10 @@ std::vector<std::string> serveArgs(const std::string& journal, const std::string
   return {"serve", "--config", exampleConfig(), "--listen", listen, "--journal", "sqlite:" + journal};
 }
 
-// Runs `swhub ARGS`, killing it when it has not ended within `limit` (a hub that started when it
-// should not have); returns {exit code or -1 when killed, its output}.
-std::pair<int, std::string> runWithin(const std::vector<std::string>& args, std::chrono::seconds limit) {
-  int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
-  std::vector<std::string> argv{swhubBinary()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::vector<char*> cargs;
-  for (auto& a : argv) cargs.push_back(a.data());
-  cargs.push_back(nullptr);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, cargs[0], &actions, nullptr, cargs.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  ::close(fds[1]);
-  if (rc != 0) throw std::runtime_error("cannot start swhub");
-  std::string out;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fds[0], POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
-    char buffer[4096];
-    const ssize_t n = ::read(fds[0], buffer, sizeof buffer);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  // Its output ended: it exits now (or it is still serving at the deadline).
-  int status = 0;
-  while (::waitpid(pid, &status, WNOHANG) != pid) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      return {-1, out};
-    }
-    ::usleep(10000);
-  }
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), out};
-}
-
 TEST(OneHub, ASecondServeOnATakenAddressFailsAtStartNamingIt) {
   TempDir dir;
   HubProcess first(serveArgs(dir.file("first.db")));
-  const auto [code, out] = runWithin(serveArgs(dir.file("second.db"), first.address()), std::chrono::seconds(20));
+  const auto [code, out] = runSwhub(serveArgs(dir.file("second.db"), first.address()), std::chrono::seconds(20));
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("swhub: listen " + first.address() + ": address already in use"), std::string::npos) << out;
   EXPECT_EQ(out.find("listening on"), std::string::npos) << out;
@@ -102,7 +49,7 @@ TEST(OneHub, ASecondServeOnAHeldJournalFailsNamingItAndTheHolderWhileTheCliWorks
                                  ->getObject(0)
                                  ->getValue<std::string>("case_id");
 
-  const auto [code, out] = runWithin(serveArgs(journal), std::chrono::seconds(20));
+  const auto [code, out] = runSwhub(serveArgs(journal), std::chrono::seconds(20));
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("journal: sqlite:" + journal + " is in use by another hub (pid " + std::to_string(first->pid()) +
                      ", lock file " + journal + ".lock): one hub per SQLite journal"),
@@ -110,14 +57,14 @@ TEST(OneHub, ASecondServeOnAHeldJournalFailsNamingItAndTheHolderWhileTheCliWorks
       << out;
 
   // Reading commands beside the running hub.
-  const auto trace = runWithin({"trace", caseId, "--config", exampleConfig(), "--journal", "sqlite:" + journal},
+  const auto trace = runSwhub({"trace", caseId, "--config", exampleConfig(), "--journal", "sqlite:" + journal},
                                std::chrono::seconds(20));
   EXPECT_EQ(trace.first, 0) << trace.second;
   EXPECT_NE(trace.second.find(caseId), std::string::npos) << trace.second;
-  const auto replay = runWithin({"replay", "--all", "--config", exampleConfig(), "--journal", "sqlite:" + journal},
+  const auto replay = runSwhub({"replay", "--all", "--config", exampleConfig(), "--journal", "sqlite:" + journal},
                                 std::chrono::seconds(20));
   EXPECT_EQ(replay.first, 0) << replay.second;
-  const auto plugins = runWithin({"plugins", "--config", exampleConfig()}, std::chrono::seconds(20));
+  const auto plugins = runSwhub({"plugins", "--config", exampleConfig()}, std::chrono::seconds(20));
   EXPECT_EQ(plugins.first, 0) << plugins.second;
 
   // A crash frees the journal at once: the lock dies with its process.

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "scoped_env.hpp"
 #include "corpus.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -32,27 +33,9 @@ std::string offReason(const std::string& shown) {
          "cannot be encoded";
 }
 
-// Sets the variable (or unsets it, given nullopt) for one test, and puts back what was there.
-class ScopedVariable {
- public:
-  explicit ScopedVariable(const std::optional<std::string>& value) {
-    if (const char* old = std::getenv(kVariable)) old_ = old;
-    if (value) {
-      ::setenv(kVariable, value->c_str(), 1);
-    } else {
-      ::unsetenv(kVariable);
-    }
-  }
-  ~ScopedVariable() {
-    if (old_) {
-      ::setenv(kVariable, old_->c_str(), 1);
-    } else {
-      ::unsetenv(kVariable);
-    }
-  }
-
- private:
-  std::optional<std::string> old_;
+// The schema-folder variable, set or unset for one test.
+struct ScopedVariable : swhub::testing::ScopedEnv {
+  explicit ScopedVariable(const std::optional<std::string>& value) : ScopedEnv(kVariable, value) {}
 };
 
 class wcoDecSchemaFolder : public PluginTest {
