@@ -152,6 +152,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     const std::string& path = uri.path;
     const std::string& method = request.getMethod();
 
+    // The public probes read, like every other endpoint refuses a method it does not serve.
+    const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
+    if (probe && method != "GET" && method != "HEAD") return methodNotAllowed("GET, HEAD");
     if (path == "/healthz") return json(200, "{\"status\":\"ok\"}");
     if (path == "/readyz") {
       if (hub_.ready()) return json(200, "{\"status\":\"ready\",\"journal\":\"writable\"}");
