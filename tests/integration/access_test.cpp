@@ -90,6 +90,8 @@ const std::map<std::string, std::optional<std::string>> kIdentities = {
     {"empty", ""},
     {"bearer-only", "Bearer"},
     {"bearer-space", "Bearer "},
+    // The scheme is case-insensitive and may be followed by several spaces (RFC 9110, 11.4): the
+    // admin's token all the same, never another identity.
     {"two-spaces", "Bearer  demo-admin-token"},
     {"lower-scheme", "bearer demo-admin-token"},
     {"basic", "Basic ZGVtby1hZG1pbjpkZW1vLWFkbWluLXRva2Vu"},  // demo-admin:demo-admin-token
@@ -129,9 +131,8 @@ std::string decision(const std::string& caseKey) {
 
 const std::vector<std::string> kPartners = {"shop", "post", "express", "market", "broker", "pay"};
 const std::vector<std::string> kAgencies = {"customs", "food", "product"};
-const std::vector<std::string> kStrangers = {"none",         "wrong",        "empty",         "bearer-only",
-                                             "bearer-space", "two-spaces",   "lower-scheme",  "basic",
-                                             "token-plus-word", "token-prefix", "two-tokens"};
+const std::vector<std::string> kStrangers = {"none",  "wrong",           "empty",        "bearer-only", "bearer-space",
+                                             "basic", "token-plus-word", "token-prefix", "two-tokens"};
 
 std::vector<Line> table() {
   std::vector<Line> t = {
@@ -219,6 +220,10 @@ std::vector<Line> table() {
       {"trailing-space", "GET", "/v1/admin/routes", "", 200},
       {"trailing-space", "GET", "/v1/notifications", "", 403},
       {"trailing-tab", "GET", "/v1/admin/stats", "", 200},
+      {"two-spaces", "GET", "/v1/admin/routes", "", 200},
+      {"two-spaces", "GET", "/v1/notifications", "", 403},
+      {"lower-scheme", "GET", "/v1/admin/stats", "", 200},
+      {"lower-scheme", "GET", "/v1/agency/tasks", "", 403},
       {"shop", "GET", "/nothing-here", "", 404},
   };
   // Every non-admin (partner or agency) is refused every admin endpoint, a foreign dead letter

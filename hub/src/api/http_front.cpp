@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <istream>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -122,6 +123,19 @@ std::variant<Target, HttpResult> parseTarget(const std::string& raw) {
     }
   }
   return target;
+}
+
+// The token of "Bearer <token>": the scheme in any case and one or more spaces before the token
+// (RFC 9110, 11.4); nullopt for another scheme or no token.
+std::optional<std::string> bearerToken(const std::string& authorization) {
+  static const std::string kScheme = "bearer";
+  if (authorization.size() <= kScheme.size() || Poco::icompare(authorization.substr(0, kScheme.size()), kScheme) != 0 ||
+      authorization[kScheme.size()] != ' ') {
+    return std::nullopt;
+  }
+  const auto start = authorization.find_first_not_of(' ', kScheme.size());
+  if (start == std::string::npos) return std::nullopt;
+  return authorization.substr(start);
 }
 
 class Handler : public Poco::Net::HTTPRequestHandler {
@@ -256,8 +270,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
   std::optional<Identity> authenticate(HTTPServerRequest& request) {
     const std::string authorization = request.get("Authorization", "");
-    static const std::string kBearer = "Bearer ";
-    if (authorization.rfind(kBearer, 0) == 0) return hub_.identities().byToken(authorization.substr(kBearer.size()));
+    if (auto token = bearerToken(authorization)) return hub_.identities().byToken(*token);
     if (hub_.config().tls.enabled) {
       auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
       if (impl != nullptr) {
