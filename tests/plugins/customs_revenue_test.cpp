@@ -289,7 +289,7 @@ collection:
 )";
 
 TEST(CustomsRevenue, LongestTariffPrefixWins) {
-  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  const RevenueEngine engine = engineFrom(yaml(kSmall));
   const Assessment a = engine.assess(
       consignment({item(1, "851830", "100"), item(2, "851821", "100"), item(3, "850440", "100"), item(4, "010121", "100"),
                    item(5, "610910", "100")}),
@@ -305,7 +305,7 @@ TEST(CustomsRevenue, LongestTariffPrefixWins) {
 }
 
 TEST(CustomsRevenue, ChargesPerItemAndPerConsignmentWithCeilingsAndVat) {
-  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  const RevenueEngine engine = engineFrom(yaml(kSmall));
   runCases(engine, {
       {"under the ceiling: a 1 USD fee per item (0.80 EUR), 2 EUR handling taxed at 20 %",
        {item(1, "851830", "40"), item(2, "851830", "60")}, "2026-12-06",
@@ -321,7 +321,7 @@ TEST(CustomsRevenue, ChargesPerItemAndPerConsignmentWithCeilingsAndVat) {
 }
 
 TEST(CustomsRevenue, AModelNotAcceptedIsAssessedAsConsumer) {
-  const RevenueEngine engine = engineFrom(toValue(YAML::Load(kSmall)));
+  const RevenueEngine engine = engineFrom(yaml(kSmall));
   const Assessment account = engine.assess(consignment({item(1, "851830", "40")}, CollectionModel::Account), day("2026-12-06"));
   EXPECT_EQ(account.model, CollectionModel::Consumer);
   EXPECT_EQ(account.model_reason, "account model not accepted here: the consumer pays");
@@ -332,11 +332,11 @@ TEST(CustomsRevenue, AModelNotAcceptedIsAssessedAsConsumer) {
 }
 
 TEST(CustomsRevenue, NoVatRatesInForceIsAnOutcomeNotZero) {
-  const RevenueEngine engine = engineFrom(toValue(YAML::Load(R"(
+  const RevenueEngine engine = engineFrom(yaml(R"(
 jurisdiction: {id: XX, currency: EUR, vat: [{standard: "20", from: "2027-01-01"}]}
 tariff: {default: "0"}
 collection: {accepted: [consumer]}
-)")));
+)"));
   EXPECT_EQ(engine.assess(consignment({item(1, "851830", "40")}), day("2026-12-06")).error,
             "cannot assess: no VAT rates in force on 2026-12-06");
   EXPECT_TRUE(engine.assess(consignment({item(1, "851830", "40")}), day("2027-01-01")).ok());

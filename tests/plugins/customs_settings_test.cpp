@@ -17,11 +17,11 @@ TEST(CustomsSettings, TheFixturesCompile) {
 }
 
 TEST(CustomsSettings, AnInvalidRegistrationFormatIsAnError) {
-  const Errors errors = settingsErrors(toValue(YAML::Load(R"(
+  const Errors errors = settingsErrors(yaml(R"(
 jurisdiction: {id: PT, currency: EUR, vat: [{standard: "23"}]}
 tariff: {default: "0"}
 collection: {vendor: {registration_format: "^IM[0-9", registry: [IM1]}}
-)")));
+)"));
   ASSERT_EQ(errors.size(), 1u) << formatErrors(errors);
   EXPECT_EQ(errors[0].path, kPath + ".collection.vendor.registration_format");
   // The rest of the message is the standard library's own wording.
@@ -122,18 +122,18 @@ collection: {accepted: [vendor, consumer]}
   };
   for (const Case& c : cases) {
     std::vector<std::string> actual;
-    for (const Error& e : settingsErrors(toValue(YAML::Load(c.yaml)))) actual.push_back(formatError(e));
+    for (const Error& e : settingsErrors(yaml(c.yaml))) actual.push_back(formatError(e));
     EXPECT_EQ(actual, c.expected) << c.name;
   }
 }
 
 TEST(CustomsSettings, TheSchemaRefusesUnknownKeysAndBadShapes) {
   std::vector<std::string> actual;
-  for (const Error& e : settingsErrors(toValue(YAML::Load(R"(
+  for (const Error& e : settingsErrors(yaml(R"(
 jurisdiction: {id: PT, curency: EUR, vat: []}
 tariff: {default: "0", rates: [{hs_prefix: "85", rate: "2", per: item}]}
 collection: {accepted: [cash]}
-)")))) {
+)"))) {
     actual.push_back(formatError(e));
   }
   const std::string p = kPath + ".";

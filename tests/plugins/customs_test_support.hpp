@@ -1,14 +1,14 @@
 #pragma once
 // Shared by the tests of the customs agency's revenue core (customs_*_test.cpp): settings written
-// in YAML (read with yaml-cpp as the hub reads hub.yaml), the fixtures under customs/, and small
+// in YAML (read by the hub's own YAML reader, as hub.yaml is), the fixtures under customs/, and small
 // builders of consignments and of a one-line summary of an assessment.
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <string>
 #include <vector>
 
+#include "config/config.hpp"
 #include "money.hpp"
 #include "revenue_engine.hpp"
 #include "revenue_settings.hpp"
@@ -20,24 +20,8 @@ using namespace swhub::plugins::customs;
 
 inline const std::string kPath = "agencies.customs.settings";
 
-inline Value toValue(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return node.Tag() == "?" ? Value::plain(node.Scalar()) : Value::string(node.Scalar());
-    case YAML::NodeType::Sequence: {
-      Value out = Value::list();
-      for (const auto& item : node) out.push(toValue(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Value out = Value::map();
-      for (const auto& entry : node) out.set(entry.first.Scalar(), toValue(entry.second));
-      return out;
-    }
-    default:
-      return Value();
-  }
-}
+// Settings in YAML, read by the hub's own reader (config/yaml_value.cpp), as hub.yaml is.
+inline Value yaml(const std::string& text) { return config::parseYamlString(text, "settings"); }
 
 // Schema first, then compilation: what the plugin's factory will do.
 inline Errors settingsErrors(const Value& settings) {
@@ -54,7 +38,7 @@ inline RevenueEngine engineFrom(const Value& settings) {
 }
 
 inline Value fixture(const char* name) {
-  return toValue(YAML::LoadFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/" + name));
+  return config::parseYamlFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/" + name);
 }
 
 inline const RevenueEngine& portugal() {

@@ -1,14 +1,14 @@
 // Loads the built `rules` agency plugin as the hub does and drives it through the SDK only.
-// Settings are written in YAML (read with yaml-cpp the way the hub reads hub.yaml) so that the
+// Settings are written in YAML (read by the hub's own YAML reader, as hub.yaml is) so that the
 // tests read like the configuration an administrator writes.
 
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "config/config.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -19,26 +19,8 @@ namespace {
 
 const std::string kPath = "agencies.food-safety.settings";
 
-Value toValue(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar:
-      return node.Tag() == "?" ? Value::plain(node.Scalar()) : Value::string(node.Scalar());
-    case YAML::NodeType::Sequence: {
-      Value out = Value::list();
-      for (const auto& item : node) out.push(toValue(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Value out = Value::map();
-      for (const auto& entry : node) out.set(entry.first.Scalar(), toValue(entry.second));
-      return out;
-    }
-    default:
-      return Value();
-  }
-}
-
-Value yaml(const std::string& text) { return toValue(YAML::Load(text)); }
+// Settings in YAML, read by the hub's own reader (config/yaml_value.cpp), as hub.yaml is.
+Value yaml(const std::string& text) { return swhub::config::parseYamlString(text, "settings"); }
 
 // One line per decision: "hold [1,3] VET-01,VET-02: reason".
 std::string describe(const Assessment& assessment) {
