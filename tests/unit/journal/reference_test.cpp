@@ -10,11 +10,14 @@
 #include <thread>
 #include <vector>
 
+#include "sqlite_query.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
 namespace {
+
+using journal::test_support::queryText;
 
 using Status = CommitResult::Status;
 using swhub::testing::TempDir;
@@ -112,15 +115,6 @@ TEST(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) 
   const std::string loser = r1.status == Status::Committed ? "M-2" : "M-1";
   EXPECT_TRUE(journal->findCases("demo-express", "HWB-" + loser).empty());
   EXPECT_EQ(journal->stats().cases, 2);
-}
-
-std::string queryText(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  std::string text;
-  if (sqlite3_step(stmt) == SQLITE_ROW) text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  return text;
 }
 
 TEST(journal_reference, ASchema2JournalWithDuplicatesKeepsEveryCaseAndTheOlderKeepsTheReference) {

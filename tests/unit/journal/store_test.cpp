@@ -7,12 +7,15 @@
 #include <filesystem>
 #include <string>
 
+#include "sqlite_query.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
 
 namespace swhub::journal {
 namespace {
+
+using journal::test_support::queryText;
 
 using swhub::testing::TempDir;
 
@@ -35,15 +38,6 @@ CaseEvent event(const std::string& case_id, const std::string& kind, const std::
   e.to_state = to_state;
   e.detail_json = "{}";
   return e;
-}
-
-std::string queryText(sqlite3* db, const char* sql) {
-  sqlite3_stmt* stmt = nullptr;
-  EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  std::string text;
-  if (sqlite3_step(stmt) == SQLITE_ROW) text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-  sqlite3_finalize(stmt);
-  return text;
 }
 
 TEST(journal_store, CommittedBatchIsReadableAfterReopen) {
