@@ -2,29 +2,17 @@
 
 #include <algorithm>
 
+#include "model/text_util.hpp"
+
 namespace swhub::journal::sqlite {
 namespace {
 
-// ["a","b"]: strings for json_each(), escaped as JSON requires.
+// ["a","b"]: strings for json_each(), each a JSON string literal (the codecs' escaping).
 std::string jsonList(const std::vector<std::string>& values) {
   std::string out = "[";
   for (const auto& value : values) {
     if (out.size() > 1) out += ',';
-    out += '"';
-    for (const unsigned char c : value) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        static const char* kHex = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 15];
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    out += '"';
+    model::detail::appendJsonString(out, value);
   }
   return out + "]";
 }
