@@ -200,7 +200,7 @@ rules:
     reason: held
   - {name: meat, when: {value_above: 0.12345}, decision: hold, reason: held}
   - {name: everything, decision: inspect, reason: all}
-  - {name: late, when: {origins: [CN]}, decision: hold, reason: held}
+  - {name: late, when: {origins: [CN]}, decision: hold, reason: held, reason_code: "FS VET,2"}
 default: {decision: clear, reason: ok}
 )");
   ASSERT_FALSE(result);
@@ -219,7 +219,9 @@ default: {decision: clear, reason: ok}
                     {r + "[2].when.value_above",
                      "'0.12345' is not a decimal amount: digits with at most 4 fraction digits expected"},
                     {r + "[4]", "rule 'late' could never match: rules[3] ('everything') has no conditions and "
-                                "decides every item first"}}))
+                                "decides every item first"},
+                    {r + "[4].reason_code",
+                     "'FS VET,2' is not a reason code: 1 to 64 letters, digits, '-', '_' or '.'"}}))
       << formatErrors(result.errors());
 }
 

@@ -1,6 +1,7 @@
 #include "rule_set.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include "swhub/sdk/validate.hpp"
@@ -218,6 +219,17 @@ class Compiler {
     return outcomes.size() - 1;
   }
 
+  // A reason code as the hub carries it (joined by commas in notifications, a DMS StatementCode):
+  // 1 to 64 letters, digits, '-', '_' or '.'; the same rule as the agency decision API.
+  std::string reasonCode(const sdk::Value& node, const std::string& base) {
+    std::string code = stringAt(node, "reason_code");
+    const bool ok = code.size() <= 64 && std::all_of(code.begin(), code.end(), [](unsigned char c) {
+                      return std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.';
+                    });
+    if (!ok) fail(base + ".reason_code", "'" + code + "' is not a reason code: 1 to 64 letters, digits, '-', '_' or '.'");
+    return ok ? code : std::string();
+  }
+
   static std::string stringAt(const sdk::Value& node, const char* key) {
     const sdk::Value* v = node.find(key);
     return v != nullptr ? v->asString() : std::string();
@@ -275,7 +287,7 @@ sdk::Result<RuleSet> RuleSet::compile(const sdk::Value& settings, const std::str
       catchAll = i;
     }
     rule.outcome = compiler.outcome(set.outcomes_, node);
-    rule.reason_code = Compiler::stringAt(node, "reason_code");
+    rule.reason_code = compiler.reasonCode(node, base);
     set.rules_.push_back(std::move(rule));
   }
 
@@ -287,7 +299,7 @@ sdk::Result<RuleSet> RuleSet::compile(const sdk::Value& settings, const std::str
   }
   set.default_.name = "default";
   set.default_.outcome = compiler.outcome(set.outcomes_, *fallback);
-  set.default_.reason_code = Compiler::stringAt(*fallback, "reason_code");
+  set.default_.reason_code = compiler.reasonCode(*fallback, "default");
 
   if (!compiler.errors().empty()) return std::move(compiler.errors());
   return set;
