@@ -128,8 +128,14 @@ struct PartyProfile {
 
 struct AssessmentRequest {
   Consignment consignment;  ///< with case_id and derived fields set
+  /// What the journal knows of the consignment's seller and buyer (ABI 3.2: filled by the hub,
+  /// one profile per role whose party has an id; absent for a party without an id).
   std::vector<PartyProfile> parties;
   std::string agency;  ///< the id of the agency this instance serves
+  /// (ABI 3.2, appended: the hub builds the request, so an older plugin reads the prefix only.)
+  /// When the hub received the filing that opened the case, RFC 3339 UTC with milliseconds: the
+  /// date duties and taxes are assessed on, and the time a deadline is measured from.
+  std::string received_at;
 };
 
 /// A decision on the whole case or on some items (by sequence).
@@ -149,10 +155,62 @@ struct Assessment {
   std::vector<Decision> decisions;
 };
 
+/// (ABI 3.2) One reason that moved a case's risk score.
+struct RiskReason {
+  std::string code;    ///< "RISK-WATCHLIST", "RISK-RANDOM", ...
+  int weight = 0;      ///< what it added to the score; negative for a trusted trader
+  std::string detail;  ///< for an officer: what was seen ("seller CN-WATCHLIST-1 is on watchlist 'x'")
+};
+
+/// (ABI 3.2) One duty, tax or charge of a case, in the jurisdiction's currency.
+struct RevenueLine {
+  std::string tax;               ///< "duty", "vat", "excise", "charge", ...
+  std::optional<int> item;       ///< the item's sequence; none for the whole consignment
+  Decimal base;                  ///< what the rate applies to
+  std::optional<Decimal> rate;   ///< percent; none for a fixed amount
+  Decimal amount;
+  std::string currency;          ///< ISO 4217
+  std::string why;               ///< the rule that applied, in a sentence
+  bool collected_at_sale = false;  ///< the vendor collected it: not due at the border
+
+  bool operator==(const RevenueLine&) const = default;
+};
+
+/// (ABI 3.2) What an agency derived for a case besides its decisions: the hub records it on the
+/// case (its view's `category`, `risk` and `revenue`, the consignment's `derived` part), routes
+/// the case again on the category, and holds the release for payment under the consumer model.
+/// Plain data: it serialises when a plugin runs in a process of its own.
+struct Findings {
+  std::optional<int> category;  ///< WCO Immediate Release Guidelines category 1..4
+  std::optional<int> risk_score;
+  std::vector<RiskReason> risk_reasons;
+  /// Revenue: set when the agency assessed duties and taxes (the fields below are then valid).
+  bool revenue_assessed = false;
+  CollectionModel model = CollectionModel::Consumer;  ///< the collection model as applied
+  std::string model_reason;  ///< why it differs from the model filed; "" otherwise
+  std::vector<RevenueLine> revenue;
+  Decimal due;               ///< still to collect at the border (lines not collected at sale)
+  std::string currency;      ///< of every line and of `due`
+};
+
+/// (ABI 3.2) An assessment and the findings that came with it.
+struct CaseAssessment {
+  Assessment assessment;
+  Findings findings;
+};
+
 class AgencyPlugin {
  public:
   virtual ~AgencyPlugin() = default;
   virtual Result<Assessment> assess(const AssessmentRequest& request) const noexcept = 0;
+  /// (ABI 3.2) The assessment with what the agency derived (category, risk, revenue). The hub
+  /// calls it instead of assess() on a library built for ABI 3.2 or newer (an older library's
+  /// vtable has no such entry). The default has no findings.
+  virtual Result<CaseAssessment> assessCase(const AssessmentRequest& request) const noexcept {
+    auto plain = assess(request);
+    if (!plain.ok()) return plain.errors();
+    return CaseAssessment{plain.take(), {}};
+  }
 };
 
 // ---------------------------------------------------------------- adapters (transports)
