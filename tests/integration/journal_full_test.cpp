@@ -20,7 +20,7 @@ class SmallFileSystem {
  public:
   explicit SmallFileSystem(const std::string& path) : path_(path) {
     std::filesystem::create_directories(path_);
-    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=1m") == 0;
+    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=2m") == 0;
     if (!mounted_) error_ = std::strerror(errno);
   }
   ~SmallFileSystem() {

@@ -37,6 +37,34 @@ std::string stringify(const Poco::JSON::Object& object) {
   return out.str();
 }
 
+// The case's revenue as the view shows it: the model (as filed until an agency assessed it, then
+// as applied), every line, what is due, paid and in what currency, and whether it is settled.
+Poco::JSON::Object revenueOf(const release::CaseStatus& status) {
+  Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
+  r.set("model", status.collection.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.collection));
+  if (!status.modelReason.empty()) r.set("model_reason", status.modelReason);
+  r.set("assessed", status.revenueAssessed);
+  Poco::JSON::Parser parser;
+  Poco::JSON::Array lines;
+  for (const auto& line : status.revenueLines) {
+    std::string text;
+    release::writeRevenueLine(text, line);
+    lines.add(parser.parse(text));
+    parser.reset();
+  }
+  r.set("lines", lines);
+  r.set("due", status.revenueDue.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueDue));
+  r.set("paid", sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal()).toString());
+  r.set("currency", status.revenueCurrency.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueCurrency));
+  r.set("settled", status.revenueSettled);
+  return r;
+}
+
+// Risk criteria are confidential (a trader who learns them learns how to avoid them): the score
+// and its reasons are for border agencies and admins; a partner's view has no `risk`, and its
+// consignment no derived risk score or risk codes.
+bool mayKnowRisk(const Identity& caller) { return caller.kind != Identity::Kind::Partner; }
+
 HttpResult notFound(const std::string& caseId) {
   return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
 }
@@ -48,7 +76,15 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   if (!record || !maySee(caller, *record)) return notFound(caseId);
   Poco::JSON::Object body = summary(*record);
   Poco::JSON::Parser parser;
-  body.set("consignment", parser.parse(record->consignment_json));
+  Poco::Dynamic::Var consignment = parser.parse(record->consignment_json);
+  if (!mayKnowRisk(caller)) {
+    auto object = consignment.extract<Poco::JSON::Object::Ptr>();
+    if (auto derived = object->getObject("derived")) {
+      derived->remove("risk_score");
+      derived->remove("reason_codes");
+    }
+  }
+  body.set("consignment", consignment);
   Poco::JSON::Object decisions(Poco::JSON_PRESERVE_KEY_ORDER);
   const auto status = release::CaseStatus::fromJson(record->status_json);
   for (const auto& [agency, a] : status.agencies) {
@@ -88,6 +124,27 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   body.set("decisions", decisions);
   body.set("arrived", status.arrived);
   body.set("revenue_settled", status.revenueSettled);
+  body.set("category", status.category ? Poco::Dynamic::Var(*status.category) : Poco::Dynamic::Var());
+  if (mayKnowRisk(caller)) {
+    if (status.riskScore) {
+      Poco::JSON::Object risk(Poco::JSON_PRESERVE_KEY_ORDER);
+      risk.set("score", *status.riskScore);
+      Poco::JSON::Array reasons;
+      for (const auto& r : status.riskReasons) {
+        Poco::JSON::Object reason(Poco::JSON_PRESERVE_KEY_ORDER);
+        reason.set("code", r.code);
+        reason.set("weight", r.weight);
+        reason.set("detail", r.detail);
+        reasons.add(reason);
+      }
+      risk.set("reasons", reasons);
+      risk.set("assessed_by", status.findingsBy);
+      body.set("risk", risk);
+    } else {
+      body.set("risk", Poco::Dynamic::Var());
+    }
+  }
+  body.set("revenue", revenueOf(status));
   Poco::JSON::Array history;
   for (const auto& event : journal_.caseEvents(caseId)) {
     Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -80,12 +80,14 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   for (const auto& [id, partner] : runtime_->partners) {
     directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0, partner->config.plugin};
   }
-  std::map<std::string, const sdk::AgencyPlugin*> agencyPlugins;
+  std::map<std::string, release::AgencyHandle> agencyPlugins;
   std::map<std::string, delivery::Endpoint> endpoints;
   for (const auto& agency : config_.agencies) {
     directory.agencies[agency.id] = {runtime_->agencies.count(agency.id) > 0, runtime_->push.count(agency.id) > 0};
   }
-  for (const auto& [id, instance] : runtime_->agencies) agencyPlugins[id] = instance->plugin.get();
+  for (const auto& [id, instance] : runtime_->agencies) {
+    agencyPlugins[id] = {instance->plugin.get(), instance->source->descriptor->abi_minor >= plugin::kFindingsAbiMinor};
+  }
   for (const auto& [id, instance] : runtime_->push) endpoints[id].adapter = instance->plugin.get();
   for (const auto& partner : config_.partners) {
     auto endpoint = endpoints.find(partner.id);

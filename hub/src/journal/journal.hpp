@@ -149,6 +149,12 @@ struct JournalOptions {
   bool exclusive = false;
 };
 
+// What the journal knows of a party from the cases it appears in (by its id in one role).
+struct PartyHistory {
+  std::int64_t cases = 0;  // cases naming it
+  std::int64_t held = 0;   // of those, how many are held or rejected
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -162,6 +168,10 @@ class Journal {
   virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
   virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
+  // The cases whose consignment names `id` as its `role` ("seller" or "buyer"), except
+  // `except_case` (the one being assessed). Indexed: one lookup per assessment.
+  virtual PartyHistory partyHistory(const std::string& role, const std::string& id,
+                                    const std::string& except_case) = 0;
 
   // Outbox, ordered by seq. Pull readers page with outboxAfter; push workers claim with a lease
   // (an item whose lease expired is claimable again: a crashed worker loses nothing).

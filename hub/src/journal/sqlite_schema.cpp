@@ -227,6 +227,13 @@ void ensureSchema(Db& db) {
     db.exec(
         "CREATE UNIQUE INDEX IF NOT EXISTS cases_reference_unique ON cases (partner, reference)"
         " WHERE duplicate_of = ''");
+    // What the customs agency learns of a seller or a buyer (Journal::partyHistory): an index on
+    // the party's id inside the consignment, so that no write path changes.
+    for (const char* role : {"seller", "buyer"}) {
+      const std::string index = std::string("CREATE INDEX IF NOT EXISTS cases_") + role +
+                                " ON cases (json_extract(consignment_json, '$.parties." + role + ".id'))";
+      db.exec(index.c_str());
+    }
     db.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

@@ -249,6 +249,25 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
   return cases;
 }
 
+PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& except_case) {
+  if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");
+  // The expression is the one of the index cases_<role> (sqlite_schema.cpp), so the lookup uses it.
+  static constexpr const char* kSeller =
+      "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
+      " WHERE json_extract(consignment_json, '$.parties.seller.id') = ? AND id <> ?";
+  static constexpr const char* kBuyer =
+      "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
+      " WHERE json_extract(consignment_json, '$.parties.buyer.id') = ? AND id <> ?";
+  auto stmt = db.prepare(role == "seller" ? kSeller : kBuyer);
+  stmt->bind(1, id).bind(2, except_case);
+  PartyHistory history;
+  if (stmt->step()) {
+    history.cases = stmt->integer(0);
+    history.held = stmt->integer(1);
+  }
+  return history;
+}
+
 std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id) {
   auto stmt = db.prepare(
       "SELECT seq, case_id, at, actor, kind, from_state, to_state, detail_json, message_id"

@@ -52,6 +52,9 @@ struct Instance {
 // minor has no such entry in its vtable, so the hub must not call it there.
 inline constexpr std::uint32_t kAvailabilityAbiMinor = 1;
 
+// The first SDK ABI minor whose AgencyPlugin has assessCase() (findings: category, risk, revenue).
+inline constexpr std::uint32_t kFindingsAbiMinor = 2;
+
 // What a partner instance cannot serve (PartnerPlugin::availability()), asked only of a library
 // built for ABI 3.1 or newer; everything is available for an older one. Only media types of the
 // instance's contentTypes() are kept, and a part switched off without a reason gets one.

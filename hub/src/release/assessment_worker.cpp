@@ -22,7 +22,7 @@ std::string later(std::chrono::seconds delay) { return common::rfc3339(std::chro
 }  // namespace
 
 AssessmentWorker::AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
-                                   std::map<std::string, const sdk::AgencyPlugin*> agencies, std::string owner)
+                                   std::map<std::string, AgencyHandle> agencies, std::string owner)
     : journal_(journal), coordinator_(coordinator), agencies_(std::move(agencies)), owner_(std::move(owner)) {}
 
 AssessmentWorker::~AssessmentWorker() { stop(); }
@@ -103,6 +103,14 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   sdk::AssessmentRequest request;
   request.agency = item.recipient;
   request.consignment = consignment.take();
+  request.received_at = record->created_at;
+  // What the journal knows of the seller and the buyer, this case left out.
+  for (const auto& [role, party] : {std::pair{"seller", &request.consignment.parties.seller},
+                                    std::pair{"buyer", &request.consignment.parties.buyer}}) {
+    if (!*party || (*party)->id.empty()) continue;
+    const journal::PartyHistory history = journal_.partyHistory(role, (*party)->id, record->id);
+    request.parties.push_back({role, (*party)->id, history.cases, history.held, false});
+  }
   // Duties and taxes a plugin assesses are in the consignment's revenue currency: the one the
   // hub derived, else the currency its goods are valued in.
   std::string currency = request.consignment.derived.revenue_currency;
@@ -119,30 +127,50 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     }
     request.consignment.items = std::move(mine);
   }
-  auto assessment = plugin->second->assess(request);
-  if (!assessment.ok()) {
-    retry(sdk::formatErrors(assessment.errors()));
-    return;
-  }
-  const std::string now = common::nowRfc3339();
-  for (const auto& d : assessment.value().decisions) {
-    DecisionInput input;
-    input.agency = item.recipient;
-    input.caseId = item.case_id;
-    input.actor = "plugin:" + item.recipient;
-    input.decision = DecisionRecord{d.decision, d.reason, d.items, now, now, "plugin", "", "", "", d.reason_codes};
-    if (d.duties || d.taxes) {
-      input.decision.duties = d.duties.value_or(sdk::Decimal()).toString();
-      input.decision.taxes = d.taxes.value_or(sdk::Decimal()).toString();
-      input.decision.currency = currency;
-    }
-    const auto result = coordinator_.decide(input);
-    if (result.status == DecisionResult::Status::Unavailable) {
-      retry(result.detail);
+  AssessmentInput input;
+  input.agency = item.recipient;
+  input.caseId = item.case_id;
+  input.actor = "plugin:" + item.recipient;
+  bool pending = false;
+  std::vector<sdk::Decision> decisions;
+  if (plugin->second.findings) {
+    auto assessed = plugin->second.plugin->assessCase(request);
+    if (!assessed.ok()) {
+      retry(sdk::formatErrors(assessed.errors()));
       return;
     }
+    pending = assessed.value().assessment.pending;
+    decisions = std::move(assessed.value().assessment.decisions);
+    input.findings = std::move(assessed.value().findings);
+  } else {
+    auto assessed = plugin->second.plugin->assess(request);
+    if (!assessed.ok()) {
+      retry(sdk::formatErrors(assessed.errors()));
+      return;
+    }
+    pending = assessed.value().pending;
+    decisions = std::move(assessed.value().decisions);
   }
-  journal_.completeOutbox(item.seq, owner_, "delivered", "", assessment.value().pending ? "pending: decides later" : "");
+  const std::string now = common::nowRfc3339();
+  for (const auto& d : decisions) {
+    DecisionRecord record{d.decision, d.reason, d.items, now, now, "plugin", "", "", "", d.reason_codes};
+    if (d.duties || d.taxes) {
+      record.duties = d.duties.value_or(sdk::Decimal()).toString();
+      record.taxes = d.taxes.value_or(sdk::Decimal()).toString();
+      record.currency = currency;
+    }
+    input.decisions.push_back(std::move(record));
+  }
+  const auto result = coordinator_.recordAssessment(input);
+  if (result.status == DecisionResult::Status::Unavailable) {
+    retry(result.detail);
+    return;
+  }
+  if (result.status == DecisionResult::Status::Invalid) {
+    journal_.completeOutbox(item.seq, owner_, "dead", "", "the plugin's decision is invalid: " + sdk::formatErrors(result.errors));
+    return;
+  }
+  journal_.completeOutbox(item.seq, owner_, "delivered", "", pending ? "pending: decides later" : "");
 }
 
 }  // namespace swhub::release

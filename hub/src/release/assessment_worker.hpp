@@ -16,11 +16,17 @@
 
 namespace swhub::release {
 
+// An in-process agency and what its library can be asked.
+struct AgencyHandle {
+  const sdk::AgencyPlugin* plugin = nullptr;  // outlives the worker
+  bool findings = false;  // built for ABI 3.2 or newer: assessCase() exists in its vtable
+};
+
 class AssessmentWorker {
  public:
-  // `agencies`: agency id -> its plugin instance (outlives the worker).
+  // `agencies`: agency id -> its plugin instance.
   AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
-                   std::map<std::string, const sdk::AgencyPlugin*> agencies, std::string owner);
+                   std::map<std::string, AgencyHandle> agencies, std::string owner);
   ~AssessmentWorker();
 
   void start();
@@ -34,7 +40,7 @@ class AssessmentWorker {
 
   journal::Journal& journal_;
   const Coordinator& coordinator_;
-  std::map<std::string, const sdk::AgencyPlugin*> agencies_;
+  std::map<std::string, AgencyHandle> agencies_;
   std::string owner_;
   std::mutex mutex_;
   std::condition_variable cv_;

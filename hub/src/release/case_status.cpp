@@ -51,7 +51,44 @@ std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   return o->has(key) ? o->getValue<std::string>(key) : std::string();
 }
 
+sdk::Decimal decimalAt(const Poco::JSON::Object& o, const std::string& key) {
+  return sdk::Decimal::parse(o.optValue<std::string>(key, "0")).value_or(sdk::Decimal());
+}
+
 }  // namespace
+
+void writeRevenueLine(std::string& out, const sdk::RevenueLine& line) {
+  model::ObjectWriter lj(out);
+  lj.string("tax", line.tax, true);
+  if (line.item) {
+    lj.integer("item", *line.item);
+  } else {
+    lj.raw("item", "null");
+  }
+  lj.string("base", line.base.toString(), true);
+  if (line.rate) {
+    lj.string("rate", line.rate->toString(), true);
+  } else {
+    lj.raw("rate", "null");
+  }
+  lj.string("amount", line.amount.toString(), true);
+  lj.string("currency", line.currency, true);
+  lj.string("why", line.why, true);
+  lj.boolean("collected_at_sale", line.collected_at_sale);
+}
+
+sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& o) {
+  sdk::RevenueLine line;
+  line.tax = o.optValue<std::string>("tax", "");
+  if (o.has("item") && !o.isNull("item")) line.item = o.getValue<int>("item");
+  line.base = decimalAt(o, "base");
+  if (o.has("rate") && !o.isNull("rate")) line.rate = decimalAt(o, "rate");
+  line.amount = decimalAt(o, "amount");
+  line.currency = o.optValue<std::string>("currency", "");
+  line.why = o.optValue<std::string>("why", "");
+  line.collected_at_sale = o.optValue<bool>("collected_at_sale", false);
+  return line;
+}
 
 std::optional<std::string> checkDecisionWord(const std::string& decision) {
   if (std::find(kDecisions.begin(), kDecisions.end(), decision) != kDecisions.end()) return std::nullopt;
@@ -100,13 +137,34 @@ std::string agencyOutcome(const AgencyStatus& agency) {
 }
 
 void CaseStatus::settleRevenue() {
-  if (collectedAtSale || collection == "vendor" || collection == "account") {
+  // The intermediary (the carrier or the post) is charged on its account and collects from the
+  // consignee on delivery; an account is guaranteed and pays periodically: neither waits.
+  if (collectedAtSale || collection == "vendor" || collection == "account" || collection == "intermediary") {
     revenueSettled = true;
     return;
   }
   const auto due = sdk::Decimal::parse(revenueDue.empty() ? "0" : revenueDue).value_or(sdk::Decimal());
   const auto covered = sdk::Decimal::parse(paid.empty() ? "0" : paid).value_or(sdk::Decimal());
   revenueSettled = due <= covered;
+}
+
+void CaseStatus::recordFindings(const std::string& agency, const sdk::Findings& findings) {
+  findingsBy = agency;
+  if (findings.category) category = findings.category;
+  if (findings.risk_score) {
+    riskScore = findings.risk_score;
+    riskReasons = findings.risk_reasons;
+  }
+  if (findings.revenue_assessed) {
+    revenueAssessed = true;
+    collection = std::string(sdk::toString(findings.model));
+    collectedAtSale = findings.model == sdk::CollectionModel::Vendor;
+    modelReason = findings.model_reason;
+    revenueLines = findings.revenue;
+    revenueDue = findings.due.toString();
+    revenueCurrency = findings.currency;
+    settleRevenue();
+  }
 }
 
 std::string deriveState(const CaseStatus& status) {
@@ -198,6 +256,32 @@ std::string CaseStatus::toJson() const {
       }
       list += ']';
     }
+    root.string("findings_by", findingsBy);
+    if (category) root.integer("category", *category);
+    if (riskScore) {
+      root.integer("risk_score", *riskScore);
+      std::string& list = root.key("risk_reasons");
+      list += '[';
+      for (std::size_t i = 0; i < riskReasons.size(); ++i) {
+        if (i) list += ',';
+        model::ObjectWriter rj(list);
+        rj.string("code", riskReasons[i].code, true);
+        rj.integer("weight", riskReasons[i].weight);
+        rj.string("detail", riskReasons[i].detail, true);
+      }
+      list += ']';
+    }
+    if (revenueAssessed) {
+      root.boolean("revenue_assessed", true);
+      root.string("model_reason", modelReason);
+      std::string& list = root.key("revenue_lines");
+      list += '[';
+      for (std::size_t i = 0; i < revenueLines.size(); ++i) {
+        if (i) list += ',';
+        writeRevenueLine(list, revenueLines[i]);
+      }
+      list += ']';
+    }
   }
   return out;
 }
@@ -249,6 +333,20 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
       status.payments.push_back(
           PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"), text(pj, "refunded")});
     }
+  }
+  status.findingsBy = text(root, "findings_by");
+  if (root->has("category")) status.category = root->getValue<int>("category");
+  if (root->has("risk_score")) status.riskScore = root->getValue<int>("risk_score");
+  if (auto reasons = root->getArray("risk_reasons")) {
+    for (std::size_t i = 0; i < reasons->size(); ++i) {
+      auto rj = reasons->getObject(i);
+      status.riskReasons.push_back({text(rj, "code"), rj->optValue<int>("weight", 0), text(rj, "detail")});
+    }
+  }
+  status.revenueAssessed = root->optValue<bool>("revenue_assessed", false);
+  status.modelReason = text(root, "model_reason");
+  if (auto lines = root->getArray("revenue_lines")) {
+    for (std::size_t i = 0; i < lines->size(); ++i) status.revenueLines.push_back(readRevenueLine(*lines->getObject(i)));
   }
   return status;
 }

@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <Poco/JSON/Object.h>
+
+#include "swhub/sdk/plugin.hpp"
+
 namespace swhub::release {
 
 // One decision as an agency gave it.
@@ -74,13 +78,33 @@ struct CaseStatus {
   std::string paid;             // decimal text; "" = nothing paid
   std::vector<PaymentRecord> payments;  // each payment, so that a refund names what it gives back
 
-  // Recomputes revenueSettled: nothing due, collected at sale or by the vendor, guaranteed by an
-  // account, or paid in full.
+  // What an agency plugin derived (sdk::Findings, ABI 3.2): the WCO category, the risk score and
+  // its reasons, the revenue lines and the model as applied. `findingsBy` names the agency whose
+  // findings stand ("" = none yet); an amendment clears them until it is assessed again.
+  std::string findingsBy;
+  std::optional<int> category;
+  std::optional<int> riskScore;
+  std::vector<sdk::RiskReason> riskReasons;
+  bool revenueAssessed = false;
+  std::string modelReason;  // why the model applied differs from the one filed
+  std::vector<sdk::RevenueLine> revenueLines;
+
+  // Recomputes revenueSettled: nothing due, collected at sale by the vendor, guaranteed by an
+  // account, charged to the intermediary's account, or paid in full. Before an agency assessed the
+  // revenue, the model as filed stands; after, the model as applied.
   void settleRevenue();
+  // Records findings of `agency` (revenue: the model as applied, what is due and in what currency).
+  void recordFindings(const std::string& agency, const sdk::Findings& findings);
 
   std::string toJson() const;
   static CaseStatus fromJson(const std::string& json);
 };
+
+// One revenue line as the case status, the case view and notifications write it: {"tax", "item"
+// (sequence or null), "base", "rate" (percent or null), "amount", "currency", "why",
+// "collected_at_sale"}, amounts as decimal strings.
+void writeRevenueLine(std::string& out, const sdk::RevenueLine& line);
+sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& object);
 
 // What applying a decision did.
 enum class DecisionEffect { Applied, Duplicate, Late, AfterRelease };

@@ -198,6 +198,17 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
       n.details.push_back({"revenue_currency", status.revenueCurrency});
       n.details.push_back({"revenue_settled", status.revenueSettled ? "true" : "false"});
     }
+    // And why: the model as applied, every line (a compact JSON object each), what was paid.
+    if (status.revenueAssessed) {
+      n.details.push_back({"revenue_model", status.collection});
+      if (!status.modelReason.empty()) n.details.push_back({"revenue_model_reason", status.modelReason});
+      for (const auto& line : status.revenueLines) {
+        std::string text;
+        writeRevenueLine(text, line);
+        n.details.push_back({"revenue_line", std::move(text)});
+      }
+      n.details.push_back({"revenue_paid", decimalOr0(status.paid).toString()});
+    }
     journal::OutboxItem item;
     item.id = n.id;
     item.channel = kChannelNotification;
@@ -268,6 +279,7 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       CaseStatus rerouted = routeStatus(amended);
       rerouted.arrived = status.arrived || rerouted.arrived;
       rerouted.paid = status.paid;
+      rerouted.payments = status.payments;
       rerouted.settleRevenue();
       for (auto& [agency, a] : rerouted.agencies) {
         auto before = status.agencies.find(agency);
@@ -352,84 +364,201 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
 }
 
 DecisionResult Coordinator::decide(const DecisionInput& input) const {
+  return apply(input.agency, input.caseId, input.actor, {input.decision}, std::nullopt);
+}
+
+DecisionResult Coordinator::recordAssessment(const AssessmentInput& input) const {
+  return apply(input.agency, input.caseId, input.actor, input.decisions, input.findings);
+}
+
+namespace {
+
+// The trace's record of one decision: what was decided, by whom, and what became of it.
+std::string decisionDetail(const std::string& agency, const DecisionRecord& d, DecisionEffect effect) {
+  Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
+  detail.set("agency", agency);
+  detail.set("decision", d.decision);
+  detail.set("reason", d.reason);
+  Poco::JSON::Array items;
+  for (int i : d.items) items.add(i);
+  detail.set("items", items);
+  detail.set("decided_at", d.decided_at);
+  detail.set("source", d.source);
+  if (!d.duties.empty()) detail.set("duties", d.duties);
+  if (!d.taxes.empty()) detail.set("taxes", d.taxes);
+  if (!d.currency.empty()) detail.set("currency", d.currency);
+  if (!d.reason_codes.empty()) {
+    Poco::JSON::Array codes;
+    for (const auto& code : d.reason_codes) codes.add(code);
+    detail.set("reason_codes", codes);
+  }
+  const char* effectName = effect == DecisionEffect::Applied     ? "applied"
+                           : effect == DecisionEffect::Duplicate ? "duplicate: recorded once"
+                           : effect == DecisionEffect::Late      ? "late: a newer decision stands"
+                                                                 : "after release: recorded only";
+  detail.set("effect", effectName);
+  return stringify(detail);
+}
+
+// The trace's record of what an agency derived: category, risk score, and what is due.
+std::string findingsDetail(const std::string& agency, const CaseStatus& status) {
+  std::string out;
+  {
+    model::ObjectWriter o(out);
+    o.string("agency", agency, true);
+    if (status.category) o.integer("category", *status.category);
+    if (status.riskScore) o.integer("risk_score", *status.riskScore);
+    if (status.revenueAssessed) {
+      o.string("model", status.collection, true);
+      o.string("model_reason", status.modelReason);
+      o.string("due", status.revenueDue, true);
+      o.string("currency", status.revenueCurrency, true);
+      o.integer("lines", static_cast<long long>(status.revenueLines.size()));
+    }
+  }
+  return out;
+}
+
+// The consignment's `derived` part from the case status: what every later reader of the
+// consignment (a task for an agency routed on the category, the case view) sees.
+void deriveInto(sdk::Consignment& c, const CaseStatus& status) {
+  c.derived.category = status.category;
+  c.derived.risk_score = status.riskScore;
+  c.derived.reason_codes.clear();
+  for (const auto& r : status.riskReasons) c.derived.reason_codes.push_back(r.code);
+  if (status.revenueAssessed) {
+    sdk::Decimal duties, taxes;
+    for (const auto& line : status.revenueLines) {
+      sdk::Decimal& sum = line.tax == "duty" ? duties : taxes;
+      sum = sum + line.amount;
+    }
+    c.derived.duties = duties;
+    c.derived.taxes = taxes;
+    c.derived.revenue_currency = status.revenueCurrency;
+  }
+}
+
+}  // namespace
+
+DecisionResult Coordinator::apply(const std::string& agencyId, const std::string& caseId, const std::string& actor,
+                                  const std::vector<DecisionRecord>& decisions,
+                                  const std::optional<sdk::Findings>& findings) const {
   DecisionResult result;
-  if (auto bad = checkDecisionWord(input.decision.decision)) {
-    result.status = DecisionResult::Status::Invalid;
-    result.errors.push_back({"decision", *bad});
-    return result;
+  for (std::size_t n = 0; n < decisions.size(); ++n) {
+    if (auto bad = checkDecisionWord(decisions[n].decision)) {
+      result.status = DecisionResult::Status::Invalid;
+      result.errors.push_back({"decision", *bad});
+      return result;
+    }
   }
   for (int attempt = 0; attempt < 8; ++attempt) {
-    auto record = journal_.getCase(input.caseId);
+    auto record = journal_.getCase(caseId);
     if (!record) {
       result.status = DecisionResult::Status::NotFound;
       return result;
     }
     CaseStatus status = CaseStatus::fromJson(record->status_json);
-    auto agency = status.agencies.find(input.agency);
+    auto agency = status.agencies.find(agencyId);
     if (agency == status.agencies.end()) {
       result.status = DecisionResult::Status::NotRouted;
       return result;
     }
-    for (std::size_t i = 0; i < input.decision.items.size(); ++i) {
-      const int item = input.decision.items[i];
-      if (std::find(agency->second.items.begin(), agency->second.items.end(), item) == agency->second.items.end()) {
-        result.errors.push_back({"items[" + std::to_string(i) + "]",
-                                 "item " + std::to_string(item) + " is not routed to agency '" + input.agency + "'"});
+    for (const auto& decision : decisions) {
+      for (std::size_t i = 0; i < decision.items.size(); ++i) {
+        const int item = decision.items[i];
+        if (std::find(agency->second.items.begin(), agency->second.items.end(), item) == agency->second.items.end()) {
+          result.errors.push_back({"items[" + std::to_string(i) + "]",
+                                   "item " + std::to_string(item) + " is not routed to agency '" + agencyId + "'"});
+        }
       }
     }
     if (!result.errors.empty()) {
       result.status = DecisionResult::Status::Invalid;
       return result;
     }
-    const DecisionEffect effect = applyDecision(status, input.agency, input.decision);
-    if (effect == DecisionEffect::Applied && (!input.decision.duties.empty() || !input.decision.taxes.empty())) {
-      // The agency assessed duties and taxes: release waits for payment under the consumer and
-      // intermediary models.
-      const auto duties = sdk::Decimal::parse(input.decision.duties.empty() ? "0" : input.decision.duties);
-      const auto taxes = sdk::Decimal::parse(input.decision.taxes.empty() ? "0" : input.decision.taxes);
-      status.revenueDue = (duties.value_or(sdk::Decimal()) + taxes.value_or(sdk::Decimal())).toString();
-      status.revenueCurrency = input.decision.currency;
-      status.settleRevenue();
-    }
     const std::string now = common::nowRfc3339();
-    result.state = record->state;
-    if (effect == DecisionEffect::Duplicate) {
-      result.status = DecisionResult::Status::Duplicate;
-      return result;  // recorded already, never applied twice
-    }
-    std::string state = deriveState(status);
-    if (effect == DecisionEffect::AfterRelease) state = record->state;
-    if (state == "released") status.released = true;
     journal::WriteBatch batch;
-    batch.case_updates.push_back({record->id, record->version, state, "", "", now, status.toJson()});
-    Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
-    detail.set("agency", input.agency);
-    detail.set("decision", input.decision.decision);
-    detail.set("reason", input.decision.reason);
-    Poco::JSON::Array items;
-    for (int i : input.decision.items) items.add(i);
-    detail.set("items", items);
-    detail.set("decided_at", input.decision.decided_at);
-    detail.set("source", input.decision.source);
-    if (!input.decision.duties.empty()) detail.set("duties", input.decision.duties);
-    if (!input.decision.taxes.empty()) detail.set("taxes", input.decision.taxes);
-    if (!input.decision.currency.empty()) detail.set("currency", input.decision.currency);
-    if (!input.decision.reason_codes.empty()) {
-      Poco::JSON::Array codes;
-      for (const auto& code : input.decision.reason_codes) codes.add(code);
-      detail.set("reason_codes", codes);
+    journal::CaseUpdate update{record->id, record->version, "", "", "", now, ""};
+    bool changed = false;
+    if (findings && !status.released && !status.cancelled) {
+      status.recordFindings(agencyId, *findings);
+      sdk::Consignment consignment = consignmentOf(*record);
+      deriveInto(consignment, status);
+      update.consignment_json = model::encodeConsignmentJson(consignment);
+      batch.events.push_back({0, record->id, now, actor, "assessed", "", "", findingsDetail(agencyId, status), ""});
+      // Now that the category is known, a route on it may require more agencies.
+      const auto table = routes();
+      const routing::RoutingDecision routed = table ? table->route(consignment) : routing::RoutingDecision{};
+      CaseStatus added;
+      for (const auto& id : routed.agencies) {
+        if (status.agencies.count(id)) continue;
+        AgencyStatus a;
+        auto endpoint = directory_.agencies.find(id);
+        a.mode = endpoint != directory_.agencies.end() && endpoint->second.plugin ? "plugin" : "external";
+        auto items = routed.itemsByAgency.find(id);
+        if (items != routed.itemsByAgency.end()) a.items = items->second;
+        status.agencies[id] = a;
+        added.agencies[id] = std::move(a);
+      }
+      for (const auto& route : routed.routes) {
+        if (std::find(status.routes.begin(), status.routes.end(), route) == status.routes.end()) status.routes.push_back(route);
+      }
+      for (const auto& partner : routed.notify) {
+        if (std::find(status.notify.begin(), status.notify.end(), partner) == status.notify.end()) status.notify.push_back(partner);
+      }
+      if (!added.agencies.empty()) {
+        std::string names;
+        for (const auto& [id, _] : added.agencies) names += (names.empty() ? "" : ",") + id;
+        batch.events.push_back({0, record->id, now, "hub", "routed", "", "",
+                                detailJson({{"agencies", names}, {"because", "category " + std::to_string(status.category.value_or(0))}}), ""});
+        planTasks(batch, *record, update.consignment_json, added, "assess", now);
+      }
+      changed = true;
     }
-    const char* effectName = effect == DecisionEffect::Applied ? "applied"
-                             : effect == DecisionEffect::Late  ? "late: a newer decision stands"
-                                                               : "after release: recorded only";
-    detail.set("effect", effectName);
-    batch.events.push_back({0, record->id, now, input.actor, "decision", "", "", stringify(detail), ""});
-    const bool doNotLoad = input.decision.decision == "do-not-load" && effect == DecisionEffect::Applied;
+    // The decisions in order; the one that counts for the partner's notification is the last
+    // applied (a plugin gives one per case or per group of items).
+    bool applied = false, late = false, afterRelease = false;
+    const DecisionRecord* told = nullptr;
+    bool doNotLoad = false;
+    for (const auto& decision : decisions) {
+      const DecisionEffect effect = applyDecision(status, agencyId, decision);
+      if (effect == DecisionEffect::Duplicate) continue;  // recorded already, never applied twice
+      batch.events.push_back({0, record->id, now, actor, "decision", "", "", decisionDetail(agencyId, decision, effect), ""});
+      changed = true;
+      if (effect == DecisionEffect::Applied) {
+        applied = true;
+        told = &decision;
+        doNotLoad = doNotLoad || decision.decision == "do-not-load";
+        if (!(findings && findings->revenue_assessed) && (!decision.duties.empty() || !decision.taxes.empty())) {
+          // An agency typed duties and taxes (an external system or an older plugin): release waits
+          // for payment under the consumer model.
+          const sdk::Decimal due = decimalOr0(decision.duties) + decimalOr0(decision.taxes);
+          status.revenueDue = due.toString();
+          status.revenueCurrency = decision.currency;
+          status.settleRevenue();
+        }
+      } else if (effect == DecisionEffect::Late) {
+        late = true;
+      } else {
+        afterRelease = true;
+      }
+    }
+    result.state = record->state;
+    if (!changed) {
+      result.status = DecisionResult::Status::Duplicate;
+      return result;
+    }
+    std::string state = afterRelease && !applied ? record->state : deriveState(status);
+    if (status.released || status.cancelled) state = record->state;
+    if (state == "released") status.released = true;
+    update.state = state;
+    update.status_json = status.toJson();
+    batch.case_updates.push_back(update);
     // A do-not-load is told to the partner at once, whatever the case state becomes.
     const std::string event = doNotLoad ? "do-not-load" : state;
     if (doNotLoad || state != record->state) {
-      planTransition(batch, *record, status, record->state, state, input.actor, now, "", event, input.decision.reason,
-                     input.decision.reason_codes);
+      planTransition(batch, *record, status, record->state, state, actor, now, "", event,
+                     told ? told->reason : std::string(), told ? told->reason_codes : std::vector<std::string>{});
     }
     auto committed = journal_.commit(std::move(batch));
     if (committed.status == journal::CommitResult::Status::Stale) continue;  // a concurrent change: read again
@@ -439,9 +568,10 @@ DecisionResult Coordinator::decide(const DecisionInput& input) const {
       return result;
     }
     result.state = state;
-    result.status = effect == DecisionEffect::Applied ? DecisionResult::Status::Applied
-                    : effect == DecisionEffect::Late  ? DecisionResult::Status::Late
-                                                      : DecisionResult::Status::AfterRelease;
+    result.status = applied ? DecisionResult::Status::Applied
+                    : late  ? DecisionResult::Status::Late
+                    : afterRelease ? DecisionResult::Status::AfterRelease
+                                   : DecisionResult::Status::Applied;
     return result;
   }
   result.status = DecisionResult::Status::Unavailable;

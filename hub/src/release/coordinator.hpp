@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,16 @@ struct DecisionInput {
   std::string actor;  // "agency:customs", "plugin:rules@food-safety"
 };
 
+// What an in-process agency plugin returned for a case: its decisions (each applied as an API
+// decision would be) and what it derived (sdk::Findings), recorded in one commit.
+struct AssessmentInput {
+  std::string agency;
+  std::string caseId;
+  std::string actor;  // "plugin:customs"
+  std::vector<DecisionRecord> decisions;
+  std::optional<sdk::Findings> findings;
+};
+
 struct DecisionResult {
   enum class Status { Applied, Duplicate, Late, AfterRelease, NotFound, NotRouted, Invalid, Unavailable };
   Status status = Status::Applied;
@@ -84,6 +95,10 @@ class Coordinator {
 
   // Applies an agency decision (idempotent), committing it; retries on a concurrent change.
   DecisionResult decide(const DecisionInput& input) const;
+  // Records an in-process assessment: its findings (category, risk, revenue; the consignment's
+  // derived part; the case routed again now that its category is known: an agency that a
+  // category route adds gets its task) and its decisions, in one commit.
+  DecisionResult recordAssessment(const AssessmentInput& input) const;
 
   const Directory& directory() const { return directory_; }
 
@@ -97,6 +112,8 @@ class Coordinator {
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
                  const CaseStatus& status, const std::string& action, const std::string& now) const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
+  DecisionResult apply(const std::string& agency, const std::string& caseId, const std::string& actor,
+                       const std::vector<DecisionRecord>& decisions, const std::optional<sdk::Findings>& findings) const;
 
   journal::Journal& journal_;
   Directory directory_;

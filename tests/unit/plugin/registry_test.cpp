@@ -200,7 +200,7 @@ TEST(PluginRegistry, AFormatSwitchedOffWithoutAReasonGetsOne) {
 }
 
 TEST(PluginRegistry, APluginOfAnOlderMinorIsNeverAskedForItsAvailability) {
-  ASSERT_EQ(sdk::kAbiMinor, kAvailabilityAbiMinor) << "the fixture claims the minor before availability()";
+  ASSERT_GE(sdk::kAbiMinor, kAvailabilityAbiMinor);
   PluginRegistry registry;
   auto instance = partnerOf(registry, "off_older", "fixture_off_older.so");
   ASSERT_NE(instance, nullptr);
