@@ -7,8 +7,6 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <ctime>
@@ -19,6 +17,7 @@
 
 #include "corpus.hpp"
 #include "hub_process.hpp"
+#include "payment_signature.hpp"
 #include "receiver.hpp"
 
 namespace swhub::testing {
@@ -65,27 +64,12 @@ bool anyError(const std::string& body, const std::function<bool(const std::strin
   return false;
 }
 
-std::string hmacHex(const std::string& secret, const std::string& message) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0x0f];
-  }
-  return out;
-}
-
 const std::string kPaySecret = "demo-pay-hmac-secret-0123456789";  // config/hub.yaml, demo-pay
 
 std::string paymentSignature(const std::string& body, std::int64_t t, const std::string& secret = kPaySecret) {
-  return "t=" + std::to_string(t) + ",v1=" + hmacHex(secret, std::to_string(t) + "." + body);
+  return swhub::testing::paymentSignature(body, t, secret);
 }
 
-std::int64_t nowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 std::size_t countOf(const std::string& text, const std::string& what) {
   std::size_t n = 0;

@@ -3,9 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
+#include "payment_signature.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -26,24 +24,10 @@ const std::string kRefund =
     R"({"type":"refund.executed","transaction_id":"re_3QxK2L9mDemo0002","amount":9.5,"currency":"EUR",)"
     R"("refunded_transaction_id":"pi_3QxK2L9mDemo0001","reference":"DM-2026-11-000417","paid_at":"2026-12-03T10:15:00Z"})";
 
-std::string hmacHex(const std::string& secret, const std::string& message) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < length; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0xF];
-  }
-  return out;
-}
-
 // The header a provider sends: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>." + body)>.
 std::string signature(const std::string& body, std::int64_t t = kReceivedSeconds - 2,
                       const std::string& secret = kSecret) {
-  return "t=" + std::to_string(t) + ",v1=" + hmacHex(secret, std::to_string(t) + "." + body);
+  return swhub::testing::paymentSignature(body, t, secret);
 }
 
 Value settingsWith(std::vector<Value::Entry> extra = {}) {
@@ -204,7 +188,7 @@ TEST_F(paymentPlugin, AMissingOrMalformedHeaderIsRefused) {
   EXPECT_EQ(refused(decodeSigned(kPayment, good.substr(0, good.find(",")))), malformed);         // no v1
   EXPECT_EQ(refused(decodeSigned(kPayment, good.substr(0, good.size() - 2))), malformed);        // short MAC
   EXPECT_EQ(refused(decodeSigned(kPayment, "t=-5," + good.substr(good.find("v1=")))), malformed);
-  EXPECT_EQ(refused(decodeSigned(kPayment, "sha256=" + hmacHex(kSecret, kPayment))), malformed);
+  EXPECT_EQ(refused(decodeSigned(kPayment, "sha256=" + swhub::testing::hmacHex(kSecret, kPayment))), malformed);
 }
 
 TEST_F(paymentPlugin, ReportsEveryFieldErrorOfASignedEvent) {
