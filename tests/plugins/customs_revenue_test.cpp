@@ -1,6 +1,6 @@
 // The customs agency's revenue engine (plugins/agencies/customs) against hand-computed figures,
-// mostly on the fixtures tests/plugins/customs/pt_eu_2026.yaml (EU rules on 2026-12-06) and
-// gb_2026.yaml (Great Britain), the rest on small inline settings.
+// mostly on the example config's config/jurisdictions/pt-eu-2026.yaml (EU rules on 2026-12-06)
+// and gb-2026.yaml (Great Britain), the rest on small inline settings.
 
 #include <thread>
 
@@ -237,17 +237,20 @@ TEST(CustomsRevenue, BritishThresholdsInPoundsAfterConversion) {
 }
 
 TEST(CustomsRevenue, UnitedStatesDeMinimisSuspendedOn29August2025) {
+  // T-shirts from Viet Nam: the general rate (16.5 %); China's, with Section 301, is tested apart.
   runCases(unitedStates(), {
-      {"28 August 2025: 800 USD is still duty free", {item(1, "610910", "800", "USD")}, "2025-08-28",
+      {"28 August 2025: 800 USD is still duty free", {from(item(1, "610910", "800", "USD"), "VN")}, "2025-08-28",
        "due 0.00 cat 2 model consumer"},
-      {"28 August 2025: 800.01 USD is not", {item(1, "610910", "800.01", "USD")}, "2025-08-28",
+      {"28 August 2025: 800.01 USD is not", {from(item(1, "610910", "800.01", "USD"), "VN")}, "2025-08-28",
        "duty#1 800.01x16.50=132.00; due 132.00 cat 3 model consumer"},
-      {"29 August 2025: a 10 USD T-shirt pays duty", {item(1, "610910", "10", "USD")}, "2025-08-29",
+      {"29 August 2025: a 10 USD T-shirt pays duty", {from(item(1, "610910", "10", "USD"), "VN")}, "2025-08-29",
        "duty#1 10.00x16.50=1.65; due 1.65 cat 3 model consumer"},
-      {"2,000 EUR at 0.8 is 2,500 USD: still low value", {item(1, "610910", "2000")}, "2026-12-06",
+      {"2,000 EUR at 0.8 is 2,500 USD: still low value", {from(item(1, "610910", "2000"), "VN")}, "2026-12-06",
        "duty#1 2500.00x16.50=412.50; due 412.50 cat 3 model consumer"},
-      {"2,000.01 EUR is 2,500.01 USD: category 4", {item(1, "610910", "2000.01")}, "2026-12-06",
+      {"2,000.01 EUR is 2,500.01 USD: category 4", {from(item(1, "610910", "2000.01"), "VN")}, "2026-12-06",
        "duty#1 2500.01x16.50=412.50; due 412.50 cat 4 model consumer"},
+      {"a T-shirt from China: 16.5 % and Section 301's 7.5 %", {item(1, "610910", "10", "USD")}, "2026-12-06",
+       "duty#1 10.00x24.00=2.40; due 2.40 cat 3 model consumer"},
   });
   EXPECT_EQ(unitedStates().assess(consignment({item(1, "610910", "10", "USD")}), day("2026-12-06")).notes,
             std::vector<std::string>{"no VAT or GST in US"});
@@ -259,7 +262,7 @@ TEST(CustomsRevenue, AustralianGstAndDutyAboveOneThousandDollars) {
        {item(1, "610910", "1000", "AUD")}, "2026-12-06", "due 0.00 cat 2 model consumer"},
       {"1,000.01 AUD: duty and GST on value and duty",
        {item(1, "610910", "1000.01", "AUD")}, "2026-12-06",
-       "duty#1 1000.01x5.00=50.00; vat#1 1050.01x10.00=105.00; due 155.00 cat 4 model consumer"},
+       "duty#1 1000.01x5.00=50.00; gst#1 1050.01x10.00=105.00; due 155.00 cat 4 model consumer"},
       {"650 USD at 0.65 is exactly 1,000 AUD", {item(1, "610910", "650", "USD")}, "2026-12-06",
        "due 0.00 cat 2 model consumer"},
   });

@@ -1,6 +1,9 @@
 // The settings of the customs agency's revenue core: every error with its dotted path and exact
 // text, as check-config will print them.
 
+#include <algorithm>
+#include <filesystem>
+
 #include "customs_test_support.hpp"
 
 using namespace swhub::testing::customs;
@@ -9,10 +12,18 @@ namespace {
 
 // ---------------------------------------------------------------- settings errors
 
-TEST(CustomsSettings, TheFixturesCompile) {
-  for (const char* name : {"pt_eu_2026.yaml", "gb_2026.yaml", "us_2026.yaml", "au_2026.yaml"}) {
-    const Errors errors = settingsErrors(fixture(name));
-    EXPECT_TRUE(errors.empty()) << name << "\n" << formatErrors(errors);
+TEST(CustomsSettings, EveryJurisdictionOfTheExampleConfigCompiles) {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(kJurisdictions)) {
+    files.push_back(entry.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+  // Each has hand-computed assessments in customs_jurisdictions_test.cpp: a new file needs them too.
+  EXPECT_EQ(files, (std::vector<std::string>{"au-2026.yaml", "ca-2026.yaml", "gb-2026.yaml", "pt-eu-2026.yaml",
+                                             "us-2026.yaml"}));
+  for (const std::string& file : files) {
+    const Errors errors = settingsErrors(jurisdiction(file));
+    EXPECT_TRUE(errors.empty()) << file << "\n" << formatErrors(errors);
   }
 }
 
@@ -64,6 +75,23 @@ collection:
        {p + "jurisdiction.charges[0].currency: no exchange rate for CHF in currency_rates (the jurisdiction's currency is GBP)",
         p + "jurisdiction.charges[0].max_value.currency: no exchange rate for USD in currency_rates (the jurisdiction's currency is GBP)",
         p + "collection.vendor.ceiling.currency: no exchange rate for SEK in currency_rates (the jurisdiction's currency is GBP)"}},
+      {"issue 9 item 5: an unknown currency, thresholds in a currency without a rate, a rate for an unknown currency",
+       R"(
+jurisdiction:
+  id: CA
+  currency: CAD
+  low_value: [{amount: "3300", currency: ABC}]
+  duty_threshold: [{amount: "20", currency: CAD}, {amount: "150", currency: USD, shipped_from: [US]}]
+  tax_threshold: [{amount: "40", currency: MXN, shipped_from: [MX]}]
+  vat: [{standard: "5"}]
+tariff: {default: "0"}
+currency_rates: [{date: "2026-12-01", rates: {EUR: "0.62", QQQ: "1"}}]
+collection: {accepted: [consumer]}
+)",
+       {p + "jurisdiction.low_value[0].currency: 'ABC' is not an ISO 4217 currency code",
+        p + "currency_rates[0].rates.QQQ: 'QQQ' is not an ISO 4217 currency code",
+        p + "jurisdiction.duty_threshold[1].currency: no exchange rate for USD in currency_rates (the jurisdiction's currency is CAD)",
+        p + "jurisdiction.tax_threshold[0].currency: no exchange rate for MXN in currency_rates (the jurisdiction's currency is CAD)"}},
       {"codes, amounts, dates and rates",
        R"(
 jurisdiction:
@@ -139,10 +167,10 @@ collection: {accepted: [cash]}
   const std::string p = kPath + ".";
   EXPECT_EQ(actual, (std::vector<std::string>{
                         p + "jurisdiction.curency: unknown key 'curency'; allowed keys: charges, currency, duty_threshold, "
-                            "id, low_value, rounding, tax_threshold, vat; did you mean 'currency'?",
+                            "id, low_value, rounding, tax_name, tax_threshold, vat; did you mean 'currency'?",
                         p + "jurisdiction.vat: expected at least 1 item(s), got 0",
                         p + "jurisdiction.currency: required key missing: its ISO 4217 currency: every line is in it",
-                        p + "tariff.rates[0].per: unknown key 'per'; allowed keys: hs_prefix, name, rate",
+                        p + "tariff.rates[0].per: unknown key 'per'; allowed keys: hs_prefix, name, origins, rate",
                         p + "collection.accepted[0]: 'cash' is not one of: vendor, intermediary, consumer, account"}));
 }
 

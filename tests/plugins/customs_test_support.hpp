@@ -1,10 +1,12 @@
 #pragma once
 // Shared by the tests of the customs agency's revenue core (customs_*_test.cpp): settings written
-// in YAML (read by the hub's own YAML reader, as hub.yaml is), the fixtures under customs/, and small
-// builders of consignments and of a one-line summary of an assessment.
+// in YAML (read by the hub's own YAML reader, as hub.yaml is), the example config's jurisdictions
+// (config/jurisdictions/), and small builders of consignments and of a one-line summary of an
+// assessment.
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,27 +39,33 @@ inline RevenueEngine engineFrom(const Value& settings) {
   return RevenueEngine(compileSettings(settings, kPath).take());
 }
 
-inline Value fixture(const char* name) {
-  return config::parseYamlFile(std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs/" + name);
-}
+// The example config's jurisdictions, as the customs agency reads them (`jurisdiction_file`).
+inline const std::string kJurisdictions = std::string(SWHUB_SOURCE_ROOT) + "/config/jurisdictions/";
+
+inline Value jurisdiction(const std::string& file) { return config::parseYamlFile(kJurisdictions + file); }
 
 inline const RevenueEngine& portugal() {
-  static const RevenueEngine engine = engineFrom(fixture("pt_eu_2026.yaml"));
+  static const RevenueEngine engine = engineFrom(jurisdiction("pt-eu-2026.yaml"));
   return engine;
 }
 
 inline const RevenueEngine& unitedStates() {
-  static const RevenueEngine engine = engineFrom(fixture("us_2026.yaml"));
+  static const RevenueEngine engine = engineFrom(jurisdiction("us-2026.yaml"));
   return engine;
 }
 
 inline const RevenueEngine& australia() {
-  static const RevenueEngine engine = engineFrom(fixture("au_2026.yaml"));
+  static const RevenueEngine engine = engineFrom(jurisdiction("au-2026.yaml"));
   return engine;
 }
 
 inline const RevenueEngine& greatBritain() {
-  static const RevenueEngine engine = engineFrom(fixture("gb_2026.yaml"));
+  static const RevenueEngine engine = engineFrom(jurisdiction("gb-2026.yaml"));
+  return engine;
+}
+
+inline const RevenueEngine& canada() {
+  static const RevenueEngine engine = engineFrom(jurisdiction("ca-2026.yaml"));
   return engine;
 }
 
@@ -77,6 +85,11 @@ inline Item item(int sequence, std::string hs, const char* value, std::string cu
   return i;
 }
 
+inline Item from(Item i, std::string origin) {
+  i.origin = std::move(origin);
+  return i;
+}
+
 inline Consignment consignment(std::vector<Item> items, CollectionModel model = CollectionModel::Consumer) {
   Consignment c;
   c.case_id = "C-1";
@@ -84,6 +97,13 @@ inline Consignment consignment(std::vector<Item> items, CollectionModel model = 
   c.partner = "demo-post";
   c.items = std::move(items);
   c.fiscal.model = model;
+  return c;
+}
+
+// Carried from `departure` by `mode`.
+inline Consignment shipped(Consignment c, std::string departure, std::optional<TransportMode> mode) {
+  c.transport.departure = std::move(departure);
+  c.transport.mode = mode;
   return c;
 }
 

@@ -7,14 +7,15 @@ namespace swhub::plugins::customs {
 
 namespace {
 
-const DatedMoney* inForce(const std::vector<DatedMoney>& list, Date day) {
-  for (const DatedMoney& d : list) {
-    if (d.when.inForce(day)) return &d;
-  }
-  return nullptr;
-}
-
 std::string money(sdk::Decimal amount, const std::string& currency) { return amount.toString() + " " + currency; }
+
+// " (shipped from US, MX; ...)" for a scoped threshold, "" for an open one.
+std::string scopeNote(const DatedMoney& d) { return d.scope.open() ? "" : " (" + d.scope.describe() + ")"; }
+
+std::string upper(std::string word) {
+  for (char& ch : word) ch = static_cast<char>(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+  return word;
+}
 
 std::string percent(sdk::Decimal p) {
   std::string text = p.toString();
@@ -44,7 +45,7 @@ class Assessor {
     for (const RevenueLine& line : out_.lines) {
       if (!line.collected_at_sale) out_.due = out_.due + line.amount;
     }
-    const DatedMoney* lowValue = inForce(s_.low_value, day_);
+    const DatedMoney* lowValue = inForce(s_.low_value, day_, c_);
     std::optional<sdk::Decimal> lowValueLocal;
     if (lowValue != nullptr && !(lowValueLocal = local(lowValue->money))) return failed();
     if (lowValueLocal && out_.value > *lowValueLocal) out_.category = 4;
@@ -128,7 +129,7 @@ class Assessor {
     std::vector<std::pair<const Charge*, sdk::Decimal>> charges;
     if (!applyingCharges(charges)) return false;
     const auto replacing = std::find_if(charges.begin(), charges.end(), [](const auto& c) { return c.first->replaces_tariff; });
-    const DatedMoney* threshold = inForce(s_.duty_threshold, day_);
+    const DatedMoney* threshold = inForce(s_.duty_threshold, day_, c_);
     std::optional<sdk::Decimal> thresholdLocal;
     if (threshold != nullptr && !(thresholdLocal = local(threshold->money))) return false;
 
@@ -136,15 +137,16 @@ class Assessor {
       out_.notes.push_back("no ad valorem duty: replaced by " + replacing->first->name);
     } else if (thresholdLocal && out_.value <= *thresholdLocal) {
       out_.notes.push_back("no duty: value " + money(out_.value, s_.currency) + " is at most the duty threshold " +
-                           money(*thresholdLocal, s_.currency));
+                           money(*thresholdLocal, s_.currency) + scopeNote(*threshold));
     } else {
       for (std::size_t i = 0; i < c_.items.size(); ++i) {
         const sdk::Item& item = c_.items[i];
-        const PrefixRate* r = s_.tariff.find(item.hs);
+        const PrefixRate* r = s_.tariff.find(item.hs, item.origin);
         const sdk::Decimal p = r != nullptr ? r->percent : s_.tariff_default;
         auto amount = percentOf(values_[i], p, s_.rounding);
         if (!amount) return false;
-        std::string why = r != nullptr ? "tariff HS " + r->hs_prefix + (r->name.empty() ? "" : " (" + r->name + ")")
+        std::string why = r != nullptr ? "tariff HS " + r->hs_prefix + (r->name.empty() ? "" : " (" + r->name + ")") +
+                                             (r->origins.empty() ? "" : " for origin " + item.origin)
                                        : "tariff default rate (no prefix of HS " + item.hs + ")";
         add({"duty", item.sequence, values_[i], p, *amount, {}, why + ": " + percent(p), false});
         vatBaseExtra(item.sequence, *amount);
@@ -209,17 +211,18 @@ class Assessor {
       out_.notes.push_back("no VAT or GST in " + s_.jurisdiction);
       return true;
     }
-    const DatedMoney* threshold = inForce(s_.tax_threshold, day_);
+    const DatedMoney* threshold = inForce(s_.tax_threshold, day_, c_);
     std::optional<sdk::Decimal> thresholdLocal;
     if (threshold != nullptr && !(thresholdLocal = local(threshold->money))) return false;
+    const std::string taxWord = upper(s_.tax_name);
     if (thresholdLocal && out_.value <= *thresholdLocal) {
-      out_.notes.push_back("no VAT: value " + money(out_.value, s_.currency) + " is at most the tax threshold " +
-                           money(*thresholdLocal, s_.currency));
+      out_.notes.push_back("no " + taxWord + ": value " + money(out_.value, s_.currency) + " is at most the tax threshold " +
+                           money(*thresholdLocal, s_.currency) + scopeNote(*threshold));
       return true;
     }
     const auto rates = std::find_if(s_.vat.begin(), s_.vat.end(), [&](const VatRates& v) { return v.when.inForce(day_); });
     if (rates == s_.vat.end()) {
-      error_ = "no VAT rates in force on " + day_.toString();
+      error_ = "no " + taxWord + " rates in force on " + day_.toString();
       return false;
     }
     extra_.resize(c_.items.size());
@@ -234,7 +237,8 @@ class Assessor {
                             ? (reduced->name.empty() ? std::string("reduced") : reduced->name) + " rate for HS " + reduced->hs_prefix
                             : std::string("standard rate");
       if (extra_[i] != sdk::Decimal()) why += " on value and duty";
-      add({"vat", item.sequence, base, p, *amount, {}, why + ": " + percent(p), false});
+      taxLines_.push_back(out_.lines.size());
+      add({s_.tax_name, item.sequence, base, p, *amount, {}, why + ": " + percent(p), false});
       // What a vendor collects at sale: VAT on the price, before any duty is known.
       auto atSale = percentOf(values_[i], p, s_.rounding);
       if (!atSale) return false;
@@ -243,7 +247,8 @@ class Assessor {
     if (consignmentVatBase_ != sdk::Decimal()) {
       auto amount = percentOf(consignmentVatBase_, rates->standard, s_.rounding);
       if (!amount) return false;
-      add({"vat", std::nullopt, consignmentVatBase_, rates->standard, *amount, {},
+      taxLines_.push_back(out_.lines.size());
+      add({s_.tax_name, std::nullopt, consignmentVatBase_, rates->standard, *amount, {},
            "standard rate on the consignment's charges: " + percent(rates->standard), false});
     }
     return true;
@@ -297,17 +302,14 @@ class Assessor {
     if (!refusal.empty()) {
       out_.model = sdk::CollectionModel::Consumer;
       out_.model_reason = "vendor model refused: " + refusal + "; the consumer pays";
-      for (RevenueLine& line : out_.lines) {
-        if (line.tax == "vat") line.why += "; due at import: " + refusal;
-      }
+      for (std::size_t i : taxLines_) out_.lines[i].why += "; due at import: " + refusal;
       return;
     }
     const std::string& reg = c_.fiscal.registration.empty() && c_.parties.seller ? c_.parties.seller->registration
                                                                                   : c_.fiscal.registration;
-    for (RevenueLine& line : out_.lines) {
-      if (line.tax != "vat") continue;
-      line.collected_at_sale = true;
-      line.why += "; collected at sale under " + reg;
+    for (std::size_t i : taxLines_) {
+      out_.lines[i].collected_at_sale = true;
+      out_.lines[i].why += "; collected at sale under " + reg;
     }
   }
 
@@ -320,6 +322,7 @@ class Assessor {
   std::vector<sdk::Decimal> extra_;   // per item: duty and charges in its VAT base
   sdk::Decimal consignmentVatBase_;
   sdk::Decimal saleVat_;  // VAT on the items' values alone: what the vendor model should have collected
+  std::vector<std::size_t> taxLines_;  // the VAT/GST lines: a charge may share their word, never their fate
 };
 
 }  // namespace

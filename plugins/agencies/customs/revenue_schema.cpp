@@ -26,17 +26,28 @@ Schema money(std::string description) {
   return s;
 }
 
+Schema countries(std::string description) {
+  return Schema::list(std::move(description), Schema::string("ISO 3166-1 alpha-2, e.g. US").nonEmpty(), 1);
+}
+
 Schema datedMoney(std::string description) {
-  Schema entry = money("an amount and the dates it is in force");
+  Schema entry = money("an amount, the dates it is in force and the consignments it is for");
   addValidity(entry);
+  entry.optional("origins", countries("only for consignments whose every item originates in one of these"));
+  entry.optional("shipped_from", countries("only for consignments shipped from one of these (transport.departure)"));
+  std::vector<std::string> modes;
+  for (const char* m : {"air", "sea", "road", "rail", "post", "multimodal"}) modes.emplace_back(m);
+  entry.optional("modes", Schema::list("only for consignments carried by one of these transport modes",
+                                       Schema::oneOf("a transport mode", modes), 1));
   return Schema::list(std::move(description), entry);
 }
 
-Schema prefixRate(std::string description) {
+Schema prefixRate(std::string description, bool byOrigin = false) {
   Schema s = Schema::object(std::move(description));
   s.required("hs_prefix", Schema::string("HS prefix, 2 to 10 digits (quote it: \"0101\")").nonEmpty());
   s.required("rate", amount("percent of the value, e.g. 12 or 6.5"));
   s.optional("name", Schema::string("a label shown in the line's why"));
+  if (byOrigin) s.optional("origins", countries("only for items originating in one of these (a preference)"));
   return s;
 }
 
@@ -66,6 +77,7 @@ Schema jurisdiction() {
   Schema s = Schema::object("the jurisdiction whose revenue is assessed");
   s.required("id", Schema::string("the jurisdiction, e.g. PT").nonEmpty());
   s.required("currency", Schema::string("its ISO 4217 currency: every line is in it").nonEmpty());
+  s.optional("tax_name", Schema::oneOf("the tax word of the VAT/GST lines (default vat)", {"vat", "gst", "hst"}));
   s.optional("rounding", rounding);
   s.optional("low_value", datedMoney("consignments worth more than this need a full declaration (category 4)"));
   s.optional("duty_threshold", datedMoney("no tariff duty on consignments worth at most this"));
@@ -80,7 +92,8 @@ Schema jurisdiction() {
 sdk::Schema settingsSchema() {
   Schema tariff = Schema::object("ad valorem duty rates by HS prefix");
   tariff.required("default", amount("percent for an HS code that no prefix matches"));
-  tariff.optional("rates", Schema::list("rates by HS prefix; the longest prefix wins", prefixRate("a rate")));
+  tariff.optional("rates", Schema::list("rates by HS prefix; the longest prefix wins, then the item's origin",
+                                       prefixRate("a rate", true)));
 
   Schema table = Schema::object("exchange rates in force from a date");
   table.required("date", Schema::string("first day in force, YYYY-MM-DD").nonEmpty());

@@ -21,14 +21,83 @@ std::string Validity::describe() const {
   return out;
 }
 
-void PrefixTable::sortLongestFirst() {
-  std::stable_sort(rates_.begin(), rates_.end(),
-                   [](const PrefixRate& a, const PrefixRate& b) { return a.hs_prefix.size() > b.hs_prefix.size(); });
+namespace {
+
+bool listed(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-const PrefixRate* PrefixTable::find(const std::string& hs) const {
+template <typename T>
+bool shareNone(const std::vector<T>& a, const std::vector<T>& b) {
+  if (a.empty() || b.empty()) return false;  // an open condition shares every value
+  return std::none_of(a.begin(), a.end(), [&](const T& v) { return std::find(b.begin(), b.end(), v) != b.end(); });
+}
+
+std::string joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
+
+}  // namespace
+
+bool Scope::matches(const sdk::Consignment& c) const {
+  if (!origins.empty()) {
+    // Every item: one item from elsewhere puts the consignment under the general rule.
+    if (c.items.empty()) return false;
+    for (const sdk::Item& item : c.items) {
+      if (!listed(origins, item.origin)) return false;
+    }
+  }
+  if (!shipped_from.empty() && !listed(shipped_from, c.transport.departure)) return false;
+  if (!modes.empty() && (!c.transport.mode || std::find(modes.begin(), modes.end(), *c.transport.mode) == modes.end())) {
+    return false;
+  }
+  return true;
+}
+
+bool Scope::disjoint(const Scope& other) const {
+  return shareNone(origins, other.origins) || shareNone(shipped_from, other.shipped_from) ||
+         shareNone(modes, other.modes);
+}
+
+std::string Scope::describe() const {
+  std::vector<std::string> parts;
+  if (!origins.empty()) parts.push_back("origins " + joined(origins));
+  if (!shipped_from.empty()) parts.push_back("shipped from " + joined(shipped_from));
+  if (!modes.empty()) {
+    std::vector<std::string> names;
+    for (sdk::TransportMode m : modes) names.emplace_back(sdk::toString(m));
+    parts.push_back("modes " + joined(names));
+  }
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+const DatedMoney* inForce(const std::vector<DatedMoney>& list, Date day, const sdk::Consignment& consignment) {
+  const DatedMoney* fallback = nullptr;
+  for (const DatedMoney& d : list) {
+    if (!d.when.inForce(day)) continue;
+    if (d.scope.open()) {
+      fallback = &d;
+    } else if (d.scope.matches(consignment)) {
+      return &d;  // scoped entries in force together are disjoint: at most one matches
+    }
+  }
+  return fallback;
+}
+
+void PrefixTable::sortLongestFirst() {
+  std::stable_sort(rates_.begin(), rates_.end(), [](const PrefixRate& a, const PrefixRate& b) {
+    if (a.hs_prefix.size() != b.hs_prefix.size()) return a.hs_prefix.size() > b.hs_prefix.size();
+    return !a.origins.empty() && b.origins.empty();  // at equal prefixes, the origin's rate first
+  });
+}
+
+const PrefixRate* PrefixTable::find(const std::string& hs, const std::string& origin) const {
   for (const PrefixRate& r : rates_) {
-    if (hs.starts_with(r.hs_prefix)) return &r;
+    if (hs.starts_with(r.hs_prefix) && (r.origins.empty() || listed(r.origins, origin))) return &r;
   }
   return nullptr;
 }
@@ -104,16 +173,47 @@ class Compiler {
     const sdk::Value& items = list(parent, key);
     for (std::size_t i = 0; i < items.items().size(); ++i) {
       const std::string base = parentPath + "." + key + "[" + std::to_string(i) + "]";
-      DatedMoney d{money(items.items()[i], base), validity(items.items()[i], base), at(base)};
+      const sdk::Value& node = items.items()[i];
+      DatedMoney d{money(node, base), validity(node, base), scope(node, base), at(base)};
       for (const DatedMoney& earlier : out) {
-        if (earlier.when.overlaps(d.when)) {
+        if (!earlier.when.overlaps(d.when)) continue;
+        if (earlier.scope.open() && d.scope.open()) {
           fail(base, "in force on the same days as " + earlier.path + ": one " + key + " at a time");
+          break;
+        }
+        // An open entry is the fallback of the scoped ones; scoped entries must not overlap.
+        if (!earlier.scope.open() && !d.scope.open() && !earlier.scope.disjoint(d.scope)) {
+          fail(base, "in force on the same days as " + earlier.path + " for some of the same consignments (" +
+                         d.scope.describe() + " against " + earlier.scope.describe() + "): one " + key +
+                         " at a time for a consignment");
           break;
         }
       }
       out.push_back(std::move(d));
     }
     return out;
+  }
+
+  std::vector<std::string> countries(const sdk::Value& node, const char* key, const std::string& base) {
+    std::vector<std::string> out;
+    const sdk::Value& values = list(node, key);
+    for (std::size_t i = 0; i < values.items().size(); ++i) {
+      const std::string& code = values.items()[i].asString();
+      const bool ok = code.size() == 2 && std::all_of(code.begin(), code.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+      const std::string path = base + "." + key + "[" + std::to_string(i) + "]";
+      if (!ok) fail(path, "'" + code + "' is not an ISO 3166-1 alpha-2 country code");
+      else if (listed(out, code)) fail(path, "'" + code + "' is listed twice");
+      out.push_back(code);
+    }
+    return out;
+  }
+
+  Scope scope(const sdk::Value& node, const std::string& base) {
+    Scope s{countries(node, "origins", base), countries(node, "shipped_from", base), {}};
+    for (const sdk::Value& m : list(node, "modes").items()) {
+      if (auto mode = sdk::parseTransportMode(m.asString())) s.modes.push_back(*mode);  // the schema checked the spelling
+    }
+    return s;
   }
 
   std::string hsPrefix(const sdk::Value& v, const std::string& path) {
@@ -127,19 +227,31 @@ class Compiler {
   // Rates by HS prefix; an equal prefix twice is an error naming both.
   PrefixTable prefixTable(const sdk::Value& items, const std::string& base) {
     PrefixTable table;
-    std::vector<std::pair<std::string, std::string>> seen;  // prefix, path
+    std::vector<PrefixRate> seen;  // in order: seen[k] is items[k]
     for (std::size_t i = 0; i < items.items().size(); ++i) {
       const sdk::Value& node = items.items()[i];
       const std::string path = base + "[" + std::to_string(i) + "]";
       const std::string prefix = hsPrefix(get(node, "hs_prefix"), path + ".hs_prefix");
-      for (const auto& [other, otherPath] : seen) {
-        if (other == prefix) {
-          fail(path + ".hs_prefix", "'" + prefix + "' is also " + at(otherPath) + ": one rate per prefix");
+      std::vector<std::string> origins = countries(node, "origins", path);
+      for (std::size_t k = 0; k < seen.size(); ++k) {
+        if (seen[k].hs_prefix != prefix) continue;
+        const std::string otherPath = base + "[" + std::to_string(k) + "]";
+        if (origins.empty() && seen[k].origins.empty()) {
+          fail(path + ".hs_prefix", "'" + prefix + "' is also " + at(otherPath + ".hs_prefix") + ": one rate per prefix");
+          break;
+        }
+        // A rate for some origins beside the rate for any origin is the point (a preference).
+        const auto common = std::find_if(origins.begin(), origins.end(),
+                                         [&](const std::string& o) { return listed(seen[k].origins, o); });
+        if (common != origins.end()) {
+          fail(path + ".origins", "'" + *common + "' is also in " + at(otherPath + ".origins") + " for HS prefix '" +
+                                      prefix + "': one rate per prefix and origin");
           break;
         }
       }
-      seen.emplace_back(prefix, path + ".hs_prefix");
-      table.add(PrefixRate{prefix, nonNegative(get(node, "rate"), path + ".rate"), get(node, "name").asString()});
+      PrefixRate rate{prefix, nonNegative(get(node, "rate"), path + ".rate"), get(node, "name").asString(), std::move(origins)};
+      seen.push_back(rate);
+      table.add(std::move(rate));
     }
     table.sortLongestFirst();
     return table;
@@ -169,6 +281,7 @@ void compileJurisdiction(Compiler& c, const sdk::Value& j, Settings& s) {
   s.jurisdiction = Compiler::get(j, "id").asString();
   s.currency = c.currency(Compiler::get(j, "currency"), "jurisdiction.currency");
   c.setJurisdictionCurrency(s.currency);
+  if (const sdk::Value* name = j.find("tax_name")) s.tax_name = name->asString();  // the schema closed the list
   const sdk::Value& rounding = Compiler::get(j, "rounding");
   if (Compiler::get(rounding, "mode").asString() == "half-even") s.rounding.mode = RoundingMode::HalfEven;
   if (const sdk::Value* d = rounding.find("decimals")) s.rounding.decimals = static_cast<int>(d->asInt());

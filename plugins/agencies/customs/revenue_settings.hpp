@@ -33,25 +33,45 @@ struct Money {
   std::string currency;  // ISO 4217
 };
 
+// Which consignments a threshold is for; an empty list does not restrict. Every listed
+// condition must hold: every item's origin is in `origins` (so a consignment of mixed origins
+// matches only when all of them are listed), `transport.departure` is in `shipped_from`, and
+// `transport.mode` is in `modes` (an unknown departure or mode never matches).
+struct Scope {
+  std::vector<std::string> origins;       // ISO 3166-1 alpha-2
+  std::vector<std::string> shipped_from;  // ISO 3166-1 alpha-2
+  std::vector<sdk::TransportMode> modes;
+
+  bool open() const { return origins.empty() && shipped_from.empty() && modes.empty(); }
+  bool matches(const sdk::Consignment& consignment) const;
+  // True when no consignment can match both: some condition listed by both has no value in common.
+  bool disjoint(const Scope& other) const;
+  std::string describe() const;  // "origins US, MX; shipped from US; modes air, road"
+};
+
 // A threshold or ceiling and when it is in force. `path` names it in errors and traces.
 struct DatedMoney {
   Money money;
   Validity when;
+  Scope scope;  // open: the fallback for every consignment no scoped entry matches
   std::string path;
 };
 
 struct PrefixRate {
   std::string hs_prefix;
   sdk::Decimal percent;
-  std::string name;  // "reduced", a tariff heading's label, ...
+  std::string name;                  // "reduced", a tariff heading's label, ...
+  std::vector<std::string> origins;  // tariff only: the rate applies to items of these origins; empty: any
 };
 
-// Longest-prefix lookup over HS prefixes (sorted longest first at compilation).
+// Longest-prefix lookup over HS prefixes (sorted longest first at compilation). At equal
+// prefixes a rate for the item's origin wins over the rate for any origin.
 class PrefixTable {
  public:
   void add(PrefixRate rate) { rates_.push_back(std::move(rate)); }
   void sortLongestFirst();
-  const PrefixRate* find(const std::string& hs) const;  // nullptr when no prefix matches
+  // nullptr when no prefix matches; `origin` "" matches only the rates for any origin.
+  const PrefixRate* find(const std::string& hs, const std::string& origin = {}) const;
   bool empty() const { return rates_.empty(); }
 
  private:
@@ -92,7 +112,10 @@ struct Vendor {
 struct Settings {
   std::string jurisdiction;
   std::string currency;
+  std::string tax_name = "vat";  // the word of the VAT/GST lines: vat, gst or hst
   Rounding rounding;
+  // At most one open entry and one entry per disjoint scope in force on a day: the scoped entry
+  // that matches the consignment applies, else the open one.
   std::vector<DatedMoney> low_value;      // category 4 above the one in force
   std::vector<DatedMoney> duty_threshold;  // no tariff duty at or below the one in force
   std::vector<DatedMoney> tax_threshold;   // no VAT at or below the one in force
@@ -107,6 +130,10 @@ struct Settings {
 };
 
 sdk::Schema settingsSchema();
+
+// The entry of `list` in force on `day` for `consignment`: the scoped one it matches, else the
+// open one; nullptr when none.
+const DatedMoney* inForce(const std::vector<DatedMoney>& list, Date day, const sdk::Consignment& consignment);
 
 // Compiles settings that settingsSchema() accepted; semantic errors name their dotted path
 // under `path` ("agencies.customs.settings.tariff.rates[2].hs_prefix: ...").
