@@ -168,10 +168,11 @@ class Journal {
   virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
   virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
-  // The cases whose consignment names `id` as its `role` ("seller" or "buyer"), except
-  // `except_case` (the one being assessed). Indexed: one lookup per assessment.
+  // The cases whose consignment names `id` as its `role` ("seller" or "buyer") and that were
+  // filed before case `before_case` (the one being assessed: what was known when it was filed,
+  // whatever came after it; the cases of one message were filed together). Indexed.
   virtual PartyHistory partyHistory(const std::string& role, const std::string& id,
-                                    const std::string& except_case) = 0;
+                                    const std::string& before_case) = 0;
 
   // Outbox, ordered by seq. Pull readers page with outboxAfter; push workers claim with a lease
   // (an item whose lease expired is claimable again: a crashed worker loses nothing).

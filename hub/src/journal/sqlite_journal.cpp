@@ -127,8 +127,8 @@ std::vector<CaseRecord> SqliteJournal::findCases(const std::string& partner, con
   return withReader([&](Db& db) { return casesByReference(db, partner, reference); });
 }
 
-PartyHistory SqliteJournal::partyHistory(const std::string& role, const std::string& id, const std::string& except_case) {
-  return withReader([&](Db& db) { return sqlite::partyHistory(db, role, id, except_case); });
+PartyHistory SqliteJournal::partyHistory(const std::string& role, const std::string& id, const std::string& before_case) {
+  return withReader([&](Db& db) { return sqlite::partyHistory(db, role, id, before_case); });
 }
 
 std::vector<CaseEvent> SqliteJournal::caseEvents(const std::string& case_id) {

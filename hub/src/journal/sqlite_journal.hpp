@@ -29,7 +29,7 @@ class SqliteJournal final : public Journal {
   std::optional<CaseRecord> getCase(const std::string& id) override;
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
-  PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& except_case) override;
+  PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& before_case) override;
 
   // All states (pending, delivered, dead): a pull reader's cursor is its own acknowledgement,
   // so it sees every item addressed to it, in seq order, whatever a push worker did with it.

@@ -249,17 +249,19 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
   return cases;
 }
 
-PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& except_case) {
+PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case) {
   if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");
   // The expression is the one of the index cases_<role> (sqlite_schema.cpp), so the lookup uses it.
   static constexpr const char* kSeller =
       "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE json_extract(consignment_json, '$.parties.seller.id') = ? AND id <> ?";
+      " WHERE json_extract(consignment_json, '$.parties.seller.id') = ?"
+      " AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
   static constexpr const char* kBuyer =
       "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE json_extract(consignment_json, '$.parties.buyer.id') = ? AND id <> ?";
+      " WHERE json_extract(consignment_json, '$.parties.buyer.id') = ?"
+      " AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
   auto stmt = db.prepare(role == "seller" ? kSeller : kBuyer);
-  stmt->bind(1, id).bind(2, except_case);
+  stmt->bind(1, id).bind(2, before_case);
   PartyHistory history;
   if (stmt->step()) {
     history.cases = stmt->integer(0);

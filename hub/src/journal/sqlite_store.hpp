@@ -27,7 +27,7 @@ std::optional<CaseRecord> caseById(Db& db, const std::string& id);
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference);
 std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 // role: "seller" or "buyer" (anything else throws std::invalid_argument).
-PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& except_case);
+PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case);
 
 std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
                                     std::int64_t after_seq, std::size_t limit);

@@ -1,5 +1,5 @@
-// What the journal knows of a party: how many cases name a seller or a buyer, how many of them
-// are held or rejected, the case being assessed left out; looked up through an index.
+// What the journal knows of a party: how many cases filed before the one being assessed name a
+// seller or a buyer, and how many of them are held or rejected; looked up through an index.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -13,44 +13,49 @@ namespace swhub::journal {
 namespace {
 
 using swhub::testing::TempDir;
-const char* kAt = "2026-11-28T10:00:00.000Z";
 
 // A case whose consignment names `seller` and `buyer` (ids; "" leaves the party out).
-CaseRecord caseOf(const std::string& id, const std::string& state, const std::string& seller, const std::string& buyer) {
+CaseRecord caseOf(const std::string& id, const std::string& state, const std::string& seller, const std::string& buyer,
+                  const std::string& at) {
   std::string parties;
   if (!seller.empty()) parties += R"("seller":{"name":"S","id":")" + seller + R"("})";
   if (!buyer.empty()) parties += std::string(parties.empty() ? "" : ",") + R"("buyer":{"name":"B","id":")" + buyer + R"("})";
   const std::string json = R"({"reference":")" + id + R"(","parties":{)" + parties + "}}";
-  return {id, "demo-post", "R-" + id, "pre-arrival", state, 1, json, "M-" + id, kAt, kAt};
+  return {id, "demo-post", "R-" + id, "pre-arrival", state, 1, json, "M-" + id, at, at};
 }
 
 TEST(journal_party_history, CountsTheCasesOfASellerOrBuyerAndTheHeldOnesLeavingOneOut) {
   TempDir dir;
   auto journal = openJournal("sqlite:" + dir.file("journal.db"));
   WriteBatch batch;
-  batch.new_cases = {caseOf("C-1", "held", "CN-1", "PT-1"), caseOf("C-2", "released", "CN-1", ""),
-                     caseOf("C-3", "rejected", "CN-1", "PT-2"), caseOf("C-4", "under-assessment", "CN-2", "PT-1"),
-                     caseOf("C-5", "cleared", "", "CN-1")};
+  batch.new_cases = {caseOf("C-1", "held", "CN-1", "PT-1", "2026-11-28T10:00:01.000Z"),
+                     caseOf("C-2", "released", "CN-1", "", "2026-11-28T10:00:02.000Z"),
+                     caseOf("C-3", "rejected", "CN-1", "PT-2", "2026-11-28T10:00:03.000Z"),
+                     caseOf("C-4", "under-assessment", "CN-2", "PT-1", "2026-11-28T10:00:04.000Z"),
+                     caseOf("C-5", "cleared", "", "CN-1", "2026-11-28T10:00:05.000Z"),
+                     caseOf("C-6", "accepted", "CN-1", "PT-1", "2026-11-28T10:00:05.000Z")};
   ASSERT_EQ(journal->commit(std::move(batch)).status, CommitResult::Status::Committed);
 
   struct Row {
     const char* role;
     const char* id;
-    const char* except;
+    const char* before;
     std::int64_t cases, held;
   };
   const Row rows[] = {
-      {"seller", "CN-1", "", 3, 2},    // C-1 held, C-3 rejected; C-5 names CN-1 as its buyer only
-      {"seller", "CN-1", "C-1", 2, 1},  // the case being assessed is left out
+      {"seller", "CN-1", "C-6", 3, 2},  // C-1 held, C-3 rejected; C-5 names CN-1 as its buyer only
+      {"seller", "CN-1", "C-3", 2, 1},  // only what was filed before: C-3 itself and later ones not
+      {"seller", "CN-1", "C-1", 0, 0},  // its first case
       {"seller", "CN-2", "C-4", 0, 0},  // never seen before
-      {"seller", "XX-9", "", 0, 0},
-      {"buyer", "PT-1", "", 2, 1},
-      {"buyer", "CN-1", "", 1, 0},
+      {"seller", "XX-9", "C-6", 0, 0},
+      {"seller", "CN-1", "C-404", 0, 0},  // no such case: nothing known before it
+      {"buyer", "PT-1", "C-6", 2, 1},   // C-1 held, C-4
+      {"buyer", "CN-1", "C-6", 0, 0},   // C-5 was filed in the same instant as C-6: not before
   };
   for (const auto& row : rows) {
-    const PartyHistory h = journal->partyHistory(row.role, row.id, row.except);
-    EXPECT_EQ(h.cases, row.cases) << row.role << " " << row.id << " except " << row.except;
-    EXPECT_EQ(h.held, row.held) << row.role << " " << row.id << " except " << row.except;
+    const PartyHistory h = journal->partyHistory(row.role, row.id, row.before);
+    EXPECT_EQ(h.cases, row.cases) << row.role << " " << row.id << " before " << row.before;
+    EXPECT_EQ(h.held, row.held) << row.role << " " << row.id << " before " << row.before;
   }
   EXPECT_THROW(journal->partyHistory("carrier", "X", ""), std::invalid_argument);
 }
@@ -63,7 +68,8 @@ TEST(journal_party_history, TheLookupUsesAnIndexNotAScanOfEveryCase) {
   for (const char* role : {"seller", "buyer"}) {
     // The query Journal::partyHistory runs, as SQLite plans it (the detail is column 3).
     const std::string sql = std::string("EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE json_extract(") +
-                            "consignment_json, '$.parties." + role + ".id') = 'X' AND id <> ''";
+                            "consignment_json, '$.parties." + role +
+                            ".id') = 'X' AND created_at < (SELECT created_at FROM cases WHERE id = 'C-1')";
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
     std::string plan;

@@ -133,12 +133,13 @@ struct FindingsHub {
     coordinator = std::make_unique<Coordinator>(*journal, directory, routes.take());
   }
 
-  void file(const std::string& caseId, const std::string& reference, sdk::CollectionModel model) {
+  void file(const std::string& caseId, const std::string& reference, sdk::CollectionModel model,
+            const std::string& at = "2026-11-28T10:00:00.000Z") {
     sdk::Consignment c = parcel(caseId);
     c.reference = reference;
     c.fiscal.model = model;
     journal::WriteBatch batch;
-    coordinator->planNewCase(batch, c, "M-" + caseId, "partner:demo-shop", "2026-11-28T10:00:00.000Z");
+    coordinator->planNewCase(batch, c, "M-" + caseId, "partner:demo-shop", at);
     ASSERT_EQ(journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
 };
@@ -230,11 +231,11 @@ TEST(release_assessment, ThePluginLearnsHowOftenTheSellerWasSeenAndHeld) {
   // Hold the first case, then file two more: the third sees two cases, one of them held.
   const DecisionInput hold = productSafety("hold", "unsafe");
   EXPECT_EQ(hub.coordinator->decide(hold).state, "held");
-  hub.file("C-2", "R-2", sdk::CollectionModel::Consumer);
+  hub.file("C-2", "R-2", sdk::CollectionModel::Consumer, "2026-11-28T10:00:02.000Z");
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(plugin.parties.at(0).cases_seen, 1);
   EXPECT_EQ(plugin.parties.at(0).cases_held, 1);
-  hub.file("C-3", "R-3", sdk::CollectionModel::Consumer);
+  hub.file("C-3", "R-3", sdk::CollectionModel::Consumer, "2026-11-28T10:00:03.000Z");
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(plugin.parties.at(0).cases_seen, 2);
   EXPECT_EQ(plugin.parties.at(0).cases_held, 1);
