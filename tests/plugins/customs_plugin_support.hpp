@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,15 @@
 #include "config/config.hpp"
 #include "plugin_test_support.hpp"
 #include "swhub/sdk/plugin.hpp"
+
+namespace swhub::sdk {
+// A mismatched revenue line prints as its fields rather than its bytes.
+inline void PrintTo(const RevenueLine& l, std::ostream* out) {
+  *out << l.tax << "#" << (l.item ? std::to_string(*l.item) : "-") << " base " << l.base.toString() << " rate "
+       << (l.rate ? l.rate->toString() : "-") << " amount " << l.amount.toString() << " " << l.currency
+       << (l.collected_at_sale ? " collected at sale" : "") << ": " << l.why;
+}
+}  // namespace swhub::sdk
 
 namespace swhub::testing::customs_plugin {
 
