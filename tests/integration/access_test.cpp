@@ -50,7 +50,7 @@ void replaceOnce(std::string& text, const std::string& what, const std::string& 
 // The example config with fast retries, one attempt per delivery, and demo-shop's notifications
 // pushed to a closed loopback port: they become dead letters, the admin's objects to replay.
 std::string config() {
-  std::string yaml = readFile(exampleConfig());
+  std::string yaml = exampleConfigText();
   replaceOnce(yaml, "  max_queued: 256\n",
               "  max_queued: 256\n  delivery: {retry_base_ms: 20, retry_cap_ms: 200, max_attempts: 1}\n  plugin_dir: " +
                   std::string(SWHUB_PLUGIN_DIR) + "\n");

@@ -99,7 +99,7 @@ class HangingReceiver {
 
 // The example config in a scratch folder, demo-post's notifications pushed to `url`.
 std::string configPushingTo(const TempDir& dir, const std::string& url) {
-  std::string yaml = readFile(exampleConfig());
+  std::string yaml = exampleConfigText();
   auto replace = [&](const std::string& what, const std::string& with) {
     const auto at = yaml.find(what);
     if (at != std::string::npos) yaml.replace(at, what.size(), with);

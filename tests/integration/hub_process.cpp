@@ -34,6 +34,28 @@ long procStatusKb(pid_t pid, const std::string& field) {
 std::string swhubBinary() { return std::string(SWHUB_BINARY_ROOT) + "/bin/swhub"; }
 std::string exampleConfig() { return std::string(SWHUB_SOURCE_ROOT) + "/config/hub.yaml"; }
 
+std::string withExternalCustoms(std::string yaml) {
+  const std::string from = "    plugin: customs\n";
+  const std::string to = "    credentials:\n      tokens: [demo-customs-token]";
+  const auto start = yaml.find(from);
+  const auto end = start == std::string::npos ? start : yaml.find(to, start);
+  if (start == std::string::npos || end == std::string::npos) {
+    throw std::runtime_error("the example config has no in-process customs agency to make external");
+  }
+  yaml.erase(start, end - start);
+  return yaml;
+}
+
+std::string exampleConfigText() {
+  std::string yaml = readFile(exampleConfig());
+  // The files it names beside it (customs' jurisdiction) stay where they are.
+  const std::string relative = "jurisdiction_file: jurisdictions/";
+  for (auto at = yaml.find(relative); at != std::string::npos; at = yaml.find(relative, at + 1)) {
+    yaml.replace(at, relative.size(), "jurisdiction_file: " + std::string(SWHUB_SOURCE_ROOT) + "/config/jurisdictions/");
+  }
+  return yaml;
+}
+
 std::string readFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream out;

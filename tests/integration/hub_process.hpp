@@ -47,6 +47,12 @@ long procStatusKb(pid_t pid, const std::string& field);
 
 std::string swhubBinary();
 std::string exampleConfig();
+// The example config's text, to be written into another folder: the files it names beside itself
+// (config/jurisdictions/) by their absolute paths.
+std::string exampleConfigText();
+// `yaml` (the example config) with customs as an external system (it pulls its tasks and posts its
+// decisions) instead of the in-process customs plugin: for tests of the other paths of a decision.
+std::string withExternalCustoms(std::string yaml);
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& text);
 

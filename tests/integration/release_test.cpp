@@ -25,9 +25,10 @@ void replaceOnce(std::string& text, const std::string& what, const std::string& 
   text.replace(at, what.size(), with);
 }
 
-// The example config, with fast retries and optional push endpoints.
+// The example config, with fast retries and optional push endpoints; customs is an external system
+// here (an in-process agency is food safety), so that every path of a decision is taken.
 std::string configWith(const std::string& productSafetyPush, const std::string& demoShopPush, int maxAttempts = 1000) {
-  std::string yaml = readFile(exampleConfig());
+  std::string yaml = withExternalCustoms(exampleConfigText());
   replaceOnce(yaml, "  max_queued: 256\n",
               "  max_queued: 256\n  delivery: {retry_base_ms: 20, retry_cap_ms: 200, max_attempts: " +
                   std::to_string(maxAttempts) + "}\n  plugin_dir: " + SWHUB_PLUGIN_DIR + "\n");
@@ -333,7 +334,7 @@ TEST_F(Release, RoutesAreShownAndAnInvalidReloadKeepsTheOldTable) {
   startHub(configWith("", ""));
   const auto routes = as("demo-admin-token", "GET", "/v1/admin/routes");
   ASSERT_EQ(routes.status, 200);
-  EXPECT_EQ(parse(routes.body)->getArray("routes")->size(), 3u);
+  EXPECT_EQ(parse(routes.body)->getArray("routes")->size(), 4u);
   EXPECT_EQ(as("demo-shop-token", "GET", "/v1/admin/routes").status, 403);
   // Break the file on disk: the reload is refused, the old table keeps running.
   std::string yaml = readFile(dir_.file("hub.yaml"));

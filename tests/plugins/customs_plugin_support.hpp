@@ -2,7 +2,7 @@
 // Shared by the tests of the loadable `customs` agency (customs_plugin_test.cpp,
 // customs_risk_test.cpp): the built swhub_customs.so loaded as the hub loads it, instances built
 // by its factory from settings written in YAML (read by the hub's own reader, as hub.yaml is),
-// with the EU fixture tests/plugins/customs/pt_eu_2026.yaml as the jurisdiction file, requests
+// with the example config's config/jurisdictions/pt-eu-2026.yaml as the jurisdiction file, requests
 // and one-line summaries of what comes back.
 
 #include <gtest/gtest.h>
@@ -32,8 +32,8 @@ using namespace swhub::sdk;
 
 inline const std::string kPath = "agencies.customs.settings";
 // The folder of the jurisdiction fixtures: the config_dir the tests' instances are built with.
-inline const std::string kFixtureDir = std::string(SWHUB_SOURCE_ROOT) + "/tests/plugins/customs";
-inline const std::string kRevenue = "revenue: {jurisdiction_file: pt_eu_2026.yaml}\n";
+inline const std::string kFixtureDir = std::string(SWHUB_SOURCE_ROOT) + "/config/jurisdictions";
+inline const std::string kRevenue = "revenue: {jurisdiction_file: pt-eu-2026.yaml}\n";
 // When the hub received the filings of the tests, unless a test says otherwise.
 inline const std::string kReceivedAt = "2026-12-06T10:00:00.000Z";
 

@@ -57,7 +57,7 @@ TEST_F(customsPlugin, DescribesItself) {
 
 TEST_F(customsPlugin, ReadsTheJurisdictionFileRelativeToTheConfigFolder) {
   ScratchDir dir;
-  std::filesystem::copy_file(kFixtureDir + "/pt_eu_2026.yaml", dir.str() + "/jurisdictions/pt-eu-2026.yaml");
+  std::filesystem::copy_file(kFixtureDir + "/pt-eu-2026.yaml", dir.str() + "/jurisdictions/pt-eu-2026.yaml");
   auto plugin = made(build("revenue: {jurisdiction_file: jurisdictions/pt-eu-2026.yaml}", dir.str()));
   ASSERT_TRUE(plugin);
   EXPECT_EQ(describe(assessed(*plugin, request(consignment({item(1)}))).assessment),
@@ -138,7 +138,7 @@ revenue:
 }
 
 TEST_F(customsPlugin, RevenueIsAFileOrInlineExactlyOnce) {
-  EXPECT_EQ(errorsOf("revenue: {jurisdiction_file: pt_eu_2026.yaml, tariff: {default: \"0\"}}"),
+  EXPECT_EQ(errorsOf("revenue: {jurisdiction_file: pt-eu-2026.yaml, tariff: {default: \"0\"}}"),
             (Errors{{kPath + ".revenue.jurisdiction_file",
                      "give either jurisdiction_file or the revenue keys inline (jurisdiction, tariff, currency_rates, "
                      "collection), not both"}}));
