@@ -14,6 +14,7 @@
 #include "api/http_front.hpp"
 #include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
+#include "security/revocation.hpp"
 
 namespace swhub::api {
 namespace {
@@ -52,6 +53,7 @@ Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
   // POCO's extended verification would match the client certificate against the client's host
   // name; a client is identified by its certificate's chain and subject instead.
   context->enableExtendedCertificateVerification(false);
+  if (!config.tls.crl.empty()) security::enableRevocationCheck(context->sslContext(), config.tls.crl);
   context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                             Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
   Poco::Net::SecureServerSocket socket(context);

@@ -31,6 +31,7 @@ struct TlsConfig {
   std::string key;
   std::string ca;     // client CA bundle; "" = no client certificates
   bool require_client_cert = false;
+  std::string crl;    // revocation lists of the client CAs, PEM, absolute; "" = none checked
 };
 
 struct PluginEntry {

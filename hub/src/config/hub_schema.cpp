@@ -61,7 +61,14 @@ Schema hubSection() {
                                         .nonEmpty())
                     .optional("require_client_cert",
                               Schema::boolean("refuse a connection without a valid client "
-                                              "certificate (needs ca)")))
+                                              "certificate (needs ca)"))
+                    .optional("crl",
+                              Schema::string("certificate revocation lists of the CAs that sign client "
+                                             "certificates, PEM (one per CA, concatenated), relative to "
+                                             "this file's folder; a revoked client certificate is refused "
+                                             "at the handshake; read at start (restart after replacing it); "
+                                             "needs ca")
+                                  .nonEmpty()))
       .optional("delivery",
                 Schema::object("push delivery: retries with exponential backoff and jitter, then the "
                                "dead-letter queue")

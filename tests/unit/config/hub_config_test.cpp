@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "config/config.hpp"
 
@@ -182,6 +183,32 @@ TEST(config_hub, ClientCertificatesNeedACa) {
                                  "  tls: {cert: a, key: b, require_client_cert: true}\n")),
             (Errors{{"hub.tls.require_client_cert",
                      "client certificates cannot be checked without hub.tls.ca"}}));
+}
+
+TEST(config_hub, ARevocationListNeedsACa) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  tls: {cert: a, key: b, crl: /etc/hostname}\n")),
+            (Errors{{"hub.tls.crl", "a revocation list is checked against client certificates: needs hub.tls.ca"}}));
+}
+
+TEST(config_hub, AMissingRevocationListIsAnErrorWithItsResolvedPath) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  tls: {cert: a, key: b, ca: c, crl: tls/clients.crl}\n")),
+            (Errors{{"hub.tls.crl", "file not found: /etc/swhub/tls/clients.crl"}}));
+}
+
+TEST(config_hub, ARevocationListIsResolvedAgainstTheConfigFolder) {
+  const fs::path folder = fs::temp_directory_path() / "swhub-config-crl-test";
+  fs::create_directories(folder / "tls");
+  { std::ofstream(folder / "tls" / "clients.crl") << "-----BEGIN X509 CRL-----\n"; }
+  const HubConfig c = buildConfig(parseYamlString(minimalWith("  journal: sqlite:var/j.db\n",
+                                                              "  journal: sqlite:var/j.db\n"
+                                                              "  tls: {cert: a, key: b, ca: c, crl: tls/clients.crl}\n")),
+                                  (folder / "hub.yaml").string());
+  EXPECT_EQ(c.tls.crl, (folder / "tls" / "clients.crl").string());
+  fs::remove_all(folder);
 }
 
 TEST(config_hub, TokenUsedByTwoIdentitiesIsAnError) {
