@@ -17,7 +17,10 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 
-#include <algorithm>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <memory>
 #include <optional>
 
@@ -83,15 +86,7 @@ class TlsAccess : public ::testing::Test {
 
   Answer call(const std::optional<ClientCert>& cert, const std::string& method, const std::string& path,
               const std::string& body = "") {
-    Poco::Net::Context::Params params;
-    params.caLocation = hubCa_->caPem();
-    if (cert) {
-      params.certificateFile = cert->pem;
-      params.privateKeyFile = cert->key;
-    }
-    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
-    params.loadDefaultCAs = false;
-    Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    Poco::Net::Context::Ptr context = clientContext(cert);
     const std::string& address = hub_->address();
     const auto colon = address.rfind(':');
     Answer answer;
@@ -116,14 +111,55 @@ class TlsAccess : public ::testing::Test {
     return answer;
   }
 
-  // Refused at the TLS layer with one of `said` in what the client was told; then the hub still
+  Poco::Net::Context::Ptr clientContext(const std::optional<ClientCert>& cert) const {
+    Poco::Net::Context::Params params;
+    params.caLocation = hubCa_->caPem();
+    if (cert) {
+      params.certificateFile = cert->pem;
+      params.privateKeyFile = cert->key;
+    }
+    params.verificationMode = Poco::Net::Context::VERIFY_STRICT;
+    params.loadDefaultCAs = false;
+    return new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+  }
+
+  // The handshake alone (OpenSSL, TLS 1.2 or 1.3), then a read with nothing sent: the TLS layer's
+  // reason when the hub refuses the client ("" when it did not). With TLS 1.3 the client's side of
+  // the handshake ends before the hub has checked its certificate, so the hub's alert arrives with
+  // the first read; a client that had sent a request meanwhile could see the reset of the hub's
+  // close instead, which is why nothing is sent here.
+  std::string handshakeRefusal(const std::optional<ClientCert>& cert) {
+    std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> context(SSL_CTX_new(TLS_client_method()), &SSL_CTX_free);
+    SSL_CTX_set_min_proto_version(context.get(), TLS1_2_VERSION);
+    SSL_CTX_load_verify_locations(context.get(), hubCa_->caPem().c_str(), nullptr);
+    SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
+    if (cert) {
+      SSL_CTX_use_certificate_file(context.get(), cert->pem.c_str(), SSL_FILETYPE_PEM);
+      SSL_CTX_use_PrivateKey_file(context.get(), cert->key.c_str(), SSL_FILETYPE_PEM);
+    }
+    std::unique_ptr<BIO, decltype(&BIO_free_all)> bio(BIO_new_ssl_connect(context.get()), &BIO_free_all);
+    BIO_set_conn_hostname(bio.get(), hub_->address().c_str());
+    ERR_clear_error();
+    std::string said;
+    char byte = 0;
+    if (BIO_do_connect(bio.get()) <= 0 || BIO_do_handshake(bio.get()) <= 0 || BIO_read(bio.get(), &byte, 1) <= 0) {
+      while (const unsigned long code = ERR_get_error()) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        said += std::string(text) + "; ";
+      }
+      if (said.empty()) said = "closed without a TLS alert";
+    }
+    return said;
+  }
+
+  // Refused at the TLS layer with `alert`, and no HTTP answer to a request; then the hub still
   // serves.
-  void expectRefused(const std::optional<ClientCert>& cert, const std::vector<std::string>& said) {
+  void expectRefused(const std::optional<ClientCert>& cert, const std::string& alert) {
+    const std::string said = handshakeRefusal(cert);
+    EXPECT_NE(said.find(alert), std::string::npos) << said;
     const Answer refused = call(cert, "GET", "/v1/notifications");
     EXPECT_TRUE(refused.refused) << refused.status << " " << refused.body;
-    EXPECT_TRUE(std::any_of(said.begin(), said.end(),
-                            [&](const std::string& s) { return refused.error.find(s) != std::string::npos; }))
-        << refused.error;
     const Answer served = call(post_, "GET", "/v1/notifications");
     EXPECT_EQ(served.status, 200) << served.error << served.body;
   }
@@ -161,22 +197,19 @@ TEST_F(TlsAccess, AValidCertificateOfNoIdentityIs401) {
 }
 
 TEST_F(TlsAccess, NoClientCertificateIsRefusedAtTheHandshake) {
-  // TLS 1.3 ends the client's handshake before the server has checked it: the server's alert
-  // ("certificate required") comes with the first read, or, when the server closed on the
-  // request the client had sent meanwhile, the kernel's reset overtakes it. Either way no HTTP.
-  expectRefused(std::nullopt, {"certificate required", "Connection reset by peer"});
+  expectRefused(std::nullopt, "certificate required");
 }
 
 TEST_F(TlsAccess, ACertificateFromAnUnknownCaIsRefusedAtTheHandshake) {
-  expectRefused(forged_, {"unknown ca"});
+  expectRefused(forged_, "unknown ca");
 }
 
 TEST_F(TlsAccess, AnExpiredCertificateIsRefusedAtTheHandshake) {
-  expectRefused(expired_, {"certificate expired"});
+  expectRefused(expired_, "certificate expired");
 }
 
 TEST_F(TlsAccess, ARevokedCertificateIsRefusedAtTheHandshake) {
-  expectRefused(revoked_, {"certificate revoked"});
+  expectRefused(revoked_, "certificate revoked");
 }
 
 // The shop's own, valid certificate on the post's case, reference and notifications: everything
