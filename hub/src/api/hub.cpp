@@ -9,6 +9,7 @@
 #include <Poco/ThreadPool.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <stdexcept>
 
 #include "api/http_front.hpp"
@@ -59,6 +60,33 @@ Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
   Poco::Net::SecureServerSocket socket(context);
   bindAndListen(socket, config.listen, address);
   return socket;
+}
+
+// Where a key made at the first start lives: beside an SQLite journal file, else var/ in the
+// config's folder.
+std::filesystem::path receiptsFolder(const config::HubConfig& config) {
+  const std::string& journal = config.journal;
+  if (journal.rfind("sqlite:", 0) == 0) {
+    const std::string file = journal.substr(7);
+    if (file != ":memory:" && file.rfind("file:", 0) != 0 && std::filesystem::path(file).has_parent_path()) {
+      return std::filesystem::path(file).parent_path();
+    }
+  }
+  return std::filesystem::path(config.base_dir) / "var";
+}
+
+std::unique_ptr<security::ReceiptSigner> makeReceiptSigner(const config::HubConfig& config, std::string& note) {
+  if (!config.receipts.key.empty()) {
+    auto signer = security::ReceiptSigner::load(config.receipts.key, config.receipts.cert);
+    note = signer->algorithm() + " key " + signer->keyPath() + " (hub.receipts)";
+    return signer;
+  }
+  bool made = false;
+  auto signer = security::ReceiptSigner::loadOrMake(receiptsFolder(config), made);
+  note = signer->algorithm() + " key " + signer->keyPath() + ", certificate " + signer->certPath() +
+         (made ? " (made now, at the first start: set hub.receipts to use your own)"
+               : " (made at the first start: set hub.receipts to use your own)");
+  return signer;
 }
 
 }  // namespace
@@ -113,11 +141,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
+  receipts_ = makeReceiptSigner(config_, receiptsNote_);
   filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
-                                             *coordinator_);
+                                             *coordinator_, *receipts_);
   cases_ = std::make_unique<CaseViews>(*journal_);
-  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_);
+  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
   adminApi_ = std::make_unique<AdminApi>(
       *journal_, *coordinator_,
       [this] {
@@ -178,6 +207,7 @@ Hub::~Hub() {
   agencyApi_.reset();
   cases_.reset();
   filings_.reset();
+  receipts_.reset();
   coordinator_.reset();
   journal_.reset();  // drains queued commits
   runtime_.reset();

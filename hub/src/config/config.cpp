@@ -94,6 +94,8 @@ void checkFilesExist(const HubConfig& config, sdk::Errors& errors) {
     if (!path.empty() && !fs::is_regular_file(path, error)) errors.push_back({where, "file not found: " + path});
   };
   check(config.tls.crl, "hub.tls.crl");
+  check(config.receipts.key, "hub.receipts.key");
+  check(config.receipts.cert, "hub.receipts.cert");
 }
 
 // A token or certificate names exactly one caller: one shared by two identities would let one
@@ -176,6 +178,10 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
     const sdk::Value* require = tls->find("require_client_cert");
     config.tls.require_client_cert = require != nullptr && require->asBool();
     if (tls->find("crl") != nullptr) config.tls.crl = resolvePath(text(*tls, "crl"), base);
+  }
+  if (const sdk::Value* receipts = hub.find("receipts"); receipts != nullptr && receipts->isMap()) {
+    config.receipts.key = resolvePath(text(*receipts, "key"), base);
+    config.receipts.cert = resolvePath(text(*receipts, "cert"), base);
   }
 }
 

@@ -112,7 +112,7 @@ TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
                      "unknown key 'lisen'; allowed keys: delivery, journal, journal_wal_limit_mb, listen, max_body_bytes, "
-                     "max_queued, plugin_dir, threads, tls; did you mean 'listen'?"},
+                     "max_queued, plugin_dir, receipts, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));
 }
@@ -209,6 +209,22 @@ TEST(config_hub, ARevocationListIsResolvedAgainstTheConfigFolder) {
                                   (folder / "hub.yaml").string());
   EXPECT_EQ(c.tls.crl, (folder / "tls" / "clients.crl").string());
   fs::remove_all(folder);
+}
+
+TEST(config_hub, ReceiptKeyFilesMustBeThere) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  receipts: {key: tls/receipts.key, cert: /nowhere/receipts.crt}\n")),
+            (Errors{{"hub.receipts.key", "file not found: /etc/swhub/tls/receipts.key"},
+                    {"hub.receipts.cert", "file not found: /nowhere/receipts.crt"}}));
+}
+
+TEST(config_hub, ReceiptsNeedAKeyAndACertificate) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  receipts: {key: tls/receipts.key}\n")),
+            (Errors{{"hub.receipts.cert", "required key missing: its certificate, PEM, served at GET "
+                                          "/v1/receipts/certificate for partners to verify receipts with"}}));
 }
 
 TEST(config_hub, TokenUsedByTwoIdentitiesIsAnError) {
