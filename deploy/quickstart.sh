@@ -18,6 +18,8 @@ swhub is starting on http://$listen with config/hub.yaml
   journal:  $root/config/var/swhub-journal.db (SQLite, WAL)
   health:   curl -s http://$listen/readyz
   metrics:  curl -s http://$listen/metrics
+  receipts: signed with $root/config/var/receipts.key (made at the first start; the hub's
+            "receipts:" line below says so), certificate: curl -s http://$listen/v1/receipts/certificate
   try a first filing (the demo-post partner files the canonical JSON form):
 
 curl -s -X POST http://$listen/v1/messages \\

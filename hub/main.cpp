@@ -223,7 +223,8 @@ int serve(const Args& args) {
   swhub::api::Hub hub(std::move(config));
   hub.start();
   std::cout << "swhub " << SWHUB_VERSION << " listening on " << hub.scheme() << "://" << hub.boundAddress()
-            << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe() << "\n";
+            << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe()
+            << "\n  receipts: signed with the " << hub.receiptsNote() << "\n";
   printNotices(hub.notices(), std::cout);
   std::cout << std::flush;
   int received = 0;

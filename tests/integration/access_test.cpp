@@ -216,6 +216,12 @@ std::vector<Line> table() {
       {"none", "POST", "/healthz", "{}", 405},
       {"none", "DELETE", "/readyz", "", 405},
       {"admin", "POST", "/metrics", "{}", 405},
+      // The receipt certificate is public: every caller, known or not, reads the same one.
+      {"none", "GET", "/v1/receipts/certificate", "", 200},
+      {"wrong", "GET", "/v1/receipts/certificate", "", 200},
+      {"post", "GET", "/v1/receipts/certificate", "", 200},
+      {"customs", "HEAD", "/v1/receipts/certificate", "", 200},
+      {"admin", "POST", "/v1/receipts/certificate", "{}", 405},
       {"shop", "GET", "/v1/nothing-here", "", 404},
       {"trailing-space", "GET", "/v1/admin/routes", "", 200},
       {"trailing-space", "GET", "/v1/notifications", "", 403},

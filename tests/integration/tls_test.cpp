@@ -9,25 +9,23 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/StreamCopier.h>
 
+#include <filesystem>
+
 #include "hub_process.hpp"
+#include "test_pki.hpp"
 
 namespace swhub::testing {
 namespace {
 
-void run(const std::string& command, const TempDir& dir) {
-  const std::string full = "cd " + dir.path().string() + " && " + command + " >> openssl.log 2>&1";
-  ASSERT_EQ(std::system(full.c_str()), 0) << command << "\n" << readFile(dir.file("openssl.log"));
-}
-
-// A CA, a server certificate for 127.0.0.1 and a client certificate for CN=demo-post-client.
+// A CA (tests/integration/test_pki.hpp), a server certificate for 127.0.0.1 and a client
+// certificate for CN=demo-post-client, where the config and post() below name them.
 void makeCertificates(const TempDir& dir) {
-  run("openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=swhub-test-ca", dir);
-  run("openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=127.0.0.1", dir);
-  writeFile(dir.file("server.ext"), "subjectAltName=IP:127.0.0.1\n");
-  run("openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 "
-      "-extfile server.ext", dir);
-  run("openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj /CN=demo-post-client", dir);
-  run("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2", dir);
+  TestCa ca(dir.path(), "pki");
+  ca.issue("server", "127.0.0.1", false, "127.0.0.1");
+  ca.issue("client", "demo-post-client");
+  for (const char* file : {"ca.pem", "server.pem", "server.key", "client.pem", "client.key"}) {
+    std::filesystem::copy_file(dir.path() / "pki" / file, dir.path() / file);
+  }
 }
 
 std::string tlsConfig(const TempDir& dir, bool requireClientCert) {

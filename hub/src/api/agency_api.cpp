@@ -15,6 +15,7 @@
 
 #include "common/ids.hpp"
 #include "release/notification_format.hpp"
+#include "security/receipt_text.hpp"
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::api {
@@ -275,7 +276,18 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
     o.set("case_id", decision.caseId);
     o.set("effect", effect);
     o.set("state", result.state);
-    return json(status, stringify(o));
+    // The acknowledgement is the agency's receipt: signed over what it sent and what it caused.
+    const std::string digest = "sha256:" + common::sha256Hex(body);
+    o.set("received_at", decision.decision.received_at);
+    o.set("digest", digest);
+    std::string acknowledged = stringify(o);
+    acknowledged.insert(acknowledged.size() - 1,
+                        security::signatureFields(
+                            security::decisionReceiptText(caller.id, digest, decision.decision.received_at,
+                                                          decision.caseId, decision.decision.decision,
+                                                          decision.decision.decided_at, effect),
+                            signer_));
+    return json(status, std::move(acknowledged));
   };
   switch (result.status) {
     case Status::Applied: return answer(200, "applied");

@@ -12,13 +12,16 @@
 #include "journal/journal.hpp"
 #include "metrics/metrics.hpp"
 #include "release/coordinator.hpp"
+#include "security/receipt_signer.hpp"
 
 namespace swhub::api {
 
 class AgencyApi {
  public:
-  AgencyApi(journal::Journal& journal, const release::Coordinator& coordinator, metrics::HubMetrics& metrics)
-      : journal_(journal), coordinator_(coordinator), metrics_(metrics) {}
+  // `signer` signs the acknowledgement of every decision recorded (security/receipt_text.hpp).
+  AgencyApi(journal::Journal& journal, const release::Coordinator& coordinator, metrics::HubMetrics& metrics,
+            const security::ReceiptSigner& signer)
+      : journal_(journal), coordinator_(coordinator), metrics_(metrics), signer_(signer) {}
 
   HttpResult tasks(const Identity& caller, const std::string& after, const std::string& limit) const;
   HttpResult decide(const Identity& caller, const std::string& body) const;
@@ -28,6 +31,7 @@ class AgencyApi {
   journal::Journal& journal_;
   const release::Coordinator& coordinator_;
   metrics::HubMetrics& metrics_;
+  const security::ReceiptSigner& signer_;
 };
 
 // Parses a cursor and a limit (1..1000, default 100); errors name the query parameter.

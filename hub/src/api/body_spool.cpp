@@ -77,7 +77,7 @@ std::filesystem::path spoolFolder(const std::string& journalUrl) {
     // Files of a run that crashed: their requests were never acknowledged.
     for (const auto& entry : fs::directory_iterator(folder, error)) {
       const auto ext = entry.path().extension();
-      if (ext == ".body" || ext == ".receipt") fs::remove(entry.path(), error);
+      if (ext == ".body" || ext == ".receipt" || ext == ".cases") fs::remove(entry.path(), error);
     }
   }
   return folder;

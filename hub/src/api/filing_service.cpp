@@ -11,6 +11,7 @@
 #include "api/identity.hpp"
 #include "common/ids.hpp"
 #include "model/canonical_json.hpp"
+#include "security/receipt_text.hpp"
 
 namespace swhub::api {
 namespace {
@@ -59,8 +60,14 @@ std::string mediaType(const std::string& contentType) {
 
 FilingService::FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
                              const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
-                             const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator)
-    : journal_(journal), metrics_(metrics), partners_(partners), canonical_(canonical), coordinator_(coordinator) {
+                             const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator,
+                             const security::ReceiptSigner& signer)
+    : journal_(journal),
+      metrics_(metrics),
+      partners_(partners),
+      canonical_(canonical),
+      coordinator_(coordinator),
+      signer_(signer) {
   if (canonical_) canonicalTypes_ = canonical_->contentTypes();
 }
 
@@ -297,7 +304,9 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   const std::string actor = "partner:" + partnerId;
   journal::WriteBatch batch;
   Poco::JSON::Array receiptCases;
+  std::vector<std::string> caseIds;
   auto addReceiptCase = [&](const std::string& caseId, const std::string& reference, const std::string& state) {
+    caseIds.push_back(caseId);
     Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
     c.set("case_id", caseId);
     c.set("reference", reference);
@@ -337,6 +346,10 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   receipt.set("digest", digest);
   receipt.set("cases", receiptCases);
   std::string receiptJson = stringify(receipt);
+  // Signed before the commit and journaled with the receipt: a replay answers the same signature.
+  receiptJson.insert(receiptJson.size() - 1,
+                     security::signatureFields(security::filingReceiptText(messageId, partnerId, digest, now, caseIds),
+                                               signer_));
   if (rejected.count() > 0) receiptJson.insert(receiptJson.size() - 1, rejected.receiptFields());
   // An event's transaction id is its idempotency key: the journal refuses it twice, also under a race.
   const std::string key = events.empty() ? idempotencyKey : "txn:" + events.front().event.transaction_id;

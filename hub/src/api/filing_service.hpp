@@ -17,6 +17,7 @@
 #include "metrics/metrics.hpp"
 #include "plugin/registry.hpp"
 #include "release/coordinator.hpp"
+#include "security/receipt_signer.hpp"
 
 namespace swhub::api {
 
@@ -32,9 +33,11 @@ struct PartnerRuntime {
 class FilingService {
  public:
   // `canonical` may be null (the canonical plugin not loaded): then only partner formats work.
+  // `signer` signs every receipt (security/receipt_text.hpp says over what).
   FilingService(journal::Journal& journal, metrics::HubMetrics& metrics,
                 const std::map<std::string, std::unique_ptr<PartnerRuntime>>& partners,
-                const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator);
+                const sdk::PartnerPlugin* canonical, const release::Coordinator& coordinator,
+                const security::ReceiptSigner& signer);
 
   // `contentType` as sent (parameters such as charset are ignored).
   // `headers`: the request's headers, names lower case (a format may authenticate with them).
@@ -77,6 +80,7 @@ class FilingService {
   const sdk::PartnerPlugin* canonical_;
   std::vector<std::string> canonicalTypes_;
   const release::Coordinator& coordinator_;
+  const security::ReceiptSigner& signer_;
 };
 
 // "application/json; charset=utf-8" -> "application/json"

@@ -183,6 +183,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return r;
     }
     if (path.rfind("/v1/", 0) != 0) return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+    // Public: whoever holds a receipt verifies it with this certificate.
+    if (path == "/v1/receipts/certificate") {
+      if (method != "GET" && method != "HEAD") return methodNotAllowed("GET, HEAD");
+      if (!hub_.hasReceipts()) return problem(404, "no-receipt-certificate", "Not Found", "this hub signs no receipts");
+      HttpResult r;
+      r.contentType = "application/x-pem-file";
+      r.body = hub_.receipts().certificatePem();
+      return r;
+    }
 
     auto caller = authenticate(request);
     if (!caller) {

@@ -9,11 +9,13 @@
 #include <Poco/ThreadPool.h>
 
 #include <cerrno>
+#include <filesystem>
 #include <stdexcept>
 
 #include "api/http_front.hpp"
 #include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
+#include "security/revocation.hpp"
 
 namespace swhub::api {
 namespace {
@@ -52,11 +54,39 @@ Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
   // POCO's extended verification would match the client certificate against the client's host
   // name; a client is identified by its certificate's chain and subject instead.
   context->enableExtendedCertificateVerification(false);
+  if (!config.tls.crl.empty()) security::enableRevocationCheck(context->sslContext(), config.tls.crl);
   context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
                             Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
   Poco::Net::SecureServerSocket socket(context);
   bindAndListen(socket, config.listen, address);
   return socket;
+}
+
+// Where a key made at the first start lives: beside an SQLite journal file, else var/ in the
+// config's folder.
+std::filesystem::path receiptsFolder(const config::HubConfig& config) {
+  const std::string& journal = config.journal;
+  if (journal.rfind("sqlite:", 0) == 0) {
+    const std::string file = journal.substr(7);
+    if (file != ":memory:" && file.rfind("file:", 0) != 0 && std::filesystem::path(file).has_parent_path()) {
+      return std::filesystem::path(file).parent_path();
+    }
+  }
+  return std::filesystem::path(config.base_dir) / "var";
+}
+
+std::unique_ptr<security::ReceiptSigner> makeReceiptSigner(const config::HubConfig& config, std::string& note) {
+  if (!config.receipts.key.empty()) {
+    auto signer = security::ReceiptSigner::load(config.receipts.key, config.receipts.cert);
+    note = signer->algorithm() + " key " + signer->keyPath() + " (hub.receipts)";
+    return signer;
+  }
+  bool made = false;
+  auto signer = security::ReceiptSigner::loadOrMake(receiptsFolder(config), made);
+  note = signer->algorithm() + " key " + signer->keyPath() + ", certificate " + signer->certPath() +
+         (made ? " (made now, at the first start: set hub.receipts to use your own)"
+               : " (made at the first start: set hub.receipts to use your own)");
+  return signer;
 }
 
 }  // namespace
@@ -113,11 +143,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
+  receipts_ = makeReceiptSigner(config_, receiptsNote_);
   filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
-                                             *coordinator_);
+                                             *coordinator_, *receipts_);
   cases_ = std::make_unique<CaseViews>(*journal_);
-  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_);
+  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
   adminApi_ = std::make_unique<AdminApi>(
       *journal_, *coordinator_,
       [this] {
@@ -178,6 +209,7 @@ Hub::~Hub() {
   agencyApi_.reset();
   cases_.reset();
   filings_.reset();
+  receipts_.reset();
   coordinator_.reset();
   journal_.reset();  // drains queued commits
   runtime_.reset();

@@ -20,6 +20,7 @@
 #include "release/assessment_worker.hpp"
 #include "release/coordinator.hpp"
 #include "routing/route_table.hpp"
+#include "security/receipt_signer.hpp"
 
 namespace Poco {
 class ThreadPool;
@@ -71,6 +72,10 @@ class Hub {
   const AgencyApi& agencyApi() const { return *agencyApi_; }
   const AdminApi& adminApi() const { return *adminApi_; }
   release::Coordinator& coordinator() { return *coordinator_; }
+  bool hasReceipts() const { return receipts_ != nullptr; }
+  const security::ReceiptSigner& receipts() const { return *receipts_; }
+  // Where the receipt key is, for the start-up log ("made now at the first start: ...").
+  const std::string& receiptsNote() const { return receiptsNote_; }
   const sdk::Errors& notices() const { return runtime_->notices; }
   bool ready() const;
   // The /metrics exposition: the hub's metrics with the journal's and the delivery worker's.
@@ -85,6 +90,8 @@ class Hub {
   std::unique_ptr<Runtime> runtime_;
   std::unique_ptr<journal::Journal> journal_;
   std::unique_ptr<release::Coordinator> coordinator_;
+  std::unique_ptr<security::ReceiptSigner> receipts_;
+  std::string receiptsNote_;
   std::unique_ptr<FilingService> filings_;
   std::unique_ptr<CaseViews> cases_;
   std::unique_ptr<AgencyApi> agencyApi_;

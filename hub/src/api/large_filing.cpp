@@ -13,6 +13,7 @@
 #include "api/filing_service.hpp"
 #include "api/filing_support.hpp"
 #include "common/ids.hpp"
+#include "security/receipt_text.hpp"
 
 namespace swhub::api {
 namespace {
@@ -116,11 +117,21 @@ FilingOutcome FilingService::fileSpooled(const std::string& partnerId, const std
               ",\"digest\":" + jsonQuoted(digest) + ",\"cases\":[")
                  .c_str(),
              receipt.get());
+  // The case ids of the signed text, in a file of their own until the cases array is closed.
+  auto caseIdsFile = std::make_shared<SpoolFile>(spoolPath(spool, ".cases"));
+  File caseIds(std::fopen(caseIdsFile->path().c_str(), "w+b"));
+  if (!caseIds) {
+    journal_.abortStaged(messageId);
+    return answer(problem(503, "spool-unavailable", "Service Unavailable",
+                          "cannot write the receipt file " + caseIdsFile->path().string()));
+  }
   bool firstCase = true;
   auto addReceiptCase = [&](const std::string& caseId, const std::string& reference, const std::string& state) {
     if (!firstCase) std::fputc(',', receipt.get());
+    if (!firstCase) std::fputc(',', caseIds.get());
     firstCase = false;
     std::fputs(receiptCase(caseId, reference, state).c_str(), receipt.get());
+    std::fputs(caseId.c_str(), caseIds.get());
   };
 
   // 3. One decoding pass: new cases planned and staged in chunks; errors collected (capped).
@@ -243,7 +254,26 @@ FilingOutcome FilingService::fileSpooled(const std::string& partnerId, const std
     addReceiptCase(e.target.id, e.target.reference, planned.value());
   }
   if (!errors.empty()) return rejectStaged(staging, invalid());
-  std::fputs(("]" + rejected.receiptFields() + "}").c_str(), receipt.get());
+  std::fputs("]", receipt.get());
+  {
+    // The signed text (security/receipt_text.hpp) after the cases, signed as it is copied in: its
+    // case ids need no JSON escaping, and an ECDSA key hashes them without holding them.
+    const std::string head = security::filingReceiptHead(messageId, partnerId, digest, now);
+    auto signature = signer_.stream();
+    signature.update(head);
+    std::fputs((",\"signed\":\"" + security::jsonEscaped(head)).c_str(), receipt.get());
+    std::fflush(caseIds.get());
+    std::rewind(caseIds.get());
+    std::string piece(65536, '\0');
+    while (const std::size_t n = std::fread(piece.data(), 1, piece.size(), caseIds.get())) {
+      signature.update(std::string_view(piece.data(), n));
+      std::fwrite(piece.data(), 1, n, receipt.get());
+    }
+    signature.update("\n");
+    std::fputs(("\\n" + security::signatureTail(signature.finish(), signer_)).c_str(), receipt.get());
+  }
+  caseIds.reset();
+  std::fputs((rejected.receiptFields() + "}").c_str(), receipt.get());
   if (std::fflush(receipt.get()) != 0) {
     journal_.abortStaged(messageId);
     return answer(problem(503, "spool-unavailable", "Service Unavailable",

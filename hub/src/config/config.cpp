@@ -81,7 +81,21 @@ void checkHub(const sdk::Value& hub, sdk::Errors& errors) {
       errors.push_back({"hub.tls.require_client_cert",
                         "client certificates cannot be checked without hub.tls.ca"});
     }
+    if (tls->find("crl") != nullptr && tls->find("ca") == nullptr) {
+      errors.push_back({"hub.tls.crl", "a revocation list is checked against client certificates: needs hub.tls.ca"});
+    }
   }
+}
+
+// Files the hub reads at start must be there when the file is checked, not only when it serves.
+void checkFilesExist(const HubConfig& config, sdk::Errors& errors) {
+  auto check = [&](const std::string& path, const std::string& where) {
+    std::error_code error;
+    if (!path.empty() && !fs::is_regular_file(path, error)) errors.push_back({where, "file not found: " + path});
+  };
+  check(config.tls.crl, "hub.tls.crl");
+  check(config.receipts.key, "hub.receipts.key");
+  check(config.receipts.cert, "hub.receipts.cert");
 }
 
 // A token or certificate names exactly one caller: one shared by two identities would let one
@@ -163,6 +177,11 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
     if (tls->find("ca") != nullptr) config.tls.ca = resolvePath(text(*tls, "ca"), base);
     const sdk::Value* require = tls->find("require_client_cert");
     config.tls.require_client_cert = require != nullptr && require->asBool();
+    if (tls->find("crl") != nullptr) config.tls.crl = resolvePath(text(*tls, "crl"), base);
+  }
+  if (const sdk::Value* receipts = hub.find("receipts"); receipts != nullptr && receipts->isMap()) {
+    config.receipts.key = resolvePath(text(*receipts, "key"), base);
+    config.receipts.cert = resolvePath(text(*receipts, "cert"), base);
   }
 }
 
@@ -212,6 +231,8 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     config.admins.push_back(AdminConfig{id, readCredentials(entry.find("credentials"))});
   }
   if (const sdk::Value* routes = document.find("routes")) config.routes = *routes;
+  checkFilesExist(config, errors);
+  if (!errors.empty()) throw ConfigError(std::move(errors));
   return config;
 }
 

@@ -31,6 +31,14 @@ struct TlsConfig {
   std::string key;
   std::string ca;     // client CA bundle; "" = no client certificates
   bool require_client_cert = false;
+  std::string crl;    // revocation lists of the client CAs, PEM, absolute; "" = none checked
+};
+
+// The key that signs receipts and its certificate (PEM, absolute after load). Both empty: a key
+// made at the first start beside the journal (security::ReceiptSigner::loadOrMake).
+struct ReceiptsConfig {
+  std::string key;
+  std::string cert;
 };
 
 struct PluginEntry {
@@ -87,6 +95,7 @@ struct HubConfig {
   int threads = 64;                  // HTTP worker threads (POCO serves one connection per thread)
   int max_queued = 256;              // connections waiting for a thread before 503
   TlsConfig tls;
+  ReceiptsConfig receipts;
   std::int64_t retry_base_ms = 500;    // push delivery backoff
   std::int64_t retry_cap_ms = 60000;
   int max_attempts = 30;               // then dead-lettered (about 25 minutes of retries)

@@ -61,7 +61,25 @@ Schema hubSection() {
                                         .nonEmpty())
                     .optional("require_client_cert",
                               Schema::boolean("refuse a connection without a valid client "
-                                              "certificate (needs ca)")))
+                                              "certificate (needs ca)"))
+                    .optional("crl",
+                              Schema::string("certificate revocation lists of the CAs that sign client "
+                                             "certificates, PEM (one per CA, concatenated), relative to "
+                                             "this file's folder; a revoked client certificate is refused "
+                                             "at the handshake; read at start (restart after replacing it); "
+                                             "needs ca")
+                                  .nonEmpty()))
+      .optional("receipts",
+                Schema::object("the key that signs every receipt (202 of POST /v1/messages, the answer to "
+                               "POST /v1/agency/decisions); absent: a P-256 key and a self-signed "
+                               "certificate are made at the first start beside the SQLite journal "
+                               "(receipts.key, receipts.crt)")
+                    .required("key", Schema::string("Ed25519 or ECDSA P-256 private key, PEM, unencrypted, "
+                                                    "relative to this file's folder")
+                                         .nonEmpty())
+                    .required("cert", Schema::string("its certificate, PEM, served at GET /v1/receipts/certificate "
+                                                     "for partners to verify receipts with")
+                                          .nonEmpty()))
       .optional("delivery",
                 Schema::object("push delivery: retries with exponential backoff and jitter, then the "
                                "dead-letter queue")

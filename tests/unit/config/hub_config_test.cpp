@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "config/config.hpp"
 
@@ -111,7 +112,7 @@ TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
                      "unknown key 'lisen'; allowed keys: delivery, journal, journal_wal_limit_mb, listen, max_body_bytes, "
-                     "max_queued, plugin_dir, threads, tls; did you mean 'listen'?"},
+                     "max_queued, plugin_dir, receipts, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));
 }
@@ -182,6 +183,48 @@ TEST(config_hub, ClientCertificatesNeedACa) {
                                  "  tls: {cert: a, key: b, require_client_cert: true}\n")),
             (Errors{{"hub.tls.require_client_cert",
                      "client certificates cannot be checked without hub.tls.ca"}}));
+}
+
+TEST(config_hub, ARevocationListNeedsACa) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  tls: {cert: a, key: b, crl: /etc/hostname}\n")),
+            (Errors{{"hub.tls.crl", "a revocation list is checked against client certificates: needs hub.tls.ca"}}));
+}
+
+TEST(config_hub, AMissingRevocationListIsAnErrorWithItsResolvedPath) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  tls: {cert: a, key: b, ca: c, crl: tls/clients.crl}\n")),
+            (Errors{{"hub.tls.crl", "file not found: /etc/swhub/tls/clients.crl"}}));
+}
+
+TEST(config_hub, ARevocationListIsResolvedAgainstTheConfigFolder) {
+  const fs::path folder = fs::temp_directory_path() / "swhub-config-crl-test";
+  fs::create_directories(folder / "tls");
+  { std::ofstream(folder / "tls" / "clients.crl") << "-----BEGIN X509 CRL-----\n"; }
+  const HubConfig c = buildConfig(parseYamlString(minimalWith("  journal: sqlite:var/j.db\n",
+                                                              "  journal: sqlite:var/j.db\n"
+                                                              "  tls: {cert: a, key: b, ca: c, crl: tls/clients.crl}\n")),
+                                  (folder / "hub.yaml").string());
+  EXPECT_EQ(c.tls.crl, (folder / "tls" / "clients.crl").string());
+  fs::remove_all(folder);
+}
+
+TEST(config_hub, ReceiptKeyFilesMustBeThere) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  receipts: {key: tls/receipts.key, cert: /nowhere/receipts.crt}\n")),
+            (Errors{{"hub.receipts.key", "file not found: /etc/swhub/tls/receipts.key"},
+                    {"hub.receipts.cert", "file not found: /nowhere/receipts.crt"}}));
+}
+
+TEST(config_hub, ReceiptsNeedAKeyAndACertificate) {
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n"
+                                 "  receipts: {key: tls/receipts.key}\n")),
+            (Errors{{"hub.receipts.cert", "required key missing: its certificate, PEM, served at GET "
+                                          "/v1/receipts/certificate for partners to verify receipts with"}}));
 }
 
 TEST(config_hub, TokenUsedByTwoIdentitiesIsAnError) {
