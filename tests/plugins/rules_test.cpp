@@ -93,7 +93,7 @@ class rulesPlugin : public PluginTest {
   std::unique_ptr<AgencyPlugin> make(const std::string& settings) const { return made(build(settings)); }
 
   static std::string assess(const AgencyPlugin& plugin, const Consignment& c) {
-    auto result = plugin.assess(AssessmentRequest{c, {}, "food-safety"});
+    auto result = plugin.assess(AssessmentRequest{c, {}, "food-safety", ""});
     return result ? describe(result.value()) : "errors: " + formatErrors(result.errors());
   }
 };
@@ -379,7 +379,7 @@ TEST_F(rulesPlugin, AConsignmentWithoutItemsGetsTheDefaultForTheWholeCase) {
 TEST_F(rulesPlugin, DecidesAtOnce) {
   auto plugin = make(kFoodSafety);
   ASSERT_TRUE(plugin);
-  auto result = plugin->assess(AssessmentRequest{consignment({item(1)}), {}, "food-safety"});
+  auto result = plugin->assess(AssessmentRequest{consignment({item(1)}), {}, "food-safety", ""});
   ASSERT_TRUE(result);
   EXPECT_FALSE(result.value().pending);
   ASSERT_EQ(result.value().decisions.size(), 1u);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "config/config.hpp"
@@ -59,8 +60,8 @@ TEST(config_example, LoadsWithoutError) {
     EXPECT_EQ(p.library, "swhub_" + p.name + ".so");
   }
   EXPECT_EQ(names, (std::vector<std::string>{"canonical", "upu_post", "express_manifest", "marketplace", "wco_dec",
-                                             "payment", "rules", "http_webhook"}));
-  EXPECT_EQ(c.routes.items().size(), 3u);
+                                             "payment", "rules", "customs", "http_webhook"}));
+  EXPECT_EQ(c.routes.items().size(), 4u);
 }
 
 TEST(config_example, HasTheDemoPartnersWithTheirTokens) {
@@ -83,8 +84,10 @@ TEST(config_example, HasTheDemoPartnersWithTheirTokens) {
 TEST(config_example, HasCustomsAndTwoOgasAndAnAdminWithDemoTokens) {
   const HubConfig c = loadConfig(kExample.string());
   ASSERT_EQ(c.agencies.size(), 3u);
-  // Food safety decides in process by rules; customs and product safety are external systems.
-  for (const auto& a : c.agencies) EXPECT_EQ(a.plugin, a.id == "food-safety" ? "rules" : "") << a.id;
+  // Customs decides in process (its own plugin), food safety by rules; product safety is an
+  // external system.
+  const std::map<std::string, std::string> plugins = {{"customs", "customs"}, {"food-safety", "rules"}, {"product-safety", ""}};
+  for (const auto& a : c.agencies) EXPECT_EQ(a.plugin, plugins.at(a.id)) << a.id;
   for (const std::string id : {"customs", "food-safety", "product-safety", "admin"}) {
     EXPECT_EQ(credentialsOf(c, id).tokens, std::vector<std::string>{"demo-" + id + "-token"});
   }
@@ -114,8 +117,8 @@ TEST(config_example, BrokenCopyReportsEveryErrorInOrder) {
                       {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 "
                                      "= any free port)"},
                       {"partners.demo-post.plugin",
-                       "unknown plugin 'upu_pst'; defined: canonical, express_manifest, http_webhook, marketplace, "
-                       "payment, rules, upu_post, wco_dec; did you mean 'upu_post'?"},
+                       "unknown plugin 'upu_pst'; defined: canonical, customs, express_manifest, http_webhook, "
+                       "marketplace, payment, rules, upu_post, wco_dec; did you mean 'upu_post'?"},
                       {"partners.demo-express.kind",
                        "'expres' is not one of: postal, express, marketplace, broker, payment, "
                        "other; did you mean 'express'?"},

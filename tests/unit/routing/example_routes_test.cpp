@@ -23,7 +23,16 @@ std::shared_ptr<const RouteTable> exampleTable() {
 }
 
 TEST(routing_example, ExampleRoutesCompile) {
-  EXPECT_EQ(exampleTable()->routes().size(), 3u);
+  EXPECT_EQ(exampleTable()->routes().size(), 4u);
+}
+
+TEST(routing_example, HighValueGoesToProductSafetyOnceItsCategoryIsKnown) {
+  sdk::Consignment c = consignment({item(1, "711319")});  // jewellery: customs only by its heading
+  EXPECT_EQ(exampleTable()->route(c).agencies, (Names{"customs"}));  // category not known yet
+  c.derived.category = 3;
+  EXPECT_EQ(exampleTable()->route(c).agencies, (Names{"customs"}));
+  c.derived.category = 4;
+  EXPECT_EQ(exampleTable()->route(c).agencies, (Names{"customs", "product-safety"}));
 }
 
 TEST(routing_example, FoodToyAndElectronicsGoToTheirAgencies) {
