@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
@@ -44,13 +45,12 @@ Poco::JSON::Object revenueOf(const release::CaseStatus& status) {
   r.set("model", status.collection.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.collection));
   if (!status.modelReason.empty()) r.set("model_reason", status.modelReason);
   r.set("assessed", status.revenueAssessed);
-  Poco::JSON::Parser parser;
   Poco::JSON::Array lines;
   for (const auto& line : status.revenueLines) {
     std::string text;
     release::writeRevenueLine(text, line);
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the fields in their documented order
     lines.add(parser.parse(text));
-    parser.reset();
   }
   r.set("lines", lines);
   r.set("due", status.revenueDue.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueDue));
