@@ -14,14 +14,13 @@
 #include <vector>
 
 #include "hub_process.hpp"
+#include "test_json.hpp"
 #include "receiver.hpp"
 
 namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
 
 void replaceAll(std::string& text, const std::string& what, const std::string& with) {
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + with.size())) {
@@ -39,12 +38,6 @@ void replaceId(std::string& text, const std::string& id, const std::string& with
     if (before || after) continue;
     text.replace(at, id.size(), with);
   }
-}
-
-void replaceOnce(std::string& text, const std::string& what, const std::string& with) {
-  const auto at = text.find(what);
-  ASSERT_NE(at, std::string::npos) << "not in the example config: " << what;
-  text.replace(at, what.size(), with);
 }
 
 // The example config with fast retries, one attempt per delivery, and demo-shop's notifications

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "hub_process.hpp"
+#include "test_json.hpp"
 #include "payment_signature.hpp"
 #include "receiver.hpp"
 
@@ -24,14 +25,6 @@ namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
-
-void replaceOnce(std::string& text, const std::string& what, const std::string& with) {
-  const auto at = text.find(what);
-  ASSERT_NE(at, std::string::npos) << "not in the example config: " << what;
-  text.replace(at, what.size(), with);
-}
 
 // Portugal under the EU rules as they stand in 2026 (VAT 23 %, no VAT threshold, the temporary
 // 3 EUR duty per distinct 6-digit classification in consignments up to 150 EUR instead of the

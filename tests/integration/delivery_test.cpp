@@ -12,14 +12,13 @@
 
 #include "hanging_receiver.hpp"
 #include "hub_process.hpp"
+#include "test_json.hpp"
 #include "receiver.hpp"
 
 namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
 
 std::string partner(const std::string& id, const std::string& plugin, const std::string& extra) {
   return "  " + id + ":\n    kind: other\n    plugin: " + plugin + "\n    credentials: {tokens: [" + id +

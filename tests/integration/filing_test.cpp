@@ -5,15 +5,12 @@
 #include <Poco/JSON/Parser.h>
 
 #include "hub_process.hpp"
+#include "test_json.hpp"
 
 namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) {
-  return Poco::JSON::Parser().parse(body).extract<Object::Ptr>();
-}
 
 const std::map<std::string, std::string> kPost = {{"Authorization", "Bearer demo-post-token"},
                                                   {"Content-Type", "application/vnd.swhub.consignment+json"}};

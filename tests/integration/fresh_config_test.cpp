@@ -16,6 +16,7 @@
 #include "scoped_env.hpp"
 #include "corpus.hpp"
 #include "hub_process.hpp"
+#include "test_json.hpp"
 
 namespace swhub::testing {
 namespace {
@@ -25,8 +26,6 @@ using Poco::JSON::Object;
 
 constexpr const char* kVariable = "SWHUB_WCO_DEC_SCHEMA_DIR";
 constexpr const char* kDmsType = "application/vnd.wco.dms.dec+xml";
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
 
 // The schema-folder variable, set or unset for one test.
 struct ScopedVariable : swhub::testing::ScopedEnv {

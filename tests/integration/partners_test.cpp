@@ -17,6 +17,7 @@
 
 #include "corpus.hpp"
 #include "hub_process.hpp"
+#include "test_json.hpp"
 #include "payment_signature.hpp"
 #include "receiver.hpp"
 
@@ -26,14 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
-
-void replaceOnce(std::string& text, const std::string& what, const std::string& with) {
-  const auto at = text.find(what);
-  ASSERT_NE(at, std::string::npos) << "not in the example config: " << what;
-  text.replace(at, what.size(), with);
-}
 
 // The example config, runnable from a scratch folder: plugins from the build, the broker's DMS
 // schemas from the shared corpus (absolute) when it is there; without it DMS filings are off and

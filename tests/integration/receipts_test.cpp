@@ -16,13 +16,12 @@
 
 #include "express_manifest.hpp"
 #include "hub_process.hpp"
+#include "test_json.hpp"
 
 namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
 
 std::string sha256(const std::string& bytes) {
   unsigned char digest[SHA256_DIGEST_LENGTH];

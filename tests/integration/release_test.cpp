@@ -10,20 +10,13 @@
 #include <set>
 
 #include "hub_process.hpp"
+#include "test_json.hpp"
 #include "receiver.hpp"
 
 namespace swhub::testing {
 namespace {
 
 using Poco::JSON::Object;
-
-Object::Ptr parse(const std::string& body) { return Poco::JSON::Parser().parse(body).extract<Object::Ptr>(); }
-
-void replaceOnce(std::string& text, const std::string& what, const std::string& with) {
-  const auto at = text.find(what);
-  ASSERT_NE(at, std::string::npos) << "not in the example config: " << what;
-  text.replace(at, what.size(), with);
-}
 
 // The example config, with fast retries and optional push endpoints; customs is an external system
 // here (an in-process agency is food safety), so that every path of a decision is taken.

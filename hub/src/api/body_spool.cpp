@@ -9,6 +9,8 @@
 #include <system_error>
 #include <vector>
 
+#include "model/text_util.hpp"
+
 namespace swhub::api {
 namespace {
 
@@ -172,26 +174,9 @@ std::size_t FileSource::read(char* buffer, std::size_t size) {
 }
 
 std::string jsonQuoted(const std::string& text) {
-  std::string out = "\"";
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += ch;
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  model::detail::appendJsonString(out, text);
+  return out;
 }
 
 }  // namespace swhub::api

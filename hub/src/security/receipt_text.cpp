@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "model/text_util.hpp"
+
 namespace swhub::security {
 namespace {
 
@@ -42,26 +44,9 @@ std::string decisionReceiptText(const std::string& agency, const std::string& di
 }
 
 std::string jsonEscaped(const std::string& text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char escaped[8];
-          std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
-          out += escaped;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  std::string quoted;
+  model::detail::appendJsonString(quoted, text);
+  return quoted.substr(1, quoted.size() - 2);  // without its quotes
 }
 
 std::string signatureTail(const std::string& signature, const ReceiptSigner& signer) {

@@ -1,7 +1,6 @@
 #pragma once
-// A YAML file read into an sdk::Value, inside the plugin: a plugin links the SDK and nothing of
-// the hub, so it cannot use the hub's own reader (hub/src/config/yaml_value.cpp), whose typing
-// of plain scalars and refusal of repeated keys this follows.
+// A YAML file read into an sdk::Value, as the hub reads its config (plugins/support/yaml: the
+// same typing of plain scalars and refusal of repeated keys), with the plugin's error form.
 
 #include <string>
 
