@@ -1,7 +1,9 @@
 #include "response_encoder.hpp"
 
 #include <array>
+#include <optional>
 
+#include "json/revenue.hpp"
 #include "settings.hpp"
 #include "swhub/sdk/validate.hpp"
 
@@ -77,6 +79,43 @@ void leaf(std::string& out, std::string_view name, std::string_view text) {
   out += ">\n";
 }
 
+void revenueLeaf(std::string& out, std::string_view name, std::string_view text) {
+  out += "  ";
+  leaf(out, name, text);
+}
+
+// item-response.xsd 1.1, element revenue: what is due and why, in the schema's order.
+void appendRevenue(std::string& out, const json::Revenue& r) {
+  out += "    <revenue>\n";
+  if (r.model) revenueLeaf(out, "model", *r.model);
+  if (r.model_reason) revenueLeaf(out, "modelReason", *r.model_reason);
+  if (r.due) revenueLeaf(out, "due", *r.due);
+  if (r.paid) revenueLeaf(out, "paid", *r.paid);
+  if (r.currency) revenueLeaf(out, "currency", *r.currency);
+  if (r.settled) revenueLeaf(out, "settled", *r.settled ? "true" : "false");
+  for (const json::RevenueLine& l : r.lines) {
+    out += "      <line>\n";
+    out += "    ";
+    leaf(out, "tax", l.tax);
+    if (l.item) {
+      out += "    ";
+      leaf(out, "item", std::to_string(*l.item));
+    }
+    const std::pair<std::string_view, const std::string*> rest[] = {
+        {"base", &l.base}, {"rate", l.rate ? &*l.rate : nullptr}, {"amount", &l.amount}, {"currency", &l.currency},
+        {"why", &l.why}};
+    for (const auto& [name, value] : rest) {
+      if (value == nullptr || (value->empty() && name != "amount" && name != "currency")) continue;
+      out += "    ";
+      leaf(out, name, *value);
+    }
+    out += "    ";
+    leaf(out, "collectedAtSale", l.collected_at_sale ? "true" : "false");
+    out += "      </line>\n";
+  }
+  out += "    </revenue>\n";
+}
+
 }  // namespace
 
 std::string_view responseStatus(const sdk::Notification& n) {
@@ -87,8 +126,9 @@ std::string_view responseStatus(const sdk::Notification& n) {
   return isStatus(n.event) ? std::string_view(n.event) : std::string_view();
 }
 
-sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch) {
+sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch, bool revenueElement) {
   sdk::Errors errors;
+  std::vector<std::optional<json::Revenue>> revenues(batch.size());
   if (batch.empty()) errors.push_back({"", "no notification to encode"});
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const sdk::Notification& n = batch[i];
@@ -109,13 +149,18 @@ sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notifica
       if (n.details[d].first.empty() || n.details[d].first.size() > kMaxIdentifier)
         errors.push_back({at + "/details/" + std::to_string(d), "a detail needs a key of 1 to " +
                                                                    std::to_string(kMaxIdentifier) + " characters"});
+    if (!revenueElement) continue;
+    auto revenue = json::readRevenue(n);
+    if (revenue) revenues[i] = revenue.take();
+    else errors.push_back({at + revenue.errors().front().path, revenue.errors().front().message});
   }
   if (!errors.empty()) return errors;
 
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<itemResponses xmlns=\"";
   out += kNamespace;
   out += "\">\n";
-  for (const sdk::Notification& n : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const sdk::Notification& n = batch[i];
     out += "  <response>\n";
     leaf(out, "itemId", n.reference);
     leaf(out, "status", responseStatus(n));
@@ -130,6 +175,7 @@ sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notifica
       appendText(out, value);
       out += "</detail>\n";
     }
+    if (revenues[i]) appendRevenue(out, *revenues[i]);
     out += "  </response>\n";
   }
   out += "</itemResponses>\n";
