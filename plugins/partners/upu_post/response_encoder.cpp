@@ -79,38 +79,30 @@ void leaf(std::string& out, std::string_view name, std::string_view text) {
   out += ">\n";
 }
 
-void revenueLeaf(std::string& out, std::string_view name, std::string_view text) {
-  out += "  ";
-  leaf(out, name, text);
-}
-
 // item-response.xsd 1.1, element revenue: what is due and why, in the schema's order.
 void appendRevenue(std::string& out, const json::Revenue& r) {
+  // leaf() indents by 4: revenue's children by 6, a line's by 8.
+  auto child = [&out](std::string_view indent, std::string_view name, std::string_view text) {
+    out += indent;
+    leaf(out, name, text);
+  };
   out += "    <revenue>\n";
-  if (r.model) revenueLeaf(out, "model", *r.model);
-  if (r.model_reason) revenueLeaf(out, "modelReason", *r.model_reason);
-  if (r.due) revenueLeaf(out, "due", *r.due);
-  if (r.paid) revenueLeaf(out, "paid", *r.paid);
-  if (r.currency) revenueLeaf(out, "currency", *r.currency);
-  if (r.settled) revenueLeaf(out, "settled", *r.settled ? "true" : "false");
+  if (r.model) child("  ", "model", *r.model);
+  if (r.model_reason) child("  ", "modelReason", *r.model_reason);
+  if (r.due) child("  ", "due", *r.due);
+  if (r.paid) child("  ", "paid", *r.paid);
+  if (r.currency) child("  ", "currency", *r.currency);
+  if (r.settled) child("  ", "settled", *r.settled ? "true" : "false");
   for (const json::RevenueLine& l : r.lines) {
     out += "      <line>\n";
-    out += "    ";
-    leaf(out, "tax", l.tax);
-    if (l.item) {
-      out += "    ";
-      leaf(out, "item", std::to_string(*l.item));
-    }
-    const std::pair<std::string_view, const std::string*> rest[] = {
-        {"base", &l.base}, {"rate", l.rate ? &*l.rate : nullptr}, {"amount", &l.amount}, {"currency", &l.currency},
-        {"why", &l.why}};
-    for (const auto& [name, value] : rest) {
-      if (value == nullptr || (value->empty() && name != "amount" && name != "currency")) continue;
-      out += "    ";
-      leaf(out, name, *value);
-    }
-    out += "    ";
-    leaf(out, "collectedAtSale", l.collected_at_sale ? "true" : "false");
+    child("    ", "tax", l.tax);
+    if (l.item) child("    ", "item", std::to_string(*l.item));
+    if (!l.base.empty()) child("    ", "base", l.base);
+    if (l.rate) child("    ", "rate", *l.rate);
+    child("    ", "amount", l.amount);
+    child("    ", "currency", l.currency);
+    if (!l.why.empty()) child("    ", "why", l.why);
+    child("    ", "collectedAtSale", l.collected_at_sale ? "true" : "false");
     out += "      </line>\n";
   }
   out += "    </revenue>\n";
