@@ -137,7 +137,11 @@ TEST(integration_large, NotificationsPerHouseWaybillArePushedInBatches) {
   std::set<std::string> houses;
   std::set<std::string> deliveries;
   for (const auto& r : got) {
-    ASSERT_EQ(r.body.rfind("house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes\r\n", 0), 0u) << r.body.substr(0, 200);
+    ASSERT_EQ(r.body.rfind("house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes,revenue_due,"
+                           "revenue_currency,revenue_why\r\n",
+                           0),
+              0u)
+        << r.body.substr(0, 200);
     EXPECT_LE(count(r.body, "\r\n") - 1, 500u);
     EXPECT_EQ(r.id.rfind("B-", 0), 0u) << r.id;
     EXPECT_EQ(r.kind, "notification");

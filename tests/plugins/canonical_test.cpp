@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
@@ -110,4 +111,25 @@ TEST_F(canonicalPlugin, EncodesNotifications) {
   EXPECT_EQ(encoded.value().body,
             R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"LRN-1","event":"released",)"
             R"("state":"released","reason":"","at":"2026-11-29T08:00:00Z","details":{}}]})");
+}
+
+// What is due and why (issue 9): the single-valued revenue details stay strings, the lines are
+// one array of objects in the hub's order.
+TEST_F(canonicalPlugin, EncodesRevenueLinesAsObjects) {
+  auto plugin = make();
+  auto encoded = plugin->encode({vendorCollected()});
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().body,
+            R"({"notifications":[{"id":"N-42","case_id":"C-2026-000778","reference":"DM-2026-11-000778",)"
+            R"("event":"released","state":"released","reason":"","at":"2026-11-29T08:11:00Z","details":{)"
+            R"("previous_state":"cleared","revenue_due":"0.00","revenue_currency":"EUR","revenue_settled":"true",)"
+            R"("revenue_model":"vendor","revenue_line":[)" +
+                kVatCollectedLine + R"(],"revenue_paid":"0.00"}}]})");
+  auto fallback = plugin->encode({consumerFallback()});
+  ASSERT_TRUE(fallback);
+  EXPECT_NE(fallback.value().body.find(R"("revenue_model_reason":")" + kModelReason + R"(","revenue_line":[)" +
+                                       kFixedDutyLine + "," + kVatItem1Line + "," + kVatItem2Line +
+                                       R"(],"revenue_paid":"0.00"})"),
+            std::string::npos)
+      << fallback.value().body;
 }

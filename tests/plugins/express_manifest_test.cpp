@@ -12,6 +12,7 @@
 #include <string>
 
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
@@ -574,9 +575,69 @@ TEST_F(expressManifest, EncodesANotificationBatchAsCsv) {
   ASSERT_TRUE(encoded);
   EXPECT_EQ(encoded.value().content_type, "text/csv");
   EXPECT_EQ(encoded.value().body,
+            "house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes,revenue_due,revenue_currency,"
+            "revenue_why\r\n"
+            "HWB-001,C-1,released,released,,2026-11-29T08:00:00Z,N-1,,,,\r\n"
+            "HWB-002,C-2,held,held,\"needs an invoice, \"\"commercial\"\"\",2026-11-29T08:01:00Z,N-2,\"CU-INV,CU-VAL\",,,\r\n");
+}
+
+// A carrier whose reader takes the last column for reason_codes keeps the eight columns of before.
+TEST_F(expressManifest, EncodesTheEightColumnsOfBeforeWhenRevenueColumnsAreOff) {
+  std::vector<Notification> notes = batch();
+  notes.push_back(consumerFallback("N-3", "HWB-003"));
+  auto encoded = make({{"csv_revenue_columns", Value::boolean(false)}})->encode(notes);
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().body,
             "house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes\r\n"
             "HWB-001,C-1,released,released,,2026-11-29T08:00:00Z,N-1,\r\n"
-            "HWB-002,C-2,held,held,\"needs an invoice, \"\"commercial\"\"\",2026-11-29T08:01:00Z,N-2,\"CU-INV,CU-VAL\"\r\n");
+            "HWB-002,C-2,held,held,\"needs an invoice, \"\"commercial\"\"\",2026-11-29T08:01:00Z,N-2,\"CU-INV,CU-VAL\"\r\n"
+            "HWB-003,C-2026-000777,cleared,cleared,,2026-11-29T08:10:00Z,N-3,\r\n");
+}
+
+// What is due and why (issue 9): revenue_due, revenue_currency and a one-line revenue_why after
+// reason_codes; empty on a notification without revenue.
+TEST_F(expressManifest, EncodesWhatIsDueAndWhyInTheLastCsvColumns) {
+  auto encoded = make()->encode({consumerFallback("N-3", "HWB-003"), vendorCollected("N-4", "HWB-004"), batch()[0]});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_EQ(encoded.value().body,
+            "house_waybill,case_id,event,state,reason,at,delivery_id,reason_codes,revenue_due,revenue_currency,"
+            "revenue_why\r\n"
+            "HWB-003,C-2026-000777,cleared,cleared,,2026-11-29T08:10:00Z,N-3,,16.34,EUR,\"duty 3.00 EUR (EU temporary "
+            "low-value duty, 1 classification); vat 11.04 EUR on item 1 (23 % of 48.00); vat 2.30 EUR on item 2 "
+            "(23 % of 10.00); vendor model refused: registration 'x' is malformed (expected ^IM[0-9]{10}$); the "
+            "consumer pays\"\r\n"
+            "HWB-004,C-2026-000778,released,released,,2026-11-29T08:11:00Z,N-4,,0.00,EUR,\"vat 10.35 EUR on item 1 "
+            "(23 % of 45.00, collected at sale)\"\r\n"
+            "HWB-001,C-1,released,released,,2026-11-29T08:00:00Z,N-1,,,,\r\n");
+}
+
+TEST_F(expressManifest, EncodesTheRevenueObjectInJson) {
+  auto encoded = make({{"notify_format", Value::string("json")}})->encode({vendorCollected("N-4", "HWB-004")});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_EQ(encoded.value().body,
+            R"({"notifications":[{"house_waybill":"HWB-004","case_id":"C-2026-000778","event":"released",)"
+            R"("state":"released","reason":"","at":"2026-11-29T08:11:00Z","delivery_id":"N-4",)"
+            R"("details":{"previous_state":"cleared","revenue_due":"0.00","revenue_currency":"EUR",)"
+            R"("revenue_settled":"true","revenue_model":"vendor","revenue_paid":"0.00"},)"
+            R"("revenue":{"model":"vendor","due":"0.00","paid":"0.00","currency":"EUR","settled":true,"lines":[)" +
+                kVatCollectedLine + "]}}]}");
+  auto fallback = make({{"notify_format", Value::string("json")}})->encode({consumerFallback("N-3", "HWB-003")});
+  ASSERT_TRUE(fallback);
+  EXPECT_NE(fallback.value().body.find(R"("revenue":{"model":"consumer","model_reason":"vendor model refused: )"
+                                       R"(registration 'x' is malformed (expected ^IM[0-9]{10}$); the consumer pays",)"
+                                       R"("due":"16.34","paid":"0.00","currency":"EUR","settled":false,"lines":[)" +
+                                       kFixedDutyLine + "," + kVatItem1Line + "," + kVatItem2Line + "]}}]}"),
+            std::string::npos)
+      << fallback.value().body;
+}
+
+TEST_F(expressManifest, RefusesANotificationWhoseRevenueLineItCannotRead) {
+  Notification n = batch()[0];
+  n.details.push_back({"revenue_line", R"({"tax":"vat","item":0,"amount":"1.00","currency":"EUR"})"});
+  auto encoded = make()->encode({batch()[1], n});
+  ASSERT_FALSE(encoded);
+  EXPECT_EQ(encoded.errors(), (Errors{{"/1/details/0", "revenue_line: item: expected an item sequence (a whole "
+                                                       "number from 1) or null, got '0'"}}));
 }
 
 TEST_F(expressManifest, EncodesANotificationBatchAsJsonWhenSet) {

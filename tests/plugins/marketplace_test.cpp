@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
@@ -326,6 +327,34 @@ TEST_F(marketplacePlugin, EncodesOrderUpdates) {
   auto none = plugin->encode({});
   ASSERT_TRUE(none);
   EXPECT_EQ(none.value().body, R"({"order_updates":[]})");
+}
+
+// What is due and why (issue 9): a `revenue` object only on a notification about assessed
+// revenue; the update without revenue details above is unchanged.
+TEST_F(marketplacePlugin, EncodesWhatIsDueAndWhy) {
+  auto plugin = make();
+  auto encoded = plugin->encode({consumerFallback(), vendorCollected()});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_EQ(encoded.value().body,
+            R"({"order_updates":[{"order_id":"DM-2026-11-000777","case_id":"C-2026-000777","status":"cleared",)"
+            R"("reason":"","reason_codes":"","at":"2026-11-29T08:10:00Z","delivery_id":"N-41",)"
+            R"("revenue":{"model":"consumer","model_reason":"vendor model refused: registration 'x' is malformed )"
+            R"((expected ^IM[0-9]{10}$); the consumer pays","due":"16.34","paid":"0.00","currency":"EUR",)"
+            R"("settled":false,"lines":[)" +
+                kFixedDutyLine + "," + kVatItem1Line + "," + kVatItem2Line +
+                R"(]}},{"order_id":"DM-2026-11-000778","case_id":"C-2026-000778","status":"released",)"
+                R"("reason":"","reason_codes":"","at":"2026-11-29T08:11:00Z","delivery_id":"N-42",)"
+                R"("revenue":{"model":"vendor","due":"0.00","paid":"0.00","currency":"EUR","settled":true,"lines":[)" +
+                kVatCollectedLine + "]}}]}");
+}
+
+TEST_F(marketplacePlugin, RefusesARevenueLineItCannotRead) {
+  auto plugin = make();
+  Notification n = vendorCollected();
+  n.details.push_back({"revenue_line", R"({"tax":"vat","amount":"ten","currency":"EUR"})"});
+  auto encoded = plugin->encode({consumerFallback(), n});
+  ASSERT_FALSE(encoded);
+  EXPECT_EQ(encoded.errors(), (Errors{{"/1/details/7", "revenue_line: amount: 'ten' is not a decimal"}}));
 }
 
 // The orders that tests/schemas checks against order.schema.json: the plugin judges each one as

@@ -19,6 +19,7 @@
 #include <iterator>
 
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "s10.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -217,7 +218,8 @@ TEST_F(upuPostPlugin, SettingsSchemaReportsEveryError) {
                         {"partners.demo-post.settings.max_items", "0 is out of range [1, 100000]"},
                         {"partners.demo-post.settings.max_depth", "65 is out of range [4, 64]"},
                         {"partners.demo-post.settings.max_itemz",
-                         "unknown key 'max_itemz'; allowed keys: max_depth, max_items, operator_id, operator_name; "
+                         "unknown key 'max_itemz'; allowed keys: max_depth, max_items, operator_id, operator_name, "
+                         "revenue_element; "
                          "did you mean 'max_items'?"},
                         {"partners.demo-post.settings.operator_id",
                          "required key missing: id of the posting operator (UPU operator code): the carrier's id"},
@@ -743,6 +745,114 @@ TEST_F(upuPostEncode, RefusesWhatThePostCouldNotRead) {
   EXPECT_FALSE(plugin->encode({}));
 }
 
+// What is due and why (issue 9): the details as before, then the <revenue> element of
+// item-response.xsd 1.1, which the tree's XSD accepts.
+TEST_F(upuPostEncode, EncodesWhatIsDueAndWhyInTheRevenueElement) {
+  auto plugin = make();
+  Notification vendor = vendorCollected("N-42", "RR123456785CH");
+  auto encoded = plugin->encode({vendor});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  EXPECT_EQ(encoded.value().body,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<itemResponses xmlns=\"urn:swhub:partner:upu-post:1\">\n"
+            "  <response>\n"
+            "    <itemId>RR123456785CH</itemId>\n"
+            "    <status>released</status>\n"
+            "    <caseId>C-2026-000778</caseId>\n"
+            "    <at>2026-11-29T08:11:00Z</at>\n"
+            "    <deliveryId>N-42</deliveryId>\n"
+            "    <detail key=\"previous_state\">cleared</detail>\n"
+            "    <detail key=\"revenue_due\">0.00</detail>\n"
+            "    <detail key=\"revenue_currency\">EUR</detail>\n"
+            "    <detail key=\"revenue_settled\">true</detail>\n"
+            "    <detail key=\"revenue_model\">vendor</detail>\n"
+            "    <detail key=\"revenue_line\">{&quot;tax&quot;:&quot;vat&quot;,&quot;item&quot;:1,&quot;base&quot;:"
+            "&quot;45.00&quot;,&quot;rate&quot;:&quot;23&quot;,&quot;amount&quot;:&quot;10.35&quot;,&quot;currency"
+            "&quot;:&quot;EUR&quot;,&quot;why&quot;:&quot;VAT 23 % collected at sale under IM9990000001&quot;,"
+            "&quot;collected_at_sale&quot;:true}</detail>\n"
+            "    <detail key=\"revenue_paid\">0.00</detail>\n"
+            "    <revenue>\n"
+            "      <model>vendor</model>\n"
+            "      <due>0.00</due>\n"
+            "      <paid>0.00</paid>\n"
+            "      <currency>EUR</currency>\n"
+            "      <settled>true</settled>\n"
+            "      <line>\n"
+            "        <tax>vat</tax>\n"
+            "        <item>1</item>\n"
+            "        <base>45.00</base>\n"
+            "        <rate>23</rate>\n"
+            "        <amount>10.35</amount>\n"
+            "        <currency>EUR</currency>\n"
+            "        <why>VAT 23 % collected at sale under IM9990000001</why>\n"
+            "        <collectedAtSale>true</collectedAtSale>\n"
+            "      </line>\n"
+            "    </revenue>\n"
+            "  </response>\n"
+            "</itemResponses>\n");
+  EXPECT_EQ(schema_.check(encoded.value().body), "");
+
+  auto fallback = plugin->encode({consumerFallback("N-41", "RR123456785CH"), notification("held", "held")});
+  ASSERT_TRUE(fallback) << formatErrors(fallback.errors());
+  const std::string& body = fallback.value().body;
+  EXPECT_EQ(schema_.check(body), "");
+  EXPECT_NE(body.find("    <revenue>\n"
+                      "      <model>consumer</model>\n"
+                      "      <modelReason>vendor model refused: registration 'x' is malformed (expected "
+                      "^IM[0-9]{10}$); the consumer pays</modelReason>\n"
+                      "      <due>16.34</due>\n"
+                      "      <paid>0.00</paid>\n"
+                      "      <currency>EUR</currency>\n"
+                      "      <settled>false</settled>\n"
+                      "      <line>\n"
+                      "        <tax>duty</tax>\n"
+                      "        <base>1</base>\n"
+                      "        <amount>3.00</amount>\n"
+                      "        <currency>EUR</currency>\n"
+                      "        <why>EU temporary low-value duty, 1 classification</why>\n"
+                      "        <collectedAtSale>false</collectedAtSale>\n"
+                      "      </line>\n"
+                      "      <line>\n"
+                      "        <tax>vat</tax>\n"
+                      "        <item>1</item>\n"
+                      "        <base>48.00</base>\n"
+                      "        <rate>23</rate>\n"
+                      "        <amount>11.04</amount>\n"
+                      "        <currency>EUR</currency>\n"
+                      "        <why>VAT 23 % on the item's value and duty</why>\n"
+                      "        <collectedAtSale>false</collectedAtSale>\n"
+                      "      </line>\n"
+                      "      <line>\n"
+                      "        <tax>vat</tax>\n"
+                      "        <item>2</item>\n"),
+            std::string::npos)
+      << body;
+  // Only the notification with revenue gets the element.
+  EXPECT_EQ(body.find("<revenue>", body.find("<deliveryId>N-held-held</deliveryId>")), std::string::npos);
+}
+
+TEST_F(upuPostEncode, LeavesTheRevenueElementOutWhenSetOffForA10Validator) {
+  Value off = settings();
+  off.set("revenue_element", Value::boolean(false));
+  auto plugin = make(std::move(off));
+  ASSERT_TRUE(plugin);
+  auto encoded = plugin->encode({consumerFallback("N-41", "RR123456785CH")});
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().body.find("<revenue>"), std::string::npos);
+  EXPECT_NE(encoded.value().body.find("<detail key=\"revenue_line\">"), std::string::npos);
+  EXPECT_EQ(schema_.check(encoded.value().body), "");
+}
+
+TEST_F(upuPostEncode, RefusesARevenueLineItCannotRead) {
+  auto plugin = make();
+  Notification n = notification("released", "released");
+  n.details = {{"revenue_due", "1.00"}, {"revenue_line", R"({"tax":"vat","amount":"1.00","currency":"euro"})"}};
+  auto encoded = plugin->encode({n});
+  ASSERT_FALSE(encoded);
+  EXPECT_EQ(encoded.errors(),
+            (Errors{{"/0/details/1", "revenue_line: currency: 'euro' is not an ISO 4217 currency code"}}));
+}
+
 // ---------------------------------------------------------------- the README's examples
 
 namespace {
@@ -768,4 +878,7 @@ TEST_F(upuPostEncode, ReadmeExamplesAreValid) {
   const std::string response = readmeXml(2);
   ASSERT_FALSE(response.empty());
   EXPECT_EQ(schema_.check(response), "");
+  const std::string revenue = readmeXml(3);
+  ASSERT_NE(revenue.find("<revenue>"), std::string::npos);
+  EXPECT_EQ(schema_.check(revenue), "");
 }

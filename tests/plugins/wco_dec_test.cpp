@@ -24,6 +24,7 @@
 
 #include "corpus.hpp"
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
@@ -530,6 +531,104 @@ TEST_F(wcoDecPlugin, CarriesReasonCodesAsStatementCodes) {
   encoded = plugin_->encode({n});
   ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
   EXPECT_NE(encoded.value().body.find("<StatementCode>CU-RISK-7</StatementCode>"), std::string::npos);
+}
+
+// What is due and why (issue 9): after the status response, the DMS's own tax calculation
+// response (13, DMSTAX): the aggregated debt on the declaration, one DutyTaxFee per item line in
+// WCO_RES_2_DMS.xsd order, and what applied and why as AdditionalInformation; it validates.
+TEST_F(wcoDecPlugin, FollowsAStatusWithTheTaxCalculationResponse) {
+  const Notification base = notification("cleared", "cleared");
+  Notification n = consumerFallback(base.id, base.reference);
+  n.case_id = base.case_id;
+  auto encoded = plugin_->encode({n});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  const std::string& body = encoded.value().body;
+  EXPECT_EQ(validateRes(body), std::vector<std::string>{}) << body;
+  const std::string pointer42A = "<Pointer><DocumentSectionCode>42A</DocumentSectionCode></Pointer>";
+  auto item = [](const char* seq) {
+    return std::string("<Pointer><SequenceNumeric>") + seq +
+           "</SequenceNumeric><DocumentSectionCode>67A</DocumentSectionCode></Pointer>";
+  };
+  const std::string tax =
+      "<Response><FunctionCode>13</FunctionCode><FunctionalReferenceID>N-01JDX3TESTNOTIFICATION00001-TAX"
+      "</FunctionalReferenceID><IssueDateTime><ds:DateTimeString formatCode=\"304\">20261129081000Z"
+      "</ds:DateTimeString></IssueDateTime>"
+      "<AdditionalInformation><StatementDescription>collection model: consumer</StatementDescription>" +
+      pointer42A +
+      "</AdditionalInformation><AdditionalInformation><StatementDescription>vendor model refused: registration 'x' "
+      "is malformed (expected ^IM[0-9]{10}$); the consumer pays</StatementDescription>" +
+      pointer42A +
+      "</AdditionalInformation><AdditionalInformation><StatementDescription>duty 3.00 EUR: EU temporary low-value "
+      "duty, 1 classification</StatementDescription>" +
+      pointer42A +
+      "</AdditionalInformation><AdditionalInformation><StatementDescription>vat 11.04 EUR (23 % of 48.00): VAT 23 % "
+      "on the item's value and duty</StatementDescription>" +
+      pointer42A + item("1") +
+      "</AdditionalInformation><AdditionalInformation><StatementDescription>vat 2.30 EUR (23 % of 10.00): VAT 23 % "
+      "on the item's value and duty</StatementDescription>" +
+      pointer42A + item("2") +
+      "</AdditionalInformation><Declaration><FunctionalReferenceID>LRN-TT-IM002a</FunctionalReferenceID>"
+      "<ID>C-01JDX3CASE0000000000000001</ID><DutyTaxFee><Payment><TaxAssessedAmount currencyID=\"EUR\">16.34"
+      "</TaxAssessedAmount><PaymentAmount currencyID=\"EUR\">16.34</PaymentAmount></Payment></DutyTaxFee>"
+      "<GoodsShipment><GovernmentAgencyGoodsItem><SequenceNumeric>1</SequenceNumeric><Commodity><DutyTaxFee>"
+      "<AdValoremTaxBaseAmount currencyID=\"EUR\">48.00</AdValoremTaxBaseAmount><TaxRateNumeric>23</TaxRateNumeric>"
+      "<TypeCode>B00</TypeCode><Payment><TaxAssessedAmount currencyID=\"EUR\">11.04</TaxAssessedAmount>"
+      "<PaymentAmount currencyID=\"EUR\">11.04</PaymentAmount></Payment></DutyTaxFee></Commodity>"
+      "</GovernmentAgencyGoodsItem><GovernmentAgencyGoodsItem><SequenceNumeric>2</SequenceNumeric><Commodity>"
+      "<DutyTaxFee><AdValoremTaxBaseAmount currencyID=\"EUR\">10.00</AdValoremTaxBaseAmount><TaxRateNumeric>23"
+      "</TaxRateNumeric><TypeCode>B00</TypeCode><Payment><TaxAssessedAmount currencyID=\"EUR\">2.30"
+      "</TaxAssessedAmount><PaymentAmount currencyID=\"EUR\">2.30</PaymentAmount></Payment></DutyTaxFee>"
+      "</Commodity></GovernmentAgencyGoodsItem></GoodsShipment></Declaration></Response>";
+  EXPECT_NE(body.find("<FunctionCode>09</FunctionCode>"), std::string::npos);
+  EXPECT_NE(body.find("</Response>" + tax + "</md:MetaData>"), std::string::npos) << body;
+  Dom dom(body);
+  ASSERT_EQ(kids(dom.root(), "Response").size(), 2u);
+}
+
+TEST_F(wcoDecPlugin, TellsWhatTheVendorCollectedAtSaleAsNothingToPay) {
+  const Notification base = notification("released", "released");
+  Notification n = vendorCollected(base.id, base.reference);
+  n.details.push_back({"revenue_line", R"({"tax":"excise","item":3,"base":"40.0005","rate":"10","amount":"4.00",)"
+                                       R"("currency":"EUR","why":"excise 10 %","collected_at_sale":false})"});
+  auto encoded = plugin_->encode({n, notification("hold", "held")});
+  ASSERT_TRUE(encoded) << formatErrors(encoded.errors());
+  const std::string& body = encoded.value().body;
+  EXPECT_EQ(validateRes(body), std::vector<std::string>{}) << body;
+  Dom dom(body);
+  const auto responses = kids(dom.root(), "Response");
+  ASSERT_EQ(responses.size(), 3u);  // released, its tax calculation, held (no revenue: no 13)
+  EXPECT_EQ(text(responses[1], "FunctionCode"), "13");
+  EXPECT_EQ(text(responses[2], "FunctionCode"), "05");
+  // Assessed 10.35 + 4.00; to pay at the border: the due (0.00), the vendor's line 0.00.
+  EXPECT_NE(body.find("<DutyTaxFee><Payment><TaxAssessedAmount currencyID=\"EUR\">14.35</TaxAssessedAmount>"
+                      "<PaymentAmount currencyID=\"EUR\">0.00</PaymentAmount></Payment></DutyTaxFee>"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("<TypeCode>B00</TypeCode><Payment><TaxAssessedAmount currencyID=\"EUR\">10.35"
+                      "</TaxAssessedAmount><PaymentAmount currencyID=\"EUR\">0.00</PaymentAmount>"),
+            std::string::npos);
+  // No CDS code for this tax name: no TypeCode; a base beyond n..16,3 is rounded to 3 decimals.
+  EXPECT_NE(body.find("<SequenceNumeric>3</SequenceNumeric><Commodity><DutyTaxFee><AdValoremTaxBaseAmount "
+                      "currencyID=\"EUR\">40.001</AdValoremTaxBaseAmount><TaxRateNumeric>10</TaxRateNumeric>"
+                      "<Payment>"),
+            std::string::npos)
+      << body;
+  EXPECT_NE(body.find("<StatementDescription>vat 10.35 EUR (23 % of 45.00), collected at sale: VAT 23 % collected "
+                      "at sale under IM9990000001</StatementDescription>"),
+            std::string::npos);
+}
+
+TEST_F(wcoDecPlugin, RefusesRevenueItCannotTell) {
+  Notification n = notification("cleared", "cleared");
+  n.details = {{"revenue_due", "a lot"}};
+  auto encoded = plugin_->encode({n});
+  ASSERT_FALSE(encoded);
+  EXPECT_EQ(formatError(encoded.errors().at(0)), "/notifications[1]/details/0: revenue_due: 'a lot' is not a decimal");
+  n.details = {{"revenue_due", "1.00"}};
+  n.id = std::string(32, 'N');
+  encoded = plugin_->encode({n});
+  ASSERT_FALSE(encoded);
+  EXPECT_EQ(encoded.errors().at(0).path, "/notifications[1]/id");
 }
 
 TEST_F(wcoDecPlugin, RefusesNotificationsWithoutAFunctionCode) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "plugin_test_support.hpp"
+#include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 using namespace swhub::sdk;
@@ -64,6 +65,7 @@ TEST(schemaOutputs, MarketplaceOrderUpdates) {
                 {"rejected", {Notification{"N-31", "", "DM-2026-11-000611", "rejected", "rejected",
                                            "/lines/0/hs: '770100' is not an HS code: chapter 77 does not exist",
                                            "2026-11-28T08:00:00Z", {}}}},
+                {"revenue", {consumerFallback(), vendorCollected()}},
                 {"empty", {}}});
 }
 
@@ -92,5 +94,6 @@ TEST(schemaOutputs, ExpressManifestJsonNotifications) {
                                "2026-11-29T08:01:00Z", {{"agency", "customs"}, {"document", "invoice"}}}}},
                 {"do-not-load", {Notification{"N-3", "C-3", "HWB0000003", "do-not-load", "", kAwkwardReason,
                                               "2026-11-28T21:40:00.5Z", {{"agency", "aviation-security"}}}}},
+                {"revenue", {consumerFallback("N-4", "HWB0000004"), vendorCollected("N-5", "HWB0000005")}},
                 {"empty", {}}});
 }

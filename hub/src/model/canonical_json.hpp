@@ -35,7 +35,8 @@ sdk::Result<sdk::Consignment> decodeConsignmentJson(std::string_view body, const
 std::string encodeConsignmentJson(const sdk::Consignment& consignment);
 
 /// {"notifications":[{id, case_id, reference, event, state, reason, at, details:{...}}]}
-/// (content type kNotificationJsonType).
+/// (content type kNotificationJsonType). A repeated detail key (revenue_line) is one array, a
+/// revenue_line an object: model/notification_details.hpp.
 std::string encodeNotificationsJson(const std::vector<sdk::Notification>& notifications);
 
 /// The reverse of encodeNotificationsJson: decodeNotificationsJson(encode(batch)) == batch

@@ -11,6 +11,7 @@
 #include <initializer_list>
 
 #include "model/canonical_json.hpp"
+#include "model/notification_details.hpp"
 #include "model/text_util.hpp"
 #include "model/validation_merge.hpp"
 
@@ -461,12 +462,8 @@ sdk::Result<std::vector<sdk::Notification>> decodeNotificationsJson(std::string_
       } else {
         const auto details = d.extract<Object::Ptr>();
         for (const auto& name : details->getNames()) {  // insertion order: the parser preserves it
-          const Var v = details->get(name);
-          if (!v.isString()) {
-            errors.push_back({prefix + "/details/" + pointerToken(name), "expected string"});
-            continue;
-          }
-          n.details.emplace_back(name, v.convert<std::string>());
+          readNotificationDetail(name, details->get(name), prefix + "/details/" + pointerToken(name), n.details,
+                                 errors);
         }
       }
     }

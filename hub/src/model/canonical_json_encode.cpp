@@ -2,6 +2,7 @@
 
 #include "model/canonical_json.hpp"
 #include "model/json_writer.hpp"
+#include "model/notification_details.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::model {
@@ -115,8 +116,7 @@ std::string encodeNotificationsJson(const std::vector<sdk::Notification>& notifi
     w.string("state", n.state, true);
     w.string("reason", n.reason, true);
     w.string("at", n.at, true);
-    ObjectWriter details(w.key("details"));
-    for (const auto& [name, value] : n.details) details.string(name, value, true);
+    appendNotificationDetails(w.key("details"), n.details);
   }
   out += "]}";
   return out;

@@ -34,7 +34,7 @@ class ExpressManifestPartner : public sdk::PartnerPlugin {
 
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     try {
-      return encodeNotifications(batch, settings_.notify_format);
+      return encodeNotifications(batch, settings_);
     } catch (const std::exception& e) {
       return sdk::Errors{{"", std::string("express_manifest encoder failed: ") + e.what()}};
     }

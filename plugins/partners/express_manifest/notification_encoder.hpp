@@ -11,6 +11,8 @@ namespace swhub::plugins::express_manifest {
 inline constexpr const char* kCsvType = "text/csv";
 inline constexpr const char* kJsonType = "application/json";
 
-sdk::EncodedMessage encodeNotifications(const std::vector<sdk::Notification>& batch, NotifyFormat format);
+// Errors ("/N/details/D") only when a notification's revenue details cannot be read.
+sdk::Result<sdk::EncodedMessage> encodeNotifications(const std::vector<sdk::Notification>& batch,
+                                                     const Settings& settings);
 
 }  // namespace swhub::plugins::express_manifest

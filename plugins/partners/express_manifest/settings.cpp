@@ -14,6 +14,9 @@ sdk::Schema settingsSchema() {
                                                          256, 1048576));
   schema.optional("notify_format", sdk::Schema::oneOf("format of notifications: csv (default) or json",
                                                       {"csv", "json"}));
+  schema.optional("csv_revenue_columns",
+                  sdk::Schema::boolean("CSV notifications end with revenue_due, revenue_currency and revenue_why "
+                                       "(default true); false keeps the eight columns ending with reason_codes"));
   schema.optional("default_currency", sdk::Schema::string("ISO 4217 currency of lines that name none; absent: "
                                                           "every line names its currency")
                                           .nonEmpty());
@@ -27,6 +30,7 @@ sdk::Result<Settings> parseSettings(const sdk::InstanceContext& ctx) {
   if (const sdk::Value* x = v.find("max_line_bytes")) settings.max_line_bytes = static_cast<std::size_t>(x->asInt());
   if (const sdk::Value* x = v.find("notify_format"))
     settings.notify_format = x->asString() == "json" ? NotifyFormat::Json : NotifyFormat::Csv;
+  if (const sdk::Value* x = v.find("csv_revenue_columns")) settings.csv_revenue_columns = x->asBool();
   if (const sdk::Value* x = v.find("default_currency")) {
     if (!sdk::isCurrencyCode(x->asString())) {
       const std::string path = ctx.path.empty() ? "default_currency" : ctx.path + ".default_currency";

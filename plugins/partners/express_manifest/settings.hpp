@@ -15,6 +15,7 @@ struct Settings {
   std::size_t max_errors = 1000;
   std::size_t max_line_bytes = 65536;
   NotifyFormat notify_format = NotifyFormat::Csv;
+  bool csv_revenue_columns = true;  // false: the eight CSV columns of before issue 9
   std::string default_currency;  // "" = none: every line names its currency
 };
 

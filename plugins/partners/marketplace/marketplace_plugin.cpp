@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "json/revenue.hpp"
 #include "json_fields.hpp"
 #include "order_reader.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -167,14 +168,18 @@ class MarketplacePartner : public sdk::PartnerPlugin {
     }
   }
 
-  // {"order_updates":[{"order_id","case_id","status","reason","reason_codes","at","delivery_id"}]}:
-  // status is the case state as the API spells it (the event when a notification carries no
-  // state); reason_codes the deciding agency's codes, comma-separated ("" when none).
+  // {"order_updates":[{"order_id","case_id","status","reason","reason_codes","at","delivery_id",
+  // "revenue"?}]}: status is the case state as the API spells it (the event when a notification
+  // carries no state); reason_codes the deciding agency's codes, comma-separated ("" when none);
+  // revenue what is due and why, only when the hub assessed it (json/revenue.hpp).
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     try {
       std::string out = "{\"order_updates\":[";
       for (std::size_t i = 0; i < batch.size(); ++i) {
         const sdk::Notification& n = batch[i];
+        auto revenue = json::readRevenue(n);
+        if (!revenue) return sdk::Errors{{"/" + std::to_string(i) + revenue.errors().front().path,
+                                          revenue.errors().front().message}};
         if (i) out += ',';
         out += "{\"order_id\":";
         appendJsonString(out, n.reference);
@@ -190,6 +195,10 @@ class MarketplacePartner : public sdk::PartnerPlugin {
         appendJsonString(out, n.at);
         out += ",\"delivery_id\":";
         appendJsonString(out, n.id);
+        if (revenue.value()) {
+          out += ",\"revenue\":";
+          json::appendRevenueObject(out, *revenue.value());
+        }
         out += '}';
       }
       out += "]}";

@@ -1,7 +1,9 @@
 #include "response_encoder.hpp"
 
 #include <array>
+#include <optional>
 
+#include "json/revenue.hpp"
 #include "settings.hpp"
 #include "swhub/sdk/validate.hpp"
 
@@ -77,6 +79,35 @@ void leaf(std::string& out, std::string_view name, std::string_view text) {
   out += ">\n";
 }
 
+// item-response.xsd 1.1, element revenue: what is due and why, in the schema's order.
+void appendRevenue(std::string& out, const json::Revenue& r) {
+  // leaf() indents by 4: revenue's children by 6, a line's by 8.
+  auto child = [&out](std::string_view indent, std::string_view name, std::string_view text) {
+    out += indent;
+    leaf(out, name, text);
+  };
+  out += "    <revenue>\n";
+  if (r.model) child("  ", "model", *r.model);
+  if (r.model_reason) child("  ", "modelReason", *r.model_reason);
+  if (r.due) child("  ", "due", *r.due);
+  if (r.paid) child("  ", "paid", *r.paid);
+  if (r.currency) child("  ", "currency", *r.currency);
+  if (r.settled) child("  ", "settled", *r.settled ? "true" : "false");
+  for (const json::RevenueLine& l : r.lines) {
+    out += "      <line>\n";
+    child("    ", "tax", l.tax);
+    if (l.item) child("    ", "item", std::to_string(*l.item));
+    if (!l.base.empty()) child("    ", "base", l.base);
+    if (l.rate) child("    ", "rate", *l.rate);
+    child("    ", "amount", l.amount);
+    child("    ", "currency", l.currency);
+    if (!l.why.empty()) child("    ", "why", l.why);
+    child("    ", "collectedAtSale", l.collected_at_sale ? "true" : "false");
+    out += "      </line>\n";
+  }
+  out += "    </revenue>\n";
+}
+
 }  // namespace
 
 std::string_view responseStatus(const sdk::Notification& n) {
@@ -87,8 +118,9 @@ std::string_view responseStatus(const sdk::Notification& n) {
   return isStatus(n.event) ? std::string_view(n.event) : std::string_view();
 }
 
-sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch) {
+sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch, bool revenueElement) {
   sdk::Errors errors;
+  std::vector<std::optional<json::Revenue>> revenues(batch.size());
   if (batch.empty()) errors.push_back({"", "no notification to encode"});
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const sdk::Notification& n = batch[i];
@@ -109,13 +141,18 @@ sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notifica
       if (n.details[d].first.empty() || n.details[d].first.size() > kMaxIdentifier)
         errors.push_back({at + "/details/" + std::to_string(d), "a detail needs a key of 1 to " +
                                                                    std::to_string(kMaxIdentifier) + " characters"});
+    if (!revenueElement) continue;
+    auto revenue = json::readRevenue(n);
+    if (revenue) revenues[i] = revenue.take();
+    else errors.push_back({at + revenue.errors().front().path, revenue.errors().front().message});
   }
   if (!errors.empty()) return errors;
 
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<itemResponses xmlns=\"";
   out += kNamespace;
   out += "\">\n";
-  for (const sdk::Notification& n : batch) {
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const sdk::Notification& n = batch[i];
     out += "  <response>\n";
     leaf(out, "itemId", n.reference);
     leaf(out, "status", responseStatus(n));
@@ -130,6 +167,7 @@ sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notifica
       appendText(out, value);
       out += "</detail>\n";
     }
+    if (revenues[i]) appendRevenue(out, *revenues[i]);
     out += "  </response>\n";
   }
   out += "</itemResponses>\n";

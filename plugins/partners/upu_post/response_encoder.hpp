@@ -15,7 +15,9 @@ namespace swhub::plugins::upu_post {
 std::string_view responseStatus(const sdk::Notification& notification);
 
 /// Every notification of the batch as a <response>, in order; errors (with "/N/field" paths,
-/// 0-based) when one cannot be told in this format.
-sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch);
+/// 0-based) when one cannot be told in this format. `revenueElement`: a notification with
+/// revenue details also gets the <revenue> element of item-response.xsd 1.1.
+sdk::Result<sdk::EncodedMessage> encodeResponses(const std::vector<sdk::Notification>& batch,
+                                                 bool revenueElement = true);
 
 }  // namespace swhub::plugins::upu_post

@@ -17,6 +17,7 @@ struct Settings {
   std::string operator_id;    ///< carrier.id
   std::size_t max_items = 1000;  ///< postal items per message
   std::size_t max_depth = 16;    ///< deepest element nesting
+  bool revenue_element = true;   ///< responses carry <revenue> (item-response.xsd 1.1)
 };
 
 }  // namespace swhub::plugins::upu_post

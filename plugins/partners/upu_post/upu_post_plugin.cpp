@@ -24,6 +24,9 @@ sdk::Schema settingsSchema() {
                   sdk::Schema::string("id of the posting operator (UPU operator code): the carrier's id").nonEmpty());
   schema.optional("max_items", sdk::Schema::integer("most postal items in one message (default 1000)", 1, 100000));
   schema.optional("max_depth", sdk::Schema::integer("deepest nesting of XML elements (default 16)", 4, 64));
+  schema.optional("revenue_element",
+                  sdk::Schema::boolean("responses carry what is due and why in a <revenue> element "
+                                       "(item-response.xsd 1.1; default true); false: only as details (1.0)"));
   return schema;
 }
 
@@ -43,7 +46,7 @@ class UpuPostPartner : public sdk::PartnerPlugin {
 
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     try {
-      return encodeResponses(batch);
+      return encodeResponses(batch, settings_.revenue_element);
     } catch (const std::exception& e) {
       return sdk::Errors{{"", std::string("upu_post encoder failed: ") + e.what()}};
     }
@@ -63,6 +66,7 @@ sdk::Result<std::unique_ptr<sdk::PartnerPlugin>> make(const sdk::InstanceContext
   settings.operator_id = ctx.settings.find("operator_id")->asString();
   if (const sdk::Value* v = ctx.settings.find("max_items")) settings.max_items = static_cast<std::size_t>(v->asInt());
   if (const sdk::Value* v = ctx.settings.find("max_depth")) settings.max_depth = static_cast<std::size_t>(v->asInt());
+  if (const sdk::Value* v = ctx.settings.find("revenue_element")) settings.revenue_element = v->asBool();
   return std::unique_ptr<sdk::PartnerPlugin>(std::make_unique<UpuPostPartner>(std::move(settings)));
 }
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <vector>
 
+#include "res_text.hpp"
 #include "swhub/sdk/validate.hpp"
+#include "tax_response.hpp"
 
 namespace swhub::plugins::wco_dec {
 
@@ -13,44 +15,6 @@ constexpr std::size_t kMaxFunctionalReference = 35;  // Response and Declaration
 constexpr std::size_t kMaxDeclarationId = 70;        // Declaration/ID: an..70
 constexpr std::size_t kMaxText = 512;                // Error/Description, StatementDescription: an..512
 constexpr std::size_t kMaxStatementCode = 17;        // AdditionalInformation/StatementCode: an..17
-
-// XML 1.0 text: markup escaped, control characters that XML cannot carry replaced by a space.
-void appendText(std::string& out, std::string_view text) {
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (ch == '&') out += "&amp;";
-    else if (ch == '<') out += "&lt;";
-    else if (ch == '>') out += "&gt;";
-    else if (ch == '"') out += "&quot;";
-    else if (c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') out += ' ';
-    else out += ch;
-  }
-}
-
-// At most `limit` bytes, cut on a UTF-8 character boundary.
-std::string clip(std::string text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t cut = limit;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
-  return text;
-}
-
-void leaf(std::string& out, const char* name, std::string_view text) {
-  out += '<';
-  out += name;
-  out += '>';
-  appendText(out, text);
-  out += "</";
-  out += name;
-  out += '>';
-}
-
-void dateTime(std::string& out, const char* name, const std::string& dms) {
-  if (dms.empty()) return;
-  // DateTimeString belongs to the data-set namespace of the RES schema (ds:).
-  out += std::string("<") + name + "><ds:DateTimeString formatCode=\"304\">" + dms + "</ds:DateTimeString></" + name + ">";
-}
 
 // The item sequence an error path names: ".../GovernmentAgencyGoodsItem[3]/..." or ".../item[3]/...".
 std::string itemSequence(const std::string& path) {
@@ -173,6 +137,17 @@ sdk::Result<std::string> encodeResponses(const std::vector<sdk::Notification>& b
     if (!n.case_id.empty()) leaf(out, "ID", n.case_id);  // the hub's case id stands where CDS puts the MRN
     if (code == "03") dateTime(out, "RejectionDateTime", when);
     out += "</Declaration></Response>";
+    // What is due and why follows as the DMS's own tax calculation response (13, DMSTAX).
+    if (code == "03" || code == "10") continue;
+    auto revenue = json::readRevenue(n);
+    if (!revenue) {
+      problems.push_back({at + revenue.errors().front().path, revenue.errors().front().message});
+      continue;
+    }
+    if (!revenue.value()) continue;
+    auto tax = taxResponse(n, *revenue.value(), when, at);
+    if (!tax) problems.insert(problems.end(), tax.errors().begin(), tax.errors().end());
+    else out += tax.value();
   }
   if (!problems.empty()) return problems;
   out += "</md:MetaData>\n";

@@ -18,6 +18,8 @@ std::string functionCodeOf(const sdk::Notification& notification);
 std::string dmsDateTime(const std::string& rfc3339);
 
 /// The RES document, or errors whose paths name the notification ("/notifications[2]/reference").
+/// A notification with revenue details (json/revenue.hpp) is followed by a tax calculation
+/// response (FunctionCode 13, tax_response.hpp), except after a rejection (03) or a cancellation (10).
 sdk::Result<std::string> encodeResponses(const std::vector<sdk::Notification>& batch);
 
 }  // namespace swhub::plugins::wco_dec

@@ -189,6 +189,93 @@ TEST(canonicalJson, DecodesNotificationsItEncoded) {
   EXPECT_TRUE(none.value().empty());
 }
 
+// What is due and why (issue 9): every revenue_line of a notification, in order, as objects in one
+// array, so that a reader gets the fields instead of escaped text; the single-valued revenue
+// details stay strings as before.
+const std::string kVatLine =
+    R"({"tax":"vat","item":1,"base":"48.00","rate":"23","amount":"11.04","currency":"EUR",)"
+    R"("why":"VAT 23 % on the item's value and duty","collected_at_sale":false})";
+const std::string kFixedDutyLine =
+    R"({"tax":"duty","item":null,"base":"1","rate":null,"amount":"3.00","currency":"EUR",)"
+    R"("why":"EU temporary low-value duty: 3 EUR per tariff classification","collected_at_sale":false})";
+
+TEST(canonicalJson, EncodesRevenueLinesAsOneArrayOfObjects) {
+  sdk::Notification n{"N-1", "C-1", "LRN-1", "cleared", "cleared", "", "2026-11-29T08:00:00Z",
+                      {{"previous_state", "under-assessment"}, {"revenue_due", "14.04"}, {"revenue_currency", "EUR"},
+                       {"revenue_settled", "false"}, {"revenue_model", "consumer"},
+                       {"revenue_model_reason", "vendor model refused: registration 'x' is malformed"},
+                       {"revenue_line", kFixedDutyLine}, {"revenue_line", kVatLine}, {"revenue_paid", "0.00"}}};
+  EXPECT_EQ(model::encodeNotificationsJson({n}),
+            R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"LRN-1","event":"cleared","state":"cleared",)"
+            R"("reason":"","at":"2026-11-29T08:00:00Z","details":{"previous_state":"under-assessment",)"
+            R"("revenue_due":"14.04","revenue_currency":"EUR","revenue_settled":"false","revenue_model":"consumer",)"
+            R"("revenue_model_reason":"vendor model refused: registration 'x' is malformed","revenue_line":[)" +
+                kFixedDutyLine + "," + kVatLine + R"(],"revenue_paid":"0.00"}}]})");
+  auto decoded = model::decodeNotificationsJson(model::encodeNotificationsJson({n}));
+  ASSERT_TRUE(decoded.ok()) << decoded.errors().front().message;
+  EXPECT_EQ(decoded.value(), (std::vector<sdk::Notification>{n}));
+}
+
+TEST(canonicalJson, OneRevenueLineIsStillAnArray) {
+  sdk::Notification n{"N-1", "C-1", "LRN-1", "released", "released", "", "2026-11-29T08:00:00Z",
+                      {{"revenue_line", kVatLine}}};
+  EXPECT_EQ(model::encodeNotificationsJson({n}),
+            R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"LRN-1","event":"released",)"
+            R"("state":"released","reason":"","at":"2026-11-29T08:00:00Z","details":{"revenue_line":[)" + kVatLine +
+                "]}}]}");
+}
+
+TEST(canonicalJson, ALineNotSpelledAsTheHubSpellsItStaysTextAndComesBackTheSame) {
+  // Spaces, a fraction as a number, not JSON at all: each is kept as the exact text it was.
+  const std::vector<std::string> odd{R"({ "tax": "vat" })", R"({"tax":"vat","rate":23.5})", "{not json", "plain"};
+  sdk::Notification n{"N-1", "C-1", "LRN-1", "held", "held", "", "2026-11-29T08:00:00Z", {}};
+  for (const auto& value : odd) n.details.push_back({"revenue_line", value});
+  const std::string body = model::encodeNotificationsJson({n});
+  EXPECT_NE(body.find(R"("revenue_line":["{ \"tax\": \"vat\" }","{\"tax\":\"vat\",\"rate\":23.5}","{not json","plain"])"),
+            std::string::npos)
+      << body;
+  auto decoded = model::decodeNotificationsJson(body);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded.value(), (std::vector<sdk::Notification>{n}));
+}
+
+TEST(canonicalJson, AnyRepeatedDetailKeyIsOneArrayAtItsFirstPlace) {
+  sdk::Notification n{"N-1", "C-1", "LRN-1", "held", "held", "", "2026-11-29T08:00:00Z",
+                      {{"agency", "customs"}, {"note", "a"}, {"note", "b"}, {"zone", "B"}}};
+  const std::string body = model::encodeNotificationsJson({n});
+  EXPECT_NE(body.find(R"("details":{"agency":"customs","note":["a","b"],"zone":"B"})"), std::string::npos) << body;
+  auto decoded = model::decodeNotificationsJson(body);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded.value(), (std::vector<sdk::Notification>{n}));
+}
+
+TEST(canonicalJson, DecodesDetailsJournaledBeforeRevenueLines) {
+  // A notification journaled by an earlier hub: every detail a string.
+  auto old = model::decodeNotificationsJson(
+      R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"R","event":"cleared","state":"cleared",)"
+      R"("reason":"","at":"2026-11-29T08:00:00Z","details":{"revenue_due":"9.50","revenue_currency":"EUR",)"
+      R"("revenue_settled":"false"}}]})");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old.value().at(0).details,
+            (std::vector<std::pair<std::string, std::string>>{
+                {"revenue_due", "9.50"}, {"revenue_currency", "EUR"}, {"revenue_settled", "false"}}));
+}
+
+TEST(canonicalJson, RefusesADetailArrayElementItCannotSpell) {
+  auto bad = model::decodeNotificationsJson(
+      R"({"notifications":[{"id":"N-1","case_id":"C-1","reference":"R","event":"held","state":"held",)"
+      R"("reason":"","at":"t","details":{"revenue_line":[{"rate":23.5},7],"n":{"a":"b"}}}]})");
+  ASSERT_FALSE(bad.ok());
+  std::vector<std::string> where;
+  for (const auto& e : bad.errors()) where.push_back(e.path + ": " + e.message);
+  EXPECT_EQ(where, (std::vector<std::string>{
+                       "/notifications/0/details/revenue_line/0: expected a string or an object of strings, whole "
+                       "numbers, booleans and nulls",
+                       "/notifications/0/details/revenue_line/1: expected a string or an object of strings, whole "
+                       "numbers, booleans and nulls",
+                       "/notifications/0/details/n: expected a string or an array"}));
+}
+
 TEST(canonicalJson, RefusesMalformedNotificationsNamingWhere) {
   auto bad = model::decodeNotificationsJson(R"({"notifications":[{"id":"N-1","case_id":7,"reference":"R",)"
                                             R"("event":"held","state":"held","reason":"","at":"t","details":{"a":1}}, 3]})");
