@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
@@ -43,7 +44,8 @@ Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) 
   bool inlined = false;
   if (isJson(item.content_type)) {
     try {
-      o.set("message", Poco::JSON::Parser().parse(item.body));
+      // Its fields in the order the plugin wrote them.
+      o.set("message", Poco::JSON::Parser(new Poco::JSON::ParseHandler(true)).parse(item.body));
       inlined = true;
     } catch (const Poco::Exception&) {
     }

@@ -75,7 +75,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   auto record = journal_.getCase(caseId);
   if (!record || !maySee(caller, *record)) return notFound(caseId);
   Poco::JSON::Object body = summary(*record);
-  Poco::JSON::Parser parser;
+  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the canonical field order
   Poco::Dynamic::Var consignment = parser.parse(record->consignment_json);
   if (!mayKnowRisk(caller)) {
     auto object = consignment.extract<Poco::JSON::Object::Ptr>();
@@ -155,7 +155,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     if (!event.from_state.empty()) e.set("from", event.from_state);
     if (!event.to_state.empty()) e.set("to", event.to_state);
     if (!event.message_id.empty()) e.set("message_id", event.message_id);
-    Poco::JSON::Parser detailParser;
+    Poco::JSON::Parser detailParser(new Poco::JSON::ParseHandler(true));
     e.set("detail", detailParser.parse(event.detail_json.empty() ? "{}" : event.detail_json));
     history.add(e);
   }
