@@ -182,6 +182,15 @@ AuditVerdict verifyAuditJournal(const std::string& url, const CheckpointCheck& c
     Db db(path, vfs);
     sqlite3_busy_timeout(db.handle(), 5000);
     db.exec("PRAGMA query_only=ON");
+    std::int64_t version = 0;
+    {
+      auto stmt = db.prepare("SELECT max(version) FROM schema_version");
+      if (stmt->step()) version = stmt->integer(0);
+    }
+    if (version < 4) {
+      throw JournalError("sqlite:" + path + " is at schema " + std::to_string(version) +
+                         ", before the audit chain (schema 4): start this hub on it once to chain what it holds");
+    }
     return verifyAuditChain(db, check);
   } catch (const StoreFailure& e) {
     throw JournalError("cannot read journal sqlite:" + path + ": " + e.what());

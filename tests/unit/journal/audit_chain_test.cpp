@@ -109,6 +109,24 @@ TEST_F(journal_audit, ACleanJournalVerifiesWithEveryEntryAndItsCheckpoints) {
   EXPECT_EQ(query("SELECT seq FROM audit_head"), "30");
 }
 
+TEST_F(journal_audit, ACheckpointIsAlsoDueAfterItsInterval) {
+  JournalOptions options = signing(1000);
+  options.audit_checkpoint_interval = std::chrono::milliseconds(0);  // due at every commit
+  write(3, options);
+  EXPECT_EQ(query("SELECT group_concat(seq) FROM audit_checkpoints"), "3,6,9");
+  EXPECT_TRUE(verify().intact);
+}
+
+TEST_F(journal_audit, WithoutASignerTheChainGrowsButNothingIsSigned) {
+  JournalOptions options = signing();
+  options.audit_sign = nullptr;  // CLI commands beside a hub
+  write(3, options);
+  const AuditVerdict verdict = verify();
+  EXPECT_TRUE(verdict.intact) << verdict.problem;
+  EXPECT_EQ(verdict.entries, 9);
+  EXPECT_EQ(verdict.checkpoints, 0);
+}
+
 TEST_F(journal_audit, EntriesAreChainedInCommitOrderAcrossMessagesAndEvents) {
   write(2);
   EXPECT_EQ(query("SELECT group_concat(audit_seq) FROM (SELECT audit_seq FROM messages ORDER BY audit_seq)"), "1,4");
@@ -274,6 +292,21 @@ TEST_F(journal_audit, ASchema3JournalIsChainedWhenItIsOpened) {
   EXPECT_TRUE(verdict.intact) << verdict.problem;
   EXPECT_EQ(verdict.entries, 9);
   EXPECT_EQ(verdict.checkpoints, 1);  // signed at the stop that followed the migration
+}
+
+TEST_F(journal_audit, AJournalBeforeTheChainIsNamedNotMisread) {
+  write(1);
+  tamper("DROP INDEX messages_audit; ALTER TABLE messages DROP COLUMN audit_seq; ALTER TABLE messages DROP COLUMN audit_hash;"
+         " ALTER TABLE case_events DROP COLUMN audit_seq; ALTER TABLE case_events DROP COLUMN audit_hash;"
+         " UPDATE schema_version SET version = 3");
+  try {
+    verify();
+    FAIL() << "no error";
+  } catch (const JournalError& e) {
+    EXPECT_EQ(std::string(e.what()), url() +
+                                         " is at schema 3, before the audit chain (schema 4): start this hub on it"
+                                         " once to chain what it holds");
+  }
 }
 
 TEST_F(journal_audit, NoJournalIsAnError) {
