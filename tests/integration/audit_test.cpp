@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "express_manifest.hpp"
 #include "hub_process.hpp"
 
 namespace swhub::testing {
@@ -100,6 +101,24 @@ TEST_F(audit_verify, TheStoppedHubsJournalIsIntactAndItsHeadIsSigned) {
   const auto [code, said] = verify(file);
   EXPECT_EQ(code, 0) << said;
   EXPECT_EQ(said, "audit: " + entries + " entries, " + checkpoints + " checkpoints, chain intact\n");
+}
+
+TEST_F(audit_verify, ALargeSpooledFilingIsChainedWhenItIsFinished) {
+  // Over 1 MiB: spooled, staged in chunks and made visible in one last transaction.
+  const std::string file = scratch_.file("large/journal.db");
+  {
+    HubProcess hub({"serve", "--config", exampleConfig(), "--listen", "127.0.0.1:0", "--journal", url(file)});
+    const auto filed = fileManifest(hub.address(), expressManifest(7000), "audit-large", "demo-express-token",
+                                    std::chrono::seconds(300));
+    ASSERT_EQ(filed.status, 202) << filed.body.substr(0, 500);
+    ASSERT_EQ(hub.terminate(), 0);
+  }
+  EXPECT_EQ(queryOne(file, "SELECT count(*) FROM messages WHERE audit_seq IS NULL"), "0");
+  EXPECT_EQ(queryOne(file, "SELECT count(*) FROM case_events WHERE audit_seq IS NULL"), "0");
+  const std::string entries = queryOne(file, "SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM case_events)");
+  const auto [code, said] = verify(file);
+  EXPECT_EQ(code, 0) << said;
+  EXPECT_EQ(said.rfind("audit: " + entries + " entries, ", 0), 0u) << said;
 }
 
 TEST_F(audit_verify, AnEditedDecisionIsNamed) {
