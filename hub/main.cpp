@@ -12,8 +12,10 @@
 
 #include "api/hub.hpp"
 #include "config/config.hpp"
+#include "journal/audit_verify.hpp"
 #include "journal/journal.hpp"
 #include "plugin/registry.hpp"
+#include "security/signature_check.hpp"
 #include "swhub/sdk/version.hpp"
 
 namespace {
@@ -42,6 +44,9 @@ constexpr CommandHelp kCommands[] = {
      "Prints a case's full trace (events, messages, outbox) as JSON, beside a running hub."},
     {"replay", "swhub replay DEAD_LETTER_ID|--all --config FILE [--journal URL]",
      "Puts a dead letter (or all of them) back in the outbox for delivery, beside a running hub."},
+    {"audit", "swhub audit verify --config FILE [--journal URL]",
+     "Walks the journal's hash chain and its signed checkpoints (read-only, beside a running hub).\n"
+     "Exit 0: \"audit: N entries, M checkpoints, chain intact\"; exit 1 names the first bad entry."},
     {"version", "swhub version", "Prints the hub's version, SDK ABI and toolchain."},
 };
 
@@ -204,6 +209,33 @@ int replay(const Args& args) {
   return 0;
 }
 
+int audit(const Args& args) {
+  if (args.positional.empty() || args.positional.front() != "verify") {
+    throw std::invalid_argument("usage: swhub audit verify --config FILE [--journal URL]");
+  }
+  auto path = args.options.find("config");
+  if (path == args.options.end()) throw std::invalid_argument("missing --config FILE (the hub's config names its journal)");
+  auto config = swhub::config::loadConfig(path->second);
+  auto journal = args.options.find("journal");
+  swhub::config::applyOverrides(config, "", journal == args.options.end() ? "" : journal->second);
+  const std::string certificate = swhub::api::receiptCertificatePath(config);
+  std::unique_ptr<swhub::security::SignatureCheck> signatures;
+  try {
+    signatures = swhub::security::SignatureCheck::fromCertificateFile(certificate);
+  } catch (const std::exception& e) {
+    std::cerr << "audit: " << e.what() << " (checkpoints are verified with the receipt certificate)\n";
+    return 1;
+  }
+  const auto verdict = swhub::journal::sqlite::verifyAuditJournal(
+      config.journal, [&](const std::string& text, const std::string& signature) { return signatures->verify(text, signature); });
+  if (!verdict.intact) {
+    std::cerr << "audit: " << verdict.problem << "\n";
+    return 1;
+  }
+  std::cout << "audit: " << verdict.entries << " entries, " << verdict.checkpoints << " checkpoints, chain intact\n";
+  return 0;
+}
+
 int serve(const Args& args) {
   const std::string path = configPath(args);
   auto config = swhub::config::loadConfig(path);
@@ -257,6 +289,7 @@ int main(int argc, char** argv) {
     if (args.command == "plugins") return listPlugins(args);
     if (args.command == "trace") return trace(args);
     if (args.command == "replay") return replay(args);
+    if (args.command == "audit") return audit(args);
     if (args.command == "version" || args.command == "--version") {
       std::cout << "swhub " << SWHUB_VERSION << " (SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor
                 << ", " << swhub::sdk::kToolchain << ")\n";

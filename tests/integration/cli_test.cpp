@@ -16,7 +16,7 @@ TEST(Cli, CheckConfigAcceptsTheExample) {
 
 // `swhub COMMAND --help` prints that command's usage and exits 0, never "missing --config FILE".
 TEST(Cli, EveryCommandHasItsOwnHelp) {
-  for (const std::string command : {"serve", "check-config", "plugins", "trace", "replay", "version"}) {
+  for (const std::string command : {"serve", "check-config", "plugins", "trace", "replay", "audit", "version"}) {
     for (const std::string flag : {"--help", "-h"}) {
       const auto [code, out] = runSwhub({command, flag});
       EXPECT_EQ(code, 0) << command << " " << flag << ": " << out;

@@ -91,6 +91,11 @@ std::unique_ptr<security::ReceiptSigner> makeReceiptSigner(const config::HubConf
 
 }  // namespace
 
+std::string receiptCertificatePath(const config::HubConfig& config) {
+  if (!config.receipts.cert.empty()) return config.receipts.cert;
+  return (receiptsFolder(config) / security::ReceiptSigner::kCertFile).string();
+}
+
 Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(config_) {
   runtime_ = buildRuntime(config_);
   journal::JournalOptions options;
@@ -100,6 +105,9 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   };
   options.wal_limit_bytes = config_.journal_wal_limit_bytes;
   options.exclusive = true;  // one serving hub per journal; the CLI reads beside it
+  // The receipt key also signs the audit chain's checkpoints: it lives as long as the journal.
+  receipts_ = makeReceiptSigner(config_, receiptsNote_);
+  options.audit_sign = [signer = receipts_.get()](std::string_view bytes) { return signer->sign(bytes); };
   journal_ = journal::openJournal(config_.journal, options);
   // Leases carry this process start's owner id: what a crashed predecessor had claimed is handed
   // back now rather than when its lease runs out.
@@ -143,7 +151,6 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
-  receipts_ = makeReceiptSigner(config_, receiptsNote_);
   filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
                                              *coordinator_, *receipts_);
@@ -209,9 +216,9 @@ Hub::~Hub() {
   agencyApi_.reset();
   cases_.reset();
   filings_.reset();
-  receipts_.reset();
   coordinator_.reset();
-  journal_.reset();  // drains queued commits
+  journal_.reset();  // drains queued commits and signs the last checkpoint
+  receipts_.reset();
   runtime_.reset();
 }
 

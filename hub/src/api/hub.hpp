@@ -51,6 +51,10 @@ struct Runtime {
 
 std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config);
 
+// The certificate that verifies receipts and audit checkpoints: hub.receipts.cert, else the one
+// made at the first start beside the journal (`swhub audit verify` reads it).
+std::string receiptCertificatePath(const config::HubConfig& config);
+
 class Hub {
  public:
   // Loads plugins, opens the journal, binds the listening socket. Throws on any error.

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace swhub::journal {
@@ -147,6 +148,13 @@ struct JournalOptions {
   // removes staging messages a crash left, and may release claims of dead owners. CLI commands
   // (trace, replay, ...) open without it, beside a running hub.
   bool exclusive = false;
+  // Signs audit checkpoints (the receipt key; base64 signature of the bytes given). Empty: the
+  // chain is still extended, but no checkpoint is written (CLI commands beside a hub).
+  std::function<std::string(std::string_view)> audit_sign;
+  // A signed checkpoint of the chain's head after this many new entries, or this long after the
+  // last one (checked at each commit), and when the journal closes.
+  std::int64_t audit_checkpoint_entries = 1000;
+  std::chrono::milliseconds audit_checkpoint_interval{60000};
 };
 
 // What the journal knows of a party from the cases it appears in (by its id in one role).

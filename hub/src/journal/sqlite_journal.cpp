@@ -37,6 +37,9 @@ void SqliteJournal::Txn::rollback() noexcept {
 
 SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions options)
     : path_(std::move(path)), vfs_(std::move(vfs)), options_(std::move(options)) {
+  audit_policy_.sign = options_.audit_sign;
+  audit_policy_.every_entries = options_.audit_checkpoint_entries;
+  audit_policy_.every = options_.audit_checkpoint_interval;
   // Before anything is written: a second hub on this journal stops here, naming the first.
   if (options_.exclusive) lock_ = std::make_unique<ProcessLock>(path_ + ".lock", "sqlite:" + path_);
   try {
@@ -75,13 +78,28 @@ SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions o
 }
 
 SqliteJournal::~SqliteJournal() {
+  // The head as it is at a clean stop is signed, so that a tail cut off after it shows.
+  if (audit_policy_.sign && committer_ && committer_->writable()) {
+    committer_->run([this] {
+      checkpointAudit(true);
+      return CommitResult{};
+    }, false);
+  }
   committer_.reset();     // drain and join the writer before anything it uses goes
   checkpointer_.reset();
 }
 
 CommitResult SqliteJournal::commit(WriteBatch batch) {
   // The writer thread reads `batch` while this thread waits on the result: no copy needed.
-  return committer_->run([this, &batch] { return applyBatch(*writer_, batch); }, true);
+  return committer_->run([this, &batch] {
+    CommitResult result = applyBatch(*writer_, batch);
+    if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
+    return result;
+  }, true);
+}
+
+void SqliteJournal::checkpointAudit(bool force) {
+  maybeCheckpoint(*writer_, audit_policy_, force, common::rfc3339(now()), last_audit_checkpoint_);
 }
 
 template <typename Fn>
@@ -273,7 +291,11 @@ CommitResult SqliteJournal::stage(const std::string& message_id, WriteBatch batc
 }
 
 CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) {
-  return committer_->run([&] { return finishStaging(*writer_, message, response, batch); }, true);
+  return committer_->run([&] {
+    CommitResult result = finishStaging(*writer_, message, response, batch);
+    if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
+    return result;
+  }, true);
 }
 
 CommitResult SqliteJournal::abortStaged(const std::string& message_id) {

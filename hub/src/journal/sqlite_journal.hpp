@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "journal/audit_checkpoint.hpp"
 #include "journal/group_committer.hpp"
 #include "journal/journal.hpp"
 #include "journal/process_lock.hpp"
@@ -109,11 +110,15 @@ class SqliteJournal final : public Journal {
   auto withReader(Fn&& fn);
   std::chrono::system_clock::time_point now() const;
   std::size_t replay(std::int64_t seq);  // seq < 0: every dead letter
+  // After a committed batch, on the writer thread: a signed checkpoint when one is due.
+  void checkpointAudit(bool force);
 
   const std::string path_;
   const std::string vfs_;
   JournalOptions options_;
   ConnectionSettings settings_;
+  CheckpointPolicy audit_policy_;
+  std::chrono::steady_clock::time_point last_audit_checkpoint_ = std::chrono::steady_clock::now();  // writer thread
   std::unique_ptr<ProcessLock> lock_;  // exclusive: held until the journal closes
   std::unique_ptr<Db> writer_;
   WriterGate gate_;

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "journal/audit_chain.hpp"
 #include "journal/group_committer.hpp"
 
 namespace swhub::journal::sqlite {
@@ -21,7 +22,9 @@ CREATE TABLE IF NOT EXISTS messages (
   body BLOB NOT NULL,
   status TEXT NOT NULL,
   response TEXT NOT NULL,
-  http_status INTEGER NOT NULL
+  http_status INTEGER NOT NULL,
+  audit_seq INTEGER,  -- position in the audit chain (audit_chain.hpp); NULL while staging
+  audit_hash TEXT
 );
 -- A key is unique per partner; messages without a key are not constrained.
 CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
@@ -55,7 +58,9 @@ CREATE TABLE IF NOT EXISTS case_events (
   from_state TEXT NOT NULL,
   to_state TEXT NOT NULL,
   detail_json TEXT NOT NULL,
-  message_id TEXT NOT NULL
+  message_id TEXT NOT NULL,
+  audit_seq INTEGER,  -- position in the audit chain (audit_chain.hpp)
+  audit_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS case_events_case ON case_events (case_id);
 
@@ -149,6 +154,20 @@ CREATE TABLE IF NOT EXISTS staged_outbox (
   created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS staged_outbox_staging ON staged_outbox (staging_id, seq);
+
+-- The audit chain's last position and hash (one row, id 1), and its signed checkpoints: the
+-- signature (receipt key, base64) is over checkpointText() of audit_checkpoint.hpp.
+CREATE TABLE IF NOT EXISTS audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+  seq INTEGER PRIMARY KEY,  -- the chain position it signs
+  head_hash TEXT NOT NULL,
+  at TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
 )sql";
 
 // Schema 3: a (partner, reference) names one case. Earlier journals could hold a later case under
@@ -172,6 +191,24 @@ INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_
          message_id
   FROM cases WHERE duplicate_of <> '' ORDER BY created_at, rowid;
 )sql");
+}
+
+// Schema 4: the audit chain. Rows written before it are chained now, in the order they were
+// written, so that an old journal verifies from its first entry.
+void migrateTo4(Db& db) {
+  auto hasAuditColumns = [&db](const char* sql) {
+    auto stmt = db.prepare(sql);
+    return stmt->step() && stmt->integer(0) > 0;
+  };
+  if (!hasAuditColumns("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'audit_seq'")) {
+    db.exec("ALTER TABLE messages ADD COLUMN audit_seq INTEGER");
+    db.exec("ALTER TABLE messages ADD COLUMN audit_hash TEXT");
+  }
+  if (!hasAuditColumns("SELECT count(*) FROM pragma_table_info('case_events') WHERE name = 'audit_seq'")) {
+    db.exec("ALTER TABLE case_events ADD COLUMN audit_seq INTEGER");
+    db.exec("ALTER TABLE case_events ADD COLUMN audit_hash TEXT");
+  }
+  chainExisting(db);
 }
 
 std::int64_t storedVersion(Db& db) {
@@ -223,10 +260,16 @@ void ensureSchema(Db& db) {
       migrateTo3(db, true);
       db.exec("UPDATE schema_version SET version = 3");
     }
+    if (version >= 1 && version <= 3) {
+      migrateTo4(db);
+      db.exec("UPDATE schema_version SET version = 4");
+    }
     // After the migration: the column it needs exists in every journal from here on.
     db.exec(
         "CREATE UNIQUE INDEX IF NOT EXISTS cases_reference_unique ON cases (partner, reference)"
         " WHERE duplicate_of = ''");
+    // `swhub audit verify` walks messages in chain order.
+    db.exec("CREATE INDEX IF NOT EXISTS messages_audit ON messages (audit_seq)");
     // What the customs agency learns of a seller or a buyer (Journal::partyHistory): an index on
     // the party's id inside the consignment, so that no write path changes.
     for (const char* role : {"seller", "buyer"}) {

@@ -7,7 +7,7 @@
 
 namespace swhub::journal::sqlite {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // The settings a connection reports after configureConnection.
 struct ConnectionSettings {

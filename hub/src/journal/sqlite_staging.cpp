@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "journal/audit_chain.hpp"
 #include "journal/group_committer.hpp"
 #include "journal/sqlite_store.hpp"
 
@@ -186,7 +187,11 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
       offset += static_cast<std::int64_t>(got);
     }
   }
+  // The message is final now: the chain's next entry.
+  ChainHead head = loadChainHead(db);
+  chainStoredMessage(db, head, m.id);
   if (m.status != "accepted") {
+    saveChainHead(db, head);
     // A rejected message keeps its body for the trace; what it staged goes.
     db.prepare("DELETE FROM staged_cases WHERE staging_id = ?")->bind(1, m.id).step();
     db.prepare("DELETE FROM staged_events WHERE staging_id = ?")->bind(1, m.id).step();
@@ -202,12 +207,19 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
         " WHERE staging_id = ? ORDER BY seq")
       ->bind(1, m.id)
       .step();
+  std::int64_t last_event = 0;
+  {
+    auto stmt = db.prepare("SELECT coalesce(max(seq), 0) FROM case_events");
+    if (stmt->step()) last_event = stmt->integer(0);
+  }
   db.prepare(
         "INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)"
         " SELECT case_id, at, actor, kind, from_state, to_state, detail_json, message_id FROM staged_events"
         " WHERE staging_id = ? ORDER BY seq")
       ->bind(1, m.id)
       .step();
+  chainEventsAfter(db, head, last_event);
+  saveChainHead(db, head);
   db.prepare(
         "INSERT INTO outbox (id, channel, recipient, case_id, content_type, body, attempts, state,"
         " next_attempt_at, last_error, created_at) SELECT id, channel, recipient, case_id, content_type, body,"

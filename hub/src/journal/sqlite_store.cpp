@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "journal/audit_chain.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::journal::sqlite {
@@ -85,13 +86,18 @@ OutboxItem readOutbox(const Stmt& row) {
   return o;
 }
 
-void insertMessage(Db& db, const MessageRecord& m) {
+// The message is the chain's next entry: its position and hash go in with the row.
+void insertMessage(Db& db, ChainHead& head, const MessageRecord& m) {
+  const std::int64_t position = head.seq + 1;
+  std::string hash = messageEntryHash(head.hash, position, m);
   auto stmt = db.prepare(
       "INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body,"
-      " status, response, http_status) VALUES (?,?,?,?,?,?,?,?,?,?)");
+      " status, response, http_status, audit_seq, audit_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   stmt->bind(1, m.id).bind(2, m.partner).bind(3, m.content_type).bind(4, m.idempotency_key);
   stmt->bind(5, m.digest).bind(6, m.received_at).bindBlob(7, m.body).bind(8, m.status);
-  stmt->bind(9, m.response).bind(10, m.http_status).step();
+  stmt->bind(9, m.response).bind(10, m.http_status).bind(11, position).bind(12, hash).step();
+  head.seq = position;
+  head.hash = std::move(hash);
 }
 
 void insertCase(Db& db, const CaseRecord& c) {
@@ -118,13 +124,14 @@ bool updateCase(Db& db, const CaseUpdate& u) {
   return db.changes() == 1;
 }
 
-void insertEvent(Db& db, const CaseEvent& e) {
+void insertEvent(Db& db, ChainHead& head, const CaseEvent& e) {
   auto stmt = db.prepare(
       "INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)"
       " VALUES (?,?,?,?,?,?,?,?)");
   stmt->bind(1, e.case_id).bind(2, e.at).bind(3, e.actor).bind(4, e.kind).bind(5, e.from_state);
   stmt->bind(6, e.to_state).bind(7, e.detail_json.empty() ? std::string("{}") : e.detail_json);
   stmt->bind(8, e.message_id).step();
+  chainEvent(db, head, sqlite3_last_insert_rowid(db.handle()), e);
 }
 
 void insertOutbox(Db& db, const OutboxItem& o) {
@@ -162,6 +169,9 @@ CommitResult referencesTaken(std::vector<std::string> references) {
 }
 
 CommitResult applyBatch(Db& db, const WriteBatch& batch) {
+  // The chain is extended in the caller's savepoint: a refused batch takes its entries back.
+  const bool chained = batch.message || !batch.events.empty();
+  ChainHead head = chained ? loadChainHead(db) : ChainHead{};
   if (batch.message) {
     const MessageRecord& m = *batch.message;
     // Inside the group's transaction this also sees batches committed earlier in the same group.
@@ -178,7 +188,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
                            "' was already used for another body (" + existing->digest + ")");
       }
     }
-    insertMessage(db, m);
+    insertMessage(db, head, m);
   }
   // The writer is the only one writing, so this look is not racy here; the unique index
   // (cases_reference_unique) is what enforces it all the same, and would answer Invalid.
@@ -200,8 +210,9 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
                             : "case '" + u.id + "' does not exist");
     }
   }
-  for (const auto& e : batch.events) insertEvent(db, e);
+  for (const auto& e : batch.events) insertEvent(db, head, e);
   for (const auto& o : batch.outbox) insertOutbox(db, o);
+  if (chained) saveChainHead(db, head);
   return {};
 }
 

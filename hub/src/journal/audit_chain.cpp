@@ -1,0 +1,180 @@
+#include "journal/audit_chain.hpp"
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "journal/group_committer.hpp"
+
+namespace swhub::journal::sqlite {
+namespace {
+
+// SHA-256 over netstring fields ("<len>:<bytes>,"): no two field lists give the same bytes.
+class EntryHasher {
+ public:
+  EntryHasher() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
+    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
+      throw StoreFailure("journal: SHA-256 is not available");
+    }
+  }
+  EntryHasher& field(std::string_view bytes) {
+    const std::string length = std::to_string(bytes.size()) + ":";
+    EVP_DigestUpdate(context_.get(), length.data(), length.size());
+    EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
+    EVP_DigestUpdate(context_.get(), ",", 1);
+    return *this;
+  }
+  EntryHasher& field(std::int64_t value) { return field(std::to_string(value)); }
+  std::string hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(context_.get(), md, &size);
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(size * 2, '0');
+    for (unsigned int i = 0; i < size; ++i) {
+      out[2 * i] = kDigits[md[i] >> 4];
+      out[2 * i + 1] = kDigits[md[i] & 0xf];
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+};
+
+void storeEventHash(Db& db, std::int64_t seq, std::int64_t position, const std::string& hash) {
+  db.prepare("UPDATE case_events SET audit_seq = ?, audit_hash = ? WHERE seq = ?")
+      ->bind(1, position)
+      .bind(2, hash)
+      .bind(3, seq)
+      .step();
+}
+
+}  // namespace
+
+std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageRecord& m) {
+  EntryHasher h;
+  h.field(prev).field(position).field(kAuditKindMessage).field(m.id);
+  h.field(m.partner).field(m.content_type).field(m.idempotency_key).field(m.digest).field(m.received_at);
+  h.field(m.status).field(static_cast<std::int64_t>(m.http_status));
+  return h.hex();
+}
+
+std::string eventEntryHash(const std::string& prev, std::int64_t position, const CaseEvent& e) {
+  EntryHasher h;
+  h.field(prev).field(position).field(kAuditKindEvent).field(e.seq);
+  h.field(e.case_id).field(e.at).field(e.actor).field(e.kind).field(e.from_state).field(e.to_state);
+  h.field(e.detail_json).field(e.message_id);
+  return h.hex();
+}
+
+ChainHead loadChainHead(Db& db) {
+  auto stmt = db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
+  ChainHead head;
+  if (stmt->step()) {
+    head.seq = stmt->integer(0);
+    head.hash = stmt->text(1);
+  }
+  return head;
+}
+
+void saveChainHead(Db& db, const ChainHead& head) {
+  db.prepare(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)"
+        " ON CONFLICT (id) DO UPDATE SET seq = ?1, hash = ?2")
+      ->bind(1, head.seq)
+      .bind(2, head.hash)
+      .step();
+}
+
+void chainMessage(Db& db, ChainHead& head, const MessageRecord& m) {
+  const std::int64_t position = head.seq + 1;
+  std::string hash = messageEntryHash(head.hash, position, m);
+  db.prepare("UPDATE messages SET audit_seq = ?, audit_hash = ? WHERE id = ?")
+      ->bind(1, position)
+      .bind(2, hash)
+      .bind(3, m.id)
+      .step();
+  head.seq = position;
+  head.hash = std::move(hash);
+}
+
+void chainStoredMessage(Db& db, ChainHead& head, const std::string& id) {
+  MessageRecord m;
+  {
+    auto stmt = db.prepare(
+        "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status"
+        " FROM messages WHERE id = ?");
+    stmt->bind(1, id);
+    if (!stmt->step()) throw BatchRejected("journal: no message '" + id + "' to chain");
+    m.id = stmt->text(0);
+    m.partner = stmt->text(1);
+    m.content_type = stmt->text(2);
+    m.idempotency_key = stmt->text(3);
+    m.digest = stmt->text(4);
+    m.received_at = stmt->text(5);
+    m.status = stmt->text(6);
+    m.http_status = static_cast<int>(stmt->integer(7));
+  }
+  chainMessage(db, head, m);
+}
+
+void chainEvent(Db& db, ChainHead& head, std::int64_t seq, const CaseEvent& e) {
+  CaseEvent stored = e;
+  stored.seq = seq;
+  if (stored.detail_json.empty()) stored.detail_json = "{}";  // as insertEvent writes it
+  const std::int64_t position = head.seq + 1;
+  std::string hash = eventEntryHash(head.hash, position, stored);
+  storeEventHash(db, seq, position, hash);
+  head.seq = position;
+  head.hash = std::move(hash);
+}
+
+void chainEventsAfter(Db& db, ChainHead& head, std::int64_t after_seq) {
+  // Hashes are collected first: the rows are updated after the read statement is done with them.
+  std::vector<std::pair<std::int64_t, std::string>> hashes;
+  {
+    auto stmt = db.prepare(
+        "SELECT seq, case_id, at, actor, kind, from_state, to_state, detail_json, message_id FROM case_events"
+        " WHERE seq > ? AND audit_seq IS NULL ORDER BY seq");
+    stmt->bind(1, after_seq);
+    while (stmt->step()) {
+      CaseEvent e{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
+                  stmt->text(5),    stmt->text(6), stmt->text(7), stmt->text(8)};
+      head.hash = eventEntryHash(head.hash, ++head.seq, e);
+      hashes.emplace_back(e.seq, head.hash);
+    }
+  }
+  std::int64_t position = head.seq - static_cast<std::int64_t>(hashes.size());
+  for (const auto& [seq, hash] : hashes) storeEventHash(db, seq, ++position, hash);
+}
+
+void chainExisting(Db& db) {
+  ChainHead head = loadChainHead(db);
+  std::vector<MessageRecord> messages;
+  {
+    auto stmt = db.prepare(
+        "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status"
+        " FROM messages WHERE audit_seq IS NULL AND status <> 'staging' ORDER BY rowid");
+    while (stmt->step()) {
+      MessageRecord m;
+      m.id = stmt->text(0);
+      m.partner = stmt->text(1);
+      m.content_type = stmt->text(2);
+      m.idempotency_key = stmt->text(3);
+      m.digest = stmt->text(4);
+      m.received_at = stmt->text(5);
+      m.status = stmt->text(6);
+      m.http_status = static_cast<int>(stmt->integer(7));
+      messages.push_back(std::move(m));
+    }
+  }
+  for (const auto& m : messages) chainMessage(db, head, m);
+  chainEventsAfter(db, head, 0);
+  saveChainHead(db, head);
+}
+
+}  // namespace swhub::journal::sqlite
