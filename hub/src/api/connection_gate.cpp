@@ -23,10 +23,15 @@ bool headComplete(std::string_view bytes) {
   return bytes.find("\r\n\r\n") != std::string_view::npos || bytes.find("\n\n") != std::string_view::npos;
 }
 
-// Best effort: the answer fits in the socket's send buffer, and a client that does not read it
-// loses nothing it did not choose to lose.
+// Best effort: the answer fits in the socket's send buffer. What the client already sent is read
+// and dropped first (up to 64 KiB), since closing with unread bytes resets the connection and the
+// client might not see the answer.
 void answer(int fd, const std::string& raw) {
+  char sink[16384];
+  for (int i = 0; i < 4 && ::recv(fd, sink, sizeof sink, MSG_DONTWAIT) > 0; ++i) {
+  }
   [[maybe_unused]] auto sent = ::send(fd, raw.data(), raw.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
 }
 
 }  // namespace

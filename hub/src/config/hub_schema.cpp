@@ -31,8 +31,9 @@ Schema credentials(std::string description) {
 
 // What one slow or greedy client may hold; every bound answers, none hangs or drops silently.
 Schema httpLimits() {
-  return Schema::object("bounds on slow clients and overload: a request's head is read off the worker "
-                        "threads, so a client that trickles it holds no thread")
+  return Schema::object("bounds on slow clients and overload: a plain HTTP request's head is read off the "
+                        "worker threads, so a client that trickles it holds no thread (with hub.tls a "
+                        "worker reads it, under the same deadline)")
       .optional("header_timeout_ms",
                 Schema::integer("a request's head (request line and headers) must arrive whole within this "
                                 "many ms of the connection (or, on a kept-alive connection, of its first "
@@ -85,7 +86,8 @@ Schema hubSection() {
                                   .nonEmpty())
       .optional("max_body_bytes", bodyLimit())
       .optional("threads", Schema::integer("HTTP worker threads (default 64); a request holds one from its "
-                                           "whole head to its answer, an idle or trickling connection none",
+                                           "whole head to its answer; an idle or trickling plain HTTP "
+                                           "connection holds none",
                                            2, 4096))
       .optional("max_queued",
                 Schema::integer("requests (their head read whole) waiting for a thread before the hub "
