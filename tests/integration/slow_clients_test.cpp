@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "hub_process.hpp"
+#include "test_pki.hpp"
 
 namespace swhub::testing {
 namespace {
@@ -287,6 +288,31 @@ TEST(SlowClients, RequestsBeyondTheQueueOfWaitingHeadsGet503WithRetryAfter) {
   EXPECT_NE(refused.received().find("problem:overloaded\""), std::string::npos) << refused.received();
   // The one that waited is answered once a worker is free (the bodies' deadline).
   EXPECT_EQ(waited.received().rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << waited.received();
+}
+
+TEST(SlowClients, WithTlsATrickledHandshakeIsCutWithinTheHeaderTimeout) {
+  // The gate cannot read an encrypted head: a worker reads handshake and head, under the same deadline.
+  TempDir dir;
+  TestCa ca(dir.path(), "pki");
+  ca.issue("server", "127.0.0.1", false, "127.0.0.1");
+  std::string yaml = configWith("    header_timeout_ms: 1500\n");
+  yaml.replace(yaml.find("  threads: 4"), 0,
+               "  tls: {cert: " + ca.pem("server") + ", key: " + ca.key("server") + "}\n");
+  writeFile(dir.file("hub.yaml"), yaml);
+  HubProcess hub({"serve", "--config", dir.file("hub.yaml"), "--listen", "127.0.0.1:0", "--journal",
+                  "sqlite:" + dir.file("j.db")});
+  std::vector<std::unique_ptr<RawClient>> slow;
+  const auto opened = Clock::now();
+  for (int i = 0; i < 4; ++i) {
+    slow.push_back(std::make_unique<RawClient>(hub.address()));
+    ASSERT_TRUE(slow.back()->send(std::string("\x16\x03\x01", 3)));  // the start of a ClientHello, no more
+  }
+  for (auto& client : slow) {
+    ASSERT_TRUE(client->readUntilClosed(milliseconds(5000)));
+    const auto ms = std::chrono::duration_cast<milliseconds>(client->closedAt() - opened).count();
+    EXPECT_GE(ms, 1400);  // held (no answer is possible before the handshake) until the deadline
+    EXPECT_LT(ms, 3000);
+  }
 }
 
 }  // namespace
