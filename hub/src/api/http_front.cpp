@@ -16,6 +16,7 @@
 
 #include "api/body_spool.hpp"
 #include "api/hub.hpp"
+#include "api/read_deadlines.hpp"
 
 namespace swhub::api {
 namespace {
@@ -138,12 +139,38 @@ std::optional<std::string> bearerToken(const std::string& authorization) {
   return authorization.substr(start);
 }
 
+// The body's deadline (armed by the connection when the head was read) ends once the body is in,
+// or at once when there is none; nullptr outside a gated connection (a unit test's server).
+void bodyRead() {
+  if (ReadWatch* watch = ReadWatch::current()) watch->clear();
+}
+
+bool bodyCut() {
+  const ReadWatch* watch = ReadWatch::current();
+  return watch != nullptr && watch->fired();
+}
+
+HttpResult bodyTimeout(std::int64_t ms) {
+  return problem(408, "request-body-timeout", "Request Timeout",
+                 "the request body did not arrive whole within " + std::to_string(ms) + " ms; nothing was done",
+                 {{"body", "cut after " + std::to_string(ms) + " ms"}});
+}
+
+HttpResult retryLater(int status, const std::string& slug, const std::string& detail, const std::string& where) {
+  HttpResult r = problem(status, slug, status == 429 ? "Too Many Requests" : "Service Unavailable", detail,
+                         {{where, detail}});
+  r.headers.push_back({"Retry-After", "1"});
+  return r;
+}
+
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(Hub& hub) : hub_(hub) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     ++hub_.metrics().inFlight;
+    const bool hasBody = (request.hasContentLength() && request.getContentLength64() > 0) || request.getChunkedTransferEncoding();
+    if (!hasBody) bodyRead();
     HttpResult result;
     try {
       result = route(request, response);
@@ -152,8 +179,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       result = problem(500, "internal-error", "Internal Server Error", e.what());
     }
     // A body left unread would be parsed as the next request on a kept-alive connection.
-    const bool hasBody = (request.hasContentLength() && request.getContentLength64() > 0) || request.getChunkedTransferEncoding();
-    if (hasBody && !bodyConsumed_) response.setKeepAlive(false);
+    if (hasBody && (!bodyConsumed_ || bodyCut())) response.setKeepAlive(false);
+    bodyRead();
     if (!response.sent()) send(response, result, hub_.metrics());
     --hub_.metrics().inFlight;
   }
@@ -200,6 +227,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       r.headers.push_back({"WWW-Authenticate", "Bearer realm=\"swhub\""});
       return r;
     }
+    // One caller may hold this many workers at once (a partner that trickles its bodies holds
+    // its own places, not everyone's).
+    identitySlot_ = hub_.limits().enterIdentity(caller->actor());
+    if (!identitySlot_) {
+      return retryLater(429, "too-many-requests",
+                        caller->actor() + " has " + std::to_string(hub_.config().http.max_requests_per_identity) +
+                            " requests in progress already",
+                        "Authorization");
+    }
 
     if (path == "/v1/messages") {
       if (method != "POST") return methodNotAllowed("POST");
@@ -218,6 +254,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     if (path == "/v1/agency/decisions") {
       if (method != "POST") return methodNotAllowed("POST");
       auto body = readBody(request, kMaxDecisionBytes);
+      bodyRead();
+      if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
       bodyConsumed_ = body.has_value();
       if (!body) {
         response.setKeepAlive(false);
@@ -299,10 +337,26 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return problem(415, "unsupported-media-type", "Unsupported Media Type", "the request has no Content-Type",
                      {{"Content-Type", "header missing"}});
     }
+    // The bounds of what all filings together may hold: checked before a byte of the body is read.
+    const std::int64_t declared = request.hasContentLength() ? request.getContentLength64() : partner->maxBodyBytes;
+    auto filingSlot = hub_.limits().admitFiling(std::min(declared, partner->maxBodyBytes));
+    if (!filingSlot) {
+      response.setKeepAlive(false);
+      const auto& http = hub_.config().http;
+      return retryLater(503, "overloaded",
+                        "the hub is receiving " + std::to_string(http.max_filings) + " filings or " +
+                            std::to_string(http.max_filing_bytes) + " bytes of filings already; nothing was filed",
+                        "body");
+    }
     // Small bodies stay in memory (the fast path); larger ones are spooled to a file as they come.
     const auto spool = spoolFolder(hub_.config().journal);
     ReceivedBody body = receiveBody(request.stream(), request.hasContentLength() ? request.getContentLength64() : -1,
                                     partner->maxBodyBytes, kSpoolThreshold, spool);
+    bodyRead();
+    if (bodyCut()) {
+      hub_.metrics().filingsRejected.increment(caller.id);
+      return bodyTimeout(hub_.config().http.body_timeout_ms);
+    }
     bodyConsumed_ = body.status == ReceivedBody::Status::Ok;
     if (body.status == ReceivedBody::Status::Failed) {
       response.setKeepAlive(false);
@@ -332,6 +386,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
 
   Hub& hub_;
   bool bodyConsumed_ = false;
+  std::unique_ptr<RequestLimits::Slot> identitySlot_;  // released when the handler goes
 };
 
 }  // namespace

@@ -1,7 +1,6 @@
 #include "api/hub.hpp"
 
 #include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
@@ -12,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "api/connection_gate.hpp"
 #include "api/http_front.hpp"
 #include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
@@ -191,22 +191,29 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   boundPort_ = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(config_.threads);
-  params->setMaxQueued(config_.max_queued);
+  // The gate refuses beyond max_queued waiting (with a 503); POCO's own bound, which closes
+  // silently, is set beyond what the gate lets through.
+  params->setMaxQueued(config_.max_queued + config_.threads);
   params->setKeepAlive(true);
   params->setMaxKeepAliveRequests(0);  // unlimited
-  params->setKeepAliveTimeout(Poco::Timespan(30, 0));
-  params->setTimeout(Poco::Timespan(30, 0));
+  // One read's bound; the gate and ReadDeadlines bound the whole head and body.
+  params->setTimeout(Poco::Timespan(config_.http.header_timeout_ms * 1000));
+  params->setKeepAliveTimeout(Poco::Timespan(config_.http.keep_alive_timeout_ms * 1000));
   params->setServerName("swhub");
-  // POCO serves a connection on one pool thread for as long as it stays open: the pool is as
-  // large as the number of connections the config allows to be served at once.
+  // A worker serves one request at a time and never waits for a slow head or an idle client:
+  // the gate does (see connection_gate.hpp).
   pool_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, 60);
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new RequestRouter(*this), *pool_, socket, params);
+  limits_ = std::make_unique<RequestLimits>(config_.http);
+  GateOptions gate{config_.http, config_.max_queued, config_.tls.enabled};
+  gate_ = std::make_unique<ConnectionGate>(std::move(socket), gate, *pool_, Poco::Net::HTTPServerParams::Ptr(params),
+                                           new RequestRouter(*this));
 }
 
 Hub::~Hub() {
   stop();
-  server_.reset();
+  // Workers give kept-alive connections back to the gate: they end before it goes.
   if (pool_) pool_->joinAll();
+  gate_.reset();
   pool_.reset();
   if (delivery_) delivery_->stop();
   if (assessor_) assessor_->stop();
@@ -225,12 +232,12 @@ Hub::~Hub() {
 void Hub::start() {
   assessor_->start();
   delivery_->start();
-  server_->start();
+  gate_->start();
   started_ = true;
 }
 
 void Hub::stop() {
-  if (started_.exchange(false)) server_->stopAll(true);
+  if (started_.exchange(false)) gate_->stop();
 }
 
 std::string Hub::boundAddress() const {
@@ -245,8 +252,17 @@ void Hub::wakeWorkers() {
 
 std::string Hub::renderMetrics() {
   const auto& d = delivery_->stats();
-  return metrics_.render({{"swhub_journal_writable", journal_->writable() ? 1 : 0}},
-                         {{"swhub_delivery_items_total{outcome=\"delivered\"}", static_cast<double>(d.delivered.load())},
+  const auto gate = gate_->counts();
+  const auto [filings, filingBytes] = limits_->filingsInProgress();
+  return metrics_.render({{"swhub_journal_writable", journal_->writable() ? 1 : 0},
+                          {"swhub_http_waiting_connections", static_cast<double>(gate.waiting)},
+                          {"swhub_http_queued_requests", static_cast<double>(gate.queued)},
+                          {"swhub_http_filings_in_progress", static_cast<double>(filings)},
+                          {"swhub_http_filing_bytes_in_progress", static_cast<double>(filingBytes)}},
+                         {{"swhub_http_refused_total{reason=\"head-timeout\"}", static_cast<double>(gate.headTimeouts)},
+                          {"swhub_http_refused_total{reason=\"address\"}", static_cast<double>(gate.refusedAddress)},
+                          {"swhub_http_refused_total{reason=\"queue\"}", static_cast<double>(gate.refusedQueue)},
+                          {"swhub_delivery_items_total{outcome=\"delivered\"}", static_cast<double>(d.delivered.load())},
                           {"swhub_delivery_items_total{outcome=\"retried\"}", static_cast<double>(d.retried.load())},
                           {"swhub_delivery_items_total{outcome=\"dead\"}", static_cast<double>(d.deadLettered.load())},
                           {"swhub_deliveries_total", static_cast<double>(d.deliveries.load())}});

@@ -12,6 +12,7 @@
 #include "api/case_views.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
+#include "api/request_limits.hpp"
 #include "config/config.hpp"
 #include "journal/journal.hpp"
 #include "metrics/metrics.hpp"
@@ -24,12 +25,11 @@
 
 namespace Poco {
 class ThreadPool;
-namespace Net {
-class HTTPServer;
-}
 }  // namespace Poco
 
 namespace swhub::api {
+
+class ConnectionGate;
 
 // The loaded plugins and the partner/agency instances built from the config. Throws
 // plugin::PluginError with every error (load, settings, factory) found.
@@ -75,6 +75,7 @@ class Hub {
   const CaseViews& cases() const { return *cases_; }
   const AgencyApi& agencyApi() const { return *agencyApi_; }
   const AdminApi& adminApi() const { return *adminApi_; }
+  RequestLimits& limits() { return *limits_; }
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const { return receipts_ != nullptr; }
   const security::ReceiptSigner& receipts() const { return *receipts_; }
@@ -103,7 +104,8 @@ class Hub {
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<Poco::ThreadPool> pool_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<RequestLimits> limits_;
+  std::unique_ptr<ConnectionGate> gate_;
   std::atomic<bool> started_{false};
   std::string boundHost_;
   unsigned short boundPort_ = 0;

@@ -164,6 +164,17 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
   config.max_body_bytes = integer(hub, "max_body_bytes", config.max_body_bytes);
   config.threads = static_cast<int>(integer(hub, "threads", config.threads));
   config.max_queued = static_cast<int>(integer(hub, "max_queued", config.max_queued));
+  if (const sdk::Value* http = hub.find("http")) {
+    HttpLimits& l = config.http;
+    l.header_timeout_ms = integer(*http, "header_timeout_ms", l.header_timeout_ms);
+    l.body_timeout_ms = integer(*http, "body_timeout_ms", l.body_timeout_ms);
+    l.keep_alive_timeout_ms = integer(*http, "keep_alive_timeout_ms", l.keep_alive_timeout_ms);
+    l.max_pending_per_address = static_cast<int>(integer(*http, "max_pending_per_address", l.max_pending_per_address));
+    l.max_requests_per_identity =
+        static_cast<int>(integer(*http, "max_requests_per_identity", l.max_requests_per_identity));
+    l.max_filings = static_cast<int>(integer(*http, "max_filings", l.max_filings));
+    l.max_filing_bytes = integer(*http, "max_filing_bytes", l.max_filing_bytes);
+  }
   if (const sdk::Value* delivery = hub.find("delivery")) {
     config.retry_base_ms = integer(*delivery, "retry_base_ms", config.retry_base_ms);
     config.retry_cap_ms = integer(*delivery, "retry_cap_ms", config.retry_cap_ms);

@@ -84,6 +84,17 @@ struct AdminConfig {
   Credentials credentials;
 };
 
+// hub.http: what one slow or greedy client may hold (see README, "Slow clients and overload").
+struct HttpLimits {
+  std::int64_t header_timeout_ms = 10000;      // a request's head must arrive whole within this
+  std::int64_t body_timeout_ms = 60000;        // its body within this after the head
+  std::int64_t keep_alive_timeout_ms = 30000;  // an idle kept-alive connection is closed after this
+  int max_pending_per_address = 128;           // connections of one address without a whole head yet
+  int max_requests_per_identity = 32;          // requests of one caller in progress at once (429 above)
+  int max_filings = 64;                        // filings being received or filed at once (503 above)
+  std::int64_t max_filing_bytes = 256LL << 20;  // their declared body bytes together (503 above)
+};
+
 struct HubConfig {
   std::string source;     // the file it was read from, absolute
   std::string base_dir;   // its folder: relative paths in the file are relative to it
@@ -93,7 +104,8 @@ struct HubConfig {
   std::string plugin_dir;  // absolute; "" = beside the swhub binary (<exe dir>/plugins)
   std::int64_t max_body_bytes = 1048576;
   int threads = 64;                  // HTTP worker threads (POCO serves one connection per thread)
-  int max_queued = 256;              // connections waiting for a thread before 503
+  int max_queued = 256;              // requests with a whole head waiting for a thread before 503
+  HttpLimits http;
   TlsConfig tls;
   ReceiptsConfig receipts;
   std::int64_t retry_base_ms = 500;    // push delivery backoff

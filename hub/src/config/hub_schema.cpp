@@ -29,6 +29,44 @@ Schema credentials(std::string description) {
                              Schema::string("a certificate subject CN").nonEmpty()));
 }
 
+// What one slow or greedy client may hold; every bound answers, none hangs or drops silently.
+Schema httpLimits() {
+  return Schema::object("bounds on slow clients and overload: a plain HTTP request's head is read off the "
+                        "worker threads, so a client that trickles it holds no thread (with hub.tls a "
+                        "worker reads it, under the same deadline)")
+      .optional("header_timeout_ms",
+                Schema::integer("a request's head (request line and headers) must arrive whole within this "
+                                "many ms of the connection (or, on a kept-alive connection, of its first "
+                                "byte), however steadily it trickles; else 408 and the connection is closed "
+                                "(default 10000)",
+                                100, 600000))
+      .optional("body_timeout_ms",
+                Schema::integer("a request's body must arrive whole within this many ms of its head; else "
+                                "408, nothing is filed, and the connection is closed (default 60000)",
+                                100, 3600000))
+      .optional("keep_alive_timeout_ms",
+                Schema::integer("an idle kept-alive connection is closed after this many ms (default 30000)",
+                                100, 3600000))
+      .optional("max_pending_per_address",
+                Schema::integer("connections from one source address that have not yet sent a whole "
+                                "request head (new or idle kept-alive); one more is answered 503 with "
+                                "Retry-After and closed (default 128)",
+                                1, 1000000))
+      .optional("max_requests_per_identity",
+                Schema::integer("requests of one caller (partner, agency, admin) in progress at once; one "
+                                "more is answered 429 with Retry-After (default 32)",
+                                1, 100000))
+      .optional("max_filings",
+                Schema::integer("filings (POST /v1/messages) being received or filed at once; one more is "
+                                "answered 503 with Retry-After (default 64)",
+                                1, 100000))
+      .optional("max_filing_bytes",
+                Schema::integer("declared body bytes of the filings in progress together (a chunked body "
+                                "counts as the partner's max_body_bytes); a filing that would go beyond "
+                                "is answered 503 with Retry-After (default 268435456)",
+                                1024, 1099511627776LL));
+}
+
 Schema hubSection() {
   return Schema::object("the hub process: where it listens, where it journals, how it loads")
       .required("listen", Schema::string("HOST:PORT to serve HTTP(S) on (port 0 = any free port)")
@@ -47,12 +85,15 @@ Schema hubSection() {
                                              "plugins folder beside the swhub binary")
                                   .nonEmpty())
       .optional("max_body_bytes", bodyLimit())
-      .optional("threads", Schema::integer("HTTP worker threads; each keep-alive connection holds "
-                                           "one while it is served",
+      .optional("threads", Schema::integer("HTTP worker threads (default 64); a request holds one from its "
+                                           "whole head to its answer; an idle or trickling plain HTTP "
+                                           "connection holds none",
                                            2, 4096))
       .optional("max_queued",
-                Schema::integer("connections waiting for a thread before the hub answers 503", 1,
-                                100000))
+                Schema::integer("requests (their head read whole) waiting for a thread before the hub "
+                                "answers 503 with Retry-After (default 256)",
+                                1, 100000))
+      .optional("http", httpLimits())
       .optional("tls",
                 Schema::object("serve HTTPS instead of HTTP")
                     .required("cert", Schema::string("server certificate chain, PEM").nonEmpty())

@@ -111,7 +111,7 @@ TEST(config_hub, JournalWalLimitIsInMibWithADefaultOf64) {
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
-                     "unknown key 'lisen'; allowed keys: delivery, journal, journal_wal_limit_mb, listen, max_body_bytes, "
+                     "unknown key 'lisen'; allowed keys: delivery, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
                      "max_queued, plugin_dir, receipts, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));
@@ -152,6 +152,35 @@ TEST(config_hub, DeliveryThreadsAreReadWithADefaultAndBounded) {
   EXPECT_EQ(build(minimalWith("  journal: sqlite:var/j.db\n", with)).delivery_threads, 3);
   EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n", "  journal: sqlite:var/j.db\n  delivery: {threads: 0}\n")),
             (Errors{{"hub.delivery.threads", "0 is out of range [1, 256]"}}));
+}
+
+TEST(config_hub, HttpLimitsAreReadWithDefaultsAndBounded) {
+  const HubConfig plain = build(kMinimal);
+  EXPECT_EQ(plain.http.header_timeout_ms, 10000);
+  EXPECT_EQ(plain.http.body_timeout_ms, 60000);
+  EXPECT_EQ(plain.http.keep_alive_timeout_ms, 30000);
+  EXPECT_EQ(plain.http.max_pending_per_address, 128);
+  EXPECT_EQ(plain.http.max_requests_per_identity, 32);
+  EXPECT_EQ(plain.http.max_filings, 64);
+  EXPECT_EQ(plain.http.max_filing_bytes, 256LL << 20);
+  const std::string with =
+      "  journal: sqlite:var/j.db\n  http: {header_timeout_ms: 1500, body_timeout_ms: 2500, keep_alive_timeout_ms: 900,"
+      " max_pending_per_address: 7, max_requests_per_identity: 3, max_filings: 4, max_filing_bytes: 4096}\n";
+  const HubConfig c = build(minimalWith("  journal: sqlite:var/j.db\n", with));
+  EXPECT_EQ(c.http.header_timeout_ms, 1500);
+  EXPECT_EQ(c.http.body_timeout_ms, 2500);
+  EXPECT_EQ(c.http.keep_alive_timeout_ms, 900);
+  EXPECT_EQ(c.http.max_pending_per_address, 7);
+  EXPECT_EQ(c.http.max_requests_per_identity, 3);
+  EXPECT_EQ(c.http.max_filings, 4);
+  EXPECT_EQ(c.http.max_filing_bytes, 4096);
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n  http: {header_timeout_ms: 10, max_filings: 0, slow: 1}\n")),
+            (Errors{{"hub.http.header_timeout_ms", "10 is out of range [100, 600000]"},
+                    {"hub.http.max_filings", "0 is out of range [1, 100000]"},
+                    {"hub.http.slow",
+                     "unknown key 'slow'; allowed keys: body_timeout_ms, header_timeout_ms, keep_alive_timeout_ms, "
+                     "max_filing_bytes, max_filings, max_pending_per_address, max_requests_per_identity"}}));
 }
 
 TEST(config_hub, PushBatchMaxIsReadAndBounded) {

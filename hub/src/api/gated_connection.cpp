@@ -1,0 +1,124 @@
+#include "api/gated_connection.hpp"
+
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Timestamp.h>
+
+#include <memory>
+
+#include "api/connection_gate.hpp"
+#include "api/http_result.hpp"
+
+namespace swhub::api {
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+// POCO keeps the count of bytes read ahead to itself.
+class Session : public Poco::Net::HTTPServerSession {
+ public:
+  using HTTPServerSession::HTTPServerSession;
+  using HTTPServerSession::buffered;
+};
+
+class GatedConnection : public Poco::Net::TCPServerConnection {
+ public:
+  GatedConnection(const Poco::Net::StreamSocket& socket, ConnectionGate& gate, Poco::Net::HTTPServerParams::Ptr params,
+                  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers)
+      : TCPServerConnection(socket), gate_(gate), params_(std::move(params)), handlers_(std::move(handlers)) {}
+
+  void run() override {
+    const auto& limits = gate_.options().limits;
+    const bool tls = gate_.options().tls;
+    std::string address;
+    try {
+      address = socket().peerAddress().host().toString();
+    } catch (const Poco::Exception&) {
+      // Gone already; still served (and failed) below, so that its slot is given back.
+    }
+    bool holdsAddress = tls;  // a TLS connection's head is read here, so it counts until then
+    Session session(socket(), params_);
+    ReadWatch watch(gate_.deadlines(), socket().impl()->sockfd());  // after the session: disarmed before it closes
+    ReadWatch::current() = &watch;
+    bool keep = false;
+    try {
+      for (;;) {
+        watch.head(GateClock::now() + std::chrono::milliseconds(limits.header_timeout_ms));
+        if (!session.hasMoreRequests()) break;
+        keep = serveOne(session, watch, holdsAddress, address);
+        watch.clear();
+        // Bytes of the next request already read (pipelined): serve it here, they cannot go back.
+        if (!keep || session.buffered() == 0) break;
+      }
+    } catch (...) {
+      keep = false;  // the peer went, or a read was cut: nothing more to say on this connection
+    }
+    watch.clear();
+    ReadWatch::current() = nullptr;
+    if (holdsAddress) gate_.releaseAddress(address);
+    if (keep) gate_.readmit(session.detachSocket());
+  }
+
+ private:
+  // One request, as POCO's HTTPServerConnection serves it; true when the connection stays open.
+  bool serveOne(Session& session, ReadWatch& watch, bool& holdsAddress, const std::string& address) {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    try {
+      Poco::Net::HTTPServerRequestImpl request(response, session, params_.get());
+      watch.clear();
+      if (holdsAddress) {
+        holdsAddress = false;
+        gate_.releaseAddress(address);
+      }
+      response.setDate(Poco::Timestamp());
+      response.setVersion(request.getVersion());
+      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
+      response.set("Server", "swhub");
+      std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(handlers_->createRequestHandler(request));
+      if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
+      // The handler clears it once it has the body (or at once when there is none).
+      watch.body(GateClock::now() + std::chrono::milliseconds(gate_.options().limits.body_timeout_ms));
+      handler->handleRequest(request, response);
+      watch.clear();
+      session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
+      return session.getKeepAlive() && !watch.fired();
+    } catch (const Poco::Net::NoMessageException&) {
+      return false;
+    } catch (const Poco::Net::MessageException& e) {
+      if (!response.sent() && !watch.fired()) sendProblem(session, 400, "malformed-request", e.message());
+      return false;
+    }
+  }
+
+  static void sendProblem(Session& session, int status, const std::string& slug, const std::string& detail) {
+    const std::string raw = rawProblemResponse(status, slug, "head", detail, 0);
+    session.socket().sendBytes(raw.data(), static_cast<int>(raw.size()));
+  }
+
+  ConnectionGate& gate_;
+  Poco::Net::HTTPServerParams::Ptr params_;
+  Poco::Net::HTTPRequestHandlerFactory::Ptr handlers_;
+};
+
+}  // namespace
+
+std::string rawProblemResponse(int status, const std::string& slug, const std::string& where, const std::string& detail,
+                               int retryAfter) {
+  const auto code = static_cast<HTTPResponse::HTTPStatus>(status);
+  const std::string reason = HTTPResponse::getReasonForStatus(code);
+  const HttpResult r = problem(status, slug, reason, detail, {{where, detail}});
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\nContent-Type: " + r.contentType +
+                    "\r\nContent-Length: " + std::to_string(r.body.size()) + "\r\nConnection: close\r\n";
+  if (retryAfter > 0) out += "Retry-After: " + std::to_string(retryAfter) + "\r\n";
+  return out + "Server: swhub\r\n\r\n" + r.body;
+}
+
+Poco::Net::TCPServerConnection* GatedConnectionFactory::createConnection(const Poco::Net::StreamSocket& socket) {
+  return new GatedConnection(socket, gate_, params_, handlers_);
+}
+
+}  // namespace swhub::api
