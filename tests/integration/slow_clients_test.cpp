@@ -270,7 +270,9 @@ TEST(SlowClients, RequestsBeyondTheQueueOfWaitingHeadsGet503WithRetryAfter) {
   std::vector<std::unique_ptr<RawClient>> held;
   for (const char* partner : {"post", "express", "market", "broker"}) {
     // /metrics needs a worker too: it is read while one is still free.
-    if (held.size() == 3) ASSERT_TRUE(waitForMetric(hub.address(), "swhub_http_filings_in_progress 3"));
+    if (held.size() == 3) {
+      ASSERT_TRUE(waitForMetric(hub.address(), "swhub_http_filings_in_progress 3"));
+    }
     held.push_back(std::make_unique<RawClient>(hub.address()));
     ASSERT_TRUE(held.back()->send(trickledFilingHead(partner, 1000)));
   }
