@@ -12,7 +12,8 @@
 namespace swhub::release {
 namespace {
 
-constexpr std::size_t kBatch = 32;
+// Small claims, so that the threads share a burst rather than one taking it all.
+constexpr std::size_t kBatch = 8;
 constexpr std::chrono::milliseconds kLease{60000};
 constexpr int kMaxAttempts = 5;
 
@@ -22,13 +23,17 @@ std::string later(std::chrono::seconds delay) { return common::rfc3339(std::chro
 }  // namespace
 
 AssessmentWorker::AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
-                                   std::map<std::string, AgencyHandle> agencies, std::string owner)
-    : journal_(journal), coordinator_(coordinator), agencies_(std::move(agencies)), owner_(std::move(owner)) {}
+                                   std::map<std::string, AgencyHandle> agencies, std::string owner, int threads)
+    : journal_(journal),
+      coordinator_(coordinator),
+      agencies_(std::move(agencies)),
+      owner_(std::move(owner)),
+      threadCount_(std::max(1, threads)) {}
 
 AssessmentWorker::~AssessmentWorker() { stop(); }
 
 void AssessmentWorker::start() {
-  thread_ = std::thread([this] { loop(); });
+  for (int i = 0; i < threadCount_; ++i) threads_.emplace_back([this] { loop(); });
 }
 
 void AssessmentWorker::stop() {
@@ -37,28 +42,32 @@ void AssessmentWorker::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  for (auto& thread : threads_) {
+    if (thread.joinable()) thread.join();
+  }
+  threads_.clear();
 }
 
 void AssessmentWorker::wake() {
   {
     std::lock_guard lock(mutex_);
-    woken_ = true;
+    ++wakes_;
   }
   cv_.notify_all();
 }
 
 void AssessmentWorker::loop() {
+  std::uint64_t seen = 0;  // the wakes this thread has answered: every thread answers each wake
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       if (stopping_) return;
+      seen = wakes_;
     }
     const std::size_t done = runOnce();
     std::unique_lock lock(mutex_);
     if (stopping_) return;
-    if (done == 0) cv_.wait_for(lock, std::chrono::milliseconds(200), [this] { return stopping_ || woken_; });
-    woken_ = false;
+    if (done == 0) cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || wakes_ != seen; });
   }
 }
 

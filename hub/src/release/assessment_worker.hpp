@@ -5,10 +5,12 @@
 // the item stays claimable until its decisions are recorded.
 
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "journal/journal.hpp"
 #include "release/coordinator.hpp"
@@ -24,9 +26,11 @@ struct AgencyHandle {
 
 class AssessmentWorker {
  public:
-  // `agencies`: agency id -> its plugin instance.
+  // `agencies`: agency id -> its plugin instance. `threads` assess at once: each assessment
+  // commits its decisions (an fsync), so one thread would assess about as many cases a second as
+  // the disk syncs; several share each group commit and keep up with the filings.
   AssessmentWorker(journal::Journal& journal, const Coordinator& coordinator,
-                   std::map<std::string, AgencyHandle> agencies, std::string owner);
+                   std::map<std::string, AgencyHandle> agencies, std::string owner, int threads = 8);
   ~AssessmentWorker();
 
   void start();
@@ -45,8 +49,9 @@ class AssessmentWorker {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  bool woken_ = false;
-  std::thread thread_;
+  std::uint64_t wakes_ = 0;
+  int threadCount_;
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace swhub::release
