@@ -12,5 +12,8 @@ function(swhub_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${SWHUB_PLUGIN_DIR}
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # A sanitized module leaves the sanitizer runtime to the executable that loads it (tests/fuzz).
+  if(NOT SWHUB_FUZZ)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
 endfunction()

@@ -6,7 +6,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/String.h>
-#include <Poco/URI.h>
 
 #include <algorithm>
 #include <istream>
@@ -17,6 +16,7 @@
 #include "api/body_spool.hpp"
 #include "api/hub.hpp"
 #include "api/read_deadlines.hpp"
+#include "api/request_target.hpp"
 
 namespace swhub::api {
 namespace {
@@ -89,54 +89,6 @@ std::optional<std::string> readBody(HTTPServerRequest& request, std::int64_t lim
     }
   }
   return body;
-}
-
-// The request target, decoded once: its path and its query parameters. A client's bad
-// percent-encoding ("/v1/cases/%zz", "?reference=%4") is a 400 naming where it is, never a 500.
-struct Target {
-  std::string path;
-  Poco::URI::QueryParameters query;
-
-  std::string value(const std::string& name) const {
-    for (const auto& [key, v] : query) {
-      if (key == name) return v;
-    }
-    return "";
-  }
-};
-
-std::variant<Target, HttpResult> parseTarget(const std::string& raw) {
-  Target target;
-  const auto queryAt = raw.find('?');
-  try {
-    const Poco::URI uri(raw);
-    target.path = uri.getPath();
-  } catch (const Poco::Exception& e) {
-    return problem(400, "invalid-target", "Bad Request", "the request target is not a valid URI",
-                   {{"path", "'" + raw.substr(0, queryAt) + "': " + e.message()}});
-  }
-  if (queryAt != std::string::npos) {
-    try {
-      target.query = Poco::URI(raw).getQueryParameters();
-    } catch (const Poco::Exception& e) {
-      return problem(400, "invalid-query", "Bad Request", "the query string is not valid",
-                     {{"query", "'" + raw.substr(queryAt + 1) + "': " + e.message()}});
-    }
-  }
-  return target;
-}
-
-// The token of "Bearer <token>": the scheme in any case and one or more spaces before the token
-// (RFC 9110, 11.4); nullopt for another scheme or no token.
-std::optional<std::string> bearerToken(const std::string& authorization) {
-  static const std::string kScheme = "bearer";
-  if (authorization.size() <= kScheme.size() || Poco::icompare(authorization.substr(0, kScheme.size()), kScheme) != 0 ||
-      authorization[kScheme.size()] != ' ') {
-    return std::nullopt;
-  }
-  const auto start = authorization.find_first_not_of(' ', kScheme.size());
-  if (start == std::string::npos) return std::nullopt;
-  return authorization.substr(start);
 }
 
 // The body's deadline (armed by the connection when the head was read) ends once the body is in,
