@@ -178,6 +178,21 @@ TEST(SlowClients, TwoHundredTrickledHeadsStarveNobodyAndAreCutWithinTheHeaderTim
   EXPECT_EQ(cut, 200);
 }
 
+TEST(SlowClients, AContentLengthThatIsNoNumberIsA400NamingIt) {
+  Hub hub("    header_timeout_ms: 3000\n");
+  for (const char* length : {"abc", "-1", "1e3", "99999999999999999999"}) {
+    RawClient client(hub.address());
+    ASSERT_TRUE(client.send(std::string("POST /v1/messages HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer demo-post-token\r\n") +
+                            "Content-Type: " + kJson + "\r\nContent-Length: " + length + "\r\n\r\n"));
+    ASSERT_TRUE(client.readUntilClosed(milliseconds(5000))) << length;
+    EXPECT_EQ(client.received().rfind("HTTP/1.1 400", 0), 0u) << length << ": " << client.received();
+    EXPECT_NE(client.received().find("the Content-Length header is not a number of bytes"), std::string::npos)
+        << client.received();
+  }
+  // The hub goes on serving.
+  EXPECT_EQ(request(hub.address(), "GET", "/healthz").status, 200);
+}
+
 TEST(SlowClients, ATrickledBodyIsCutWith408WhileOtherPartnersFile) {
   Hub hub("    body_timeout_ms: 1500\n");
   RawClient slow(hub.address());

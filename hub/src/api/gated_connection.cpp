@@ -1,5 +1,6 @@
 #include "api/gated_connection.hpp"
 
+#include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
@@ -8,7 +9,9 @@
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 #include "api/connection_gate.hpp"
 #include "api/http_result.hpp"
@@ -70,6 +73,11 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
     try {
       Poco::Net::HTTPServerRequestImpl request(response, session, params_.get());
       watch.clear();
+      // POCO takes "-1" as a length; it throws on "abc" (below). Both are refused, named.
+      if (badContentLength(request)) {
+        sendProblem(session, 400, "malformed-request", kBadContentLength);
+        return false;
+      }
       if (holdsAddress) {
         holdsAddress = false;
         gate_.releaseAddress(address);
@@ -88,10 +96,23 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
       return session.getKeepAlive() && !watch.fired();
     } catch (const Poco::Net::NoMessageException&) {
       return false;
+    } catch (const Poco::SyntaxException&) {
+      // The only number POCO parses while reading a head: Content-Length ("abc", "1e3", too long).
+      if (!response.sent() && !watch.fired()) sendProblem(session, 400, "malformed-request", kBadContentLength);
+      return false;
     } catch (const Poco::Net::MessageException& e) {
       if (!response.sent() && !watch.fired()) sendProblem(session, 400, "malformed-request", e.message());
       return false;
     }
+  }
+
+  static constexpr const char* kBadContentLength = "the Content-Length header is not a number of bytes";
+
+  // Whether the request has a Content-Length that is not plain digits (a sign, a fraction).
+  static bool badContentLength(const Poco::Net::HTTPServerRequest& request) {
+    if (!request.has("Content-Length")) return false;
+    const std::string& value = request.get("Content-Length");
+    return value.empty() || !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
   }
 
   static void sendProblem(Session& session, int status, const std::string& slug, const std::string& detail) {
