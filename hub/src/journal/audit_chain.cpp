@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "journal/group_committer.hpp"
+#include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
 namespace {
@@ -103,21 +104,13 @@ void chainMessage(Db& db, ChainHead& head, const MessageRecord& m) {
 }
 
 void chainStoredMessage(Db& db, ChainHead& head, const std::string& id) {
+  static const std::string kSql = std::string("SELECT ") + sqlite::kMessageSummaryColumns + " FROM messages WHERE id = ?";
   MessageRecord m;
   {
-    auto stmt = db.prepare(
-        "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status"
-        " FROM messages WHERE id = ?");
+    auto stmt = db.prepare(kSql.c_str());
     stmt->bind(1, id);
     if (!stmt->step()) throw BatchRejected("journal: no message '" + id + "' to chain");
-    m.id = stmt->text(0);
-    m.partner = stmt->text(1);
-    m.content_type = stmt->text(2);
-    m.idempotency_key = stmt->text(3);
-    m.digest = stmt->text(4);
-    m.received_at = stmt->text(5);
-    m.status = stmt->text(6);
-    m.http_status = static_cast<int>(stmt->integer(7));
+    m = sqlite::readMessageSummary(*stmt);
   }
   chainMessage(db, head, m);
 }
@@ -156,21 +149,10 @@ void chainExisting(Db& db) {
   ChainHead head = loadChainHead(db);
   std::vector<MessageRecord> messages;
   {
-    auto stmt = db.prepare(
-        "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status"
-        " FROM messages WHERE audit_seq IS NULL AND status <> 'staging' ORDER BY rowid");
-    while (stmt->step()) {
-      MessageRecord m;
-      m.id = stmt->text(0);
-      m.partner = stmt->text(1);
-      m.content_type = stmt->text(2);
-      m.idempotency_key = stmt->text(3);
-      m.digest = stmt->text(4);
-      m.received_at = stmt->text(5);
-      m.status = stmt->text(6);
-      m.http_status = static_cast<int>(stmt->integer(7));
-      messages.push_back(std::move(m));
-    }
+    static const std::string kSql = std::string("SELECT ") + sqlite::kMessageSummaryColumns +
+                                    " FROM messages WHERE audit_seq IS NULL AND status <> 'staging' ORDER BY rowid";
+    auto stmt = db.prepare(kSql.c_str());
+    while (stmt->step()) messages.push_back(sqlite::readMessageSummary(*stmt));
   }
   for (const auto& m : messages) chainMessage(db, head, m);
   chainEventsAfter(db, head, 0);

@@ -260,21 +260,12 @@ bool referenceTaken(Db& db, const std::string& partner, const std::string& refer
 
 std::optional<MessageRecord> messageSummaryByKey(Db& db, const std::string& partner, const std::string& key) {
   if (key.empty()) return std::nullopt;
-  auto stmt = db.prepare(
-      "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status"
-      " FROM messages WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
+  static const std::string kSql = std::string("SELECT ") + kMessageSummaryColumns +
+                                  " FROM messages WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''";
+  auto stmt = db.prepare(kSql.c_str());
   stmt->bind(1, partner).bind(2, key);
   if (!stmt->step()) return std::nullopt;
-  MessageRecord m;
-  m.id = stmt->text(0);
-  m.partner = stmt->text(1);
-  m.content_type = stmt->text(2);
-  m.idempotency_key = stmt->text(3);
-  m.digest = stmt->text(4);
-  m.received_at = stmt->text(5);
-  m.status = stmt->text(6);
-  m.http_status = static_cast<int>(stmt->integer(7));
-  return m;
+  return readMessageSummary(*stmt);
 }
 
 std::size_t readMessagePart(Db& db, const std::string& message_id, MessagePart part, std::int64_t offset, char* buffer,

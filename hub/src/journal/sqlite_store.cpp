@@ -33,6 +33,23 @@ MessageRecord readMessage(const Stmt& row) {
   return m;
 }
 
+}  // namespace
+
+MessageRecord readMessageSummary(const Stmt& row) {
+  MessageRecord m;
+  m.id = row.text(0);
+  m.partner = row.text(1);
+  m.content_type = row.text(2);
+  m.idempotency_key = row.text(3);
+  m.digest = row.text(4);
+  m.received_at = row.text(5);
+  m.status = row.text(6);
+  m.http_status = static_cast<int>(row.integer(7));
+  return m;
+}
+
+namespace {
+
 CaseRecord readCase(const Stmt& row) {
   CaseRecord c;
   c.id = row.text(0);

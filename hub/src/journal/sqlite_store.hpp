@@ -19,6 +19,11 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch);
 // A ReferenceTaken result naming `references`.
 CommitResult referencesTaken(std::vector<std::string> references);
 
+// A message without its body and response: the columns kMessageSummaryColumns names, in order.
+inline constexpr const char* kMessageSummaryColumns =
+    "id, partner, content_type, idempotency_key, digest, received_at, status, http_status";
+MessageRecord readMessageSummary(const Stmt& row);
+
 std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key);
 std::optional<MessageRecord> messageById(Db& db, const std::string& id);
 std::optional<CaseRecord> caseById(Db& db, const std::string& id);
