@@ -112,6 +112,9 @@ class DeliveryWorker {
   // unattempted are not counted). Claims never overlap. For tests.
   std::size_t runOnce();
 
+  // True once stop() was called: nothing more is claimed from then on.
+  bool stopping();
+
   const DeliveryStats& stats() const { return stats_; }
   std::size_t threads() const { return threads_; }
 
@@ -125,7 +128,6 @@ class DeliveryWorker {
 
   void claimLoop();
   void deliveryLoop();
-  bool stopping();
   // Claims due items of every channel, skipping busy recipients; each recipient claimed becomes
   // busy (one lane) until finish().
   std::vector<Lane> claim();

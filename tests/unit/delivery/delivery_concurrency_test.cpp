@@ -158,6 +158,8 @@ TEST_F(delivery_concurrency, WithEveryThreadBusyNothingMoreIsClaimedAndStopWaits
   const auto fast = journal_.add({outboxItem("f1", "demo-fast", "c2")}).at(0);
   worker.wake();
   std::thread stopper([&] { worker.stop(); });
+  // The slow delivery ends only once stop was asked: else the freed thread could claim f1 first.
+  while (!worker.stopping()) std::this_thread::yield();
   slow_.release();
   stopper.join();
   EXPECT_TRUE(fast_.delivered().empty()) << "the only thread was busy: nothing else may have run";
