@@ -5,7 +5,8 @@
 //   - no reference has two cases (a client retries a filing whose answer a crash swallowed);
 //   - demo-shop's receiver, deduplicating by notification id as the delivery contract asks, has
 //     each case's "accepted" notification exactly once (a redelivery of the same id is allowed,
-//     counted and printed: delivery is at least once).
+//     counted and printed: delivery is at least once);
+//   - every case's state in the journal is the state its partner was last told.
 // Prints lost / duplicated / recovered / redelivered counts and restart times (SIGKILL to
 // /readyz 200). Exit 0 when all holds. Options: --kills N (20), --seed S (time), --clients N (6),
 // --min-ms / --max-ms (the run between kills: 150 / 1200).
@@ -244,7 +245,8 @@ int run(const Options& options) {
   // 3. Each case's accepted notification reaches the receiver; deduplicated by id, exactly once.
   struct Seen {
     std::size_t copies = 0;
-    std::string caseId, event;
+    std::size_t order = 0;  // first arrival: deliveries keep each case's order
+    std::string caseId, event, state;
   };
   std::map<std::string, Seen> notifications;  // by notification id
   std::size_t deliveries = 0, redeliveredDeliveries = 0;
@@ -262,9 +264,10 @@ int run(const Options& options) {
         for (std::size_t i = 0; list && i < list->size(); ++i) {
           const auto n = list->getObject(static_cast<unsigned>(i));
           auto& seen = notifications[n->getValue<std::string>("id")];
-          ++seen.copies;
+          if (seen.copies++ == 0) seen.order = notifications.size();
           seen.caseId = n->getValue<std::string>("case_id");
           seen.event = n->getValue<std::string>("event");
+          seen.state = n->getValue<std::string>("state");
         }
       } catch (const std::exception&) {
       }
@@ -296,6 +299,43 @@ int run(const Options& options) {
   }
   for (const auto& [id, seen] : notifications) redeliveredNotifications += seen.copies - 1;
 
+  // 4. Every case ends where its decisions put it, and its partner was told so: the state of the
+  // last notification (deduplicated by id) is the journal's state. Decisions are still being taken
+  // in process when the load stops, so the cases that differ are read again until they agree.
+  auto lastNotified = [&] {
+    std::map<std::string, std::pair<std::size_t, std::string>> last;  // case -> (order, state)
+    for (const auto& [id, seen] : notifications) {
+      auto& entry = last[seen.caseId];
+      if (seen.order >= entry.first) entry = {seen.order, seen.state};
+    }
+    return last;
+  };
+  std::map<std::string, std::string> journalState;
+  std::set<std::string> differing(caseIds.begin(), caseIds.end());
+  eventually([&] {
+    collect();
+    const auto last = lastNotified();
+    for (auto it = differing.begin(); it != differing.end();) {
+      const auto read = request(address, "GET", "/v1/cases/" + *it, "", kShop);
+      std::string state;
+      if (read.status == 200) state = Poco::JSON::Parser().parse(read.body).extract<Object::Ptr>()->getValue<std::string>("state");
+      journalState[*it] = state;
+      const auto told = last.find(*it);
+      it = told != last.end() && told->second.second == state ? differing.erase(it) : std::next(it);
+    }
+    return differing.empty();
+  }, std::chrono::seconds(60));
+  for (const auto& id : differing) {
+    if (std::distance(differing.begin(), differing.find(id)) < 5) {
+      std::printf("STATE: case %s is '%s' in the journal, its partner was last told '%s'\n", id.c_str(),
+                  journalState[id].c_str(), lastNotified()[id].second.c_str());
+    }
+  }
+  std::map<std::string, std::size_t> states;
+  for (const auto& [id, state] : journalState) ++states[state];
+  std::string stateCounts;
+  for (const auto& [state, n] : states) stateCounts += (stateCounts.empty() ? "" : ", ") + state + " " + std::to_string(n);
+
   const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   std::printf("filings: %zu references, %zu receipts (202), %zu retried after a crash, %zu cases in the journal\n",
               outcomes.size(), receipts, retried, caseIds.size());
@@ -305,11 +345,13 @@ int run(const Options& options) {
               "redelivered %zu notifications (%zu deliveries) with the same id\n",
               deliveries, notifications.size(), missingNotifications, duplicatedNotifications,
               redeliveredNotifications, redeliveredDeliveries);
+  std::printf("case states: %s; told a different state than the journal's: %zu\n", stateCounts.c_str(),
+              differing.size());
   std::printf("restart (SIGKILL to /readyz 200) over %zu kills: min %.0f ms, median %.0f ms, max %.0f ms\n",
               restartMs.size(), percentile(restartMs, 0), percentile(restartMs, 0.5), percentile(restartMs, 1));
   std::printf("total %.1f s, seed %lu\n", seconds, options.seed);
 
-  failures += static_cast<int>(lost + duplicated + refused + missingNotifications + duplicatedNotifications);
+  failures += static_cast<int>(lost + duplicated + refused + missingNotifications + duplicatedNotifications + differing.size());
   if (receipts == 0) {
     std::printf("FAIL: no filing was acknowledged\n");
     ++failures;
