@@ -4,6 +4,7 @@
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <sqlite3.h>
 #include <sys/mount.h>
 
 #include <cerrno>
@@ -35,6 +36,25 @@ class SmallFileSystem {
   bool mounted_ = false;
   std::string error_;
 };
+
+// PRAGMA integrity_check of the SQLite file at `path`, read-only: "ok" when sound.
+std::string integrityCheck(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return "cannot open " + path;
+  }
+  std::string result;
+  sqlite3_exec(
+      db, "PRAGMA integrity_check",
+      [](void* out, int, char** values, char**) {
+        static_cast<std::string*>(out)->append(values[0] ? values[0] : "");
+        return 0;
+      },
+      &result, nullptr);
+  sqlite3_close(db);
+  return result;
+}
 
 TEST(JournalFull, AFullDiskIsRefusedWith503AndNothingAcknowledgedIsLost) {
   TempDir dir;
@@ -68,6 +88,8 @@ TEST(JournalFull, AFullDiskIsRefusedWith503AndNothingAcknowledgedIsLost) {
     hub.kill();
   }
   ASSERT_GT(acknowledged.size(), 10u);
+  // The file the full disk left behind is a sound database (before any recovery by a new hub).
+  EXPECT_EQ(integrityCheck(dir.file("disk/journal.db")), "ok");
   ASSERT_TRUE(disk.grow());
   HubProcess restarted(args);
   for (const auto& [caseId, reference] : acknowledged) {
