@@ -49,6 +49,9 @@ struct NewCase {
 };
 
 
+// Plans of a message on cases an agency changed meanwhile are made again at most this often.
+constexpr int kStaleAttempts = 8;
+
 }  // namespace
 
 std::string mediaType(const std::string& contentType) {
@@ -302,101 +305,118 @@ HttpResult FilingService::file(const std::string& partnerId, const std::string& 
   const std::string messageId = common::newId("M-");
   const std::string now = common::nowRfc3339();
   const std::string actor = "partner:" + partnerId;
-  journal::WriteBatch batch;
-  Poco::JSON::Array receiptCases;
-  std::vector<std::string> caseIds;
-  auto addReceiptCase = [&](const std::string& caseId, const std::string& reference, const std::string& state) {
-    caseIds.push_back(caseId);
-    Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
-    c.set("case_id", caseId);
-    c.set("reference", reference);
-    c.set("state", state);
-    receiptCases.add(c);
-  };
-  for (auto& filing : newCases) {
-    auto& c = filing.consignment;
-    c.case_id = common::newId("C-");
-    addReceiptCase(c.case_id, c.reference, coordinator_.planNewCase(batch, c, messageId, actor, now));
-  }
-  for (auto& followUp : followUps) {
-    auto planned = coordinator_.planFollowUp(batch, followUp.target, followUp.consignment, messageId, actor, now,
-                                             followUp.location);
-    if (!planned.ok()) {
-      refuse(followUp.location, planned.errors());
-      continue;
+  for (auto& filing : newCases) filing.consignment.case_id = common::newId("C-");
+  const RejectedFilings rejectedWhenDecoded = rejected;
+  // A follow-up or an event is planned on the case as read; when an agency (customs deciding in
+  // process) changed that case before the commit, the journal refuses the batch as stale: read
+  // the cases again and plan again, a few times, rather than refuse the partner.
+  for (int attempt = 1;; ++attempt) {
+    rejected = rejectedWhenDecoded;
+    journal::WriteBatch batch;
+    Poco::JSON::Array receiptCases;
+    std::vector<std::string> caseIds;
+    auto addReceiptCase = [&](const std::string& caseId, const std::string& reference, const std::string& state) {
+      caseIds.push_back(caseId);
+      Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
+      c.set("case_id", caseId);
+      c.set("reference", reference);
+      c.set("state", state);
+      receiptCases.add(c);
+    };
+    for (auto& filing : newCases) {
+      auto& c = filing.consignment;
+      addReceiptCase(c.case_id, c.reference, coordinator_.planNewCase(batch, c, messageId, actor, now));
     }
-    addReceiptCase(followUp.target.id, followUp.target.reference, planned.value());
-  }
-  for (auto& e : events) {
-    auto planned = coordinator_.planEvent(batch, e.target, e.event, messageId, actor, now, e.location);
-    if (!planned.ok()) {
-      errors.insert(errors.end(), planned.errors().begin(), planned.errors().end());
-      continue;
-    }
-    addReceiptCase(e.target.id, e.target.reference, planned.value());
-  }
-  if (!errors.empty()) {
-    return reject(*partner, type, body, digest, idempotencyKey,
-                  problem(400, "invalid-filing", "Bad Request",
-                          std::to_string(errors.size()) + " error(s) in the message; nothing was filed", errors));
-  }
-  Poco::JSON::Object receipt(Poco::JSON_PRESERVE_KEY_ORDER);
-  receipt.set("message_id", messageId);
-  receipt.set("received_at", now);
-  receipt.set("digest", digest);
-  receipt.set("cases", receiptCases);
-  std::string receiptJson = stringify(receipt);
-  // Signed before the commit and journaled with the receipt: a replay answers the same signature.
-  receiptJson.insert(receiptJson.size() - 1,
-                     security::signatureFields(security::filingReceiptText(messageId, partnerId, digest, now, caseIds),
-                                               signer_));
-  if (rejected.count() > 0) receiptJson.insert(receiptJson.size() - 1, rejected.receiptFields());
-  // An event's transaction id is its idempotency key: the journal refuses it twice, also under a race.
-  const std::string key = events.empty() ? idempotencyKey : "txn:" + events.front().event.transaction_id;
-  batch.message = journal::MessageRecord{messageId, partnerId, type, key, digest, now, body, "accepted", receiptJson, 202};
-
-  auto result = journal_.commit(std::move(batch));
-  switch (result.status) {
-    case journal::CommitResult::Status::Committed:
-      metrics_.filingsAccepted.increment(partnerId, newCases.size() + followUps.size());
-      if (rejected.count() > 0) metrics_.filingsRejected.increment(partnerId, rejected.count());
-      return json(202, receiptJson);
-    case journal::CommitResult::Status::Duplicate:
-      if (!events.empty()) break;
-      return json(result.existing->http_status, result.existing->response);
-    case journal::CommitResult::Status::Conflict:
-      if (!events.empty()) break;
-      return problem(409, "idempotency-conflict", "Conflict",
-                     "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
-    case journal::CommitResult::Status::Stale:
-      return problem(409, "case-changed", "Conflict", "the case changed while the message was filed; send it again");
-    case journal::CommitResult::Status::ReferenceTaken: {
-      // Another message filed the reference between the check above and this commit: the same
-      // answer as when it came first, for every reference the journal refused.
-      sdk::Errors taken;
-      for (const auto& reference : result.taken_references) {
-        auto filing = std::find_if(newCases.begin(), newCases.end(),
-                                   [&](const NewCase& n) { return n.consignment.reference == reference; });
-        const std::string location = filing == newCases.end() ? std::string() : filing->location;
-        taken.push_back({location, referenceTakenMessage(partnerId, reference)});
+    for (auto& followUp : followUps) {
+      auto planned = coordinator_.planFollowUp(batch, followUp.target, followUp.consignment, messageId, actor, now,
+                                               followUp.location);
+      if (!planned.ok()) {
+        refuse(followUp.location, planned.errors());
+        continue;
       }
+      addReceiptCase(followUp.target.id, followUp.target.reference, planned.value());
+    }
+    for (auto& e : events) {
+      auto planned = coordinator_.planEvent(batch, e.target, e.event, messageId, actor, now, e.location);
+      if (!planned.ok()) {
+        errors.insert(errors.end(), planned.errors().begin(), planned.errors().end());
+        continue;
+      }
+      addReceiptCase(e.target.id, e.target.reference, planned.value());
+    }
+    if (!errors.empty()) {
       return reject(*partner, type, body, digest, idempotencyKey,
                     problem(400, "invalid-filing", "Bad Request",
-                            std::to_string(taken.size()) + " error(s) in the message; nothing was filed", taken));
+                            std::to_string(errors.size()) + " error(s) in the message; nothing was filed", errors));
     }
-    case journal::CommitResult::Status::Invalid:
-      return problem(500, "journal-refused", "Internal Server Error", "the journal refused the filing: " + result.error);
-    case journal::CommitResult::Status::Unavailable:
-      break;
+    Poco::JSON::Object receipt(Poco::JSON_PRESERVE_KEY_ORDER);
+    receipt.set("message_id", messageId);
+    receipt.set("received_at", now);
+    receipt.set("digest", digest);
+    receipt.set("cases", receiptCases);
+    std::string receiptJson = stringify(receipt);
+    // Signed before the commit and journaled with the receipt: a replay answers the same signature.
+    const std::string signedText = security::filingReceiptText(messageId, partnerId, digest, now, caseIds);
+    receiptJson.insert(receiptJson.size() - 1, security::signatureFields(signedText, signer_));
+    if (rejected.count() > 0) receiptJson.insert(receiptJson.size() - 1, rejected.receiptFields());
+    // An event's transaction id is its idempotency key: the journal refuses it twice, also under a race.
+    const std::string key = events.empty() ? idempotencyKey : "txn:" + events.front().event.transaction_id;
+    batch.message =
+        journal::MessageRecord{messageId, partnerId, type, key, digest, now, body, "accepted", receiptJson, 202};
+
+    auto result = journal_.commit(std::move(batch));
+    if (result.status == journal::CommitResult::Status::Stale && attempt < kStaleAttempts) {
+      for (auto& followUp : followUps) {
+        if (auto fresh = journal_.getCase(followUp.target.id)) followUp.target = std::move(*fresh);
+      }
+      for (auto& e : events) {
+        if (auto fresh = journal_.getCase(e.target.id)) e.target = std::move(*fresh);
+      }
+      continue;
+    }
+    switch (result.status) {
+      case journal::CommitResult::Status::Committed:
+        metrics_.filingsAccepted.increment(partnerId, newCases.size() + followUps.size());
+        if (rejected.count() > 0) metrics_.filingsRejected.increment(partnerId, rejected.count());
+        return json(202, receiptJson);
+      case journal::CommitResult::Status::Duplicate:
+        if (!events.empty()) break;
+        return json(result.existing->http_status, result.existing->response);
+      case journal::CommitResult::Status::Conflict:
+        if (!events.empty()) break;
+        return problem(409, "idempotency-conflict", "Conflict",
+                       "Idempotency-Key '" + idempotencyKey + "' was already used with another body");
+      case journal::CommitResult::Status::Stale:
+        return problem(409, "case-changed", "Conflict", "the case changed while the message was filed; send it again");
+      case journal::CommitResult::Status::ReferenceTaken: {
+        // Another message filed the reference between the check above and this commit: the same
+        // answer as when it came first, for every reference the journal refused.
+        sdk::Errors taken;
+        for (const auto& reference : result.taken_references) {
+          auto filing = std::find_if(newCases.begin(), newCases.end(),
+                                     [&](const NewCase& n) { return n.consignment.reference == reference; });
+          const std::string location = filing == newCases.end() ? std::string() : filing->location;
+          taken.push_back({location, referenceTakenMessage(partnerId, reference)});
+        }
+        return reject(*partner, type, body, digest, idempotencyKey,
+                      problem(400, "invalid-filing", "Bad Request",
+                              std::to_string(taken.size()) + " error(s) in the message; nothing was filed", taken));
+      }
+      case journal::CommitResult::Status::Invalid:
+        return problem(500, "journal-refused", "Internal Server Error",
+                       "the journal refused the filing: " + result.error);
+      case journal::CommitResult::Status::Unavailable:
+        break;
+    }
+    if (result.status != journal::CommitResult::Status::Unavailable) {
+      return problem(409, "duplicate-transaction", "Conflict",
+                     "transaction '" + events.front().event.transaction_id + "' was already processed");
+    }
+    HttpResult unavailable = problem(503, "journal-unavailable", "Service Unavailable",
+                                     "the journal cannot write; nothing was filed: " + result.error);
+    unavailable.headers.push_back({"Retry-After", "30"});
+    return unavailable;
   }
-  if (result.status != journal::CommitResult::Status::Unavailable) {
-    return problem(409, "duplicate-transaction", "Conflict",
-                   "transaction '" + events.front().event.transaction_id + "' was already processed");
-  }
-  HttpResult unavailable = problem(503, "journal-unavailable", "Service Unavailable",
-                                   "the journal cannot write; nothing was filed: " + result.error);
-  unavailable.headers.push_back({"Retry-After", "30"});
-  return unavailable;
 }
 
 }  // namespace swhub::api
