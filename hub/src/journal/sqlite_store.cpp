@@ -18,18 +18,11 @@ std::string jsonList(const std::vector<std::string>& values) {
   return out + "]";
 }
 
+// The summary's columns (kMessageSummaryColumns), then the body and the response.
 MessageRecord readMessage(const Stmt& row) {
-  MessageRecord m;
-  m.id = row.text(0);
-  m.partner = row.text(1);
-  m.content_type = row.text(2);
-  m.idempotency_key = row.text(3);
-  m.digest = row.text(4);
-  m.received_at = row.text(5);
-  m.body = row.text(6);
-  m.status = row.text(7);
-  m.response = row.text(8);
-  m.http_status = static_cast<int>(row.integer(9));
+  MessageRecord m = readMessageSummary(row);
+  m.body = row.text(8);
+  m.response = row.text(9);
   return m;
 }
 
@@ -237,10 +230,10 @@ std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, co
   if (key.empty()) return std::nullopt;
   // "idempotency_key <> ''" lets SQLite use the partial unique index.
   auto stmt = db.prepare(
-      "SELECT id, partner, content_type, idempotency_key, digest, received_at,"
-      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body), status,"
-      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response),"
-      " http_status FROM messages m WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body),"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response)"
+      " FROM messages m WHERE partner = ? AND idempotency_key = ? AND idempotency_key <> ''");
   stmt->bind(1, partner).bind(2, key);
   if (!stmt->step()) return std::nullopt;
   return readMessage(*stmt);
@@ -248,10 +241,10 @@ std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, co
 
 std::optional<MessageRecord> messageById(Db& db, const std::string& id) {
   auto stmt = db.prepare(
-      "SELECT id, partner, content_type, idempotency_key, digest, received_at,"
-      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body), status,"
-      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response),"
-      " http_status FROM messages m WHERE id = ? AND status <> 'staging'");
+      "SELECT id, partner, content_type, idempotency_key, digest, received_at, status, http_status,"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body),"
+      " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'response'), response)"
+      " FROM messages m WHERE id = ? AND status <> 'staging'");
   stmt->bind(1, id);
   if (!stmt->step()) return std::nullopt;
   return readMessage(*stmt);
