@@ -9,6 +9,7 @@
 #include "journal/audit_chain.hpp"
 #include "journal/audit_checkpoint.hpp"
 #include "journal/group_committer.hpp"
+#include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
 namespace {
@@ -56,6 +57,7 @@ AuditVerdict walk(Db& db, const CheckpointCheck& check) {
   // Messages in chain order (index messages_audit), case events in seq order: each stream is in
   // chain order when nothing was touched, and the walk takes the lower position of the two.
   auto messages = db.prepare(
+      // Columns 2-9: the summary (sqlite::kMessageSummaryColumns), read by readMessageSummary(row, 2).
       "SELECT coalesce(audit_seq, 0), coalesce(audit_hash, ''), id, partner, content_type, idempotency_key, digest,"
       " received_at, status, http_status,"
       " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body)"
@@ -94,15 +96,7 @@ AuditVerdict walk(Db& db, const CheckpointCheck& check) {
     }
     std::string hash;
     if (is_message) {
-      MessageRecord m;
-      m.id = row.text(2);
-      m.partner = row.text(3);
-      m.content_type = row.text(4);
-      m.idempotency_key = row.text(5);
-      m.digest = row.text(6);
-      m.received_at = row.text(7);
-      m.status = row.text(8);
-      m.http_status = static_cast<int>(row.integer(9));
+      const MessageRecord m = sqlite::readMessageSummary(row, 2);
       hash = messageEntryHash(prev, position, m);
       if (hash == row.text(1) && m.digest.rfind("sha256:", 0) == 0 &&
           m.digest.compare(7, std::string::npos, common::sha256Hex(row.text(10))) != 0) {

@@ -28,16 +28,16 @@ MessageRecord readMessage(const Stmt& row) {
 
 }  // namespace
 
-MessageRecord readMessageSummary(const Stmt& row) {
+MessageRecord readMessageSummary(const Stmt& row, int first) {
   MessageRecord m;
-  m.id = row.text(0);
-  m.partner = row.text(1);
-  m.content_type = row.text(2);
-  m.idempotency_key = row.text(3);
-  m.digest = row.text(4);
-  m.received_at = row.text(5);
-  m.status = row.text(6);
-  m.http_status = static_cast<int>(row.integer(7));
+  m.id = row.text(first);
+  m.partner = row.text(first + 1);
+  m.content_type = row.text(first + 2);
+  m.idempotency_key = row.text(first + 3);
+  m.digest = row.text(first + 4);
+  m.received_at = row.text(first + 5);
+  m.status = row.text(first + 6);
+  m.http_status = static_cast<int>(row.integer(first + 7));
   return m;
 }
 

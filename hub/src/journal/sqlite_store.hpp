@@ -22,7 +22,8 @@ CommitResult referencesTaken(std::vector<std::string> references);
 // A message without its body and response: the columns kMessageSummaryColumns names, in order.
 inline constexpr const char* kMessageSummaryColumns =
     "id, partner, content_type, idempotency_key, digest, received_at, status, http_status";
-MessageRecord readMessageSummary(const Stmt& row);
+// `first`: the column of the row where they start.
+MessageRecord readMessageSummary(const Stmt& row, int first = 0);
 
 std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key);
 std::optional<MessageRecord> messageById(Db& db, const std::string& id);
