@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "settings_compiler.hpp"
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::plugins::customs {
@@ -104,25 +105,9 @@ const PrefixRate* PrefixTable::find(const std::string& hs, const std::string& or
 
 namespace {
 
-const sdk::Value kNone;
-const sdk::Value kEmptyList = sdk::Value::list();
-
-class Compiler {
+class Compiler : public SettingsCompiler {
  public:
-  explicit Compiler(std::string path) : path_(std::move(path)) {}
-
-  sdk::Errors& errors() { return errors_; }
-  std::string at(const std::string& relative) const { return path_.empty() ? relative : path_ + "." + relative; }
-  void fail(const std::string& relative, std::string message) { errors_.push_back({at(relative), std::move(message)}); }
-
-  static const sdk::Value& get(const sdk::Value& node, const char* key) {
-    const sdk::Value* v = node.find(key);
-    return v != nullptr ? *v : kNone;
-  }
-  static const sdk::Value& list(const sdk::Value& node, const char* key) {
-    const sdk::Value* v = node.find(key);
-    return v != nullptr && v->isList() ? *v : kEmptyList;
-  }
+  explicit Compiler(std::string path) : SettingsCompiler(std::move(path)) {}
 
   sdk::Decimal decimal(const sdk::Value& v, const std::string& path) {
     auto parsed = sdk::Decimal::parse(v.asString());
@@ -271,10 +256,8 @@ class Compiler {
   }
 
  private:
-  std::string path_;
   std::string jurisdictionCurrency_;
   std::vector<std::pair<std::string, std::string>> moneyPaths_;  // relative path, currency
-  sdk::Errors errors_;
 };
 
 void compileJurisdiction(Compiler& c, const sdk::Value& j, Settings& s) {

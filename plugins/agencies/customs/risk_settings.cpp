@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "settings_compiler.hpp"
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::plugins::customs {
@@ -54,27 +55,12 @@ std::optional<std::int64_t> parseDuration(const std::string& text) {
 
 namespace {
 
-const sdk::Value kNone;
-const sdk::Value kEmptyList = sdk::Value::list();
 const sdk::Value kEmptyMap = sdk::Value::map();
 
-class Compiler {
+class Compiler : public SettingsCompiler {
  public:
-  Compiler(std::string path, const Settings* revenue) : path_(std::move(path)), revenue_(revenue) {}
+  Compiler(std::string path, const Settings* revenue) : SettingsCompiler(std::move(path)), revenue_(revenue) {}
 
-  sdk::Errors& errors() { return errors_; }
-
-  std::string at(const std::string& relative) const { return path_.empty() ? relative : path_ + "." + relative; }
-  void fail(const std::string& relative, std::string message) { errors_.push_back({at(relative), std::move(message)}); }
-
-  static const sdk::Value& get(const sdk::Value& node, const char* key) {
-    const sdk::Value* v = node.find(key);
-    return v != nullptr ? *v : kNone;
-  }
-  static const sdk::Value& list(const sdk::Value& node, const char* key) {
-    const sdk::Value& v = get(node, key);
-    return v.isList() ? v : kEmptyList;
-  }
   static bool flag(const sdk::Value& node, const char* key) {
     const sdk::Value& v = get(node, key);
     return v.type() == sdk::ValueType::Bool && v.asBool();
@@ -159,9 +145,7 @@ class Compiler {
   }
 
  private:
-  std::string path_;
   const Settings* revenue_;
-  sdk::Errors errors_;
 };
 
 std::vector<std::string> lowerSorted(const sdk::Value& items, const std::vector<std::string>& fallback) {
