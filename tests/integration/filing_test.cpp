@@ -4,7 +4,11 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <string>
+#include <vector>
+
 #include "hub_process.hpp"
+#include "receiver.hpp"
 #include "test_json.hpp"
 
 namespace swhub::testing {
@@ -59,8 +63,36 @@ TEST_F(Filing, AcceptsTheDesignExampleWithAReceiptAfterTheCommit) {
   const auto consignment = view->getObject("consignment");
   EXPECT_EQ(consignment->getValue<std::string>("reference"), "LRN-2026-000123");
   EXPECT_EQ(consignment->getArray("items")->getObject(0)->getValue<std::string>("hs"), "851830");
-  // received, accepted, routed, a task for each agency, the move to under-assessment, the notification
-  EXPECT_EQ(view->getArray("history")->size(), 7u);
+  // The filing's own events come first: received, accepted, routed, a task for each agency, the
+  // move to under-assessment, the notification. Customs assesses in process on its own thread, so
+  // its events may already follow them; wait for them so the whole history is known.
+  Poco::JSON::Object::Ptr settled;
+  ASSERT_TRUE(eventually([&] {
+    const auto again = request(hub_.address(), "GET", "/v1/cases/" + caseId, "",
+                               {{"Authorization", "Bearer demo-post-token"}});
+    settled = parse(again.body);
+    for (const auto& event : *settled->getArray("history")) {
+      if (event.extract<Object::Ptr>()->getValue<std::string>("kind") == "assessed") return true;
+    }
+    return false;
+  })) << "customs never assessed the case";
+  std::vector<std::string> kinds;
+  for (const auto& event : *settled->getArray("history")) {
+    const auto e = event.extract<Object::Ptr>();
+    kinds.push_back(e->getValue<std::string>("kind") + "/" + e->getValue<std::string>("actor"));
+  }
+  std::vector<std::string> expected = {
+      "received/partner:demo-post", "transition/hub", "routed/hub", "task/hub", "task/hub", "transition/hub",
+      "notification/hub",
+      // customs's own assessment: its findings, then its decision
+      "assessed/plugin:customs", "decision/plugin:customs"};
+  // The example config selects 2 % of cases at random for inspection (seeded by the case): such a
+  // case moves to inspection and the partner is told; a cleared one waits for product safety.
+  const auto customs = settled->getObject("decisions")->getObject("customs");
+  if (customs->getValue<std::string>("outcome") != "clear") {
+    expected.insert(expected.end(), {"transition/plugin:customs", "notification/hub"});
+  }
+  EXPECT_EQ(kinds, expected) << "customs decided " << customs->getValue<std::string>("outcome");
 }
 
 TEST_F(Filing, TheSameIdempotencyKeyAndBodyReturnsTheSameReceipt) {

@@ -49,8 +49,9 @@ Poco::JSON::Object outboxJson(const journal::OutboxItem& item, bool withBody) {
 }  // namespace
 
 std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) {
-  auto record = journal.getCase(caseId);
-  if (!record) return "";
+  auto read = journal.caseWithEvents(caseId);
+  if (!read) return "";
+  const auto* record = &read->first;
   Poco::JSON::Object trace(Poco::JSON_PRESERVE_KEY_ORDER);
   trace.set("case_id", record->id);
   trace.set("reference", record->reference);
@@ -60,7 +61,7 @@ std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) 
   trace.set("status", parseOr(record->status_json));
   Poco::JSON::Array events;
   std::set<std::string> messageIds;
-  for (const auto& e : journal.caseEvents(caseId)) {
+  for (const auto& e : read->second) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("seq", e.seq);
     o.set("at", e.at);

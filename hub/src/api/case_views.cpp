@@ -72,8 +72,9 @@ HttpResult notFound(const std::string& caseId) {
 }  // namespace
 
 HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) const {
-  auto record = journal_.getCase(caseId);
-  if (!record || !maySee(caller, *record)) return notFound(caseId);
+  auto read = journal_.caseWithEvents(caseId);
+  if (!read || !maySee(caller, read->first)) return notFound(caseId);
+  const auto* record = &read->first;
   Poco::JSON::Object body = summary(*record);
   Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the canonical field order
   Poco::Dynamic::Var consignment = parser.parse(record->consignment_json);
@@ -146,7 +147,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   }
   body.set("revenue", revenueOf(status));
   Poco::JSON::Array history;
-  for (const auto& event : journal_.caseEvents(caseId)) {
+  for (const auto& event : read->second) {
     Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);
     e.set("seq", event.seq);
     e.set("at", event.at);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -176,6 +177,9 @@ class Journal {
   virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
   virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
+  // The case and its events as of one instant (one read transaction): a commit that lands
+  // between the two reads cannot give a status older than the history shown beside it.
+  virtual std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) = 0;
   // The cases whose consignment names `id` as its `role` ("seller" or "buyer") and that were
   // filed before case `before_case` (the one being assessed: what was known when it was filed,
   // whatever came after it; the cases of one message were filed together). Indexed.

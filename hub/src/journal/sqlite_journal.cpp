@@ -153,6 +153,22 @@ std::vector<CaseEvent> SqliteJournal::caseEvents(const std::string& case_id) {
   return withReader([&](Db& db) { return eventsOfCase(db, case_id); });
 }
 
+std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> SqliteJournal::caseWithEvents(const std::string& id) {
+  return withReader([&](Db& db) {
+    // A deferred transaction: both reads see the snapshot the first one opened.
+    db.exec("BEGIN");
+    try {
+      std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> out;
+      if (auto record = caseById(db, id)) out.emplace(std::move(*record), eventsOfCase(db, id));
+      db.exec("COMMIT");
+      return out;
+    } catch (...) {
+      db.exec("ROLLBACK");
+      throw;
+    }
+  });
+}
+
 std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient, const std::string& channel,
                                                    std::int64_t after_seq, std::size_t limit) {
   return withReader([&](Db& db) { return sqlite::outboxAfter(db, recipient, channel, after_seq, limit); });

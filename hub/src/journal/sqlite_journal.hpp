@@ -30,6 +30,7 @@ class SqliteJournal final : public Journal {
   std::optional<CaseRecord> getCase(const std::string& id) override;
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
+  std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) override;
   PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& before_case) override;
 
   // All states (pending, delivered, dead): a pull reader's cursor is its own acknowledgement,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "sqlite_query.hpp"
 #include "temp_dir.hpp"
@@ -153,6 +154,38 @@ TEST(journal_store, CaseEventsComeBackInSeqOrder) {
   EXPECT_EQ(events[2].kind, "decision");
   EXPECT_LT(events[0].seq, events[1].seq);
   EXPECT_LT(events[1].seq, events[2].seq);
+}
+
+// A writer adds one event and bumps the case's version in each commit; every read of the case
+// with its events must see them agree (version 1 + n updates = 1 + n events), never a status
+// older or newer than the history beside it.
+TEST(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  WriteBatch first;
+  first.new_cases = {newCase("c1", "LRN-1", "")};
+  first.events = {event("c1", "received", "accepted")};
+  ASSERT_EQ(journal->commit(first).status, CommitResult::Status::Committed);
+  EXPECT_FALSE(journal->caseWithEvents("nope").has_value());
+
+  constexpr int kUpdates = 300;
+  std::thread writer([&] {
+    for (int version = 1; version <= kUpdates; ++version) {
+      WriteBatch next;
+      next.case_updates = {{"c1", version, "under-assessment", "accepted", "", "2026-11-28T10:00:01.000Z", ""}};
+      next.events = {event("c1", "decision", "under-assessment")};
+      ASSERT_EQ(journal->commit(next).status, CommitResult::Status::Committed);
+    }
+  });
+  int reads = 0;
+  for (bool done = false; !done; ++reads) {
+    const auto read = journal->caseWithEvents("c1");
+    ASSERT_TRUE(read.has_value());
+    ASSERT_EQ(static_cast<std::size_t>(read->first.version), read->second.size()) << "read " << reads;
+    done = read->first.version == kUpdates + 1;
+  }
+  writer.join();
+  EXPECT_GT(reads, 1);
 }
 
 TEST(journal_store, FindCasesByPartnerAndReference) {
