@@ -1,5 +1,5 @@
-// A journal that cannot write (here: a real, full file system) makes the hub refuse new filings
-// with 503 instead of acknowledging them, and nothing acknowledged before is lost.
+// A journal that cannot write (a real, full file system; a disk answering EIO) makes the hub
+// refuse new filings with 503 instead of acknowledging them, and nothing acknowledged before is lost.
 #include <gtest/gtest.h>
 
 #include <Poco/JSON/Object.h>
@@ -9,7 +9,13 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "hub_process.hpp"
 
@@ -56,41 +62,45 @@ std::string integrityCheck(const std::string& path) {
   return result;
 }
 
-TEST(JournalFull, AFullDiskIsRefusedWith503AndNothingAcknowledgedIsLost) {
-  TempDir dir;
-  SmallFileSystem disk(dir.file("disk"));
-  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "); needs root";
-  const std::vector<std::string> args = {"serve", "--config", exampleConfig(), "--listen", "127.0.0.1:0",
-                                         "--journal", "sqlite:" + dir.file("disk/journal.db")};
-  const std::map<std::string, std::string> headers = {{"Authorization", "Bearer demo-post-token"},
-                                                      {"Content-Type", "application/vnd.swhub.consignment+json"}};
-  std::vector<std::pair<std::string, std::string>> acknowledged;  // case id, reference
-  HttpResponse refused;
-  {
-    HubProcess hub(args);
-    for (int i = 0; i < 5000; ++i) {
-      const std::string reference = "FULL-" + std::to_string(i);
-      const auto response = request(hub.address(), "POST", "/v1/messages", exampleFiling(reference), headers);
-      if (response.status != 202) {
-        refused = response;
-        break;
-      }
-      const auto receipt = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
-      acknowledged.emplace_back(receipt->getArray("cases")->getObject(0)->getValue<std::string>("case_id"), reference);
+const std::map<std::string, std::string> kFilingHeaders = {
+    {"Authorization", "Bearer demo-post-token"}, {"Content-Type", "application/vnd.swhub.consignment+json"}};
+
+using Acknowledged = std::vector<std::pair<std::string, std::string>>;  // case id, reference
+
+// Files new consignments until the hub refuses one (at most `limit`); returns what it acknowledged.
+Acknowledged fileUntilRefused(const HubProcess& hub, const std::string& prefix, int limit, HttpResponse& refused,
+                              const std::function<void(int)>& before = nullptr) {
+  Acknowledged acknowledged;
+  for (int i = 0; i < limit; ++i) {
+    if (before) before(i);
+    const std::string reference = prefix + std::to_string(i);
+    const auto response = request(hub.address(), "POST", "/v1/messages", exampleFiling(reference), kFilingHeaders);
+    if (response.status != 202) {
+      refused = response;
+      break;
     }
-    ASSERT_EQ(refused.status, 503) << refused.body;
-    EXPECT_EQ(refused.headers.at("Retry-After"), "30");
-    EXPECT_NE(refused.body.find("urn:swhub:problem:journal-unavailable"), std::string::npos) << refused.body;
-    // It stays refused, and says so on /readyz, rather than guessing the disk is fine again.
-    EXPECT_EQ(request(hub.address(), "POST", "/v1/messages", exampleFiling("FULL-after"), headers).status, 503);
-    EXPECT_EQ(request(hub.address(), "GET", "/readyz").status, 503);
-    EXPECT_EQ(request(hub.address(), "GET", "/healthz").status, 200);
-    hub.kill();
+    const auto receipt = Poco::JSON::Parser().parse(response.body).extract<Poco::JSON::Object::Ptr>();
+    acknowledged.emplace_back(receipt->getArray("cases")->getObject(0)->getValue<std::string>("case_id"), reference);
   }
-  ASSERT_GT(acknowledged.size(), 10u);
-  // The file the full disk left behind is a sound database (before any recovery by a new hub).
-  EXPECT_EQ(integrityCheck(dir.file("disk/journal.db")), "ok");
-  ASSERT_TRUE(disk.grow());
+  return acknowledged;
+}
+
+// The refusal a journal that cannot write gives, and keeps giving, rather than guessing the disk
+// is fine again; /readyz says so, /healthz (the process) stays up.
+void expectRefusedUntilRestart(const HubProcess& hub, const HttpResponse& refused, const std::string& nextReference) {
+  ASSERT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(refused.headers.at("Retry-After"), "30");
+  EXPECT_NE(refused.body.find("urn:swhub:problem:journal-unavailable"), std::string::npos) << refused.body;
+  EXPECT_EQ(request(hub.address(), "POST", "/v1/messages", exampleFiling(nextReference), kFilingHeaders).status, 503);
+  EXPECT_EQ(request(hub.address(), "GET", "/readyz").status, 503);
+  EXPECT_EQ(request(hub.address(), "GET", "/healthz").status, 200);
+}
+
+// After the fault: the file is a sound database, a new hub serves every acknowledged case, and the
+// refused filing was not filed (its reference is free).
+void expectRecovered(const std::vector<std::string>& args, const std::string& journal, const Acknowledged& acknowledged,
+                     const std::string& refusedReference) {
+  EXPECT_EQ(integrityCheck(journal), "ok");
   HubProcess restarted(args);
   for (const auto& [caseId, reference] : acknowledged) {
     const auto read = request(restarted.address(), "GET", "/v1/cases/" + caseId, "",
@@ -98,9 +108,67 @@ TEST(JournalFull, AFullDiskIsRefusedWith503AndNothingAcknowledgedIsLost) {
     ASSERT_EQ(read.status, 200) << caseId << " " << read.body;
     EXPECT_NE(read.body.find("\"reference\":\"" + reference + "\""), std::string::npos);
   }
-  // The refused filing was not filed: its reference is free after the restart.
-  EXPECT_EQ(request(restarted.address(), "POST", "/v1/messages", exampleFiling("FULL-after"), headers).status, 202);
+  EXPECT_EQ(request(restarted.address(), "POST", "/v1/messages", exampleFiling(refusedReference), kFilingHeaders).status,
+            202);
 }
+
+std::vector<std::string> serveArgs(const std::string& journal) {
+  return {"serve", "--config", exampleConfig(), "--listen", "127.0.0.1:0", "--journal", "sqlite:" + journal};
+}
+
+TEST(JournalFull, AFullDiskIsRefusedWith503AndNothingAcknowledgedIsLost) {
+  TempDir dir;
+  SmallFileSystem disk(dir.file("disk"));
+  if (!disk.mounted()) GTEST_SKIP() << "cannot mount a tmpfs here (" << disk.error() << "); needs root";
+  const std::string journal = dir.file("disk/journal.db");
+  Acknowledged acknowledged;
+  {
+    HubProcess hub(serveArgs(journal));
+    HttpResponse refused;
+    acknowledged = fileUntilRefused(hub, "FULL-", 5000, refused);
+    expectRefusedUntilRestart(hub, refused, "FULL-after");
+    hub.kill();
+  }
+  ASSERT_GT(acknowledged.size(), 10u);
+  // The file the full disk left behind is sound before any recovery by a new hub.
+  ASSERT_TRUE(disk.grow());
+  expectRecovered(serveArgs(journal), journal, acknowledged, "FULL-after");
+}
+
+// A disk that answers EIO (a failing device, a lost network volume) on the journal's writes or
+// syncs: the same refusal, the same recovery once it is replaced. The fault comes from an
+// LD_PRELOAD shim (eio_preload.cpp) armed by a flag file while the hub runs.
+class JournalIoError : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(JournalIoError, IsRefusedWith503AndNothingAcknowledgedIsLost) {
+  TempDir dir;
+  const std::string journal = dir.file("journal.db");
+  const std::string flag = dir.file("disk-fails");
+  Acknowledged acknowledged;
+  {
+    ::setenv("LD_PRELOAD", SWHUB_EIO_PRELOAD, 1);
+    ::setenv("SWHUB_EIO_FLAG", flag.c_str(), 1);
+    ::setenv("SWHUB_EIO_CALLS", GetParam(), 1);
+    ::setenv("SWHUB_EIO_MATCH", journal.c_str(), 1);
+    HubProcess hub(serveArgs(journal));
+    for (const char* name : {"LD_PRELOAD", "SWHUB_EIO_FLAG", "SWHUB_EIO_CALLS", "SWHUB_EIO_MATCH"}) ::unsetenv(name);
+    HttpResponse refused;
+    // 20 filings go through, then the disk starts failing.
+    acknowledged = fileUntilRefused(hub, "EIO-", 200, refused, [&](int i) {
+      if (i == 20) writeFile(flag, "");
+    });
+    ASSERT_EQ(acknowledged.size(), 20u) << "the hub acknowledged a filing while its disk failed";
+    expectRefusedUntilRestart(hub, refused, "EIO-after");
+    // The disk works again: the hub still refuses (it cannot know what the failed writes left)
+    // until an operator restarts it, which recovers the journal.
+    std::filesystem::remove(flag);
+    EXPECT_EQ(request(hub.address(), "POST", "/v1/messages", exampleFiling("EIO-after"), kFilingHeaders).status, 503);
+    hub.kill();
+  }
+  expectRecovered(serveArgs(journal), journal, acknowledged, "EIO-after");
+}
+
+INSTANTIATE_TEST_SUITE_P(SyncOrWrite, JournalIoError, ::testing::Values("sync", "write"));
 
 }  // namespace
 }  // namespace swhub::testing
