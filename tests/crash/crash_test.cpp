@@ -90,8 +90,12 @@ class CurrentHub {
     std::lock_guard lock(mutex_);
     return address_;
   }
+  // No hub will come back (a restart failed): every client gives up at once.
+  void abandon() { abandoned_ = true; }
+  bool abandoned() const { return abandoned_; }
 
  private:
+  std::atomic<bool> abandoned_{false};
   mutable std::mutex mutex_;
   std::string address_;
 };
@@ -100,7 +104,7 @@ class CurrentHub {
 // swallowed answer meets the reference already filed). Connection errors and 5xx/429 are retried.
 Outcome fileOne(const CurrentHub& hub, const std::string& reference) {
   Outcome out{reference, "", 0, 0, ""};
-  for (;;) {
+  while (!hub.abandoned()) {
     const std::string address = hub.get();
     if (address.empty()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -127,6 +131,7 @@ Outcome fileOne(const CurrentHub& hub, const std::string& reference) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  return out;
 }
 
 bool ready(const std::string& address) {
@@ -186,11 +191,17 @@ int run(const Options& options) {
     current.set("");
     hub->kill();
     hub.reset();
-    hub = std::make_unique<HubProcess>(args);
-    if (!eventually([&] { return ready(hub->address()); })) {
-      std::printf("FAIL: the hub restarted after kill %d never became ready\n%s\n", k + 1, hub->output().c_str());
+    std::string failure;
+    try {
+      hub = std::make_unique<HubProcess>(args);
+      if (!eventually([&] { return ready(hub->address()); })) failure = "never became ready\n" + hub->output();
+    } catch (const std::exception& e) {
+      failure = std::string("did not start: ") + e.what();  // HubProcess says what it printed
+    }
+    if (!failure.empty()) {
+      std::printf("FAIL: the hub restarted after kill %d %s\n", k + 1, failure.c_str());
       stop = true;
-      current.set(hub->address());
+      current.abandon();
       for (auto& t : clients) t.join();
       return 1;
     }
