@@ -1,5 +1,6 @@
 // The `swhub` command: serve, check-config, plugins (see README.md, "CLI").
 #include <algorithm>
+#include <thread>
 #include <charconv>
 #include <csignal>
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include "api/hub.hpp"
 #include "config/config.hpp"
 #include "journal/audit_verify.hpp"
+#include "study/simulate.hpp"
 #include "journal/journal.hpp"
 #include "plugin/registry.hpp"
 #include "security/signature_check.hpp"
@@ -47,6 +49,12 @@ constexpr CommandHelp kCommands[] = {
     {"audit", "swhub audit verify --config FILE [--journal URL]",
      "Walks the journal's hash chain and its signed checkpoints (read-only, beside a running hub).\n"
      "Exit 0: \"audit: N entries, M checkpoints, chain intact\"; exit 1 names the first bad entry."},
+    {"simulate",
+     "swhub simulate --config FILE --thresholds ALT.yaml --from DATE --to DATE [--format json|csv] [--journal URL]",
+     "Threshold impact study: replays the cases filed in [--from, --to) (YYYY-MM-DD, UTC) through the\n"
+     "customs agency under ALT.yaml's revenue settings and prints, beside what was recorded, revenue\n"
+     "by tax, dutiable cases and items, cases per release category and the cost of collection\n"
+     "(README \"Threshold impact study\"). Read-only, beside a running hub."},
     {"version", "swhub version", "Prints the hub's version, SDK ABI and toolchain."},
 };
 
@@ -236,6 +244,44 @@ int audit(const Args& args) {
   return 0;
 }
 
+int simulate(const Args& args) {
+  auto option = [&](const char* name) {
+    auto it = args.options.find(name);
+    if (it == args.options.end() || it->second.empty()) {
+      throw std::invalid_argument(std::string("missing --") + name + " (swhub simulate --help)");
+    }
+    return it->second;
+  };
+  auto config = swhub::config::loadConfig(option("config"));
+  auto journalUrl = args.options.find("journal");
+  swhub::config::applyOverrides(config, "", journalUrl == args.options.end() ? "" : journalUrl->second);
+  const std::string thresholds = option("thresholds");
+  swhub::study::Alternative alternative;
+  try {
+    alternative = swhub::study::loadAlternative(thresholds);
+  } catch (const ConfigError& e) {
+    printErrors(e.errors(), thresholds);
+    return 1;
+  }
+  const auto format = args.options.count("format") ? args.options.at("format") : std::string("json");
+  if (format != "json" && format != "csv") throw std::invalid_argument("--format '" + format + "': json or csv");
+  auto journal = swhub::journal::openJournal(config.journal);
+  swhub::study::Report report;
+  try {
+    report = swhub::study::simulate(config, *journal, alternative, option("from"), option("to"),
+                                    std::max(1u, std::thread::hardware_concurrency()));
+  } catch (const ConfigError& e) {
+    printErrors(e.errors(), thresholds + " applied to the agency's settings");
+    return 1;
+  }
+  std::cout << (format == "csv" ? swhub::study::toCsv(report) : swhub::study::toJson(report) + "\n");
+  if (report.failed > 0) {
+    std::cerr << "simulate: " << report.failed << " case(s) could not be assessed under the alternative; first: "
+              << report.firstFailure << "\n";
+  }
+  return 0;
+}
+
 int serve(const Args& args) {
   const std::string path = configPath(args);
   auto config = swhub::config::loadConfig(path);
@@ -274,7 +320,7 @@ int main(int argc, char** argv) {
     ~SslCleanup() { Poco::Net::uninitializeSSL(); }
   } sslCleanup;
   try {
-    const Args args = parseArgs(argc, argv, {"config", "listen", "journal"});
+    const Args args = parseArgs(argc, argv, {"config", "listen", "journal", "thresholds", "from", "to", "format"});
     // `swhub COMMAND --help` (or -h) prints that command's usage, whatever else is on the line.
     const bool wantsHelp = std::find(args.flags.begin(), args.flags.end(), "help") != args.flags.end() ||
                            std::find(args.positional.begin(), args.positional.end(), "-h") != args.positional.end();
@@ -290,6 +336,7 @@ int main(int argc, char** argv) {
     if (args.command == "trace") return trace(args);
     if (args.command == "replay") return replay(args);
     if (args.command == "audit") return audit(args);
+    if (args.command == "simulate") return simulate(args);
     if (args.command == "version" || args.command == "--version") {
       std::cout << "swhub " << SWHUB_VERSION << " (SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor
                 << ", " << swhub::sdk::kToolchain << ")\n";

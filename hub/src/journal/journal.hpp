@@ -180,6 +180,11 @@ class Journal {
   // The case and its events as of one instant (one read transaction): a commit that lands
   // between the two reads cannot give a status older than the history shown beside it.
   virtual std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) = 0;
+  // Every case filed in [from, to) (created_at, RFC 3339 text compared as text), in the order
+  // filed, handed to `visit` until it returns false. Read in pages of short read transactions, so
+  // that a hub writing the same journal is not held up (a case filed meanwhile may or may not be seen).
+  virtual void forEachCaseFiled(const std::string& from, const std::string& to,
+                                const std::function<bool(const CaseRecord&)>& visit) = 0;
   // The cases whose consignment names `id` as its `role` ("seller" or "buyer") and that were
   // filed before case `before_case` (the one being assessed: what was known when it was filed,
   // whatever came after it; the cases of one message were filed together). Indexed.

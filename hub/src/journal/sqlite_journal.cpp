@@ -169,6 +169,20 @@ std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> SqliteJournal::case
   });
 }
 
+void SqliteJournal::forEachCaseFiled(const std::string& from, const std::string& to,
+                                     const std::function<bool(const CaseRecord&)>& visit) {
+  constexpr std::size_t kPage = 2000;
+  std::int64_t after = 0;
+  for (;;) {
+    auto page = withReader([&](Db& db) { return casesFiledPage(db, from, to, after, kPage); });
+    for (const auto& [rowid, record] : page) {
+      if (!visit(record)) return;
+    }
+    if (page.size() < kPage) return;
+    after = page.back().first;
+  }
+}
+
 std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient, const std::string& channel,
                                                    std::int64_t after_seq, std::size_t limit) {
   return withReader([&](Db& db) { return sqlite::outboxAfter(db, recipient, channel, after_seq, limit); });

@@ -31,6 +31,8 @@ class SqliteJournal final : public Journal {
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
   std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) override;
+  void forEachCaseFiled(const std::string& from, const std::string& to,
+                        const std::function<bool(const CaseRecord&)>& visit) override;
   PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& before_case) override;
 
   // All states (pending, delivered, dead): a pull reader's cursor is its own acknowledgement,

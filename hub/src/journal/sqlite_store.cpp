@@ -259,6 +259,18 @@ std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
   return readCase(*stmt);
 }
 
+std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, const std::string& from, const std::string& to,
+                                                                std::int64_t after, std::size_t limit) {
+  auto stmt = db.prepare(
+      "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
+      " updated_at, status_json, rowid FROM cases WHERE rowid > ? AND created_at >= ? AND created_at < ?"
+      " AND duplicate_of = '' ORDER BY rowid LIMIT ?");
+  stmt->bind(1, after).bind(2, from).bind(3, to).bind(4, static_cast<std::int64_t>(limit));
+  std::vector<std::pair<std::int64_t, CaseRecord>> page;
+  while (stmt->step()) page.emplace_back(stmt->integer(11), readCase(*stmt));
+  return page;
+}
+
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"

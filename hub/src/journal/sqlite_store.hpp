@@ -28,6 +28,9 @@ MessageRecord readMessageSummary(const Stmt& row, int first = 0);
 std::optional<MessageRecord> messageByKey(Db& db, const std::string& partner, const std::string& key);
 std::optional<MessageRecord> messageById(Db& db, const std::string& id);
 std::optional<CaseRecord> caseById(Db& db, const std::string& id);
+// Up to `limit` cases filed in [from, to) after rowid `after`, in rowid order, with their rowids.
+std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, const std::string& from, const std::string& to,
+                                                                std::int64_t after, std::size_t limit);
 // Oldest first; a case that the schema-3 migration marked a duplicate comes before the one that
 // holds the reference, so that the last is always the case the reference names.
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference);
