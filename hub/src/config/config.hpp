@@ -45,6 +45,14 @@ struct PluginEntry {
   std::string name;     // the map key: the name the library must register
   std::string library;  // as written ("swhub_canonical.so" or a path)
   std::string path;     // resolved absolute path
+  // Where the plugin's code runs: "in-process" (the default: loaded into the hub) or "process"
+  // (a supervised child process of its own, restarted after a crash; README "Plugin faults").
+  std::string isolation = "in-process";
+  // The longest one call into the plugin may take (a decoder's next(), an encode, an assessment,
+  // a delivery); beyond it the call is a recorded failure (README "Plugin faults").
+  int call_timeout_ms = 10000;
+  // isolation: process only: how many child processes serve calls at once.
+  int processes = 2;
 };
 
 struct Credentials {
