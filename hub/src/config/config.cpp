@@ -205,7 +205,7 @@ const std::vector<sdk::Value::Entry>& entriesOf(const sdk::Value& document, std:
 }  // namespace
 
 HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
-  sdk::Errors errors = hubSchema().validate(document);
+  sdk::Errors errors = hubSchema().validate(document, "", {{"plugin", kBuiltInPlugins}});
   if (const sdk::Value* hub = document.find("hub"); hub != nullptr && hub->isMap()) {
     checkHub(*hub, errors);
   }

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,10 @@ struct ReceiptsConfig {
   std::string key;
   std::string cert;
 };
+
+// Plugins built into the hub (builtin/): partners and agencies may name them without an entry
+// under `plugins`.
+inline const std::set<std::string> kBuiltInPlugins = {"canonical"};
 
 struct PluginEntry {
   std::string name;     // the map key: the name the library must register
