@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "common/ids.hpp"
+#include "intake/case_lookup.hpp"
 #include "intake/filing_lists.hpp"
 #include "intake/filing_sink.hpp"
 #include "plugin/plugin_failure.hpp"
@@ -48,26 +49,6 @@ Outcome invalid(const ErrorList& errors) {
 }
 
 }  // namespace
-
-std::string_view toString(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Accepted: return "accepted";
-    case OutcomeKind::Replayed: return "replayed";
-    case OutcomeKind::Invalid: return "invalid";
-    case OutcomeKind::DuplicateTransaction: return "duplicate-transaction";
-    case OutcomeKind::IdempotencyConflict: return "idempotency-conflict";
-    case OutcomeKind::CaseChanged: return "case-changed";
-    case OutcomeKind::NotAPartner: return "not-a-partner";
-    case OutcomeKind::UnsupportedType: return "unsupported-type";
-    case OutcomeKind::FormatUnavailable: return "format-unavailable";
-    case OutcomeKind::PluginFailed: return "plugin-failed";
-    case OutcomeKind::PluginBusy: return "plugin-busy";
-    case OutcomeKind::JournalUnavailable: return "journal-unavailable";
-    case OutcomeKind::SpoolUnavailable: return "spool-unavailable";
-    case OutcomeKind::JournalRefused: return "journal-refused";
-  }
-  return "unknown";
-}
 
 std::string mediaType(const std::string& contentType) {
   std::string type = contentType.substr(0, contentType.find(';'));
@@ -176,7 +157,7 @@ class Pipeline::Run {
     f.consignment.partner = partnerId;
     if (sdk::concernsExistingCase(f.consignment.filing)) {
       std::string error;
-      auto target = followUpTarget(f.consignment, error);
+      auto target = followUpTarget(p_.journal_, message_.partnerId, f.consignment, error);
       if (!target) {
         refuseFiling(f.location, {{f.location, error}});
       } else {
@@ -200,7 +181,7 @@ class Pipeline::Run {
   std::optional<Outcome> takeEvent(const sdk::HubEvent& event) {
     const std::string location = "/transaction_id";
     sdk::Errors found;
-    auto target = caseForEvent(event, found);
+    auto target = caseForEvent(p_.journal_, p_.partners_, event, found);
     if (!target) {
       errors_.addAll(found);
       return std::nullopt;
@@ -316,44 +297,6 @@ class Pipeline::Run {
       default:
         return journalFailure(result);
     }
-  }
-
-  // The case an amendment, cancellation, arrival or return names; nullopt with `error` set.
-  std::optional<journal::CaseRecord> followUpTarget(const sdk::Consignment& filing, std::string& error) const {
-    const std::string& partnerId = message_.partnerId;
-    std::optional<journal::CaseRecord> target;
-    if (!filing.case_id.empty()) {
-      target = p_.journal_.getCase(filing.case_id);
-      if (target && target->partner != partnerId) target.reset();  // never widen the caller's scope
-    } else {
-      auto found = p_.journal_.findCases(partnerId, filing.reference);
-      if (!found.empty()) target = found.back();
-    }
-    if (!target) {
-      error = "no case of partner '" + partnerId + "' with " +
-              (filing.case_id.empty() ? "reference '" + filing.reference + "'" : "case id '" + filing.case_id + "'") +
-              " for this " + std::string(sdk::toString(filing.filing));
-    }
-    return target;
-  }
-
-  std::optional<journal::CaseRecord> caseForEvent(const sdk::HubEvent& event, sdk::Errors& errors) const {
-    // A payment provider pays for other partners' cases: by the hub's case id, or by a reference
-    // that must name exactly one case among all partners.
-    if (!event.case_id.empty()) {
-      if (auto record = p_.journal_.getCase(event.case_id)) return record;
-      errors.push_back({"/case_id", "no case '" + event.case_id + "'"});
-      return std::nullopt;
-    }
-    std::vector<journal::CaseRecord> found;
-    for (const auto& [id, _] : p_.partners_) {
-      for (auto& record : p_.journal_.findCases(id, event.reference)) found.push_back(std::move(record));
-    }
-    if (found.size() == 1) return found.front();
-    errors.push_back({"/reference", found.empty() ? "no case with reference '" + event.reference + "'"
-                                                  : "reference '" + event.reference + "' names " +
-                                                        std::to_string(found.size()) + " cases: give the case_id"});
-    return std::nullopt;
   }
 
   const Pipeline& p_;
