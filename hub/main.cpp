@@ -11,7 +11,9 @@
 
 #include <Poco/Net/SSLManager.h>
 
-#include "api/hub.hpp"
+#include "api/admin_api.hpp"
+#include "app/hub.hpp"
+#include "builtin/canonical_partner.hpp"
 #include "config/config.hpp"
 #include "journal/audit_verify.hpp"
 #include "study/simulate.hpp"
@@ -126,7 +128,7 @@ int checkConfig(const Args& args) {
   }
   try {
     auto config = swhub::config::loadConfig(path);
-    auto runtime = swhub::api::buildRuntime(config);
+    auto runtime = swhub::app::buildRuntime(config);
     std::cout << path << ": OK (" << config.plugins.size() << " plugin(s), " << config.partners.size()
               << " partner(s), " << config.agencies.size() << " agency(ies), " << config.admins.size()
               << " admin(s))\n";
@@ -147,13 +149,24 @@ int listPlugins(const Args& args) {
   swhub::sdk::Errors errors;
   std::cout << "plugin folder: " << (config.plugin_dir.empty() ? swhub::plugin::defaultPluginDir() : config.plugin_dir)
             << "\nhub SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor << "\n";
+  auto show = [](const swhub::plugin::LoadedPlugin& loaded) {
+    const auto& d = *loaded.descriptor;
+    std::cout << "  " << loaded.name << "  " << swhub::sdk::toString(d.kind) << "  " << d.version << "  ABI "
+              << d.abi_major << "." << d.abi_minor << "  " << loaded.path << "\n    " << d.description << "\n";
+  };
+  // The built-in plugins first: always there, whatever the config lists.
+  registry.addBuiltIn(swhub::builtin::canonicalDescriptor());
+  for (const auto& loaded : registry.all()) show(*loaded);
+  swhub::sdk::Errors notices;
   for (const auto& entry : config.plugins) {
+    if (registry.isBuiltIn(entry.name)) {
+      swhub::plugin::builtInEntry(entry, notices, errors);
+      continue;
+    }
     if (!registry.load(entry, config.plugin_dir, errors)) continue;
-    const auto* loaded = registry.find(entry.name);
-    const auto& d = *loaded->descriptor;
-    std::cout << "  " << loaded->name << "  " << swhub::sdk::toString(d.kind) << "  " << d.version << "  ABI "
-              << d.abi_major << "." << d.abi_minor << "  " << loaded->path << "\n    " << d.description << "\n";
+    show(*registry.find(entry.name));
   }
+  printNotices(notices, std::cout);
   // The partners' instances, for what each can serve now (a format switched off, and why).
   registry.setConfigDir(config.base_dir);
   std::cout << "partners:\n";
@@ -226,7 +239,7 @@ int audit(const Args& args) {
   auto config = swhub::config::loadConfig(path->second);
   auto journal = args.options.find("journal");
   swhub::config::applyOverrides(config, "", journal == args.options.end() ? "" : journal->second);
-  const std::string certificate = swhub::api::receiptCertificatePath(config);
+  const std::string certificate = swhub::app::receiptCertificatePath(config);
   std::unique_ptr<swhub::security::SignatureCheck> signatures;
   try {
     signatures = swhub::security::SignatureCheck::fromCertificateFile(certificate);
@@ -298,7 +311,7 @@ int serve(const Args& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  swhub::api::Hub hub(std::move(config));
+  swhub::app::Hub hub(std::move(config));
   hub.start();
   std::cout << "swhub " << SWHUB_VERSION << " listening on " << hub.scheme() << "://" << hub.boundAddress()
             << "\n  config:  " << hub.config().source << "\n  journal: " << hub.journal().describe()

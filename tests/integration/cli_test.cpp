@@ -86,7 +86,34 @@ TEST(Cli, PluginsListsWhatLoadsWithVersions) {
   const auto at = out.find(hubAbi);
   ASSERT_NE(at, std::string::npos) << out;
   const std::string version = out.substr(at + hubAbi.size(), out.find('\n', at) - at - hubAbi.size());
-  EXPECT_NE(out.find("canonical  partner  1.0.0  ABI " + version + "  "), std::string::npos) << out;
+  EXPECT_NE(out.find("upu_post  partner  1.0.0  ABI " + version + "  "), std::string::npos) << out;
+  // The built-in canonical format is listed too, with no library behind it.
+  EXPECT_NE(out.find("canonical  partner  1.0.0  ABI " + version + "  (built in)\n"), std::string::npos) << out;
+}
+
+// A config written before `canonical` was built in still works: its entry is accepted with a
+// notice and nothing is loaded; another library under that name is refused.
+TEST(Cli, AnEntryForTheBuiltInCanonicalPluginIsANoticeNotAnError) {
+  TempDir dir;
+  const std::string config = dir.file("hub.yaml");
+  writeFile(config, "hub: {listen: \"127.0.0.1:0\", journal: \"sqlite:j.db\"}\nplugins:\n"
+                     "  canonical: {library: swhub_canonical.so}\npartners:\n"
+                     "  p1: {kind: postal, plugin: canonical, credentials: {tokens: [t1]}}\n");
+  auto [code, out] = runSwhub({"check-config", config});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("  notice: plugins.canonical: plugin 'canonical' is built into the hub: swhub_canonical.so is "
+                     "not loaded and this entry can be removed\n"),
+            std::string::npos)
+      << out;
+  writeFile(config, "hub: {listen: \"127.0.0.1:0\", journal: \"sqlite:j.db\"}\nplugins:\n"
+                     "  canonical: {library: /opt/mine/libcanonical.so}\npartners:\n"
+                     "  p1: {kind: postal, plugin: canonical, credentials: {tokens: [t1]}}\n");
+  std::tie(code, out) = runSwhub({"check-config", config});
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("plugins.canonical.library: plugin 'canonical' is built into the hub; "
+                     "'/opt/mine/libcanonical.so' cannot replace it: register your library under another name"),
+            std::string::npos)
+      << out;
 }
 
 // The example config names libraries, not paths: it runs from an installed tree as it is.
@@ -101,7 +128,7 @@ TEST(Cli, TheExampleConfigRunsFromAnInstalledTree) {
   const std::string out = dir.file("plugins.out");
   const std::string run = installed + " plugins --config " + exampleConfig() + " > " + out + " 2>&1";
   ASSERT_EQ(std::system(run.c_str()), 0) << readFile(out);
-  EXPECT_NE(readFile(out).find(prefix + "/lib/swhub/plugins/swhub_canonical.so"), std::string::npos) << readFile(out);
+  EXPECT_NE(readFile(out).find(prefix + "/lib/swhub/plugins/swhub_upu_post.so"), std::string::npos) << readFile(out);
 }
 
 }  // namespace

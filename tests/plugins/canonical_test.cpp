@@ -1,7 +1,9 @@
-// Loads the built canonical plugin as the hub does and drives it through the SDK only.
+// The canonical plugin built into the hub (builtin/), driven through its descriptor and the SDK
+// only, as the hub drives it.
 
 #include <gtest/gtest.h>
 
+#include "builtin/canonical_partner.hpp"
 #include "plugin_test_support.hpp"
 #include "revenue_notifications.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -18,9 +20,9 @@ const char* const kXml = R"(<consignment xmlns="urn:swhub:canonical:consignment:
 <filing>declaration</filing><items><item><description>Case</description><hs>392690</hs><quantity>2</quantity>
 <unit>pce</unit><value>3.50</value><currency>EUR</currency><origin>CN</origin></item></items></consignment>)";
 
-class canonicalPlugin : public PluginTest {
+class canonicalPlugin : public ::testing::Test {
  protected:
-  canonicalPlugin() : PluginTest("canonical") {}
+  const Descriptor* descriptor_ = &swhub::builtin::canonicalDescriptor();
 
   std::unique_ptr<PartnerPlugin> make(Value settings = Value::map()) {
     return made(buildPartner(*descriptor_, "demo", std::move(settings)));

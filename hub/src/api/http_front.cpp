@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "api/body_spool.hpp"
-#include "api/hub.hpp"
+#include "api/hub_services.hpp"
 #include "api/read_deadlines.hpp"
 #include "api/request_target.hpp"
 
@@ -117,7 +117,7 @@ HttpResult retryLater(int status, const std::string& slug, const std::string& de
 
 class Handler : public Poco::Net::HTTPRequestHandler {
  public:
-  explicit Handler(Hub& hub) : hub_(hub) {}
+  explicit Handler(HubServices& hub) : hub_(hub) {}
 
   void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
     ++hub_.metrics().inFlight;
@@ -326,17 +326,13 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& [name, value] : request) headers.emplace_back(Poco::toLower(name), value);
-    if (!body.file) {
-      return hub_.filings().file(caller.id, request.getContentType(), body.bytes, request.get("Idempotency-Key", ""),
-                                 headers);
-    }
-    FilingOutcome outcome = hub_.filings().fileSpooled(caller.id, request.getContentType(), body,
-                                                       request.get("Idempotency-Key", ""), headers, spool);
+    FilingOutcome outcome = hub_.filings().file(caller.id, request.getContentType(), body,
+                                                request.get("Idempotency-Key", ""), headers, spool);
     if (outcome.stream) sendStreamed(response, outcome.result, *outcome.stream, hub_.metrics());
     return outcome.result;
   }
 
-  Hub& hub_;
+  HubServices& hub_;
   bool bodyConsumed_ = false;
   std::unique_ptr<RequestLimits::Slot> identitySlot_;  // released when the handler goes
 };

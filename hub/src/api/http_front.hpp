@@ -6,15 +6,15 @@
 
 namespace swhub::api {
 
-class Hub;
+class HubServices;
 
 class RequestRouter : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  explicit RequestRouter(Hub& hub) : hub_(hub) {}
+  explicit RequestRouter(HubServices& hub) : hub_(hub) {}
   Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
  private:
-  Hub& hub_;
+  HubServices& hub_;
 };
 
 }  // namespace swhub::api

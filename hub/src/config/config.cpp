@@ -205,7 +205,7 @@ const std::vector<sdk::Value::Entry>& entriesOf(const sdk::Value& document, std:
 }  // namespace
 
 HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
-  sdk::Errors errors = hubSchema().validate(document);
+  sdk::Errors errors = hubSchema().validate(document, "", {{"plugin", kBuiltInPlugins}});
   if (const sdk::Value* hub = document.find("hub"); hub != nullptr && hub->isMap()) {
     checkHub(*hub, errors);
   }
@@ -222,6 +222,9 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
   if (const sdk::Value* hub = document.find("hub")) readHub(*hub, base, config);
   for (const auto& [name, entry] : entriesOf(document, "plugins")) {
     PluginEntry plugin{name, text(entry, "library"), ""};
+    plugin.isolation = text(entry, "isolation", "in-process");
+    plugin.call_timeout_ms = static_cast<int>(integer(entry, "call_timeout_ms", plugin.call_timeout_ms));
+    plugin.processes = static_cast<int>(integer(entry, "processes", plugin.processes));
     // A bare file name is looked up in plugin_dir by the loader; a path is relative to here.
     if (plugin.library.find('/') != std::string::npos) plugin.path = resolvePath(plugin.library, base);
     config.plugins.push_back(std::move(plugin));

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,10 +42,22 @@ struct ReceiptsConfig {
   std::string cert;
 };
 
+// Plugins built into the hub (builtin/): partners and agencies may name them without an entry
+// under `plugins`.
+inline const std::set<std::string> kBuiltInPlugins = {"canonical"};
+
 struct PluginEntry {
   std::string name;     // the map key: the name the library must register
   std::string library;  // as written ("swhub_canonical.so" or a path)
   std::string path;     // resolved absolute path
+  // Where the plugin's code runs: "in-process" (the default: loaded into the hub) or "process"
+  // (a supervised child process of its own, restarted after a crash; README "Plugin faults").
+  std::string isolation = "in-process";
+  // The longest one call into the plugin may take (a decoder's next(), an encode, an assessment,
+  // a delivery); beyond it the call is a recorded failure (README "Plugin faults").
+  int call_timeout_ms = 10000;
+  // isolation: process only: how many child processes serve calls at once.
+  int processes = 2;
 };
 
 struct Credentials {

@@ -141,7 +141,21 @@ Schema plugins() {
                          .required("library", Schema::string("a file name looked up in "
                                                              "hub.plugin_dir, or a path (with a "
                                                              "'/') relative to this file's folder")
-                                                  .nonEmpty()))
+                                                  .nonEmpty())
+                         .optional("isolation",
+                                   Schema::oneOf("where the plugin's code runs: in-process (default) "
+                                                 "or process (a supervised child process: a crash "
+                                                 "costs only its in-flight work)",
+                                                 {"in-process", "process"}))
+                         .optional("call_timeout_ms",
+                                   Schema::integer("the longest one call into the plugin may take "
+                                                   "(default 10000); beyond it the call fails and "
+                                                   "is recorded",
+                                                   10, 600000))
+                         .optional("processes",
+                                   Schema::integer("isolation: process only: child processes "
+                                                   "serving calls at once (default 2)",
+                                                   1, 64)))
       .defines("plugin");
 }
 

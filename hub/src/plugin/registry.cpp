@@ -85,6 +85,18 @@ std::string resolveLibrary(const config::PluginEntry& entry, const std::string& 
   return (std::filesystem::path(pluginDir.empty() ? defaultPluginDir() : pluginDir) / entry.library).string();
 }
 
+void builtInEntry(const config::PluginEntry& entry, sdk::Errors& notices, sdk::Errors& errors) {
+  const std::string where = "plugins." + entry.name;
+  const std::string formerLibrary = "swhub_" + entry.name + ".so";
+  if (std::filesystem::path(entry.library).filename() == formerLibrary) {
+    notices.push_back({where, "plugin '" + entry.name + "' is built into the hub: " + formerLibrary +
+                                  " is not loaded and this entry can be removed"});
+    return;
+  }
+  errors.push_back({where + ".library", "plugin '" + entry.name + "' is built into the hub; '" + entry.library +
+                                            "' cannot replace it: register your library under another name"});
+}
+
 bool PluginRegistry::load(const config::PluginEntry& entry, const std::string& pluginDir, sdk::Errors& errors) {
   const std::string where = "plugins." + entry.name + ".library";
   const std::string path = resolveLibrary(entry, pluginDir);
@@ -138,6 +150,24 @@ bool PluginRegistry::load(const config::PluginEntry& entry, const std::string& p
   byName_[name] = loaded;
   order_.push_back(loaded);
   return true;
+}
+
+void PluginRegistry::addBuiltIn(const sdk::Descriptor& descriptor) {
+  const std::string name = descriptor.name;
+  if (byName_.count(name) > 0) throw std::logic_error("built-in plugin '" + name + "' registered twice");
+  auto loaded = std::make_shared<LoadedPlugin>();
+  loaded->name = name;
+  loaded->path = kBuiltInPath;
+  loaded->configPath = "plugins." + name;
+  loaded->descriptor = &descriptor;
+  loaded->settingsSchema = descriptor.settings_schema();
+  byName_[name] = loaded;
+  order_.push_back(loaded);
+}
+
+bool PluginRegistry::isBuiltIn(const std::string& name) const {
+  auto it = byName_.find(name);
+  return it != byName_.end() && !it->second->library;
 }
 
 void PluginRegistry::loadAll(const std::vector<config::PluginEntry>& entries, const std::string& pluginDir) {

@@ -30,7 +30,8 @@ class PluginError : public std::runtime_error {
 // One loaded library. Everything created from it holds `library` so the code stays mapped
 // until the last instance is destroyed.
 struct LoadedPlugin {
-  // First member, so destroyed last: the schema below was built by the library's code.
+  // First member, so destroyed last: the schema below was built by the library's code. Null for
+  // a plugin built into the hub.
   std::shared_ptr<boost::dll::shared_library> library;
   std::string name;
   std::string path;
@@ -60,11 +61,19 @@ inline constexpr std::uint32_t kFindingsAbiMinor = 2;
 // instance's contentTypes() are kept, and a part switched off without a reason gets one.
 sdk::Availability availabilityOf(const Instance<sdk::PartnerPlugin>& instance);
 
+// What `path` says of a plugin built into the hub.
+inline constexpr const char* kBuiltInPath = "(built in)";
+
 // The default plugin folder: "plugins" beside the running swhub binary (symlinks resolved).
 std::string defaultPluginDir();
 
 // The path a config entry resolves to: a bare file name is looked up in `pluginDir`.
 std::string resolveLibrary(const config::PluginEntry& entry, const std::string& pluginDir);
+
+// A config entry under `plugins` that names a plugin built into the hub. The entry configs kept
+// from before it was built in (`canonical: {library: swhub_canonical.so}`) is accepted with a
+// notice and nothing is loaded; another library under that name is an error.
+void builtInEntry(const config::PluginEntry& entry, sdk::Errors& notices, sdk::Errors& errors);
 
 class PluginRegistry {
  public:
@@ -72,6 +81,11 @@ class PluginRegistry {
   void loadAll(const std::vector<config::PluginEntry>& entries, const std::string& pluginDir);
   // Loads one library; appends its errors to `errors` and returns false when refused.
   bool load(const config::PluginEntry& entry, const std::string& pluginDir, sdk::Errors& errors);
+
+  // A plugin built into the hub (builtin/): found by name like a loaded library, with no library
+  // behind it (path "(built in)"). A name registered twice is a bug of the hub: throws.
+  void addBuiltIn(const sdk::Descriptor& descriptor);
+  bool isBuiltIn(const std::string& name) const;
 
   const LoadedPlugin* find(const std::string& name) const;
   // The config file's folder, handed to every factory (relative paths in settings are relative to it).

@@ -108,6 +108,24 @@ TEST(config_hub, JournalWalLimitIsInMibWithADefaultOf64) {
             (Errors{{"hub.journal_wal_limit_mb", "0 is out of range [1, 65536]"}}));
 }
 
+TEST(config_hub, APluginRunsInProcessWithATenSecondCallTimeoutUnlessConfigured) {
+  const auto defaults = build(kMinimal).plugins.at(0);
+  EXPECT_EQ(defaults.isolation, "in-process");
+  EXPECT_EQ(defaults.call_timeout_ms, 10000);
+  EXPECT_EQ(defaults.processes, 2);
+  const auto isolated = build(minimalWith("{library: swhub_canonical.so}",
+                                          "{library: swhub_canonical.so, isolation: process, "
+                                          "call_timeout_ms: 500, processes: 3}"))
+                            .plugins.at(0);
+  EXPECT_EQ(isolated.isolation, "process");
+  EXPECT_EQ(isolated.call_timeout_ms, 500);
+  EXPECT_EQ(isolated.processes, 3);
+  EXPECT_EQ(errorsOf(minimalWith("{library: swhub_canonical.so}",
+                                 "{library: swhub_canonical.so, isolation: proces, call_timeout_ms: 1}")),
+            (Errors{{"plugins.canonical.isolation", "'proces' is not one of: in-process, process; did you mean 'process'?"},
+                    {"plugins.canonical.call_timeout_ms", "1 is out of range [10, 600000]"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",

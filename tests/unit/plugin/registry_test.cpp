@@ -222,5 +222,52 @@ TEST(PluginRegistry, AnOrdinaryPluginIsAvailable) {
   EXPECT_EQ(availability.reason, "");
 }
 
+// ---------------------------------------------------------------- the faulty fixture (faulty.cpp)
+
+// It works normally until a call names a fault: here only its harmless words, the rest are proven
+// through a real hub (a segfault here would end this test program).
+TEST(PluginRegistry, TheFaultyFixturesWorkUntilAskedToMisbehave) {
+  PluginRegistry registry;
+  registry.loadAll({entry("faulty_partner", "fixture_faulty_partner.so"),
+                    entry("faulty_agency", "fixture_faulty_agency.so"),
+                    entry("faulty_adapter", "fixture_faulty_adapter.so")},
+                   kFixtures);
+  sdk::Errors errors;
+  auto partner = registry.makePartner("faulty_partner", "p", "partners.p", sdk::Value(), errors);
+  auto agency = registry.makeAgency("faulty_agency", "a", "agencies.a", sdk::Value(), errors);
+  auto adapter = registry.makeAdapter("faulty_adapter", "p", "partners.p.push", sdk::Value(), errors);
+  ASSERT_TRUE(errors.empty()) << sdk::formatErrors(errors);
+
+  struct Text : sdk::ByteSource {
+    std::string text;
+    std::size_t at = 0;
+    std::size_t read(char* buffer, std::size_t size) override {
+      const std::size_t n = std::min(size, text.size() - at);
+      text.copy(buffer, n, at);
+      at += n;
+      return n;
+    }
+  } input;
+  input.text = "REF-1 851830 12.50\nFAULT-GARBAGE-2 851830 1\n";
+  sdk::MessageContext context{"p", "text/x-faulty", {}, "2026-12-06T10:00:00.000Z"};
+  auto decoder = partner->plugin->open(context, input);
+  auto first = decoder->next();
+  ASSERT_TRUE(first && std::holds_alternative<sdk::DecodedFiling>(*first));
+  EXPECT_EQ(std::get<sdk::DecodedFiling>(*first).consignment.reference, "REF-1");
+  auto second = decoder->next();
+  ASSERT_TRUE(second && std::holds_alternative<sdk::DecodedFiling>(*second));
+  EXPECT_EQ(std::get<sdk::DecodedFiling>(*second).consignment.reference, "") << "garbage: an empty consignment";
+  EXPECT_FALSE(decoder->next().has_value());
+
+  sdk::AssessmentRequest request;
+  request.consignment.reference = "REF-1";
+  EXPECT_EQ(agency->plugin->assess(request).value().decisions.at(0).decision, "clear");
+  request.consignment.reference = "FAULT-GARBAGE";
+  EXPECT_EQ(agency->plugin->assess(request).value().decisions.at(0).decision, "maybe");
+
+  EXPECT_EQ(adapter->plugin->deliver({"d1", "notification", "p", "text/plain", "REF-1", 1}).status,
+            sdk::DeliveryOutcome::Status::Delivered);
+}
+
 }  // namespace
 }  // namespace swhub::plugin

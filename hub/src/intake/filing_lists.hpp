@@ -1,18 +1,19 @@
 #pragma once
-// What the in-memory and the spooled filing paths share: capped error lists and the filings an
-// accept-valid partner had refused, as they appear in a problem or a receipt.
+// What the intake pipeline collects while it decodes a message: capped error lists, the filings
+// an accept-valid partner had refused (as they appear in a problem or a receipt), and the
+// filings and events that concern existing cases.
 
 #include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "api/body_spool.hpp"
+#include "intake/spool_file.hpp"
 #include "journal/journal.hpp"
 #include "swhub/sdk/model.hpp"
 #include "swhub/sdk/status.hpp"
 
-namespace swhub::api {
+namespace swhub::intake {
 
 // At most this many errors (or refused filings) are listed; one more entry counts the rest.
 inline constexpr std::size_t kMaxListedErrors = 1000;
@@ -98,10 +99,4 @@ inline std::string referenceTakenMessage(const std::string& partner, const std::
          "': file an amendment or a cancellation for it";
 }
 
-// One entry of a receipt's "cases".
-inline std::string receiptCase(const std::string& caseId, const std::string& reference, const std::string& state) {
-  return "{\"case_id\":" + jsonQuoted(caseId) + ",\"reference\":" + jsonQuoted(reference) +
-         ",\"state\":" + jsonQuoted(state) + "}";
-}
-
-}  // namespace swhub::api
+}  // namespace swhub::intake

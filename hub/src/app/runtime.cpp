@@ -1,6 +1,8 @@
-#include "api/hub.hpp"
+#include "app/runtime.hpp"
 
-namespace swhub::api {
+#include "builtin/canonical_partner.hpp"
+
+namespace swhub::app {
 
 Runtime::~Runtime() {
   push.clear();
@@ -13,13 +15,21 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
   auto runtime = std::make_unique<Runtime>();
   runtime->registry.setConfigDir(config.base_dir);
   sdk::Errors errors;
-  for (const auto& entry : config.plugins) runtime->registry.load(entry, config.plugin_dir, errors);
+  // Built in first: a library may not take a built-in plugin's name.
+  runtime->registry.addBuiltIn(builtin::canonicalDescriptor());
+  for (const auto& entry : config.plugins) {
+    if (runtime->registry.isBuiltIn(entry.name)) {
+      plugin::builtInEntry(entry, runtime->notices, errors);
+    } else {
+      runtime->registry.load(entry, config.plugin_dir, errors);
+    }
+  }
   for (const auto& p : config.partners) {
     const std::string path = "partners." + p.id;
     if (runtime->registry.find(p.plugin) == nullptr) continue;  // its load error is already listed
     auto instance = runtime->registry.makePartner(p.plugin, p.id, path, p.settings, errors);
     if (!instance) continue;
-    auto partner = std::make_unique<PartnerRuntime>();
+    auto partner = std::make_unique<intake::PartnerRuntime>();
     partner->config = p;
     partner->contentTypes = instance->plugin->contentTypes();
     partner->availability = plugin::availabilityOf(*instance);
@@ -33,11 +43,9 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
     auto instance = runtime->registry.makeAgency(a.plugin, a.id, "agencies." + a.id, a.settings, errors);
     if (instance) runtime->agencies[a.id] = std::move(instance);
   }
-  if (const auto* canonical = runtime->registry.find("canonical");
-      canonical != nullptr && canonical->descriptor->kind == sdk::PluginKind::Partner) {
-    runtime->canonical = runtime->registry.makePartner("canonical", "canonical", "plugins.canonical",
-                                                       sdk::Value::map(), errors);
-  }
+  // The canonical format for every partner, whatever its own plugin (with the format's defaults).
+  runtime->canonical = runtime->registry.makePartner("canonical", "canonical", "plugins.canonical",
+                                                     sdk::Value::map(), errors);
   auto addPush = [&](const std::string& recipient, const std::string& path, const std::optional<config::PushConfig>& push) {
     if (!push || runtime->registry.find(push->adapter) == nullptr) return;
     auto adapter = runtime->registry.makeAdapter(push->adapter, recipient, path + ".push", push->settings, errors);
@@ -55,4 +63,4 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
   return runtime;
 }
 
-}  // namespace swhub::api
+}  // namespace swhub::app

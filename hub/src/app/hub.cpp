@@ -1,66 +1,13 @@
-#include "api/hub.hpp"
+#include "app/hub.hpp"
 
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/SecureServerSocket.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/Net/SocketAddress.h>
-#include <Poco/ThreadPool.h>
-
-#include <cerrno>
 #include <filesystem>
-#include <stdexcept>
 
-#include "api/connection_gate.hpp"
-#include "api/http_front.hpp"
+#include "api/http_server.hpp"
 #include "config/config_diff.hpp"
 #include "release/notification_format.hpp"
-#include "security/revocation.hpp"
 
-namespace swhub::api {
+namespace swhub::app {
 namespace {
-
-// SO_REUSEADDR (a restart does not wait for TIME_WAIT) but never SO_REUSEPORT: with it a second
-// hub on the same address would start and the two would split the traffic.
-void bindAndListen(Poco::Net::ServerSocket& socket, const std::string& listen, const Poco::Net::SocketAddress& address) {
-  try {
-    socket.bind(address, true, false);
-    socket.listen(256);
-  } catch (const Poco::Exception& e) {
-    std::string why = e.code() == EADDRINUSE ? "address already in use" : e.displayText();
-    throw std::runtime_error("listen " + listen + ": " + why);
-  }
-}
-
-Poco::Net::ServerSocket makeSocket(const config::HubConfig& config) {
-  const Poco::Net::SocketAddress address(config.listen);
-  if (!config.tls.enabled) {
-    Poco::Net::ServerSocket socket;
-    bindAndListen(socket, config.listen, address);
-    return socket;
-  }
-  // TLS 1.2 or newer; client certificates verified against the configured CA when given.
-  const auto verification = config.tls.require_client_cert ? Poco::Net::Context::VERIFY_STRICT
-                                                           : (config.tls.ca.empty() ? Poco::Net::Context::VERIFY_NONE
-                                                                                    : Poco::Net::Context::VERIFY_RELAXED);
-  Poco::Net::Context::Params params;
-  params.privateKeyFile = config.tls.key;
-  params.certificateFile = config.tls.cert;
-  params.caLocation = config.tls.ca;
-  params.verificationMode = verification;
-  params.loadDefaultCAs = false;
-  params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
-  Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
-  // POCO's extended verification would match the client certificate against the client's host
-  // name; a client is identified by its certificate's chain and subject instead.
-  context->enableExtendedCertificateVerification(false);
-  if (!config.tls.crl.empty()) security::enableRevocationCheck(context->sslContext(), config.tls.crl);
-  context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
-                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
-  Poco::Net::SecureServerSocket socket(context);
-  bindAndListen(socket, config.listen, address);
-  return socket;
-}
 
 // Where a key made at the first start lives: beside an SQLite journal file, else var/ in the
 // config's folder.
@@ -151,17 +98,17 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
-  filings_ = std::make_unique<FilingService>(*journal_, metrics_, runtime_->partners,
+  filings_ = std::make_unique<api::FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
                                              *coordinator_, *receipts_);
-  cases_ = std::make_unique<CaseViews>(*journal_);
-  agencyApi_ = std::make_unique<AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
-  adminApi_ = std::make_unique<AdminApi>(
+  cases_ = std::make_unique<api::CaseViews>(*journal_);
+  agencyApi_ = std::make_unique<api::AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
+  adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
       [this] {
         // Reload validates the whole file again and swaps the route table atomically; a file that
         // changes anything else is refused whole, naming each change.
-        ReloadOutcome outcome;
+        api::ReloadOutcome outcome;
         try {
           auto fresh = config::loadConfig(config_.source);
           outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
@@ -186,35 +133,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, owner + "/push",
                                                         static_cast<std::size_t>(config_.delivery_threads));
 
-  Poco::Net::ServerSocket socket = makeSocket(config_);
-  boundHost_ = socket.address().host().toString();
-  boundPort_ = socket.address().port();
-  auto* params = new Poco::Net::HTTPServerParams;
-  params->setMaxThreads(config_.threads);
-  // The gate refuses beyond max_queued waiting (with a 503); POCO's own bound, which closes
-  // silently, is set beyond what the gate lets through.
-  params->setMaxQueued(config_.max_queued + config_.threads);
-  params->setKeepAlive(true);
-  params->setMaxKeepAliveRequests(0);  // unlimited
-  // One read's bound; the gate and ReadDeadlines bound the whole head and body.
-  params->setTimeout(Poco::Timespan(config_.http.header_timeout_ms * 1000));
-  params->setKeepAliveTimeout(Poco::Timespan(config_.http.keep_alive_timeout_ms * 1000));
-  params->setServerName("swhub");
-  // A worker serves one request at a time and never waits for a slow head or an idle client:
-  // the gate does (see connection_gate.hpp).
-  pool_ = std::make_unique<Poco::ThreadPool>(2, config_.threads, 60);
-  limits_ = std::make_unique<RequestLimits>(config_.http);
-  GateOptions gate{config_.http, config_.max_queued, config_.tls.enabled};
-  gate_ = std::make_unique<ConnectionGate>(std::move(socket), gate, *pool_, Poco::Net::HTTPServerParams::Ptr(params),
-                                           new RequestRouter(*this));
+  server_ = std::make_unique<api::HttpServer>(config_, *this);
 }
 
 Hub::~Hub() {
-  stop();
-  // Workers give kept-alive connections back to the gate: they end before it goes.
-  if (pool_) pool_->joinAll();
-  gate_.reset();
-  pool_.reset();
+  // The front ends first: its workers give kept-alive connections back to the gate.
+  server_.reset();
   if (delivery_) delivery_->stop();
   if (assessor_) assessor_->stop();
   delivery_.reset();
@@ -232,18 +156,17 @@ Hub::~Hub() {
 void Hub::start() {
   assessor_->start();
   delivery_->start();
-  gate_->start();
+  server_->start();
   started_ = true;
 }
 
 void Hub::stop() {
-  if (started_.exchange(false)) gate_->stop();
+  if (started_.exchange(false)) server_->stop();
 }
 
-std::string Hub::boundAddress() const {
-  const bool v6 = boundHost_.find(':') != std::string::npos;
-  return (v6 ? "[" + boundHost_ + "]" : boundHost_) + ":" + std::to_string(boundPort_);
-}
+std::string Hub::boundAddress() const { return server_->boundAddress(); }
+
+api::RequestLimits& Hub::limits() { return server_->limits(); }
 
 void Hub::wakeWorkers() {
   if (assessor_) assessor_->wake();
@@ -252,8 +175,8 @@ void Hub::wakeWorkers() {
 
 std::string Hub::renderMetrics() {
   const auto& d = delivery_->stats();
-  const auto gate = gate_->counts();
-  const auto [filings, filingBytes] = limits_->filingsInProgress();
+  const auto gate = server_->gateCounts();
+  const auto [filings, filingBytes] = server_->limits().filingsInProgress();
   return metrics_.render({{"swhub_journal_writable", journal_->writable() ? 1 : 0},
                           {"swhub_http_waiting_connections", static_cast<double>(gate.waiting)},
                           {"swhub_http_queued_requests", static_cast<double>(gate.queued)},
@@ -270,4 +193,4 @@ std::string Hub::renderMetrics() {
 
 bool Hub::ready() const { return journal_ && journal_->writable(); }
 
-}  // namespace swhub::api
+}  // namespace swhub::app

@@ -1,16 +1,19 @@
 // The hub's own partner format: the canonical consignment as JSON or XML (DESIGN.md
-// "Canonical consignment"). Any partner may file it, whatever its own plugin.
+// "Canonical consignment"). Any partner may file it, whatever its own plugin. Built into the hub
+// (it uses the hub's own model codecs, which no loadable plugin may link) and registered under
+// the name `canonical` like a loaded library, through the same SDK interface.
 
 #include <deque>
 #include <exception>
 #include <memory>
 #include <string>
 
+#include "builtin/canonical_partner.hpp"
 #include "model/canonical_json.hpp"
 #include "model/canonical_xml.hpp"
 #include "swhub/sdk/plugin.hpp"
 
-namespace swhub::plugins::canonical {
+namespace swhub::builtin {
 
 extern const char kEmbeddedXsd[];  // schemas/canonical/consignment.xsd, generated at build time
 
@@ -120,8 +123,25 @@ sdk::Result<std::unique_ptr<sdk::PartnerPlugin>> make(const sdk::InstanceContext
   return std::unique_ptr<sdk::PartnerPlugin>(std::make_unique<CanonicalPartner>(options));
 }
 
-}  // namespace
-}  // namespace swhub::plugins::canonical
+sdk::Result<std::unique_ptr<sdk::PartnerPlugin>> guardedMake(const sdk::InstanceContext& ctx) noexcept {
+  return sdk::detail::guardFactory("canonical", ctx, make);
+}
 
-SWHUB_PLUGIN(Partner, "canonical", "1.0.0", "Canonical consignment as JSON or XML (the hub's own format)",
-             swhub::plugins::canonical::settingsSchema, swhub::plugins::canonical::make)
+}  // namespace
+
+const sdk::Descriptor& canonicalDescriptor() {
+  static const sdk::Descriptor descriptor{sdk::kAbiMajor,
+                                          sdk::kAbiMinor,
+                                          sdk::kToolchain,
+                                          sdk::PluginKind::Partner,
+                                          "canonical",
+                                          "1.0.0",
+                                          "Canonical consignment as JSON or XML (the hub's own format)",
+                                          settingsSchema,
+                                          guardedMake,
+                                          nullptr,
+                                          nullptr};
+  return descriptor;
+}
+
+}  // namespace swhub::builtin

@@ -1,0 +1,41 @@
+#pragma once
+// What the HTTP front serves from: the services of a running hub, as the API sees them. The hub
+// itself (app/hub.hpp) assembles them; the API area only serves HTTP.
+
+#include <string>
+
+#include "api/admin_api.hpp"
+#include "api/agency_api.hpp"
+#include "api/case_views.hpp"
+#include "api/filing_service.hpp"
+#include "api/identity.hpp"
+#include "api/request_limits.hpp"
+#include "config/config.hpp"
+#include "metrics/metrics.hpp"
+#include "security/receipt_signer.hpp"
+
+namespace swhub::api {
+
+class HubServices {
+ public:
+  virtual ~HubServices() = default;
+
+  virtual const config::HubConfig& config() const = 0;
+  virtual metrics::HubMetrics& metrics() = 0;
+  virtual const IdentityMap& identities() const = 0;
+  virtual const FilingService& filings() const = 0;
+  virtual const CaseViews& cases() const = 0;
+  virtual const AgencyApi& agencyApi() const = 0;
+  virtual const AdminApi& adminApi() const = 0;
+  virtual RequestLimits& limits() = 0;
+  virtual bool hasReceipts() const = 0;
+  virtual const security::ReceiptSigner& receipts() const = 0;
+  // The journal is writable (GET /readyz).
+  virtual bool ready() const = 0;
+  // The /metrics exposition.
+  virtual std::string renderMetrics() = 0;
+  // After a commit that queued work: the workers look at the outbox now rather than at their next poll.
+  virtual void wakeWorkers() = 0;
+};
+
+}  // namespace swhub::api

@@ -1,0 +1,1 @@
+// Never compiled: the test only configures the project.

@@ -1,0 +1,73 @@
+// The intake pipeline through a real hub (issue 11 item 1): a partner plugin that fails while
+// decoding (the faulty_partner fixture, in process, answering garbage) refuses the message as
+// 422 plugin-failed with its failure as the error, journals it as rejected and counts it; an
+// ordinary error of the same plugin stays 400 invalid-filing; the canonical format, built into
+// the hub, files beside it.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "hub_process.hpp"
+#include "temp_dir.hpp"
+#include "test_json.hpp"
+
+namespace swhub::testing {
+namespace {
+
+std::string config(const TempDir& dir) {
+  return "hub:\n  listen: 127.0.0.1:0\n  journal: sqlite:" + dir.file("journal.db") + "\n" +
+         "plugins:\n  faulty_partner: {library: " + std::string(SWHUB_FIXTURE_DIR) + "/fixture_faulty_partner.so}\n"
+         "partners:\n"
+         "  demo-faulty: {kind: other, plugin: faulty_partner, credentials: {tokens: [demo-faulty-token]}}\n"
+         "agencies:\n  customs: {credentials: {tokens: [demo-customs-token]}}\n"
+         "routes:\n  - {name: all, require: [customs]}\n";
+}
+
+HttpResponse fileAs(const HubProcess& hub, const std::string& type, const std::string& body, const std::string& key) {
+  return request(hub.address(), "POST", "/v1/messages", body,
+                 {{"Authorization", "Bearer demo-faulty-token"}, {"Content-Type", type}, {"Idempotency-Key", key}});
+}
+
+double rejectedCount(const HubProcess& hub) {
+  const std::string metrics = request(hub.address(), "GET", "/metrics").body;
+  const std::string name = "swhub_filings_rejected_total{partner=\"demo-faulty\"} ";
+  const auto at = metrics.find(name);
+  return at == std::string::npos ? 0 : std::stod(metrics.substr(at + name.size()));
+}
+
+TEST(Intake, APluginThatAnswersGarbageRefusesTheMessageAsPluginFailed) {
+  TempDir dir;
+  writeFile(dir.file("hub.yaml"), config(dir));
+  HubProcess hub({"serve", "--config", dir.file("hub.yaml")});
+
+  const HttpResponse failed = fileAs(hub, "text/x-faulty", "GOOD-1 851830 10\nFAULT-GARBAGE 851830 10\n", "k-1");
+  EXPECT_EQ(failed.status, 422) << failed.body;
+  EXPECT_EQ(failed.reason, "Unprocessable Entity");
+  auto problem = parse(failed.body);
+  EXPECT_EQ(problem->getValue<std::string>("type"), "urn:swhub:problem:plugin-failed");
+  auto errors = problem->getArray("errors");
+  ASSERT_EQ(errors->size(), 1u) << failed.body;
+  EXPECT_EQ(errors->getObject(0)->getValue<std::string>("path"), "plugins.faulty_partner");
+  EXPECT_EQ(errors->getObject(0)->getValue<std::string>("message"),
+            "plugin 'faulty_partner' answered something unusable during decode: a filing at 'line 2' without a "
+            "reference");
+  EXPECT_EQ(rejectedCount(hub), 1);
+
+  // Nothing of it was filed: its first line is still free, and its key was not taken.
+  const HttpResponse good = fileAs(hub, "text/x-faulty", "GOOD-1 851830 10\n", "k-1");
+  EXPECT_EQ(good.status, 202) << good.body;
+  // An ordinary error of the same plugin is the message's own: 400.
+  const HttpResponse invalid = fileAs(hub, "text/x-faulty", "only-two-fields 851830\n", "k-2");
+  EXPECT_EQ(invalid.status, 400) << invalid.body;
+  EXPECT_NE(invalid.body.find("\"path\":\"line 1\",\"message\":\"expected REFERENCE HS VALUE\""), std::string::npos)
+      << invalid.body;
+  EXPECT_EQ(rejectedCount(hub), 2);
+
+  // The built-in canonical format beside the partner's own (no plugins entry names it).
+  const HttpResponse canonical = fileAs(hub, "application/vnd.swhub.consignment+json", exampleFiling("LRN-INTAKE-1"), "k-3");
+  EXPECT_EQ(canonical.status, 202) << canonical.body;
+}
+
+}  // namespace
+}  // namespace swhub::testing
