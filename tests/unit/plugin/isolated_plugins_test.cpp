@@ -25,16 +25,19 @@ class StringSource : public sdk::ByteSource {
  public:
   explicit StringSource(std::string text) : text_(std::move(text)) {}
   std::size_t read(char* buffer, std::size_t size) override {
+    largest_ = std::max(largest_, size);
     const std::size_t n = std::min(size, text_.size() - at_);
     std::copy_n(text_.data() + at_, n, buffer);
     at_ += n;
     return n;
   }
   std::size_t consumed() const { return at_; }
+  std::size_t largestRead() const { return largest_; }
 
  private:
   std::string text_;
   std::size_t at_ = 0;
+  std::size_t largest_ = 0;
 };
 
 config::PluginEntry isolated(const std::string& name, const std::string& library, int timeoutMs = 1000, int processes = 2) {
@@ -112,6 +115,23 @@ TEST_F(IsolatedPlugins, APartnerDecodesAndEncodesInItsChildAsInProcess) {
   EXPECT_EQ(children().size(), 2u);
   partner.reset();
   EXPECT_TRUE(children().empty()) << "every child is stopped and reaped with its instance";
+}
+
+TEST_F(IsolatedPlugins, TheMessageIsStreamedToTheChildInChunksAsItAsks) {
+  ASSERT_TRUE(registry.load(isolated("faulty_partner", kFixtures + "/fixture_faulty_partner.so"), "", errors));
+  auto partner = registry.makePartner("faulty_partner", "p", "partners.p", sdk::Value(), errors);
+  ASSERT_TRUE(partner);
+  std::string lines;
+  for (int i = 0; i < 20000; ++i) lines += "REF-" + std::to_string(i) + " 851830 1\n";
+  StringSource source(lines);
+  const sdk::MessageContext context{"p", "text/x-faulty", {}, ""};
+  auto decoder = partner->plugin->open(context, source);
+  ASSERT_TRUE(decoder);
+  int filings = 0;
+  while (auto next = decoder->next()) filings += std::holds_alternative<sdk::DecodedFiling>(*next) ? 1 : 0;
+  EXPECT_EQ(filings, 20000);
+  EXPECT_EQ(source.consumed(), lines.size());
+  EXPECT_LE(source.largestRead(), 64u * 1024) << "the hub reads what the child asks for, a chunk at a time";
 }
 
 TEST_F(IsolatedPlugins, AFactoryErrorReadsExactlyAsInProcess) {
