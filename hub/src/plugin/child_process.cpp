@@ -41,6 +41,7 @@ ChildExit fromStatus(int status) {
 [[noreturn]] void becomeHost(int fd, pid_t parent, const SpawnOptions& options, char* const argv[]) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);  // the hub is already gone
+  ::setpgid(0, 0);  // a Ctrl-C at the terminal reaches the hub, which stops its children in order
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);  // serve() blocks SIGTERM/SIGINT for sigwait
