@@ -92,7 +92,7 @@ ChildPool::~ChildPool() {
 std::unique_ptr<ChildProcess> ChildPool::startChild(HelloOk& hello, std::string& why) {
   std::unique_ptr<ChildProcess> child;
   try {
-    child = ChildProcess::spawn({hostProgram(), "swhub plugin-host " + settings_.hello.plugin,
+    child = ChildProcess::spawn({hostProgram(), "swhub[" + settings_.hello.plugin + "]",
                                  addressSpaceLimit(settings_.maxRssKb)});
   } catch (const std::exception& e) {
     why = e.what();

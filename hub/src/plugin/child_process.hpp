@@ -25,7 +25,7 @@ struct ChildExit {
 
 struct SpawnOptions {
   std::string program;  // the swhub binary ("/proc/self/exe" in the hub)
-  std::string name;     // argv[0], for ps
+  std::string name;     // argv[0], for ps: "swhub[upu_post]"
   std::uint64_t addressSpaceLimitBytes = 0;  // RLIMIT_AS of the child; 0: none
 };
 
