@@ -40,7 +40,8 @@ class StringSource : public sdk::ByteSource {
   std::size_t largest_ = 0;
 };
 
-config::PluginEntry isolated(const std::string& name, const std::string& library, int timeoutMs = 1000, int processes = 2) {
+// Timeouts generous enough for a loaded machine, except where the timeout is what a test is about.
+config::PluginEntry isolated(const std::string& name, const std::string& library, int timeoutMs = 5000, int processes = 2) {
   config::PluginEntry entry{name, library, ""};
   entry.isolation = "process";
   entry.call_timeout_ms = timeoutMs;
@@ -203,7 +204,7 @@ TEST_F(IsolatedPlugins, ALoopIsKilledAtTheTimeoutAndTheCallerAnsweredThen) {
 }
 
 TEST_F(IsolatedPlugins, NoChildFreeWithinTheTimeoutIsBusy) {
-  ASSERT_TRUE(registry.load(isolated("faulty_partner", kFixtures + "/fixture_faulty_partner.so", 200, 1), "", errors));
+  ASSERT_TRUE(registry.load(isolated("faulty_partner", kFixtures + "/fixture_faulty_partner.so", 500, 1), "", errors));
   auto partner = registry.makePartner("faulty_partner", "p", "partners.p", sdk::Value(), errors);
   ASSERT_TRUE(partner);
   StringSource source("R1 851830 1\n");
@@ -213,7 +214,7 @@ TEST_F(IsolatedPlugins, NoChildFreeWithinTheTimeoutIsBusy) {
   auto encoded = partner->plugin->encode({sdk::Notification{}});
   ASSERT_FALSE(encoded.ok());
   EXPECT_NE(encoded.errors()[0].message.find("is busy with calls that did not return during encode: no child process "
-                                             "free within 200 ms (1 process(es)"),
+                                             "free within 500 ms (1 process(es)"),
             std::string::npos)
       << encoded.errors()[0].message;
   holding.reset();
