@@ -18,6 +18,7 @@
 #include "journal/audit_verify.hpp"
 #include "study/simulate.hpp"
 #include "journal/journal.hpp"
+#include "plugin/plugin_host.hpp"
 #include "plugin/registry.hpp"
 #include "security/signature_check.hpp"
 #include "swhub/sdk/version.hpp"
@@ -33,6 +34,7 @@ struct CommandHelp {
   const char* command;
   const char* usage;
   const char* summary;
+  bool hidden = false;  // started by the hub itself: not in the main usage, but it has its --help
 };
 
 constexpr CommandHelp kCommands[] = {
@@ -58,11 +60,19 @@ constexpr CommandHelp kCommands[] = {
      "by tax, dutiable cases and items, cases per release category and the cost of collection\n"
      "(README \"Threshold impact study\"). Read-only, beside a running hub."},
     {"version", "swhub version", "Prints the hub's version, SDK ABI and toolchain."},
+    {"plugin-host", "swhub plugin-host --fd N",
+     "Started by the hub, not by hand: the child process of a plugin under `isolation: process`. It\n"
+     "reads the hub's hello on file descriptor N (the plugin, its library and instance settings),\n"
+     "loads the library with the hub's own checks and answers the hub's calls on N until the hub\n"
+     "says bye or goes away (README \"Plugin faults\").",
+     true},
 };
 
 std::string usage() {
   std::string out = "usage:\n";
-  for (const auto& c : kCommands) out += std::string("  ") + c.usage + "\n";
+  for (const auto& c : kCommands) {
+    if (!c.hidden) out += std::string("  ") + c.usage + "\n";
+  }
   return out + "  swhub COMMAND --help\n";
 }
 
@@ -165,6 +175,10 @@ int listPlugins(const Args& args) {
     }
     if (!registry.load(entry, config.plugin_dir, errors)) continue;
     show(*registry.find(entry.name));
+    if (entry.isolation == "process") {
+      std::cout << "    isolation: process (" << entry.processes << " child process(es) per instance, call_timeout_ms "
+                << entry.call_timeout_ms << ", max_rss_mb " << entry.max_rss_mb << ")\n";
+    }
   }
   printNotices(notices, std::cout);
   // The partners' instances, for what each can serve now (a format switched off, and why).
@@ -295,6 +309,17 @@ int simulate(const Args& args) {
   return 0;
 }
 
+int pluginHost(const Args& args) {
+  auto fd = args.options.find("fd");
+  if (fd == args.options.end()) throw std::invalid_argument("missing --fd N (swhub plugin-host is started by the hub)");
+  int n = -1;
+  const auto [end, ec] = std::from_chars(fd->second.data(), fd->second.data() + fd->second.size(), n);
+  if (ec != std::errc() || end != fd->second.data() + fd->second.size() || n < 0) {
+    throw std::invalid_argument("--fd wants a file descriptor number, not '" + fd->second + "'");
+  }
+  return swhub::plugin::isolation::runPluginHost(n);
+}
+
 int serve(const Args& args) {
   const std::string path = configPath(args);
   auto config = swhub::config::loadConfig(path);
@@ -333,7 +358,7 @@ int main(int argc, char** argv) {
     ~SslCleanup() { Poco::Net::uninitializeSSL(); }
   } sslCleanup;
   try {
-    const Args args = parseArgs(argc, argv, {"config", "listen", "journal", "thresholds", "from", "to", "format"});
+    const Args args = parseArgs(argc, argv, {"config", "listen", "journal", "fd", "thresholds", "from", "to", "format"});
     // `swhub COMMAND --help` (or -h) prints that command's usage, whatever else is on the line.
     const bool wantsHelp = std::find(args.flags.begin(), args.flags.end(), "help") != args.flags.end() ||
                            std::find(args.positional.begin(), args.positional.end(), "-h") != args.positional.end();
@@ -343,6 +368,7 @@ int main(int argc, char** argv) {
         return 0;
       }
     }
+    if (args.command == "plugin-host") return pluginHost(args);
     if (args.command == "serve") return serve(args);
     if (args.command == "check-config") return checkConfig(args);
     if (args.command == "plugins") return listPlugins(args);

@@ -4,6 +4,7 @@
 
 #include "api/http_server.hpp"
 #include "config/config_diff.hpp"
+#include "plugin/isolation_metrics.hpp"
 #include "release/notification_format.hpp"
 
 namespace swhub::app {
@@ -177,18 +178,25 @@ std::string Hub::renderMetrics() {
   const auto& d = delivery_->stats();
   const auto gate = server_->gateCounts();
   const auto [filings, filingBytes] = server_->limits().filingsInProgress();
-  return metrics_.render({{"swhub_journal_writable", journal_->writable() ? 1 : 0},
-                          {"swhub_http_waiting_connections", static_cast<double>(gate.waiting)},
-                          {"swhub_http_queued_requests", static_cast<double>(gate.queued)},
-                          {"swhub_http_filings_in_progress", static_cast<double>(filings)},
-                          {"swhub_http_filing_bytes_in_progress", static_cast<double>(filingBytes)}},
-                         {{"swhub_http_refused_total{reason=\"head-timeout\"}", static_cast<double>(gate.headTimeouts)},
-                          {"swhub_http_refused_total{reason=\"address\"}", static_cast<double>(gate.refusedAddress)},
-                          {"swhub_http_refused_total{reason=\"queue\"}", static_cast<double>(gate.refusedQueue)},
-                          {"swhub_delivery_items_total{outcome=\"delivered\"}", static_cast<double>(d.delivered.load())},
-                          {"swhub_delivery_items_total{outcome=\"retried\"}", static_cast<double>(d.retried.load())},
-                          {"swhub_delivery_items_total{outcome=\"dead\"}", static_cast<double>(d.deadLettered.load())},
-                          {"swhub_deliveries_total", static_cast<double>(d.deliveries.load())}});
+  std::vector<std::pair<std::string, double>> gauges{
+      {"swhub_journal_writable", journal_->writable() ? 1 : 0},
+      {"swhub_http_waiting_connections", static_cast<double>(gate.waiting)},
+      {"swhub_http_queued_requests", static_cast<double>(gate.queued)},
+      {"swhub_http_filings_in_progress", static_cast<double>(filings)},
+      {"swhub_http_filing_bytes_in_progress", static_cast<double>(filingBytes)}};
+  std::vector<std::pair<std::string, double>> counters{
+      {"swhub_http_refused_total{reason=\"head-timeout\"}", static_cast<double>(gate.headTimeouts)},
+      {"swhub_http_refused_total{reason=\"address\"}", static_cast<double>(gate.refusedAddress)},
+      {"swhub_http_refused_total{reason=\"queue\"}", static_cast<double>(gate.refusedQueue)},
+      {"swhub_delivery_items_total{outcome=\"delivered\"}", static_cast<double>(d.delivered.load())},
+      {"swhub_delivery_items_total{outcome=\"retried\"}", static_cast<double>(d.retried.load())},
+      {"swhub_delivery_items_total{outcome=\"dead\"}", static_cast<double>(d.deadLettered.load())},
+      {"swhub_deliveries_total", static_cast<double>(d.deliveries.load())}};
+  // Plugins under isolation: process: their children's crashes, restarts, timeouts and recycling.
+  auto isolated = plugin::isolationMetrics(runtime_->registry);
+  gauges.insert(gauges.end(), isolated.gauges.begin(), isolated.gauges.end());
+  counters.insert(counters.end(), isolated.counters.begin(), isolated.counters.end());
+  return metrics_.render(gauges, counters);
 }
 
 bool Hub::ready() const { return journal_ && journal_->writable(); }

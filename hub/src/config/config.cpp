@@ -225,6 +225,7 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     plugin.isolation = text(entry, "isolation", "in-process");
     plugin.call_timeout_ms = static_cast<int>(integer(entry, "call_timeout_ms", plugin.call_timeout_ms));
     plugin.processes = static_cast<int>(integer(entry, "processes", plugin.processes));
+    plugin.max_rss_mb = static_cast<int>(integer(entry, "max_rss_mb", plugin.max_rss_mb));
     // A bare file name is looked up in plugin_dir by the loader; a path is relative to here.
     if (plugin.library.find('/') != std::string::npos) plugin.path = resolvePath(plugin.library, base);
     config.plugins.push_back(std::move(plugin));

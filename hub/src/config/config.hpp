@@ -56,8 +56,11 @@ struct PluginEntry {
   // The longest one call into the plugin may take (a decoder's next(), an encode, an assessment,
   // a delivery); beyond it the call is a recorded failure (README "Plugin faults").
   int call_timeout_ms = 10000;
-  // isolation: process only: how many child processes serve calls at once.
+  // isolation: process only: how many child processes serve calls at once (per instance).
   int processes = 2;
+  // isolation: process only: a child whose resident memory exceeds this after a call is replaced
+  // (recycled); its address space is capped at 4 x this + 1 GiB (RLIMIT_AS) as a backstop.
+  int max_rss_mb = 512;
 };
 
 struct Credentials {

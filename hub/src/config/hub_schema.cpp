@@ -154,8 +154,14 @@ Schema plugins() {
                                                    10, 600000))
                          .optional("processes",
                                    Schema::integer("isolation: process only: child processes "
-                                                   "serving calls at once (default 2)",
-                                                   1, 64)))
+                                                   "serving calls at once, per instance (default 2)",
+                                                   1, 64))
+                         .optional("max_rss_mb",
+                                   Schema::integer("isolation: process only: a child whose resident "
+                                                   "memory exceeds this many MiB after a call is "
+                                                   "replaced (default 512); its address space is "
+                                                   "capped at 4 x this + 1 GiB",
+                                                   16, 1048576)))
       .defines("plugin");
 }
 

@@ -107,10 +107,14 @@ std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>
   commitBatch.render(out);
   out += "# HELP swhub_http_in_flight Requests being served\n# TYPE swhub_http_in_flight gauge\n";
   out += "swhub_http_in_flight " + std::to_string(inFlight.load()) + "\n";
+  std::string family;  // one TYPE line per family, before its first sample (a name may carry labels)
   for (const auto& [name, value] : gauges) {
-    out += "# TYPE " + name + " gauge\n" + name + " " + number(value) + "\n";
+    const std::string base = name.substr(0, name.find('{'));
+    if (base != family) out += "# TYPE " + base + " gauge\n";
+    family = base;
+    out += name + " " + number(value) + "\n";
   }
-  std::string family;  // one TYPE line per family, before its first sample
+  family.clear();
   for (const auto& [name, value] : counters) {
     const std::string base = name.substr(0, name.find('{'));
     if (base != family) out += "# TYPE " + base + " counter\n";

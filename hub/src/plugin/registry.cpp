@@ -1,6 +1,7 @@
 #include "plugin/registry.hpp"
 
 #include "common/words.hpp"
+#include "plugin/isolated_plugins.hpp"
 
 #include <algorithm>
 
@@ -141,6 +142,7 @@ bool PluginRegistry::load(const config::PluginEntry& entry, const std::string& p
   loaded->path = path;
   loaded->configPath = "plugins." + entry.name;
   loaded->descriptor = descriptor;
+  loaded->entry = entry;
   try {
     loaded->settingsSchema = descriptor->settings_schema();
   } catch (const std::exception& e) {
@@ -183,33 +185,12 @@ const LoadedPlugin* PluginRegistry::find(const std::string& name) const {
 
 namespace {
 
+// Runs the factory here, in this process; every error names the library.
 template <class Interface, class Factory>
-std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, std::shared_ptr<const LoadedPlugin>>& byName,
-                                                  sdk::PluginKind kind,
-                                                  const std::string& pluginName, const std::string& id,
-                                                  const std::string& configPath, const sdk::Value& settings,
-                                                  sdk::Errors& errors, Factory (*factoryOf)(const sdk::Descriptor&),
-                                                  const std::string& configDir) {
-  auto it = byName.find(pluginName);
-  if (it == byName.end()) {
-    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is not loaded"});
-    return nullptr;
-  }
-  const auto& loaded = it->second;
-  if (loaded->descriptor->kind != kind) {
-    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is " +
-                                                  common::withArticle(sdk::toString(loaded->descriptor->kind)) +
-                                                  " plugin; " + std::string(sdk::toString(kind)) + " expected"});
-    return nullptr;
-  }
-  const std::string settingsPath = configPath + ".settings";
-  const sdk::Value effective = settings.isNull() ? sdk::Value::map() : settings;
-  auto settingsErrors = loaded->settingsSchema.validate(effective, settingsPath);
-  if (!settingsErrors.empty()) {
-    errors.insert(errors.end(), settingsErrors.begin(), settingsErrors.end());
-    return nullptr;
-  }
-  sdk::InstanceContext context{id, settingsPath, effective, configDir};
+std::unique_ptr<Instance<Interface>> callFactory(const std::shared_ptr<const LoadedPlugin>& loaded,
+                                                 const sdk::InstanceContext& context, sdk::Errors& errors,
+                                                 Factory (*factoryOf)(const sdk::Descriptor&)) {
+  const std::string& settingsPath = context.path;
   auto factory = factoryOf(*loaded->descriptor);
   try {
     auto made = factory(context);
@@ -220,7 +201,7 @@ std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, st
       return nullptr;
     }
     auto instance = std::make_unique<Instance<Interface>>();
-    instance->id = id;
+    instance->id = context.id;
     instance->source = loaded;
     instance->plugin = made.take();
     if (!instance->plugin) {
@@ -230,11 +211,51 @@ std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, st
     return instance;
   } catch (const std::exception& e) {
     // A factory built without SWHUB_PLUGIN's guard may still throw.
-    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + pluginName + "' failed to start: " + e.what()});
+    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + loaded->name + "' failed to start: " + e.what()});
   } catch (...) {
-    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + pluginName + "' failed to start: unknown exception"});
+    errors.push_back({settingsPath, "'" + loaded->path + "': plugin '" + loaded->name + "' failed to start: unknown exception"});
   }
   return nullptr;
+}
+
+// The loaded plugin of that name and kind, or null with the error.
+std::shared_ptr<const LoadedPlugin> findOfKind(const std::map<std::string, std::shared_ptr<const LoadedPlugin>>& byName,
+                                               sdk::PluginKind kind, const std::string& pluginName,
+                                               const std::string& configPath, sdk::Errors& errors) {
+  auto it = byName.find(pluginName);
+  if (it == byName.end()) {
+    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is not loaded"});
+    return nullptr;
+  }
+  if (it->second->descriptor->kind != kind) {
+    errors.push_back({configPath + ".plugin", "plugin '" + pluginName + "' is " +
+                                                  common::withArticle(sdk::toString(it->second->descriptor->kind)) +
+                                                  " plugin; " + std::string(sdk::toString(kind)) + " expected"});
+    return nullptr;
+  }
+  return it->second;
+}
+
+template <class Interface, class Factory>
+std::unique_ptr<Instance<Interface>> makeInstance(const std::map<std::string, std::shared_ptr<const LoadedPlugin>>& byName,
+                                                  sdk::PluginKind kind,
+                                                  const std::string& pluginName, const std::string& id,
+                                                  const std::string& configPath, const sdk::Value& settings,
+                                                  sdk::Errors& errors, Factory (*factoryOf)(const sdk::Descriptor&),
+                                                  const std::string& configDir) {
+  auto loaded = findOfKind(byName, kind, pluginName, configPath, errors);
+  if (!loaded) return nullptr;
+  const std::string settingsPath = configPath + ".settings";
+  const sdk::Value effective = settings.isNull() ? sdk::Value::map() : settings;
+  auto settingsErrors = loaded->settingsSchema.validate(effective, settingsPath);
+  if (!settingsErrors.empty()) {
+    errors.insert(errors.end(), settingsErrors.begin(), settingsErrors.end());
+    return nullptr;
+  }
+  sdk::InstanceContext context{id, settingsPath, effective, configDir};
+  // isolation: process: the factory runs in the instance's child processes, behind a proxy.
+  if (loaded->entry.isolation == "process") return isolation::makeIsolated<Interface>(loaded, context, errors);
+  return callFactory<Interface>(loaded, context, errors, factoryOf);
 }
 
 sdk::PartnerFactory partnerFactoryOf(const sdk::Descriptor& d) { return d.partner_factory; }
@@ -265,6 +286,27 @@ std::unique_ptr<Instance<sdk::Adapter>> PluginRegistry::makeAdapter(const std::s
                                                                    sdk::Errors& errors) const {
   return makeInstance<sdk::Adapter, sdk::AdapterFactory>(byName_, sdk::PluginKind::Adapter, plugin, id,
                                                          configPath, settings, errors, adapterFactoryOf, configDir_);
+}
+
+std::unique_ptr<Instance<sdk::PartnerPlugin>> PluginRegistry::buildPartner(const std::string& plugin,
+                                                                          const sdk::InstanceContext& context,
+                                                                          sdk::Errors& errors) const {
+  auto loaded = findOfKind(byName_, sdk::PluginKind::Partner, plugin, context.path, errors);
+  return loaded ? callFactory<sdk::PartnerPlugin>(loaded, context, errors, partnerFactoryOf) : nullptr;
+}
+
+std::unique_ptr<Instance<sdk::AgencyPlugin>> PluginRegistry::buildAgency(const std::string& plugin,
+                                                                        const sdk::InstanceContext& context,
+                                                                        sdk::Errors& errors) const {
+  auto loaded = findOfKind(byName_, sdk::PluginKind::Agency, plugin, context.path, errors);
+  return loaded ? callFactory<sdk::AgencyPlugin>(loaded, context, errors, agencyFactoryOf) : nullptr;
+}
+
+std::unique_ptr<Instance<sdk::Adapter>> PluginRegistry::buildAdapter(const std::string& plugin,
+                                                                    const sdk::InstanceContext& context,
+                                                                    sdk::Errors& errors) const {
+  auto loaded = findOfKind(byName_, sdk::PluginKind::Adapter, plugin, context.path, errors);
+  return loaded ? callFactory<sdk::Adapter>(loaded, context, errors, adapterFactoryOf) : nullptr;
 }
 
 }  // namespace swhub::plugin

@@ -13,6 +13,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include "config/config.hpp"
+#include "plugin/isolation_stats.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 namespace swhub::plugin {
@@ -38,6 +39,10 @@ struct LoadedPlugin {
   std::string configPath;  // "plugins.<name>"
   const sdk::Descriptor* descriptor = nullptr;
   sdk::Schema settingsSchema;
+  // The config entry: isolation: process makes every instance a proxy to child processes.
+  config::PluginEntry entry;
+  // What the supervision of its children counted (isolation: process), for /metrics.
+  std::shared_ptr<IsolationStats> isolationStats = std::make_shared<IsolationStats>();
 };
 
 // An instance and the library it came from. Declaration order matters: `plugin` is destroyed
@@ -103,6 +108,15 @@ class PluginRegistry {
   std::unique_ptr<Instance<sdk::Adapter>> makeAdapter(const std::string& plugin, const std::string& id,
                                                       const std::string& configPath,
                                                       const sdk::Value& settings, sdk::Errors& errors) const;
+
+  // Calls the factory in this process with a context already validated (the plugin host, in the
+  // child of an isolated plugin): the errors are those makePartner() etc. report.
+  std::unique_ptr<Instance<sdk::PartnerPlugin>> buildPartner(const std::string& plugin, const sdk::InstanceContext& context,
+                                                             sdk::Errors& errors) const;
+  std::unique_ptr<Instance<sdk::AgencyPlugin>> buildAgency(const std::string& plugin, const sdk::InstanceContext& context,
+                                                           sdk::Errors& errors) const;
+  std::unique_ptr<Instance<sdk::Adapter>> buildAdapter(const std::string& plugin, const sdk::InstanceContext& context,
+                                                       sdk::Errors& errors) const;
 
  private:
   std::map<std::string, std::shared_ptr<const LoadedPlugin>> byName_;

@@ -126,6 +126,17 @@ TEST(config_hub, APluginRunsInProcessWithATenSecondCallTimeoutUnlessConfigured) 
                     {"plugins.canonical.call_timeout_ms", "1 is out of range [10, 600000]"}}));
 }
 
+TEST(config_hub, AnIsolatedPluginsChildrenAreRecycledAbove512MibUnlessConfigured) {
+  EXPECT_EQ(build(kMinimal).plugins.at(0).max_rss_mb, 512);
+  EXPECT_EQ(build(minimalWith("{library: swhub_canonical.so}",
+                              "{library: swhub_canonical.so, isolation: process, max_rss_mb: 64}"))
+                .plugins.at(0)
+                .max_rss_mb,
+            64);
+  EXPECT_EQ(errorsOf(minimalWith("{library: swhub_canonical.so}", "{library: swhub_canonical.so, max_rss_mb: 8}")),
+            (Errors{{"plugins.canonical.max_rss_mb", "8 is out of range [16, 1048576]"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
