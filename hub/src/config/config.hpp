@@ -53,6 +53,9 @@ struct PluginEntry {
   int call_timeout_ms = 10000;
   // isolation: process only: how many child processes serve calls at once.
   int processes = 2;
+  // isolation: in-process only: the plugin instance's own call threads (its bulkhead); a call that
+  // never returns keeps one, and when all are kept the plugin's calls fail at once (busy).
+  int call_threads = 4;
 };
 
 struct Credentials {
@@ -120,6 +123,11 @@ struct HubConfig {
   std::int64_t retry_cap_ms = 60000;
   int max_attempts = 30;               // then dead-lettered (about 25 minutes of retries)
   int delivery_threads = 8;            // deliveries to different recipients at once
+  // hub.assessment: an in-process agency plugin that fails is retried with backoff (base doubled
+  // per attempt, up to the cap), then the case is held for that agency with the reason.
+  int assessment_max_attempts = 5;
+  std::int64_t assessment_retry_base_ms = 1000;
+  std::int64_t assessment_retry_cap_ms = 60000;
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;
