@@ -137,6 +137,11 @@ void AssessmentWorker::failed(const journal::OutboxItem& item, const plugin::Fai
     journal_.completeOutbox(item.seq, owner_, "pending", later(backoff(attempt, retry_)), result.detail);
     return;
   }
+  if (result.status == DecisionResult::Status::NotRouted || result.status == DecisionResult::Status::NotFound) {
+    // Re-routed (or gone) while the plugin failed: nothing is left to hold.
+    journal_.completeOutbox(item.seq, owner_, "delivered", "", "agency no longer routed");
+    return;
+  }
   journal_.completeOutbox(item.seq, owner_, "delivered", "", "held by the hub after " + std::to_string(attempt) +
                                                                  " failed attempts: " + message);
 }

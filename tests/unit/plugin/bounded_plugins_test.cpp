@@ -186,6 +186,36 @@ TEST_F(BoundedCalls, AnAdapterThatDoesNotAnswerInTimeIsARetryLaterNamingThePlugi
   EXPECT_EQ(webhook.plugin->deliver(item).detail, "ok N-1");
 }
 
+TEST_F(BoundedCalls, ACallRefusedAsBusyNeverRunsLater) {
+  CallBulkhead calls("gated", 50ms, 1, nullptr);
+  EXPECT_TRUE(calls.run("assess", [&] { gate_.wait(); }));  // keeps the only thread
+  std::atomic<bool> ran{false};
+  auto busy = calls.run("assess", [&] { ran = true; });
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->kind, FailureKind::Busy);
+  gate_.open();
+  ASSERT_TRUE(eventually([&] { return calls.stuck() == 0; }));
+  EXPECT_FALSE(calls.run("assess", [] {}));  // the thread serves again
+  EXPECT_FALSE(ran.load());
+}
+
+// What a call reads (a decoder's input, a request) is never touched once its caller gave up
+// before a thread took it.
+TEST_F(BoundedCalls, ACallStillQueuedAtItsTimeoutIsDroppedUnrun) {
+  CallBulkhead calls("gated", 300ms, 1, nullptr);
+  std::thread first([&] { EXPECT_TRUE(calls.run("encode", [&] { gate_.wait(); })); });  // times out, stuck
+  ASSERT_TRUE(eventually([&] { return gate_.waiting() == 1; }));
+  std::atomic<bool> ran{false};
+  auto late = calls.run("encode", [&] { ran = true; });  // queued behind it, the only thread taken
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->kind, FailureKind::TimedOut);
+  first.join();
+  gate_.open();
+  ASSERT_TRUE(eventually([&] { return calls.stuck() == 0; }));
+  EXPECT_FALSE(calls.run("encode", [] {}));  // the queue was served past the dropped call
+  EXPECT_FALSE(ran.load());
+}
+
 TEST_F(BoundedCalls, CallsRunAtOnceUpToTheThreadCount) {
   auto customs = agency("gated", 4, 5000ms);
   std::atomic<int> answered{0};
