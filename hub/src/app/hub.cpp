@@ -72,9 +72,13 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     directory.agencies[agency.id] = {runtime_->agencies.count(agency.id) > 0, runtime_->push.count(agency.id) > 0};
   }
   for (const auto& [id, instance] : runtime_->agencies) {
-    agencyPlugins[id] = {instance->plugin.get(), instance->source->descriptor->abi_minor >= plugin::kFindingsAbiMinor};
+    agencyPlugins[id] = {instance->plugin.get(), instance->source->descriptor->abi_minor >= plugin::kFindingsAbiMinor,
+                         instance->source->name};
   }
-  for (const auto& [id, instance] : runtime_->push) endpoints[id].adapter = instance->plugin.get();
+  for (const auto& [id, instance] : runtime_->push) {
+    endpoints[id].adapter = instance->plugin.get();
+    endpoints[id].adapter_name = instance->source->name;
+  }
   for (const auto& partner : config_.partners) {
     auto endpoint = endpoints.find(partner.id);
     auto plugin = runtime_->partners.find(partner.id);
@@ -95,6 +99,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
       out.carried = std::move(formatted.carried);
       for (auto& refused : formatted.refused) out.refused.emplace_back(refused.index, std::move(refused.reason));
       out.deferred = std::move(formatted.deferred);
+      // The plugin failed on them: retried by the worker; counted here, once per encode that failed.
+      if (!formatted.failed.empty()) {
+        const auto& failure = formatted.failed.front().failure;
+        metrics_.pluginFailures.increment(failure.plugin, std::string(plugin::toString(failure.kind)));
+      }
+      for (auto& failed : formatted.failed) out.failed.emplace_back(failed.index, std::move(failed.reason));
       return out;
     };
   }
@@ -127,12 +137,19 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
       },
       [this] { wakeWorkers(); });
   assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), owner + "/assess");
+  assessor_->setRetry({config_.assessment_max_attempts, std::chrono::milliseconds(config_.assessment_retry_base_ms),
+                       std::chrono::milliseconds(config_.assessment_retry_cap_ms)});
+  auto countFailure = [this](const plugin::Failure& failure) {
+    metrics_.pluginFailures.increment(failure.plugin, std::string(plugin::toString(failure.kind)));
+  };
+  assessor_->onPluginFailure(countFailure);
   delivery::RetryPolicy retry;
   retry.base = std::chrono::milliseconds(config_.retry_base_ms);
   retry.cap = std::chrono::milliseconds(config_.retry_cap_ms);
   retry.maxAttempts = config_.max_attempts;
   delivery_ = std::make_unique<delivery::DeliveryWorker>(*journal_, std::move(endpoints), retry, owner + "/push",
                                                         static_cast<std::size_t>(config_.delivery_threads));
+  delivery_->onPluginFailure(countFailure);
 
   server_ = std::make_unique<api::HttpServer>(config_, *this);
 }
@@ -184,6 +201,10 @@ std::string Hub::renderMetrics() {
       {"swhub_http_queued_requests", static_cast<double>(gate.queued)},
       {"swhub_http_filings_in_progress", static_cast<double>(filings)},
       {"swhub_http_filing_bytes_in_progress", static_cast<double>(filingBytes)}};
+  // Calls into in-process plugins whose callers gave up and that have not returned (yet).
+  for (const auto& [name, stuck] : runtime_->bulkheads.stuckByPlugin()) {
+    gauges.emplace_back("swhub_plugin_stuck_calls{plugin=\"" + name + "\"}", static_cast<double>(stuck));
+  }
   std::vector<std::pair<std::string, double>> counters{
       {"swhub_http_refused_total{reason=\"head-timeout\"}", static_cast<double>(gate.headTimeouts)},
       {"swhub_http_refused_total{reason=\"address\"}", static_cast<double>(gate.refusedAddress)},

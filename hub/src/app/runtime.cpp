@@ -3,6 +3,20 @@
 #include "builtin/canonical_partner.hpp"
 
 namespace swhub::app {
+namespace {
+
+// An in-process instance gets its own call threads, each call bounded by the plugin's
+// call_timeout_ms (plugin/bounded_plugins.hpp); `isolation: process` is served elsewhere.
+template <class Interface>
+void boundInProcess(plugin::Instance<Interface>& instance, const config::HubConfig& config, Runtime& runtime) {
+  for (const auto& entry : config.plugins) {
+    if (entry.name != instance.source->name) continue;
+    if (entry.isolation == "in-process") plugin::bound(instance, plugin::limitsOf(entry), runtime.bulkheads);
+    return;
+  }
+}
+
+}  // namespace
 
 Runtime::~Runtime() {
   push.clear();
@@ -29,6 +43,7 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
     if (runtime->registry.find(p.plugin) == nullptr) continue;  // its load error is already listed
     auto instance = runtime->registry.makePartner(p.plugin, p.id, path, p.settings, errors);
     if (!instance) continue;
+    boundInProcess(*instance, config, *runtime);
     auto partner = std::make_unique<intake::PartnerRuntime>();
     partner->config = p;
     partner->contentTypes = instance->plugin->contentTypes();
@@ -41,7 +56,9 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
   for (const auto& a : config.agencies) {
     if (a.plugin.empty() || runtime->registry.find(a.plugin) == nullptr) continue;
     auto instance = runtime->registry.makeAgency(a.plugin, a.id, "agencies." + a.id, a.settings, errors);
-    if (instance) runtime->agencies[a.id] = std::move(instance);
+    if (!instance) continue;
+    boundInProcess(*instance, config, *runtime);
+    runtime->agencies[a.id] = std::move(instance);
   }
   // The canonical format for every partner, whatever its own plugin (with the format's defaults).
   runtime->canonical = runtime->registry.makePartner("canonical", "canonical", "plugins.canonical",
@@ -49,7 +66,9 @@ std::unique_ptr<Runtime> buildRuntime(const config::HubConfig& config) {
   auto addPush = [&](const std::string& recipient, const std::string& path, const std::optional<config::PushConfig>& push) {
     if (!push || runtime->registry.find(push->adapter) == nullptr) return;
     auto adapter = runtime->registry.makeAdapter(push->adapter, recipient, path + ".push", push->settings, errors);
-    if (adapter) runtime->push[recipient] = std::move(adapter);
+    if (!adapter) return;
+    boundInProcess(*adapter, config, *runtime);
+    runtime->push[recipient] = std::move(adapter);
   };
   for (const auto& p : config.partners) addPush(p.id, "partners." + p.id, p.push);
   for (const auto& a : config.agencies) addPush(a.id, "agencies." + a.id, a.push);

@@ -8,6 +8,7 @@
 
 #include "config/config.hpp"
 #include "intake/partner_runtime.hpp"
+#include "plugin/bounded_plugins.hpp"
 #include "plugin/registry.hpp"
 #include "routing/route_table.hpp"
 
@@ -21,6 +22,8 @@ struct Runtime {
   std::unique_ptr<plugin::Instance<sdk::PartnerPlugin>> canonical;  // the canonical format, for every partner
   std::map<std::string, std::unique_ptr<plugin::Instance<sdk::Adapter>>> push;  // recipient -> push adapter
   std::shared_ptr<const routing::RouteTable> routes;
+  // The call threads of every in-process instance (bounded calls; README "Plugin faults").
+  plugin::CallBulkheads bulkheads;
   // What works only in part, for the operator ({"partners.demo-broker", "DMS filings are off: ..."}):
   // shown by check-config and the start-up log; the hub runs all the same.
   sdk::Errors notices;

@@ -181,6 +181,12 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
     config.max_attempts = static_cast<int>(integer(*delivery, "max_attempts", config.max_attempts));
     config.delivery_threads = static_cast<int>(integer(*delivery, "threads", config.delivery_threads));
   }
+  if (const sdk::Value* assessment = hub.find("assessment")) {
+    config.assessment_max_attempts =
+        static_cast<int>(integer(*assessment, "max_attempts", config.assessment_max_attempts));
+    config.assessment_retry_base_ms = integer(*assessment, "retry_base_ms", config.assessment_retry_base_ms);
+    config.assessment_retry_cap_ms = integer(*assessment, "retry_cap_ms", config.assessment_retry_cap_ms);
+  }
   if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
     config.tls.enabled = true;
     config.tls.cert = resolvePath(text(*tls, "cert"), base);
@@ -226,6 +232,7 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     plugin.call_timeout_ms = static_cast<int>(integer(entry, "call_timeout_ms", plugin.call_timeout_ms));
     plugin.processes = static_cast<int>(integer(entry, "processes", plugin.processes));
     plugin.max_rss_mb = static_cast<int>(integer(entry, "max_rss_mb", plugin.max_rss_mb));
+    plugin.call_threads = static_cast<int>(integer(entry, "call_threads", plugin.call_threads));
     // A bare file name is looked up in plugin_dir by the loader; a path is relative to here.
     if (plugin.library.find('/') != std::string::npos) plugin.path = resolvePath(plugin.library, base);
     config.plugins.push_back(std::move(plugin));

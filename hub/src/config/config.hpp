@@ -61,6 +61,9 @@ struct PluginEntry {
   // isolation: process only: a child whose resident memory exceeds this after a call is replaced
   // (recycled); its address space is capped at 4 x this + 1 GiB (RLIMIT_AS) as a backstop.
   int max_rss_mb = 512;
+  // isolation: in-process only: the plugin instance's own call threads (its bulkhead); a call that
+  // never returns keeps one, and when all are kept the plugin's calls fail at once (busy).
+  int call_threads = 4;
 };
 
 struct Credentials {
@@ -128,6 +131,11 @@ struct HubConfig {
   std::int64_t retry_cap_ms = 60000;
   int max_attempts = 30;               // then dead-lettered (about 25 minutes of retries)
   int delivery_threads = 8;            // deliveries to different recipients at once
+  // hub.assessment: an in-process agency plugin that fails is retried with backoff (base doubled
+  // per attempt, up to the cap), then the case is held for that agency with the reason.
+  int assessment_max_attempts = 5;
+  std::int64_t assessment_retry_base_ms = 1000;
+  std::int64_t assessment_retry_cap_ms = 60000;
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

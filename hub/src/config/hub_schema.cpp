@@ -132,7 +132,20 @@ Schema hubSection() {
                               Schema::integer("deliveries to different recipients at once (default 8); one "
                                               "at a time per recipient, so a receiver that hangs holds one "
                                               "thread and delays nobody else",
-                                              1, 256)));
+                                              1, 256)))
+      .optional("assessment",
+                Schema::object("in-process agency plugins: a failed assessment (the plugin timed out, "
+                               "was busy, crashed or answered an invalid decision) is retried with "
+                               "backoff, then the case is held for that agency with the reason "
+                               "(reason code PLUGIN-FAILED)")
+                    .optional("max_attempts",
+                              Schema::integer("attempts before the case is held (default 5)", 1, 1000))
+                    .optional("retry_base_ms",
+                              Schema::integer("delay before the second attempt, doubled for each next "
+                                              "one (default 1000)",
+                                              1, 3600000))
+                    .optional("retry_cap_ms",
+                              Schema::integer("longest delay between attempts (default 60000)", 1, 86400000)));
 }
 
 Schema plugins() {
@@ -161,7 +174,13 @@ Schema plugins() {
                                                    "memory exceeds this many MiB after a call is "
                                                    "replaced (default 512); its address space is "
                                                    "capped at 4 x this + 1 GiB",
-                                                   16, 1048576)))
+                                                   16, 1048576))
+                         .optional("call_threads",
+                                   Schema::integer("isolation: in-process only: each instance's own "
+                                                   "call threads (default 4); a call that never "
+                                                   "returns keeps one, and when all are kept its "
+                                                   "calls fail at once (busy)",
+                                                   1, 64)))
       .defines("plugin");
 }
 

@@ -276,6 +276,11 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
           held.emplace(Pair{item.recipient, item.case_id}, "");
           ++attempted;
         }
+        for (const auto& [index, reason] : formatted.failed) {
+          const auto& item = going[index];
+          held.emplace(Pair{item.recipient, item.case_id}, retryLater({item}, reason, std::nullopt, ""));
+          ++attempted;
+        }
         for (std::size_t index : formatted.deferred) {
           giveBack[""].push_back(going[index].seq);
           held.emplace(Pair{going[index].recipient, going[index].case_id}, "");
@@ -331,9 +336,28 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
       push.content_type = first.content_type;
       push.body = first.body;
     }
-  push.attempt = attempt;
+    push.attempt = attempt;
     outcome = endpoint->second.adapter->deliver(push);
     stats_.deliveries.fetch_add(1);
+    const auto status = outcome.status;
+    if (status != sdk::DeliveryOutcome::Status::Delivered && status != sdk::DeliveryOutcome::Status::RetryLater &&
+        status != sdk::DeliveryOutcome::Status::FailedForGood) {
+      // Garbage: nobody knows whether it was delivered, so it goes again (the same delivery id).
+      const plugin::Failure garbage{endpoint->second.adapter_name.empty() ? first.recipient : endpoint->second.adapter_name,
+                                    plugin::FailureKind::Garbage, "deliver",
+                                    "status " + std::to_string(static_cast<int>(status)) + " is none of delivered, "
+                                    "retry later, failed for good"};
+      if (countFailure_) countFailure_(garbage);
+      outcome = {sdk::DeliveryOutcome::Status::RetryLater, sdk::formatError(plugin::failureError(garbage)), std::nullopt};
+    } else if (countFailure_ && status == sdk::DeliveryOutcome::Status::RetryLater) {
+      // A call that failed (timed out, busy, crashed) reads "plugins.<name>: <failure message>".
+      const auto colon = outcome.detail.find(": ");
+      if (outcome.detail.rfind("plugins.", 0) == 0 && colon != std::string::npos) {
+        if (auto failure = plugin::failureOf({outcome.detail.substr(0, colon), outcome.detail.substr(colon + 2)})) {
+          countFailure_(*failure);
+        }
+      }
+    }
   }
 
   std::vector<std::int64_t> seqs;
@@ -354,9 +378,21 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
     case sdk::DeliveryOutcome::Status::RetryLater:
       break;
   }
+  return retryLater(items, outcome.detail, outcome.retry_after, batch);
+}
+
+std::string DeliveryWorker::retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
+                                       std::optional<std::chrono::milliseconds> retryAfter, const std::string& batch) {
+  int attempt = 0;
+  std::vector<std::int64_t> seqs;
+  for (const auto& item : items) {
+    attempt = std::max(attempt, item.attempts + 1);
+    seqs.push_back(item.seq);
+  }
+  const auto count = static_cast<std::int64_t>(items.size());
   if (attempt >= policy_.maxAttempts) {
     journal_.completeOutboxItems(seqs, owner_, "dead", "",
-                                 "gave up after " + std::to_string(attempt) + " attempts: " + outcome.detail, batch);
+                                 "gave up after " + std::to_string(attempt) + " attempts: " + detail, batch);
     stats_.deadLettered.fetch_add(count);
     return "";
   }
@@ -365,9 +401,9 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
     std::lock_guard lock(rng_mutex_);
     delay = backoff(attempt, policy_, rng_);
   }
-  if (outcome.retry_after && *outcome.retry_after > delay) delay = *outcome.retry_after;
+  if (retryAfter && *retryAfter > delay) delay = *retryAfter;
   std::string nextAt = common::rfc3339(std::chrono::system_clock::now() + delay);
-  journal_.completeOutboxItems(seqs, owner_, "pending", nextAt, outcome.detail, batch);
+  journal_.completeOutboxItems(seqs, owner_, "pending", nextAt, detail, batch);
   stats_.retried.fetch_add(count);
   return nextAt;
 }

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "journal/journal.hpp"
+#include "plugin/plugin_failure.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 namespace swhub::delivery {
@@ -55,6 +57,9 @@ struct Formatted {
   std::vector<std::pair<std::size_t, std::string>> refused;
   // Items neither carried nor refused: given back, for a later delivery.
   std::vector<std::size_t> deferred;
+  // Items whose format's plugin failed (timed out, busy, crashed, garbage), with why: a failed
+  // attempt each, retried with backoff, dead-lettered with the reason after the last attempt.
+  std::vector<std::pair<std::size_t, std::string>> failed;
 };
 
 // Where one recipient's items go.
@@ -64,6 +69,7 @@ struct Endpoint {
   // Puts notifications (in seq order) into the recipient's format; null: one item at a time,
   // body as stored. Called from several delivery threads at once (for different recipients).
   std::function<Formatted(const std::vector<journal::OutboxItem>&)> format;
+  std::string adapter_name;  // the adapter's library name, named in its failures ("" = the recipient)
 };
 
 // The delivery id of a batch: its item's id when alone, else "B-" and 32 hex digits of the
@@ -115,6 +121,10 @@ class DeliveryWorker {
   // True once stop() was called: nothing more is claimed from then on.
   bool stopping();
 
+  // Before start(): who counts the plugin failures seen (an adapter that timed out or answered a
+  // status that is none of DeliveryOutcome's).
+  void onPluginFailure(std::function<void(const plugin::Failure&)> count) { countFailure_ = std::move(count); }
+
   const DeliveryStats& stats() const { return stats_; }
   std::size_t threads() const { return threads_; }
 
@@ -139,6 +149,11 @@ class DeliveryWorker {
   // next_attempt_at when still pending, "" when delivered or dead, and sets `delivered`.
   std::string attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
                       bool& delivered);
+  // A failed attempt of `items` (`batch`: the delivery id recorded on them, "" alone): pending
+  // again after the backoff (or `retryAfter` if longer), or dead after the last attempt. Returns
+  // their next_attempt_at, "" when dead.
+  std::string retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
+                         std::optional<std::chrono::milliseconds> retryAfter, const std::string& batch);
 
   journal::Journal& journal_;
   std::map<std::string, Endpoint> endpoints_;
@@ -150,6 +165,7 @@ class DeliveryWorker {
   std::mutex rng_mutex_;
   std::mt19937_64 rng_;
   DeliveryStats stats_;
+  std::function<void(const plugin::Failure&)> countFailure_;
 
   std::mutex mutex_;                // guards what follows
   std::condition_variable cv_;      // the claiming thread: woken, a thread freed, stopping

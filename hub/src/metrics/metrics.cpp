@@ -51,6 +51,29 @@ void CounterFamily::render(std::string& out) const {
   }
 }
 
+CounterFamily2::CounterFamily2(std::string name, std::string help, std::string label1, std::string label2)
+    : name_(std::move(name)), help_(std::move(help)), label1_(std::move(label1)), label2_(std::move(label2)) {}
+
+void CounterFamily2::increment(const std::string& value1, const std::string& value2, std::uint64_t by) {
+  std::lock_guard lock(mutex_);
+  values_[{value1, value2}] += by;
+}
+
+std::uint64_t CounterFamily2::value(const std::string& value1, const std::string& value2) const {
+  std::lock_guard lock(mutex_);
+  auto it = values_.find({value1, value2});
+  return it == values_.end() ? 0 : it->second;
+}
+
+void CounterFamily2::render(std::string& out) const {
+  out += "# HELP " + name_ + " " + help_ + "\n# TYPE " + name_ + " counter\n";
+  std::lock_guard lock(mutex_);
+  for (const auto& [labels, value] : values_) {
+    out += name_ + "{" + label1_ + "=\"" + escapeLabel(labels.first) + "\"," + label2_ + "=\"" +
+           escapeLabel(labels.second) + "\"} " + std::to_string(value) + "\n";
+  }
+}
+
 Histogram::Histogram(std::string name, std::string help, std::vector<double> bounds)
     : name_(std::move(name)), help_(std::move(help)), bounds_(std::move(bounds)), buckets_(bounds_.size() + 1, 0) {}
 
@@ -103,6 +126,7 @@ std::string HubMetrics::render(const std::vector<std::pair<std::string, double>>
   filingsRejected.render(out);
   httpResponses.render(out);
   notificationsUnencodable.render(out);
+  pluginFailures.render(out);
   commitSeconds.render(out);
   commitBatch.render(out);
   out += "# HELP swhub_http_in_flight Requests being served\n# TYPE swhub_http_in_flight gauge\n";

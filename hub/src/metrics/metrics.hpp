@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace swhub::metrics {
@@ -24,6 +25,20 @@ class CounterFamily {
   std::string name_, help_, label_;
   mutable std::mutex mutex_;
   std::map<std::string, std::uint64_t> values_;
+};
+
+// A counter family with two labels ("plugin" and "kind").
+class CounterFamily2 {
+ public:
+  CounterFamily2(std::string name, std::string help, std::string label1, std::string label2);
+  void increment(const std::string& value1, const std::string& value2, std::uint64_t by = 1);
+  std::uint64_t value(const std::string& value1, const std::string& value2) const;
+  void render(std::string& out) const;
+
+ private:
+  std::string name_, help_, label1_, label2_;
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> values_;
 };
 
 // A histogram of seconds with fixed upper bounds.
@@ -56,6 +71,10 @@ class HubMetrics {
                                          "Notifications dead-lettered because the partner's plugin could not "
                                          "encode them (never sent in another format), by partner",
                                          "partner"};
+  CounterFamily2 pluginFailures{"swhub_plugin_failures_total",
+                                "Plugin calls that failed as their caller saw it (timed-out, busy, crashed, "
+                                "threw, garbage), by plugin and kind",
+                                "plugin", "kind"};
   Histogram commitSeconds{"swhub_journal_commit_seconds", "Journal commit latency (one transaction, group commit)",
                           {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}};
   Histogram commitBatch{"swhub_journal_commit_batches", "WriteBatches per journal transaction (group commit size)",

@@ -35,6 +35,27 @@ sdk::Error failureError(const Failure& failure) {
   return {failurePath(failure.plugin), message};
 }
 
+std::optional<Failure> failureOf(const sdk::Error& error) {
+  if (error.path.rfind("plugins.", 0) != 0) return std::nullopt;
+  Failure failure;
+  failure.plugin = error.path.substr(8);
+  const std::string lead = "plugin '" + failure.plugin + "' ";
+  if (error.message.rfind(lead, 0) != 0) return std::nullopt;
+  const std::string_view rest = std::string_view(error.message).substr(lead.size());
+  for (FailureKind kind : {FailureKind::Threw, FailureKind::TimedOut, FailureKind::Crashed, FailureKind::Garbage,
+                           FailureKind::Busy}) {
+    const std::string words = std::string(inWords(kind)) + " during ";
+    if (rest.rfind(words, 0) != 0) continue;
+    failure.kind = kind;
+    const std::string_view call = rest.substr(words.size());
+    const auto colon = call.find(": ");
+    failure.call = std::string(call.substr(0, colon));
+    if (colon != std::string_view::npos) failure.detail = std::string(call.substr(colon + 2));
+    return failure;
+  }
+  return std::nullopt;
+}
+
 bool isPluginFailure(const sdk::Errors& errors) {
   return !errors.empty() && errors.front().path.rfind("plugins.", 0) == 0;
 }

@@ -6,6 +6,7 @@
 // then held with the reason, a delivery retried then dead-lettered). isPluginFailure() tells such
 // an error from an error of the input (a filing's own mistakes are not the plugin's fault).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,11 @@ std::string failurePath(const std::string& plugin);
 // One error, path failurePath(plugin), message "plugin '<name>' <kind in words> during <call>:
 // <detail>", e.g. "plugin 'upu_post' crashed during decode: SIGSEGV (restarted)".
 sdk::Error failureError(const Failure& failure);
+
+// The failure an error of failureError() describes (its plugin, kind, call and detail), read back
+// from its path and message: a caller that only has the error counts it by plugin and kind.
+// nullopt for any other error.
+std::optional<Failure> failureOf(const sdk::Error& error);
 
 // True when `errors` came from failureError() (its first error's path starts with "plugins.").
 bool isPluginFailure(const sdk::Errors& errors);

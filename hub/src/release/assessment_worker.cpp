@@ -3,7 +3,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <sstream>
 
 #include "common/ids.hpp"
@@ -15,10 +17,39 @@ namespace {
 // Small claims, so that the threads share a burst rather than one taking it all.
 constexpr std::size_t kBatch = 8;
 constexpr std::chrono::milliseconds kLease{60000};
-constexpr int kMaxAttempts = 5;
 
 // RFC 3339 of now + delay, in the journal's text form.
-std::string later(std::chrono::seconds delay) { return common::rfc3339(std::chrono::system_clock::now() + delay); }
+std::string later(std::chrono::milliseconds delay) {
+  return common::rfc3339(std::chrono::system_clock::now() + delay);
+}
+
+// The delay after `attempt` (>= 1) failed attempts: base * 2^(attempt-1), at most cap.
+std::chrono::milliseconds backoff(int attempt, const AssessmentRetry& retry) {
+  const double raw = static_cast<double>(retry.base.count()) * std::ldexp(1.0, std::clamp(attempt, 1, 40) - 1);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::min(raw, static_cast<double>(retry.cap.count()))));
+}
+
+// Every error on one line, "; " between them (for a reason an officer reads).
+std::string oneLine(const sdk::Errors& errors) {
+  std::string out;
+  for (const auto& e : errors) out += (out.empty() ? "" : "; ") + sdk::formatError(e);
+  return out;
+}
+
+// The plugin-failed event's detail: what failed, how, and which attempt it was.
+std::string failureDetail(const std::string& agency, const plugin::Failure& failure, std::string_view kind,
+                          const std::string& message, int attempt) {
+  Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
+  detail.set("agency", agency);
+  detail.set("plugin", failure.plugin);
+  detail.set("call", failure.call);
+  detail.set("kind", std::string(kind));
+  detail.set("message", message);
+  detail.set("attempt", attempt);
+  std::ostringstream out;
+  detail.stringify(out);
+  return out.str();
+}
 
 }  // namespace
 
@@ -78,11 +109,63 @@ std::size_t AssessmentWorker::runOnce() {
   return items.size();
 }
 
+void AssessmentWorker::failed(const journal::OutboxItem& item, const plugin::Failure& failure, std::string_view kind,
+                              const std::string& message) {
+  const int attempt = item.attempts + 1;
+  const std::string now = common::nowRfc3339();
+  {
+    // The case's history and trace show every failed attempt. Not recorded (journal trouble): the
+    // attempt is still counted, and the next one records its own.
+    journal::WriteBatch batch;
+    batch.events.push_back({0, item.case_id, now, "hub", "plugin-failed", "", "",
+                            failureDetail(item.recipient, failure, kind, message, attempt), ""});
+    journal_.commit(std::move(batch));
+  }
+  if (attempt < retry_.maxAttempts) {
+    journal_.completeOutbox(item.seq, owner_, "pending", later(backoff(attempt, retry_)), message);
+    return;
+  }
+  // No more tries: an officer sees the case held for this agency, and why, and decides by hand.
+  AssessmentInput hold;
+  hold.agency = item.recipient;
+  hold.caseId = item.case_id;
+  hold.actor = "hub";
+  hold.decisions.push_back({"hold", "the agency's plugin failed " + std::to_string(attempt) + " times: " + message, {},
+                            now, now, "hub", "", "", "", {kPluginFailedCode}});
+  const auto result = coordinator_.recordAssessment(hold);
+  if (result.status == DecisionResult::Status::Unavailable) {
+    journal_.completeOutbox(item.seq, owner_, "pending", later(backoff(attempt, retry_)), result.detail);
+    return;
+  }
+  if (result.status == DecisionResult::Status::NotRouted || result.status == DecisionResult::Status::NotFound) {
+    // Re-routed (or gone) while the plugin failed: nothing is left to hold.
+    journal_.completeOutbox(item.seq, owner_, "delivered", "", "agency no longer routed");
+    return;
+  }
+  journal_.completeOutbox(item.seq, owner_, "delivered", "", "held by the hub after " + std::to_string(attempt) +
+                                                                 " failed attempts: " + message);
+}
+
 void AssessmentWorker::assess(const journal::OutboxItem& item) {
   auto retry = [&](const std::string& error) {
-    const bool dead = item.attempts + 1 >= kMaxAttempts;
-    journal_.completeOutbox(item.seq, owner_, dead ? "dead" : "pending",
-                            later(std::chrono::seconds(1 << std::min(item.attempts, 6))), error);
+    const bool dead = item.attempts + 1 >= retry_.maxAttempts;
+    journal_.completeOutbox(item.seq, owner_, dead ? "dead" : "pending", later(backoff(item.attempts + 1, retry_)),
+                            error);
+  };
+  const std::string pluginName = [&] {
+    auto found = agencies_.find(item.recipient);
+    return found == agencies_.end() || found->second.name.empty() ? item.recipient : found->second.name;
+  }();
+  // The plugin answered errors: its own (kind "error"), or a failure of the call (timed out, busy,
+  // crashed: counted by kind).
+  auto pluginErrors = [&](const sdk::Errors& errors) {
+    if (auto failure = errors.empty() ? std::nullopt : plugin::failureOf(errors.front())) {
+      if (countFailure_) countFailure_(*failure);
+      failed(item, *failure, plugin::toString(failure->kind), errors.front().message);
+      return;
+    }
+    failed(item, plugin::Failure{pluginName, plugin::FailureKind::Threw, "assess", ""}, "error",
+           "plugin '" + pluginName + "' could not assess: " + oneLine(errors));
   };
   auto plugin = agencies_.find(item.recipient);
   if (plugin == agencies_.end()) {
@@ -145,7 +228,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   if (plugin->second.findings) {
     auto assessed = plugin->second.plugin->assessCase(request);
     if (!assessed.ok()) {
-      retry(sdk::formatErrors(assessed.errors()));
+      pluginErrors(assessed.errors());
       return;
     }
     pending = assessed.value().assessment.pending;
@@ -154,7 +237,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   } else {
     auto assessed = plugin->second.plugin->assess(request);
     if (!assessed.ok()) {
-      retry(sdk::formatErrors(assessed.errors()));
+      pluginErrors(assessed.errors());
       return;
     }
     pending = assessed.value().pending;
@@ -176,7 +259,11 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     return;
   }
   if (result.status == DecisionResult::Status::Invalid) {
-    journal_.completeOutbox(item.seq, owner_, "dead", "", "the plugin's decision is invalid: " + sdk::formatErrors(result.errors));
+    // Garbage: retried like any failure (a plugin may answer it once), then held with the reason.
+    const plugin::Failure garbage{pluginName, plugin::FailureKind::Garbage, "assess",
+                                  "an invalid decision: " + oneLine(result.errors)};
+    if (countFailure_) countFailure_(garbage);
+    failed(item, garbage, plugin::toString(garbage.kind), plugin::failureError(garbage).message);
     return;
   }
   journal_.completeOutbox(item.seq, owner_, "delivered", "", pending ? "pending: decides later" : "");

@@ -4,15 +4,19 @@
 // the coordinator, as an external system would through the API. A crash in between loses nothing:
 // the item stays claimable until its decisions are recorded.
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "journal/journal.hpp"
+#include "plugin/plugin_failure.hpp"
 #include "release/coordinator.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -22,7 +26,18 @@ namespace swhub::release {
 struct AgencyHandle {
   const sdk::AgencyPlugin* plugin = nullptr;  // outlives the worker
   bool findings = false;  // built for ABI 3.2 or newer: assessCase() exists in its vtable
+  std::string name;       // the library's registered name, named in its failures ("" = the agency id)
 };
+
+// How often a failed assessment is tried, and how long apart: base * 2^(attempt-1), up to cap.
+struct AssessmentRetry {
+  int maxAttempts = 5;
+  std::chrono::milliseconds base{1000};
+  std::chrono::milliseconds cap{60000};
+};
+
+// The reason code of the hold the hub decides when an agency's plugin kept failing.
+inline constexpr const char* kPluginFailedCode = "PLUGIN-FAILED";
 
 class AssessmentWorker {
  public:
@@ -33,6 +48,10 @@ class AssessmentWorker {
                    std::map<std::string, AgencyHandle> agencies, std::string owner, int threads = 8);
   ~AssessmentWorker();
 
+  // Before start(): the retry policy, and who counts the plugin failures seen (metrics).
+  void setRetry(AssessmentRetry retry) { retry_ = retry; }
+  void onPluginFailure(std::function<void(const plugin::Failure&)> count) { countFailure_ = std::move(count); }
+
   void start();
   void stop();
   void wake();
@@ -40,12 +59,19 @@ class AssessmentWorker {
 
  private:
   void assess(const journal::OutboxItem& item);
+  // A failed attempt: a plugin-failed event on the case, then a retry with backoff, or after the
+  // last attempt a hold for the agency decided by the hub with the reason (PLUGIN-FAILED).
+  // `failure.kind` is named by `kind` ("timed-out", ...; "error" for errors the plugin returned).
+  void failed(const journal::OutboxItem& item, const plugin::Failure& failure, std::string_view kind,
+              const std::string& message);
   void loop();
 
   journal::Journal& journal_;
   const Coordinator& coordinator_;
   std::map<std::string, AgencyHandle> agencies_;
   std::string owner_;
+  AssessmentRetry retry_;
+  std::function<void(const plugin::Failure&)> countFailure_;
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;

@@ -56,7 +56,18 @@ FormattedNotifications formatNotifications(const NotificationEncoder& encoder,
     if (encoder.plugin == nullptr) {
       return sdk::EncodedMessage{std::string(model::kNotificationJsonType), model::encodeNotificationsJson(batch)};
     }
-    return encoder.plugin->encode(batch);
+    auto encoded = encoder.plugin->encode(batch);
+    // A message without a media type cannot be sent: the plugin answered garbage.
+    if (encoded.ok() && encoded.value().content_type.empty()) {
+      return sdk::Errors{plugin::failureError(
+          {encoder.plugin_name, plugin::FailureKind::Garbage, "encode", "a message without a content type"})};
+    }
+    return encoded;
+  };
+  // The plugin failed (rather than refused): each of `which` is tried again later.
+  auto failedOn = [&](const std::vector<std::size_t>& which, const sdk::Errors& errors) {
+    const auto failure = plugin::failureOf(errors.front());
+    for (std::size_t i : which) out.failed.push_back({i, refusal(encoder, items[i], errors.front().message), *failure});
   };
   if (readable.empty()) return out;
 
@@ -64,6 +75,10 @@ FormattedNotifications formatNotifications(const NotificationEncoder& encoder,
   if (together.ok()) {
     out.message = together.take();
     out.carried = readable;
+    return out;
+  }
+  if (plugin::isPluginFailure(together.errors()) && plugin::failureOf(together.errors().front())) {
+    failedOn(readable, together.errors());
     return out;
   }
   if (readable.size() == 1) {
@@ -76,6 +91,10 @@ FormattedNotifications formatNotifications(const NotificationEncoder& encoder,
   sdk::EncodedMessage firstAlone;
   for (std::size_t i : readable) {
     auto alone = encode({i});
+    if (!alone.ok() && plugin::isPluginFailure(alone.errors()) && plugin::failureOf(alone.errors().front())) {
+      failedOn({i}, alone.errors());
+      continue;
+    }
     if (!alone.ok()) {
       out.refused.push_back({i, refusal(encoder, items[i], firstError(alone.errors()))});
       continue;
@@ -104,6 +123,7 @@ PulledNotifications pullNotifications(journal::Journal& journal, const Notificat
   out.next = cursor;
   for (auto& item : items) {
     auto formatted = formatNotifications(encoder, {item});
+    if (!formatted.failed.empty()) break;  // the plugin failed: neither served nor dead; read again later
     if (!formatted.refused.empty()) {
       // A pushed item is the push worker's to dead-letter (and count); a pull item is ours.
       const std::string& reason = formatted.refused.front().reason;

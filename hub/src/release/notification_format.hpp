@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "journal/journal.hpp"
+#include "plugin/plugin_failure.hpp"
 #include "swhub/sdk/model.hpp"
 #include "swhub/sdk/plugin.hpp"
 
@@ -34,6 +35,14 @@ struct RefusedNotification {
   std::string reason;     // "partner 'P': plugin 'X' could not encode notification N-1: <its error>"
 };
 
+// The plugin failed while encoding (timed out, busy, crashed, answered garbage): not the
+// notification's fault, so retried with backoff, then dead-lettered with `reason`.
+struct FailedNotification {
+  std::size_t index = 0;
+  std::string reason;      // as a refusal's, the failure's message after the colon
+  plugin::Failure failure;  // for the metrics
+};
+
 struct FormattedNotifications {
   sdk::EncodedMessage message;        // the `carried` items, together, in the partner's format
   std::vector<std::size_t> carried;   // indexes of the items in `message`, in order (may be empty)
@@ -41,6 +50,7 @@ struct FormattedNotifications {
   // Neither refused nor carried: each encodes alone but not together with the others, so they
   // go in later deliveries (in order).
   std::vector<std::size_t> deferred;
+  std::vector<FailedNotification> failed;  // the plugin failed on them: retried later
 };
 
 // `items` in seq order, all of one partner. Canonical notifications are decoded and encoded
@@ -58,6 +68,8 @@ struct PulledNotifications {
 
 // An item the partner's plugin cannot encode is left out and `next` moves past it; a 'pull'
 // item is dead-lettered with the reason (a pushed one is the push worker's to dead-letter). When
+// the plugin failed on it (timed out, busy, crashed, garbage), the page ends before it and the
+// next read tries it again. When
 // the dead letter cannot be written, the page ends before that item, so that it is neither lost
 // nor served in another format: the next read tries it again.
 PulledNotifications pullNotifications(journal::Journal& journal, const NotificationEncoder& encoder,

@@ -120,6 +120,11 @@ TEST(config_hub, APluginRunsInProcessWithATenSecondCallTimeoutUnlessConfigured) 
   EXPECT_EQ(isolated.isolation, "process");
   EXPECT_EQ(isolated.call_timeout_ms, 500);
   EXPECT_EQ(isolated.processes, 3);
+  EXPECT_EQ(defaults.call_threads, 4);
+  EXPECT_EQ(build(minimalWith("{library: swhub_canonical.so}", "{library: swhub_canonical.so, call_threads: 1}"))
+                .plugins.at(0)
+                .call_threads,
+            1);
   EXPECT_EQ(errorsOf(minimalWith("{library: swhub_canonical.so}",
                                  "{library: swhub_canonical.so, isolation: proces, call_timeout_ms: 1}")),
             (Errors{{"plugins.canonical.isolation", "'proces' is not one of: in-process, process; did you mean 'process'?"},
@@ -137,10 +142,26 @@ TEST(config_hub, AnIsolatedPluginsChildrenAreRecycledAbove512MibUnlessConfigured
             (Errors{{"plugins.canonical.max_rss_mb", "8 is out of range [16, 1048576]"}}));
 }
 
+TEST(config_hub, AFailingAgencyPluginIsTriedFiveTimesASecondApartDoublingUnlessConfigured) {
+  const auto defaults = build(kMinimal);
+  EXPECT_EQ(defaults.assessment_max_attempts, 5);
+  EXPECT_EQ(defaults.assessment_retry_base_ms, 1000);
+  EXPECT_EQ(defaults.assessment_retry_cap_ms, 60000);
+  const auto quick = build(minimalWith("  journal: sqlite:var/j.db\n",
+                                       "  journal: sqlite:var/j.db\n"
+                                       "  assessment: {max_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100}\n"));
+  EXPECT_EQ(quick.assessment_max_attempts, 2);
+  EXPECT_EQ(quick.assessment_retry_base_ms, 20);
+  EXPECT_EQ(quick.assessment_retry_cap_ms, 100);
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n  assessment: {max_attempts: 0}\n")),
+            (Errors{{"hub.assessment.max_attempts", "0 is out of range [1, 1000]"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
-                     "unknown key 'lisen'; allowed keys: delivery, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
+                     "unknown key 'lisen'; allowed keys: assessment, delivery, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
                      "max_queued, plugin_dir, receipts, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));

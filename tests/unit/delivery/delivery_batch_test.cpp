@@ -32,7 +32,7 @@ sdk::EncodedMessage joinIds(const std::vector<journal::OutboxItem>& items) {
 class delivery_batch : public ::testing::Test {
  protected:
   std::map<std::string, Endpoint> endpoints(std::size_t batch_max) {
-    return {{"demo-express", Endpoint{&express_, batch_max, joinIds}}, {"customs", Endpoint{&customs_, 1, nullptr}}};
+    return {{"demo-express", Endpoint{&express_, batch_max, joinIds, ""}}, {"customs", Endpoint{&customs_, 1, nullptr, ""}}};
   }
   std::vector<std::string> bodies() const {
     std::vector<std::string> out;
@@ -166,7 +166,7 @@ Formatted refuseN2(const std::vector<journal::OutboxItem>& items) {
 TEST_F(delivery_batch, ItemsTheFormatRefusesAreDeadLetteredWithTheReasonAndTheOthersGoTogether) {
   auto seqs = journal_.add({outboxItem("n1", "demo-express", "c1"), outboxItem("n2", "demo-express", "c2"),
                             outboxItem("n3", "demo-express", "c3"), outboxItem("n4", "demo-express", "c2")});
-  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, refuseN2}}}, tinyPolicy(), "node-1");
+  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, refuseN2, ""}}}, tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 4u);  // n2 dead; the others in one delivery (a dead letter holds nothing back)
   EXPECT_EQ(bodies(), (std::vector<std::string>{"n1,n3,n4"}));
   const auto dead = journal_.get(seqs[1]);
@@ -195,7 +195,7 @@ Formatted oneAtATime(const std::vector<journal::OutboxItem>& items) {
 TEST_F(delivery_batch, DeferredItemsGoInLaterDeliveriesInOrder) {
   auto seqs = journal_.add({outboxItem("n1", "demo-express", "c1"), outboxItem("n2", "demo-express", "c1"),
                             outboxItem("n3", "demo-express", "c2")});
-  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, oneAtATime}}}, tinyPolicy(), "node-1");
+  DeliveryWorker worker(*journal_, {{"demo-express", Endpoint{&express_, 5, oneAtATime, ""}}}, tinyPolicy(), "node-1");
   ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return express_.delivered().size() == 3; }));
   EXPECT_EQ(bodies(), (std::vector<std::string>{"n1", "n2", "n3"}));
   for (auto seq : seqs) EXPECT_EQ(journal_.get(seq).attempts, 1);

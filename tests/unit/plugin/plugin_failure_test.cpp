@@ -21,5 +21,24 @@ TEST(plugin_failure, IsToldFromTheErrorsOfAnInput) {
   EXPECT_EQ(toString(FailureKind::TimedOut), "timed-out");
 }
 
+TEST(plugin_failure, IsReadBackFromItsErrorByACallerThatCountsIt) {
+  for (FailureKind kind : {FailureKind::Threw, FailureKind::TimedOut, FailureKind::Crashed, FailureKind::Garbage,
+                           FailureKind::Busy}) {
+    const Failure original{"faulty_agency", kind, "assess", "no answer within 300 ms: really"};
+    const auto read = failureOf(failureError(original));
+    ASSERT_TRUE(read) << toString(kind);
+    EXPECT_EQ(read->plugin, "faulty_agency");
+    EXPECT_EQ(read->kind, kind);
+    EXPECT_EQ(read->call, "assess");
+    EXPECT_EQ(read->detail, "no answer within 300 ms: really");
+  }
+  const auto bare = failureOf(failureError({"x", FailureKind::Crashed, "encode", ""}));
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->call, "encode");
+  EXPECT_EQ(bare->detail, "");
+  EXPECT_FALSE(failureOf({"/items/0/hs", "must be 6 digits"}));
+  EXPECT_FALSE(failureOf({"plugins.x", "something else"}));
+}
+
 }  // namespace
 }  // namespace swhub::plugin

@@ -62,7 +62,7 @@ TEST(release_assessment, PluginDutiesBecomeTheCasesRevenueDueAndReleaseWaitsForP
   ASSERT_EQ(journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
 
   RevenuePlugin plugin;
-  AssessmentWorker worker(*journal, coordinator, {{"customs", {&plugin, false}}}, "assess");
+  AssessmentWorker worker(*journal, coordinator, {{"customs", {&plugin, false, ""}}}, "assess");
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(plugin.seen, "LRN-2026-000123");
 
@@ -162,7 +162,7 @@ TEST(release_assessment, FindingsBecomeTheCasesCategoryRiskRevenueAndDerivedPart
   FindingsHub hub;
   hub.file("C-1", "R-1", sdk::CollectionModel::Consumer);
   FindingsPlugin plugin(sdk::CollectionModel::Consumer);
-  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true}}}, "assess");
+  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true, ""}}}, "assess");
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(plugin.receivedAt, "2026-11-28T10:00:00.000Z");
 
@@ -205,7 +205,7 @@ TEST(release_assessment, UnderTheIntermediaryModelNothingWaitsForPayment) {
   FindingsHub hub;
   hub.file("C-1", "R-1", sdk::CollectionModel::Intermediary);
   FindingsPlugin plugin(sdk::CollectionModel::Intermediary);
-  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true}}}, "assess");
+  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true, ""}}}, "assess");
   EXPECT_EQ(worker.runOnce(), 1u);
   const DecisionInput clear = productSafety("clear", "ok");
   // Charged to the carrier's account: released with 14.04 EUR due from the intermediary.
@@ -219,7 +219,7 @@ TEST(release_assessment, UnderTheIntermediaryModelNothingWaitsForPayment) {
 TEST(release_assessment, ThePluginLearnsHowOftenTheSellerWasSeenAndHeld) {
   FindingsHub hub;
   FindingsPlugin plugin(sdk::CollectionModel::Consumer);
-  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true}}}, "assess");
+  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true, ""}}}, "assess");
   hub.file("C-1", "R-1", sdk::CollectionModel::Consumer);
   EXPECT_EQ(worker.runOnce(), 1u);
   // The seller (CN91440300MA5) is new; the buyer has no id, so no profile for it.
@@ -245,7 +245,7 @@ TEST(release_assessment, AnAmendmentClearsTheFindingsUntilAssessedAgain) {
   FindingsHub hub;
   hub.file("C-1", "R-1", sdk::CollectionModel::Consumer);
   FindingsPlugin plugin(sdk::CollectionModel::Consumer);
-  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true}}}, "assess");
+  AssessmentWorker worker(*hub.journal, *hub.coordinator, {{"customs", {&plugin, true, ""}}}, "assess");
   EXPECT_EQ(worker.runOnce(), 1u);
   auto record = hub.journal->getCase("C-1");
   sdk::Consignment amendment = parcel("C-1");

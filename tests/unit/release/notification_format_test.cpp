@@ -221,5 +221,54 @@ TEST_F(notification_pull, ReplayAllGivesPullItemsBackToPullAndOthersToPush) {
   EXPECT_EQ(after[1].state, "pull");
 }
 
+// Fails the call (as a bounded or isolated plugin does: timed out, busy, crashed), or answers a
+// message without a content type (garbage).
+class FailingPlugin : public sdk::PartnerPlugin {
+ public:
+  std::vector<std::string> contentTypes() const override { return {"text/plain"}; }
+  std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext&, sdk::ByteSource&) const noexcept override {
+    return nullptr;
+  }
+  sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>&) const noexcept override {
+    if (garbage) return sdk::EncodedMessage{"", ""};
+    return sdk::Errors{plugin::failureError({"faulty_partner", plugin::FailureKind::TimedOut, "encode",
+                                             "no answer within 300 ms"})};
+  }
+  bool garbage = false;
+};
+
+TEST(notification_format, WhenThePluginFailsTheNotificationsAreToBeTriedAgainNotRefused) {
+  FailingPlugin plugin;
+  const NotificationEncoder encoder{&plugin, "demo-faulty", "faulty_partner"};
+  auto out = formatNotifications(encoder, {stored(note("N-1", "R1", "released")), stored(note("N-2", "R2", "held"))});
+  EXPECT_TRUE(out.refused.empty());
+  EXPECT_TRUE(out.carried.empty());
+  ASSERT_EQ(out.failed.size(), 2u);  // the batch failed as a whole: not tried one by one
+  EXPECT_EQ(out.failed[0].index, 0u);
+  EXPECT_EQ(out.failed[0].reason, "partner 'demo-faulty': plugin 'faulty_partner' could not encode notification N-1: "
+                                  "plugin 'faulty_partner' did not answer in time during encode: no answer within 300 ms");
+  EXPECT_EQ(out.failed[0].failure.kind, plugin::FailureKind::TimedOut);
+
+  plugin.garbage = true;
+  out = formatNotifications(encoder, {stored(note("N-3", "R3", "released"))});
+  ASSERT_EQ(out.failed.size(), 1u);
+  EXPECT_EQ(out.failed[0].reason, "partner 'demo-faulty': plugin 'faulty_partner' could not encode notification N-3: "
+                                  "plugin 'faulty_partner' answered something unusable during encode: a message "
+                                  "without a content type");
+  EXPECT_EQ(out.failed[0].failure.kind, plugin::FailureKind::Garbage);
+}
+
+TEST(notification_format, OnThePullApiAFailedEncodeEndsThePageAndIsReadAgainLater) {
+  swhub::testing::TempDir dir;
+  auto journal = journal::openJournal("sqlite:" + dir.file("journal.db"));
+  FailingPlugin plugin;
+  const NotificationEncoder encoder{&plugin, "demo-faulty", "faulty_partner"};
+  auto page = pullNotifications(*journal, encoder, {stored(note("N-1", "R1", "released"), "pull")}, 0);
+  EXPECT_TRUE(page.items.empty());
+  EXPECT_TRUE(page.refused.empty());
+  EXPECT_EQ(page.next, 0);  // the cursor stays before it
+  EXPECT_TRUE(journal->deadLetters(0, 10).empty());
+}
+
 }  // namespace
 }  // namespace swhub::release
