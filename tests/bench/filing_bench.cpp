@@ -505,6 +505,8 @@ int main(int argc, char** argv) {
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when the output goes to a file
+    std::cout.setf(std::ios::unitbuf);
     if (o.serveBare) return swhub::bench::serveBare();
     if (o.wrk) return swhub::bench::runWrkMode(o.wrkOptions);
 

@@ -7,8 +7,9 @@
 // 2. The template is written N times into a fresh journal through the journal's own write path
 //    (applyBatch, which extends the audit chain), 20,000 filings a transaction (the shortcut: no
 //    fsync per filing), each clone with its own message id, case id and reference of the same
-//    length. The clones' outbox rows are left out: no lookup reads them, and the hub would
-//    otherwise deliver a million notifications while it is measured.
+//    length. The clones' outbox rows are left out (no lookup reads them, and the hub would
+//    otherwise deliver a million notifications while it is measured), and so are their message
+//    bodies and receipts (the message row is there, empty of both).
 // 3. A hub serves that journal; wrk GETs random cases by id, then by reference, as their partner.
 // Exit 0 when every lookup answered 200.
 
@@ -105,8 +106,10 @@ WriteBatch clone(const Template& t, std::int64_t n) {
   MessageRecord m = t.message;
   m.id = messageId;
   m.idempotency_key = numbered(m.idempotency_key, n);
-  m.body = renamed(m.body);
-  m.response = renamed(m.response);
+  // The clone's body and receipt are left out (no lookup reads them): 10^6 filings build in
+  // minutes instead of most of an hour on a 2-core machine. Everything a lookup reads is as filed.
+  m.body.clear();
+  m.response.clear();
   batch.message = std::move(m);
   CaseRecord c = t.kase;
   c.id = caseId;
