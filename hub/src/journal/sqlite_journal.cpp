@@ -117,10 +117,6 @@ auto SqliteJournal::withReader(Fn&& fn) {
       reader = std::make_unique<Db>(path_, vfs_);
       sqlite3_busy_timeout(reader->handle(), 5000);
       reader->exec("PRAGMA query_only=ON");
-      // Pages of the database file are read through a memory map: a read connection's page cache
-      // is dropped whenever the writer committed since its last read (WAL), so without it every
-      // read copied its pages again with pread (a party's history, a case view).
-      reader->exec("PRAGMA mmap_size=1073741824");
     }
     auto result = fn(*reader);
     std::lock_guard lock(readers_mutex_);
