@@ -9,6 +9,7 @@ packages=(
   libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   python3 python3-jsonschema  # tests/schemas checks the published JSON Schemas with /usr/bin/python3
   clang-16 libclang-rt-16-dev  # tests/fuzz: libFuzzer, ASan and UBSan (clang 14 cannot build the hub)
+  wrk  # tests/bench: the load generator of filing_bench --wrk and lookup_bench
 )
 
 missing=()

@@ -2,6 +2,8 @@
 // POCO HTTPServer answers on the same machine with the same load (see README.md).
 //
 //   filing_bench [--connections C] [--seconds D] [--quick]
+//   filing_bench --wrk [--threads T] [--connections C] [--seconds D] [--rounds R]   (filing_wrk.cpp)
+//   filing_bench --serve-bare
 //
 // Exit 0 when both phases ran and at least one filing was acknowledged with 202; timing is
 // printed, never asserted.
@@ -46,6 +48,8 @@
 #include <thread>
 #include <vector>
 
+#include "filing_wrk.hpp"
+
 extern char** environ;
 
 namespace {
@@ -56,6 +60,9 @@ namespace fs = std::filesystem;
 struct Options {
   int connections = 32;
   int seconds = 10;
+  bool wrk = false;
+  bool serveBare = false;
+  swhub::bench::WrkOptions wrkOptions;
 };
 
 Options parseOptions(int argc, char** argv) {
@@ -70,12 +77,24 @@ Options parseOptions(int argc, char** argv) {
     if (a == "--quick") {
       o.connections = 8;
       o.seconds = 2;
+      o.wrkOptions = {1, 8, 1, 1};
+    } else if (a == "--wrk") {
+      o.wrk = true;
+    } else if (a == "--serve-bare") {
+      o.serveBare = true;
     } else if (a == "--connections" && i + 1 < argc) {
-      o.connections = positive(a, argv[++i], 1024);
+      o.connections = o.wrkOptions.connections = positive(a, argv[++i], 1024);
     } else if (a == "--seconds" && i + 1 < argc) {
-      o.seconds = positive(a, argv[++i], 3600);
+      o.seconds = o.wrkOptions.seconds = positive(a, argv[++i], 3600);
+    } else if (a == "--threads" && i + 1 < argc) {
+      o.wrkOptions.threads = positive(a, argv[++i], 64);
+    } else if (a == "--rounds" && i + 1 < argc) {
+      o.wrkOptions.rounds = positive(a, argv[++i], 100);
     } else {
-      throw std::invalid_argument("usage: filing_bench [--connections C] [--seconds D] [--quick]");
+      throw std::invalid_argument(
+          "usage: filing_bench [--connections C] [--seconds D] [--quick]\n"
+          "       filing_bench --wrk [--threads T] [--connections C] [--seconds D] [--rounds R] [--quick]\n"
+          "       filing_bench --serve-bare");
     }
   }
   return o;
@@ -486,6 +505,10 @@ int main(int argc, char** argv) {
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
     ::signal(SIGPIPE, SIG_IGN);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress shows when the output goes to a file
+    std::cout.setf(std::ios::unitbuf);
+    if (o.serveBare) return swhub::bench::serveBare();
+    if (o.wrk) return swhub::bench::runWrkMode(o.wrkOptions);
 
     std::cout << "filing_bench: " << o.connections << " connections, " << o.seconds << " s per phase\n"
               << machineLine() << "\n";

@@ -57,7 +57,6 @@ bool run(std::size_t lines, std::size_t batch) {
   journal: "sqlite:journal.db"
   max_body_bytes: 1073741824
 plugins:
-  canonical: {library: swhub_canonical.so}
   express_manifest: {library: swhub_express_manifest.so}
   http_webhook: {library: swhub_http_webhook.so}
 partners:

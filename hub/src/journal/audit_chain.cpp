@@ -115,17 +115,6 @@ void chainStoredMessage(Db& db, ChainHead& head, const std::string& id) {
   chainMessage(db, head, m);
 }
 
-void chainEvent(Db& db, ChainHead& head, std::int64_t seq, const CaseEvent& e) {
-  CaseEvent stored = e;
-  stored.seq = seq;
-  if (stored.detail_json.empty()) stored.detail_json = "{}";  // as insertEvent writes it
-  const std::int64_t position = head.seq + 1;
-  std::string hash = eventEntryHash(head.hash, position, stored);
-  storeEventHash(db, seq, position, hash);
-  head.seq = position;
-  head.hash = std::move(hash);
-}
-
 void chainEventsAfter(Db& db, ChainHead& head, std::int64_t after_seq) {
   // Hashes are collected first: the rows are updated after the read statement is done with them.
   std::vector<std::pair<std::int64_t, std::string>> hashes;

@@ -42,8 +42,6 @@ void saveChainHead(Db& db, const ChainHead& head);
 void chainMessage(Db& db, ChainHead& head, const MessageRecord& m);
 // The same for a message as stored (a staged message when it is finished).
 void chainStoredMessage(Db& db, ChainHead& head, const std::string& id);
-// Chains the event just inserted with seq `seq`.
-void chainEvent(Db& db, ChainHead& head, std::int64_t seq, const CaseEvent& e);
 // Chains, in seq order, every unchained case event with seq > after_seq (rows a statement like
 // INSERT ... SELECT wrote in one go).
 void chainEventsAfter(Db& db, ChainHead& head, std::int64_t after_seq);

@@ -7,7 +7,7 @@
 
 namespace swhub::journal::sqlite {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // The settings a connection reports after configureConnection.
 struct ConnectionSettings {

@@ -202,23 +202,26 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
   // committed so far.
   db.prepare(
         "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
-        " created_at, updated_at, status_json) SELECT id, partner, reference, filing, state, version,"
-        " consignment_json, message_id, created_at, updated_at, status_json FROM staged_cases"
-        " WHERE staging_id = ? ORDER BY seq")
+        " created_at, updated_at, status_json, seller_id, buyer_id) SELECT id, partner, reference, filing, state,"
+        " version, consignment_json, message_id, created_at, updated_at, status_json,"
+        " json_extract(consignment_json, '$.parties.seller.id'), json_extract(consignment_json, '$.parties.buyer.id')"
+        " FROM staged_cases WHERE staging_id = ? ORDER BY seq")
       ->bind(1, m.id)
       .step();
-  std::int64_t last_event = 0;
+  // Each event is written once, with its chain position and hash (streamed: a manifest's events
+  // are never all in memory; the read is of staged_events, the writes of case_events).
   {
-    auto stmt = db.prepare("SELECT coalesce(max(seq), 0) FROM case_events");
-    if (stmt->step()) last_event = stmt->integer(0);
+    std::int64_t last_seq = lastEventSeq(db);
+    auto staged = db.prepare(
+        "SELECT case_id, at, actor, kind, from_state, to_state, detail_json, message_id FROM staged_events"
+        " WHERE staging_id = ? ORDER BY seq");
+    staged->bind(1, m.id);
+    while (staged->step()) {
+      const CaseEvent e{0, staged->text(0), staged->text(1), staged->text(2), staged->text(3),
+                        staged->text(4), staged->text(5), staged->text(6), staged->text(7)};
+      insertEvent(db, head, last_seq, e);
+    }
   }
-  db.prepare(
-        "INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)"
-        " SELECT case_id, at, actor, kind, from_state, to_state, detail_json, message_id FROM staged_events"
-        " WHERE staging_id = ? ORDER BY seq")
-      ->bind(1, m.id)
-      .step();
-  chainEventsAfter(db, head, last_event);
   saveChainHead(db, head);
   db.prepare(
         "INSERT INTO outbox (id, channel, recipient, case_id, content_type, body, attempts, state,"

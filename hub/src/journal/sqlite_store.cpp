@@ -113,7 +113,8 @@ void insertMessage(Db& db, ChainHead& head, const MessageRecord& m) {
 void insertCase(Db& db, const CaseRecord& c) {
   auto stmt = db.prepare(
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
-      " created_at, updated_at, status_json) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+      " created_at, updated_at, status_json, seller_id, buyer_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
+      " json_extract(?7, '$.parties.seller.id'), json_extract(?7, '$.parties.buyer.id'))");
   stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, c.state);
   stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, c.created_at);
   stmt->bind(10, c.updated_at).bind(11, c.status_json.empty() ? std::string("{}") : c.status_json).step();
@@ -126,22 +127,14 @@ bool updateCase(Db& db, const CaseUpdate& u) {
       " state = CASE WHEN ?2 = '' THEN state ELSE ?2 END,"
       " filing = CASE WHEN ?3 = '' THEN filing ELSE ?3 END,"
       " consignment_json = CASE WHEN ?4 = '' THEN consignment_json ELSE ?4 END,"
+      " seller_id = CASE WHEN ?4 = '' THEN seller_id ELSE json_extract(?4, '$.parties.seller.id') END,"
+      " buyer_id = CASE WHEN ?4 = '' THEN buyer_id ELSE json_extract(?4, '$.parties.buyer.id') END,"
       " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END,"
       " status_json = CASE WHEN ?7 = '' THEN status_json ELSE ?7 END"
       " WHERE id = ?6 AND version = ?1");
   stmt->bind(1, u.expected_version).bind(2, u.state).bind(3, u.filing).bind(4, u.consignment_json);
   stmt->bind(5, u.updated_at).bind(6, u.id).bind(7, u.status_json).step();
   return db.changes() == 1;
-}
-
-void insertEvent(Db& db, ChainHead& head, const CaseEvent& e) {
-  auto stmt = db.prepare(
-      "INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_json, message_id)"
-      " VALUES (?,?,?,?,?,?,?,?)");
-  stmt->bind(1, e.case_id).bind(2, e.at).bind(3, e.actor).bind(4, e.kind).bind(5, e.from_state);
-  stmt->bind(6, e.to_state).bind(7, e.detail_json.empty() ? std::string("{}") : e.detail_json);
-  stmt->bind(8, e.message_id).step();
-  chainEvent(db, head, sqlite3_last_insert_rowid(db.handle()), e);
 }
 
 void insertOutbox(Db& db, const OutboxItem& o) {
@@ -169,6 +162,25 @@ CommitResult refused(CommitResult::Status status, std::string error) {
 
 }  // namespace
 
+// The event goes in once, with its seq, chain position and hash (not inserted, then updated):
+// the seq is the one AUTOINCREMENT would give (`last_seq`, the largest ever, plus one).
+void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, const CaseEvent& e) {
+  CaseEvent stored = e;
+  stored.seq = last_seq + 1;
+  if (stored.detail_json.empty()) stored.detail_json = "{}";
+  const std::int64_t position = head.seq + 1;
+  std::string hash = eventEntryHash(head.hash, position, stored);
+  auto stmt = db.prepare(
+      "INSERT INTO case_events (seq, case_id, at, actor, kind, from_state, to_state, detail_json, message_id,"
+      " audit_seq, audit_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  stmt->bind(1, stored.seq).bind(2, stored.case_id).bind(3, stored.at).bind(4, stored.actor).bind(5, stored.kind);
+  stmt->bind(6, stored.from_state).bind(7, stored.to_state).bind(8, stored.detail_json);
+  stmt->bind(9, stored.message_id).bind(10, position).bind(11, hash).step();
+  last_seq = stored.seq;
+  head.seq = position;
+  head.hash = std::move(hash);
+}
+
 CommitResult referencesTaken(std::vector<std::string> references) {
   CommitResult result;
   result.status = CommitResult::Status::ReferenceTaken;
@@ -176,6 +188,15 @@ CommitResult referencesTaken(std::vector<std::string> references) {
   result.error = "reference(s) already filed: " + result.error;
   result.taken_references = std::move(references);
   return result;
+}
+
+std::int64_t lastEventSeq(Db& db) {
+  // sqlite_sequence holds the largest seq case_events ever had (AUTOINCREMENT never reuses one);
+  // no row yet when no event was ever written.
+  auto stmt = db.prepare(
+      "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'case_events'), 0),"
+      " coalesce((SELECT max(seq) FROM case_events), 0))");
+  return stmt->step() ? stmt->integer(0) : 0;
 }
 
 CommitResult applyBatch(Db& db, const WriteBatch& batch) {
@@ -220,7 +241,10 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
                             : "case '" + u.id + "' does not exist");
     }
   }
-  for (const auto& e : batch.events) insertEvent(db, head, e);
+  if (!batch.events.empty()) {
+    std::int64_t last_seq = lastEventSeq(db);
+    for (const auto& e : batch.events) insertEvent(db, head, last_seq, e);
+  }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
   if (chained) saveChainHead(db, head);
   return {};
@@ -284,15 +308,13 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
 
 PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case) {
   if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");
-  // The expression is the one of the index cases_<role> (sqlite_schema.cpp), so the lookup uses it.
+  // Answered from the covering index cases_<role>_history (sqlite_schema.cpp) alone.
   static constexpr const char* kSeller =
       "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE json_extract(consignment_json, '$.parties.seller.id') = ?"
-      " AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
+      " WHERE seller_id = ? AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
   static constexpr const char* kBuyer =
       "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE json_extract(consignment_json, '$.parties.buyer.id') = ?"
-      " AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
+      " WHERE buyer_id = ? AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
   auto stmt = db.prepare(role == "seller" ? kSeller : kBuyer);
   stmt->bind(1, id).bind(2, before_case);
   PartyHistory history;

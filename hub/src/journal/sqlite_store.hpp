@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "journal/audit_chain.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_db.hpp"
 
@@ -16,6 +17,11 @@ namespace swhub::journal::sqlite {
 // row. Returns Duplicate / Conflict / Stale without undoing anything itself (the caller rolls
 // back the savepoint). Throws BatchRejected or StoreFailure.
 CommitResult applyBatch(Db& db, const WriteBatch& batch);
+// The largest case_events seq ever given (0 when none): the next event's is one more.
+std::int64_t lastEventSeq(Db& db);
+// Writes `e` as case event last_seq + 1, the chain's next entry (position and hash in the row);
+// advances last_seq and head.
+void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, const CaseEvent& e);
 // A ReferenceTaken result naming `references`.
 CommitResult referencesTaken(std::vector<std::string> references);
 

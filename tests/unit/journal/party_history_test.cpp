@@ -60,23 +60,74 @@ TEST(journal_party_history, CountsTheCasesOfASellerOrBuyerAndTheHeldOnesLeavingO
   EXPECT_THROW(journal->partyHistory("carrier", "X", ""), std::invalid_argument);
 }
 
-TEST(journal_party_history, TheLookupUsesAnIndexNotAScanOfEveryCase) {
+// The plan of a query, as SQLite gives it (the detail is column 3).
+std::string planOf(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, ("EXPLAIN QUERY PLAN " + sql).c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    return std::string("error: ") + sqlite3_errmsg(db);
+  }
+  std::string plan;
+  while (sqlite3_step(stmt) == SQLITE_ROW) plan += std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3))) + "; ";
+  sqlite3_finalize(stmt);
+  return plan;
+}
+
+TEST(journal_party_history, TheCountReadsOnlyACoveringIndexNeverTheCaseRows) {
+  // A seller with many earlier cases must not cost a read of each case row per assessment.
   TempDir dir;
   { auto journal = openJournal("sqlite:" + dir.file("journal.db")); }
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(dir.file("journal.db").c_str(), &db), SQLITE_OK);
-  for (const char* role : {"seller", "buyer"}) {
-    // The query Journal::partyHistory runs, as SQLite plans it (the detail is column 3).
-    const std::string sql = std::string("EXPLAIN QUERY PLAN SELECT count(*) FROM cases WHERE json_extract(") +
-                            "consignment_json, '$.parties." + role +
-                            ".id') = 'X' AND created_at < (SELECT created_at FROM cases WHERE id = 'C-1')";
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string plan;
-    while (sqlite3_step(stmt) == SQLITE_ROW) plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-    sqlite3_finalize(stmt);
-    EXPECT_NE(plan.find(std::string("USING INDEX cases_") + role), std::string::npos) << plan;
+  for (const std::string role : {"seller", "buyer"}) {
+    // The query Journal::partyHistory runs.
+    const std::string plan = planOf(db, "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases WHERE " +
+                                            role + "_id = 'X' AND created_at < (SELECT created_at FROM cases WHERE id = 'C-1')");
+    EXPECT_NE(plan.find("USING COVERING INDEX cases_" + role + "_history (" + role + "_id=? AND created_at<?)"),
+              std::string::npos)
+        << plan;
   }
+  sqlite3_close(db);
+}
+
+TEST(journal_party_history, ASchema4JournalGetsThePartyColumnsFromItsConsignments) {
+  TempDir dir;
+  const std::string file = dir.file("journal.db");
+  {
+    auto journal = openJournal("sqlite:" + file);
+    WriteBatch batch;
+    batch.new_cases = {caseOf("C-1", "held", "CN-1", "PT-1", "2026-11-28T10:00:01.000Z"),
+                       caseOf("C-2", "released", "CN-1", "", "2026-11-28T10:00:02.000Z"),
+                       caseOf("C-3", "accepted", "CN-1", "PT-1", "2026-11-28T10:00:03.000Z")};
+    ASSERT_EQ(journal->commit(std::move(batch)).status, CommitResult::Status::Committed);
+  }
+  // What a schema-4 hub wrote: no party columns, an index on the expression instead.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP INDEX cases_seller_history; DROP INDEX cases_buyer_history;"
+                         " ALTER TABLE cases DROP COLUMN seller_id; ALTER TABLE cases DROP COLUMN buyer_id;"
+                         " CREATE INDEX cases_seller ON cases (json_extract(consignment_json, '$.parties.seller.id'));"
+                         " UPDATE schema_version SET version = 4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto journal = openJournal("sqlite:" + file);
+  EXPECT_EQ(journal->partyHistory("seller", "CN-1", "C-3").cases, 2);
+  EXPECT_EQ(journal->partyHistory("seller", "CN-1", "C-3").held, 1);
+  EXPECT_EQ(journal->partyHistory("buyer", "PT-1", "C-3").cases, 1);
+  journal.reset();
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db,
+                               "SELECT (SELECT version FROM schema_version) || ' ' || (SELECT count(*) FROM sqlite_master"
+                               " WHERE name = 'cases_seller')",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "5 0");  // the old index goes
+  sqlite3_finalize(stmt);
   sqlite3_close(db);
 }
 
