@@ -16,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -34,16 +36,11 @@ namespace {
 
 constexpr const char* kAt = "2026-12-06T08:00:00.000Z";
 
-const char* kExample = R"({ "reference": "X", "filing": "pre-arrival",
-  "parties": { "seller": {"name": "Gadget Export Ltd", "country": "CN", "id": "CN91440300MA5"},
-               "buyer":  {"name": "Ana Silva", "country": "PT", "address": "Rua Augusta 10, Lisboa"},
-               "carrier": {"name": "Demo Post", "id": "PT-POST"} },
-  "transport": { "mode": "air", "conveyance": "TP1234", "master_ref": "999-12345675",
-                 "departure": "CN", "destination": "PT", "arrival": "2026-11-29T08:00:00Z" },
-  "fiscal": { "model": "consumer", "collected_at_sale": false, "registration": null },
-  "items": [ { "description": "Bluetooth headphones", "hs": "851830", "quantity": 1,
-               "unit": "pce", "net_kg": 0.25, "gross_kg": 0.4, "value": 45.00,
-               "currency": "EUR", "origin": "CN", "nature": "sale", "documents": [] } ] })";
+// The DESIGN.md example consignment, as the README's first request files it.
+std::string exampleConsignment() {
+  std::ifstream in(std::string(SWHUB_SOURCE_ROOT) + "/config/examples/first-filing.json");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 // CPU seconds of this process: on a shared machine the wall time depends on the neighbours.
 double cpuSeconds() {
@@ -101,7 +98,7 @@ int main(int argc, char** argv) {
   const std::string path = (dir / "journal.db").string();
   model::DecodeOptions options;
   options.allow_hub_fields = true;
-  auto example = model::decodeConsignmentJson(kExample, options);
+  auto example = model::decodeConsignmentJson(exampleConsignment(), options);
   if (!example.ok()) {
     std::fprintf(stderr, "example: %s\n", sdk::formatErrors(example.errors()).c_str());
     return 1;
