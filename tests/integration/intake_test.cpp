@@ -29,12 +29,14 @@ HttpResponse fileAs(const HubProcess& hub, const std::string& type, const std::s
                  {{"Authorization", "Bearer demo-faulty-token"}, {"Content-Type", type}, {"Idempotency-Key", key}});
 }
 
-double rejectedCount(const HubProcess& hub) {
+// The value of one series on /metrics (0 when absent).
+double metric(const HubProcess& hub, const std::string& series) {
   const std::string metrics = request(hub.address(), "GET", "/metrics").body;
-  const std::string name = "swhub_filings_rejected_total{partner=\"demo-faulty\"} ";
-  const auto at = metrics.find(name);
-  return at == std::string::npos ? 0 : std::stod(metrics.substr(at + name.size()));
+  const auto at = metrics.find(series + " ");
+  return at == std::string::npos ? 0 : std::stod(metrics.substr(at + series.size() + 1));
 }
+
+double rejectedCount(const HubProcess& hub) { return metric(hub, "swhub_filings_rejected_total{partner=\"demo-faulty\"}"); }
 
 TEST(Intake, APluginThatAnswersGarbageRefusesTheMessageAsPluginFailed) {
   TempDir dir;
@@ -53,6 +55,8 @@ TEST(Intake, APluginThatAnswersGarbageRefusesTheMessageAsPluginFailed) {
             "plugin 'faulty_partner' answered something unusable during decode: a filing at 'line 2' without a "
             "reference");
   EXPECT_EQ(rejectedCount(hub), 1);
+  // Counted with every other caller's plugin failures.
+  EXPECT_EQ(metric(hub, "swhub_plugin_failures_total{plugin=\"faulty_partner\",kind=\"garbage\"}"), 1);
 
   // Nothing of it was filed: its first line is still free, and its key was not taken.
   const HttpResponse good = fileAs(hub, "text/x-faulty", "GOOD-1 851830 10\n", "k-1");
@@ -63,6 +67,7 @@ TEST(Intake, APluginThatAnswersGarbageRefusesTheMessageAsPluginFailed) {
   EXPECT_NE(invalid.body.find("\"path\":\"line 1\",\"message\":\"expected REFERENCE HS VALUE\""), std::string::npos)
       << invalid.body;
   EXPECT_EQ(rejectedCount(hub), 2);
+  EXPECT_EQ(metric(hub, "swhub_plugin_failures_total{plugin=\"faulty_partner\",kind=\"garbage\"}"), 1);
 
   // The built-in canonical format beside the partner's own (no plugins entry names it).
   const HttpResponse canonical = fileAs(hub, "application/vnd.swhub.consignment+json", exampleFiling("LRN-INTAKE-1"), "k-3");

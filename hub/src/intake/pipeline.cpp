@@ -21,14 +21,6 @@ std::string joined(const std::vector<std::string>& items) {
   return out;
 }
 
-// A plugin failure of kind Busy (plugin_failure.hpp puts the kind in the message's words).
-bool isBusy(const sdk::Errors& failure) {
-  const sdk::Error& first = failure.front();
-  const std::string name = first.path.substr(std::string("plugins.").size());
-  const std::string prefix = plugin::failureError({name, plugin::FailureKind::Busy, "", ""}).message;
-  return first.message.rfind(prefix, 0) == 0;
-}
-
 // The registered name of the plugin that decodes: the partner's own, or the canonical one.
 std::string pluginNameOf(const PartnerRuntime& partner, const sdk::PartnerPlugin& decoder) {
   if (&decoder != partner.instance->plugin.get()) return "canonical";
@@ -198,7 +190,10 @@ class Pipeline::Run {
   }
 
   Outcome pluginFailed(sdk::Errors failure) {
-    const bool busy = isBusy(failure);
+    // Counted where every caller of a plugin counts its failures (README "Plugin faults").
+    const auto read = plugin::failureOf(failure.front());
+    if (read) p_.metrics_.pluginFailures.increment(read->plugin, std::string(plugin::toString(read->kind)));
+    const bool busy = read && read->kind == plugin::FailureKind::Busy;
     const std::string detail = failure.front().message + "; nothing was filed";
     return refuse(Outcome::of(busy ? OutcomeKind::PluginBusy : OutcomeKind::PluginFailed, detail, std::move(failure)));
   }
