@@ -162,10 +162,13 @@ void get(Reader& r, sdk::Value& v) {
   const std::uint32_t n = r.count();
   std::vector<sdk::Value::Entry> entries;
   for (std::uint32_t k = 0; k < n; ++k) {
-    sdk::Value::Entry e;
-    get(r, e.first);
-    get(r, e.second);
-    entries.push_back(std::move(e));
+    // Built from its parts: clang cannot default-construct the pair of a type still incomplete
+    // where the pair was named (Value::Entry inside Value).
+    std::string key;
+    sdk::Value value;
+    get(r, key);
+    get(r, value);
+    entries.emplace_back(std::move(key), std::move(value));
   }
   switch (type) {
     case sdk::ValueType::Null: v = sdk::Value(); break;
