@@ -135,6 +135,12 @@ TEST_F(Simulate, AnInvalidStudyNamesTheFileAndThePath) {
                                        "--from", "December", "--to", "2027-01-01"});
   EXPECT_EQ(code3, 1) << out3;
   EXPECT_NE(out3.find("--from 'December': expected a day YYYY-MM-DD"), std::string::npos) << out3;
+  // A day that does not exist is refused the same way, not compared as text.
+  const auto [code4, out4] = runSwhub({"simulate", "--config", exampleConfig(), "--journal", journal(), "--thresholds",
+                                       std::string(SWHUB_SOURCE_ROOT) + "/config/studies/pt-relief-150.yaml",
+                                       "--from", "2026-12-01", "--to", "2026-13-45"});
+  EXPECT_EQ(code4, 1) << out4;
+  EXPECT_NE(out4.find("--to '2026-13-45': expected a day YYYY-MM-DD"), std::string::npos) << out4;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "plugin/registry.hpp"
 #include "release/case_status.hpp"
 #include "swhub/sdk/schema.hpp"
+#include "swhub/sdk/validate.hpp"
 
 namespace swhub::study {
 namespace {
@@ -116,8 +117,8 @@ void add(Totals& into, const Totals& from) {
 
 // A day "YYYY-MM-DD" is its midnight UTC; an instant is kept as written.
 std::string instant(const std::string& text, const std::string& option) {
-  if (text.size() == 10 && text[4] == '-' && text[7] == '-') return text + "T00:00:00.000Z";
-  if (text.size() >= 20 && text.back() == 'Z' && text[10] == 'T') return text;
+  if (text.size() == 10 && sdk::isRfc3339Utc(text + "T00:00:00Z")) return text + "T00:00:00.000Z";
+  if (sdk::isRfc3339Utc(text)) return text;
   throw std::invalid_argument("--" + option + " '" + text + "': expected a day YYYY-MM-DD or an RFC 3339 UTC instant");
 }
 
