@@ -31,7 +31,6 @@ class PluginFaults : public ::testing::Test {
         "  delivery: {retry_base_ms: 20, retry_cap_ms: 100, max_attempts: 3}\n"
         "  assessment: {max_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100}\n"
         "plugins:\n"
-        "  canonical: {library: swhub_canonical.so}\n"
         "  rules: {library: swhub_rules.so}\n"
         "  http_webhook: {library: swhub_http_webhook.so}\n"
         "  faulty_agency: {library: " + kFixtures + "/fixture_faulty_agency.so, call_timeout_ms: 300, call_threads: " +

@@ -71,7 +71,6 @@ class PluginIsolation : public ::testing::Test {
         std::string("hub:\n  listen: \"127.0.0.1:0\"\n  journal: \"sqlite:journal.db\"\n") + "  plugin_dir: " +
         SWHUB_PLUGIN_DIR + "\n" +
         "plugins:\n"
-        "  canonical: {library: swhub_canonical.so}\n"
         "  rules: {library: swhub_rules.so}\n"
         "  faulty_partner: {library: " + fixtures + "/fixture_faulty_partner.so, isolation: process, "
         "call_timeout_ms: " + std::to_string(partnerTimeoutMs) + ", processes: 2" + partnerPluginExtra + "}\n"
