@@ -13,11 +13,13 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "hub_process.hpp"
+#include "scoped_env.hpp"
 
 namespace swhub::testing {
 namespace {
@@ -146,12 +148,16 @@ TEST_P(JournalIoError, IsRefusedWith503AndNothingAcknowledgedIsLost) {
   const std::string flag = dir.file("disk-fails");
   Acknowledged acknowledged;
   {
-    ::setenv("LD_PRELOAD", SWHUB_EIO_PRELOAD, 1);
-    ::setenv("SWHUB_EIO_FLAG", flag.c_str(), 1);
-    ::setenv("SWHUB_EIO_CALLS", GetParam(), 1);
-    ::setenv("SWHUB_EIO_MATCH", journal.c_str(), 1);
-    HubProcess hub(serveArgs(journal));
-    for (const char* name : {"LD_PRELOAD", "SWHUB_EIO_FLAG", "SWHUB_EIO_CALLS", "SWHUB_EIO_MATCH"}) ::unsetenv(name);
+    // Only this hub inherits the shim: the variables are put back once it has started (or failed to).
+    auto startWithTheShim = [&] {
+      const ScopedEnv preload("LD_PRELOAD", std::string(SWHUB_EIO_PRELOAD));
+      const ScopedEnv arm("SWHUB_EIO_FLAG", flag);
+      const ScopedEnv calls("SWHUB_EIO_CALLS", std::string(GetParam()));
+      const ScopedEnv match("SWHUB_EIO_MATCH", journal);
+      return std::make_unique<HubProcess>(serveArgs(journal));
+    };
+    const auto started = startWithTheShim();
+    HubProcess& hub = *started;
     HttpResponse refused;
     // 20 filings go through, then the disk starts failing.
     acknowledged = fileUntilRefused(hub, "EIO-", 200, refused, [&](int i) {
