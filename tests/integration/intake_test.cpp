@@ -6,20 +6,25 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "hub_process.hpp"
+#include "receiver.hpp"
 #include "temp_dir.hpp"
 #include "test_json.hpp"
 
 namespace swhub::testing {
 namespace {
 
-std::string config(const TempDir& dir) {
+// `limits`: more keys of the plugin's entry; `settings`: the partner's settings of the plugin.
+std::string config(const TempDir& dir, const std::string& limits = "", const std::string& settings = "{}") {
   return "hub:\n  listen: 127.0.0.1:0\n  journal: sqlite:" + dir.file("journal.db") + "\n" +
-         "plugins:\n  faulty_partner: {library: " + std::string(SWHUB_FIXTURE_DIR) + "/fixture_faulty_partner.so}\n"
+         "plugins:\n  faulty_partner: {library: " + std::string(SWHUB_FIXTURE_DIR) + "/fixture_faulty_partner.so" +
+         limits + "}\n"
          "partners:\n"
-         "  demo-faulty: {kind: other, plugin: faulty_partner, credentials: {tokens: [demo-faulty-token]}}\n"
+         "  demo-faulty: {kind: other, plugin: faulty_partner, settings: " + settings +
+         ", credentials: {tokens: [demo-faulty-token]}}\n"
          "agencies:\n  customs: {credentials: {tokens: [demo-customs-token]}}\n"
          "routes:\n  - {name: all, require: [customs]}\n";
 }
@@ -72,6 +77,50 @@ TEST(Intake, APluginThatAnswersGarbageRefusesTheMessageAsPluginFailed) {
   // The built-in canonical format beside the partner's own (no plugins entry names it).
   const HttpResponse canonical = fileAs(hub, "application/vnd.swhub.consignment+json", exampleFiling("LRN-INTAKE-1"), "k-3");
   EXPECT_EQ(canonical.status, 202) << canonical.body;
+}
+
+// A decoder in process that sleeps past its timeout or loops forever is cut at call_timeout_ms
+// (422 plugin-failed, timed-out); once its one call thread's worth is stuck, the partner's messages
+// are refused at once as busy (429, Retry-After) while health and the other formats answer.
+TEST(Intake, ADecoderThatSleepsOrLoopsIsCutAtItsTimeoutAndTheHubKeepsServing) {
+  TempDir dir;
+  writeFile(dir.file("hub.yaml"), config(dir, ", call_timeout_ms: 300, call_threads: 1", "{slow_ms: 1500}"));
+  HubProcess hub({"serve", "--config", dir.file("hub.yaml")});
+  const std::string stuck = "swhub_plugin_stuck_calls{plugin=\"faulty_partner\"}";
+  const std::string timedOut = "plugin 'faulty_partner' did not answer in time during decode: no answer within 300 ms";
+  auto errorOf = [](const HttpResponse& r) {
+    auto errors = parse(r.body)->getArray("errors");
+    return errors->size() == 1 ? errors->getObject(0)->getValue<std::string>("message") : r.body;
+  };
+
+  auto started = std::chrono::steady_clock::now();
+  const HttpResponse slow = fileAs(hub, "text/x-faulty", "GOOD-1 851830 10\nFAULT-SLOW-1 851830 10\n", "k-1");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1400));
+  EXPECT_EQ(slow.status, 422) << slow.body;
+  EXPECT_EQ(errorOf(slow), timedOut);
+  EXPECT_EQ(metric(hub, stuck), 1);
+  // The sleeper comes back: the partner files again, the first line included (nothing was filed).
+  ASSERT_TRUE(eventually([&] { return metric(hub, stuck) == 0; }));
+  EXPECT_EQ(fileAs(hub, "text/x-faulty", "GOOD-1 851830 10\n", "k-2").status, 202);
+
+  started = std::chrono::steady_clock::now();
+  const HttpResponse loop = fileAs(hub, "text/x-faulty", "FAULT-LOOP-1 851830 10\n", "k-3");
+  EXPECT_EQ(loop.status, 422) << loop.body;
+  EXPECT_EQ(errorOf(loop), timedOut);
+  const HttpResponse busy = fileAs(hub, "text/x-faulty", "GOOD-2 851830 10\n", "k-4");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(1400));
+  EXPECT_EQ(busy.status, 429) << busy.body;
+  EXPECT_EQ(busy.headers.count("Retry-After"), 1u);
+  EXPECT_EQ(errorOf(busy), "plugin 'faulty_partner' is busy with calls that did not return during decode: all 1 of "
+                           "its call threads are held by calls that did not return");
+
+  // The hub serves everything else.
+  EXPECT_EQ(request(hub.address(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(fileAs(hub, "application/vnd.swhub.consignment+json", exampleFiling("LRN-INTAKE-2"), "k-5").status, 202);
+  EXPECT_EQ(metric(hub, stuck), 1);
+  EXPECT_EQ(metric(hub, "swhub_plugin_failures_total{plugin=\"faulty_partner\",kind=\"timed-out\"}"), 2);
+  EXPECT_EQ(metric(hub, "swhub_plugin_failures_total{plugin=\"faulty_partner\",kind=\"busy\"}"), 1);
+  EXPECT_EQ(rejectedCount(hub), 3);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "plugin/bounded_plugins.hpp"
 
+#include "plugin/bounded_decoder.hpp"
+
 #include <optional>
 #include <utility>
 
@@ -51,7 +53,7 @@ class BoundedPartner : public sdk::PartnerPlugin {
 
   std::vector<std::string> contentTypes() const override { return held_->plugin->contentTypes(); }
   std::unique_ptr<sdk::Decoder> open(const sdk::MessageContext& context, sdk::ByteSource& input) const noexcept override {
-    return held_->plugin->open(context, input);
+    return openBounded(held_, *held_->plugin, calls_, context, input);
   }
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>& batch) const noexcept override {
     const sdk::PartnerPlugin* plugin = held_->plugin.get();

@@ -6,8 +6,9 @@
 // failureError() (TimedOut, Busy); an adapter's failure is a RetryLater whose detail is that error
 // ("plugins.<name>: plugin '<name>' did not answer in time during deliver: ...").
 //
-// Not bounded: contentTypes() and availability() (asked once at start), an adapter's poll(), and a
-// partner's decoders (open(), Decoder::next(): the filing path, README "Plugin faults").
+// A partner's decoders (open(), Decoder::next()) run ahead of their reader on a thread of their own
+// under the same timeout (bounded_decoder.hpp). Not bounded: contentTypes() and availability()
+// (asked once at start) and an adapter's poll().
 // A plugin that segfaults, aborts or lets an exception escape a noexcept call still takes the hub
 // down with it in process: that is what `isolation: process` is for.
 

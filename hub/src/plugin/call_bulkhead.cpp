@@ -62,6 +62,12 @@ void serve(std::shared_ptr<CallBulkhead::Core> core, Worker* self) {
   }
 }
 
+std::optional<Failure> busyLocked(const CallBulkhead::Core& core, const char* call) {
+  if (core.stuck < core.maxThreads) return std::nullopt;
+  return Failure{core.plugin, FailureKind::Busy, call,
+                 "all " + std::to_string(core.maxThreads) + " of its call threads are held by calls that did not return"};
+}
+
 }  // namespace
 
 CallBulkhead::CallBulkhead(std::string plugin, std::chrono::milliseconds timeout, int threads,
@@ -94,10 +100,7 @@ std::optional<Failure> CallBulkhead::run(const char* call, std::function<void()>
   pending->work = std::move(work);
   const auto deadline = std::chrono::steady_clock::now() + core_->timeout;
   std::unique_lock lock(core_->mutex);
-  if (core_->stuck >= core_->maxThreads) {
-    return Failure{plugin_, FailureKind::Busy, call,
-                   "all " + std::to_string(core_->maxThreads) + " of its call threads are held by calls that did not return"};
-  }
+  if (auto refused = busyLocked(*core_, call)) return refused;
   core_->queue.push_back(pending);
   if (core_->queue.size() > static_cast<std::size_t>(core_->idle) &&
       core_->workers.size() < static_cast<std::size_t>(core_->maxThreads)) {
@@ -112,6 +115,18 @@ std::optional<Failure> CallBulkhead::run(const char* call, std::function<void()>
   return Failure{plugin_, FailureKind::TimedOut, call,
                  "no answer within " + std::to_string(core_->timeout.count()) + " ms"};
 }
+
+std::optional<Failure> CallBulkhead::busy(const char* call) const {
+  std::lock_guard lock(core_->mutex);
+  return busyLocked(*core_, call);
+}
+
+void CallBulkhead::addStuck(int delta) {
+  std::lock_guard lock(core_->mutex);
+  core_->stuck += delta;
+}
+
+std::chrono::milliseconds CallBulkhead::timeout() const { return core_->timeout; }
 
 int CallBulkhead::stuck() const {
   std::lock_guard lock(core_->mutex);

@@ -39,8 +39,15 @@ class CallBulkhead {
   // does not start at all when its caller gave up before a thread took it.
   std::optional<Failure> run(const char* call, std::function<void()> work);
 
+  // Busy when every call thread's worth of calls is stuck (a new call would only wait): checked
+  // by run(), and by a caller that runs plugin code on a thread of its own (bounded_decoder.hpp),
+  // which reports that thread with addStuck(+1) while its reader gave up on it and -1 once back.
+  std::optional<Failure> busy(const char* call) const;
+  void addStuck(int delta);
+
   const std::string& plugin() const { return plugin_; }
-  int stuck() const;    // threads inside a call whose caller gave up
+  std::chrono::milliseconds timeout() const;
+  int stuck() const;    // calls still inside the plugin after their caller gave up
   int threads() const;  // call threads started so far
 
   struct Core;  // shared with the call threads (call_bulkhead.cpp)
