@@ -162,6 +162,18 @@ CREATE INDEX IF NOT EXISTS staged_outbox_staging ON staged_outbox (staging_id, s
 
 -- The audit chain's last position and hash (one row, id 1), and its signed checkpoints: the
 -- signature (receipt key, base64) is over checkpointText() of audit_checkpoint.hpp.
+-- What the journal knows of each seller and buyer (schema 6): how many cases name it in that role
+-- and how many of those are held or rejected now, kept by the triggers cases_party_* (created in
+-- ensureSchema) in the transaction that changes a case, so that Journal::partyHistory reads a
+-- row instead of counting every case of a busy seller at each assessment.
+CREATE TABLE IF NOT EXISTS party_totals (
+  role TEXT NOT NULL,  -- 'seller' or 'buyer'
+  id TEXT NOT NULL,
+  cases INTEGER NOT NULL,
+  held INTEGER NOT NULL,
+  PRIMARY KEY (role, id)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -235,6 +247,51 @@ void migrateTo5(Db& db) {
   db.exec("DROP INDEX IF EXISTS cases_buyer");
 }
 
+// Schema 6: party_totals counted once from the cases already there (the triggers keep it after).
+void migrateTo6(Db& db) {
+  db.exec("DELETE FROM party_totals");
+  for (const char* role : {"seller", "buyer"}) {
+    const std::string column = std::string(role) + "_id";
+    const std::string sql = "INSERT INTO party_totals (role, id, cases, held) SELECT '" + std::string(role) + "', " +
+                            column + ", count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases WHERE " +
+                            column + " IS NOT NULL GROUP BY " + column;
+    db.exec(sql.c_str());
+  }
+}
+
+// The triggers that keep party_totals: a case counts for its seller and its buyer from the
+// moment it is written, its held share follows its state, and an amendment that changes a party
+// moves the case from the old one to the new one.
+constexpr const char* kPartyTriggers = R"sql(
+CREATE TRIGGER IF NOT EXISTS cases_party_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO party_totals (role, id, cases, held)
+    SELECT 'seller', new.seller_id, 1, new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL
+    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
+  INSERT INTO party_totals (role, id, cases, held)
+    SELECT 'buyer', new.buyer_id, 1, new.state IN ('held', 'rejected') WHERE new.buyer_id IS NOT NULL
+    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
+END;
+CREATE TRIGGER IF NOT EXISTS cases_party_update AFTER UPDATE OF state, seller_id, buyer_id ON cases
+WHEN old.state IS NOT new.state OR old.seller_id IS NOT new.seller_id OR old.buyer_id IS NOT new.buyer_id BEGIN
+  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
+    WHERE role = 'seller' AND id = old.seller_id;
+  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
+    WHERE role = 'buyer' AND id = old.buyer_id;
+  INSERT INTO party_totals (role, id, cases, held)
+    SELECT 'seller', new.seller_id, 1, new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL
+    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
+  INSERT INTO party_totals (role, id, cases, held)
+    SELECT 'buyer', new.buyer_id, 1, new.state IN ('held', 'rejected') WHERE new.buyer_id IS NOT NULL
+    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
+END;
+CREATE TRIGGER IF NOT EXISTS cases_party_delete AFTER DELETE ON cases BEGIN
+  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
+    WHERE role = 'seller' AND id = old.seller_id;
+  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
+    WHERE role = 'buyer' AND id = old.buyer_id;
+END;
+)sql";
+
 std::int64_t storedVersion(Db& db) {
   auto stmt = db.prepare("SELECT max(version) FROM schema_version");
   return stmt->step() ? stmt->integer(0) : 0;
@@ -292,6 +349,11 @@ void ensureSchema(Db& db) {
       migrateTo5(db);
       db.exec("UPDATE schema_version SET version = 5");
     }
+    if (version >= 1 && version <= 5) {
+      migrateTo6(db);
+      db.exec("UPDATE schema_version SET version = 6");
+    }
+    db.exec(kPartyTriggers);
     // After the migration: the column it needs exists in every journal from here on.
     db.exec(
         "CREATE UNIQUE INDEX IF NOT EXISTS cases_reference_unique ON cases (partner, reference)"

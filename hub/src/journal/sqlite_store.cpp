@@ -306,16 +306,24 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
   return cases;
 }
 
-PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case) {
+const std::string& partyHistorySql(const std::string& role) {
+  // The party's totals (party_totals, kept by triggers) less the cases filed at or after the one
+  // being assessed, counted from the covering index cases_<role>_history: those are the few filed
+  // since (the assessment's backlog), not the party's whole history. One statement: one snapshot.
+  // No row when the case or the party is unknown: nothing is known before it.
+  auto sql = [](const std::string& r) {
+    return "SELECT t.cases - f.n, t.held - f.h FROM party_totals t, (SELECT count(*) AS n,"
+           " coalesce(sum(state IN ('held', 'rejected')), 0) AS h FROM cases WHERE " + r + "_id = ?1"
+           " AND created_at >= (SELECT created_at FROM cases WHERE id = ?2)) f"
+           " WHERE t.role = '" + r + "' AND t.id = ?1 AND EXISTS (SELECT 1 FROM cases WHERE id = ?2)";
+  };
+  static const std::string kSeller = sql("seller"), kBuyer = sql("buyer");
   if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");
-  // Answered from the covering index cases_<role>_history (sqlite_schema.cpp) alone.
-  static constexpr const char* kSeller =
-      "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE seller_id = ? AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
-  static constexpr const char* kBuyer =
-      "SELECT count(*), coalesce(sum(state IN ('held', 'rejected')), 0) FROM cases"
-      " WHERE buyer_id = ? AND created_at < (SELECT created_at FROM cases WHERE id = ?2)";
-  auto stmt = db.prepare(role == "seller" ? kSeller : kBuyer);
+  return role == "seller" ? kSeller : kBuyer;
+}
+
+PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case) {
+  auto stmt = db.prepare(partyHistorySql(role).c_str());  // a static string: a stable cache key
   stmt->bind(1, id).bind(2, before_case);
   PartyHistory history;
   if (stmt->step()) {

@@ -43,6 +43,8 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
 std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 // role: "seller" or "buyer" (anything else throws std::invalid_argument).
 PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case);
+// The statement partyHistory runs for "seller" or "buyer" (its plan is tested); throws for another role.
+const std::string& partyHistorySql(const std::string& role);
 
 std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
                                     std::int64_t after_seq, std::size_t limit);

@@ -162,7 +162,7 @@ TEST(journal_reference, ASchema2JournalWithDuplicatesKeepsEveryCaseAndTheOlderKe
   EXPECT_EQ(journal->commit(filing("M-4", "C-4", "LRN-1")).status, Status::ReferenceTaken);
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "5");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "6");
   sqlite3_close(db);
 }
 

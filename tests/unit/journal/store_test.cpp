@@ -77,7 +77,7 @@ TEST(journal_store, WalAndSynchronousFullAreInEffect) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "5");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "6");
   sqlite3_close(other);
 }
 
@@ -119,7 +119,7 @@ TEST(journal_store, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "5");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "6");
   sqlite3_close(db);
 }
 
