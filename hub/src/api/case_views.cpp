@@ -2,21 +2,21 @@
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/ParseHandler.h>
-#include <Poco/JSON/Parser.h>
 
 #include <sstream>
 
+#include "api/json_members.hpp"
+#include "model/json_writer.hpp"
 #include "release/case_status.hpp"
 
 namespace swhub::api {
 namespace {
 
-bool maySee(const Identity& caller, const journal::CaseRecord& record) {
+bool maySee(const Identity& caller, const journal::CaseRecord& record, const release::CaseStatus& status) {
   if (caller.kind == Identity::Kind::Admin) return true;
   if (caller.kind == Identity::Kind::Partner) return record.partner == caller.id;
   // An agency sees the cases routed to it.
-  return release::CaseStatus::fromJson(record.status_json).agencies.count(caller.id) > 0;
+  return status.agencies.count(caller.id) > 0;
 }
 
 Poco::JSON::Object summary(const journal::CaseRecord& record) {
@@ -32,32 +32,50 @@ Poco::JSON::Object summary(const journal::CaseRecord& record) {
   return c;
 }
 
+void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
+  c.string("case_id", record.id, true);
+  c.string("reference", record.reference, true);
+  c.string("partner", record.partner, true);
+  c.string("filing", record.filing, true);
+  c.string("state", record.state, true);
+  c.integer("version", record.version);
+  c.string("created_at", record.created_at, true);
+  c.string("updated_at", record.updated_at, true);
+}
+
 std::string stringify(const Poco::JSON::Object& object) {
   std::ostringstream out;
   object.stringify(out);
   return out.str();
 }
 
+// A string member, null when empty.
+void orNull(model::ObjectWriter& w, std::string_view name, const std::string& value) {
+  if (value.empty()) {
+    w.raw(name, "null");
+  } else {
+    w.string(name, value, true);
+  }
+}
+
 // The case's revenue as the view shows it: the model (as filed until an agency assessed it, then
 // as applied), every line, what is due, paid and in what currency, and whether it is settled.
-Poco::JSON::Object revenueOf(const release::CaseStatus& status) {
-  Poco::JSON::Object r(Poco::JSON_PRESERVE_KEY_ORDER);
-  r.set("model", status.collection.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.collection));
-  if (!status.modelReason.empty()) r.set("model_reason", status.modelReason);
-  r.set("assessed", status.revenueAssessed);
-  Poco::JSON::Array lines;
-  for (const auto& line : status.revenueLines) {
-    std::string text;
-    release::writeRevenueLine(text, line);
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the fields in their documented order
-    lines.add(parser.parse(text));
+void writeRevenue(std::string& out, const release::CaseStatus& status) {
+  model::ObjectWriter r(out);
+  orNull(r, "model", status.collection);
+  r.string("model_reason", status.modelReason);
+  r.boolean("assessed", status.revenueAssessed);
+  std::string& lines = r.key("lines");
+  lines += '[';
+  for (std::size_t i = 0; i < status.revenueLines.size(); ++i) {
+    if (i) lines += ',';
+    release::writeRevenueLine(lines, status.revenueLines[i]);
   }
-  r.set("lines", lines);
-  r.set("due", status.revenueDue.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueDue));
-  r.set("paid", sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal()).toString());
-  r.set("currency", status.revenueCurrency.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueCurrency));
-  r.set("settled", status.revenueSettled);
-  return r;
+  lines += ']';
+  orNull(r, "due", status.revenueDue);
+  r.string("paid", sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal()).toString(), true);
+  orNull(r, "currency", status.revenueCurrency);
+  r.boolean("settled", status.revenueSettled);
 }
 
 // Risk criteria are confidential (a trader who learns them learns how to avoid them): the score
@@ -65,103 +83,119 @@ Poco::JSON::Object revenueOf(const release::CaseStatus& status) {
 // consignment no derived risk score or risk codes.
 bool mayKnowRisk(const Identity& caller) { return caller.kind != Identity::Kind::Partner; }
 
+void writeDecisions(std::string& out, const release::CaseStatus& status) {
+  model::ObjectWriter decisions(out);
+  for (const auto& [agency, a] : status.agencies) {
+    model::ObjectWriter d(decisions.key(agency));
+    d.string("outcome", release::agencyOutcome(a), true);
+    d.integers("items", a.items);
+    if (!a.history.empty()) {
+      const auto& last = a.history.back();
+      d.string("decision", last.decision, true);
+      d.string("reason", last.reason, true);
+      d.strings("reason_codes", last.reason_codes);
+      d.string("decided_at", last.decided_at, true);
+    }
+    // Every decision the agency gave, in the order received, each with its reason and codes.
+    std::string& given = d.key("history");
+    given += '[';
+    for (std::size_t i = 0; i < a.history.size(); ++i) {
+      if (i) given += ',';
+      const auto& h = a.history[i];
+      model::ObjectWriter g(given);
+      g.string("decision", h.decision, true);
+      g.string("reason", h.reason, true);
+      g.strings("reason_codes", h.reason_codes);
+      g.integers("items", h.items);
+      g.string("decided_at", h.decided_at, true);
+      g.string("source", h.source, true);
+    }
+    given += ']';
+  }
+}
+
+void writeRisk(std::string& out, const release::CaseStatus& status) {
+  if (!status.riskScore) {
+    out += "null";
+    return;
+  }
+  model::ObjectWriter risk(out);
+  risk.integer("score", *status.riskScore);
+  std::string& reasons = risk.key("reasons");
+  reasons += '[';
+  for (std::size_t i = 0; i < status.riskReasons.size(); ++i) {
+    if (i) reasons += ',';
+    model::ObjectWriter reason(reasons);
+    reason.string("code", status.riskReasons[i].code, true);
+    reason.integer("weight", status.riskReasons[i].weight);
+    reason.string("detail", status.riskReasons[i].detail, true);
+  }
+  reasons += ']';
+  risk.string("assessed_by", status.findingsBy, true);
+}
+
+// The case's history; each event's detail as the journal holds it (JSON the hub wrote).
+void writeHistory(std::string& out, const std::vector<journal::CaseEvent>& events) {
+  out += '[';
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i) out += ',';
+    const auto& event = events[i];
+    model::ObjectWriter e(out);
+    e.integer("seq", event.seq);
+    e.string("at", event.at, true);
+    e.string("actor", event.actor, true);
+    e.string("kind", event.kind, true);
+    e.string("from", event.from_state);
+    e.string("to", event.to_state);
+    e.string("message_id", event.message_id);
+    std::string& detail = e.key("detail");
+    if (event.detail_json.empty() || !appendWithout(detail, event.detail_json, "", {})) detail += "{}";
+  }
+  out += ']';
+}
+
 HttpResult notFound(const std::string& caseId) {
   return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
 }
 
 }  // namespace
 
+// Written straight into one string with the model's JSON writer (no DOM: the view was most of a
+// lookup's time, tests/bench/README.md "lookup_bench"), in the documented field order; the
+// consignment and the events' details are copied as the journal holds them.
 HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) const {
   auto read = journal_.caseWithEvents(caseId);
-  if (!read || !maySee(caller, read->first)) return notFound(caseId);
-  const auto* record = &read->first;
-  Poco::JSON::Object body = summary(*record);
-  Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the canonical field order
-  Poco::Dynamic::Var consignment = parser.parse(record->consignment_json);
-  if (!mayKnowRisk(caller)) {
-    auto object = consignment.extract<Poco::JSON::Object::Ptr>();
-    if (auto derived = object->getObject("derived")) {
-      derived->remove("risk_score");
-      derived->remove("reason_codes");
+  if (!read) return notFound(caseId);
+  const journal::CaseRecord& record = read->first;
+  const auto status = release::CaseStatus::fromJson(record.status_json);
+  if (!maySee(caller, record, status)) return notFound(caseId);
+  std::string body;
+  body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->second.size() + 512);
+  {
+    model::ObjectWriter b(body);
+    writeSummary(b, record);
+    std::string& consignment = b.key("consignment");
+    const bool copied = mayKnowRisk(caller)
+                            ? appendWithout(consignment, record.consignment_json, "derived", {}).has_value()
+                            : appendWithout(consignment, record.consignment_json, "derived", {"risk_score", "reason_codes"})
+                                  .has_value();
+    if (!copied) {
+      return problem(500, "journal-unreadable", "Internal Server Error",
+                     "case '" + caseId + "': its stored consignment is not JSON");
     }
-  }
-  body.set("consignment", consignment);
-  Poco::JSON::Object decisions(Poco::JSON_PRESERVE_KEY_ORDER);
-  const auto status = release::CaseStatus::fromJson(record->status_json);
-  for (const auto& [agency, a] : status.agencies) {
-    Poco::JSON::Object d(Poco::JSON_PRESERVE_KEY_ORDER);
-    d.set("outcome", release::agencyOutcome(a));
-    Poco::JSON::Array items;
-    for (int i : a.items) items.add(i);
-    d.set("items", items);
-    auto codes = [](const std::vector<std::string>& list) {
-      Poco::JSON::Array out;
-      for (const auto& code : list) out.add(code);
-      return out;
-    };
-    if (!a.history.empty()) {
-      d.set("decision", a.history.back().decision);
-      d.set("reason", a.history.back().reason);
-      d.set("reason_codes", codes(a.history.back().reason_codes));
-      d.set("decided_at", a.history.back().decided_at);
-    }
-    // Every decision the agency gave, in the order received, each with its reason and codes.
-    Poco::JSON::Array given;
-    for (const auto& h : a.history) {
-      Poco::JSON::Object g(Poco::JSON_PRESERVE_KEY_ORDER);
-      g.set("decision", h.decision);
-      g.set("reason", h.reason);
-      g.set("reason_codes", codes(h.reason_codes));
-      Poco::JSON::Array decidedItems;
-      for (int i : h.items) decidedItems.add(i);
-      g.set("items", decidedItems);
-      g.set("decided_at", h.decided_at);
-      g.set("source", h.source);
-      given.add(g);
-    }
-    d.set("history", given);
-    decisions.set(agency, d);
-  }
-  body.set("decisions", decisions);
-  body.set("arrived", status.arrived);
-  body.set("revenue_settled", status.revenueSettled);
-  body.set("category", status.category ? Poco::Dynamic::Var(*status.category) : Poco::Dynamic::Var());
-  if (mayKnowRisk(caller)) {
-    if (status.riskScore) {
-      Poco::JSON::Object risk(Poco::JSON_PRESERVE_KEY_ORDER);
-      risk.set("score", *status.riskScore);
-      Poco::JSON::Array reasons;
-      for (const auto& r : status.riskReasons) {
-        Poco::JSON::Object reason(Poco::JSON_PRESERVE_KEY_ORDER);
-        reason.set("code", r.code);
-        reason.set("weight", r.weight);
-        reason.set("detail", r.detail);
-        reasons.add(reason);
-      }
-      risk.set("reasons", reasons);
-      risk.set("assessed_by", status.findingsBy);
-      body.set("risk", risk);
+    writeDecisions(b.key("decisions"), status);
+    b.boolean("arrived", status.arrived);
+    b.boolean("revenue_settled", status.revenueSettled);
+    if (status.category) {
+      b.integer("category", *status.category);
     } else {
-      body.set("risk", Poco::Dynamic::Var());
+      b.raw("category", "null");
     }
+    if (mayKnowRisk(caller)) writeRisk(b.key("risk"), status);
+    writeRevenue(b.key("revenue"), status);
+    writeHistory(b.key("history"), read->second);
   }
-  body.set("revenue", revenueOf(status));
-  Poco::JSON::Array history;
-  for (const auto& event : read->second) {
-    Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);
-    e.set("seq", event.seq);
-    e.set("at", event.at);
-    e.set("actor", event.actor);
-    e.set("kind", event.kind);
-    if (!event.from_state.empty()) e.set("from", event.from_state);
-    if (!event.to_state.empty()) e.set("to", event.to_state);
-    if (!event.message_id.empty()) e.set("message_id", event.message_id);
-    Poco::JSON::Parser detailParser(new Poco::JSON::ParseHandler(true));
-    e.set("detail", detailParser.parse(event.detail_json.empty() ? "{}" : event.detail_json));
-    history.add(e);
-  }
-  body.set("history", history);
-  return json(200, stringify(body));
+  return json(200, std::move(body));
 }
 
 HttpResult CaseViews::byReference(const Identity& caller, const std::string& reference,
