@@ -510,12 +510,17 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
     std::vector<DecisionRecord> reviewed = decisions;
     std::map<int, LicenceWant> wants;
     std::vector<journal::LicenceUse> uses;
+    std::vector<int> decidedItems = agency->second.items;  // what a decision without items decides
     const bool licensed = licences_ && licences_->governs(agencyId) && !status.released && !status.cancelled;
     if (licensed) {
       uses = journal_.licenceUses(caseId);
+      const sdk::Consignment consignment = consignmentOf(*record);
+      if (decidedItems.empty()) {
+        for (const auto& item : consignment.items) decidedItems.push_back(item.sequence);
+      }
       const auto filedOn = common::parseDay(record->created_at)
                                .value_or(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-      reviewed = licences_->review(agencyId, decisions, consignmentOf(*record), agency->second.items, filedOn, uses,
+      reviewed = licences_->review(agencyId, decisions, consignment, agency->second.items, filedOn, uses,
                                    [&](const std::string& id) { return journal_.findLicence(agencyId, id); }, wants);
     }
     if (findings && !status.released && !status.cancelled) {
@@ -565,7 +570,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       batch.events.push_back({0, record->id, now, actor, "decision", "", "", decisionDetail(agencyId, decision, effect), ""});
       changed = true;
       if (effect == DecisionEffect::Applied) {
-        for (int item : decision.items.empty() ? agency->second.items : decision.items) {
+        for (int item : decision.items.empty() ? decidedItems : decision.items) {
           if (std::find(touched.begin(), touched.end(), item) == touched.end()) touched.push_back(item);
         }
         applied = true;

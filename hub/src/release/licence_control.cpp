@@ -114,13 +114,17 @@ std::vector<DecisionRecord> LicenceControl::review(
   // Two items of one case on the same licence: the second sees what the first takes.
   std::map<std::string, std::int64_t> takenHere;
 
+  // An agency routed the whole case (no item list) decides every item at once.
+  std::vector<int> everyItem;
+  for (const auto& i : consignment.items) everyItem.push_back(i.sequence);
   std::vector<DecisionRecord> out;
   for (const auto& decision : decisions) {
     if (decision.decision != "clear") {
       out.push_back(decision);
       continue;
     }
-    const std::vector<int>& items = decision.items.empty() ? agencyItems : decision.items;
+    const bool wholeCase = decision.items.empty() && agencyItems.empty();
+    const std::vector<int>& items = !decision.items.empty() ? decision.items : wholeCase ? everyItem : agencyItems;
     std::vector<int> cleared;
     std::vector<std::pair<int, LicenceCheck>> holds;
     for (int seq : items) {
@@ -156,6 +160,24 @@ std::vector<DecisionRecord> LicenceControl::review(
     }
     if (holds.empty()) {
       out.push_back(decision);
+      continue;
+    }
+    if (wholeCase) {
+      // The case's one decision becomes a hold, with every reason.
+      DecisionRecord hold = decision;
+      hold.decision = "hold";
+      hold.reason.clear();
+      hold.reason_codes.clear();
+      for (const auto& [seq, checked] : holds) {
+        if (hold.reason.find(checked.reason) == std::string::npos) hold.reason += (hold.reason.empty() ? "" : "; ") + checked.reason;
+        if (std::find(hold.reason_codes.begin(), hold.reason_codes.end(), checked.code) == hold.reason_codes.end()) {
+          hold.reason_codes.push_back(checked.code);
+        }
+      }
+      hold.duties.clear();
+      hold.taxes.clear();
+      hold.currency.clear();
+      out.push_back(std::move(hold));
       continue;
     }
     if (!cleared.empty()) {
