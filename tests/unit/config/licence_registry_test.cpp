@@ -124,5 +124,15 @@ TEST(config_licences, AMissingOrUnknownRegistryAndABadRequirement) {
                           "requirement name 'vet' is already used by require[0]"}}));
 }
 
+TEST(config_licences, TheExampleRegistryReads) {
+  sdk::Errors errors;
+  const auto entries = readLicenceRegistry(std::string(SWHUB_SOURCE_ROOT) + "/config/licences/veterinary.csv",
+                                           "agencies.food-safety.licences.registry", errors);
+  EXPECT_TRUE(errors.empty()) << sdk::formatErrors(errors);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].id, "VET-2026-0001");
+  EXPECT_EQ(entries[0].quantity.toString(), "250.00");
+}
+
 }  // namespace
 }  // namespace swhub::config
