@@ -1,5 +1,5 @@
 #pragma once
-// Admin endpoints of the agencies' licence registries (README "Licences"):
+// Admin endpoints of the agencies' licence registries (README "Licences and certificates"):
 //   GET  /v1/admin/licences[?agency=ID]        every licence (of one agency)
 //   POST /v1/admin/licences                    add one: {agency, id, type, holder, valid_from,
 //                                              valid_to, quantity}; 201, 409 when it exists

@@ -8,11 +8,11 @@ std::shared_ptr<const release::LicenceControl> setUpLicences(const config::HubCo
     if (!agency.licences) continue;
     auto& requirements = byAgency[agency.id];
     for (const auto& r : agency.licences->require) requirements.push_back({r.name, r.hs_prefixes, r.document_types});
+    std::vector<journal::Licence> seed;
     for (const auto& e : agency.licences->entries) {
-      journal::Licence licence{agency.id, e.id, e.type, e.holder, e.valid_from, e.valid_to, e.quantity.units(),
-                               e.quantity.units(), ""};
-      journal.putLicence(licence, journal::LicencePut::InsertIfAbsent);
+      seed.push_back({agency.id, e.id, e.type, e.holder, e.valid_from, e.valid_to, e.quantity.units(), e.quantity.units(), ""});
     }
+    if (!seed.empty()) journal.seedLicences(seed);
   }
   if (byAgency.empty()) return nullptr;
   return std::make_shared<const release::LicenceControl>(std::move(byAgency));

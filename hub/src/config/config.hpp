@@ -97,7 +97,7 @@ struct AgencyConfig {
   sdk::Value settings;
   Credentials credentials;
   std::optional<PushConfig> push;  // tasks pushed to the external system; absent = pull only
-  std::optional<LicenceRules> licences;  // items that need a licence of its registry (README "Licences")
+  std::optional<LicenceRules> licences;  // items that need a licence of its registry (README "Licences and certificates")
 };
 
 struct AdminConfig {

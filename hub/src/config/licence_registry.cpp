@@ -159,7 +159,7 @@ sdk::Schema licencesSchema() {
                                     Schema::string("a document type").nonEmpty(), 1));
   return Schema::object("licences and certificates: items in scope are cleared only with a licence of the agency's "
                         "registry that is valid on the filing day, held by the importer and has quantity left; "
-                        "each clear writes the quantity down (README \"Licences\")")
+                        "each clear writes the quantity down (README \"Licences and certificates\")")
       .optional("registry", Schema::string("a YAML or CSV file of licences that seeds the registry at start (licences "
                                            "the journal already has are kept as they are)")
                                 .nonEmpty())

@@ -298,6 +298,9 @@ class Journal {
   // and is refused (BelowUsed) when the new quantity is less than that. Durable when it returns;
   // throws JournalError when the journal cannot write.
   virtual LicencePutResult putLicence(const Licence& licence, LicencePut mode) = 0;
+  // Adds every licence the journal does not have yet, in one transaction (a registry file seeded
+  // at start); returns how many were added. Durable; throws JournalError as above.
+  virtual std::size_t seedLicences(const std::vector<Licence>& licences) = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

@@ -380,6 +380,25 @@ std::chrono::system_clock::time_point SqliteJournal::now() const {
 
 // ---------------------------------------------------------------- licences
 
+std::size_t SqliteJournal::seedLicences(const std::vector<Licence>& licences) {
+  std::size_t added = 0;
+  const std::string at = common::rfc3339(now());
+  const CommitResult result = committer_->run([&] {
+    added = 0;
+    for (const auto& licence : licences) {
+      if (sqlite::putLicence(*writer_, licence, LicencePut::InsertIfAbsent, at).status ==
+          LicencePutResult::Status::Written) {
+        ++added;
+      }
+    }
+    return CommitResult{};
+  }, false);
+  if (result.status != CommitResult::Status::Committed) {
+    throw JournalError("licence registry not seeded: " + result.error);
+  }
+  return added;
+}
+
 std::optional<Licence> SqliteJournal::findLicence(const std::string& agency, const std::string& id) {
   return withReader([&](Db& db) { return licenceById(db, agency, id); });
 }

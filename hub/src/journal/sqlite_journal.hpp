@@ -79,6 +79,7 @@ class SqliteJournal final : public Journal {
   std::vector<LicenceUse> licenceUses(const std::string& case_id) override;
   std::vector<LicenceUse> usesOfLicence(const std::string& agency, const std::string& id) override;
   LicencePutResult putLicence(const Licence& licence, LicencePut mode) override;
+  std::size_t seedLicences(const std::vector<Licence>& licences) override;
 
   bool writable() const override;
   JournalStats stats() override;

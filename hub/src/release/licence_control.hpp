@@ -1,6 +1,6 @@
 #pragma once
-// OGA licences and certificates (README "Licences"): an agency may require that the items in its
-// licence scope (HS prefixes) carry a document of a configured type whose id is in the agency's
+// OGA licences and certificates (README "Licences and certificates"): an agency may require that
+// the items in its licence scope (HS prefixes) carry a document of a configured type whose id is in the agency's
 // registry (journal), valid on the day the case was filed, held by the importer, with quantity
 // left. The hub checks it whenever the agency clears such an item (its plugin or its external
 // system alike) and writes the quantity down in the same commit as the decision; an item that

@@ -95,5 +95,16 @@ TEST(journal_licences, PutAddsOnceSeedsIdempotentlyAndUpdatesKeepWhatIsUsed) {
   EXPECT_TRUE(journal->listLicences("food-safety").empty());
 }
 
+TEST(journal_licences, SeedingAddsWhatIsMissingInOneGoAndKeepsWhatIsThere) {
+  TempDir dir;
+  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+  ASSERT_EQ(journal->seedLicences({vet("VET-1", 10000), vet("VET-2", 20000)}), 2u);
+  ASSERT_EQ(journal->commit(use("C-1", "VET-1", 10000)).status, CommitResult::Status::Committed);
+  // Seeded again (the hub restarted): VET-1 keeps its quantity used, VET-3 is added.
+  EXPECT_EQ(journal->seedLicences({vet("VET-1", 10000), vet("VET-2", 20000), vet("VET-3", 5000)}), 1u);
+  EXPECT_EQ(journal->findLicence("veterinary", "VET-1")->remaining, 0);
+  EXPECT_EQ(journal->listLicences("veterinary").size(), 3u);
+}
+
 }  // namespace
 }  // namespace swhub::journal

@@ -1,4 +1,4 @@
-// One item's licence against the agency's registry (README "Licences"): table-driven, every
+// One item's licence against the agency's registry (README "Licences and certificates"): table-driven, every
 // refusal with its exact reason; the expiry day and the first day are valid, the day after and
 // the day before are not; a partial quantity takes only what is left.
 

@@ -1,4 +1,4 @@
-// Licences through the coordinator and a real journal (README "Licences"): a clear writes the
+// Licences through the coordinator and a real journal (README "Licences and certificates"): a clear writes the
 // quantity down in the decision's own commit; the last unit goes to exactly one of two cases
 // decided at once; a decision other than clear, an amendment and a cancellation give back what
 // the case no longer uses; every write-down and give-back is in the case's trace.
