@@ -122,6 +122,10 @@ std::string decision(const std::string& caseKey) {
   return body;
 }
 
+const std::string kLicence =
+    R"({"agency":"food-safety","id":"VET-ACCESS-1","type":"C640","holder":"PT-IMP-1","valid_from":"2026-01-01",)"
+    R"("valid_to":"2026-12-31","quantity":"2"})";
+
 const std::vector<std::string> kPartners = {"shop", "post", "express", "market", "broker", "pay"};
 const std::vector<std::string> kAgencies = {"customs", "food", "product"};
 const std::vector<std::string> kStrangers = {"none",  "wrong",           "empty",        "bearer-only", "bearer-space",
@@ -201,6 +205,23 @@ std::vector<Line> table() {
       {"admin", "POST", "/v1/admin/dead-letters/{missing-dead}/replay", "", 404},
       {"admin", "GET", "/v1/admin/reload", "", 405},
       {"admin", "GET", "/v1/admin/nothing-here", "", 404},
+      // Licence registries (issue 12, item 3): the admin only.
+      {"admin", "GET", "/v1/admin/licences", "", 200},
+      {"admin", "GET", "/v1/admin/licences?agency=food-safety", "", 200},
+      {"admin", "GET", "/v1/admin/licences?agency=nobody", "", 404},
+      {"admin", "POST", "/v1/admin/licences", kLicence, 201},
+      {"admin", "POST", "/v1/admin/licences", kLicence, 409},
+      {"admin", "POST", "/v1/admin/licences", "{}", 400},
+      {"admin", "POST", "/v1/admin/licences", "not json", 400},
+      {"admin", "GET", "/v1/admin/licences/food-safety/VET-ACCESS-1", "", 200},
+      {"admin", "PUT", "/v1/admin/licences/food-safety/VET-ACCESS-1", R"({"quantity":"3"})", 200},
+      {"admin", "PUT", "/v1/admin/licences/food-safety/VET-ACCESS-1", R"({"quantity":"x"})", 400},
+      {"admin", "GET", "/v1/admin/licences/food-safety/NOPE", "", 404},
+      {"admin", "PUT", "/v1/admin/licences/food-safety/NOPE", R"({"quantity":"1"})", 404},
+      {"admin", "GET", "/v1/admin/licences/nobody/VET-ACCESS-1", "", 404},
+      {"admin", "GET", "/v1/admin/licences/food-safety", "", 404},
+      {"admin", "DELETE", "/v1/admin/licences", "", 405},
+      {"admin", "POST", "/v1/admin/licences/food-safety/VET-ACCESS-1", "{}", 405},
       // Public: health, readiness and metrics answer anyone (item 5 keeps them answerable).
       {"admin", "GET", "/healthz", "", 200},
       {"admin", "GET", "/readyz", "", 200},
@@ -236,6 +257,10 @@ std::vector<Line> table() {
     t.push_back({who, "GET", "/v1/admin/dead-letters", "", 403});
     t.push_back({who, "POST", "/v1/admin/dead-letters/{dead}/replay", "", 403, "dead"});
     t.push_back({who, "GET", "/v1/admin/cases/{shop-coffee}/trace", "", 403, "shop-coffee"});
+    t.push_back({who, "GET", "/v1/admin/licences", "", 403});
+    t.push_back({who, "POST", "/v1/admin/licences", kLicence, 403});
+    t.push_back({who, "GET", "/v1/admin/licences/food-safety/VET-ACCESS-1", "", 403});
+    t.push_back({who, "PUT", "/v1/admin/licences/food-safety/VET-ACCESS-1", R"({"quantity":"9"})", 403});
   }
   // Anyone without a valid bearer token (and no client certificate: this hub has no TLS) gets
   // 401 on every /v1 endpoint, and the public endpoints still answer.
@@ -251,6 +276,8 @@ std::vector<Line> table() {
              {"GET", "/v1/admin/dead-letters"},
              {"POST", "/v1/admin/dead-letters/{dead}/replay"},
              {"GET", "/v1/admin/cases/{shop-coffee}/trace"},
+             {"GET", "/v1/admin/licences"},
+             {"GET", "/v1/admin/licences/food-safety/VET-ACCESS-1"},
              {"GET", "/v1/nothing-here"}}) {
       t.push_back({who, method, path, "", 401});
     }

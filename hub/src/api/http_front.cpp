@@ -26,6 +26,8 @@ using Poco::Net::HTTPServerResponse;
 
 constexpr const char* kCasesPrefix = "/v1/cases/";
 constexpr std::int64_t kMaxDecisionBytes = 65536;
+constexpr std::int64_t kMaxLicenceBytes = 65536;
+const std::string kLicences = "/v1/admin/licences";
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -222,6 +224,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       if (caller->kind != Identity::Kind::Admin) {
         return problem(403, "not-an-admin", "Forbidden", caller->actor() + " may not use the admin API");
       }
+      if (path == kLicences || path.rfind(kLicences + "/", 0) == 0) return routeLicences(request, path, method, uri);
       return routeAdmin(path, method, uri);
     }
     if (path == "/v1/cases") {
@@ -233,6 +236,40 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return hub_.cases().byId(*caller, path.substr(std::string(kCasesPrefix).size()));
     }
     return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+  }
+
+  // /v1/admin/licences[/{agency}/{id}] (licence_api.hpp).
+  HttpResult routeLicences(HTTPServerRequest& request, const std::string& path, const std::string& method,
+                           const Target& uri) {
+    const LicenceApi& licences = hub_.licenceApi();
+    auto body = [&]() -> std::optional<std::string> {
+      auto read = readBody(request, kMaxLicenceBytes);
+      bodyRead();
+      bodyConsumed_ = read.has_value();
+      return read;
+    };
+    if (path == kLicences) {
+      if (method == "GET") return licences.list(uri.value("agency"));
+      if (method != "POST") return methodNotAllowed("GET, POST");
+      auto text = body();
+      if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+      if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
+      return licences.add(*text);
+    }
+    const std::string rest = path.substr(kLicences.size() + 1);
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
+        rest.find('/', slash + 1) != std::string::npos) {
+      return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+    }
+    const std::string agency = rest.substr(0, slash);
+    const std::string id = rest.substr(slash + 1);
+    if (method == "GET") return licences.get(agency, id);
+    if (method != "PUT") return methodNotAllowed("GET, PUT");
+    auto text = body();
+    if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+    if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
+    return licences.update(agency, id, *text);
   }
 
   HttpResult routeAdmin(const std::string& path, const std::string& method, const Target& uri) {

@@ -9,6 +9,7 @@
 #include "api/case_views.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
+#include "api/licence_api.hpp"
 #include "api/request_limits.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
@@ -27,6 +28,7 @@ class HubServices {
   virtual const CaseViews& cases() const = 0;
   virtual const AgencyApi& agencyApi() const = 0;
   virtual const AdminApi& adminApi() const = 0;
+  virtual const LicenceApi& licenceApi() const = 0;
   virtual RequestLimits& limits() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;

@@ -1,8 +1,10 @@
 #include "app/hub.hpp"
 
 #include <filesystem>
+#include <set>
 
 #include "api/http_server.hpp"
+#include "app/licence_setup.hpp"
 #include "config/config_diff.hpp"
 #include "plugin/isolation_metrics.hpp"
 #include "release/notification_format.hpp"
@@ -109,6 +111,10 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
+  coordinator_->setLicences(setUpLicences(config_, *journal_));
+  std::set<std::string> agencyIds;
+  for (const auto& agency : config_.agencies) agencyIds.insert(agency.id);
+  licenceApi_ = std::make_unique<api::LicenceApi>(*journal_, std::move(agencyIds));
   filings_ = std::make_unique<api::FilingService>(*journal_, metrics_, runtime_->partners,
                                              runtime_->canonical ? runtime_->canonical->plugin.get() : nullptr,
                                              *coordinator_, *receipts_);
@@ -162,6 +168,7 @@ Hub::~Hub() {
   delivery_.reset();
   assessor_.reset();
   adminApi_.reset();
+  licenceApi_.reset();
   agencyApi_.reset();
   cases_.reset();
   filings_.reset();

@@ -247,7 +247,10 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
   for (const auto& [id, entry] : entriesOf(document, "agencies")) {
     config.agencies.push_back(AgencyConfig{id, text(entry, "name", id), text(entry, "plugin"),
                                            settingsOf(entry),
-                                           readCredentials(entry.find("credentials")), pushOf(entry)});
+                                           readCredentials(entry.find("credentials")), pushOf(entry), std::nullopt});
+    if (const sdk::Value* licences = entry.find("licences")) {
+      config.agencies.back().licences = readLicenceRules(*licences, "agencies." + id + ".licences", base.string(), errors);
+    }
   }
   for (const auto& [id, entry] : entriesOf(document, "admins")) {
     config.admins.push_back(AdminConfig{id, readCredentials(entry.find("credentials"))});

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "config/licence_registry.hpp"
 #include "swhub/sdk/schema.hpp"
 #include "swhub/sdk/status.hpp"
 #include "swhub/sdk/value.hpp"
@@ -96,6 +97,7 @@ struct AgencyConfig {
   sdk::Value settings;
   Credentials credentials;
   std::optional<PushConfig> push;  // tasks pushed to the external system; absent = pull only
+  std::optional<LicenceRules> licences;  // items that need a licence of its registry (README "Licences and certificates")
 };
 
 struct AdminConfig {

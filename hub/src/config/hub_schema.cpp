@@ -235,7 +235,8 @@ Schema agencies() {
                          .optional("credentials",
                                    credentials("how the agency's external system is identified"))
                          .optional("push", push("push tasks to the agency's external system through an "
-                                                "adapter; absent: it pulls GET /v1/agency/tasks")))
+                                                "adapter; absent: it pulls GET /v1/agency/tasks"))
+                         .optional("licences", licencesSchema()))
       .defines("agency");
 }
 

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "journal/licences.hpp"
+
 namespace swhub::journal {
 
 // One received message: raw bytes as they came, whether accepted or rejected.
@@ -95,6 +97,9 @@ struct WriteBatch {
   std::vector<CaseUpdate> case_updates;
   std::vector<CaseEvent> events;
   std::vector<OutboxItem> outbox;
+  // Licence write-downs and give-backs of the cases updated here (licences.hpp): all or nothing
+  // with the rest of the batch.
+  std::vector<LicenceChange> licence_changes;
 };
 
 // Bytes written into a row in pieces rather than held whole: a large message's body or receipt.
@@ -281,6 +286,21 @@ class Journal {
   virtual std::size_t readMessagePart(const std::string& message_id, MessagePart part, std::int64_t offset,
                                       char* buffer, std::size_t capacity) = 0;
   virtual std::int64_t messagePartSize(const std::string& message_id, MessagePart part) = 0;
+
+  // ---- Licences (licences.hpp): an agency's registry and the uses of it by cases.
+  virtual std::optional<Licence> findLicence(const std::string& agency, const std::string& id) = 0;
+  // Every licence of `agency` ("" = of every agency), by agency and id.
+  virtual std::vector<Licence> listLicences(const std::string& agency) = 0;
+  // The uses a case holds; the uses of one licence of `agency`.
+  virtual std::vector<LicenceUse> licenceUses(const std::string& case_id) = 0;
+  virtual std::vector<LicenceUse> usesOfLicence(const std::string& agency, const std::string& id) = 0;
+  // Adds or updates a licence; an update keeps what is used (remaining moves with the quantity)
+  // and is refused (BelowUsed) when the new quantity is less than that. Durable when it returns;
+  // throws JournalError when the journal cannot write.
+  virtual LicencePutResult putLicence(const Licence& licence, LicencePut mode) = 0;
+  // Adds every licence the journal does not have yet, in one transaction (a registry file seeded
+  // at start); returns how many were added. Durable; throws JournalError as above.
+  virtual std::size_t seedLicences(const std::vector<Licence>& licences) = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "common/ids.hpp"
+#include "journal/sqlite_licences.hpp"
 #include "journal/sqlite_pull_dead_letters.hpp"
 #include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_staging.hpp"
@@ -375,6 +376,56 @@ std::size_t SqliteJournal::queuedWrites() const { return committer_->queued(); }
 
 std::chrono::system_clock::time_point SqliteJournal::now() const {
   return options_.clock ? options_.clock() : std::chrono::system_clock::now();
+}
+
+// ---------------------------------------------------------------- licences
+
+std::size_t SqliteJournal::seedLicences(const std::vector<Licence>& licences) {
+  std::size_t added = 0;
+  const std::string at = common::rfc3339(now());
+  const CommitResult result = committer_->run([&] {
+    added = 0;
+    for (const auto& licence : licences) {
+      if (sqlite::putLicence(*writer_, licence, LicencePut::InsertIfAbsent, at).status ==
+          LicencePutResult::Status::Written) {
+        ++added;
+      }
+    }
+    return CommitResult{};
+  }, false);
+  if (result.status != CommitResult::Status::Committed) {
+    throw JournalError("licence registry not seeded: " + result.error);
+  }
+  return added;
+}
+
+std::optional<Licence> SqliteJournal::findLicence(const std::string& agency, const std::string& id) {
+  return withReader([&](Db& db) { return licenceById(db, agency, id); });
+}
+
+std::vector<Licence> SqliteJournal::listLicences(const std::string& agency) {
+  return withReader([&](Db& db) { return licencesOf(db, agency); });
+}
+
+std::vector<LicenceUse> SqliteJournal::licenceUses(const std::string& case_id) {
+  return withReader([&](Db& db) { return usesOfCase(db, case_id); });
+}
+
+std::vector<LicenceUse> SqliteJournal::usesOfLicence(const std::string& agency, const std::string& id) {
+  return withReader([&](Db& db) { return sqlite::usesOfLicence(db, agency, id); });
+}
+
+LicencePutResult SqliteJournal::putLicence(const Licence& licence, LicencePut mode) {
+  LicencePutResult out;
+  const std::string at = common::rfc3339(now());
+  const CommitResult result = committer_->run([&] {
+    out = sqlite::putLicence(*writer_, licence, mode, at);
+    return CommitResult{};
+  }, false);
+  if (result.status != CommitResult::Status::Committed) {
+    throw JournalError("licence '" + licence.id + "' of agency '" + licence.agency + "' not written: " + result.error);
+  }
+  return out;
 }
 
 }  // namespace swhub::journal::sqlite

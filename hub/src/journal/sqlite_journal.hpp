@@ -74,6 +74,13 @@ class SqliteJournal final : public Journal {
                               std::size_t capacity) override;
   std::int64_t messagePartSize(const std::string& message_id, MessagePart part) override;
 
+  std::optional<Licence> findLicence(const std::string& agency, const std::string& id) override;
+  std::vector<Licence> listLicences(const std::string& agency) override;
+  std::vector<LicenceUse> licenceUses(const std::string& case_id) override;
+  std::vector<LicenceUse> usesOfLicence(const std::string& agency, const std::string& id) override;
+  LicencePutResult putLicence(const Licence& licence, LicencePut mode) override;
+  std::size_t seedLicences(const std::vector<Licence>& licences) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;

@@ -179,6 +179,31 @@ CREATE TABLE IF NOT EXISTS audit_head (
   seq INTEGER NOT NULL,
   hash TEXT NOT NULL
 );
+-- OGA licences (journal/licences.hpp): each agency's registry, and what cases use of it. The
+-- store enforces "never more than granted": remaining cannot go below 0, and a write-down is a
+-- conditional UPDATE in the same transaction as the decision that uses it.
+CREATE TABLE IF NOT EXISTS licences (
+  agency TEXT NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  holder TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity >= 0),
+  remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= quantity),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (agency, id)
+);
+CREATE TABLE IF NOT EXISTS licence_uses (
+  case_id TEXT NOT NULL,
+  agency TEXT NOT NULL,
+  item INTEGER NOT NULL,
+  licence_id TEXT NOT NULL,
+  quantity INTEGER NOT NULL CHECK (quantity > 0),
+  at TEXT NOT NULL,
+  PRIMARY KEY (case_id, agency, item, licence_id)
+);
+CREATE INDEX IF NOT EXISTS licence_uses_licence ON licence_uses (agency, licence_id);
 CREATE TABLE IF NOT EXISTS audit_checkpoints (
   seq INTEGER PRIMARY KEY,  -- the chain position it signs
   head_hash TEXT NOT NULL,

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "common/ids.hpp"
 #include "journal/audit_chain.hpp"
+#include "journal/sqlite_licences.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::journal::sqlite {
@@ -239,6 +241,11 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
                      stored ? "case '" + u.id + "' is at version " + std::to_string(stored->version) +
                                   ", not " + std::to_string(u.expected_version)
                             : "case '" + u.id + "' does not exist");
+    }
+  }
+  if (!batch.licence_changes.empty()) {
+    if (auto short_of = applyLicenceChanges(db, batch.licence_changes, common::nowRfc3339())) {
+      return refused(CommitResult::Status::Stale, *short_of);
     }
   }
   if (!batch.events.empty()) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <sstream>
 
+#include "common/calendar_day.hpp"
 #include "common/ids.hpp"
 #include "common/words.hpp"
 #include "model/canonical_json.hpp"
@@ -81,6 +82,21 @@ std::optional<sdk::Errors> checkRefund(const CaseStatus& status, const journal::
                                        paid->transaction_id + "' has left unrefunded"}};
   }
   return std::nullopt;
+}
+
+// Licence changes into the batch, each with its trace event (what was written down or given back).
+void planLicenceChanges(journal::WriteBatch& batch, const std::string& caseId, const std::string& now,
+                        std::vector<journal::LicenceChange> changes, const std::vector<journal::LicenceUse>& uses) {
+  for (auto& change : changes) {
+    std::int64_t before = 0;
+    for (const auto& use : uses) {
+      if (use.agency == change.agency && use.item == change.item && use.licence_id == change.licence_id) {
+        before = use.quantity;
+      }
+    }
+    batch.events.push_back({0, caseId, now, "hub", "licence", "", "", licenceEventDetail(change, before), ""});
+    batch.licence_changes.push_back(std::move(change));
+  }
 }
 
 sdk::Consignment consignmentOf(const journal::CaseRecord& record) {
@@ -291,14 +307,23 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       journal::CaseRecord next = record;
       next.version = record.version + 1;
       planTasks(batch, next, update.consignment_json, status, "assess", now);
+      // The licences the amended goods no longer use go back; the others are settled again when
+      // the agencies decide on the amended consignment.
+      std::map<std::string, std::vector<int>> routed;
+      for (const auto& [agency, a] : status.agencies) routed[agency] = a.items;
+      const auto uses = journal_.licenceUses(record.id);
+      planLicenceChanges(batch, record.id, now, givenBack(record.id, uses, &amended, routed), uses);
       event = "amended";
       break;
     }
-    case sdk::FilingKind::Cancellation:
+    case sdk::FilingKind::Cancellation: {
       status.cancelled = true;
+      const auto uses = journal_.licenceUses(record.id);
+      planLicenceChanges(batch, record.id, now, givenBack(record.id, uses, nullptr, {}), uses);
       planTasks(batch, record, record.consignment_json, status, "cancel", now);
       event = "cancelled";
       break;
+    }
     case sdk::FilingKind::Arrival:
       status.arrived = true;
       event = "arrived";
@@ -480,6 +505,24 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
     journal::WriteBatch batch;
     journal::CaseUpdate update{record->id, record->version, "", "", "", now, ""};
     bool changed = false;
+    // Licences: a clear of an item in the agency's licence scope stands only with a licence that
+    // does (else the item is held with the reason); what it takes is written down below.
+    std::vector<DecisionRecord> reviewed = decisions;
+    std::map<int, LicenceWant> wants;
+    std::vector<journal::LicenceUse> uses;
+    std::vector<int> decidedItems = agency->second.items;  // what a decision without items decides
+    const bool licensed = licences_ && licences_->governs(agencyId) && !status.released && !status.cancelled;
+    if (licensed) {
+      uses = journal_.licenceUses(caseId);
+      const sdk::Consignment consignment = consignmentOf(*record);
+      if (decidedItems.empty()) {
+        for (const auto& item : consignment.items) decidedItems.push_back(item.sequence);
+      }
+      const auto filedOn = common::parseDay(record->created_at)
+                               .value_or(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+      reviewed = licences_->review(agencyId, decisions, consignment, agency->second.items, filedOn, uses,
+                                   [&](const std::string& id) { return journal_.findLicence(agencyId, id); }, wants);
+    }
     if (findings && !status.released && !status.cancelled) {
       status.recordFindings(agencyId, *findings);
       sdk::Consignment consignment = consignmentOf(*record);
@@ -520,12 +563,16 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
     bool applied = false, late = false, afterRelease = false;
     const DecisionRecord* told = nullptr;
     bool doNotLoad = false;
-    for (const auto& decision : decisions) {
+    std::vector<int> touched;  // the items of the decisions applied
+    for (const auto& decision : reviewed) {
       const DecisionEffect effect = applyDecision(status, agencyId, decision);
       if (effect == DecisionEffect::Duplicate) continue;  // recorded already, never applied twice
       batch.events.push_back({0, record->id, now, actor, "decision", "", "", decisionDetail(agencyId, decision, effect), ""});
       changed = true;
       if (effect == DecisionEffect::Applied) {
+        for (int item : decision.items.empty() ? decidedItems : decision.items) {
+          if (std::find(touched.begin(), touched.end(), item) == touched.end()) touched.push_back(item);
+        }
         applied = true;
         told = &decision;
         doNotLoad = doNotLoad || decision.decision == "do-not-load";
@@ -542,6 +589,10 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       } else {
         afterRelease = true;
       }
+    }
+    if (licensed) {
+      planLicenceChanges(batch, record->id, now,
+                         settleLicences(agencyId, caseId, status.agencies.at(agencyId), touched, wants, uses), uses);
     }
     result.state = record->state;
     if (!changed) {
@@ -561,7 +612,9 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
                      told ? told->reason : std::string(), told ? told->reason_codes : std::vector<std::string>{});
     }
     auto committed = journal_.commit(std::move(batch));
-    if (committed.status == journal::CommitResult::Status::Stale) continue;  // a concurrent change: read again
+    // A concurrent change of the case, or a licence that another case took meanwhile: read again
+    // (the review then holds what no longer has a licence).
+    if (committed.status == journal::CommitResult::Status::Stale) continue;
     if (committed.status != journal::CommitResult::Status::Committed) {
       result.status = DecisionResult::Status::Unavailable;
       result.detail = committed.error;

@@ -13,6 +13,7 @@
 
 #include "journal/journal.hpp"
 #include "release/case_status.hpp"
+#include "release/licence_control.hpp"
 #include "routing/route_table.hpp"
 #include "swhub/sdk/model.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -102,6 +103,9 @@ class Coordinator {
 
   const Directory& directory() const { return directory_; }
 
+  // The agencies' licence requirements (licence_control.hpp); set before the hub serves.
+  void setLicences(std::shared_ptr<const LicenceControl> licences) { licences_ = std::move(licences); }
+
  private:
   void planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record, const CaseStatus& status,
                       const std::string& from, const std::string& to, const std::string& actor,
@@ -119,6 +123,7 @@ class Coordinator {
   Directory directory_;
   mutable std::mutex routesMutex_;
   std::shared_ptr<const routing::RouteTable> routes_;
+  std::shared_ptr<const LicenceControl> licences_;
 };
 
 }  // namespace swhub::release
