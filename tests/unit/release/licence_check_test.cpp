@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 #include "common/calendar_day.hpp"
 #include "release/licence_control.hpp"
 
@@ -27,6 +29,9 @@ struct Row {
   std::int64_t quantity = 0;                // taken, when Ok
   const char* reason = "";
 };
+
+// A row is shown by its name (not as 112 bytes of hex in CTest's list).
+void PrintTo(const Row& row, std::ostream* out) { *out << row.name; }
 
 const Row kRows[] = {
     {"valid", true, 1, true, "C640", "PT-IMP-1", "PT-IMP-1", "2026-06-15", 10000, 0, LicenceVerdict::Ok, 10000, ""},
