@@ -74,6 +74,16 @@ class SqliteJournal final : public Journal {
                               std::size_t capacity) override;
   std::int64_t messagePartSize(const std::string& message_id, MessagePart part) override;
 
+  // Account statements (sqlite_accounts.cpp).
+  void forEachCaseReleased(const std::string& partner, const std::string& from, const std::string& to,
+                           const std::function<bool(const ReleasedCase&)>& visit) override;
+  std::string firstRelease(const std::string& partner) override;
+  std::optional<StatementRecord> statement(const std::string& account, const std::string& period) override;
+  std::string latestStatementPeriod(const std::string& account) override;
+  std::string statementOfCase(const std::string& case_id) override;
+  std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
+  CommitResult issueStatement(const StatementRecord& statement) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;
