@@ -8,7 +8,6 @@
 
 #include "common/ids.hpp"
 #include "model/json_writer.hpp"
-#include "release/case_status.hpp"
 
 namespace swhub::accounts {
 namespace {
@@ -57,7 +56,7 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
   std::map<std::string, std::string> released;  // case -> released_at
   journal.forEachCaseReleased(holder, common::rfc3339(bounds.from), common::rfc3339(bounds.to),
                               [&](const journal::ReleasedCase& c) {
-                                if (release::CaseStatus::fromJson(c.status_json).collection == "account") {
+                                if (chargedTo(c, account)) {
                                   released[c.case_id] = c.released_at;
                                 }
                                 return true;

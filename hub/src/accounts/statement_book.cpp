@@ -39,6 +39,11 @@ journal::StatementRecord recordOf(const Statement& s) {
 
 }  // namespace
 
+bool chargedTo(const journal::ReleasedCase& released, const std::string& account) {
+  if (!released.named_account.empty() && released.named_account != account) return false;
+  return release::CaseStatus::fromJson(released.status_json).collection == "account";
+}
+
 std::vector<StatementLine> chargedLines(const std::string& statusJson) {
   const auto status = release::CaseStatus::fromJson(statusJson);
   std::vector<StatementLine> lines;
@@ -82,8 +87,7 @@ Statement StatementBook::build(journal::Journal& journal, const std::string& acc
   s.to = common::rfc3339(bounds.to);
   s.paymentDue = paymentDueDate(period, paymentDueDays_);
   journal.forEachCaseReleased(holder, s.from, s.to, [&](const journal::ReleasedCase& released) {
-    const auto status = release::CaseStatus::fromJson(released.status_json);
-    if (status.collection != "account") return true;
+    if (!chargedTo(released, account)) return true;
     // Accounted already (the time zone changed since that statement was issued): never twice.
     if (!journal.statementOfCase(released.case_id).empty()) return true;
     s.entries.push_back({released.case_id, released.reference, released.released_at, chargedLines(released.status_json)});
@@ -161,12 +165,16 @@ StatementBook::Outcome StatementBook::statementFor(journal::Journal& journal, co
   // Statements are issued in order: every closed period since the last one issued (or since the
   // holder's first release) first, so that an adjustment lands on the earliest statement issued
   // after the change.
+  // Never before the holder's first release: a statement asked for a month long before it (empty)
+  // makes no run of empty statements after it.
   const std::string latestText = journal.latestStatementPeriod(account);
   std::optional<Period> next;
-  if (!latestText.empty()) {
-    next = Period::parse(latestText).value().next();
-  } else if (const std::string first = journal.firstRelease(holders_.at(account)); !first.empty()) {
+  if (const std::string first = journal.firstRelease(holders_.at(account)); !first.empty()) {
     if (auto at = common::parseRfc3339Utc(first)) next = periodOf(*at, zone_);
+  }
+  if (!latestText.empty()) {
+    const Period afterLatest = Period::parse(latestText).value().next();
+    if (!next || *next < afterLatest) next = afterLatest;
   }
   constexpr int kMaxCatchUp = 1200;  // a hundred years of months: a bound, never reached in practice
   for (int n = 0; next && *next < period && closed(*next, zone_, now) && n < kMaxCatchUp; ++n, next = next->next()) {

@@ -53,6 +53,10 @@ class StatementBook {
   int paymentDueDays_;
 };
 
+// Whether a case released to the account's holder is charged to `account`: its model as applied
+// is `account` and the account its filing names, if any (a DMS deferment account), is this one.
+bool chargedTo(const journal::ReleasedCase& released, const std::string& account);
+
 // The lines of a case that the account is charged now: its revenue lines not collected at sale,
 // when the model as applied is `account`; none otherwise.
 std::vector<StatementLine> chargedLines(const std::string& statusJson);

@@ -173,6 +173,9 @@ struct ReleasedCase {
   std::string reference;
   std::string released_at;  // RFC 3339 UTC with milliseconds
   std::string status_json;  // the case's status now (model as applied, revenue lines)
+  // The account its filing names: a deferment account, "DAN <id>" in the consignment's
+  // fiscal.payment_refs (the wco_dec plugin maps DE 2/6 so); "" when it names none.
+  std::string named_account;
 };
 
 // One line of an issued statement, as the journal keeps it for reconciliation and adjustments.

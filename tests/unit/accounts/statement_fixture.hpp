@@ -60,12 +60,14 @@ class Ledger {
   }
 
   // A case of `partner` filed and assessed (due as the lines sum) before `releasedAt`, released then.
+  // `consignment`: the case's canonical JSON (what the filing named, e.g. its payment references).
   void release(const std::string& id, const std::string& releasedAt, const std::vector<Line>& lines,
-               const std::string& model = "account", const std::string& partner = "demo-broker") {
+               const std::string& model = "account", const std::string& partner = "demo-broker",
+               const std::string& consignment = "{}") {
     const std::string json = statusJson(model, lines);
     const auto status = release::CaseStatus::fromJson(json);
     journal::WriteBatch batch;
-    batch.new_cases.push_back({id, partner, "REF-" + id, "declaration", "released", 1, "{}", "M-" + id, releasedAt,
+    batch.new_cases.push_back({id, partner, "REF-" + id, "declaration", "released", 1, consignment, "M-" + id, releasedAt,
                                releasedAt, json});
     batch.events.push_back({0, id, releasedAt, "agency:customs", "assessed", "", "",
                             R"({"agency":"customs","model":")" + model + R"(","due":")" + status.revenueDue +

@@ -77,6 +77,20 @@ TEST(accounts_statement, OnlyTheHoldersItemsUnderTheAccountModelWithTotalsPerTax
   EXPECT_NE(out.json.find(R"("due":[{"amount":"23.94","currency":"EUR"}])"), std::string::npos) << out.json;
 }
 
+TEST(accounts_statement, ADeferredAccountNamedByTheFilingMustBeTheHoldersAccount) {
+  Ledger ledger;
+  auto refs = [](const std::string& list) { return R"({"fiscal":{"model":"account","payment_refs":[)" + list + "]}}"; };
+  ledger.release("C-own-dan", "2026-11-03T10:00:00.000Z", {{"vat", 1, "1.00"}}, "account", "demo-broker",
+                 refs(R"("PAY-1","DAN ACC-1")"));
+  ledger.release("C-client-dan", "2026-11-04T10:00:00.000Z", {{"vat", 1, "2.00"}}, "account", "demo-broker",
+                 refs(R"("DAN 1234567")"));
+  ledger.release("C-no-dan", "2026-11-05T10:00:00.000Z", {{"vat", 1, "4.00"}}, "account", "demo-broker",
+                 refs(R"("PAY-2")"));
+  const auto out = ledger.ask("2026-11", "2026-12-02T09:00:00.000Z");
+  EXPECT_EQ(caseIds(out.statement), (std::vector<std::string>{"C-own-dan", "C-no-dan"}));
+  EXPECT_EQ(totalOf(out.statement, "vat"), "5.00 EUR");
+}
+
 TEST(accounts_statement, APeriodNotEndedIsADraftAndNothingIsStored) {
   Ledger ledger;
   ledger.release("C-1", "2026-11-03T10:00:00.000Z", {{"vat", 1, "11.04"}});
@@ -121,8 +135,18 @@ TEST(accounts_statement, EarlierClosedPeriodsAreIssuedFirstInOrder) {
     EXPECT_TRUE(ledger.journal().statement("ACC-1", period).has_value()) << period;
   }
   EXPECT_FALSE(ledger.journal().statement("ACC-1", "2026-08").has_value());
+
   EXPECT_EQ(ledger.journal().statementOfCase("C-sep"), "ST-ACC-1-2026-09");
   EXPECT_EQ(ledger.journal().statementOfCase("C-nov"), "ST-ACC-1-2026-11");
+}
+
+TEST(accounts_statement, AMonthLongBeforeTheFirstReleaseIsIssuedAloneWithNoRunAfterIt) {
+  Ledger ledger;
+  ledger.release("C-nov", "2026-11-10T10:00:00.000Z", {{"vat", 1, "2.00"}});
+  EXPECT_TRUE(ledger.ask("2020-01", "2026-12-05T00:00:00.000Z").statement.entries.empty());
+  EXPECT_EQ(caseIds(ledger.ask("2026-11", "2026-12-05T00:00:00.000Z").statement), (std::vector<std::string>{"C-nov"}));
+  EXPECT_FALSE(ledger.journal().statement("ACC-1", "2020-02").has_value());
+  EXPECT_FALSE(ledger.journal().statement("ACC-1", "2026-10").has_value());
 }
 
 TEST(accounts_statement, ALateChangeIsAnAdjustmentOnTheNextStatementNamingWhatItCorrects) {
