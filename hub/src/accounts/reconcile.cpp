@@ -53,12 +53,10 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
   const Bounds bounds = boundsOf(period, book.zone());
 
   // What was released under the account model in the period.
-  std::map<std::string, std::string> released;  // case -> released_at
+  std::map<std::string, std::pair<std::string, std::string>> released;  // case -> (released_at, statement)
   journal.forEachCaseReleased(holder, common::rfc3339(bounds.from), common::rfc3339(bounds.to),
                               [&](const journal::ReleasedCase& c) {
-                                if (chargedTo(c, account)) {
-                                  released[c.case_id] = c.released_at;
-                                }
+                                if (chargedTo(c, account)) released[c.case_id] = {c.released_at, c.statement_id};
                                 return true;
                               });
   r.released = static_cast<std::int64_t>(released.size());
@@ -67,8 +65,8 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
   if (!stored) {
     r.differences.push_back({"not-issued", "", "no statement is issued for " + r.period + " yet (swhub statement issues it once the period has ended)"});
   }
-  for (const auto& [caseId, at] : released) {
-    const std::string on = journal.statementOfCase(caseId);
+  for (const auto& [caseId, item] : released) {
+    const auto& [at, on] = item;
     if (on.empty()) {
       r.differences.push_back({"not-on-statement", caseId, "released " + at + " under the account model, on no statement"});
     } else if (on != r.statementId) {

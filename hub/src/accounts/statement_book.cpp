@@ -89,7 +89,7 @@ Statement StatementBook::build(journal::Journal& journal, const std::string& acc
   journal.forEachCaseReleased(holder, s.from, s.to, [&](const journal::ReleasedCase& released) {
     if (!chargedTo(released, account)) return true;
     // Accounted already (the time zone changed since that statement was issued): never twice.
-    if (!journal.statementOfCase(released.case_id).empty()) return true;
+    if (!released.statement_id.empty()) return true;
     s.entries.push_back({released.case_id, released.reference, released.released_at, chargedLines(released.status_json)});
     return true;
   });

@@ -176,6 +176,7 @@ struct ReleasedCase {
   // The account its filing names: a deferment account, "DAN <id>" in the consignment's
   // fiscal.payment_refs (the wco_dec plugin maps DE 2/6 so); "" when it names none.
   std::string named_account;
+  std::string statement_id;  // the statement that accounts it as an item; "" when none
 };
 
 // One line of an issued statement, as the journal keeps it for reconciliation and adjustments.

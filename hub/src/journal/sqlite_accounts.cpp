@@ -76,7 +76,9 @@ std::vector<std::pair<std::int64_t, ReleasedCase>> releasedPage(Db& db, const st
   auto stmt = db.prepare(
       "SELECT e.seq, e.at, c.id, c.partner, c.reference, c.status_json,"
       " coalesce((SELECT substr(r.value, 5) FROM json_each(c.consignment_json, '$.fiscal.payment_refs') r"
-      " WHERE r.type = 'text' AND r.value LIKE 'DAN %' LIMIT 1), '') FROM case_events e"
+      " WHERE r.type = 'text' AND r.value LIKE 'DAN %' LIMIT 1), ''),"
+      " coalesce((SELECT sc.statement_id FROM statement_cases sc WHERE sc.case_id = c.id), '')"
+      " FROM case_events e"
       " JOIN cases c ON c.id = e.case_id"
       " WHERE e.kind = 'transition' AND e.to_state = 'released' AND e.at >= ?1 AND e.at < ?2"
       " AND (e.at > ?3 OR (e.at = ?3 AND e.seq > ?4)) AND c.partner = ?5"
@@ -89,7 +91,7 @@ std::vector<std::pair<std::int64_t, ReleasedCase>> releasedPage(Db& db, const st
   while (stmt->step()) {
     page.emplace_back(stmt->integer(0),
                       ReleasedCase{stmt->text(2), stmt->text(3), stmt->text(4), stmt->text(1), stmt->text(5),
-                                   stmt->text(6)});
+                                   stmt->text(6), stmt->text(7)});
   }
   return page;
 }
