@@ -129,8 +129,7 @@ StatementBook::Outcome StatementBook::issue(journal::Journal& journal, const std
   Outcome out;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (auto stored = journal.statement(account, period.toString())) {
-      out.json = stored->body;
-      out.statement = statementFromJson(stored->body);
+      out.json = std::move(stored->body);
       return out;
     }
     // Stamped before anything is read: a case that changes after it was read is newer than the
@@ -140,8 +139,8 @@ StatementBook::Outcome StatementBook::issue(journal::Journal& journal, const std
     const auto committed = journal.issueStatement(recordOf(s));
     using Status = journal::CommitResult::Status;
     if (committed.status == Status::Committed) {
-      out.statement = s;
       out.json = toJson(s);
+      out.built = s;
       return out;
     }
     if (committed.status == Status::Duplicate || committed.status == Status::Invalid) continue;  // read the winner
@@ -158,8 +157,7 @@ StatementBook::Outcome StatementBook::statementFor(journal::Journal& journal, co
                                                    const Period& period, Instant now) const {
   if (auto stored = journal.statement(account, period.toString())) {
     Outcome out;
-    out.json = stored->body;
-    out.statement = statementFromJson(stored->body);
+    out.json = std::move(stored->body);
     return out;
   }
   // Statements are issued in order: every closed period since the last one issued (or since the
@@ -186,8 +184,8 @@ StatementBook::Outcome StatementBook::statementFor(journal::Journal& journal, co
   const bool inOrder = latestText.empty() || period.toString() > latestText;
   if (closed(period, zone_, now)) return issue(journal, account, period, inOrder, now);
   Outcome draft;
-  draft.statement = build(journal, account, period, true, "");
-  draft.json = toJson(draft.statement);
+  draft.built = build(journal, account, period, true, "");
+  draft.json = toJson(*draft.built);
   return draft;
 }
 

@@ -30,9 +30,12 @@ class StatementBook {
   struct Outcome {
     enum class Status { Ok, Unavailable };
     Status status = Status::Ok;
-    Statement statement;
     std::string json;   // an issued statement's stored body, or the draft's JSON
     std::string error;  // Unavailable: why
+    // The statement itself: built now (a draft, or issued by this call), or read back from the
+    // stored body on demand only (a month of items is large: serving the stored JSON parses none).
+    Statement view() const { return built ? *built : statementFromJson(json); }
+    std::optional<Statement> built;
   };
   // The statement of `account` (which must have a holder) for `period`, as of `now`.
   Outcome statementFor(journal::Journal& journal, const std::string& account, const Period& period, Instant now) const;

@@ -42,7 +42,7 @@ int runStatementCommand(const config::HubConfig& config, const StatementRequest&
     err << "statement: " << outcome.error << "\n";
     return 1;
   }
-  out << (request.format == "csv" ? toCsv(outcome.statement) : outcome.json + "\n");
+  out << (request.format == "csv" ? toCsv(outcome.view()) : outcome.json + "\n");
   return 0;
 }
 

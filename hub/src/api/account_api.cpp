@@ -36,7 +36,7 @@ HttpResult AccountApi::statement(const Identity& caller, const std::string& acco
   if (format == "csv") {
     HttpResult r;
     r.contentType = "text/csv; charset=utf-8";
-    r.body = accounts::toCsv(outcome.statement);
+    r.body = accounts::toCsv(outcome.view());
     return r;
   }
   return json(200, outcome.json);
