@@ -10,6 +10,7 @@ packages=(
   python3 python3-jsonschema  # tests/schemas checks the published JSON Schemas with /usr/bin/python3
   clang-16 libclang-rt-16-dev  # tests/fuzz: libFuzzer, ASan and UBSan (clang 14 cannot build the hub)
   wrk  # tests/bench: the load generator of filing_bench --wrk and lookup_bench
+  tzdata  # the time zones of account statement periods (hub.accounts.time_zone), read from /usr/share/zoneinfo
 )
 
 missing=()

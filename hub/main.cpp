@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "journal/audit_verify.hpp"
 #include "study/simulate.hpp"
+#include "accounts/statement_command.hpp"
 #include "journal/journal.hpp"
 #include "plugin/plugin_host.hpp"
 #include "plugin/registry.hpp"
@@ -59,6 +60,13 @@ constexpr CommandHelp kCommands[] = {
      "customs agency under ALT.yaml's revenue settings and prints, beside what was recorded, revenue\n"
      "by tax, dutiable cases and items, cases per release category and the cost of collection\n"
      "(README \"Threshold impact study\"). Read-only, beside a running hub."},
+    {"statement",
+     "swhub statement --config FILE --account ID --period YYYY-MM [--format json|csv] [--reconcile] [--journal URL]",
+     "An account's periodic statement: every item released under the account model in the month (in\n"
+     "hub.accounts.time_zone), its duty and tax lines, adjustments, totals and the payment due date.\n"
+     "A month that has ended is issued the first time it is asked for and never changes; the current\n"
+     "one is a draft. --reconcile checks the issued statement against the journal instead (read-only;\n"
+     "exit 1 on any difference). README \"Account statements\"."},
     {"version", "swhub version", "Prints the hub's version, SDK ABI and toolchain."},
     {"plugin-host", "swhub plugin-host --fd N",
      "Started by the hub, not by hand: the child process of a plugin under `isolation: process`. It\n"
@@ -309,6 +317,19 @@ int simulate(const Args& args) {
   return 0;
 }
 
+int statement(const Args& args) {
+  auto config = swhub::config::loadConfig(configPath(args));
+  auto journalUrl = args.options.find("journal");
+  swhub::config::applyOverrides(config, "", journalUrl == args.options.end() ? "" : journalUrl->second);
+  auto option = [&](const char* name, const char* fallback) {
+    auto it = args.options.find(name);
+    return it == args.options.end() ? std::string(fallback) : it->second;
+  };
+  swhub::accounts::StatementRequest request{option("account", ""), option("period", ""), option("format", "json"),
+                                            std::find(args.flags.begin(), args.flags.end(), "reconcile") != args.flags.end()};
+  return swhub::accounts::runStatementCommand(config, request, std::cout, std::cerr);
+}
+
 int pluginHost(const Args& args) {
   auto fd = args.options.find("fd");
   if (fd == args.options.end()) throw std::invalid_argument("missing --fd N (swhub plugin-host is started by the hub)");
@@ -358,7 +379,7 @@ int main(int argc, char** argv) {
     ~SslCleanup() { Poco::Net::uninitializeSSL(); }
   } sslCleanup;
   try {
-    const Args args = parseArgs(argc, argv, {"config", "listen", "journal", "fd", "thresholds", "from", "to", "format"});
+    const Args args = parseArgs(argc, argv, {"config", "listen", "journal", "fd", "thresholds", "from", "to", "format", "account", "period"});
     // `swhub COMMAND --help` (or -h) prints that command's usage, whatever else is on the line.
     const bool wantsHelp = std::find(args.flags.begin(), args.flags.end(), "help") != args.flags.end() ||
                            std::find(args.positional.begin(), args.positional.end(), "-h") != args.positional.end();
@@ -376,6 +397,7 @@ int main(int argc, char** argv) {
     if (args.command == "replay") return replay(args);
     if (args.command == "audit") return audit(args);
     if (args.command == "simulate") return simulate(args);
+    if (args.command == "statement") return statement(args);
     if (args.command == "version" || args.command == "--version") {
       std::cout << "swhub " << SWHUB_VERSION << " (SDK ABI " << swhub::sdk::kAbiMajor << "." << swhub::sdk::kAbiMinor
                 << ", " << swhub::sdk::kToolchain << ")\n";

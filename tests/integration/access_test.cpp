@@ -100,7 +100,8 @@ const std::map<std::string, std::optional<std::string>> kIdentities = {
 // One line of the table. `{name}` in path or body is an object made before the walk:
 //   {shop-coffee} shop's case routed to customs + food-safety; {shop-toy} shop's case routed to
 //   customs + product-safety; {post-case} post's case (coffee); {dead} a dead letter (shop's);
-//   {missing-case} / {missing-dead} ids of nothing.
+//   {broker-account} demo-broker's account; {missing-case} / {missing-dead} / {missing-account}
+//   ids of nothing.
 // `foreign` names the object owned by another: the same line with that object replaced by a
 // missing one must answer the same bytes (the id aside). `hidden` lists objects whose ids must
 // not appear in the answer.
@@ -222,6 +223,17 @@ std::vector<Line> table() {
       {"admin", "GET", "/v1/admin/licences/food-safety", "", 404},
       {"admin", "DELETE", "/v1/admin/licences", "", 405},
       {"admin", "POST", "/v1/admin/licences/food-safety/VET-ACCESS-1", "{}", 405},
+      // Account statements (issue 12): the partner that holds the account and the admin; anyone
+      // else reads the same 404 as for an account that does not exist, whatever the period.
+      {"broker", "GET", "/v1/accounts/{broker-account}/statements/2026-11", "", 200},
+      {"broker", "GET", "/v1/accounts/{broker-account}/statements/2026-11?format=csv", "", 200},
+      {"admin", "GET", "/v1/accounts/{broker-account}/statements/2026-11", "", 200},
+      {"admin", "GET", "/v1/accounts/{missing-account}/statements/2026-11", "", 404},
+      {"broker", "GET", "/v1/accounts/{broker-account}/statements/2026-13", "", 400},
+      {"broker", "GET", "/v1/accounts/{broker-account}/statements/2026-11?format=xml", "", 400},
+      {"shop", "GET", "/v1/accounts/{broker-account}/statements/2026-13", "", 404, "broker-account"},
+      {"broker", "POST", "/v1/accounts/{broker-account}/statements/2026-11", "{}", 405, "broker-account"},
+      {"broker", "GET", "/v1/accounts/{broker-account}", "", 404},
       // Public: health, readiness and metrics answer anyone (item 5 keeps them answerable).
       {"admin", "GET", "/healthz", "", 200},
       {"admin", "GET", "/readyz", "", 200},
@@ -262,6 +274,10 @@ std::vector<Line> table() {
     t.push_back({who, "GET", "/v1/admin/licences/food-safety/VET-ACCESS-1", "", 403});
     t.push_back({who, "PUT", "/v1/admin/licences/food-safety/VET-ACCESS-1", R"({"quantity":"9"})", 403});
   }
+  for (const auto& who : insiders) {
+    if (who == "broker") continue;
+    t.push_back({who, "GET", "/v1/accounts/{broker-account}/statements/2026-11", "", 404, "broker-account"});
+  }
   // Anyone without a valid bearer token (and no client certificate: this hub has no TLS) gets
   // 401 on every /v1 endpoint, and the public endpoints still answer.
   for (const auto& who : kStrangers) {
@@ -278,6 +294,7 @@ std::vector<Line> table() {
              {"GET", "/v1/admin/cases/{shop-coffee}/trace"},
              {"GET", "/v1/admin/licences"},
              {"GET", "/v1/admin/licences/food-safety/VET-ACCESS-1"},
+             {"GET", "/v1/accounts/{broker-account}/statements/2026-11"},
              {"GET", "/v1/nothing-here"}}) {
       t.push_back({who, method, path, "", 401});
     }
@@ -358,6 +375,8 @@ TEST_F(Access, EveryEndpointEveryIdentityNothingForeignAndForeignReadsLikeMissin
   ASSERT_FALSE(objects_["shop-coffee"].empty() || objects_["shop-toy"].empty() || objects_["post-case"].empty());
   objects_["missing-case"] = "C-" + std::string(objects_["shop-coffee"].size() - 2, '0');
   objects_["missing-dead"] = "999999999";
+  objects_["broker-account"] = "DEMO-BROKER-1";  // the example config's partners.demo-broker.account
+  objects_["missing-account"] = "NOSUCH-ACCT-1";
 
   // The objects the walk needs exist before it starts: tasks queued, notifications listed, and
   // demo-shop's pushed notification dead-lettered.
@@ -404,7 +423,9 @@ TEST_F(Access, EveryEndpointEveryIdentityNothingForeignAndForeignReadsLikeMissin
       replaceAll(missingPath, foreignId, missingId);
     } else {
       foreignId = objects_.at(line.foreign);
-      const std::string missingKey = line.foreign == "dead" ? "missing-dead" : "missing-case";
+      const std::string missingKey = line.foreign == "dead"             ? "missing-dead"
+                                     : line.foreign == "broker-account" ? "missing-account"
+                                                                        : "missing-case";
       missingId = objects_.at(missingKey);
       replaceAll(missingPath, "{" + line.foreign + "}", "{" + missingKey + "}");
       replaceAll(missingBody, "{" + line.foreign + "}", "{" + missingKey + "}");

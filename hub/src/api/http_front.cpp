@@ -227,6 +227,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       if (path == kLicences || path.rfind(kLicences + "/", 0) == 0) return routeLicences(request, path, method, uri);
       return routeAdmin(path, method, uri);
     }
+    if (auto statement = accountStatement(path)) {
+      if (method != "GET") return methodNotAllowed("GET");
+      return hub_.accountApi().statement(*caller, statement->first, statement->second, uri.value("format"));
+    }
     if (path == "/v1/cases") {
       if (method != "GET") return methodNotAllowed("GET");
       return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
@@ -296,6 +300,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       return admin.trace(path.substr(kCases.size(), path.size() - kCases.size() - kTrace.size()));
     }
     return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+  }
+
+  // "/v1/accounts/{id}/statements/{period}" -> (id, period); nullopt for any other path.
+  static std::optional<std::pair<std::string, std::string>> accountStatement(const std::string& path) {
+    static const std::string kAccounts = "/v1/accounts/";
+    static const std::string kStatements = "/statements/";
+    if (path.rfind(kAccounts, 0) != 0) return std::nullopt;
+    const std::string rest = path.substr(kAccounts.size());
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos || slash == 0 || rest.compare(slash, kStatements.size(), kStatements) != 0) {
+      return std::nullopt;
+    }
+    const std::string period = rest.substr(slash + kStatements.size());
+    if (period.empty() || period.find('/') != std::string::npos) return std::nullopt;
+    return std::make_pair(rest.substr(0, slash), period);
   }
 
   static HttpResult methodNotAllowed(const std::string& allowed) {

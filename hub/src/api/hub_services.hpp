@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "api/account_api.hpp"
 #include "api/admin_api.hpp"
 #include "api/agency_api.hpp"
 #include "api/case_views.hpp"
@@ -29,6 +30,7 @@ class HubServices {
   virtual const AgencyApi& agencyApi() const = 0;
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
+  virtual const AccountApi& accountApi() const = 0;
   virtual RequestLimits& limits() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;

@@ -120,6 +120,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
                                              *coordinator_, *receipts_);
   cases_ = std::make_unique<api::CaseViews>(*journal_);
   agencyApi_ = std::make_unique<api::AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
+  statements_ = std::make_unique<accounts::StatementBook>(config_);
+  accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
       [this] {
@@ -167,6 +169,8 @@ Hub::~Hub() {
   if (assessor_) assessor_->stop();
   delivery_.reset();
   assessor_.reset();
+  accountApi_.reset();
+  statements_.reset();
   adminApi_.reset();
   licenceApi_.reset();
   agencyApi_.reset();

@@ -44,6 +44,7 @@ class Hub : public api::HubServices {
   const api::AgencyApi& agencyApi() const override { return *agencyApi_; }
   const api::AdminApi& adminApi() const override { return *adminApi_; }
   const api::LicenceApi& licenceApi() const override { return *licenceApi_; }
+  const api::AccountApi& accountApi() const override { return *accountApi_; }
   api::RequestLimits& limits() override;
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
@@ -70,6 +71,8 @@ class Hub : public api::HubServices {
   std::unique_ptr<api::AgencyApi> agencyApi_;
   std::unique_ptr<api::AdminApi> adminApi_;
   std::unique_ptr<api::LicenceApi> licenceApi_;
+  std::unique_ptr<accounts::StatementBook> statements_;
+  std::unique_ptr<api::AccountApi> accountApi_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;

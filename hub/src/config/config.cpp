@@ -1,6 +1,7 @@
 // Validated document -> HubConfig: checks the schema cannot express (address and journal syntax,
 // a credential shared by two identities), then resolves relative paths once, at start.
 #include "config/config.hpp"
+#include "config/accounts_config.hpp"
 
 #include <filesystem>
 #include <map>
@@ -216,6 +217,7 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     checkHub(*hub, errors);
   }
   checkCredentialsUnique(document, errors);
+  checkAccounts(document, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
 
   HubConfig config;
@@ -241,9 +243,10 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     config.partners.push_back(PartnerConfig{id, text(entry, "kind"), text(entry, "plugin"),
                                             settingsOf(entry),
                                             readCredentials(entry.find("credentials")),
-                                            integer(entry, "max_body_bytes", 0), pushOf(entry)});
+                                            integer(entry, "max_body_bytes", 0), pushOf(entry), {}, {}});
     config.partners.back().accept_valid = text(entry, "on_error", "reject-all") == "accept-valid";
   }
+  readAccounts(document, config);
   for (const auto& [id, entry] : entriesOf(document, "agencies")) {
     config.agencies.push_back(AgencyConfig{id, text(entry, "name", id), text(entry, "plugin"),
                                            settingsOf(entry),

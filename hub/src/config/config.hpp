@@ -88,6 +88,7 @@ struct PartnerConfig {
   std::int64_t max_body_bytes = 0;  // 0 = hub default
   std::optional<PushConfig> push;   // notifications pushed; absent = pull only
   bool accept_valid = false;        // on_error: accept-valid (file the valid filings of a message)
+  std::string account;              // its duty account id; "" = none (README "Account statements")
 };
 
 struct AgencyConfig {
@@ -116,6 +117,12 @@ struct HttpLimits {
   std::int64_t max_filing_bytes = 256LL << 20;  // their declared body bytes together (503 above)
 };
 
+// hub.accounts: the periods and payment terms of account statements (README "Account statements").
+struct AccountsConfig {
+  std::string time_zone = "UTC";  // an IANA name or UTC: whose calendar months the periods are
+  int payment_due_days = 15;      // a statement is due this many days after its period's last day
+};
+
 struct HubConfig {
   std::string source;     // the file it was read from, absolute
   std::string base_dir;   // its folder: relative paths in the file are relative to it
@@ -138,6 +145,7 @@ struct HubConfig {
   int assessment_max_attempts = 5;
   std::int64_t assessment_retry_base_ms = 1000;
   std::int64_t assessment_retry_cap_ms = 60000;
+  AccountsConfig accounts;
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

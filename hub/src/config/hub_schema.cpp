@@ -145,7 +145,19 @@ Schema hubSection() {
                                               "one (default 1000)",
                                               1, 3600000))
                     .optional("retry_cap_ms",
-                              Schema::integer("longest delay between attempts (default 60000)", 1, 86400000)));
+                              Schema::integer("longest delay between attempts (default 60000)", 1, 86400000)))
+      .optional("accounts",
+                Schema::object("account statements (GET /v1/accounts/{id}/statements/{YYYY-MM}, swhub "
+                               "statement): the periods and the payment due date of every account")
+                    .optional("time_zone",
+                              Schema::string("the time zone whose calendar months are the statement periods: "
+                                             "an item belongs to the month of its release instant there "
+                                             "(an IANA name such as Europe/Lisbon, or UTC: the default)")
+                                  .nonEmpty())
+                    .optional("payment_due_days",
+                              Schema::integer("days after a period's last day by which its statement is to be "
+                                              "paid (default 15: the 15th of the next month)",
+                                              0, 366)));
 }
 
 Schema plugins() {
@@ -202,6 +214,12 @@ Schema partners() {
                          .optional("settings", Schema::any("the plugin's settings, checked "
                                                            "against the plugin's own schema"))
                          .optional("max_body_bytes", bodyLimit())
+                         .optional("account",
+                                   Schema::string("the partner's duty account (a deferment account): what it "
+                                                  "files under the `account` collection model is charged to it "
+                                                  "and consolidated in its periodic statement; 1-64 letters, "
+                                                  "digits, '-', '_' or '.', one partner per account")
+                                       .nonEmpty())
                          .optional("on_error",
                                    Schema::oneOf("what one bad filing does to a message of several: "
                                                  "reject-all (default: nothing is filed, every error "

@@ -169,6 +169,44 @@ struct PartyHistory {
   std::int64_t held = 0;   // of those, how many are held or rejected
 };
 
+// ---- Account statements (hub/src/accounts/; tables in sqlite_accounts.cpp).
+// A case of a partner that the hub released: its first release instant (the case event of its
+// transition to `released`) and what the statement needs of the case now.
+struct ReleasedCase {
+  std::string case_id;
+  std::string partner;
+  std::string reference;
+  std::string released_at;  // RFC 3339 UTC with milliseconds
+  std::string status_json;  // the case's status now (model as applied, revenue lines)
+  // The account its filing names: a deferment account, "DAN <id>" in the consignment's
+  // fiscal.payment_refs (the wco_dec plugin maps DE 2/6 so); "" when it names none.
+  std::string named_account;
+  std::string statement_id;  // the statement that accounts it as an item; "" when none
+};
+
+// One line of an issued statement, as the journal keeps it for reconciliation and adjustments.
+struct StatementLineRecord {
+  std::string statement_id;  // filled on read
+  std::string kind;          // "item" | "adjustment"
+  std::string case_id;
+  std::string tax;
+  int item = 0;              // goods item sequence; 0 = a line of the whole consignment
+  std::string amount;        // decimal text (an adjustment may be negative)
+  std::string currency;
+  std::string corrects;      // adjustment: the statement that accounted the case as an item
+};
+
+// An issued statement: immutable once written (the store refuses updates and deletes).
+struct StatementRecord {
+  std::string id;
+  std::string account;
+  std::string period;     // "YYYY-MM"
+  std::string issued_at;  // RFC 3339 UTC with milliseconds
+  std::string body;       // the statement as issued (JSON): served as it is, byte for byte
+  std::vector<std::pair<std::string, std::string>> cases;  // (case id, released_at) accounted as items
+  std::vector<StatementLineRecord> lines;
+};
+
 class Journal {
  public:
   virtual ~Journal() = default;
@@ -301,6 +339,25 @@ class Journal {
   // Adds every licence the journal does not have yet, in one transaction (a registry file seeded
   // at start); returns how many were added. Durable; throws JournalError as above.
   virtual std::size_t seedLicences(const std::vector<Licence>& licences) = 0;
+  // ---- Account statements. Cases of `partner` first released in [from, to) (RFC 3339 UTC text
+  // in the journal's form), in release order, handed to `visit` until it returns false; read in
+  // pages of short read transactions, like forEachCaseFiled.
+  virtual void forEachCaseReleased(const std::string& partner, const std::string& from, const std::string& to,
+                                   const std::function<bool(const ReleasedCase&)>& visit) = 0;
+  // The earliest release instant of a case of `partner` ("" when none).
+  virtual std::string firstRelease(const std::string& partner) = 0;
+  // The statement issued for (account, period), with its cases and lines; nullopt when none.
+  virtual std::optional<StatementRecord> statement(const std::string& account, const std::string& period) = 0;
+  // The latest period of the account with an issued statement ("" when none).
+  virtual std::string latestStatementPeriod(const std::string& account) = 0;
+  // The statement that accounted `case_id` as an item ("" when none: a case is on one at most).
+  virtual std::string statementOfCase(const std::string& case_id) = 0;
+  // Every line, on any statement, of the account's cases that changed (cases.updated_at) after
+  // the statement that accounted them was issued: the candidates for an adjustment.
+  virtual std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) = 0;
+  // Writes an issued statement in one transaction. Duplicate when (account, period) is issued
+  // already (nothing written: read that one); Invalid when a case is on another statement.
+  virtual CommitResult issueStatement(const StatementRecord& statement) = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

@@ -1,4 +1,5 @@
 #include "journal/sqlite_journal.hpp"
+#include "journal/sqlite_journal_reader.hpp"
 
 #include <memory>
 #include <stdexcept>
@@ -12,8 +13,6 @@
 
 namespace swhub::journal::sqlite {
 namespace {
-
-constexpr std::size_t kMaxIdleReaders = 8;
 
 std::int64_t epochMs(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
@@ -101,33 +100,6 @@ CommitResult SqliteJournal::commit(WriteBatch batch) {
 
 void SqliteJournal::checkpointAudit(bool force) {
   maybeCheckpoint(*writer_, audit_policy_, force, common::rfc3339(now()), last_audit_checkpoint_);
-}
-
-template <typename Fn>
-auto SqliteJournal::withReader(Fn&& fn) {
-  std::unique_ptr<Db> reader;
-  {
-    std::lock_guard lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      reader = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-    }
-  }
-  try {
-    if (!reader) {
-      reader = std::make_unique<Db>(path_, vfs_);
-      sqlite3_busy_timeout(reader->handle(), 5000);
-      reader->exec("PRAGMA query_only=ON");
-    }
-    auto result = fn(*reader);
-    std::lock_guard lock(readers_mutex_);
-    if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
-    return result;
-  } catch (const StoreFailure& e) {
-    throw JournalError(e.what());
-  } catch (const BatchRejected& e) {
-    throw JournalError(e.what());
-  }
 }
 
 std::optional<MessageRecord> SqliteJournal::findMessage(const std::string& partner, const std::string& key) {

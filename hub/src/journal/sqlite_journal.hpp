@@ -80,6 +80,15 @@ class SqliteJournal final : public Journal {
   std::vector<LicenceUse> usesOfLicence(const std::string& agency, const std::string& id) override;
   LicencePutResult putLicence(const Licence& licence, LicencePut mode) override;
   std::size_t seedLicences(const std::vector<Licence>& licences) override;
+  // Account statements (sqlite_accounts.cpp).
+  void forEachCaseReleased(const std::string& partner, const std::string& from, const std::string& to,
+                           const std::function<bool(const ReleasedCase&)>& visit) override;
+  std::string firstRelease(const std::string& partner) override;
+  std::optional<StatementRecord> statement(const std::string& account, const std::string& period) override;
+  std::string latestStatementPeriod(const std::string& account) override;
+  std::string statementOfCase(const std::string& case_id) override;
+  std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
+  CommitResult issueStatement(const StatementRecord& statement) override;
 
   bool writable() const override;
   JournalStats stats() override;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "journal/audit_chain.hpp"
+#include "journal/sqlite_accounts.hpp"
 #include "journal/group_committer.hpp"
 
 namespace swhub::journal::sqlite {
@@ -389,6 +390,8 @@ void ensureSchema(Db& db) {
     // the count reads is in the index (see migrateTo5).
     db.exec("CREATE INDEX IF NOT EXISTS cases_seller_history ON cases (seller_id, created_at, state)");
     db.exec("CREATE INDEX IF NOT EXISTS cases_buyer_history ON cases (buyer_id, created_at, state)");
+    // Account statements: tables of their own (sqlite_accounts.cpp), new in every journal.
+    db.exec(accountsSchema());
     db.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

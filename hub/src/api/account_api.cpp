@@ -1,0 +1,45 @@
+#include "api/account_api.hpp"
+
+namespace swhub::api {
+
+AccountApi::AccountApi(journal::Journal& journal, const accounts::StatementBook& book, Clock clock)
+    : journal_(journal), book_(book), clock_(clock ? std::move(clock) : [] { return std::chrono::system_clock::now(); }) {}
+
+HttpResult AccountApi::statement(const Identity& caller, const std::string& account, const std::string& periodText,
+                                 const std::string& format) const {
+  const std::string* holder = book_.holderOf(account);
+  const bool allowed = holder != nullptr && (caller.kind == Identity::Kind::Admin ||
+                                             (caller.kind == Identity::Kind::Partner && caller.id == *holder));
+  if (!allowed) return problem(404, "account-not-found", "Not Found", "no account '" + account + "' for this caller");
+  const auto period = accounts::Period::parse(periodText);
+  if (!period) {
+    const std::string message = "'" + periodText + "' is not a period: a month YYYY-MM (e.g. 2026-11)";
+    return problem(400, "invalid-period", "Bad Request", message, {{"period", message}});
+  }
+  if (!format.empty() && format != "json" && format != "csv") {
+    const std::string message = "'" + format + "' is not a format: json or csv";
+    return problem(400, "invalid-query", "Bad Request", message, {{"format", message}});
+  }
+  accounts::StatementBook::Outcome outcome;
+  try {
+    outcome = book_.statementFor(journal_, account, *period, clock_());
+  } catch (const journal::JournalError& e) {
+    outcome.status = accounts::StatementBook::Outcome::Status::Unavailable;
+    outcome.error = e.what();
+  }
+  if (outcome.status != accounts::StatementBook::Outcome::Status::Ok) {
+    HttpResult r = problem(503, "journal-unavailable", "Service Unavailable",
+                           "the statement cannot be issued now: " + outcome.error, {{"journal", outcome.error}});
+    r.headers.push_back({"Retry-After", "30"});
+    return r;
+  }
+  if (format == "csv") {
+    HttpResult r;
+    r.contentType = "text/csv; charset=utf-8";
+    r.body = accounts::toCsv(outcome.view());
+    return r;
+  }
+  return json(200, outcome.json);
+}
+
+}  // namespace swhub::api
