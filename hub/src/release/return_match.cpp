@@ -93,9 +93,11 @@ ReturnCheck checkReturn(const sdk::Consignment& inbound, const std::vector<Retur
   check.proof = proofOf(filed, policy);
   const auto start = common::parseRfc3339Utc(windowStart), at = common::parseRfc3339Utc(filedAt);
   if (start && at) {
-    const auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(*at - *start).count();
-    if (elapsed > static_cast<long long>(policy.window_days) * 86400) {
-      check.differences.push_back({0, "window", filedAt + ", day " + std::to_string(elapsed / 86400 + 1),
+    // Compared to the millisecond: one past the window's last instant is late.
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(*at - *start).count();
+    constexpr long long kDay = 86400LL * 1000;
+    if (elapsed > static_cast<long long>(policy.window_days) * kDay) {
+      check.differences.push_back({0, "window", filedAt + ", day " + std::to_string(elapsed / kDay + 1),
                                    startWord + " " + windowStart + ", returns within " +
                                        std::to_string(policy.window_days) + " days"});
       addCode(check, kReturnLate);
