@@ -222,6 +222,16 @@ RefundPlan planRefund(const std::vector<sdk::RevenueLine>& lines, const sdk::Con
   return plan;
 }
 
+std::vector<sdk::RevenueLine> refundableLines(const CaseStatus& status) {
+  if (!status.revenueLines.empty() || status.revenueDue.empty()) return status.revenueLines;
+  sdk::RevenueLine due;
+  due.tax = "due";
+  due.amount = decimal(status.revenueDue);
+  due.currency = status.revenueCurrency;
+  due.why = "duties and taxes as the agency assessed them, without lines";
+  return {due};
+}
+
 std::vector<RefundInstruction> instructRefund(sdk::Decimal total, const std::string& currency,
                                               const std::vector<PaymentRecord>& payments) {
   std::vector<RefundInstruction> out;

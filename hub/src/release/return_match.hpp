@@ -61,6 +61,11 @@ struct RefundPlan {
 RefundPlan planRefund(const std::vector<sdk::RevenueLine>& lines, const sdk::Consignment& inbound,
                       const std::vector<ReturnRecord>& earlier, const std::vector<ReturnItem>& items);
 
+// The lines a refund shares out: the assessed revenue lines; for a case whose duties and taxes an
+// agency typed as totals only (an external system), one line of the whole consignment, "due", for
+// what was due.
+std::vector<sdk::RevenueLine> refundableLines(const CaseStatus& status);
+
 // Splits `total` over what the payments have left (neither instructed nor refunded), in order.
 std::vector<RefundInstruction> instructRefund(sdk::Decimal total, const std::string& currency,
                                               const std::vector<PaymentRecord>& payments);

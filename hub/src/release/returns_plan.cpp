@@ -142,7 +142,7 @@ sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, con
   ret.proof_type = proof->type;
   ret.proof_id = proof->id;
   ret.reason_codes.clear();
-  const RefundPlan plan = planRefund(status.revenueLines, inboundOf(record), status.returns, ret.items);
+  const RefundPlan plan = planRefund(refundableLines(status), inboundOf(record), status.returns, ret.items);
   const auto instructions = instructRefund(plan.total, plan.currency, status.payments);
   sdk::Decimal instructed;
   for (const auto& i : instructions) instructed = instructed + sdk::Decimal::parse(i.amount).value_or(sdk::Decimal());

@@ -237,6 +237,20 @@ TEST(release_returns, AReturnThatWasNotRefundedGaveNothingBack) {
   EXPECT_EQ(p.total.toString(), "7.93");
 }
 
+TEST(release_returns, DutiesTypedWithoutLinesAreSharedAsOneLineOfTheConsignment) {
+  CaseStatus s;
+  s.revenueDue = "21.00";
+  s.revenueCurrency = "EUR";
+  const auto shared = refundableLines(s);
+  ASSERT_EQ(shared.size(), 1u);
+  EXPECT_FALSE(shared[0].item);
+  // The handbag's 45.00 of the 105.00 consignment: 21.00 x 45.00/105.00 = 9.00.
+  const RefundPlan plan = planRefund(shared, inbound(), {}, {{2, "851830", 1, "45.00", "EUR"}});
+  EXPECT_EQ(whys(plan), (std::vector<std::string>{"0 due - 45.00/105.00 9.00 | 21.00 x 45.00/105.00 = 9.00"}));
+  s.revenueLines = lines();
+  EXPECT_EQ(refundableLines(s), lines());  // assessed lines stand as they are
+}
+
 TEST(release_returns, RefundInstructionsSplitOverWhatThePaymentsHaveLeft) {
   const std::vector<PaymentRecord> payments = {{"pi_1", "5.00", "EUR", "", "demo-pay", ""},
                                                {"pi_2", "33.70", "EUR", "", "demo-pay", "10.00"},
