@@ -58,24 +58,8 @@ Poco::JSON::Object revenueOf(const release::CaseStatus& status) {
   r.set("currency", status.revenueCurrency.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.revenueCurrency));
   r.set("settled", status.revenueSettled);
   // What returns gave back (README "Returns and refunds"); each refund's arithmetic is in `returns`.
-  sdk::Decimal refunded;
-  for (const auto& ret : status.returns) {
-    refunded = refunded + sdk::Decimal::parse(ret.refunded.empty() ? "0" : ret.refunded).value_or(sdk::Decimal());
-  }
-  r.set("refunded", refunded.toString());
+  r.set("refunded", release::refundedTotal(status.returns).toString());
   return r;
-}
-
-// Every return filed for the case, as the case status keeps it.
-Poco::JSON::Array returnsOf(const release::CaseStatus& status) {
-  Poco::JSON::Array list;
-  for (const auto& ret : status.returns) {
-    std::string text;
-    release::writeReturn(text, ret);
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    list.add(parser.parse(text));
-  }
-  return list;
 }
 
 // Risk criteria are confidential (a trader who learns them learns how to avoid them): the score
@@ -164,7 +148,12 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     }
   }
   body.set("revenue", revenueOf(status));
-  body.set("returns", returnsOf(status));
+  {
+    std::string returns;
+    release::writeReturns(returns, status.returns);
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));  // the fields in their documented order
+    body.set("returns", parser.parse(returns));
+  }
   Poco::JSON::Array history;
   for (const auto& event : read->second) {
     Poco::JSON::Object e(Poco::JSON_PRESERVE_KEY_ORDER);

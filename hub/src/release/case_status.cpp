@@ -250,15 +250,7 @@ std::string CaseStatus::toJson() const {
     root.boolean("released", released);
     root.boolean("refunded", refunded);
     root.string("released_at", releasedAt);
-    if (!returns.empty()) {
-      std::string& list = root.key("returns");
-      list += '[';
-      for (std::size_t i = 0; i < returns.size(); ++i) {
-        if (i) list += ',';
-        writeReturn(list, returns[i]);
-      }
-      list += ']';
-    }
+    if (!returns.empty()) writeReturns(root.key("returns"), returns);
     root.string("collection", collection, true);
     root.boolean("collected_at_sale", collectedAtSale);
     root.string("revenue_due", revenueDue, true);

@@ -113,6 +113,23 @@ void writeReturn(std::string& out, const ReturnRecord& r) {
   });
 }
 
+void writeReturns(std::string& out, const std::vector<ReturnRecord>& returns) {
+  out += '[';
+  for (std::size_t i = 0; i < returns.size(); ++i) {
+    if (i) out += ',';
+    writeReturn(out, returns[i]);
+  }
+  out += ']';
+}
+
+sdk::Decimal refundedTotal(const std::vector<ReturnRecord>& returns) {
+  sdk::Decimal total;
+  for (const auto& r : returns) {
+    if (!r.refunded.empty()) total = total + sdk::Decimal::parse(r.refunded).value_or(sdk::Decimal());
+  }
+  return total;
+}
+
 ReturnRecord readReturn(const Poco::JSON::Object& o) {
   ReturnRecord r;
   r.id = text(o, "return_id");

@@ -11,6 +11,8 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "swhub/sdk/model.hpp"
+
 namespace swhub::release {
 
 // awaiting-proof: matches, the proof of export is still to come; held: does not match (or is
@@ -94,5 +96,9 @@ struct ReturnRecord {
 // decimal strings. The case status, the case view and the trace all write it so.
 void writeReturn(std::string& out, const ReturnRecord& record);
 ReturnRecord readReturn(const Poco::JSON::Object& object);
+// The JSON array of `returns`, each as writeReturn writes it (the case status, the case view).
+void writeReturns(std::string& out, const std::vector<ReturnRecord>& returns);
+// What the returns gave back together (the case view's revenue.refunded).
+sdk::Decimal refundedTotal(const std::vector<ReturnRecord>& returns);
 
 }  // namespace swhub::release
