@@ -329,6 +329,25 @@ TEST_F(marketplacePlugin, EncodesOrderUpdates) {
   EXPECT_EQ(none.value().body, R"({"order_updates":[]})");
 }
 
+// What became of a return (issue 12): a `return` object only on a notification about one.
+TEST_F(marketplacePlugin, EncodesWhatBecameOfAReturn) {
+  auto plugin = make();
+  auto encoded = plugin->encode(
+      {Notification{"N-51", "C-1", "DM-1", "return-held", "released", "return held, no refund: item 1 hs: filed 620520, inbound 610910",
+                    "2026-12-06T10:00:00Z", {{"reason_codes", "RET-MISMATCH"}, {"return_id", "R-1"}}},
+       Notification{"N-54", "C-1", "DM-1", "refunded", "refunded", "refund of 7.55 EUR instructed", "2026-12-06T10:02:00Z",
+                    {{"return_id", "R-2"}, {"refund_amount", "7.55"}, {"refund_currency", "EUR"},
+                     {"refund_why", "duty item 1: 7.20 x 1/3 = 2.40"}}}});
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().body,
+            R"({"order_updates":[{"order_id":"DM-1","case_id":"C-1","status":"released",)"
+            R"("reason":"return held, no refund: item 1 hs: filed 620520, inbound 610910","reason_codes":"RET-MISMATCH",)"
+            R"("at":"2026-12-06T10:00:00Z","delivery_id":"N-51","return":{"return_id":"R-1","event":"return-held"}},)"
+            R"({"order_id":"DM-1","case_id":"C-1","status":"refunded","reason":"refund of 7.55 EUR instructed",)"
+            R"("reason_codes":"","at":"2026-12-06T10:02:00Z","delivery_id":"N-54","return":{"return_id":"R-2",)"
+            R"("event":"refunded","refund":{"amount":"7.55","currency":"EUR","why":"duty item 1: 7.20 x 1/3 = 2.40"}}}]})");
+}
+
 // What is due and why (issue 9): a `revenue` object only on a notification about assessed
 // revenue; the update without revenue details above is unchanged.
 TEST_F(marketplacePlugin, EncodesWhatIsDueAndWhy) {

@@ -228,6 +228,24 @@ TEST_F(paymentPlugin, EncodesAcknowledgements) {
             R"("event":"payment-recorded","state":"cleared","reason":"","at":"2026-11-28T08:00:01Z"}]})");
 }
 
+// A return's refund instruction (issue 12): which payment to give back, how much, for which return.
+TEST_F(paymentPlugin, EncodesARefundInstruction) {
+  auto plugin = make();
+  auto encoded = plugin->encode({Notification{"N-40", "C-1", "ORDER-1", "refund-instructed", "refunded",
+                                              "goods returned: refund 7.93 EUR of payment pi_1",
+                                              "2026-12-06T10:00:00Z",
+                                              {{"return_id", "R-1"},
+                                               {"refund_transaction_id", "pi_1"},
+                                               {"refund_amount", "7.93"},
+                                               {"refund_currency", "EUR"}}}});
+  ASSERT_TRUE(encoded);
+  EXPECT_EQ(encoded.value().body,
+            R"({"acknowledgements":[{"delivery_id":"N-40","case_id":"C-1","reference":"ORDER-1",)"
+            R"("event":"refund-instructed","state":"refunded","reason":"goods returned: refund 7.93 EUR of payment pi_1",)"
+            R"("at":"2026-12-06T10:00:00Z","refund":{"return_id":"R-1","transaction_id":"pi_1","amount":"7.93",)"
+            R"("currency":"EUR"}}]})");
+}
+
 // The events that tests/schemas checks against payment-event.schema.json, each signed as the
 // provider would sign it: the plugin judges each one as the schema does.
 TEST_F(paymentPlugin, JudgesEverySampleEventAsTheSchemaDoes) {

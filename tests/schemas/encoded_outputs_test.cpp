@@ -41,6 +41,25 @@ void writeEncoded(const std::string& library, Value settings, const std::string&
   instance.reset();  // before the library is unloaded
 }
 
+// What a filer is told of its returns (issue 12): held, awaiting proof, returned, refunded.
+std::vector<Notification> returnNotifications(const std::string& reference) {
+  return {Notification{"N-51", "C-2026-000123", reference, "return-held", "released",
+                       "return held, no refund: item 1 hs: filed 620520, inbound 610910", "2026-12-06T10:00:00Z",
+                       {{"reason_codes", "RET-MISMATCH"}, {"return_id", "R-1"}}},
+          Notification{"N-52", "C-2026-000123", reference, "return-awaiting-proof", "released",
+                       "proof of export awaited", "2026-12-06T10:01:00Z",
+                       {{"reason_codes", "RET-PROOF-AWAITED"}, {"return_id", "R-2"}}},
+          Notification{"N-53", "C-2026-000123", reference, "returned", "returned", "returned with proof of export",
+                       "2026-12-06T10:02:00Z", {{"previous_state", "released"}, {"return_id", "R-2"}}},
+          Notification{"N-54", "C-2026-000123", reference, "refunded", "refunded", "refund of 7.55 EUR instructed",
+                       "2026-12-06T10:02:00Z",
+                       {{"previous_state", "returned"},
+                        {"return_id", "R-2"},
+                        {"refund_amount", "7.55"},
+                        {"refund_currency", "EUR"},
+                        {"refund_why", "duty item 1: 7.20 x 1/3 = 2.40; vat item 1: 15.46 x 1/3 = 5.15 (rounded half up to 0.01)"}}}};
+}
+
 // A reason as an agency writes it: quotes, a line break, a tab, a control byte and non-ASCII text.
 const std::string kAwkwardReason = "déclaration incomplète: \"origin\" missing\non line 2\tsee \x01 annex";
 
@@ -66,6 +85,7 @@ TEST(schemaOutputs, MarketplaceOrderUpdates) {
                                            "/lines/0/hs: '770100' is not an HS code: chapter 77 does not exist",
                                            "2026-11-28T08:00:00Z", {}}}},
                 {"revenue", {consumerFallback(), vendorCollected()}},
+                {"returns", returnNotifications(order)},
                 {"empty", {}}});
 }
 
@@ -81,6 +101,13 @@ TEST(schemaOutputs, PaymentAcknowledgements) {
                                "2026-12-03T10:15:01Z", {{"amount", "9.50"}}},
                   Notification{"N-33", "", "LRN-UNKNOWN-1", "payment-unmatched", "", kAwkwardReason,
                                "2026-12-03T10:16:00Z", {}}}},
+                {"refund-instructed",
+                 {Notification{"N-34", "C-2026-000123", "DM-2026-11-000417", "refund-instructed", "refunded",
+                               "goods returned: refund 7.55 EUR of payment pi_1", "2026-12-06T10:00:00Z",
+                               {{"return_id", "R-1"},
+                                {"refund_transaction_id", "pi_1"},
+                                {"refund_amount", "7.55"},
+                                {"refund_currency", "EUR"}}}}},
                 {"empty", {}}});
 }
 
@@ -95,5 +122,6 @@ TEST(schemaOutputs, ExpressManifestJsonNotifications) {
                 {"do-not-load", {Notification{"N-3", "C-3", "HWB0000003", "do-not-load", "", kAwkwardReason,
                                               "2026-11-28T21:40:00.5Z", {{"agency", "aviation-security"}}}}},
                 {"revenue", {consumerFallback("N-4", "HWB0000004"), vendorCollected("N-5", "HWB0000005")}},
+                {"returns", returnNotifications("HWB0000006")},
                 {"empty", {}}});
 }

@@ -76,6 +76,8 @@ void writeRevenue(std::string& out, const release::CaseStatus& status) {
   r.string("paid", sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal()).toString(), true);
   orNull(r, "currency", status.revenueCurrency);
   r.boolean("settled", status.revenueSettled);
+  // What returns gave back (README "Returns and refunds"); each refund's arithmetic is in `returns`.
+  r.string("refunded", release::refundedTotal(status.returns).toString(), true);
 }
 
 // Risk criteria are confidential (a trader who learns them learns how to avoid them): the score
@@ -193,6 +195,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     }
     if (mayKnowRisk(caller)) writeRisk(b.key("risk"), status);
     writeRevenue(b.key("revenue"), status);
+    release::writeReturns(b.key("returns"), status.returns);
     writeHistory(b.key("history"), read->second);
   }
   return json(200, std::move(body));

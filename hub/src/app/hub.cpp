@@ -65,6 +65,7 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   journal_->releaseDeadClaims(owner + "/");
 
   release::Directory directory;
+  directory.returns = {config_.returns_window_days, config_.returns_proof_types};
   for (const auto& [id, partner] : runtime_->partners) {
     directory.partners[id] = {partner->instance->plugin.get(), runtime_->push.count(id) > 0, partner->config.plugin};
   }

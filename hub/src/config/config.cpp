@@ -188,6 +188,13 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
     config.assessment_retry_base_ms = integer(*assessment, "retry_base_ms", config.assessment_retry_base_ms);
     config.assessment_retry_cap_ms = integer(*assessment, "retry_cap_ms", config.assessment_retry_cap_ms);
   }
+  if (const sdk::Value* returns = hub.find("returns"); returns != nullptr && returns->isMap()) {
+    config.returns_window_days = static_cast<int>(integer(*returns, "window_days", config.returns_window_days));
+    if (const sdk::Value* types = returns->find("proof_document_types"); types != nullptr && types->isList()) {
+      config.returns_proof_types.clear();
+      for (const auto& t : types->items()) config.returns_proof_types.push_back(t.asString());
+    }
+  }
   if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
     config.tls.enabled = true;
     config.tls.cert = resolvePath(text(*tls, "cert"), base);

@@ -146,6 +146,9 @@ struct HubConfig {
   std::int64_t assessment_retry_base_ms = 1000;
   std::int64_t assessment_retry_cap_ms = 60000;
   AccountsConfig accounts;
+  // hub.returns (README "Returns and refunds"): the window after release, the proof-of-export types.
+  int returns_window_days = 30;
+  std::vector<std::string> returns_proof_types{"export-proof"};
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

@@ -157,7 +157,20 @@ Schema hubSection() {
                     .optional("payment_due_days",
                               Schema::integer("days after a period's last day by which its statement is to be "
                                               "paid (default 15: the 15th of the next month)",
-                                              0, 366)));
+                                              0, 366)))
+      .optional("returns",
+                Schema::object("returns and refunds: a `return` filing names a released (or cleared) case and "
+                               "the items going back; when they match the inbound items and are proven to "
+                               "have left, the duties and taxes paid for them are refunded")
+                    .optional("window_days",
+                              Schema::integer("a return filed more than this many days after the case was "
+                                              "released (a case cleared but not released: filed) is held "
+                                              "with the reason, code RET-LATE (default 30)",
+                                              1, 3650))
+                    .optional("proof_document_types",
+                              Schema::list("document types that prove the goods left (proof of export), on "
+                                           "an item of the return (default [export-proof])",
+                                           Schema::string("a document type as filed").nonEmpty())));
 }
 
 Schema plugins() {

@@ -167,8 +167,19 @@ void CaseStatus::recordFindings(const std::string& agency, const sdk::Findings& 
   }
 }
 
+bool CaseStatus::goodsReturned() const {
+  for (const auto& r : returns) {
+    if (r.state == ReturnState::Returned || r.state == ReturnState::Refunded) return true;
+  }
+  return false;
+}
+
 std::string deriveState(const CaseStatus& status) {
   if (status.refunded) return "refunded";
+  for (const auto& r : status.returns) {
+    if (r.state == ReturnState::Refunded) return "refunded";
+  }
+  if (status.goodsReturned()) return "returned";
   if (status.cancelled) return "cancelled";
   if (status.released) return "released";
   int worst = 1;
@@ -238,6 +249,8 @@ std::string CaseStatus::toJson() const {
     root.boolean("cancelled", cancelled);
     root.boolean("released", released);
     root.boolean("refunded", refunded);
+    root.string("released_at", releasedAt);
+    if (!returns.empty()) writeReturns(root.key("returns"), returns);
     root.string("collection", collection, true);
     root.boolean("collected_at_sale", collectedAtSale);
     root.string("revenue_due", revenueDue, true);
@@ -253,6 +266,8 @@ std::string CaseStatus::toJson() const {
         pj.string("amount", payments[i].amount, true);
         pj.string("currency", payments[i].currency, true);
         pj.string("refunded", payments[i].refunded, true);
+        pj.string("partner", payments[i].partner);
+        pj.string("instructed", payments[i].instructed);
       }
       list += ']';
     }
@@ -322,6 +337,10 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   status.cancelled = root->optValue<bool>("cancelled", false);
   status.released = root->optValue<bool>("released", false);
   status.refunded = root->optValue<bool>("refunded", false);
+  status.releasedAt = text(root, "released_at");
+  if (auto returns = root->getArray("returns")) {
+    for (std::size_t i = 0; i < returns->size(); ++i) status.returns.push_back(readReturn(*returns->getObject(i)));
+  }
   status.collection = text(root, "collection");
   status.collectedAtSale = root->optValue<bool>("collected_at_sale", false);
   status.revenueDue = text(root, "revenue_due");
@@ -330,8 +349,8 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   if (auto payments = root->getArray("payments")) {
     for (std::size_t i = 0; i < payments->size(); ++i) {
       auto pj = payments->getObject(i);
-      status.payments.push_back(
-          PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"), text(pj, "refunded")});
+      status.payments.push_back(PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"),
+                                              text(pj, "refunded"), text(pj, "partner"), text(pj, "instructed")});
     }
   }
   status.findingsBy = text(root, "findings_by");

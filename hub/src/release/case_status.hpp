@@ -12,6 +12,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "release/return_record.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 namespace swhub::release {
@@ -57,6 +58,8 @@ struct PaymentRecord {
   std::string amount;
   std::string currency;
   std::string refunded;  // "" = nothing refunded
+  std::string partner;     // the payment provider that reported it ("" in a journal from before returns)
+  std::string instructed;  // what returns told the provider to give back of it ("" = nothing)
 
   bool operator==(const PaymentRecord&) const = default;
 };
@@ -70,6 +73,9 @@ struct CaseStatus {
   bool cancelled = false;
   bool released = false;
   bool refunded = false;
+  std::string releasedAt;  // when it was released: a return's window starts here
+  // Every return filed for the case, in order (README "Returns and refunds").
+  std::vector<ReturnRecord> returns;
   // Revenue: how it is collected, what an agency assessed as due, what payments covered.
   std::string collection;       // vendor | intermediary | consumer | account
   bool collectedAtSale = false;
@@ -93,6 +99,13 @@ struct CaseStatus {
   // account, charged to the intermediary's account, or paid in full. Before an agency assessed the
   // revenue, the model as filed stands; after, the model as applied.
   void settleRevenue();
+  // Marks the case released at `now` (once: the first release time stands).
+  void markReleased(const std::string& now) {
+    if (!released) releasedAt = now;
+    released = true;
+  }
+  // Whether a return took goods back (returned or refunded): nothing else changes the case then.
+  bool goodsReturned() const;
   // Records findings of `agency` (revenue: the model as applied, what is due and in what currency).
   void recordFindings(const std::string& agency, const sdk::Findings& findings);
 

@@ -186,7 +186,8 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
                                  const CaseStatus& status, const std::string& from, const std::string& to,
                                  const std::string& actor, const std::string& now, const std::string& messageId,
                                  const std::string& event, const std::string& reason,
-                                 const std::vector<std::string>& reasonCodes, const std::string& alsoTell) const {
+                                 const std::vector<std::string>& reasonCodes, const std::string& alsoTell,
+                                 const std::vector<std::pair<std::string, std::string>>& extraDetails) const {
   // Codes travel with their reason: "FS-VET" (several joined by commas).
   std::string codes;
   for (const auto& code : reasonCodes) codes += (codes.empty() ? "" : ",") + code;
@@ -196,7 +197,7 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
     if (!codes.empty()) detail.push_back({"reason_codes", codes});
     batch.events.push_back({0, record.id, now, actor, "transition", from, to, detailJson(detail), messageId});
   }
-  if (from == to && event == to) return;  // nothing new to tell
+  if (from == to && event == to && extraDetails.empty()) return;  // nothing new to tell
   std::vector<std::string> recipients{record.partner};
   if (!alsoTell.empty() && alsoTell != record.partner) recipients.push_back(alsoTell);
   for (const auto& p : status.notify) {
@@ -225,6 +226,7 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
       }
       n.details.push_back({"revenue_paid", decimalOr0(status.paid).toString()});
     }
+    n.details.insert(n.details.end(), extraDetails.begin(), extraDetails.end());
     journal::OutboxItem item;
     item.id = n.id;
     item.channel = kChannelNotification;
@@ -247,7 +249,7 @@ std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Cons
                                      const std::string& now) const {
   CaseStatus status = routeStatus(consignment);
   std::string state = deriveState(status);
-  if (state == "released") status.released = true;
+  if (state == "released") status.markReleased(now);
   const std::string filing(sdk::toString(consignment.filing));
   journal::CaseRecord record{consignment.case_id, consignment.partner, consignment.reference, filing, state, 1,
                              model::encodeConsignmentJson(consignment), messageId, now, now, status.toJson()};
@@ -272,8 +274,11 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
                                                    const std::string& location) const {
   CaseStatus status = CaseStatus::fromJson(record.status_json);
   const std::string kind(sdk::toString(filing.filing));
-  if (status.cancelled || status.released) {
-    if (filing.filing != sdk::FilingKind::Arrival || status.cancelled) {
+  if (filing.filing == sdk::FilingKind::Return) {
+    return planReturn(batch, record, status, filing, messageId, actor, now, location);
+  }
+  if (status.cancelled || status.released || status.goodsReturned()) {
+    if (filing.filing != sdk::FilingKind::Arrival || status.cancelled || status.goodsReturned()) {
       return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": " +
                                                              common::withArticle(kind) + " cannot change it");
     }
@@ -333,7 +338,7 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       break;
   }
   std::string state = deriveState(status);
-  if (state == "released") status.released = true;
+  if (state == "released") status.markReleased(now);
   update.state = state;
   update.status_json = status.toJson();
   batch.case_updates.push_back(update);
@@ -365,7 +370,9 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
     const auto before = sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal());
     status.paid = (before + event.amount).toString();
     if (status.revenueCurrency.empty()) status.revenueCurrency = event.currency;
-    status.payments.push_back({event.transaction_id, event.amount.toString(), event.currency, ""});
+    // The provider is named so that a return's refund instruction goes to the one that was paid.
+    const std::string provider = actor.rfind("partner:", 0) == 0 ? actor.substr(8) : "";
+    status.payments.push_back({event.transaction_id, event.amount.toString(), event.currency, "", provider, ""});
     status.settleRevenue();
   } else {
     for (auto& p : status.payments) {
@@ -378,7 +385,7 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
   std::string state = record.state;
   if (!status.released || !payment) {
     state = deriveState(status);
-    if (state == "released") status.released = true;
+    if (state == "released") status.markReleased(now);
   }
   batch.case_updates.push_back({record.id, record.version, state, "", "", now, status.toJson()});
   // The payment provider is told too: its acknowledgement, in its own format.
@@ -601,7 +608,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
     }
     std::string state = afterRelease && !applied ? record->state : deriveState(status);
     if (status.released || status.cancelled) state = record->state;
-    if (state == "released") status.released = true;
+    if (state == "released") status.markReleased(now);
     update.state = state;
     update.status_json = status.toJson();
     batch.case_updates.push_back(update);

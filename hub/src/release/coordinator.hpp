@@ -14,6 +14,7 @@
 #include "journal/journal.hpp"
 #include "release/case_status.hpp"
 #include "release/licence_control.hpp"
+#include "release/return_match.hpp"
 #include "routing/route_table.hpp"
 #include "swhub/sdk/model.hpp"
 #include "swhub/sdk/plugin.hpp"
@@ -40,6 +41,7 @@ struct AgencyEndpoint {
 struct Directory {
   std::map<std::string, PartnerEndpoint> partners;
   std::map<std::string, AgencyEndpoint> agencies;
+  ReturnPolicy returns;  // hub.returns
 };
 
 struct DecisionInput {
@@ -111,7 +113,17 @@ class Coordinator {
                       const std::string& from, const std::string& to, const std::string& actor,
                       const std::string& now, const std::string& messageId, const std::string& event,
                       const std::string& reason, const std::vector<std::string>& reasonCodes = {},
-                      const std::string& alsoTell = "") const;
+                      const std::string& alsoTell = "",
+                      const std::vector<std::pair<std::string, std::string>>& extraDetails = {}) const;
+  // A return filing (returns_plan.cpp): matched with the inbound items, held with the differences,
+  // awaiting its proof of export, or returned and refunded.
+  sdk::Result<std::string> planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                      CaseStatus status, const sdk::Consignment& filing,
+                                      const std::string& messageId, const std::string& actor,
+                                      const std::string& now, const std::string& location) const;
+  // One notification to one partner, beside the transitions (a refund instruction).
+  void planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
+                  sdk::Notification notification, const std::string& now) const;
   // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is).
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
                  const CaseStatus& status, const std::string& action, const std::string& now) const;

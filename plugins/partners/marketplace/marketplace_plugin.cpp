@@ -35,6 +35,28 @@ const std::string& detail(const sdk::Notification& n, std::string_view key) {
   return kNone;
 }
 
+// What became of a return of the order (README "Order updates", issue 12): "return":{"return_id",
+// "event" (return-held | return-awaiting-proof | returned | refunded), "refund"?:{"amount",
+// "currency","why"}}; absent when the notification concerns no return.
+void appendReturn(std::string& out, const sdk::Notification& n) {
+  const std::string& id = detail(n, "return_id");
+  if (id.empty()) return;
+  out += ",\"return\":{\"return_id\":";
+  appendJsonString(out, id);
+  out += ",\"event\":";
+  appendJsonString(out, n.event);
+  if (const std::string& amount = detail(n, "refund_amount"); !amount.empty()) {
+    out += ",\"refund\":{\"amount\":";
+    appendJsonString(out, amount);
+    out += ",\"currency\":";
+    appendJsonString(out, detail(n, "refund_currency"));
+    out += ",\"why\":";
+    appendJsonString(out, detail(n, "refund_why"));
+    out += '}';
+  }
+  out += '}';
+}
+
 sdk::Schema settingsSchema() {
   sdk::Schema schema = sdk::Schema::object("E-commerce marketplace orders (JSON), one or a batch");
   schema.required("platform_id",
@@ -199,6 +221,7 @@ class MarketplacePartner : public sdk::PartnerPlugin {
           out += ",\"revenue\":";
           json::appendRevenueObject(out, *revenue.value());
         }
+        appendReturn(out, n);
         out += '}';
       }
       out += "]}";

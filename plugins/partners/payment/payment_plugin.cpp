@@ -99,6 +99,30 @@ class EventDecoder : public sdk::Decoder {
   bool done_ = false;
 };
 
+// A refund instruction (the hub's refund-instructed notification, README "Refund instructions"):
+// "refund":{"return_id","transaction_id","amount","currency"}, the payment to give back and how
+// much of it. Absent on every other acknowledgement.
+void appendRefund(std::string& out, const sdk::Notification& n) {
+  std::string returnId, transaction, amount, currency;
+  for (const auto& [key, value] : n.details) {
+    if (key == "return_id") returnId = value;
+    if (key == "refund_transaction_id") transaction = value;
+    if (key == "refund_amount") amount = value;
+    if (key == "refund_currency") currency = value;
+  }
+  if (transaction.empty()) return;
+  out += ",\"refund\":{";
+  const std::pair<std::string_view, const std::string*> members[] = {
+      {"return_id", &returnId}, {"transaction_id", &transaction}, {"amount", &amount}, {"currency", &currency}};
+  for (const auto& [name, value] : members) {
+    if (name != "return_id") out += ',';
+    appendJsonString(out, name);
+    out += ':';
+    appendJsonString(out, *value);
+  }
+  out += '}';
+}
+
 class PaymentPartner : public sdk::PartnerPlugin {
  public:
   explicit PaymentPartner(Settings settings) : settings_(std::move(settings)) {}
@@ -131,6 +155,7 @@ class PaymentPartner : public sdk::PartnerPlugin {
           out += ':';
           appendJsonString(out, *value);
         }
+        appendRefund(out, n);
         out += '}';
       }
       out += "]}";

@@ -158,11 +158,26 @@ TEST(config_hub, AFailingAgencyPluginIsTriedFiveTimesASecondApartDoublingUnlessC
             (Errors{{"hub.assessment.max_attempts", "0 is out of range [1, 1000]"}}));
 }
 
+TEST(config_hub, ReturnsHaveAThirtyDayWindowAndExportProofUnlessConfigured) {
+  const auto defaults = build(kMinimal);
+  EXPECT_EQ(defaults.returns_window_days, 30);
+  EXPECT_EQ(defaults.returns_proof_types, (std::vector<std::string>{"export-proof"}));
+  const auto set = build(minimalWith("  journal: sqlite:var/j.db\n",
+                                     "  journal: sqlite:var/j.db\n"
+                                     "  returns: {window_days: 14, proof_document_types: [N830, export-proof]}\n"));
+  EXPECT_EQ(set.returns_window_days, 14);
+  EXPECT_EQ(set.returns_proof_types, (std::vector<std::string>{"N830", "export-proof"}));
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n  returns: {window_days: 0, proof_document_types: [\"\"]}\n")),
+            (Errors{{"hub.returns.window_days", "0 is out of range [1, 3650]"},
+                    {"hub.returns.proof_document_types[0]", "must not be empty"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
                      "unknown key 'lisen'; allowed keys: accounts, assessment, delivery, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
-                     "max_queued, plugin_dir, receipts, threads, tls; did you mean 'listen'?"},
+                     "max_queued, plugin_dir, receipts, returns, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));
 }

@@ -90,7 +90,7 @@ TEST(release_status, ReasonCodesAreKeptPerItemAndInTheHistory) {
 
 TEST(release_status, PaymentsSurviveAJsonRoundTrip) {
   CaseStatus s;
-  s.payments = {{"pi_1", "14.85", "EUR", "10.00"}, {"pi_2", "1.00", "EUR", ""}};
+  s.payments = {{"pi_1", "14.85", "EUR", "10.00", "", ""}, {"pi_2", "1.00", "EUR", "", "", ""}};
   EXPECT_EQ(CaseStatus::fromJson(s.toJson()).payments, s.payments);
 }
 

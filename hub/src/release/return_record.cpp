@@ -1,0 +1,176 @@
+#include "release/return_record.hpp"
+
+#include <Poco/JSON/Array.h>
+
+#include "model/json_writer.hpp"
+
+namespace swhub::release {
+namespace {
+
+std::string text(const Poco::JSON::Object& o, const std::string& key) {
+  return o.has(key) && !o.isNull(key) ? o.getValue<std::string>(key) : std::string();
+}
+
+template <typename T, typename Write>
+void list(model::ObjectWriter& parent, std::string_view name, const std::vector<T>& values, Write write) {
+  std::string& out = parent.key(name);
+  out += '[';
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ',';
+    model::ObjectWriter o(out);
+    write(o, values[i]);
+  }
+  out += ']';
+}
+
+template <typename Read>
+void eachObject(const Poco::JSON::Object& o, const std::string& key, Read read) {
+  auto array = o.getArray(key);
+  if (!array) return;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    if (auto element = array->getObject(i)) read(*element);
+  }
+}
+
+}  // namespace
+
+std::string_view toString(ReturnState state) {
+  switch (state) {
+    case ReturnState::AwaitingProof: return "awaiting-proof";
+    case ReturnState::Held: return "held";
+    case ReturnState::Returned: return "returned";
+    case ReturnState::Refunded: return "refunded";
+  }
+  return "held";
+}
+
+std::optional<ReturnState> parseReturnState(std::string_view text) {
+  for (auto state : {ReturnState::AwaitingProof, ReturnState::Held, ReturnState::Returned, ReturnState::Refunded}) {
+    if (toString(state) == text) return state;
+  }
+  return std::nullopt;
+}
+
+std::string ReturnDifference::text() const {
+  const std::string what = item > 0 ? "item " + std::to_string(item) + " " + field : field;
+  return what + ": filed " + filed + ", inbound " + inbound;
+}
+
+void writeReturn(std::string& out, const ReturnRecord& r) {
+  model::ObjectWriter o(out);
+  o.string("return_id", r.id, true);
+  o.string("state", std::string(toString(r.state)), true);
+  o.string("filed_at", r.filed_at, true);
+  o.string("message_id", r.message_id, true);
+  o.string("reason", r.reason, true);
+  o.strings("reason_codes", r.reason_codes);
+  list(o, "items", r.items, [](model::ObjectWriter& w, const ReturnItem& i) {
+    w.integer("item", i.item);
+    w.string("hs", i.hs, true);
+    w.number("quantity", i.quantity);
+    w.string("value", i.value, true);
+    w.string("currency", i.currency, true);
+  });
+  list(o, "differences", r.differences, [](model::ObjectWriter& w, const ReturnDifference& d) {
+    w.integer("item", d.item);
+    w.string("field", d.field, true);
+    w.string("filed", d.filed, true);
+    w.string("inbound", d.inbound, true);
+  });
+  if (r.proof_type.empty()) {
+    o.raw("proof", "null");
+  } else {
+    model::ObjectWriter proof(o.key("proof"));
+    proof.string("type", r.proof_type, true);
+    proof.string("id", r.proof_id, true);
+  }
+  if (r.refunded.empty()) {
+    o.raw("refund", "null");
+    return;
+  }
+  model::ObjectWriter refund(o.key("refund"));
+  refund.string("amount", r.refunded, true);
+  refund.string("currency", r.currency, true);
+  list(refund, "lines", r.refund, [](model::ObjectWriter& w, const RefundLine& l) {
+    w.integer("line", l.line);
+    w.string("tax", l.tax, true);
+    if (l.item) {
+      w.integer("item", *l.item);
+    } else {
+      w.raw("item", "null");
+    }
+    w.string("amount", l.amount, true);
+    w.string("share", l.share, true);
+    w.string("refund", l.refund, true);
+    w.string("currency", l.currency, true);
+    w.string("why", l.why, true);
+  });
+  list(refund, "instructions", r.instructions, [](model::ObjectWriter& w, const RefundInstruction& i) {
+    w.string("partner", i.partner, true);
+    w.string("transaction_id", i.transaction_id, true);
+    w.string("amount", i.amount, true);
+    w.string("currency", i.currency, true);
+  });
+}
+
+void writeReturns(std::string& out, const std::vector<ReturnRecord>& returns) {
+  out += '[';
+  for (std::size_t i = 0; i < returns.size(); ++i) {
+    if (i) out += ',';
+    writeReturn(out, returns[i]);
+  }
+  out += ']';
+}
+
+sdk::Decimal refundedTotal(const std::vector<ReturnRecord>& returns) {
+  sdk::Decimal total;
+  for (const auto& r : returns) {
+    if (!r.refunded.empty()) total = total + sdk::Decimal::parse(r.refunded).value_or(sdk::Decimal());
+  }
+  return total;
+}
+
+ReturnRecord readReturn(const Poco::JSON::Object& o) {
+  ReturnRecord r;
+  r.id = text(o, "return_id");
+  r.state = parseReturnState(text(o, "state")).value_or(ReturnState::Held);
+  r.filed_at = text(o, "filed_at");
+  r.message_id = text(o, "message_id");
+  r.reason = text(o, "reason");
+  if (auto codes = o.getArray("reason_codes")) {
+    for (std::size_t i = 0; i < codes->size(); ++i) r.reason_codes.push_back(codes->getElement<std::string>(i));
+  }
+  eachObject(o, "items", [&](const Poco::JSON::Object& i) {
+    r.items.push_back({i.optValue<int>("item", 0), text(i, "hs"), i.optValue<double>("quantity", 0), text(i, "value"),
+                       text(i, "currency")});
+  });
+  eachObject(o, "differences", [&](const Poco::JSON::Object& d) {
+    r.differences.push_back({d.optValue<int>("item", 0), text(d, "field"), text(d, "filed"), text(d, "inbound")});
+  });
+  if (auto proof = o.getObject("proof")) {
+    r.proof_type = text(*proof, "type");
+    r.proof_id = text(*proof, "id");
+  }
+  if (auto refund = o.getObject("refund")) {
+    r.refunded = text(*refund, "amount");
+    r.currency = text(*refund, "currency");
+    eachObject(*refund, "lines", [&](const Poco::JSON::Object& l) {
+      RefundLine line;
+      line.line = l.optValue<int>("line", 0);
+      line.tax = text(l, "tax");
+      if (l.has("item") && !l.isNull("item")) line.item = l.getValue<int>("item");
+      line.amount = text(l, "amount");
+      line.share = text(l, "share");
+      line.refund = text(l, "refund");
+      line.currency = text(l, "currency");
+      line.why = text(l, "why");
+      r.refund.push_back(std::move(line));
+    });
+    eachObject(*refund, "instructions", [&](const Poco::JSON::Object& i) {
+      r.instructions.push_back({text(i, "partner"), text(i, "transaction_id"), text(i, "amount"), text(i, "currency")});
+    });
+  }
+  return r;
+}
+
+}  // namespace swhub::release
