@@ -227,21 +227,29 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
       n.details.push_back({"revenue_paid", decimalOr0(status.paid).toString()});
     }
     n.details.insert(n.details.end(), extraDetails.begin(), extraDetails.end());
-    journal::OutboxItem item;
-    item.id = n.id;
-    item.channel = kChannelNotification;
-    item.recipient = partner;
-    item.case_id = record.id;
-    // Journaled in the canonical form; the partner's plugin encodes it when it leaves
-    // (notification_format.hpp), alone or in a batch with others.
-    item.content_type = std::string(model::kNotificationJsonType);
-    item.body = model::encodeNotificationsJson({n});
-    item.state = endpoint->second.push ? "pending" : "pull";
-    item.created_at = now;
-    batch.outbox.push_back(std::move(item));
-    batch.events.push_back({0, record.id, now, "hub", "notification", "", "",
-                            detailJson({{"notification_id", n.id}, {"recipient", partner}, {"event", event}}), ""});
+    planNotice(batch, record, partner, std::move(n), now);
   }
+}
+
+// One notification to `partner` in the outbox (journaled in the canonical form; the partner's
+// plugin encodes it when it leaves, notification_format.hpp, alone or in a batch with others) and
+// its event in the case's history; nothing for a partner the hub does not know.
+void Coordinator::planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
+                             sdk::Notification n, const std::string& now) const {
+  auto endpoint = directory_.partners.find(partner);
+  if (endpoint == directory_.partners.end()) return;
+  journal::OutboxItem item;
+  item.id = n.id;
+  item.channel = kChannelNotification;
+  item.recipient = partner;
+  item.case_id = record.id;
+  item.content_type = std::string(model::kNotificationJsonType);
+  item.body = model::encodeNotificationsJson({n});
+  item.state = endpoint->second.push ? "pending" : "pull";
+  item.created_at = now;
+  batch.outbox.push_back(std::move(item));
+  batch.events.push_back({0, record.id, now, "hub", "notification", "", "",
+                          detailJson({{"notification_id", n.id}, {"recipient", partner}, {"event", n.event}}), ""});
 }
 
 std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,

@@ -50,24 +50,6 @@ std::string proofTypes(const ReturnPolicy& policy) { return joined(policy.proof_
 
 }  // namespace
 
-void Coordinator::planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
-                             sdk::Notification n, const std::string& now) const {
-  auto endpoint = directory_.partners.find(partner);
-  if (endpoint == directory_.partners.end()) return;
-  journal::OutboxItem item;
-  item.id = n.id;
-  item.channel = kChannelNotification;
-  item.recipient = partner;
-  item.case_id = record.id;
-  item.content_type = std::string(model::kNotificationJsonType);
-  item.body = model::encodeNotificationsJson({n});
-  item.state = endpoint->second.push ? "pending" : "pull";
-  item.created_at = now;
-  batch.outbox.push_back(std::move(item));
-  batch.events.push_back({0, record.id, now, "hub", "notification", "", "",
-                          detailJson({{"notification_id", n.id}, {"recipient", partner}, {"event", n.event}}), ""});
-}
-
 sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
                                                  CaseStatus status, const sdk::Consignment& filing,
                                                  const std::string& messageId, const std::string& actor,
