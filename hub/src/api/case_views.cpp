@@ -1,9 +1,6 @@
 #include "api/case_views.hpp"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-
-#include <sstream>
+#include <string>
 
 #include "api/json_members.hpp"
 #include "model/json_writer.hpp"
@@ -19,19 +16,6 @@ bool maySee(const Identity& caller, const journal::CaseRecord& record, const rel
   return status.agencies.count(caller.id) > 0;
 }
 
-Poco::JSON::Object summary(const journal::CaseRecord& record) {
-  Poco::JSON::Object c(Poco::JSON_PRESERVE_KEY_ORDER);
-  c.set("case_id", record.id);
-  c.set("reference", record.reference);
-  c.set("partner", record.partner);
-  c.set("filing", record.filing);
-  c.set("state", record.state);
-  c.set("version", record.version);
-  c.set("created_at", record.created_at);
-  c.set("updated_at", record.updated_at);
-  return c;
-}
-
 void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("case_id", record.id, true);
   c.string("reference", record.reference, true);
@@ -41,12 +25,6 @@ void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.integer("version", record.version);
   c.string("created_at", record.created_at, true);
   c.string("updated_at", record.updated_at, true);
-}
-
-std::string stringify(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
 }
 
 // A string member, null when empty.
@@ -217,11 +195,21 @@ HttpResult CaseViews::byReference(const Identity& caller, const std::string& ref
   } else if (caller.kind != Identity::Kind::Partner) {
     return problem(403, "not-a-partner", "Forbidden", "cases by reference are a partner's or an admin's view");
   }
-  Poco::JSON::Array cases;
-  for (const auto& record : journal_.findCases(owner, reference)) cases.add(summary(record));
-  Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-  body.set("cases", cases);
-  return json(200, stringify(body));
+  std::string body;
+  {
+    model::ObjectWriter b(body);
+    std::string& cases = b.key("cases");
+    cases += '[';
+    bool first = true;
+    for (const auto& record : journal_.findCases(owner, reference)) {
+      if (!first) cases += ',';
+      first = false;
+      model::ObjectWriter c(cases);
+      writeSummary(c, record);
+    }
+    cases += ']';
+  }
+  return json(200, std::move(body));
 }
 
 }  // namespace swhub::api
