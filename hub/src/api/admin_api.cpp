@@ -13,12 +13,6 @@
 namespace swhub::api {
 namespace {
 
-std::string stringify(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
-
 Poco::Dynamic::Var parseOr(const std::string& json) {
   try {
     return Poco::JSON::Parser().parse(json.empty() ? "{}" : json);

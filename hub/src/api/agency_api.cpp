@@ -22,12 +22,6 @@
 namespace swhub::api {
 namespace {
 
-std::string stringify(const Poco::JSON::Object& object) {
-  std::ostringstream out;
-  object.stringify(out);
-  return out.str();
-}
-
 bool isJson(const std::string& contentType) {
   return contentType.size() >= 4 && contentType.compare(contentType.size() - 4, 4, "json") == 0;
 }

@@ -22,9 +22,13 @@ HttpResult problem(int status, const std::string& slug, const std::string& title
     list.add(item);
   }
   body.set("errors", list);
+  return HttpResult{status, kProblemJson, stringify(body), {}};
+}
+
+std::string stringify(const Poco::JSON::Object& object) {
   std::ostringstream out;
-  body.stringify(out);
-  return HttpResult{status, kProblemJson, out.str(), {}};
+  object.stringify(out);
+  return out.str();
 }
 
 HttpResult json(int status, std::string body) { return HttpResult{status, "application/json", std::move(body), {}}; }

@@ -8,6 +8,10 @@
 
 #include "swhub/sdk/status.hpp"
 
+namespace Poco::JSON {
+class Object;
+}
+
 namespace swhub::api {
 
 struct HttpResult {
@@ -24,5 +28,8 @@ HttpResult problem(int status, const std::string& slug, const std::string& title
                    const sdk::Errors& errors = {});
 
 HttpResult json(int status, std::string body);
+
+// A POCO JSON object as text (the handlers that still build a DOM).
+std::string stringify(const Poco::JSON::Object& object);
 
 }  // namespace swhub::api

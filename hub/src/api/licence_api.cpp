@@ -30,12 +30,6 @@ Poco::JSON::Object licenceJson(const journal::Licence& l) {
   return o;
 }
 
-std::string stringify(const Poco::JSON::Object& o) {
-  std::ostringstream out;
-  o.stringify(out);
-  return out.str();
-}
-
 // The body's fields, checked; `adding` requires every one, an update only those given.
 struct LicenceInput {
   journal::Licence licence;
