@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gate.hpp"
 #include "plugin/bounded_plugins.hpp"
 #include "plugin/plugin_failure.hpp"
 
@@ -18,24 +19,8 @@ namespace swhub::plugin {
 namespace {
 
 using namespace std::chrono_literals;
-
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mutex_);
-    cv_.wait(lock, [&] { return open_; });
-  }
-  void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool open_ = false;
-};
+using testing::eventually;
+using testing::Gate;
 
 // The caller's input: a text, read a line at a time; it counts reads made after the caller said
 // it was done with it.
@@ -112,14 +97,6 @@ class LinePartner : public sdk::PartnerPlugin {
   Gate& gate_;
   Live& live_;
 };
-
-bool eventually(const std::function<bool()>& condition) {
-  for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
-}
 
 class BoundedDecoders : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "gate.hpp"
 #include "plugin/bounded_plugins.hpp"
 #include "plugin/plugin_failure.hpp"
 
@@ -17,32 +18,8 @@ namespace swhub::plugin {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Closed: every call waits until it opens.
-class Gate {
- public:
-  void wait() {
-    std::unique_lock lock(mutex_);
-    ++waiting_;
-    cv_.wait(lock, [&] { return open_; });
-    --waiting_;
-  }
-  int waiting() {
-    std::lock_guard lock(mutex_);
-    return waiting_;
-  }
-  void open() {
-    std::lock_guard lock(mutex_);
-    open_ = true;
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool open_ = false;
-  int waiting_ = 0;
-};
+using testing::eventually;
+using testing::Gate;
 
 // Clears, or waits at the gate first when the reference says "WAIT".
 class GatedAgency : public sdk::AgencyPlugin {
@@ -88,14 +65,6 @@ sdk::AssessmentRequest requestFor(const std::string& reference) {
   sdk::AssessmentRequest request;
   request.consignment.reference = reference;
   return request;
-}
-
-bool eventually(const std::function<bool()>& condition) {
-  for (auto until = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < until;) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return condition();
 }
 
 class BoundedCalls : public ::testing::Test {
