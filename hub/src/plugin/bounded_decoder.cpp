@@ -103,7 +103,7 @@ void decodeAhead(std::shared_ptr<Shared> s, const sdk::PartnerPlugin* plugin, sd
 class BoundedDecoder : public sdk::Decoder {
  public:
   explicit BoundedDecoder(std::shared_ptr<Shared> shared) : s_(std::move(shared)) {}
-  ~BoundedDecoder() override { stop(false); }
+  ~BoundedDecoder() override { stop(); }
 
   std::optional<sdk::Decoded> next() noexcept override {
     std::unique_lock lock(s_->mutex);
@@ -120,22 +120,22 @@ class BoundedDecoder : public sdk::Decoder {
     return piece;
   }
 
-  // The reader gave up on the thread after the timeout (true) or stopped reading (false).
+  // The reader gave up on the thread after the timeout: it is stuck while inside the plugin.
   static Failure timedOut(const std::shared_ptr<Shared>& s, const char* call) {
     {
       std::lock_guard lock(s->mutex);
       s->abandon(true);
     }
     s->source.close();
-    return Failure{s->calls->plugin(), FailureKind::TimedOut, call,
-                   "no answer within " + std::to_string(s->calls->timeout().count()) + " ms"};
+    return s->calls->timedOut(call);
   }
 
  private:
-  void stop(bool gaveUp) {
+  // The reader stopped reading (the end, or early): the thread ends at its next return, not stuck.
+  void stop() {
     {
       std::lock_guard lock(s_->mutex);
-      if (!s_->abandoned) s_->abandon(gaveUp);
+      if (!s_->abandoned) s_->abandon(false);
     }
     s_->source.close();
   }

@@ -112,6 +112,10 @@ std::optional<Failure> CallBulkhead::run(const char* call, std::function<void()>
   if (pending->done.wait_until(lock, deadline, [&] { return pending->state == Call::State::Done; })) return std::nullopt;
   if (pending->state == Call::State::Running) ++core_->stuck;
   pending->state = Call::State::Abandoned;
+  return timedOut(call);
+}
+
+Failure CallBulkhead::timedOut(const char* call) const {
   return Failure{plugin_, FailureKind::TimedOut, call,
                  "no answer within " + std::to_string(core_->timeout.count()) + " ms"};
 }

@@ -43,6 +43,8 @@ class CallBulkhead {
   // by run(), and by a caller that runs plugin code on a thread of its own (bounded_decoder.hpp),
   // which reports that thread with addStuck(+1) while its reader gave up on it and -1 once back.
   std::optional<Failure> busy(const char* call) const;
+  // The failure of a `call` its caller gave up on at the timeout.
+  Failure timedOut(const char* call) const;
   void addStuck(int delta);
 
   const std::string& plugin() const { return plugin_; }
