@@ -376,7 +376,9 @@ class JournalError : public std::runtime_error {
 std::string newOwnerId();
 
 // "sqlite:PATH" (relative to the working directory; "?vfs=NAME" picks an SQLite VFS, used by
-// fault-injection tests). PostgreSQL URLs come with the PostgreSQL backend.
+// fault-injection tests), or a libpq connection URI "postgresql://USER:PASSWORD@HOST:PORT/DB"
+// (also postgres://; libpq's parameters after '?', e.g. ?host=/socket/dir) for the PostgreSQL
+// backend (pg_journal.hpp), which several hub nodes share.
 std::unique_ptr<Journal> openJournal(const std::string& url, JournalOptions options = {});
 
 }  // namespace swhub::journal

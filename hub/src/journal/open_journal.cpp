@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "journal/journal.hpp"
+#include "journal/pg_journal.hpp"
 #include "journal/sqlite_journal.hpp"
 
 namespace swhub::journal {
@@ -53,10 +54,10 @@ std::unique_ptr<Journal> openSqlite(const std::string& url, JournalOptions optio
 
 std::unique_ptr<Journal> openJournal(const std::string& url, JournalOptions options) {
   if (url.rfind("sqlite:", 0) == 0) return openSqlite(url, std::move(options));
-  if (url.rfind("postgresql:", 0) == 0 || url.rfind("postgres:", 0) == 0) {
-    unsupported(url, " (the PostgreSQL backend is not built into this hub yet)");
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
+    return std::make_unique<pg::PgJournal>(url, std::move(options));
   }
-  unsupported(url, "");
+  unsupported(url, " or postgresql://USER:PASSWORD@HOST:PORT/DB");
 }
 
 }  // namespace swhub::journal

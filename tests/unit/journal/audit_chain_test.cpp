@@ -1,4 +1,5 @@
 // The audit chain (issue 10, item 2): every message and case event extends a hash chain inside
+// SQLite only (backends.hpp): `swhub audit verify` reads SQLite journals; the PostgreSQL chain is checked in pg_journal_test.cpp.
 // its commit; signed checkpoints pin its head; verifyAuditJournal names the first entry that was
 // edited, deleted, reordered or inserted, and a tail cut off past a checkpoint.
 

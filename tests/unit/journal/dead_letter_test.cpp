@@ -8,15 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "backends.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
 namespace {
 
 using namespace std::chrono_literals;
-
-using swhub::testing::TempDir;
 
 OutboxItem item(const std::string& id, const std::string& recipient, const std::string& case_id,
                 const std::string& channel = "notification", const std::string& state = "pending") {
@@ -40,15 +38,19 @@ std::vector<std::string> ids(const std::vector<OutboxItem>& items) {
 
 using Ids = std::vector<std::string>;
 
-class JournalFixture : public ::testing::Test {
+class JournalFixture : public test_support::JournalBackend {
  protected:
-  void SetUp() override { open(); }
+  void SetUp() override {
+    JournalBackend::SetUp();
+    if (IsSkipped()) return;
+    open();
+  }
 
   void open() {
     journal_.reset();
     JournalOptions options;
     options.clock = [this] { return now_; };
-    journal_ = openJournal("sqlite:" + dir_.file("j.db"), options);
+    journal_ = openJournal(journalUrl(), options);
   }
 
   void add(std::vector<OutboxItem> items) {
@@ -72,18 +74,21 @@ class JournalFixture : public ::testing::Test {
     }
   }
 
-  TempDir dir_;
   // 2026-11-28T10:00:00Z
   std::chrono::system_clock::time_point now_{std::chrono::seconds(1795860000)};
   std::unique_ptr<Journal> journal_;
 };
 
 class journal_order : public JournalFixture {};
+JOURNAL_BACKENDS(journal_order);
 class journal_pull_items : public JournalFixture {};
+JOURNAL_BACKENDS(journal_pull_items);
 class journal_release : public JournalFixture {};
+JOURNAL_BACKENDS(journal_release);
 class journal_dead_letters : public JournalFixture {};
+JOURNAL_BACKENDS(journal_dead_letters);
 
-TEST_F(journal_order, RescheduledItemBlocksLaterItemsOfItsCaseOnly) {
+TEST_P(journal_order, RescheduledItemBlocksLaterItemsOfItsCaseOnly) {
   add({item("a1", "demo-post", "c1"), item("b1", "demo-post", "c2")});
   auto first = journal_->claimOutbox("notification", "w", 10, 30s);
   ASSERT_EQ(ids(first), (Ids{"a1", "b1"}));
@@ -102,7 +107,7 @@ TEST_F(journal_order, RescheduledItemBlocksLaterItemsOfItsCaseOnly) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a1", "a2"}));
 }
 
-TEST_F(journal_order, LeasedItemBlocksLaterItemsOfItsCase) {
+TEST_P(journal_order, LeasedItemBlocksLaterItemsOfItsCase) {
   add({item("a1", "demo-post", "c1")});
   ASSERT_EQ(ids(journal_->claimOutbox("notification", "w1", 10, 30s)), (Ids{"a1"}));
   add({item("a2", "demo-post", "c1"), item("b1", "demo-post", "c2")});
@@ -114,7 +119,7 @@ TEST_F(journal_order, LeasedItemBlocksLaterItemsOfItsCase) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1", "a2"}));
 }
 
-TEST_F(journal_order, DueItemsOfOneCaseAreClaimedTogetherInSeqOrder) {
+TEST_P(journal_order, DueItemsOfOneCaseAreClaimedTogetherInSeqOrder) {
   add({item("a1", "p", "c1"), item("a2", "p", "c1"), item("a3", "p", "c1")});
   auto claimed = journal_->claimOutbox("notification", "w", 2, 30s);
   ASSERT_EQ(ids(claimed), (Ids{"a1", "a2"}));
@@ -123,7 +128,7 @@ TEST_F(journal_order, DueItemsOfOneCaseAreClaimedTogetherInSeqOrder) {
   EXPECT_TRUE(journal_->claimOutbox("notification", "w2", 10, 30s).empty());
 }
 
-TEST_F(journal_order, PendingItemOfAnotherChannelBlocks) {
+TEST_P(journal_order, PendingItemOfAnotherChannelBlocks) {
   add({item("t1", "customs", "c1", "task"), item("n1", "customs", "c1", "notification")});
   EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
   auto tasks = journal_->claimOutbox("task", "w", 10, 30s);
@@ -132,7 +137,7 @@ TEST_F(journal_order, PendingItemOfAnotherChannelBlocks) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"n1"}));
 }
 
-TEST_F(journal_order, DeliveredDeadAndPullItemsDoNotBlock) {
+TEST_P(journal_order, DeliveredDeadAndPullItemsDoNotBlock) {
   add({item("a1", "p", "c1"), item("a2", "p", "c1", "notification", "pull")});
   auto first = journal_->claimOutbox("notification", "w", 10, 30s);
   ASSERT_EQ(ids(first), (Ids{"a1"}));
@@ -145,7 +150,7 @@ TEST_F(journal_order, DeliveredDeadAndPullItemsDoNotBlock) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a4"}));
 }
 
-TEST_F(journal_pull_items, AreNeverClaimedButArePaged) {
+TEST_P(journal_pull_items, AreNeverClaimedButArePaged) {
   add({item("p1", "demo-post", "c1", "notification", "pull"), item("p2", "demo-post", "c2", "notification", "pull")});
   EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
   now_ += 24h;
@@ -156,7 +161,7 @@ TEST_F(journal_pull_items, AreNeverClaimedButArePaged) {
   EXPECT_EQ(journal_->stats().outbox_pending, 0);
 }
 
-TEST_F(journal_pull_items, CannotBeCompletedOrReplayed) {
+TEST_P(journal_pull_items, CannotBeCompletedOrReplayed) {
   add({item("p1", "demo-post", "c1", "notification", "pull")});
   const auto seq = stored("demo-post", "p1").seq;
   journal_->completeOutbox(seq, "w", "delivered", "", "");
@@ -164,7 +169,7 @@ TEST_F(journal_pull_items, CannotBeCompletedOrReplayed) {
   EXPECT_EQ(journal_->getOutboxItem(seq)->state, "pull");
 }
 
-TEST_F(journal_release, GivesItemBackWithoutCountingAnAttempt) {
+TEST_P(journal_release, GivesItemBackWithoutCountingAnAttempt) {
   add({item("a1", "p", "c1")});
   auto first = journal_->claimOutbox("notification", "w", 10, 30s);
   ASSERT_EQ(first.size(), 1u);
@@ -184,7 +189,7 @@ TEST_F(journal_release, GivesItemBackWithoutCountingAnAttempt) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
 }
 
-TEST_F(journal_release, ByAnotherOwnerIsIgnoredAndEmptyTimeKeepsTheStoredOne) {
+TEST_P(journal_release, ByAnotherOwnerIsIgnoredAndEmptyTimeKeepsTheStoredOne) {
   add({item("a1", "p", "c1")});
   const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
   journal_->releaseOutbox(seq, "intruder", "");
@@ -194,7 +199,7 @@ TEST_F(journal_release, ByAnotherOwnerIsIgnoredAndEmptyTimeKeepsTheStoredOne) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
 }
 
-TEST_F(journal_dead_letters, GetOutboxItemBySeq) {
+TEST_P(journal_dead_letters, GetOutboxItemBySeq) {
   add({item("a1", "p", "c1")});
   const auto seq = stored("p", "a1").seq;
   auto found = journal_->getOutboxItem(seq);
@@ -206,7 +211,7 @@ TEST_F(journal_dead_letters, GetOutboxItemBySeq) {
   EXPECT_FALSE(journal_->getOutboxItem(seq + 100));
 }
 
-TEST_F(journal_dead_letters, ListedInSeqOrderWithCursor) {
+TEST_P(journal_dead_letters, ListedInSeqOrderWithCursor) {
   add({item("a1", "p", "c1"), item("b1", "q", "c2"), item("c1", "r", "c3"), item("t1", "customs", "c4", "task")});
   auto claimed = journal_->claimOutbox("notification", "w", 10, 30s);
   ASSERT_EQ(claimed.size(), 3u);
@@ -225,7 +230,7 @@ TEST_F(journal_dead_letters, ListedInSeqOrderWithCursor) {
   EXPECT_TRUE(journal_->deadLetters(dead[2].seq, 10).empty());
 }
 
-TEST_F(journal_dead_letters, ReplayMakesItPendingAndDueNowDurably) {
+TEST_P(journal_dead_letters, ReplayMakesItPendingAndDueNowDurably) {
   add({item("a1", "p", "c1")});
   const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
   journal_->completeOutbox(seq, "w", "dead", "", "HTTP 400: bad request");
@@ -245,7 +250,7 @@ TEST_F(journal_dead_letters, ReplayMakesItPendingAndDueNowDurably) {
   EXPECT_EQ(claimed[0].attempts, 0);
 }
 
-TEST_F(journal_dead_letters, ReplayClearsAStaleLease) {
+TEST_P(journal_dead_letters, ReplayClearsAStaleLease) {
   add({item("a1", "p", "c1")});
   const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
   journal_->completeOutbox(seq, "w", "dead", "", "gave up");
@@ -256,7 +261,7 @@ TEST_F(journal_dead_letters, ReplayClearsAStaleLease) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
 }
 
-TEST_F(journal_dead_letters, ReplayRefusesItemsThatAreNotDead) {
+TEST_P(journal_dead_letters, ReplayRefusesItemsThatAreNotDead) {
   add({item("a1", "p", "c1"), item("b1", "q", "c2")});
   const auto pending = stored("p", "a1").seq;
   EXPECT_FALSE(journal_->replayDeadLetter(pending));
@@ -270,7 +275,7 @@ TEST_F(journal_dead_letters, ReplayRefusesItemsThatAreNotDead) {
   EXPECT_EQ(journal_->getOutboxItem(claimed[1].seq)->attempts, 1);
 }
 
-TEST_F(journal_dead_letters, ReplayAllReplaysEveryDeadItemOnly) {
+TEST_P(journal_dead_letters, ReplayAllReplaysEveryDeadItemOnly) {
   add({item("a1", "p", "c1"), item("b1", "q", "c2"), item("c1", "r", "c3")});
   auto claimed = journal_->claimOutbox("notification", "w", 10, 30s);
   ASSERT_EQ(claimed.size(), 3u);
@@ -284,7 +289,7 @@ TEST_F(journal_dead_letters, ReplayAllReplaysEveryDeadItemOnly) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a1", "c1"}));
 }
 
-TEST_F(journal_dead_letters, ReplayedItemBlocksLaterItemsOfItsCaseAgain) {
+TEST_P(journal_dead_letters, ReplayedItemBlocksLaterItemsOfItsCaseAgain) {
   add({item("a1", "p", "c1")});
   killAll();
   add({item("a2", "p", "c1")});

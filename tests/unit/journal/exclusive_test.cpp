@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -39,7 +40,7 @@ WriteBatch pending(const std::string& id) {
   return batch;
 }
 
-TEST(journal_exclusive, ASecondServingOpenIsRefusedNamingTheJournalAndTheHoldersPid) {
+TEST(journal_exclusive_sqlite, ASecondServingOpenIsRefusedNamingTheJournalAndTheHoldersPid) {
   TempDir dir;
   const std::string file = dir.file("j.db");
   auto first = openJournal("sqlite:" + file, exclusive());
@@ -60,9 +61,11 @@ TEST(journal_exclusive, ASecondServingOpenIsRefusedNamingTheJournalAndTheHolders
   EXPECT_NO_THROW(openJournal("sqlite:" + file, exclusive()));
 }
 
-TEST(journal_exclusive, OnlyTheServingOpenDropsWhatACrashLeftStaged) {
-  TempDir dir;
-  const std::string url = "sqlite:" + dir.file("j.db");
+// On both backends (backends.hpp). journal_exclusive_sqlite: the SQLite process lock (a PostgreSQL journal is shared by several nodes: its liveness is multi_node_test.cpp's).
+JOURNAL_SUITE(journal_exclusive);
+
+TEST_P(journal_exclusive, OnlyTheServingOpenDropsWhatACrashLeftStaged) {
+  const std::string url = journalUrl();
   auto serving = openJournal(url, exclusive());
   ASSERT_EQ(serving->beginStaged({"M-1", "demo-express", "text/csv", "", "sha256:1", kAt, "", "staging", "", 0}, 4).status,
             Status::Committed);
@@ -74,9 +77,8 @@ TEST(journal_exclusive, OnlyTheServingOpenDropsWhatACrashLeftStaged) {
   EXPECT_EQ(restarted->stats().messages, 0);
 }
 
-TEST(journal_exclusive, ReleaseDeadClaimsHandsBackEveryOtherOwnersLeaseAtOnce) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"), exclusive());
+TEST_P(journal_exclusive, ReleaseDeadClaimsHandsBackEveryOtherOwnersLeaseAtOnce) {
+  auto journal = openJournal(journalUrl(), exclusive());
   ASSERT_EQ(journal->commit(pending("N-1")).status, Status::Committed);
   ASSERT_EQ(journal->commit(pending("N-2")).status, Status::Committed);
   // A crashed process start claimed N-1 with a 60 s lease.
@@ -95,16 +97,15 @@ TEST(journal_exclusive, ReleaseDeadClaimsHandsBackEveryOtherOwnersLeaseAtOnce) {
   EXPECT_TRUE(journal->claimOutbox("notification", self + "push", 10, 60s).empty());
 }
 
-TEST(journal_exclusive, AJournalOpenedBesideReleasesNoClaims) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_exclusive, AJournalOpenedBesideReleasesNoClaims) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(pending("N-1")).status, Status::Committed);
   ASSERT_EQ(journal->claimOutbox("notification", "node/1-100-aa/push", 1, 60s).size(), 1u);
   EXPECT_EQ(journal->releaseDeadClaims("node/2-200-bb/"), 0u);
   EXPECT_TRUE(journal->claimOutbox("notification", "node/2-200-bb/push", 10, 60s).empty());
 }
 
-TEST(journal_exclusive, OwnerIdsDifferPerProcessStartAndNameTheNode) {
+TEST(journal_owner_id, OwnerIdsDifferPerProcessStartAndNameTheNode) {
   const std::string a = newOwnerId();
   const std::string b = newOwnerId();
   EXPECT_NE(a, b);

@@ -1,4 +1,5 @@
 // A write or fsync error must stop the journal from acknowledging anything, and must never turn
+// SQLite only (backends.hpp): faults are injected through an SQLite VFS.
 // into Committed. The faults come from a real SQLite VFS ("faulty") that wraps the default one.
 
 #include <gtest/gtest.h>

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
@@ -65,9 +66,11 @@ std::future<CommitResult> queueCommit(sqlite::SqliteJournal& journal, WriteBatch
   return result;
 }
 
-TEST(journal_group_commit, ConcurrentCommitsAreAllDurableAndShareTransactions) {
-  TempDir dir;
-  const std::string url = "sqlite:" + dir.file("j.db");
+// On both backends (backends.hpp). journal_group_commit_sqlite: they line groups up through SqliteJournal::queuedWrites.
+JOURNAL_SUITE(journal_group_commit);
+
+TEST_P(journal_group_commit, ConcurrentCommitsAreAllDurableAndShareTransactions) {
+  const std::string url = journalUrl();
   constexpr int kThreads = 32;
   constexpr int kPerThread = 50;
   {
@@ -97,9 +100,8 @@ TEST(journal_group_commit, ConcurrentCommitsAreAllDurableAndShareTransactions) {
   EXPECT_TRUE(reopened->findMessage("demo-post", "k0-0"));
 }
 
-TEST(journal_group_commit, SameKeyAndBodyIsDuplicateWithStoredMessage) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_group_commit, SameKeyAndBodyIsDuplicateWithStoredMessage) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(filing("m1", "key-1", "A")).status, Status::Committed);
   const CommitResult again = journal->commit(filing("m2", "key-1", "A"));
   EXPECT_EQ(again.status, Status::Duplicate);
@@ -108,9 +110,8 @@ TEST(journal_group_commit, SameKeyAndBodyIsDuplicateWithStoredMessage) {
   EXPECT_FALSE(journal->getMessage("m2"));
 }
 
-TEST(journal_group_commit, SameKeyOtherBodyIsConflictAndWritesNothing) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_group_commit, SameKeyOtherBodyIsConflictAndWritesNothing) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(filing("m1", "key-1", "A")).status, Status::Committed);
   WriteBatch other = filing("m2", "key-1", "B");
   other.new_cases = caseBatch("c2").new_cases;
@@ -121,14 +122,13 @@ TEST(journal_group_commit, SameKeyOtherBodyIsConflictAndWritesNothing) {
   EXPECT_FALSE(journal->getCase("c2"));
 }
 
-TEST(journal_group_commit, MessagesWithoutKeyAreNeverDuplicates) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_group_commit, MessagesWithoutKeyAreNeverDuplicates) {
+  auto journal = openJournal(journalUrl());
   EXPECT_EQ(journal->commit(filing("m1", "", "A")).status, Status::Committed);
   EXPECT_EQ(journal->commit(filing("m2", "", "A")).status, Status::Committed);
 }
 
-TEST(journal_group_commit, DuplicateAndConflictWithinOneGroup) {
+TEST(journal_group_commit_sqlite, DuplicateAndConflictWithinOneGroup) {
   TempDir dir;
   WriterGate gate;
   auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", gate.options());
@@ -154,9 +154,8 @@ TEST(journal_group_commit, DuplicateAndConflictWithinOneGroup) {
   EXPECT_EQ(journal->stats().batches, 2);
 }
 
-TEST(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
   WriteBatch update;
   update.case_updates.push_back({"c1", 1, "under-assessment", "", "", "2026-11-28T10:01:00.000Z", ""});
@@ -172,34 +171,33 @@ TEST(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
   EXPECT_TRUE(journal->caseEvents("c1").empty());
 }
 
-TEST(journal_group_commit, ConstraintErrorRejectsOnlyItsBatch) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_group_commit, ConstraintErrorRejectsOnlyItsBatch) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
   WriteBatch sameId = caseBatch("c1");
   sameId.new_cases[0].reference = "LRN-other";  // the same reference would be ReferenceTaken
   const CommitResult again = journal->commit(sameId);
   EXPECT_EQ(again.status, Status::Invalid);
-  EXPECT_NE(again.error.find("SQLITE_CONSTRAINT_PRIMARYKEY"), std::string::npos) << again.error;
+  EXPECT_NE(again.error.find(postgres() ? "SQLSTATE 23505" : "SQLITE_CONSTRAINT_PRIMARYKEY"), std::string::npos)
+      << again.error;
   EXPECT_TRUE(journal->writable());
   EXPECT_EQ(journal->commit(caseBatch("c2")).status, Status::Committed);
 }
 
-TEST(journal_group_commit, OnCommitReportsEveryDurableCommit) {
-  TempDir dir;
+TEST_P(journal_group_commit, OnCommitReportsEveryDurableCommit) {
   std::size_t reported = 0;
   JournalOptions options;
   options.on_commit = [&](std::chrono::duration<double> took, std::size_t batches) {
     EXPECT_GE(took.count(), 0.0);
     reported += batches;
   };
-  auto journal = openJournal("sqlite:" + dir.file("j.db"), options);
+  auto journal = openJournal(journalUrl(), options);
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
   ASSERT_EQ(journal->commit(caseBatch("c2")).status, Status::Committed);
   EXPECT_EQ(reported, 2u);  // on_commit runs before commit() returns
 }
 
-TEST(journal_group_commit, DestructorAnswersEveryQueuedBatch) {
+TEST(journal_group_commit_sqlite, DestructorAnswersEveryQueuedBatch) {
   TempDir dir;
   const std::string path = dir.file("j.db");
   std::vector<std::future<CommitResult>> results;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -25,9 +26,11 @@ WriteBatch use(const std::string& caseId, const std::string& licence, std::int64
   return batch;
 }
 
-TEST(journal_licences, AWriteDownTakesWhatIsLeftAndAGiveBackReturnsIt) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+// On both backends (backends.hpp). journal_licences_sqlite: none.
+JOURNAL_SUITE(journal_licences);
+
+TEST_P(journal_licences, AWriteDownTakesWhatIsLeftAndAGiveBackReturnsIt) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->putLicence(vet("VET-1", 30000), LicencePut::Insert).status, LicencePutResult::Status::Written);
   ASSERT_EQ(journal->commit(use("C-1", "VET-1", 20000)).status, CommitResult::Status::Committed);
   EXPECT_EQ(journal->findLicence("veterinary", "VET-1")->remaining, 10000);
@@ -46,9 +49,8 @@ TEST(journal_licences, AWriteDownTakesWhatIsLeftAndAGiveBackReturnsIt) {
   EXPECT_TRUE(journal->licenceUses("C-1").empty());
 }
 
-TEST(journal_licences, TwoConcurrentUsesOfTheLastUnitExactlyOneCommits) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+TEST_P(journal_licences, TwoConcurrentUsesOfTheLastUnitExactlyOneCommits) {
+  auto journal = openJournal(journalUrl());
   for (int round = 0; round < 50; ++round) {
     const std::string id = "VET-" + std::to_string(round);
     journal->putLicence(vet(id, 10000), LicencePut::Insert);
@@ -70,9 +72,8 @@ TEST(journal_licences, TwoConcurrentUsesOfTheLastUnitExactlyOneCommits) {
   }
 }
 
-TEST(journal_licences, PutAddsOnceSeedsIdempotentlyAndUpdatesKeepWhatIsUsed) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+TEST_P(journal_licences, PutAddsOnceSeedsIdempotentlyAndUpdatesKeepWhatIsUsed) {
+  auto journal = openJournal(journalUrl());
   EXPECT_EQ(journal->putLicence(vet("VET-1", 30000), LicencePut::Insert).status, LicencePutResult::Status::Written);
   EXPECT_EQ(journal->putLicence(vet("VET-1", 90000), LicencePut::Insert).status, LicencePutResult::Status::Exists);
   EXPECT_EQ(journal->putLicence(vet("VET-1", 90000), LicencePut::InsertIfAbsent).status,
@@ -95,9 +96,8 @@ TEST(journal_licences, PutAddsOnceSeedsIdempotentlyAndUpdatesKeepWhatIsUsed) {
   EXPECT_TRUE(journal->listLicences("food-safety").empty());
 }
 
-TEST(journal_licences, SeedingAddsWhatIsMissingInOneGoAndKeepsWhatIsThere) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+TEST_P(journal_licences, SeedingAddsWhatIsMissingInOneGoAndKeepsWhatIsThere) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->seedLicences({vet("VET-1", 10000), vet("VET-2", 20000)}), 2u);
   ASSERT_EQ(journal->commit(use("C-1", "VET-1", 10000)).status, CommitResult::Status::Committed);
   // Seeded again (the hub restarted): VET-1 keeps its quantity used, VET-3 is added.

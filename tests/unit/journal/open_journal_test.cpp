@@ -21,15 +21,21 @@ std::string openError(const std::string& url) {
 }
 
 TEST(journal_url, UnknownSchemeIsRefused) {
-  EXPECT_EQ(openError("mysql://db/hub"), "unsupported journal URL 'mysql://db/hub': expected sqlite:PATH");
+  EXPECT_EQ(openError("mysql://db/hub"),
+            "unsupported journal URL 'mysql://db/hub': expected sqlite:PATH or postgresql://USER:PASSWORD@HOST:PORT/DB");
   EXPECT_EQ(openError("/var/lib/swhub/journal.db"),
-            "unsupported journal URL '/var/lib/swhub/journal.db': expected sqlite:PATH");
+            "unsupported journal URL '/var/lib/swhub/journal.db': expected sqlite:PATH or "
+            "postgresql://USER:PASSWORD@HOST:PORT/DB");
 }
 
-TEST(journal_url, PostgresqlIsNotBuiltInAndItsPasswordIsNotEchoed) {
-  EXPECT_EQ(openError("postgresql://hub:s3cret@db:5432/swhub"),
-            "unsupported journal URL 'postgresql://hub:***@db:5432/swhub': expected sqlite:PATH "
-            "(the PostgreSQL backend is not built into this hub yet)");
+TEST(journal_url, UnreachablePostgresqlSaysSoWithoutItsPassword) {
+  // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+  const std::string error = openError("postgresql://hub:s3cret@127.0.0.1:1/swhub?connect_timeout=2");
+  EXPECT_EQ(error.rfind("cannot open journal postgresql://hub:***@127.0.0.1:1/swhub?connect_timeout=2: "
+                        "cannot connect to PostgreSQL: ", 0),
+            0u)
+      << error;
+  EXPECT_EQ(error.find("s3cret"), std::string::npos) << error;
 }
 
 TEST(journal_url, EmptyPathAndUnknownParameterAreRefused) {

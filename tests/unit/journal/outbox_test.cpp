@@ -8,15 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
+#include "backends.hpp"
 #include "journal/journal.hpp"
 
 namespace swhub::journal {
 namespace {
 
 using namespace std::chrono_literals;
-
-using swhub::testing::TempDir;
 
 OutboxItem item(const std::string& id, const std::string& recipient, const std::string& channel = "notification") {
   OutboxItem o;
@@ -36,15 +34,19 @@ std::vector<std::string> ids(const std::vector<OutboxItem>& items) {
   return out;
 }
 
-class journal_outbox : public ::testing::Test {
+class journal_outbox : public test_support::JournalBackend {
  protected:
-  void SetUp() override { open(); }
+  void SetUp() override {
+    JournalBackend::SetUp();
+    if (IsSkipped()) return;
+    open();
+  }
 
   void open() {
     journal_.reset();
     JournalOptions options;
     options.clock = [this] { return now_; };
-    journal_ = openJournal("sqlite:" + dir_.file("j.db"), options);
+    journal_ = openJournal(journalUrl(), options);
   }
 
   void add(std::vector<OutboxItem> items) {
@@ -53,13 +55,14 @@ class journal_outbox : public ::testing::Test {
     ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Committed);
   }
 
-  TempDir dir_;
   // 2026-11-28T10:00:00Z
   std::chrono::system_clock::time_point now_{std::chrono::seconds(1795860000)};
   std::unique_ptr<Journal> journal_;
 };
 
-TEST_F(journal_outbox, PullReadersPageInSeqOrder) {
+JOURNAL_BACKENDS(journal_outbox);
+
+TEST_P(journal_outbox, PullReadersPageInSeqOrder) {
   add({item("n1", "demo-post"), item("n2", "demo-express"), item("n3", "demo-post")});
   add({item("n4", "demo-post"), item("t1", "customs", "task")});
 
@@ -72,7 +75,7 @@ TEST_F(journal_outbox, PullReadersPageInSeqOrder) {
   EXPECT_EQ(ids(journal_->outboxAfter("customs", "task", 0, 10)), (std::vector<std::string>{"t1"}));
 }
 
-TEST_F(journal_outbox, ClaimLeasesDueItemsInOrderToOneOwner) {
+TEST_P(journal_outbox, ClaimLeasesDueItemsInOrderToOneOwner) {
   add({item("n1", "a"), item("n2", "b"), item("n3", "c")});
   auto claimed = journal_->claimOutbox("notification", "worker-1", 2, 30s);
   EXPECT_EQ(ids(claimed), (std::vector<std::string>{"n1", "n2"}));
@@ -80,7 +83,7 @@ TEST_F(journal_outbox, ClaimLeasesDueItemsInOrderToOneOwner) {
   EXPECT_TRUE(journal_->claimOutbox("notification", "worker-3", 10, 30s).empty());
 }
 
-TEST_F(journal_outbox, ExpiredLeaseMakesItemClaimableAgain) {
+TEST_P(journal_outbox, ExpiredLeaseMakesItemClaimableAgain) {
   add({item("n1", "a")});
   ASSERT_EQ(journal_->claimOutbox("notification", "worker-1", 10, 30s).size(), 1u);
   now_ += 29s;
@@ -89,7 +92,7 @@ TEST_F(journal_outbox, ExpiredLeaseMakesItemClaimableAgain) {
   EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-2", 10, 30s)), (std::vector<std::string>{"n1"}));
 }
 
-TEST_F(journal_outbox, CompleteByAnotherOwnerIsIgnored) {
+TEST_P(journal_outbox, CompleteByAnotherOwnerIsIgnored) {
   add({item("n1", "a")});
   auto claimed = journal_->claimOutbox("notification", "worker-1", 10, 30s);
   ASSERT_EQ(claimed.size(), 1u);
@@ -104,7 +107,7 @@ TEST_F(journal_outbox, CompleteByAnotherOwnerIsIgnored) {
   EXPECT_EQ(stored[0].attempts, 1);
 }
 
-TEST_F(journal_outbox, WorkerWhoseLeaseWasTakenOverCannotComplete) {
+TEST_P(journal_outbox, WorkerWhoseLeaseWasTakenOverCannotComplete) {
   add({item("n1", "a")});
   const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
   now_ += 31s;
@@ -113,7 +116,7 @@ TEST_F(journal_outbox, WorkerWhoseLeaseWasTakenOverCannotComplete) {
   EXPECT_EQ(journal_->outboxAfter("a", "notification", 0, 10).at(0).state, "pending");
 }
 
-TEST_F(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
+TEST_P(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
   add({item("n1", "a")});
   const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
   journal_->completeOutbox(seq, "worker-1", "pending", "2026-11-28T10:05:00.000Z", "HTTP 503");
@@ -125,7 +128,7 @@ TEST_F(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
   EXPECT_EQ(again[0].last_error, "HTTP 503");
 }
 
-TEST_F(journal_outbox, DeliveredStateSurvivesRestartAndIsNotClaimedAgain) {
+TEST_P(journal_outbox, DeliveredStateSurvivesRestartAndIsNotClaimedAgain) {
   add({item("n1", "a"), item("n2", "a")});
   const auto seq = journal_->claimOutbox("notification", "worker-1", 1, 30s).at(0).seq;
   journal_->completeOutbox(seq, "worker-1", "delivered", "", "");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_store.hpp"
@@ -26,9 +27,11 @@ CaseRecord caseOf(const std::string& id, const std::string& state, const std::st
   return {id, "demo-post", "R-" + id, "pre-arrival", state, 1, json, "M-" + id, at, at};
 }
 
-TEST(journal_party_history, CountsTheCasesOfASellerOrBuyerAndTheHeldOnesLeavingOneOut) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("journal.db"));
+// On both backends (backends.hpp). journal_party_history_sqlite: SQLite query plans, its triggers read by hand and its schema-4 migration.
+JOURNAL_SUITE(journal_party_history);
+
+TEST_P(journal_party_history, CountsTheCasesOfASellerOrBuyerAndTheHeldOnesLeavingOneOut) {
+  auto journal = openJournal(journalUrl());
   WriteBatch batch;
   batch.new_cases = {caseOf("C-1", "held", "CN-1", "PT-1", "2026-11-28T10:00:01.000Z"),
                      caseOf("C-2", "released", "CN-1", "", "2026-11-28T10:00:02.000Z"),
@@ -74,7 +77,7 @@ std::string planOf(sqlite3* db, const std::string& sql) {
   return plan;
 }
 
-TEST(journal_party_history, TheCountReadsTheTotalsRowAndOnlyTheCasesFiledSinceFromACoveringIndex) {
+TEST(journal_party_history_sqlite, TheCountReadsTheTotalsRowAndOnlyTheCasesFiledSinceFromACoveringIndex) {
   // A seller with many earlier cases must cost neither a read of each case row nor a walk over
   // every index entry of its history per assessment: its totals are one row.
   TempDir dir;
@@ -109,7 +112,7 @@ PartyHistory countedOf(sqlite3* db, const std::string& role, const std::string& 
   return h;
 }
 
-TEST(journal_party_history, TheTotalsFollowEveryStateChangeAndAnAmendmentThatChangesAParty) {
+TEST(journal_party_history_sqlite, TheTotalsFollowEveryStateChangeAndAnAmendmentThatChangesAParty) {
   TempDir dir;
   const std::string file = dir.file("journal.db");
   auto journal = openJournal("sqlite:" + file);
@@ -164,7 +167,7 @@ TEST(journal_party_history, TheTotalsFollowEveryStateChangeAndAnAmendmentThatCha
   sqlite3_close(db);
 }
 
-TEST(journal_party_history, ASchema4JournalGetsThePartyColumnsFromItsConsignments) {
+TEST(journal_party_history_sqlite, ASchema4JournalGetsThePartyColumnsFromItsConsignments) {
   TempDir dir;
   const std::string file = dir.file("journal.db");
   {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sqlite_query.hpp"
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -64,9 +65,11 @@ void expectOneWinner(const CommitResult& a, const CommitResult& b, const std::st
   EXPECT_EQ(loser.error, "reference(s) already filed: '" + reference + "'");
 }
 
-TEST(journal_reference, TwoConcurrentCommitsWithOneReferenceMakeOneCase) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+// On both backends (backends.hpp). journal_reference_sqlite: the SQLite schema-2 migration.
+JOURNAL_SUITE(journal_reference);
+
+TEST_P(journal_reference, TwoConcurrentCommitsWithOneReferenceMakeOneCase) {
+  auto journal = openJournal(journalUrl());
   for (int round = 0; round < 10; ++round) {
     const std::string reference = "LRN-" + std::to_string(round);
     const std::string a = "A" + std::to_string(round), b = "B" + std::to_string(round);
@@ -82,17 +85,15 @@ TEST(journal_reference, TwoConcurrentCommitsWithOneReferenceMakeOneCase) {
   EXPECT_EQ(journal->stats().cases, 10);
 }
 
-TEST(journal_reference, TheSameReferenceOfAnotherPartnerIsAnotherCase) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_reference, TheSameReferenceOfAnotherPartnerIsAnotherCase) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(filing("M-1", "C-1", "LRN-1", "demo-post")).status, Status::Committed);
   ASSERT_EQ(journal->commit(filing("M-2", "C-2", "LRN-1", "demo-express")).status, Status::Committed);
   EXPECT_EQ(journal->commit(filing("M-3", "C-3", "LRN-1", "demo-post")).status, Status::ReferenceTaken);
 }
 
-TEST(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) {
+  auto journal = openJournal(journalUrl());
   for (const std::string id : {"M-1", "M-2"}) {
     ASSERT_EQ(journal->beginStaged({id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", "staging", "", 0}, 0)
                   .status,
@@ -117,7 +118,7 @@ TEST(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) 
   EXPECT_EQ(journal->stats().cases, 2);
 }
 
-TEST(journal_reference, ASchema2JournalWithDuplicatesKeepsEveryCaseAndTheOlderKeepsTheReference) {
+TEST(journal_reference_sqlite, ASchema2JournalWithDuplicatesKeepsEveryCaseAndTheOlderKeepsTheReference) {
   TempDir dir;
   const std::string file = dir.file("j.db");
   {

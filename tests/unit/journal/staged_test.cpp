@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -84,9 +85,11 @@ std::string readPart(Journal& journal, const std::string& id, MessagePart part) 
   return out;
 }
 
-TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
-  TempDir dir;
-  auto journal = openJournal(dir.url());
+// On both backends (backends.hpp). journal_staged_sqlite: none.
+JOURNAL_SUITE(journal_staged);
+
+TEST_P(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->beginStaged(staging("M-1"), 10).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->writeStagedBody("M-1", 0, "0123").status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->writeStagedBody("M-1", 4, "456789").status, CommitResult::Status::Committed);
@@ -137,9 +140,8 @@ TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
   EXPECT_EQ(journal->stats().cases, 5);
 }
 
-TEST(journal_staged, AbortLeavesNothing) {
-  TempDir dir;
-  auto journal = openJournal(dir.url());
+TEST_P(journal_staged, AbortLeavesNothing) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->beginStaged(staging("M-1"), 4).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 3)).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->abortStaged("M-1").status, CommitResult::Status::Committed);
@@ -153,9 +155,8 @@ TEST(journal_staged, AbortLeavesNothing) {
   EXPECT_EQ(journal->stats().cases, 0);
 }
 
-TEST(journal_staged, RejectedMessageKeepsItsBodyAndDropsItsStagedRows) {
-  TempDir dir;
-  auto journal = openJournal(dir.url());
+TEST_P(journal_staged, RejectedMessageKeepsItsBodyAndDropsItsStagedRows) {
+  auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->beginStaged(staging("M-1"), 3).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->writeStagedBody("M-1", 0, "abc").status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 2)).status, CommitResult::Status::Committed);
@@ -172,9 +173,8 @@ TEST(journal_staged, RejectedMessageKeepsItsBodyAndDropsItsStagedRows) {
   EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB0", "M-1"));
 }
 
-TEST(journal_staged, SameKeyAtFinishIsDuplicateOrConflictAndWritesNothing) {
-  TempDir dir;
-  auto journal = openJournal(dir.url());
+TEST_P(journal_staged, SameKeyAtFinishIsDuplicateOrConflictAndWritesNothing) {
+  auto journal = openJournal(journalUrl());
   WriteBatch first;
   first.message = MessageRecord{"M-0", "demo-express", "text/csv", "K", "sha256:M-1", kAt, "x", "accepted", "{}", 202};
   ASSERT_EQ(journal->commit(std::move(first)).status, CommitResult::Status::Committed);
@@ -194,16 +194,15 @@ TEST(journal_staged, SameKeyAtFinishIsDuplicateOrConflictAndWritesNothing) {
   EXPECT_FALSE(journal->getCase("C-0"));
 }
 
-TEST(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
-  TempDir dir;
+TEST_P(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
   {
-    auto journal = openJournal(dir.url());
+    auto journal = openJournal(journalUrl());
     ASSERT_EQ(journal->beginStaged(staging("M-1"), 4).status, CommitResult::Status::Committed);
     ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 3)).status, CommitResult::Status::Committed);
   }  // closed without finishing, as a crash would leave it
   JournalOptions serving;
   serving.exclusive = true;  // the serving hub's open: it alone may judge a staging message dead
-  auto journal = openJournal(dir.url(), serving);
+  auto journal = openJournal(journalUrl(), serving);
   EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB1", "M-1"));
   EXPECT_EQ(journal->messagePartSize("M-1", MessagePart::Body), -1);
   EXPECT_EQ(journal->stats().messages, 0);

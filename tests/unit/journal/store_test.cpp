@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "sqlite_query.hpp"
+#include "backends.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
@@ -41,9 +42,11 @@ CaseEvent event(const std::string& case_id, const std::string& kind, const std::
   return e;
 }
 
-TEST(journal_store, CommittedBatchIsReadableAfterReopen) {
-  TempDir dir;
-  const std::string url = "sqlite:" + dir.file("j.db");
+// On both backends (backends.hpp). journal_store_sqlite: what only SQLite has (its PRAGMAs read back, its schema migrations).
+JOURNAL_SUITE(journal_store);
+
+TEST_P(journal_store, CommittedBatchIsReadableAfterReopen) {
+  const std::string url = journalUrl();
   {
     auto journal = openJournal(url);
     WriteBatch batch;
@@ -65,7 +68,7 @@ TEST(journal_store, CommittedBatchIsReadableAfterReopen) {
   ASSERT_EQ(reopened->caseEvents("c1").size(), 1u);
 }
 
-TEST(journal_store, WalAndSynchronousFullAreInEffect) {
+TEST(journal_store_sqlite, WalAndSynchronousFullAreInEffect) {
   TempDir dir;
   auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", JournalOptions{});
   // synchronous is per connection: the writer reads it back; WAL is a property of the file.
@@ -81,7 +84,7 @@ TEST(journal_store, WalAndSynchronousFullAreInEffect) {
   sqlite3_close(other);
 }
 
-TEST(journal_store, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
+TEST(journal_store_sqlite, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   TempDir dir;
   const std::string file = dir.file("j.db");
   {
@@ -123,9 +126,8 @@ TEST(journal_store, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   sqlite3_close(db);
 }
 
-TEST(journal_store, ReopeningKeepsSchemaAndData) {
-  TempDir dir;
-  const std::string url = "sqlite:" + dir.file("j.db");
+TEST_P(journal_store, ReopeningKeepsSchemaAndData) {
+  const std::string url = journalUrl();
   for (int round = 0; round < 3; ++round) {
     auto journal = openJournal(url);
     WriteBatch batch;
@@ -135,9 +137,8 @@ TEST(journal_store, ReopeningKeepsSchemaAndData) {
   }
 }
 
-TEST(journal_store, CaseEventsComeBackInSeqOrder) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_store, CaseEventsComeBackInSeqOrder) {
+  auto journal = openJournal(journalUrl());
   WriteBatch first;
   first.new_cases = {newCase("c1", "LRN-1", ""), newCase("c2", "LRN-2", "")};
   first.events = {event("c1", "received", "accepted"), event("c2", "received", "accepted"),
@@ -159,9 +160,8 @@ TEST(journal_store, CaseEventsComeBackInSeqOrder) {
 // A writer adds one event and bumps the case's version in each commit; every read of the case
 // with its events must see them agree (version 1 + n updates = 1 + n events), never a status
 // older or newer than the history beside it.
-TEST(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
+  auto journal = openJournal(journalUrl());
   WriteBatch first;
   first.new_cases = {newCase("c1", "LRN-1", "")};
   first.events = {event("c1", "received", "accepted")};
@@ -188,9 +188,8 @@ TEST(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
   EXPECT_GT(reads, 1);
 }
 
-TEST(journal_store, FindCasesByPartnerAndReference) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_store, FindCasesByPartnerAndReference) {
+  auto journal = openJournal(journalUrl());
   WriteBatch batch;
   batch.new_cases = {newCase("c1", "LRN-1", ""), newCase("c2", "LRN-2", "")};
   ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
@@ -200,9 +199,8 @@ TEST(journal_store, FindCasesByPartnerAndReference) {
   EXPECT_TRUE(journal->findCases("demo-express", "LRN-2").empty());
 }
 
-TEST(journal_store, CaseUpdateBumpsVersionAndKeepsConsignmentWhenEmpty) {
-  TempDir dir;
-  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+TEST_P(journal_store, CaseUpdateBumpsVersionAndKeepsConsignmentWhenEmpty) {
+  auto journal = openJournal(journalUrl());
   WriteBatch create;
   create.new_cases = {newCase("c1", "LRN-1", "")};
   ASSERT_EQ(journal->commit(create).status, CommitResult::Status::Committed);

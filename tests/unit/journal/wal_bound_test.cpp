@@ -1,4 +1,5 @@
 // The WAL stays bounded: sustained commits beside a reader never grow it past the bound (plus
+// SQLite only (backends.hpp): the WAL is SQLite's.
 // what one checkpoint's wait lets in), and a reader that pinned a snapshot makes it grow only as
 // long as it holds it.
 
