@@ -205,6 +205,25 @@ TEST_F(PgHub, EveryAcknowledgedFilingSurvivesACrashAndARestart) {
             400);
 }
 
+TEST_F(PgHub, AReloadOnOneNodeReachesTheOthers) {
+  const auto args = serveArgs(dir_, db_.url());
+  HubProcess a(args);
+  HubProcess b(args);
+  const std::string renamed = "every-filing-to-customs-renamed";
+  EXPECT_EQ(request(b.address(), "GET", "/v1/admin/routes", "", kAdmin).body.find(renamed), std::string::npos);
+  // A route-only change to the file the nodes share, reloaded through node a alone.
+  std::string yaml = readFile(dir_.file("hub.yaml"));
+  const auto at = yaml.find("- name: every-filing-to-customs\n");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, std::string("- name: every-filing-to-customs").size(), "- name: " + renamed);
+  writeFile(dir_.file("hub.yaml"), yaml);
+  const auto reloaded = request(a.address(), "POST", "/v1/admin/reload", "", kAdmin);
+  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  EXPECT_TRUE(eventually(
+      [&] { return request(b.address(), "GET", "/v1/admin/routes", "", kAdmin).body.find(renamed) != std::string::npos; },
+      std::chrono::seconds(10)));
+}
+
 TEST_F(PgHub, ThreeNodesShareTheWorkAndAKilledNodeLosesNothing) {
   const unsigned seed = static_cast<unsigned>(std::random_device()());
   std::mt19937 random(seed);

@@ -1,6 +1,7 @@
 #include "app/hub.hpp"
 
 #include <filesystem>
+#include <iostream>
 #include <set>
 
 #include "api/http_server.hpp"
@@ -126,25 +127,19 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
       [this] {
-        // Reload validates the whole file again and swaps the route table atomically; a file that
-        // changes anything else is refused whole, naming each change.
-        api::ReloadOutcome outcome;
-        try {
-          auto fresh = config::loadConfig(config_.source);
-          outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
-          if (!outcome.needsRestart.empty()) return outcome;
-          auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes, "routes");
-          if (!routes.ok()) {
-            outcome.invalid = routes.errors();
-            return outcome;
-          }
-          coordinator_->setRoutes(routes.take());
-        } catch (const config::ConfigError& e) {
-          outcome.invalid = e.errors();
-        }
+        api::ReloadOutcome outcome = reloadRoutes();
+        // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
+        if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
         return outcome;
       },
       [this] { wakeWorkers(); });
+  journal_->onReload([this] {
+    const api::ReloadOutcome outcome = reloadRoutes();
+    if (!outcome.invalid.empty() || !outcome.needsRestart.empty()) {
+      std::cerr << "swhub: a reload announced by another node was refused here: "
+                << sdk::formatErrors(outcome.invalid.empty() ? outcome.needsRestart : outcome.invalid) << "\n";
+    }
+  });
   assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), owner + "/assess");
   assessor_->setRetry({config_.assessment_max_attempts, std::chrono::milliseconds(config_.assessment_retry_base_ms),
                        std::chrono::milliseconds(config_.assessment_retry_cap_ms)});
@@ -163,7 +158,29 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   server_ = std::make_unique<api::HttpServer>(config_, *this);
 }
 
+api::ReloadOutcome Hub::reloadRoutes() {
+  // Reload validates the whole file again and swaps the route table atomically; a file that
+  // changes anything else is refused whole, naming each change.
+  api::ReloadOutcome outcome;
+  try {
+    auto fresh = config::loadConfig(config_.source);
+    outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
+    if (!outcome.needsRestart.empty()) return outcome;
+    auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes, "routes");
+    if (!routes.ok()) {
+      outcome.invalid = routes.errors();
+      return outcome;
+    }
+    coordinator_->setRoutes(routes.take());
+  } catch (const config::ConfigError& e) {
+    outcome.invalid = e.errors();
+  }
+  return outcome;
+}
+
 Hub::~Hub() {
+  // No reload from another node may reach a hub that is going.
+  if (journal_) journal_->onReload({});
   // The front ends first: its workers give kept-alive connections back to the gate.
   server_.reset();
   if (delivery_) delivery_->stop();

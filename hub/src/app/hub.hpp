@@ -58,6 +58,10 @@ class Hub : public api::HubServices {
   void wakeWorkers() override;
 
  private:
+  // Re-reads the config file and swaps the route table, or says why not (POST /v1/admin/reload,
+  // and a reload another node on the same journal announced).
+  api::ReloadOutcome reloadRoutes();
+
   config::HubConfig config_;
   metrics::HubMetrics metrics_;
   api::IdentityMap identities_;

@@ -359,6 +359,14 @@ class Journal {
   // already (nothing written: read that one); Invalid when a case is on another statement.
   virtual CommitResult issueStatement(const StatementRecord& statement) = 0;
 
+  // ---- Several nodes on one journal (PostgreSQL): a configuration reload reaches every node.
+  // announceReload() tells the other serving nodes that this one reloaded its configuration;
+  // each runs the handler given to onReload() (on a journal thread, within about a second) and
+  // reloads its own file. onReload({}) removes the handler (and waits for a running one). An
+  // SQLite journal has one node: nothing to tell.
+  virtual void announceReload() {}
+  virtual void onReload(std::function<void()> handler) {}
+
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;
   virtual JournalStats stats() = 0;

@@ -79,6 +79,7 @@ PgJournal::PgJournal(std::string url, JournalOptions options)
                      .integer(0, 0);
       liveness_->exec("SELECT pg_advisory_lock(" + std::to_string(kNodeLockClass) + ", " + std::to_string(node_id_) + ")");
       liveness_->exec("COMMIT");
+      liveness_->exec("LISTEN swhub_reload");
     }
     txn_ = std::make_unique<Txn>(*writer_);
     committer_ = std::make_unique<GroupCommitter>(*txn_, options_.max_group, options_.on_commit);
@@ -300,6 +301,7 @@ std::size_t PgJournal::releaseDeadClaims(const std::string& live_owner_prefix) {
     if (owner_prefix_.empty()) {
       owner_prefix_ = live_owner_prefix;
       try {
+        std::lock_guard liveness(liveness_mutex_);
         liveness_->exec("UPDATE nodes SET owner = $1 WHERE id = $2", Params().text(owner_prefix_).integer(node_id_));
       } catch (const std::exception&) {
         return 0;
@@ -337,8 +339,42 @@ void PgJournal::reaperLoop() {
     if (stopping_) return;
     lock.unlock();
     if (committer_->writable()) reapDeadNodes();
+    takeNotifications();
     lock.lock();
   }
+}
+
+void PgJournal::announceReload() {
+  if (!liveness_) return;
+  std::lock_guard lock(liveness_mutex_);
+  try {
+    liveness_->exec("SELECT pg_notify('swhub_reload', $1)", Params().text(std::to_string(node_id_)));
+  } catch (const std::exception&) {
+    // The others keep their configuration until their own reload; this node's already applied.
+  }
+}
+
+void PgJournal::onReload(std::function<void()> handler) {
+  std::lock_guard lock(reload_mutex_);
+  reload_handler_ = std::move(handler);
+}
+
+void PgJournal::takeNotifications() {
+  bool reload = false;
+  {
+    std::lock_guard lock(liveness_mutex_);
+    if (!liveness_ || PQconsumeInput(liveness_->handle()) != 1) return;
+    while (PGnotify* notify = PQnotifies(liveness_->handle())) {
+      // A node hears its own NOTIFY too: only the others' count.
+      if (std::string(notify->relname) == "swhub_reload" && std::string(notify->extra) != std::to_string(node_id_)) {
+        reload = true;
+      }
+      PQfreemem(notify);
+    }
+  }
+  if (!reload) return;
+  std::lock_guard lock(reload_mutex_);
+  if (reload_handler_) reload_handler_();
 }
 
 std::vector<OutboxItem> PgJournal::deadLetters(std::int64_t after_seq, std::size_t limit) {

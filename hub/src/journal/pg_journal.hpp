@@ -87,6 +87,11 @@ class PgJournal final : public Journal {
   std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
   CommitResult issueStatement(const StatementRecord& statement) override;
 
+  // NOTIFY swhub_reload (payload: this node's id); the reaper's connection LISTENs, so the
+  // others see it at their next tick (every second).
+  void announceReload() override;
+  void onReload(std::function<void()> handler) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;
@@ -132,6 +137,11 @@ class PgJournal final : public Journal {
   std::vector<std::unique_ptr<Conn>> idle_readers_;
   std::unique_ptr<Txn> txn_;
   std::unique_ptr<GroupCommitter> committer_;
+
+  std::mutex liveness_mutex_;  // the liveness connection: the reaper's LISTEN and announceReload
+  std::mutex reload_mutex_;    // held while the handler runs
+  std::function<void()> reload_handler_;
+  void takeNotifications();
 
   std::mutex reaper_mutex_;
   std::condition_variable reaper_wake_;
