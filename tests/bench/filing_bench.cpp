@@ -4,6 +4,9 @@
 //   filing_bench [--connections C] [--seconds D] [--quick]
 //   filing_bench --wrk [--threads T] [--connections C] [--seconds D] [--rounds R]   (filing_wrk.cpp)
 //   filing_bench --serve-bare
+//   filing_bench --nodes [--connections C] [--seconds D] [--quick]
+//     filings/s of one node on SQLite, then of 1, 2 and 3 nodes on one PostgreSQL journal (a
+//     throwaway cluster, tests/support/pg_cluster.hpp), the connections spread over the nodes
 //
 // Exit 0 when both phases ran and at least one filing was acknowledged with 202; timing is
 // printed, never asserted.
@@ -49,6 +52,8 @@
 #include <vector>
 
 #include "filing_wrk.hpp"
+#include "hub_process.hpp"
+#include "pg_cluster.hpp"
 
 extern char** environ;
 
@@ -62,6 +67,7 @@ struct Options {
   int seconds = 10;
   bool wrk = false;
   bool serveBare = false;
+  bool nodes = false;
   swhub::bench::WrkOptions wrkOptions;
 };
 
@@ -82,6 +88,8 @@ Options parseOptions(int argc, char** argv) {
       o.wrk = true;
     } else if (a == "--serve-bare") {
       o.serveBare = true;
+    } else if (a == "--nodes") {
+      o.nodes = true;
     } else if (a == "--connections" && i + 1 < argc) {
       o.connections = o.wrkOptions.connections = positive(a, argv[++i], 1024);
     } else if (a == "--seconds" && i + 1 < argc) {
@@ -94,7 +102,8 @@ Options parseOptions(int argc, char** argv) {
       throw std::invalid_argument(
           "usage: filing_bench [--connections C] [--seconds D] [--quick]\n"
           "       filing_bench --wrk [--threads T] [--connections C] [--seconds D] [--rounds R] [--quick]\n"
-          "       filing_bench --serve-bare");
+          "       filing_bench --serve-bare\n"
+          "       filing_bench --nodes [--connections C] [--seconds D] [--quick]");
     }
   }
   return o;
@@ -177,7 +186,8 @@ struct LoadResult {
 
 // C threads, each on one keep-alive connection, send requests back to back until D seconds have
 // passed. A connection that fails is reopened; a thread gives up after kMaxErrors failures.
-LoadResult drive(const Poco::Net::SocketAddress& address, int connections, int seconds,
+// Connection c goes to addresses[c % addresses.size()] (several hub nodes behind no balancer).
+LoadResult drive(const std::vector<Poco::Net::SocketAddress>& addresses, int connections, int seconds,
                  const std::function<Request(int connection, std::uint64_t sequence)>& makeRequest) {
   constexpr int kMaxErrors = 100;
   std::vector<LoadResult> perThread(static_cast<std::size_t>(connections));
@@ -188,7 +198,7 @@ LoadResult drive(const Poco::Net::SocketAddress& address, int connections, int s
     threads.emplace_back([&, c] {
       LoadResult& mine = perThread[static_cast<std::size_t>(c)];
       mine.latencyUs.reserve(1 << 16);
-      Poco::Net::HTTPClientSession session(address);
+      Poco::Net::HTTPClientSession session(addresses[static_cast<std::size_t>(c) % addresses.size()]);
       session.setKeepAlive(true);
       session.setTimeout(Poco::Timespan(30, 0));
       int errors = 0;
@@ -301,7 +311,7 @@ double runBaseline(const Options& o) {
             << o.connections << " keep-alive connections, " << o.seconds << " s, "
             << bodyWithReference(uniqueReference(0, 0)).size() << "-byte POST answered 200 \"ok\"\n";
   const std::string body = bodyWithReference(uniqueReference(0, 0));
-  const LoadResult r = drive(address, o.connections, o.seconds, [&](int, std::uint64_t) {
+  const LoadResult r = drive({address}, o.connections, o.seconds, [&](int, std::uint64_t) {
     return Request{"POST", "/bench", "application/vnd.swhub.consignment+json", "", body};
   });
   server.stopAll(true);
@@ -325,10 +335,11 @@ extern "C" void stopChildAndExit(int signal) {
 // hub never blocks on a full pipe.
 class HubChild {
  public:
-  explicit HubChild(const fs::path& journalDir) {
-    const std::vector<std::string> args{std::string(SWHUB_BINARY_ROOT) + "/bin/swhub", "serve", "--config",
-                                        std::string(SWHUB_SOURCE_ROOT) + "/config/hub.yaml", "--listen",
-                                        "127.0.0.1:0", "--journal", "sqlite:" + (journalDir / "journal.db").string()};
+  explicit HubChild(const fs::path& journalDir)
+      : HubChild(std::string(SWHUB_SOURCE_ROOT) + "/config/hub.yaml", "sqlite:" + (journalDir / "journal.db").string()) {}
+  HubChild(const std::string& config, const std::string& journal) {
+    const std::vector<std::string> args{std::string(SWHUB_BINARY_ROOT) + "/bin/swhub", "serve", "--config", config,
+                                        "--listen", "127.0.0.1:0", "--journal", journal};
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     posix_spawn_file_actions_t actions;
@@ -466,7 +477,7 @@ double runHub(const Options& o) {
             << (dir.path / "journal.db").string() << "), " << o.connections << " keep-alive connections, "
             << o.seconds << " s, POST /v1/messages, " << bodyWithReference(uniqueReference(0, 0)).size()
             << "-byte canonical consignment, unique reference each\n";
-  const LoadResult r = drive(address, o.connections, o.seconds, [](int c, std::uint64_t seq) {
+  const LoadResult r = drive({address}, o.connections, o.seconds, [](int c, std::uint64_t seq) {
     return Request{"POST", "/v1/messages", "application/vnd.swhub.consignment+json", "Bearer demo-post-token",
                    bodyWithReference(uniqueReference(c, seq))};
   });
@@ -495,6 +506,61 @@ double runHub(const Options& o) {
   return rate;
 }
 
+// --- --nodes: SQLite beside 1, 2, 3 nodes on PostgreSQL ----------------------------------------
+
+// Filings/s of `nodes` hubs on `journal`, the connections spread over them.
+double runNodes(const Options& o, const std::string& config, const std::string& journal, int nodes,
+                const std::string& label) {
+  std::vector<std::unique_ptr<HubChild>> hubs;
+  std::vector<Poco::Net::SocketAddress> addresses;
+  for (int i = 0; i < nodes; ++i) {  // one after the other: the first makes the receipt key
+    hubs.push_back(std::make_unique<HubChild>(config, journal));
+    addresses.emplace_back(hubs.back()->address());
+  }
+  std::cout << "\n" << label << ": " << nodes << " node(s), " << o.connections << " connections spread over them, "
+            << o.seconds << " s\n";
+  const LoadResult r = drive(addresses, o.connections, o.seconds, [](int c, std::uint64_t seq) {
+    return Request{"POST", "/v1/messages", "application/vnd.swhub.consignment+json", "Bearer demo-post-token",
+                   bodyWithReference(uniqueReference(c, seq))};
+  });
+  const double rate = report("filed", "filings/s", r, "202");
+  if (countOf(r, "202") == 0 && !hubs.empty()) std::cout << "  swhub printed:\n" << hubs.front()->output();
+  return rate;
+}
+
+int runNodesMode(const Options& o) {
+  std::cout << "filing_bench --nodes: " << o.connections << " connections, " << o.seconds << " s per run\n"
+            << machineLine() << "\n";
+  TempDir dir;
+  // The example config copied here: a PostgreSQL journal's receipt key goes in the config's var/.
+  const std::string config = (dir.path / "hub.yaml").string();
+  swhub::testing::writeFile(config, swhub::testing::exampleConfigText());
+  std::vector<std::pair<std::string, double>> rates;
+  rates.emplace_back("sqlite, 1 node", runNodes(o, config, "sqlite:" + (dir.path / "journal.db").string(), 1,
+                                               "[sqlite]"));
+  std::string why;
+  swhub::testing::PgCluster* cluster = swhub::testing::testCluster(why);
+  if (!cluster) {
+    std::cout << "\npostgresql: skipped (" << why << ")\n";
+  } else {
+    for (int nodes = 1; nodes <= 3; ++nodes) {
+      const std::string database = cluster->createDatabase();
+      rates.emplace_back("postgresql, " + std::to_string(nodes) + " node" + (nodes > 1 ? "s" : ""),
+                         runNodes(o, config, cluster->url(database), nodes, "[postgresql]"));
+    }
+  }
+  std::cout << "\nfilings/s:";
+  for (const auto& [label, rate] : rates) std::cout << "  " << label << " " << std::fixed << std::setprecision(0) << rate << ";";
+  std::cout << "\n";
+  for (const auto& [label, rate] : rates) {
+    if (rate <= 0) {
+      std::cerr << "filing_bench: FAILED (" << label << ": no filing acknowledged)\n";
+      return 1;
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -509,6 +575,7 @@ int main(int argc, char** argv) {
     std::cout.setf(std::ios::unitbuf);
     if (o.serveBare) return swhub::bench::serveBare();
     if (o.wrk) return swhub::bench::runWrkMode(o.wrkOptions);
+    if (o.nodes) return runNodesMode(o);
 
     std::cout << "filing_bench: " << o.connections << " connections, " << o.seconds << " s per phase\n"
               << machineLine() << "\n";

@@ -193,9 +193,10 @@ CREATE TRIGGER cases_party_update AFTER UPDATE OF state, seller_id, buyer_id ON 
   EXECUTE FUNCTION swhub_party_totals();
 CREATE TRIGGER cases_party_delete AFTER DELETE ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
 
--- The audit chain's head: one row, always there. Every writing transaction locks it first
--- (SELECT ... FOR UPDATE), so the writers of every node take turns: the chain stays one chain,
--- and seqs are handed out in commit order (a pull cursor never skips a row committed later).
+-- The audit chain's head: one row, always there. Every transaction that extends the chain or adds
+-- outbox items locks it first (SELECT ... FOR UPDATE), so those writers of every node take turns:
+-- the chain stays one chain, and seqs are handed out in commit order (a pull cursor never skips
+-- a row committed later).
 CREATE TABLE audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq BIGINT NOT NULL,

@@ -200,7 +200,9 @@ CommitResult referencesTaken(std::vector<std::string> references) {
 
 CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
   const bool chained = batch.message || !batch.events.empty();
-  ChainHead head = chained ? lockChainHead(db) : ChainHead{};
+  // The head's lock first, before any other row of the batch: writers that extend the chain or
+  // add outbox items (whose seqs must follow commit order) take turns on it, across nodes.
+  ChainHead head = chained || !batch.outbox.empty() ? lockChainHead(db) : ChainHead{};
   if (batch.message) {
     const MessageRecord& m = *batch.message;
     // Writers take turns on the chain's head, so this look sees every committed key; the unique
@@ -449,6 +451,7 @@ bool deadLetterPulled(Conn& db, std::int64_t seq, const std::string& reason) {
 }
 
 std::size_t replayPulledDead(Conn& db, std::int64_t seq) {
+  lockChainHead(db);  // fresh seqs: in commit order, as for new outbox items
   auto dead = db.exec(
       "SELECT d.seq FROM pull_dead_letters d JOIN outbox o ON o.seq = d.seq"
       " WHERE o.state = 'dead' AND ($1::bigint < 0 OR d.seq = $1::bigint) ORDER BY d.seq",

@@ -17,7 +17,8 @@ namespace swhub::journal::pg {
 
 using sqlite::ChainHead;
 
-// The head, locked for this transaction (every writer takes it first: see pg_schema.cpp).
+// The head, locked for this transaction: every writer that extends the chain or hands out outbox
+// seqs takes it before any other row (pg_schema.cpp); claims and completions do not need it.
 ChainHead lockChainHead(Conn& db);
 void saveChainHead(Conn& db, const ChainHead& head);
 
