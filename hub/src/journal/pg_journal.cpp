@@ -218,7 +218,7 @@ std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> PgJournal::caseWith
   });
 }
 
-void PgJournal::forEachCaseFiled(const std::string& from, const std::string& to,
+void PgJournal::forEachCaseFiled(Instant from, Instant to,
                                  const std::function<bool(const CaseRecord&)>& visit) {
   constexpr std::size_t kPage = 2000;
   std::int64_t after = 0;
@@ -237,17 +237,17 @@ PartyHistory PgJournal::partyHistory(const std::string& role, const std::string&
   return withReader([&](Conn& db) { return pg::partyHistory(db, role, id, before_case); });
 }
 
-std::vector<OutboxItem> PgJournal::outboxAfter(const std::string& recipient, const std::string& channel,
+std::vector<OutboxItem> PgJournal::outboxAfter(const std::string& recipient, Channel channel,
                                                std::int64_t after_seq, std::size_t limit) {
   return withReader([&](Conn& db) { return pg::outboxAfter(db, recipient, channel, after_seq, limit); });
 }
 
-std::vector<OutboxItem> PgJournal::claimOutbox(const std::string& channel, const std::string& owner, std::size_t limit,
+std::vector<OutboxItem> PgJournal::claimOutbox(Channel channel, const std::string& owner, std::size_t limit,
                                                std::chrono::milliseconds lease) {
   return claimOutboxSkipping(channel, owner, limit, lease, {});
 }
 
-std::vector<OutboxItem> PgJournal::claimOutboxSkipping(const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> PgJournal::claimOutboxSkipping(Channel channel, const std::string& owner,
                                                        std::size_t limit, std::chrono::milliseconds lease,
                                                        const std::vector<std::string>& skip) {
   if (owner.empty()) throw std::invalid_argument("claimOutbox: owner must not be empty");
@@ -261,16 +261,16 @@ std::vector<OutboxItem> PgJournal::claimOutboxSkipping(const std::string& channe
   return claimed;
 }
 
-void PgJournal::completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
-                               const std::string& next_attempt_at, const std::string& last_error) {
+void PgJournal::completeOutbox(std::int64_t seq, const std::string& owner, OutboxState state,
+                               std::optional<Instant> next_attempt_at, const std::string& last_error) {
   completeOutboxItems({seq}, owner, state, next_attempt_at, last_error, "");
 }
 
 void PgJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                    const std::string& state, const std::string& next_attempt_at,
+                                    OutboxState state, std::optional<Instant> next_attempt_at,
                                     const std::string& last_error, const std::string& batch) {
-  if (state != "pending" && state != "delivered" && state != "dead") {
-    throw std::invalid_argument("completeOutbox: state '" + state + "' is not pending, delivered or dead");
+  if (state == OutboxState::Pull) {
+    throw std::invalid_argument("completeOutbox: state 'pull' is not pending, delivered or dead");
   }
   committer_->run([&] {
     for (std::int64_t seq : seqs) pg::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch);
@@ -278,12 +278,12 @@ void PgJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const
   }, false);
 }
 
-void PgJournal::releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+void PgJournal::releaseOutbox(std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) {
   releaseOutboxItems({seq}, owner, next_attempt_at);
 }
 
 void PgJournal::releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                   const std::string& next_attempt_at) {
+                                   std::optional<Instant> next_attempt_at) {
   committer_->run([&] {
     for (std::int64_t seq : seqs) pg::releaseOutbox(*writer_, seq, owner, next_attempt_at);
     return CommitResult{};

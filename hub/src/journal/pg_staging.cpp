@@ -35,7 +35,8 @@ void deleteStagedRows(Conn& db, const std::string& id) {
 void insertStagingMessage(Conn& db, const MessageRecord& m, std::int64_t body_size, std::int64_t node) {
   db.pipeline({Query{"INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body, status,"
                      " response, http_status) VALUES ($1,$2,$3,'',$4,$5,''::bytea,'staging',''::bytea,0)",
-                     Params().text(m.id).text(m.partner).text(m.content_type).text(m.digest).text(m.received_at)},
+                     Params().text(m.id).text(m.partner).text(m.content_type).text(m.digest)
+                         .text(common::toString(m.received_at))},
                Query{"INSERT INTO message_parts (message_id, part, size) VALUES ($1, 'body', $2)",
                      Params().text(m.id).integer(body_size)},
                Query{"INSERT INTO staging_nodes (message_id, node) VALUES ($1, $2)",
@@ -69,11 +70,12 @@ void stageBatch(Conn& db, const std::string& message_id, const WriteBatch& batch
     writes.push_back(Query{
         "INSERT INTO staged_cases (staging_id, id, partner, reference, filing, state, version, consignment_json,"
         " message_id, created_at, updated_at, status_json) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-        Params().text(message_id).text(c.id).text(c.partner).text(c.reference).text(c.filing).text(c.state)
-            .integer(c.version).text(c.consignment_json).text(c.message_id).text(c.created_at).text(c.updated_at)
-            .text(c.status_json.empty() ? std::string("{}") : c.status_json)});
+        Params().text(message_id).text(c.id).text(c.partner).text(c.reference).text(c.filing).text(toString(c.state))
+            .integer(c.version).text(c.consignment_json).text(c.message_id).text(common::toString(c.created_at))
+            .text(common::toString(c.updated_at)).text(c.status_json.empty() ? std::string("{}") : c.status_json)});
   }
-  for (const auto& e : batch.events) {
+  for (const auto& event : batch.events) {
+    const EventEntry e = sqlite::eventEntry(event);
     writes.push_back(Query{
         "INSERT INTO staged_events (staging_id, case_id, at, actor, kind, from_state, to_state, detail_json,"
         " message_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
@@ -84,9 +86,9 @@ void stageBatch(Conn& db, const std::string& message_id, const WriteBatch& batch
     writes.push_back(Query{
         "INSERT INTO staged_outbox (staging_id, id, channel, recipient, case_id, content_type, body, attempts,"
         " state, next_attempt_at, last_error, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
-        Params().text(message_id).text(o.id).text(o.channel).text(o.recipient).text(o.case_id).text(o.content_type)
-            .bytes(o.body).integer(o.attempts).text(o.state.empty() ? std::string("pending") : o.state)
-            .text(o.next_attempt_at).text(o.last_error).text(o.created_at)});
+        Params().text(message_id).text(o.id).text(toString(o.channel)).text(o.recipient).text(o.case_id)
+            .text(o.content_type).bytes(o.body).integer(o.attempts).text(toString(o.state))
+            .text(optionalText(o.next_attempt_at)).text(o.last_error).text(common::toString(o.created_at))});
   }
   db.pipeline(writes);
 }
@@ -108,7 +110,7 @@ CommitResult finishStaging(Conn& db, const MessageRecord& m, BlobSource& respons
       return result;
     }
   }
-  if (m.status == "accepted") {
+  if (m.status == MessageStatus::Accepted) {
     auto r = db.exec(
         "SELECT s.reference FROM staged_cases s WHERE s.staging_id = $1 AND EXISTS (SELECT 1 FROM cases c"
         " WHERE c.partner = s.partner AND c.reference = s.reference AND c.duplicate_of = '') ORDER BY s.seq",
@@ -122,11 +124,11 @@ CommitResult finishStaging(Conn& db, const MessageRecord& m, BlobSource& respons
     auto r = db.exec(
         "UPDATE messages SET idempotency_key = $1, status = $2, response = CASE WHEN $3::bigint > 0 THEN ''::bytea ELSE $4 END,"
         " http_status = $5 WHERE id = $6 AND status = 'staging' RETURNING " + std::string(kMessageSummaryColumns),
-        Params().text(m.idempotency_key).text(m.status).integer(response.size).bytes(m.response).integer(m.http_status)
+        Params().text(m.idempotency_key).text(toString(m.status)).integer(response.size).bytes(m.response).integer(m.http_status)
             .text(m.id));
     if (r.rows() != 1) throw BatchRejected("journal: no staging message '" + m.id + "'");
     // The message is final now: the chain's next entry.
-    const MessageRecord stored = readMessageSummary(r, 0);
+    const MessageEntry stored = readMessageEntry(r, 0);
     const std::int64_t position = head.seq + 1;
     std::string hash = sqlite::messageEntryHash(head.hash, position, stored);
     db.exec("UPDATE messages SET audit_seq = $1, audit_hash = $2 WHERE id = $3",
@@ -149,7 +151,7 @@ CommitResult finishStaging(Conn& db, const MessageRecord& m, BlobSource& respons
       offset += static_cast<std::int64_t>(got);
     }
   }
-  if (m.status != "accepted") {
+  if (m.status != MessageStatus::Accepted) {
     saveChainHead(db, head);
     deleteStagedRows(db, m.id);
     return {};
@@ -171,8 +173,8 @@ CommitResult finishStaging(Conn& db, const MessageRecord& m, BlobSource& respons
     const auto seqs = nextEventSeqs(db, static_cast<std::size_t>(staged.rows()));
     std::vector<Query> writes;
     for (int i = 0; i < staged.rows(); ++i) {
-      const CaseEvent e{0, staged.text(i, 1), staged.text(i, 2), staged.text(i, 3), staged.text(i, 4),
-                        staged.text(i, 5), staged.text(i, 6), staged.text(i, 7), staged.text(i, 8)};
+      const EventEntry e{0, staged.text(i, 1), staged.text(i, 2), staged.text(i, 3), staged.text(i, 4),
+                         staged.text(i, 5), staged.text(i, 6), staged.text(i, 7), staged.text(i, 8)};
       writes.push_back(eventInsert(head, seqs[static_cast<std::size_t>(i)], e));
     }
     db.pipeline(writes);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "common/actor.hpp"
 #include "common/ids.hpp"
 #include "journal/group_committer.hpp"
 
@@ -25,8 +26,18 @@ MessageRecord readMessage(const Result& r, int row) {
 }
 
 CaseEvent readEvent(const Result& r, int row) {
-  return CaseEvent{r.integer(row, 0), r.text(row, 1), r.text(row, 2), r.text(row, 3), r.text(row, 4),
-                   r.text(row, 5),    r.text(row, 6), r.text(row, 7), r.text(row, 8)};
+  CaseEvent e;
+  e.seq = r.integer(row, 0);
+  e.case_id = r.text(row, 1);
+  e.at = instantText(r.text(row, 2));
+  const std::string actor = r.text(row, 3);
+  e.actor = common::parseActor(actor).value_or(Actor{Actor::Kind::Hub, actor});
+  e.kind = r.text(row, 4);
+  e.from_state = stateText(r.text(row, 5));
+  e.to_state = stateText(r.text(row, 6));
+  e.detail_json = r.text(row, 7);
+  e.message_id = r.text(row, 8);
+  return e;
 }
 
 // The body and response of a message, from message_chunks when it was written in pieces.
@@ -41,12 +52,13 @@ constexpr const char* kMessageColumns =
 
 void insertMessage(Conn& db, ChainHead& head, const MessageRecord& m) {
   const std::int64_t position = head.seq + 1;
-  std::string hash = sqlite::messageEntryHash(head.hash, position, m);
+  const MessageEntry entry = sqlite::messageEntry(m);
+  std::string hash = sqlite::messageEntryHash(head.hash, position, entry);
   db.exec(
       "INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body, status, response,"
       " http_status, audit_seq, audit_hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)",
       Params().text(m.id).text(m.partner).text(m.content_type).text(m.idempotency_key).text(m.digest)
-          .text(m.received_at).bytes(m.body).text(m.status).bytes(m.response).integer(m.http_status)
+          .text(entry.received_at).bytes(m.body).text(entry.status).bytes(m.response).integer(m.http_status)
           .integer(position).text(hash));
   head.seq = position;
   head.hash = std::move(hash);
@@ -57,9 +69,9 @@ Query caseInsert(const CaseRecord& c) {
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
       " updated_at, status_json, seller_id, buyer_id) VALUES ($1,$2,$3,$4,$5,$6,$7::text,$8,$9,$10,$11,"
       " $7::text::jsonb #>> '{parties,seller,id}', $7::text::jsonb #>> '{parties,buyer,id}')",
-      Params().text(c.id).text(c.partner).text(c.reference).text(c.filing).text(c.state).integer(c.version)
-          .text(c.consignment_json).text(c.message_id).text(c.created_at).text(c.updated_at)
-          .text(c.status_json.empty() ? std::string("{}") : c.status_json)};
+      Params().text(c.id).text(c.partner).text(c.reference).text(c.filing).text(toString(c.state)).integer(c.version)
+          .text(c.consignment_json).text(c.message_id).text(common::toString(c.created_at))
+          .text(common::toString(c.updated_at)).text(c.status_json.empty() ? std::string("{}") : c.status_json)};
 }
 
 bool updateCase(Conn& db, const CaseUpdate& u) {
@@ -73,8 +85,8 @@ bool updateCase(Conn& db, const CaseUpdate& u) {
       " updated_at = CASE WHEN $5 = '' THEN updated_at ELSE $5 END,"
       " status_json = CASE WHEN $7 = '' THEN status_json ELSE $7 END"
       " WHERE id = $6 AND version = $1::int",
-      Params().integer(u.expected_version).text(u.state).text(u.filing).text(u.consignment_json).text(u.updated_at)
-          .text(u.id).text(u.status_json));
+      Params().integer(u.expected_version).text(u.state ? toString(*u.state) : std::string_view()).text(u.filing)
+          .text(u.consignment_json).text(optionalText(u.updated_at)).text(u.id).text(u.status_json));
   return r.affected() == 1;
 }
 
@@ -82,9 +94,9 @@ Query outboxInsert(const OutboxItem& o) {
   return Query{
       "INSERT INTO outbox (id, channel, recipient, case_id, content_type, body, attempts, state, next_attempt_at,"
       " last_error, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-      Params().text(o.id).text(o.channel).text(o.recipient).text(o.case_id).text(o.content_type).bytes(o.body)
-          .integer(o.attempts).text(o.state.empty() ? std::string("pending") : o.state).text(o.next_attempt_at)
-          .text(o.last_error).text(o.created_at)};
+      Params().text(o.id).text(toString(o.channel)).text(o.recipient).text(o.case_id).text(o.content_type).bytes(o.body)
+          .integer(o.attempts).text(toString(o.state)).text(optionalText(o.next_attempt_at)).text(o.last_error)
+          .text(common::toString(o.created_at))};
 }
 
 Query headSave(const ChainHead& head) {
@@ -100,10 +112,15 @@ MessageRecord readMessageSummary(const Result& r, int row, int first) {
   m.content_type = r.text(row, first + 2);
   m.idempotency_key = r.text(row, first + 3);
   m.digest = r.text(row, first + 4);
-  m.received_at = r.text(row, first + 5);
-  m.status = r.text(row, first + 6);
+  m.received_at = instantText(r.text(row, first + 5));
+  m.status = enumText(kMessageStatusNames, r.text(row, first + 6), "message status");
   m.http_status = static_cast<int>(r.integer(row, first + 7));
   return m;
+}
+
+MessageEntry readMessageEntry(const Result& r, int row, int first) {
+  return {r.text(row, first),     r.text(row, first + 1), r.text(row, first + 2), r.text(row, first + 3),
+          r.text(row, first + 4), r.text(row, first + 5), r.text(row, first + 6), r.integer(row, first + 7)};
 }
 
 CaseRecord readCase(const Result& r, int row) {
@@ -112,12 +129,12 @@ CaseRecord readCase(const Result& r, int row) {
   c.partner = r.text(row, 1);
   c.reference = r.text(row, 2);
   c.filing = r.text(row, 3);
-  c.state = r.text(row, 4);
+  c.state = enumText(common::kCaseStateNames, r.text(row, 4), "case state");
   c.version = static_cast<int>(r.integer(row, 5));
   c.consignment_json = r.text(row, 6);
   c.message_id = r.text(row, 7);
-  c.created_at = r.text(row, 8);
-  c.updated_at = r.text(row, 9);
+  c.created_at = instantText(r.text(row, 8));
+  c.updated_at = instantText(r.text(row, 9));
   c.status_json = r.text(row, 10);
   return c;
 }
@@ -126,16 +143,16 @@ OutboxItem readOutbox(const Result& r, int row) {
   OutboxItem o;
   o.seq = r.integer(row, 0);
   o.id = r.text(row, 1);
-  o.channel = r.text(row, 2);
+  o.channel = enumText(kChannelNames, r.text(row, 2), "outbox channel");
   o.recipient = r.text(row, 3);
   o.case_id = r.text(row, 4);
   o.content_type = r.text(row, 5);
   o.body = r.bytes(row, 6);
   o.attempts = static_cast<int>(r.integer(row, 7));
-  o.state = r.text(row, 8);
-  o.next_attempt_at = r.text(row, 9);
+  o.state = enumText(kOutboxStateNames, r.text(row, 8), "outbox state");
+  if (!r.text(row, 9).empty()) o.next_attempt_at = instantText(r.text(row, 9));
   o.last_error = r.text(row, 10);
-  o.created_at = r.text(row, 11);
+  o.created_at = instantText(r.text(row, 11));
   o.batch = r.text(row, 12);
   return o;
 }
@@ -172,8 +189,7 @@ std::vector<std::int64_t> nextEventSeqs(Conn& db, std::size_t count) {
   return seqs;
 }
 
-Query eventInsert(ChainHead& head, std::int64_t seq, const CaseEvent& e) {
-  CaseEvent stored = e;
+Query eventInsert(ChainHead& head, std::int64_t seq, EventEntry stored) {
   stored.seq = seq;
   if (stored.detail_json.empty()) stored.detail_json = "{}";
   const std::int64_t position = head.seq + 1;
@@ -270,7 +286,9 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
   }
   // Events, outbox items and the head: sent at once (pipeline mode), one round trip.
   const auto seqs = nextEventSeqs(db, batch.events.size());
-  for (std::size_t i = 0; i < batch.events.size(); ++i) writes.push_back(eventInsert(head, seqs[i], batch.events[i]));
+  for (std::size_t i = 0; i < batch.events.size(); ++i) {
+    writes.push_back(eventInsert(head, seqs[i], sqlite::eventEntry(batch.events[i])));
+  }
   for (const auto& o : batch.outbox) writes.push_back(outboxInsert(o));
   if (chained) writes.push_back(headSave(head));
   db.pipeline(writes);
@@ -308,12 +326,13 @@ std::optional<CaseRecord> caseById(Conn& db, const std::string& id) {
   return readCase(r, 0);
 }
 
-std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, const std::string& from, const std::string& to,
+std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instant from, Instant to,
                                                                 std::int64_t after, std::size_t limit) {
   auto r = db.exec(std::string("SELECT ") + kCaseColumns +
                        ", written FROM cases WHERE written > $1 AND created_at >= $2 AND created_at < $3"
                        " AND duplicate_of = '' ORDER BY written LIMIT $4",
-                   Params().integer(after).text(from).text(to).integer(static_cast<std::int64_t>(limit)));
+                   Params().integer(after).text(common::toString(from)).text(common::toString(to)).integer(
+                       static_cast<std::int64_t>(limit)));
   std::vector<std::pair<std::int64_t, CaseRecord>> page;
   for (int i = 0; i < r.rows(); ++i) page.emplace_back(r.integer(i, 11), readCase(r, i));
   return page;
@@ -355,15 +374,15 @@ PartyHistory partyHistory(Conn& db, const std::string& role, const std::string& 
   return history;
 }
 
-std::vector<OutboxItem> outboxAfter(Conn& db, const std::string& recipient, const std::string& channel,
+std::vector<OutboxItem> outboxAfter(Conn& db, const std::string& recipient, Channel channel,
                                     std::int64_t after_seq, std::size_t limit) {
   return readOutboxRows(db.exec(std::string("SELECT ") + kOutboxColumns +
                                     " FROM outbox WHERE recipient = $1 AND channel = $2 AND seq > $3 ORDER BY seq LIMIT $4",
-                                Params().text(recipient).text(channel).integer(after_seq).integer(
+                                Params().text(recipient).text(toString(channel)).integer(after_seq).integer(
                                     static_cast<std::int64_t>(limit))));
 }
 
-std::vector<OutboxItem> claimOutbox(Conn& db, const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> claimOutbox(Conn& db, Channel channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms, const std::vector<std::string>& skip) {
   std::string list = "{";
@@ -391,29 +410,30 @@ std::vector<OutboxItem> claimOutbox(Conn& db, const std::string& channel, const 
                   "  AND NOT (p.channel = $3 AND p.next_attempt_at <= $4 AND p.lease_until <= $5))"
                   " ORDER BY o.seq LIMIT $6 FOR UPDATE SKIP LOCKED)"
                   " RETURNING ") + kOutboxColumns,
-      Params().text(owner).integer(lease_until_ms).text(channel).text(now_text).integer(now_ms).integer(
+      Params().text(owner).integer(lease_until_ms).text(toString(channel)).text(now_text).integer(now_ms).integer(
           static_cast<std::int64_t>(limit)).text(list));
   auto items = readOutboxRows(r);
   std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
   return items;
 }
 
-bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, const std::string& state,
-                    const std::string& next_attempt_at, const std::string& last_error, const std::string& batch) {
+bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, OutboxState state,
+                    std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch) {
   auto r = db.exec(
       "UPDATE outbox SET state = $1, attempts = attempts + 1,"
       " next_attempt_at = CASE WHEN $2 = '' THEN next_attempt_at ELSE $2 END,"
       " last_error = $3, lease_owner = '', lease_until = 0, batch = $6"
       " WHERE seq = $4 AND lease_owner = $5 AND $5 <> '' AND state = 'pending'",
-      Params().text(state).text(next_attempt_at).text(last_error).integer(seq).text(owner).text(batch));
+      Params().text(toString(state)).text(optionalText(next_attempt_at)).text(last_error).integer(seq).text(owner)
+          .text(batch));
   return r.affected() == 1;
 }
 
-bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) {
   auto r = db.exec(
       "UPDATE outbox SET next_attempt_at = CASE WHEN $1 = '' THEN next_attempt_at ELSE $1 END,"
       " lease_owner = '', lease_until = 0 WHERE seq = $2 AND lease_owner = $3 AND $3 <> '' AND state = 'pending'",
-      Params().text(next_attempt_at).integer(seq).text(owner));
+      Params().text(optionalText(next_attempt_at)).integer(seq).text(owner));
   return r.affected() == 1;
 }
 

@@ -9,13 +9,35 @@
 #include <utility>
 #include <vector>
 
+#include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
+#include "journal/group_committer.hpp"
 #include "journal/journal.hpp"
 #include "journal/pg_conn.hpp"
 
 namespace swhub::journal::pg {
 
 using sqlite::ChainHead;
+using sqlite::EventEntry;
+using sqlite::MessageEntry;
+
+// The edge between the typed records and the columns (text, as in SQLite, so that both journals
+// hold the same bytes and the audit chain hashes them alike).
+// A column that names an enum value: the value; StoreFailure naming the text when it names none.
+template <typename E, std::size_t N>
+E enumText(const common::NameTable<E, N>& names, const std::string& text, const char* what) {
+  if (auto value = common::parseIn(names, text)) return *value;
+  throw StoreFailure(std::string("journal: ") + what + " '" + text + "' is not one this hub knows");
+}
+// An instant column; "" and text that is not one read as the epoch (as SQLite's instantColumn).
+inline Instant instantText(const std::string& text) { return common::parseInstant(text).value_or(Instant{}); }
+// An optional case state column ("" = none).
+inline std::optional<CaseState> stateText(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return enumText(common::kCaseStateNames, text, "case state");
+}
+// An optional instant as its column ("" = none).
+inline std::string optionalText(const std::optional<Instant>& at) { return at ? common::toString(*at) : std::string(); }
 
 // The head, locked for this transaction: every writer that extends the chain or hands out outbox
 // seqs takes it before any other row (pg_schema.cpp); claims and completions do not need it.
@@ -24,8 +46,8 @@ void saveChainHead(Conn& db, const ChainHead& head);
 
 CommitResult applyBatch(Conn& db, const WriteBatch& batch);
 CommitResult referencesTaken(std::vector<std::string> references);
-// Writes `e` as the chain's next entry under a fresh seq; advances head.
-Query eventInsert(ChainHead& head, std::int64_t seq, const CaseEvent& e);
+// Writes `e` (a case event's columns) as the chain's next entry under a fresh seq; advances head.
+Query eventInsert(ChainHead& head, std::int64_t seq, EventEntry e);
 // `count` fresh case_events seqs, in order.
 std::vector<std::int64_t> nextEventSeqs(Conn& db, std::size_t count);
 
@@ -33,6 +55,8 @@ std::vector<std::int64_t> nextEventSeqs(Conn& db, std::size_t count);
 inline constexpr const char* kMessageSummaryColumns =
     "id, partner, content_type, idempotency_key, digest, received_at, status, http_status";
 MessageRecord readMessageSummary(const Result& r, int row, int first = 0);
+// The same columns as stored (the audit chain's entry).
+MessageEntry readMessageEntry(const Result& r, int row, int first = 0);
 inline constexpr const char* kCaseColumns =
     "id, partner, reference, filing, state, version, consignment_json, message_id, created_at, updated_at, status_json";
 CaseRecord readCase(const Result& r, int row);
@@ -46,21 +70,21 @@ std::optional<MessageRecord> messageByKey(Conn& db, const std::string& partner, 
 std::optional<MessageRecord> messageById(Conn& db, const std::string& id);
 std::optional<MessageRecord> messageSummaryByKey(Conn& db, const std::string& partner, const std::string& key);
 std::optional<CaseRecord> caseById(Conn& db, const std::string& id);
-std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, const std::string& from, const std::string& to,
+std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instant from, Instant to,
                                                                 std::int64_t after, std::size_t limit);
 std::vector<CaseRecord> casesByReference(Conn& db, const std::string& partner, const std::string& reference);
 std::vector<CaseEvent> eventsOfCase(Conn& db, const std::string& case_id);
 PartyHistory partyHistory(Conn& db, const std::string& role, const std::string& id, const std::string& before_case);
 
-std::vector<OutboxItem> outboxAfter(Conn& db, const std::string& recipient, const std::string& channel,
+std::vector<OutboxItem> outboxAfter(Conn& db, const std::string& recipient, Channel channel,
                                     std::int64_t after_seq, std::size_t limit);
 // FOR UPDATE SKIP LOCKED: several nodes claiming at once never take the same item.
-std::vector<OutboxItem> claimOutbox(Conn& db, const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> claimOutbox(Conn& db, Channel channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms, const std::vector<std::string>& skip);
-bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, const std::string& state,
-                    const std::string& next_attempt_at, const std::string& last_error, const std::string& batch);
-bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at);
+bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, OutboxState state,
+                    std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch);
+bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at);
 std::optional<OutboxItem> outboxItem(Conn& db, std::int64_t seq);
 std::vector<OutboxItem> deadLetters(Conn& db, std::int64_t after_seq, std::size_t limit);
 std::vector<OutboxItem> outboxForCase(Conn& db, const std::string& case_id);

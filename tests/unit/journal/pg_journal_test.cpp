@@ -20,6 +20,7 @@
 #include "journal/journal.hpp"
 #include "journal/pg_journal.hpp"
 #include "journal/pg_migrate.hpp"
+#include "instants.hpp"
 #include "pg_cluster.hpp"
 #include "temp_dir.hpp"
 
@@ -28,7 +29,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using Status = CommitResult::Status;
-const char* kAt = "2026-11-28T10:00:00.000Z";
+const Instant kAt = swhub::testing::at("2026-11-28T10:00:00.000Z");
 
 class journal_pg : public ::testing::Test {
  protected:
@@ -61,7 +62,7 @@ class journal_pg : public ::testing::Test {
 OutboxItem item(const std::string& id, const std::string& case_id) {
   OutboxItem o;
   o.id = id;
-  o.channel = "assess";
+  o.channel = Channel::Assess;
   o.recipient = "customs";
   o.case_id = case_id;
   o.content_type = "application/json";
@@ -102,7 +103,7 @@ TEST_F(journal_pg, TwoNodesClaimingAtOnceNeverGetTheSameItem) {
     Journal& node = w % 2 ? *a : *b;
     workers.emplace_back([&, w] {
       for (;;) {
-        auto got = node.claimOutbox("assess", "node" + std::to_string(w) + "/assess", 5, 60s);
+        auto got = node.claimOutbox(Channel::Assess, "node" + std::to_string(w) + "/assess", 5, 60s);
         if (got.empty()) return;
         std::lock_guard lock(mutex);
         for (const auto& i : got) claimed.push_back(i.seq);
@@ -123,8 +124,8 @@ TEST_F(journal_pg, ADeadNodesLeasesAreTakenOverAndALiveNodesAreKept) {
   WriteBatch batch;
   for (int i = 0; i < 6; ++i) batch.outbox.push_back(item("A-" + std::to_string(i), "C-" + std::to_string(i)));
   ASSERT_EQ(a->commit(batch).status, Status::Committed);
-  ASSERT_EQ(a->claimOutbox("assess", "host/1-1-aa/assess", 4, 60s).size(), 4u);
-  ASSERT_EQ(b.claimOutbox("assess", "host/2-2-bb/assess", 1, 60s).size(), 1u);
+  ASSERT_EQ(a->claimOutbox(Channel::Assess, "host/1-1-aa/assess", 4, 60s).size(), 4u);
+  ASSERT_EQ(b.claimOutbox(Channel::Assess, "host/2-2-bb/assess", 1, 60s).size(), 1u);
   // Both alive: nobody's leases go.
   EXPECT_EQ(b.reapDeadNodes(), 0u);
   EXPECT_EQ(a->reapDeadNodes(), 0u);
@@ -132,7 +133,7 @@ TEST_F(journal_pg, ADeadNodesLeasesAreTakenOverAndALiveNodesAreKept) {
   // session of a connection that closed). Its 4 leases come back to b at once, not in 60 s.
   a.reset();
   EXPECT_EQ(b.reapDeadNodes(), 4u);
-  EXPECT_EQ(b.claimOutbox("assess", "host/2-2-bb/assess", 10, 60s).size(), 5u);
+  EXPECT_EQ(b.claimOutbox(Channel::Assess, "host/2-2-bb/assess", 10, 60s).size(), 5u);
   EXPECT_EQ(query("SELECT count(*) FROM nodes"), (std::vector<std::string>{"1"}));
 }
 
@@ -144,12 +145,12 @@ TEST_F(journal_pg, TheReaperTakesADeadNodesLeasesOverWithinSeconds) {
   WriteBatch batch;
   batch.outbox.push_back(item("A-1", "C-1"));
   ASSERT_EQ(a->commit(batch).status, Status::Committed);
-  ASSERT_EQ(a->claimOutbox("assess", "host/1-1-aa/assess", 1, 60s).size(), 1u);
+  ASSERT_EQ(a->claimOutbox(Channel::Assess, "host/1-1-aa/assess", 1, 60s).size(), 1u);
   a.reset();
   const auto killed = std::chrono::steady_clock::now();
   std::vector<OutboxItem> taken;
   while (taken.empty() && std::chrono::steady_clock::now() - killed < 10s) {
-    taken = b.claimOutbox("assess", "host/2-2-bb/assess", 1, 60s);
+    taken = b.claimOutbox(Channel::Assess, "host/2-2-bb/assess", 1, 60s);
     if (taken.empty()) std::this_thread::sleep_for(50ms);
   }
   ASSERT_EQ(taken.size(), 1u);
@@ -166,9 +167,9 @@ TEST_F(journal_pg, NodesWritingAtOnceExtendOneAuditChain) {
       for (int i = 0; i < 20; ++i) {
         const std::string id = std::to_string(w) + "-" + std::to_string(i);
         WriteBatch batch;
-        batch.message = MessageRecord{"M-" + id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}", "accepted", "{}", 202};
-        batch.new_cases.push_back({"C-" + id, "demo-post", "R-" + id, "pre-arrival", "accepted", 1, "{}", "M-" + id, kAt, kAt});
-        batch.events.push_back({0, "C-" + id, kAt, "hub", "received", "", "accepted", "{}", "M-" + id});
+        batch.message = MessageRecord{"M-" + id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}", MessageStatus::Accepted, "{}", 202};
+        batch.new_cases.push_back({"C-" + id, "demo-post", "R-" + id, "pre-arrival", CaseState::Accepted, 1, "{}", "M-" + id, kAt, kAt});
+        batch.events.push_back({0, "C-" + id, kAt, Actor::hub(), "received", std::nullopt, CaseState::Accepted, "{}", "M-" + id});
         ASSERT_EQ(node.commit(batch).status, Status::Committed);
       }
     });
@@ -198,10 +199,10 @@ TEST_F(journal_pg, NodesWritingAtOnceExtendOneAuditChain) {
     const auto& f = entry.second;
     std::string computed;
     if (entry.first == "message") {
-      computed = sqlite::messageEntryHash(hash, position, MessageRecord{f[1], f[2], f[3], f[4], f[5], f[6], "", f[7], "", std::stoi(f[8])});
+      computed = sqlite::messageEntryHash(hash, position, sqlite::MessageEntry{f[1], f[2], f[3], f[4], f[5], f[6], f[7], std::stoll(f[8])});
       EXPECT_EQ(computed, f[9]) << "message at " << position;
     } else {
-      computed = sqlite::eventEntryHash(hash, position, CaseEvent{std::stoll(f[1]), f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]});
+      computed = sqlite::eventEntryHash(hash, position, sqlite::EventEntry{std::stoll(f[1]), f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9]});
       EXPECT_EQ(computed, f[10]) << "event at " << position;
     }
     hash = computed;
@@ -218,10 +219,10 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
       const std::string id = std::to_string(i);
       WriteBatch batch;
       batch.message = MessageRecord{"M-" + id, "demo-post", "application/json", "key-" + id, "sha256:" + id, kAt,
-                                    std::string("body\0\ttab\nline\\ ", 16) + id, "accepted", "{\"r\":1}", 202};
-      batch.new_cases.push_back({"C-" + id, "demo-post", "R-" + id, "pre-arrival", "accepted", 1,
+                                    std::string("body\0\ttab\nline\\ ", 16) + id, MessageStatus::Accepted, "{\"r\":1}", 202};
+      batch.new_cases.push_back({"C-" + id, "demo-post", "R-" + id, "pre-arrival", CaseState::Accepted, 1,
                                  "{\"parties\":{\"seller\":{\"id\":\"S" + std::to_string(i % 3) + "\"}}}", "M-" + id, kAt, kAt});
-      batch.events.push_back({0, "C-" + id, kAt, "hub", "received", "", "accepted", "{\"n\":" + id + "}", "M-" + id});
+      batch.events.push_back({0, "C-" + id, kAt, Actor::hub(), "received", std::nullopt, CaseState::Accepted, "{\"n\":" + id + "}", "M-" + id});
       batch.outbox.push_back(item("O-" + id, "C-" + id));
       ASSERT_EQ(journal->commit(batch).status, Status::Committed);
     }
@@ -248,7 +249,7 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
   WriteBatch next;
   next.outbox.push_back(item("O-new", "C-1"));
   ASSERT_EQ(journal->commit(next).status, Status::Committed);
-  EXPECT_GT(journal->outboxAfter("customs", "assess", 0, 100).back().seq, 30);
+  EXPECT_GT(journal->outboxAfter("customs", Channel::Assess, 0, 100).back().seq, 30);
   // A second copy into a journal that holds one already is refused.
   try {
     pg::migrateFromSqlite(source, db_.url());
