@@ -60,6 +60,26 @@ void collectRefs(const YAML::Node& node, std::vector<std::string>& refs) {
   }
 }
 
+// Where a key has no value: a comma in an unquoted flow-mapping scalar ({description: a, b})
+// splits it into a second key with nothing after it.
+void collectEmptyKeys(const YAML::Node& node, const std::string& at, std::vector<std::string>& out) {
+  if (node.IsMap()) {
+    for (const auto& member : node) {
+      const std::string key = at + "/" + member.first.as<std::string>();
+      if (member.second.IsNull()) out.push_back(key);
+      collectEmptyKeys(member.second, key, out);
+    }
+  } else if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) collectEmptyKeys(node[i], at + "/" + std::to_string(i), out);
+  }
+}
+
+TEST(api_openapi, NoKeyIsLeftWithoutAValue) {
+  std::vector<std::string> empty;
+  collectEmptyKeys(document(), "", empty);
+  EXPECT_TRUE(empty.empty()) << empty.front() << " (and " << empty.size() - 1 << " more): quote the scalar before it";
+}
+
 TEST(api_openapi, TheServedDocumentIsTheOneInSchemas) {
   EXPECT_EQ(std::string(swhub::api::openApiDocument()), readAll(kSchemas / "openapi.yaml"));
   EXPECT_EQ(std::string(swhub::api::consignmentJsonSchema()), readAll(kSchemas / "canonical/consignment.schema.json"));
