@@ -177,6 +177,37 @@ TEST(api_openapi, EveryReferenceResolves) {
   EXPECT_TRUE(canonical) << "the canonical consignment's JSON Schema is not referenced";
 }
 
+// OpenAPI's own rules that a YAML parser does not check: operation ids are unique, and every
+// `{name}` of a path is a parameter `in: path` of each of its operations.
+TEST(api_openapi, OperationIdsAreUniqueAndEveryPathParameterIsDeclared) {
+  const YAML::Node doc = document();
+  std::set<std::string> ids;
+  for (const auto& path : doc["paths"]) {
+    const std::string pattern = path.first.as<std::string>();
+    std::set<std::string> names;
+    for (auto open = pattern.find('{'); open != std::string::npos; open = pattern.find('{', open + 1)) {
+      names.insert(pattern.substr(open + 1, pattern.find('}', open) - open - 1));
+    }
+    auto declared = [](const YAML::Node& parameters, std::set<std::string>& into) {
+      if (!parameters) return;
+      for (const auto& parameter : parameters) {
+        if (parameter["in"] && parameter["in"].as<std::string>() == "path") into.insert(parameter["name"].as<std::string>());
+      }
+    };
+    std::set<std::string> shared;
+    declared(path.second["parameters"], shared);
+    for (const auto& member : path.second) {
+      const std::string method = member.first.as<std::string>();
+      if (kMethods.count(method) == 0) continue;
+      const std::string id = member.second["operationId"].as<std::string>();
+      EXPECT_TRUE(ids.insert(id).second) << "operationId " << id << " is used twice";
+      std::set<std::string> own = shared;
+      declared(member.second["parameters"], own);
+      EXPECT_EQ(own, names) << method << " " << pattern;
+    }
+  }
+}
+
 TEST(api_routes, PatternsMatchWholeSegments) {
   std::vector<std::string> params;
   EXPECT_TRUE(swhub::api::matchPattern("/v1/cases/{case_id}", "/v1/cases/C-1", params));
