@@ -56,5 +56,8 @@ WORKDIR /var/lib/swhub
 VOLUME ["/var/lib/swhub"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM
+# No curl in the slim image: bash's /dev/tcp asks /readyz (200 when the journal is writable).
+HEALTHCHECK --interval=5s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && head -1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["/usr/bin/swhub"]
 CMD ["serve", "--config", "/etc/swhub/hub.yaml", "--listen", "0.0.0.0:8080", "--journal", "sqlite:/var/lib/swhub/journal.db"]
