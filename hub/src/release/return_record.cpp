@@ -60,7 +60,7 @@ void writeReturn(std::string& out, const ReturnRecord& r) {
   model::ObjectWriter o(out);
   o.string("return_id", r.id, true);
   o.string("state", std::string(toString(r.state)), true);
-  o.string("filed_at", r.filed_at, true);
+  o.string("filed_at", common::toString(r.filed_at), true);
   o.string("message_id", r.message_id, true);
   o.string("reason", r.reason, true);
   o.strings("reason_codes", r.reason_codes);
@@ -134,7 +134,7 @@ ReturnRecord readReturn(const Poco::JSON::Object& o) {
   ReturnRecord r;
   r.id = text(o, "return_id");
   r.state = parseReturnState(text(o, "state")).value_or(ReturnState::Held);
-  r.filed_at = text(o, "filed_at");
+  r.filed_at = common::parseInstant(text(o, "filed_at")).value_or(common::Instant{});
   r.message_id = text(o, "message_id");
   r.reason = text(o, "reason");
   if (auto codes = o.getArray("reason_codes")) {

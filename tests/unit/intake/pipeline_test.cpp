@@ -280,7 +280,7 @@ TEST_F(intake_pipeline, AFollowUpOnACaseChangedBeforeTheCommitIsPlannedAgain) {
     plugin("demo-post").atEnd = [&] {
       auto now = journal_->getCase(target.id);
       journal::WriteBatch change;
-      change.case_updates.push_back({now->id, now->version, now->state, now->filing, "", common::nowRfc3339(), ""});
+      change.case_updates.push_back({now->id, now->version, now->state, now->filing, "", common::nowInstant(), ""});
       ASSERT_EQ(journal_->commit(std::move(change)).status, journal::CommitResult::Status::Committed);
     };
     const Outcome o = file("demo-post", spooled, "arrival " + reference);
