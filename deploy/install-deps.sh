@@ -13,6 +13,7 @@ packages=(
   clang-16 libclang-rt-16-dev  # tests/fuzz: libFuzzer, ASan and UBSan (clang 14 cannot build the hub)
   wrk  # tests/bench: the load generator of filing_bench --wrk and lookup_bench
   tzdata  # the time zones of account statement periods (hub.accounts.time_zone), read from /usr/share/zoneinfo
+  systemd python3-yaml  # tests/deploy: systemd-analyze verify of deploy/systemd/swhub.service; deploy/compose.yaml read
 )
 
 missing=()

@@ -42,7 +42,7 @@ struct CommandHelp {
 constexpr CommandHelp kCommands[] = {
     {"serve", "swhub serve --config FILE [--listen HOST:PORT] [--journal URL]",
      "Runs the hub: loads the plugins the config names, opens the journal and serves HTTP(S) until\n"
-     "SIGINT or SIGTERM. --listen and --journal override the file (tests, scratch journals)."},
+     "SIGINT or SIGTERM; SIGHUP reloads the routes from FILE (as POST /v1/admin/reload). --listen and --journal override the file (tests, scratch journals)."},
     {"check-config", "swhub check-config FILE [--describe]",
      "Validates the config and every plugin's settings; prints every error with its dotted path\n"
      "and exits 1. --describe prints every key of hub.yaml and what it means."},
@@ -374,6 +374,19 @@ int pluginHost(const Args& args) {
   return swhub::plugin::isolation::runPluginHost(n);
 }
 
+// What a reload on SIGHUP did, on the log: the same words as the admin endpoint's answer.
+void reportReload(const swhub::api::ReloadOutcome& outcome) {
+  if (!outcome.invalid.empty()) {
+    printErrors(outcome.invalid, "SIGHUP: the new configuration was refused; the old one keeps running");
+  } else if (!outcome.needsRestart.empty()) {
+    printErrors(outcome.needsRestart,
+                "SIGHUP: the new configuration changes more than the routes; nothing was applied: restart the hub to "
+                "apply it");
+  } else {
+    std::cout << "swhub: SIGHUP: routes reloaded from the config file" << std::endl;
+  }
+}
+
 int serve(const Args& args) {
   const std::string path = configPath(args);
   auto config = swhub::config::loadConfig(path);
@@ -388,6 +401,7 @@ int serve(const Args& args) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   swhub::app::Hub hub(std::move(config));
@@ -398,7 +412,8 @@ int serve(const Args& args) {
   printNotices(hub.notices(), std::cout);
   std::cout << std::flush;
   int received = 0;
-  sigwait(&signals, &received);
+  // SIGHUP reloads the routes as POST /v1/admin/reload does (systemctl reload); the others stop.
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) reportReload(hub.reloadRoutes());
   std::cout << "swhub: signal " << received << ", stopping" << std::endl;
   hub.stop();
   return 0;

@@ -26,6 +26,10 @@ function(swhub_add_plugin name)
     LIBRARY_OUTPUT_DIRECTORY ${SWHUB_PLUGIN_DIR}
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
+  # cmake --install puts it where an installed hub looks (lib/swhub/plugins; CMakeLists.txt).
+  if(DEFINED SWHUB_INSTALL_PLUGIN_DIR)
+    install(TARGETS ${target} LIBRARY DESTINATION ${SWHUB_INSTALL_PLUGIN_DIR})
+  endif()
   # A sanitized module leaves the sanitizer runtime to the executable that loads it (tests/fuzz).
   if(NOT SWHUB_FUZZ)
     target_link_options(${target} PRIVATE -Wl,--no-undefined)

@@ -70,14 +70,14 @@ void writeFile(const std::string& path, const std::string& text) {
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, int& readFd) {
+pid_t spawn(const std::vector<std::string>& args, int& readFd, const std::string& binary) {
   int pipeFds[2];
   if (::pipe2(pipeFds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 2);
-  std::vector<std::string> argv{swhubBinary()};
+  std::vector<std::string> argv{binary};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargs;
   for (auto& a : argv) cargs.push_back(a.data());
@@ -119,8 +119,8 @@ int waitFor(pid_t pid, std::chrono::seconds limit) {
 
 }  // namespace
 
-HubProcess::HubProcess(std::vector<std::string> args) {
-  pid_ = spawn(args, stdoutFd_);
+HubProcess::HubProcess(std::vector<std::string> args, const std::string& binary) {
+  pid_ = spawn(args, stdoutFd_, binary);
   static const std::regex kListening(R"(listening on (https?)://(\S+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   std::smatch match;
@@ -143,6 +143,14 @@ HubProcess::~HubProcess() {
   if (stdoutFd_ >= 0) ::close(stdoutFd_);
 }
 
+bool HubProcess::waitForOutput(const std::string& text, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (output_.find(text) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    if (!readSome(stdoutFd_, output_, 50)) break;
+  }
+  return output_.find(text) != std::string::npos;
+}
+
 int HubProcess::terminate() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
@@ -160,9 +168,10 @@ void HubProcess::kill() {
   pid_ = -1;
 }
 
-std::pair<int, std::string> runSwhub(const std::vector<std::string>& args, std::chrono::seconds limit) {
+std::pair<int, std::string> runSwhub(const std::vector<std::string>& args, std::chrono::seconds limit,
+                                     const std::string& binary) {
   int fd = -1;
-  const pid_t pid = spawn(args, fd);
+  const pid_t pid = spawn(args, fd, binary);
   const auto deadline = std::chrono::steady_clock::now() + limit;
   std::string out;
   while (std::chrono::steady_clock::now() < deadline && readSome(fd, out, 100)) {

@@ -14,10 +14,13 @@
 
 namespace swhub::testing {
 
+std::string swhubBinary();
+
 class HubProcess {
  public:
   // `args` follow "swhub"; e.g. {"serve", "--config", FILE, "--listen", "127.0.0.1:0", ...}.
-  explicit HubProcess(std::vector<std::string> args);
+  // `binary`: the build's swhub unless another is named (an installed one).
+  explicit HubProcess(std::vector<std::string> args, const std::string& binary = swhubBinary());
   ~HubProcess();
 
   // The "HOST:PORT" the hub printed; throws when it did not start within the timeout.
@@ -26,6 +29,8 @@ class HubProcess {
   const std::string& output() const { return output_; }
   pid_t pid() const { return pid_; }  // the swhub process itself (spawned directly)
 
+  // Reads what the hub prints until `text` is in output() (true) or `limit` passes (false).
+  bool waitForOutput(const std::string& text, std::chrono::milliseconds limit = std::chrono::seconds(10));
   int terminate();  // SIGTERM, wait; returns the exit status
   void kill();      // SIGKILL: a crash, nothing flushed by the hub itself
 
@@ -40,7 +45,8 @@ class HubProcess {
 // Runs `swhub ARGS` to its end; returns {exit code, stdout + stderr}. A process still running
 // after `limit` (a hub that started when it should not have) is killed: exit code -1.
 std::pair<int, std::string> runSwhub(const std::vector<std::string>& args,
-                                     std::chrono::seconds limit = std::chrono::seconds(60));
+                                     std::chrono::seconds limit = std::chrono::seconds(60),
+                                     const std::string& binary = swhubBinary());
 
 // A "Vm...:" field of /proc/PID/status in kB (e.g. "VmHWM:", the peak resident set); -1 if absent.
 long procStatusKb(pid_t pid, const std::string& field);

@@ -15,8 +15,10 @@
 
 #include "api/body_spool.hpp"
 #include "api/hub_services.hpp"
+#include "api/openapi_document.hpp"
 #include "api/read_deadlines.hpp"
 #include "api/request_target.hpp"
+#include "api/routes.hpp"
 
 namespace swhub::api {
 namespace {
@@ -24,10 +26,8 @@ namespace {
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-constexpr const char* kCasesPrefix = "/v1/cases/";
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 constexpr std::int64_t kMaxLicenceBytes = 65536;
-const std::string kLicences = "/v1/admin/licences";
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -146,33 +146,15 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     const Target& uri = std::get<Target>(parsed);
     const std::string& path = uri.path;
     const std::string& method = request.getMethod();
+    // Every route is in the table (routes.cpp); the OpenAPI document is tested against it.
+    RouteLookup found = findRoute(method, path);
 
-    // The public probes read, like every other endpoint refuses a method it does not serve.
-    const bool probe = path == "/healthz" || path == "/readyz" || path == "/metrics";
-    if (probe && method != "GET" && method != "HEAD") return methodNotAllowed("GET, HEAD");
-    if (path == "/healthz") return json(200, "{\"status\":\"ok\"}");
-    if (path == "/readyz") {
-      if (hub_.ready()) return json(200, "{\"status\":\"ready\",\"journal\":\"writable\"}");
-      HttpResult r = problem(503, "not-ready", "Service Unavailable", "the journal cannot write");
-      r.headers.push_back({"Retry-After", "30"});
-      return r;
+    // The public routes answer before any identity is asked for, and refuse a method they do not serve.
+    if (found.pathKnown && found.access == Access::Public) {
+      if (found.route == nullptr) return methodNotAllowed(found.allowed);
+      return serve(*found.route, found.params, request, response, uri, nullptr);
     }
-    if (path == "/metrics") {
-      HttpResult r;
-      r.contentType = "text/plain; version=0.0.4";
-      r.body = hub_.renderMetrics();
-      return r;
-    }
-    if (path.rfind("/v1/", 0) != 0) return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
-    // Public: whoever holds a receipt verifies it with this certificate.
-    if (path == "/v1/receipts/certificate") {
-      if (method != "GET" && method != "HEAD") return methodNotAllowed("GET, HEAD");
-      if (!hub_.hasReceipts()) return problem(404, "no-receipt-certificate", "Not Found", "this hub signs no receipts");
-      HttpResult r;
-      r.contentType = "application/x-pem-file";
-      r.body = hub_.receipts().certificatePem();
-      return r;
-    }
+    if (path.rfind("/v1/", 0) != 0) return notFound(path);
 
     auto caller = authenticate(request);
     if (!caller) {
@@ -190,131 +172,125 @@ class Handler : public Poco::Net::HTTPRequestHandler {
                             " requests in progress already",
                         "Authorization");
     }
-
-    if (path == "/v1/messages") {
-      if (method != "POST") return methodNotAllowed("POST");
-      HttpResult filed = fileMessage(request, response, *caller);
-      if (filed.status == 202) hub_.wakeWorkers();
-      return filed;
+    // The admin API, known paths or not, is refused whole to everyone else.
+    if (path.rfind("/v1/admin/", 0) == 0 && caller->kind != Identity::Kind::Admin) {
+      return problem(403, "not-an-admin", "Forbidden", caller->actor() + " may not use the admin API");
     }
-    if (path == "/v1/notifications") {
-      if (method != "GET") return methodNotAllowed("GET");
-      return hub_.agencyApi().notifications(*caller, uri.value("after"), uri.value("limit"));
-    }
-    if (path == "/v1/agency/tasks") {
-      if (method != "GET") return methodNotAllowed("GET");
-      return hub_.agencyApi().tasks(*caller, uri.value("after"), uri.value("limit"));
-    }
-    if (path == "/v1/agency/decisions") {
-      if (method != "POST") return methodNotAllowed("POST");
-      auto body = readBody(request, kMaxDecisionBytes);
-      bodyRead();
-      if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-      bodyConsumed_ = body.has_value();
-      if (!body) {
-        response.setKeepAlive(false);
-        return problem(413, "payload-too-large", "Payload Too Large",
-                       "a decision is at most " + std::to_string(kMaxDecisionBytes) + " bytes");
-      }
-      HttpResult decided = hub_.agencyApi().decide(*caller, *body);
-      if (decided.status == 200) hub_.wakeWorkers();
-      return decided;
-    }
-    if (path.rfind("/v1/admin/", 0) == 0) {
-      if (caller->kind != Identity::Kind::Admin) {
-        return problem(403, "not-an-admin", "Forbidden", caller->actor() + " may not use the admin API");
-      }
-      if (path == kLicences || path.rfind(kLicences + "/", 0) == 0) return routeLicences(request, path, method, uri);
-      return routeAdmin(path, method, uri);
-    }
-    if (auto statement = accountStatement(path)) {
-      if (method != "GET") return methodNotAllowed("GET");
-      return hub_.accountApi().statement(*caller, statement->first, statement->second, uri.value("format"));
-    }
-    if (path == "/v1/cases") {
-      if (method != "GET") return methodNotAllowed("GET");
-      return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
-    }
-    if (path.rfind(kCasesPrefix, 0) == 0 && path.size() > std::string(kCasesPrefix).size()) {
-      if (method != "GET") return methodNotAllowed("GET");
-      return hub_.cases().byId(*caller, path.substr(std::string(kCasesPrefix).size()));
-    }
-    return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
+    if (!found.pathKnown) return notFound(path);
+    if (found.route == nullptr) return methodNotAllowed(found.allowed);
+    return serve(*found.route, found.params, request, response, uri, &*caller);
   }
 
-  // /v1/admin/licences[/{agency}/{id}] (licence_api.hpp).
-  HttpResult routeLicences(HTTPServerRequest& request, const std::string& path, const std::string& method,
-                           const Target& uri) {
-    const LicenceApi& licences = hub_.licenceApi();
-    auto body = [&]() -> std::optional<std::string> {
-      auto read = readBody(request, kMaxLicenceBytes);
-      bodyRead();
-      bodyConsumed_ = read.has_value();
-      return read;
-    };
-    if (path == kLicences) {
-      if (method == "GET") return licences.list(uri.value("agency"));
-      if (method != "POST") return methodNotAllowed("GET, POST");
-      auto text = body();
-      if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-      if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
-      return licences.add(*text);
+  HttpResult serve(const Route& route, const std::vector<std::string>& params, HTTPServerRequest& request,
+                   HTTPServerResponse& response, const Target& uri, const Identity* caller) {
+    switch (route.endpoint) {
+      case Endpoint::Healthz:
+        return json(200, "{\"status\":\"ok\"}");
+      case Endpoint::Readyz: {
+        if (hub_.ready()) return json(200, "{\"status\":\"ready\",\"journal\":\"writable\"}");
+        HttpResult r = problem(503, "not-ready", "Service Unavailable", "the journal cannot write");
+        r.headers.push_back({"Retry-After", "30"});
+        return r;
+      }
+      case Endpoint::Metrics: {
+        HttpResult r;
+        r.contentType = "text/plain; version=0.0.4";
+        r.body = hub_.renderMetrics();
+        return r;
+      }
+      case Endpoint::OpenApi: {
+        HttpResult r;
+        r.contentType = "application/yaml";
+        r.body = std::string(openApiDocument());
+        return r;
+      }
+      case Endpoint::ConsignmentSchema: {
+        HttpResult r;
+        r.contentType = "application/schema+json";
+        r.body = std::string(consignmentJsonSchema());
+        return r;
+      }
+      case Endpoint::ReceiptCertificate: {
+        // Public: whoever holds a receipt verifies it with this certificate.
+        if (!hub_.hasReceipts()) return problem(404, "no-receipt-certificate", "Not Found", "this hub signs no receipts");
+        HttpResult r;
+        r.contentType = "application/x-pem-file";
+        r.body = hub_.receipts().certificatePem();
+        return r;
+      }
+      case Endpoint::FileMessage: {
+        HttpResult filed = fileMessage(request, response, *caller);
+        if (filed.status == 202) hub_.wakeWorkers();
+        return filed;
+      }
+      case Endpoint::Notifications:
+        return hub_.agencyApi().notifications(*caller, uri.value("after"), uri.value("limit"));
+      case Endpoint::AgencyTasks:
+        return hub_.agencyApi().tasks(*caller, uri.value("after"), uri.value("limit"));
+      case Endpoint::AgencyDecision:
+        return decide(request, response, *caller);
+      case Endpoint::CasesByReference:
+        return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
+      case Endpoint::CaseById:
+        return hub_.cases().byId(*caller, params.at(0));
+      case Endpoint::AccountStatement:
+        return hub_.accountApi().statement(*caller, params.at(0), params.at(1), uri.value("format"));
+      case Endpoint::AdminRoutes:
+        return hub_.adminApi().routes();
+      case Endpoint::AdminReload:
+        return hub_.adminApi().reload();
+      case Endpoint::AdminStats:
+        return hub_.adminApi().stats();
+      case Endpoint::AdminDeadLetters:
+        return hub_.adminApi().deadLetters(uri.value("after"), uri.value("limit"));
+      case Endpoint::AdminReplay:
+        return hub_.adminApi().replay(params.at(0));
+      case Endpoint::AdminTrace:
+        return hub_.adminApi().trace(params.at(0));
+      case Endpoint::AdminLicences:
+        return hub_.licenceApi().list(uri.value("agency"));
+      case Endpoint::AdminLicenceAdd: {
+        auto text = licenceBody(request);
+        if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+        if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
+        return hub_.licenceApi().add(*text);
+      }
+      case Endpoint::AdminLicence:
+        return hub_.licenceApi().get(params.at(0), params.at(1));
+      case Endpoint::AdminLicenceUpdate: {
+        auto text = licenceBody(request);
+        if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+        if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
+        return hub_.licenceApi().update(params.at(0), params.at(1), *text);
+      }
     }
-    const std::string rest = path.substr(kLicences.size() + 1);
-    const auto slash = rest.find('/');
-    if (slash == std::string::npos || slash == 0 || slash + 1 == rest.size() ||
-        rest.find('/', slash + 1) != std::string::npos) {
-      return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
-    }
-    const std::string agency = rest.substr(0, slash);
-    const std::string id = rest.substr(slash + 1);
-    if (method == "GET") return licences.get(agency, id);
-    if (method != "PUT") return methodNotAllowed("GET, PUT");
-    auto text = body();
+    return notFound(uri.path);
+  }
+
+  HttpResult decide(HTTPServerRequest& request, HTTPServerResponse& response, const Identity& caller) {
+    auto body = readBody(request, kMaxDecisionBytes);
+    bodyRead();
     if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-    if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
-    return licences.update(agency, id, *text);
+    bodyConsumed_ = body.has_value();
+    if (!body) {
+      response.setKeepAlive(false);
+      return problem(413, "payload-too-large", "Payload Too Large",
+                     "a decision is at most " + std::to_string(kMaxDecisionBytes) + " bytes");
+    }
+    HttpResult decided = hub_.agencyApi().decide(caller, *body);
+    if (decided.status == 200) hub_.wakeWorkers();
+    return decided;
   }
 
-  HttpResult routeAdmin(const std::string& path, const std::string& method, const Target& uri) {
-    const AdminApi& admin = hub_.adminApi();
-    static const std::string kDeadLetters = "/v1/admin/dead-letters";
-    static const std::string kCases = "/v1/admin/cases/";
-    if (path == "/v1/admin/routes") return method == "GET" ? admin.routes() : methodNotAllowed("GET");
-    if (path == "/v1/admin/reload") return method == "POST" ? admin.reload() : methodNotAllowed("POST");
-    if (path == "/v1/admin/stats") return method == "GET" ? admin.stats() : methodNotAllowed("GET");
-    if (path == kDeadLetters) {
-      return method == "GET" ? admin.deadLetters(uri.value("after"), uri.value("limit"))
-                             : methodNotAllowed("GET");
-    }
-    static const std::string kReplay = "/replay";
-    if (path.rfind(kDeadLetters + "/", 0) == 0 && path.size() > kDeadLetters.size() + kReplay.size() + 1 &&
-        path.compare(path.size() - kReplay.size(), kReplay.size(), kReplay) == 0) {
-      if (method != "POST") return methodNotAllowed("POST");
-      return admin.replay(path.substr(kDeadLetters.size() + 1, path.size() - kDeadLetters.size() - 1 - kReplay.size()));
-    }
-    static const std::string kTrace = "/trace";
-    if (path.rfind(kCases, 0) == 0 && path.size() > kCases.size() + kTrace.size() &&
-        path.compare(path.size() - kTrace.size(), kTrace.size(), kTrace) == 0) {
-      if (method != "GET") return methodNotAllowed("GET");
-      return admin.trace(path.substr(kCases.size(), path.size() - kCases.size() - kTrace.size()));
-    }
+  std::optional<std::string> licenceBody(HTTPServerRequest& request) {
+    auto read = readBody(request, kMaxLicenceBytes);
+    bodyRead();
+    bodyConsumed_ = read.has_value();
+    return read;
+  }
+
+  static HttpResult notFound(const std::string& path) {
     return problem(404, "not-found", "Not Found", "no resource at '" + path + "'");
-  }
-
-  // "/v1/accounts/{id}/statements/{period}" -> (id, period); nullopt for any other path.
-  static std::optional<std::pair<std::string, std::string>> accountStatement(const std::string& path) {
-    static const std::string kAccounts = "/v1/accounts/";
-    static const std::string kStatements = "/statements/";
-    if (path.rfind(kAccounts, 0) != 0) return std::nullopt;
-    const std::string rest = path.substr(kAccounts.size());
-    const auto slash = rest.find('/');
-    if (slash == std::string::npos || slash == 0 || rest.compare(slash, kStatements.size(), kStatements) != 0) {
-      return std::nullopt;
-    }
-    const std::string period = rest.substr(slash + kStatements.size());
-    if (period.empty() || period.find('/') != std::string::npos) return std::nullopt;
-    return std::make_pair(rest.substr(0, slash), period);
   }
 
   static HttpResult methodNotAllowed(const std::string& allowed) {

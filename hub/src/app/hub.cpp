@@ -158,26 +158,6 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   server_ = std::make_unique<api::HttpServer>(config_, *this);
 }
 
-api::ReloadOutcome Hub::reloadRoutes() {
-  // Reload validates the whole file again and swaps the route table atomically; a file that
-  // changes anything else is refused whole, naming each change.
-  api::ReloadOutcome outcome;
-  try {
-    auto fresh = config::loadConfig(config_.source);
-    outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
-    if (!outcome.needsRestart.empty()) return outcome;
-    auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes, "routes");
-    if (!routes.ok()) {
-      outcome.invalid = routes.errors();
-      return outcome;
-    }
-    coordinator_->setRoutes(routes.take());
-  } catch (const config::ConfigError& e) {
-    outcome.invalid = e.errors();
-  }
-  return outcome;
-}
-
 Hub::~Hub() {
   // No reload from another node may reach a hub that is going.
   if (journal_) journal_->onReload({});
@@ -198,6 +178,28 @@ Hub::~Hub() {
   journal_.reset();  // drains queued commits and signs the last checkpoint
   receipts_.reset();
   runtime_.reset();
+}
+
+api::ReloadOutcome Hub::reloadRoutes() {
+  // Reload validates the whole file again and swaps the route table atomically; a file that
+  // changes anything else is refused whole, naming each change. One reload at a time: the admin
+  // endpoint and SIGHUP may race.
+  std::lock_guard lock(reloadMutex_);
+  api::ReloadOutcome outcome;
+  try {
+    auto fresh = config::loadConfig(config_.source);
+    outcome.needsRestart = config::needsRestart(config_.raw, fresh.raw);
+    if (!outcome.needsRestart.empty()) return outcome;
+    auto routes = routing::RouteTable::compile(fresh.routes.isNull() ? sdk::Value::list() : fresh.routes, "routes");
+    if (!routes.ok()) {
+      outcome.invalid = routes.errors();
+      return outcome;
+    }
+    coordinator_->setRoutes(routes.take());
+  } catch (const config::ConfigError& e) {
+    outcome.invalid = e.errors();
+  }
+  return outcome;
 }
 
 void Hub::start() {

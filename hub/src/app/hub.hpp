@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/hub_services.hpp"
@@ -31,6 +32,9 @@ class Hub : public api::HubServices {
 
   void start();
   void stop();
+  // Re-reads the config file and swaps the route table in whole, or says why not (the file is
+  // invalid, or changes more than routes). POST /v1/admin/reload and SIGHUP both come here.
+  api::ReloadOutcome reloadRoutes();
   // "127.0.0.1:PORT" as bound (the real port when the config said 0).
   std::string boundAddress() const;
   std::string scheme() const { return config_.tls.enabled ? "https" : "http"; }
@@ -58,10 +62,6 @@ class Hub : public api::HubServices {
   void wakeWorkers() override;
 
  private:
-  // Re-reads the config file and swaps the route table, or says why not (POST /v1/admin/reload,
-  // and a reload another node on the same journal announced).
-  api::ReloadOutcome reloadRoutes();
-
   config::HubConfig config_;
   metrics::HubMetrics metrics_;
   api::IdentityMap identities_;
@@ -81,6 +81,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;
   std::atomic<bool> started_{false};
+  std::mutex reloadMutex_;
 };
 
 }  // namespace swhub::app

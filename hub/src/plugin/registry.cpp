@@ -73,11 +73,19 @@ sdk::Availability availabilityOf(const Instance<sdk::PartnerPlugin>& instance) {
   return kept;
 }
 
+#ifndef SWHUB_INSTALLED_PLUGIN_DIR
+#define SWHUB_INSTALLED_PLUGIN_DIR "../lib/swhub/plugins"
+#endif
+
 std::string defaultPluginDir() {
   std::error_code ec;
   const auto exe = std::filesystem::canonical("/proc/self/exe", ec);
   if (ec) return "plugins";
-  return (exe.parent_path() / "plugins").string();
+  // A build tree keeps plugins/ beside the binary; an install keeps them in lib/swhub/plugins
+  // (relative to bin/, as configured: CMAKE_INSTALL_LIBDIR), so bin/swhub is a plain binary.
+  const auto beside = exe.parent_path() / "plugins";
+  if (std::filesystem::is_directory(beside, ec)) return beside.string();
+  return (exe.parent_path() / SWHUB_INSTALLED_PLUGIN_DIR).lexically_normal().string();
 }
 
 std::string resolveLibrary(const config::PluginEntry& entry, const std::string& pluginDir) {

@@ -147,6 +147,9 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
                             Instant now) const {
   for (const auto& [agency, a] : status.agencies) {
     const std::string taskId = common::newId("T-");
+    auto endpoint = directory_.agencies.find(agency);
+    const bool plugin = a.mode == "plugin";
+    const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
     std::string body;
     {
       model::ObjectWriter task(body);
@@ -158,12 +161,12 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
       task.string("agency", agency, true);
       task.integer("version", record.version);
       task.integers("items", a.items);
-      task.raw("consignment", consignmentJson);  // canonical JSON already
+      // An external agency reads the consignment in its task (canonical JSON already). The hub's
+      // own assessment worker reads the case itself: its work item names the case and version only,
+      // so that the consignment is journaled once per filing, not once more per plugin agency.
+      if (!plugin) task.raw("consignment", consignmentJson);
       task.string("created_at", common::toString(now), true);
     }
-    auto endpoint = directory_.agencies.find(agency);
-    const bool plugin = a.mode == "plugin";
-    const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
     journal::OutboxItem item;
     item.id = taskId;
     item.channel = plugin ? journal::Channel::Assess : journal::Channel::Task;

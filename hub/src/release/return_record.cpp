@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "common/names.hpp"
 #include "model/json_writer.hpp"
 
 namespace swhub::release {
@@ -34,22 +35,20 @@ void eachObject(const Poco::JSON::Object& o, const std::string& key, Read read) 
 
 }  // namespace
 
-std::string_view toString(ReturnState state) {
-  switch (state) {
-    case ReturnState::AwaitingProof: return "awaiting-proof";
-    case ReturnState::Held: return "held";
-    case ReturnState::Returned: return "returned";
-    case ReturnState::Refunded: return "refunded";
-  }
-  return "held";
-}
+namespace {
 
-std::optional<ReturnState> parseReturnState(std::string_view text) {
-  for (auto state : {ReturnState::AwaitingProof, ReturnState::Held, ReturnState::Returned, ReturnState::Refunded}) {
-    if (toString(state) == text) return state;
-  }
-  return std::nullopt;
-}
+constexpr common::NameTable<ReturnState, 4> kReturnStateNames{{
+    {ReturnState::AwaitingProof, "awaiting-proof"},
+    {ReturnState::Held, "held"},
+    {ReturnState::Returned, "returned"},
+    {ReturnState::Refunded, "refunded"},
+}};
+
+}  // namespace
+
+std::string_view toString(ReturnState state) { return common::nameIn(kReturnStateNames, state); }
+
+std::optional<ReturnState> parseReturnState(std::string_view text) { return common::parseIn(kReturnStateNames, text); }
 
 std::string ReturnDifference::text() const {
   const std::string what = item > 0 ? "item " + std::to_string(item) + " " + field : field;
