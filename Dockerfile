@@ -33,6 +33,7 @@ ARG RUNTIME_LIBRARIES="\
  libpocojson80 \
  libpoconet80 \
  libpoconetssl80 \
+ libpq5 \
  libsqlite3-0 \
  libssl3 \
  libstdc++6 \
