@@ -27,5 +27,11 @@ std::vector<StatementLineRecord> linesOfChangedCases(Db& db, const std::string& 
 // Inside the writer's savepoint. Duplicate when (account, period) exists; throws BatchRejected
 // when a case is on another statement already.
 CommitResult insertStatement(Db& db, const StatementRecord& statement);
+// Inside the writer's savepoint; a second completion of a case or final supplementary of a period
+// breaks a unique constraint (BatchRejected).
+void insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links);
+std::vector<DeclarationLink> linksOf(Db& db, const std::string& case_id);
+std::optional<DeclarationLink> completionOf(Db& db, const std::string& case_id);
+std::optional<DeclarationLink> finalSupplementary(Db& db, const std::string& account, const std::string& period);
 
 }  // namespace swhub::journal::sqlite

@@ -4,6 +4,7 @@
 
 #include "common/ids.hpp"
 #include "journal/audit_chain.hpp"
+#include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_licences.hpp"
 #include "model/text_util.hpp"
 
@@ -248,6 +249,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
       return refused(CommitResult::Status::Stale, *short_of);
     }
   }
+  insertDeclarationLinks(db, batch.declaration_links);
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, e);
