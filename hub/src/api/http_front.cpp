@@ -229,6 +229,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     if (auto statement = accountStatement(path)) {
       if (method != "GET") return methodNotAllowed("GET");
+      if (uri.value("reconcile") == "true") {
+        return hub_.accountApi().reconciliation(*caller, statement->first, statement->second);
+      }
       return hub_.accountApi().statement(*caller, statement->first, statement->second, uri.value("format"));
     }
     if (path == "/v1/cases") {
