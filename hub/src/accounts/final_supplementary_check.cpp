@@ -53,11 +53,11 @@ std::optional<FinalSupplementaryCheck> checkFinalSupplementary(journal::Journal&
                                                                const std::string& period,
                                                                const std::vector<PeriodRelease>& released,
                                                                std::vector<Difference>& differences) {
-  const auto final = journal.finalSupplementary(account, period);
+  const auto closing = journal.finalSupplementary(account, period);
   FinalSupplementaryCheck check;
   std::map<std::string, std::pair<int, int>> held{{"Y", {0, 0}}, {"Z", {0, 0}}};  // type -> (finalised, due)
   std::map<std::pair<std::string, std::string>, Decimal> accounted;
-  bool any = final.has_value();
+  bool any = closing.has_value();
   for (const auto& r : released) {
     const auto completion = journal.completionOf(r.caseId);
     if (completion) {
@@ -81,14 +81,14 @@ std::optional<FinalSupplementaryCheck> checkFinalSupplementary(journal::Journal&
                                r.releasedAt + " has no supplementary declaration (type " + type + " due)"});
   }
   if (!any) return std::nullopt;
-  if (!final) {
+  if (!closing) {
     differences.push_back({"final-supplementary-missing", "",
                            "no final supplementary declaration (type Q) closes " + period + " of account " + account});
   }
   Reported reported;
-  if (final) {
-    check.caseId = final->case_id;
-    reported = readFacts(final->facts_json);
+  if (closing) {
+    check.caseId = closing->case_id;
+    reported = readFacts(closing->facts_json);
   }
   for (const auto& [type, counts] : held) {
     FinalSupplementaryCheck::Count c{type, 0, 0, counts.first, counts.second};
@@ -97,9 +97,9 @@ std::optional<FinalSupplementaryCheck> checkFinalSupplementary(journal::Journal&
       c.reportedDue = it->second.second;
     }
     check.counts.push_back(c);
-    if (!final) continue;
+    if (!closing) continue;
     if (c.reportedFinalised != c.finalised || c.reportedDue != c.due) {
-      differences.push_back({"final-supplementary-count", final->case_id,
+      differences.push_back({"final-supplementary-count", closing->case_id,
                              "type " + type + ": reported " + std::to_string(c.reportedFinalised) + "/" +
                                  std::to_string(c.reportedDue) + " (finalised/due), the journal holds " +
                                  std::to_string(c.finalised) + "/" + std::to_string(c.due)});
@@ -113,8 +113,8 @@ std::optional<FinalSupplementaryCheck> checkFinalSupplementary(journal::Journal&
                                      reported.totals.count(key) ? reported.totals.at(key) : Decimal(),
                                      accounted.count(key) ? accounted.at(key) : Decimal()};
     check.totals.push_back(t);
-    if (final && t.reported != t.accounted) {
-      differences.push_back({"final-supplementary-total", final->case_id,
+    if (closing && t.reported != t.accounted) {
+      differences.push_back({"final-supplementary-total", closing->case_id,
                              t.tax + ": reported " + money(t.reported, t.currency) +
                                  ", the supplementary declarations' lines sum to " + money(t.accounted, t.currency)});
     }
