@@ -234,6 +234,11 @@ TEST_F(Supplementary, ASupplementaryCompletesItsSimplifiedDeclarationAndTheFinal
   const auto q = request(hub_->address(), "POST", "/v1/messages", finalSupplementary("FSD-1", period_, "1/1", "240.00"), kDms);
   ASSERT_EQ(q.status, 202) << q.body;
   const std::string qId = parse(q.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
+  auto closes = get("/v1/cases/" + qId)->getObject("supplementary")->getObject("closes");
+  ASSERT_TRUE(closes);
+  EXPECT_EQ(closes->getValue<std::string>("account"), kAccount);
+  EXPECT_EQ(closes->getValue<std::string>("period"), period_);
+  EXPECT_EQ(get("/v1/cases/" + qId)->getObject("consignment")->getArray("items")->size(), 0u);
   EXPECT_EQ(refusal(kDms, finalSupplementary("FSD-2", period_, "1/1", "240.00")),
             "/MetaData/Declaration: period " + period_ + " of account " + kAccount +
                 " is closed already by final supplementary declaration " + qId);
