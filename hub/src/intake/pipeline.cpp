@@ -182,6 +182,22 @@ class Pipeline::Run {
       refuseFiling(f.location, declared.errors());
       return;
     }
+    // Once per message too: the journal only knows what earlier messages linked.
+    for (const auto& link : declared.value().links) {
+      for (const auto& earlier : declared_.links) {
+        if (!link.completes.empty() && earlier.completes == link.completes) {
+          refuseFiling(f.location, {{f.location, "case " + link.completes + " is completed already by supplementary "
+                                                     "declaration " + earlier.case_id + " of this message"}});
+          return;
+        }
+        if (!link.account.empty() && earlier.account == link.account && earlier.period == link.period) {
+          refuseFiling(f.location, {{f.location, "period " + link.period + " of account " + link.account +
+                                                     " is closed already by final supplementary declaration " +
+                                                     earlier.case_id + " of this message"}});
+          return;
+        }
+      }
+    }
     for (auto& link : declared.value().links) declared_.links.push_back(std::move(link));
     for (auto& event : declared.value().events) declared_.events.push_back(std::move(event));
     const std::string state = p_.coordinator_.planNewCase(sink_->batch(), f.consignment, messageId_, actor_, now_);

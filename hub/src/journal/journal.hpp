@@ -102,7 +102,8 @@ struct WriteBatch {
   // with the rest of the batch.
   std::vector<LicenceChange> licence_changes;
   // What the declarations filed here declared (declaration_links.hpp); the store refuses a second
-  // supplementary of one case, or a second final supplementary of one period (Invalid).
+  // supplementary of one case, or a second final supplementary of one period (Stale: what another
+  // message linked since this one was checked).
   std::vector<DeclarationLink> declaration_links;
 };
 

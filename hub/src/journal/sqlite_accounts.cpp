@@ -223,8 +223,19 @@ DeclarationLink readLink(const Stmt& row) {
 
 }  // namespace
 
-void insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links) {
+std::optional<std::string> insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links) {
   for (const auto& l : links) {
+    // Inside the writer's transaction: what another message linked since this one was checked.
+    if (!l.completes.empty()) {
+      if (auto done = completionOf(db, l.completes)) {
+        return "case '" + l.completes + "' is completed already by supplementary declaration " + done->case_id;
+      }
+    }
+    if (!l.account.empty()) {
+      if (auto closed = finalSupplementary(db, l.account, l.period)) {
+        return "period " + l.period + " of account " + l.account + " is closed already by " + closed->case_id;
+      }
+    }
     auto stmt = db.prepare(
         "INSERT INTO declaration_links (case_id, kind, type, completes, account, period, facts_json, at)"
         " VALUES (?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?)");
@@ -232,6 +243,7 @@ void insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links) {
     stmt->bind(5, l.account).bind(6, l.period).bind(7, l.facts_json.empty() ? std::string("{}") : l.facts_json);
     stmt->bind(8, l.at).step();
   }
+  return std::nullopt;
 }
 
 std::vector<DeclarationLink> linksOf(Db& db, const std::string& case_id) {

@@ -249,7 +249,11 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
       return refused(CommitResult::Status::Stale, *short_of);
     }
   }
-  insertDeclarationLinks(db, batch.declaration_links);
+  // A racing message linked the same case or month since this one was checked: stale, so that the
+  // filer is told to send it again (and is then refused with the reason).
+  if (auto conflict = insertDeclarationLinks(db, batch.declaration_links)) {
+    return refused(CommitResult::Status::Stale, *conflict);
+  }
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, e);

@@ -108,10 +108,13 @@ TEST_F(intake_declaration_plan, ACaseIsCompletedOnceAlsoWhenTheStoreDecides) {
   ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   EXPECT_EQ(refusal(filing(sdk::FilingKind::Supplementary), completing({"C-REL"})),
             kAt + ": previous document Y-SDE 'C-REL': case C-REL is completed already by supplementary declaration C-Y1");
-  // Two racing supplementaries both pass the check: the journal's unique constraint refuses the second.
+  // Two racing supplementaries both pass the check: the journal refuses the second as stale (the
+  // filer is told to send it again, and is then refused with the reason above).
   journal::WriteBatch again;
   again.declaration_links.push_back({"C-Y2", "supplementary", "Y", "C-REL", "", "", "{}", kNow});
-  EXPECT_EQ(journal_->commit(std::move(again)).status, journal::CommitResult::Status::Invalid);
+  const auto result = journal_->commit(std::move(again));
+  EXPECT_EQ(result.status, journal::CommitResult::Status::Stale);
+  EXPECT_EQ(result.error, "case 'C-REL' is completed already by supplementary declaration C-Y1");
 }
 
 TEST_F(intake_declaration_plan, AFinalSupplementaryClosesAMonthOfItsFilersAccountOnce) {

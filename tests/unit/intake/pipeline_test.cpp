@@ -360,5 +360,27 @@ TEST_F(intake_pipeline, ASupplementaryFilingWithoutFactsIsRefused) {
                                     "format's previous documents); none came with it");
 }
 
+TEST_F(intake_pipeline, TwoSupplementariesOfOneCaseInOneMessageAreRefused) {
+  journal::WriteBatch batch;
+  batch.new_cases.push_back({"C-DONE", "demo-market", "LRN-DONE", "declaration", "released", 1, "{}", "M-0",
+                             "2026-11-20T10:00:00.000Z", "2026-11-20T10:00:00.000Z", "{}"});
+  ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
+  sdk::DeclarationFacts y;
+  y.additional_type = "Y";
+  y.completes = {{"Y", "SDE", "C-DONE", "/sde"}};
+  // demo-market accepts the valid filings of a message: the first supplementary is filed.
+  plugin("demo-market").script = {y, filing("SUP-A", "/0", sdk::FilingKind::Supplementary), y,
+                                  filing("SUP-B", "/1", sdk::FilingKind::Supplementary)};
+  const Outcome o = file("demo-market", false, "two supplementaries");
+  ASSERT_EQ(o.kind, OutcomeKind::Accepted) << o.detail << sdk::formatErrors(o.errors);
+  const auto filed = journal_->findCases("demo-market", "SUP-A");
+  ASSERT_EQ(filed.size(), 1u);
+  EXPECT_EQ(journal_->completionOf("C-DONE")->case_id, filed[0].id);
+  EXPECT_TRUE(journal_->findCases("demo-market", "SUP-B").empty());
+  EXPECT_NE(receiptOf(o).find("is completed already by supplementary declaration " + filed[0].id + " of this message"),
+            std::string::npos)
+      << receiptOf(o);
+}
+
 }  // namespace
 }  // namespace swhub::intake
