@@ -18,6 +18,7 @@
 #include <string>
 
 #include "common/ids.hpp"
+#include "common/instant.hpp"
 #include "journal/audit_checkpoint.hpp"
 #include "journal/audit_verify.hpp"
 #include "journal/sqlite_db.hpp"
@@ -31,25 +32,26 @@ using namespace swhub::journal::sqlite;
 
 namespace {
 
-constexpr const char* kAt = "2026-12-06T08:00:00.000Z";
+const swhub::common::Instant kAt = *swhub::common::parseInstant("2026-12-06T08:00:00.000Z");
+const std::string kAtText = swhub::common::toString(kAt);
 
 WriteBatch filing(std::int64_t n, const std::string& body) {
   const std::string id = "M-" + std::to_string(n);
   const std::string c = "C-" + std::to_string(n);
   WriteBatch batch;
   batch.message = MessageRecord{id, "bench", "application/vnd.swhub.consignment+json", "key-" + id,
-                                "sha256:" + swhub::common::sha256Hex(body), kAt, body, "accepted",
+                                "sha256:" + swhub::common::sha256Hex(body), kAt, body, MessageStatus::Accepted,
                                 "{\"message_id\":\"" + id + "\"}", 202};
-  batch.new_cases.push_back({c, "bench", "LRN-" + std::to_string(n), "pre-arrival", "accepted", 1, "{}", id, kAt, kAt});
+  batch.new_cases.push_back({c, "bench", "LRN-" + std::to_string(n), "pre-arrival", swhub::common::CaseState::Accepted, 1, "{}", id, kAt, kAt});
   const char* kinds[] = {"received", "routed", "decision"};
   for (const char* kind : kinds) {
     CaseEvent e;
     e.case_id = c;
     e.at = kAt;
-    e.actor = "hub";
+    e.actor = swhub::common::Actor::hub();
     e.kind = kind;
-    e.from_state = "accepted";
-    e.to_state = "under-assessment";
+    e.from_state = swhub::common::CaseState::Accepted;
+    e.to_state = swhub::common::CaseState::UnderAssessment;
     e.detail_json = "{\"agency\":\"customs\",\"decision\":\"clear\",\"reason\":\"bench\"}";
     e.message_id = id;
     batch.events.push_back(e);
@@ -107,9 +109,9 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "filing %lld refused\n", static_cast<long long>(i));
           return 1;
         }
-        maybeCheckpoint(db, policy, false, kAt, last);
+        maybeCheckpoint(db, policy, false, kAtText, last);
       }
-      maybeCheckpoint(db, policy, n + kPerTransaction >= filings, kAt, last);
+      maybeCheckpoint(db, policy, n + kPerTransaction >= filings, kAtText, last);
       db.exec("COMMIT");
     }
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

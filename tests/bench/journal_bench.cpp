@@ -23,10 +23,10 @@ namespace {
 
 WriteBatch filing(const std::string& id) {
   WriteBatch batch;
-  batch.message = MessageRecord{id, "bench", "application/json", id, "sha256:" + id, "2026-11-28T10:00:00.000Z",
-                                std::string(2048, 'x'), "accepted", "{}", 202};
-  batch.new_cases.push_back({"c" + id, "bench", "LRN-" + id, "pre-arrival", "accepted", 1, "{}", id,
-                             "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"});
+  batch.message = MessageRecord{id, "bench", "application/json", id, "sha256:" + id, *swhub::common::parseInstant("2026-11-28T10:00:00.000Z"),
+                                std::string(2048, 'x'), MessageStatus::Accepted, "{}", 202};
+  batch.new_cases.push_back({"c" + id, "bench", "LRN-" + id, "pre-arrival", swhub::common::CaseState::Accepted, 1, "{}", id,
+                             *swhub::common::parseInstant("2026-11-28T10:00:00.000Z"), *swhub::common::parseInstant("2026-11-28T10:00:00.000Z")});
   return batch;
 }
 

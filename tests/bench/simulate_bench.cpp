@@ -34,7 +34,7 @@ using namespace swhub;
 
 namespace {
 
-constexpr const char* kAt = "2026-12-06T08:00:00.000Z";
+const swhub::common::Instant kAt = *swhub::common::parseInstant("2026-12-06T08:00:00.000Z");
 
 // The DESIGN.md example consignment, as the README's first request files it.
 std::string exampleConsignment() {
@@ -70,7 +70,7 @@ journal::CaseRecord assessedCase(std::int64_t n, sdk::Consignment consignment) {
                       {"vat", 1, value + duty, sdk::Decimal::fromUnits(23 * sdk::Decimal::kScale), vat, "EUR", "bench", false}};
   findings.due = duty + vat;
   status.recordFindings("customs", findings);
-  return {consignment.case_id, "bench", consignment.reference, "pre-arrival", "under-assessment", 2,
+  return {consignment.case_id, "bench", consignment.reference, "pre-arrival", common::CaseState::UnderAssessment, 2,
           model::encodeConsignmentJson(consignment), "M-" + std::to_string(n), kAt, kAt, status.toJson()};
 }
 

@@ -23,11 +23,10 @@ std::string money(Decimal amount, const std::string& currency) {
 std::optional<std::pair<Decimal, std::string>> dueInAdvance(journal::Journal& journal, const std::string& caseId,
                                                             const std::string& releasedAt) {
   std::optional<std::pair<Decimal, std::string>> due;
-  const auto released = common::parseRfc3339Utc(releasedAt);
+  const auto released = common::parseInstant(releasedAt);
   for (const auto& event : journal.caseEvents(caseId)) {
     if (event.kind != "assessed") continue;
-    const auto at = common::parseRfc3339Utc(event.at);
-    if (released && at && *at > *released) break;
+    if (released && event.at > *released) break;
     try {
       Poco::JSON::Parser parser;
       auto detail = parser.parse(event.detail_json).extract<Poco::JSON::Object::Ptr>();

@@ -25,14 +25,14 @@ Poco::JSON::Object outboxJson(const journal::OutboxItem& item, bool withBody) {
   Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
   o.set("seq", item.seq);
   o.set("id", item.id);
-  o.set("channel", item.channel);
+  o.set("channel", std::string(toString(item.channel)));
   o.set("recipient", item.recipient);
   o.set("case_id", item.case_id);
-  o.set("state", item.state);
+  o.set("state", std::string(toString(item.state)));
   o.set("attempts", item.attempts);
-  o.set("next_attempt_at", item.next_attempt_at);
+  o.set("next_attempt_at", item.next_attempt_at ? common::toString(*item.next_attempt_at) : std::string());
   o.set("last_error", item.last_error);
-  o.set("created_at", item.created_at);
+  o.set("created_at", common::toString(item.created_at));
   o.set("content_type", item.content_type);
   // The delivery that carried it with others (its X-Swhub-Delivery-Id), when it went in a batch.
   if (!item.batch.empty()) o.set("batch", item.batch);
@@ -50,7 +50,7 @@ std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) 
   trace.set("case_id", record->id);
   trace.set("reference", record->reference);
   trace.set("partner", record->partner);
-  trace.set("state", record->state);
+  trace.set("state", std::string(toString(record->state)));
   trace.set("version", record->version);
   trace.set("status", parseOr(record->status_json));
   Poco::JSON::Array events;
@@ -58,11 +58,11 @@ std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) 
   for (const auto& e : read->second) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("seq", e.seq);
-    o.set("at", e.at);
-    o.set("actor", e.actor);
+    o.set("at", common::toString(e.at));
+    o.set("actor", common::toString(e.actor));
     o.set("kind", e.kind);
-    if (!e.from_state.empty()) o.set("from", e.from_state);
-    if (!e.to_state.empty()) o.set("to", e.to_state);
+    if (e.from_state) o.set("from", std::string(toString(*e.from_state)));
+    if (e.to_state) o.set("to", std::string(toString(*e.to_state)));
     if (!e.message_id.empty()) {
       o.set("message_id", e.message_id);
       messageIds.insert(e.message_id);
@@ -77,10 +77,10 @@ std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) 
       Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
       o.set("message_id", m->id);
       o.set("partner", m->partner);
-      o.set("received_at", m->received_at);
+      o.set("received_at", common::toString(m->received_at));
       o.set("content_type", m->content_type);
       o.set("digest", m->digest);
-      o.set("status", m->status);
+      o.set("status", std::string(toString(m->status)));
       o.set("bytes", static_cast<Poco::UInt64>(m->body.size()));
       messages.add(o);
     }

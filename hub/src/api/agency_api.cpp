@@ -45,7 +45,7 @@ Poco::JSON::Object pageItem(const journal::OutboxItem& item, const char* idKey) 
     }
   }
   if (!inlined) o.set("body", item.body);
-  o.set("created_at", item.created_at);
+  o.set("created_at", common::toString(item.created_at));
   return o;
 }
 
@@ -126,7 +126,7 @@ HttpResult AgencyApi::tasks(const Identity& caller, const std::string& after, co
   if (auto errors = parsePage(after, limit, cursor, count); !errors.empty()) {
     return problem(400, "invalid-query", "Bad Request", "bad paging parameters", errors);
   }
-  auto items = journal_.outboxAfter(caller.id, release::kChannelTask, cursor, count);
+  auto items = journal_.outboxAfter(caller.id, journal::Channel::Task, cursor, count);
   return page(items, items.empty() ? cursor : items.back().seq, "tasks", "task_id");
 }
 
@@ -144,7 +144,7 @@ HttpResult AgencyApi::notifications(const Identity& caller, const std::string& a
   if (endpoint != partners.end()) encoder = {endpoint->second.encoder, caller.id, endpoint->second.plugin};
   // One its plugin cannot encode is dead-lettered and left out, never served in another format.
   auto pulled = release::pullNotifications(
-      journal_, encoder, journal_.outboxAfter(caller.id, release::kChannelNotification, cursor, count), cursor);
+      journal_, encoder, journal_.outboxAfter(caller.id, journal::Channel::Notification, cursor, count), cursor);
   for (const auto& reason : pulled.refused) {
     metrics_.notificationsUnencodable.increment(caller.id);
     release::logUnencodable(reason);
@@ -180,30 +180,32 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
   };
   release::DecisionInput decision;
   decision.agency = caller.id;
-  decision.actor = caller.actor();
+  decision.actor = caller.asActor();
   decision.caseId = text("case_id", true);
-  decision.decision.decision = text("decision", true);
+  const std::string word = text("decision", true);
   decision.decision.reason = text("reason", false);
-  decision.decision.decided_at = text("decided_at", true);
-  decision.decision.received_at = common::nowRfc3339();
+  const std::string decidedAt = text("decided_at", true);
+  decision.decision.received_at = common::nowInstant();
   decision.decision.source = "api";
-  if (!decision.decision.decided_at.empty()) {
-    // One text form per instant (milliseconds), so that decisions compare and dedupe as instants.
-    // A decision stamped in the future would stand over every later one: a clock that is off by
-    // more than kMaxClockSkew is refused rather than allowed to freeze the case.
-    const auto at = common::parseRfc3339Utc(decision.decision.decided_at);
-    if (at && *at > std::chrono::system_clock::now() + kMaxClockSkew) {
-      errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is in the future: the hub's clock says " +
-                                           common::nowRfc3339() + " (at most " +
+  if (!decidedAt.empty()) {
+    // Kept to the millisecond, so that decisions compare and dedupe as instants. A decision
+    // stamped in the future would stand over every later one: a clock that is off by more than
+    // kMaxClockSkew is refused rather than allowed to freeze the case.
+    const auto at = common::parseInstant(decidedAt);
+    if (at && *at > decision.decision.received_at + kMaxClockSkew) {
+      errors.push_back({"/decided_at", "'" + decidedAt + "' is in the future: the hub's clock says " +
+                                           common::toString(decision.decision.received_at) + " (at most " +
                                            std::to_string(kMaxClockSkew.count()) + " s ahead allowed)"});
     } else if (at) {
-      decision.decision.decided_at = common::rfc3339(*at);
+      decision.decision.decided_at = *at;
     } else {
-      errors.push_back({"/decided_at", "'" + decision.decision.decided_at + "' is not an RFC 3339 UTC time"});
+      errors.push_back({"/decided_at", "'" + decidedAt + "' is not an RFC 3339 UTC time"});
     }
   }
-  if (auto bad = release::checkDecisionWord(decision.decision.decision); bad && !decision.decision.decision.empty()) {
-    errors.push_back({"/decision", *bad});
+  if (auto parsed = common::parseDecision(word)) {
+    decision.decision.decision = *parsed;
+  } else if (!word.empty()) {
+    errors.push_back({"/decision", release::notADecision(word)});
   }
   // Duties and taxes an agency (customs) assessed: decimal text or numbers, with their currency.
   auto amount = [&](const std::string& key) {
@@ -271,17 +273,18 @@ HttpResult AgencyApi::decide(const Identity& caller, const std::string& body) co
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("case_id", decision.caseId);
     o.set("effect", effect);
-    o.set("state", result.state);
+    o.set("state", std::string(toString(result.state)));
     // The acknowledgement is the agency's receipt: signed over what it sent and what it caused.
     const std::string digest = "sha256:" + common::sha256Hex(body);
-    o.set("received_at", decision.decision.received_at);
+    o.set("received_at", common::toString(decision.decision.received_at));
     o.set("digest", digest);
     std::string acknowledged = stringify(o);
     acknowledged.insert(acknowledged.size() - 1,
                         security::signatureFields(
-                            security::decisionReceiptText(caller.id, digest, decision.decision.received_at,
-                                                          decision.caseId, decision.decision.decision,
-                                                          decision.decision.decided_at, effect),
+                            security::decisionReceiptText(caller.id, digest,
+                                                          common::toString(decision.decision.received_at),
+                                                          decision.caseId, std::string(toString(decision.decision.decision)),
+                                                          common::toString(decision.decision.decided_at), effect),
                             signer_));
     return json(status, std::move(acknowledged));
   };

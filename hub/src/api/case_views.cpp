@@ -21,10 +21,10 @@ void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("reference", record.reference, true);
   c.string("partner", record.partner, true);
   c.string("filing", record.filing, true);
-  c.string("state", record.state, true);
+  c.string("state", toString(record.state), true);
   c.integer("version", record.version);
-  c.string("created_at", record.created_at, true);
-  c.string("updated_at", record.updated_at, true);
+  c.string("created_at", common::toString(record.created_at), true);
+  c.string("updated_at", common::toString(record.updated_at), true);
 }
 
 // A string member, null when empty.
@@ -67,14 +67,14 @@ void writeDecisions(std::string& out, const release::CaseStatus& status) {
   model::ObjectWriter decisions(out);
   for (const auto& [agency, a] : status.agencies) {
     model::ObjectWriter d(decisions.key(agency));
-    d.string("outcome", release::agencyOutcome(a), true);
+    d.string("outcome", release::outcomeName(release::agencyOutcome(a)), true);
     d.integers("items", a.items);
     if (!a.history.empty()) {
       const auto& last = a.history.back();
-      d.string("decision", last.decision, true);
+      d.string("decision", common::toString(last.decision), true);
       d.string("reason", last.reason, true);
       d.strings("reason_codes", last.reason_codes);
-      d.string("decided_at", last.decided_at, true);
+      d.string("decided_at", common::toString(last.decided_at), true);
     }
     // Every decision the agency gave, in the order received, each with its reason and codes.
     std::string& given = d.key("history");
@@ -83,11 +83,11 @@ void writeDecisions(std::string& out, const release::CaseStatus& status) {
       if (i) given += ',';
       const auto& h = a.history[i];
       model::ObjectWriter g(given);
-      g.string("decision", h.decision, true);
+      g.string("decision", common::toString(h.decision), true);
       g.string("reason", h.reason, true);
       g.strings("reason_codes", h.reason_codes);
       g.integers("items", h.items);
-      g.string("decided_at", h.decided_at, true);
+      g.string("decided_at", common::toString(h.decided_at), true);
       g.string("source", h.source, true);
     }
     given += ']';
@@ -122,11 +122,11 @@ void writeHistory(std::string& out, const std::vector<journal::CaseEvent>& event
     const auto& event = events[i];
     model::ObjectWriter e(out);
     e.integer("seq", event.seq);
-    e.string("at", event.at, true);
-    e.string("actor", event.actor, true);
+    e.string("at", common::toString(event.at), true);
+    e.string("actor", common::toString(event.actor), true);
     e.string("kind", event.kind, true);
-    e.string("from", event.from_state);
-    e.string("to", event.to_state);
+    if (event.from_state) e.string("from", toString(*event.from_state));
+    if (event.to_state) e.string("to", toString(*event.to_state));
     e.string("message_id", event.message_id);
     std::string& detail = e.key("detail");
     if (event.detail_json.empty() || !appendWithout(detail, event.detail_json, "", {})) detail += "{}";

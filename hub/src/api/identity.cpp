@@ -4,14 +4,16 @@
 
 namespace swhub::api {
 
-std::string Identity::actor() const {
+common::Actor Identity::asActor() const {
   switch (kind) {
-    case Kind::Partner: return "partner:" + id;
-    case Kind::Agency: return "agency:" + id;
-    case Kind::Admin: return "admin:" + id;
+    case Kind::Partner: return common::Actor::partner(id);
+    case Kind::Agency: return common::Actor::agency(id);
+    case Kind::Admin: return common::Actor::admin(id);
   }
-  return id;
+  return common::Actor::admin(id);
 }
+
+std::string Identity::actor() const { return common::toString(asActor()); }
 
 IdentityMap::IdentityMap(const config::HubConfig& config) {
   auto add = [this](const config::Credentials& credentials, Identity::Kind kind, const std::string& id) {

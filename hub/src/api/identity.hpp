@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "common/actor.hpp"
 #include "config/config.hpp"
 
 namespace swhub::api {
@@ -15,6 +16,7 @@ struct Identity {
   Kind kind = Kind::Partner;
   std::string id;
 
+  common::Actor asActor() const;
   std::string actor() const;  // "partner:demo-post", "agency:customs", "admin:admin"
 };
 

@@ -1,4 +1,5 @@
 #include "common/ids.hpp"
+#include "common/instant.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -98,6 +99,14 @@ std::optional<std::string> canonicalRfc3339(std::string_view text) {
 }
 
 std::string nowRfc3339() { return rfc3339(std::chrono::system_clock::now()); }
+
+std::string toString(Instant at) { return rfc3339(at); }
+
+std::optional<Instant> parseInstant(std::string_view text) {
+  const auto at = parseRfc3339Utc(text);
+  if (!at) return std::nullopt;
+  return toInstant(*at);
+}
 
 std::string sha256Hex(const std::string& bytes) {
   unsigned char md[EVP_MAX_MD_SIZE];

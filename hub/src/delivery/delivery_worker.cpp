@@ -11,7 +11,7 @@
 namespace swhub::delivery {
 namespace {
 
-constexpr const char* kChannels[] = {"notification", "task"};
+constexpr journal::Channel kChannels[] = {journal::Channel::Notification, journal::Channel::Task};
 
 }  // namespace
 
@@ -149,7 +149,7 @@ std::vector<DeliveryWorker::Lane> DeliveryWorker::claim() {
     std::lock_guard lock(mutex_);
     skip.assign(busy_.begin(), busy_.end());
   }
-  for (const char* channel : kChannels) {
+  for (const journal::Channel channel : kChannels) {
     if (stopping()) break;
     const auto claimed_at = std::chrono::steady_clock::now();
     std::vector<journal::OutboxItem> claimed;
@@ -220,7 +220,7 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
   for (auto& item : lane.items) {
     order[{item.recipient, item.case_id}].push_back(item.seq);
     const bool batchable = hasEndpoint && endpoint->second.batch_max > 1 && endpoint->second.format &&
-                           item.channel == "notification" && item.content_type == model::kNotificationJsonType;
+                           item.channel == journal::Channel::Notification && item.content_type == model::kNotificationJsonType;
     if (!batchable) {
       deliveries.push_back({item});
       continue;
@@ -236,9 +236,10 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
   // 2. Deliver, one delivery after the other. An item goes only when every older claimed item of
   // its (recipient, case) went before it (or goes with it); after a failure the pair's later
   // items wait for the failed one.
-  std::map<Pair, std::string> held;  // pair -> its failed item's next_attempt_at ("" = as stored)
+  using NextAt = std::optional<common::Instant>;  // nullopt: as stored
+  std::map<Pair, NextAt> held;  // pair -> its failed item's next_attempt_at
   std::map<Pair, std::size_t> next;  // pair -> index in order[pair] of the next item to go
-  std::map<std::string, std::vector<std::int64_t>> giveBack;  // next_attempt_at -> seqs
+  std::map<NextAt, std::vector<std::int64_t>> giveBack;  // next_attempt_at -> seqs
   std::size_t attempted = 0;
   for (auto& delivery : deliveries) {
     // Past half the lease, or stopping: give the rest back rather than risk another worker
@@ -252,7 +253,7 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
       // failed) keeps this one back; next[pair] only moves when an item goes, so every later item
       // of the pair is kept back too.
       if (late || h != held.end() || order[pair][next[pair]] != item.seq) {
-        giveBack[h != held.end() ? h->second : ""].push_back(item.seq);
+        giveBack[h != held.end() ? h->second : std::nullopt].push_back(item.seq);
         continue;
       }
       ++next[pair];
@@ -262,7 +263,7 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
 
     Formatted formatted;
     const bool format = hasEndpoint && endpoint->second.adapter != nullptr && endpoint->second.format &&
-                        going.front().channel == "notification";
+                        going.front().channel == journal::Channel::Notification;
     if (format) {
       formatted = endpoint->second.format(going);
       if (!formatted.everything) {
@@ -270,10 +271,10 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
         // was deferred goes later. Either way the pair's later items wait for the next claim.
         for (const auto& [index, reason] : formatted.refused) {
           const auto& item = going[index];
-          journal_.completeOutboxItems({item.seq}, owner_, "dead", "", reason, "");
+          journal_.completeOutboxItems({item.seq}, owner_, journal::OutboxState::Dead, std::nullopt, reason, "");
           stats_.deadLettered.fetch_add(1);
           stats_.unformattable.fetch_add(1);
-          held.emplace(Pair{item.recipient, item.case_id}, "");
+          held.emplace(Pair{item.recipient, item.case_id}, std::nullopt);
           ++attempted;
         }
         for (const auto& [index, reason] : formatted.failed) {
@@ -282,8 +283,8 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
           ++attempted;
         }
         for (std::size_t index : formatted.deferred) {
-          giveBack[""].push_back(going[index].seq);
-          held.emplace(Pair{going[index].recipient, going[index].case_id}, "");
+          giveBack[std::nullopt].push_back(going[index].seq);
+          held.emplace(Pair{going[index].recipient, going[index].case_id}, std::nullopt);
         }
         std::vector<journal::OutboxItem> carried;
         for (std::size_t index : formatted.carried) carried.push_back(std::move(going[index]));
@@ -292,7 +293,7 @@ std::size_t DeliveryWorker::deliverLane(Lane& lane) {
       }
     }
     bool delivered = false;
-    std::string at = attempt(going, format ? &formatted.message : nullptr, delivered);
+    const NextAt at = attempt(going, format ? &formatted.message : nullptr, delivered);
     attempted += going.size();
     if (!delivered) {
       for (const auto& item : going) held.emplace(Pair{item.recipient, item.case_id}, at);
@@ -312,7 +313,7 @@ std::string batchDeliveryId(const std::vector<journal::OutboxItem>& items) {
   return "B-" + common::sha256Hex(ids).substr(0, 32);
 }
 
-std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
+std::optional<common::Instant> DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
                                     bool& delivered) {
   const journal::OutboxItem& first = items.front();
   int attempt = 0;
@@ -327,7 +328,7 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
   } else {
     sdk::DeliveryItem push;
     push.id = deliveryId;
-    push.kind = first.channel;
+    push.kind = std::string(toString(first.channel));
     push.recipient = first.recipient;
     if (message != nullptr) {
       push.content_type = message->content_type;
@@ -368,20 +369,20 @@ std::string DeliveryWorker::attempt(const std::vector<journal::OutboxItem>& item
   delivered = outcome.status == sdk::DeliveryOutcome::Status::Delivered;
   switch (outcome.status) {
     case sdk::DeliveryOutcome::Status::Delivered:
-      journal_.completeOutboxItems(seqs, owner_, "delivered", "", "", batch);
+      journal_.completeOutboxItems(seqs, owner_, journal::OutboxState::Delivered, std::nullopt, "", batch);
       stats_.delivered.fetch_add(count);
-      return "";
+      return std::nullopt;
     case sdk::DeliveryOutcome::Status::FailedForGood:
-      journal_.completeOutboxItems(seqs, owner_, "dead", "", outcome.detail, batch);
+      journal_.completeOutboxItems(seqs, owner_, journal::OutboxState::Dead, std::nullopt, outcome.detail, batch);
       stats_.deadLettered.fetch_add(count);
-      return "";
+      return std::nullopt;
     case sdk::DeliveryOutcome::Status::RetryLater:
       break;
   }
   return retryLater(items, outcome.detail, outcome.retry_after, batch);
 }
 
-std::string DeliveryWorker::retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
+std::optional<common::Instant> DeliveryWorker::retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
                                        std::optional<std::chrono::milliseconds> retryAfter, const std::string& batch) {
   int attempt = 0;
   std::vector<std::int64_t> seqs;
@@ -391,10 +392,10 @@ std::string DeliveryWorker::retryLater(const std::vector<journal::OutboxItem>& i
   }
   const auto count = static_cast<std::int64_t>(items.size());
   if (attempt >= policy_.maxAttempts) {
-    journal_.completeOutboxItems(seqs, owner_, "dead", "",
+    journal_.completeOutboxItems(seqs, owner_, journal::OutboxState::Dead, std::nullopt,
                                  "gave up after " + std::to_string(attempt) + " attempts: " + detail, batch);
     stats_.deadLettered.fetch_add(count);
-    return "";
+    return std::nullopt;
   }
   std::chrono::milliseconds delay;
   {
@@ -402,8 +403,8 @@ std::string DeliveryWorker::retryLater(const std::vector<journal::OutboxItem>& i
     delay = backoff(attempt, policy_, rng_);
   }
   if (retryAfter && *retryAfter > delay) delay = *retryAfter;
-  std::string nextAt = common::rfc3339(std::chrono::system_clock::now() + delay);
-  journal_.completeOutboxItems(seqs, owner_, "pending", nextAt, detail, batch);
+  const common::Instant nextAt = common::nowInstant() + delay;
+  journal_.completeOutboxItems(seqs, owner_, journal::OutboxState::Pending, nextAt, detail, batch);
   stats_.retried.fetch_add(count);
   return nextAt;
 }

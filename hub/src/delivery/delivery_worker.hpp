@@ -146,13 +146,13 @@ class DeliveryWorker {
   std::size_t deliverLane(Lane& lane);
   // Delivers the items of one delivery (one recipient, seq order; `message`: their formatted
   // body, or null for the stored one) and records the outcome on each; returns their
-  // next_attempt_at when still pending, "" when delivered or dead, and sets `delivered`.
-  std::string attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
+  // next_attempt_at when still pending, nullopt when delivered or dead, and sets `delivered`.
+  std::optional<common::Instant> attempt(const std::vector<journal::OutboxItem>& items, const sdk::EncodedMessage* message,
                       bool& delivered);
   // A failed attempt of `items` (`batch`: the delivery id recorded on them, "" alone): pending
   // again after the backoff (or `retryAfter` if longer), or dead after the last attempt. Returns
-  // their next_attempt_at, "" when dead.
-  std::string retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
+  // their next_attempt_at, nullopt when dead.
+  std::optional<common::Instant> retryLater(const std::vector<journal::OutboxItem>& items, const std::string& detail,
                          std::optional<std::chrono::milliseconds> retryAfter, const std::string& batch);
 
   journal::Journal& journal_;

@@ -42,7 +42,7 @@ std::optional<journal::CaseRecord> namedCase(journal::Journal& journal, const st
 
 sdk::Result<DeclarationPlan> supplementary(journal::Journal& journal, const sdk::Consignment& filing,
                                            const sdk::DeclarationFacts& facts, const std::string& messageId,
-                                           const std::string& now, const std::string& location) {
+                                           common::Instant now, const std::string& location) {
   sdk::Errors errors;
   DeclarationPlan plan;
   if (facts.completes.empty()) {
@@ -70,8 +70,8 @@ sdk::Result<DeclarationPlan> supplementary(journal::Journal& journal, const sdk:
                                 " declaration: a supplementary declaration completes a declaration of goods"});
       continue;
     }
-    if (target->state != "released" && target->state != "cleared") {
-      errors.push_back({at, named(doc) + " is case " + target->id + " in state '" + target->state +
+    if (target->state != common::CaseState::Released && target->state != common::CaseState::Cleared) {
+      errors.push_back({at, named(doc) + " is case " + target->id + " in state '" + std::string(toString(target->state)) +
                                 "': a supplementary declaration completes a released or cleared declaration"});
       continue;
     }
@@ -81,11 +81,11 @@ sdk::Result<DeclarationPlan> supplementary(journal::Journal& journal, const sdk:
       continue;
     }
     plan.links.push_back({filing.case_id, "supplementary", facts.additional_type, target->id, "", "", "{}", now});
-    plan.events.push_back({0, filing.case_id, now, "hub", "supplements", "", "",
+    plan.events.push_back({0, filing.case_id, now, common::Actor::hub(), "supplements", std::nullopt, std::nullopt,
                            detail({{"completes", target->id}, {"reference", target->reference},
                                    {"document", doc.category + "-" + doc.type + " " + doc.id}}),
                            messageId});
-    plan.events.push_back({0, target->id, now, "hub", "supplemented", "", "",
+    plan.events.push_back({0, target->id, now, common::Actor::hub(), "supplemented", std::nullopt, std::nullopt,
                            detail({{"by", filing.case_id}, {"reference", filing.reference},
                                    {"type", facts.additional_type}}),
                            messageId});
@@ -96,7 +96,7 @@ sdk::Result<DeclarationPlan> supplementary(journal::Journal& journal, const sdk:
 
 sdk::Result<DeclarationPlan> finalSupplementary(journal::Journal& journal, const sdk::Consignment& filing,
                                                 const sdk::DeclarationFacts& facts, const std::string& account,
-                                                const std::string& messageId, const std::string& now,
+                                                const std::string& messageId, common::Instant now,
                                                 const std::string& location) {
   sdk::Errors errors;
   if (account.empty()) {
@@ -120,7 +120,7 @@ sdk::Result<DeclarationPlan> finalSupplementary(journal::Journal& journal, const
   DeclarationPlan plan;
   plan.links.push_back({filing.case_id, "final-supplementary", facts.additional_type, "", account, facts.period,
                         finalFactsJson(facts), now});
-  plan.events.push_back({0, filing.case_id, now, "hub", "closes-period", "", "",
+  plan.events.push_back({0, filing.case_id, now, common::Actor::hub(), "closes-period", std::nullopt, std::nullopt,
                          detail({{"account", account}, {"period", facts.period}}), messageId});
   return plan;
 }
@@ -156,7 +156,7 @@ std::string finalFactsJson(const sdk::DeclarationFacts& facts) {
 sdk::Result<DeclarationPlan> planDeclaration(journal::Journal& journal, const sdk::Consignment& filing,
                                              const std::optional<sdk::DeclarationFacts>& facts,
                                              const std::string& account, const std::string& messageId,
-                                             const std::string& now, const std::string& location) {
+                                             common::Instant now, const std::string& location) {
   const bool needsFacts = filing.filing == FilingKind::Supplementary || filing.filing == FilingKind::FinalSupplementary;
   if (!facts) {
     if (!needsFacts) return DeclarationPlan{};

@@ -28,7 +28,7 @@ struct DeclarationPlan {
 sdk::Result<DeclarationPlan> planDeclaration(journal::Journal& journal, const sdk::Consignment& filing,
                                              const std::optional<sdk::DeclarationFacts>& facts,
                                              const std::string& account, const std::string& messageId,
-                                             const std::string& now, const std::string& location);
+                                             common::Instant now, const std::string& location);
 
 // {"counts":[{"type":"Y","finalised":2,"due":2}],"totals":[{"tax":"vat","amount":"11.04","currency":"EUR"}]}
 std::string finalFactsJson(const sdk::DeclarationFacts& facts);

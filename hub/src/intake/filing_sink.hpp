@@ -26,7 +26,7 @@ struct SinkMessage {
   std::string partner;
   std::string type;  // media type
   std::string digest;
-  std::string receivedAt;
+  common::Instant receivedAt;
 };
 
 class FilingSink {

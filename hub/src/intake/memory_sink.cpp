@@ -39,7 +39,7 @@ class MemorySink : public FilingSink {
 
   void reject(const Rendered& answer) override {
     journal::WriteBatch batch;
-    batch.message = record("", "rejected", answer.body, answer.status);
+    batch.message = record("", journal::MessageStatus::Rejected, answer.body, answer.status);
     journal_.commit(std::move(batch));
   }
 
@@ -56,7 +56,7 @@ class MemorySink : public FilingSink {
     append(batch.new_cases, std::move(last.new_cases));
     append(batch.licence_changes, std::move(last.licence_changes));  // what a follow-up gives back
     append(batch.declaration_links, std::move(last.declaration_links));
-    batch.message = record(key, "accepted", receipt->bytes, 202);
+    batch.message = record(key, journal::MessageStatus::Accepted, receipt->bytes, 202);
     auto result = journal_.commit(std::move(batch));
     if (result.status == journal::CommitResult::Status::Committed) accepted.body = std::move(receipt->bytes);
     return result;
@@ -64,7 +64,7 @@ class MemorySink : public FilingSink {
   void abort() override {}
 
  private:
-  journal::MessageRecord record(const std::string& key, const std::string& status, const std::string& response,
+  journal::MessageRecord record(const std::string& key, journal::MessageStatus status, const std::string& response,
                                 int httpStatus) const {
     return journal::MessageRecord{message_.id, message_.partner, message_.type, key, message_.digest,
                                   message_.receivedAt, body_, status, response, httpStatus};

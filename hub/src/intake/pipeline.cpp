@@ -62,8 +62,8 @@ class Pipeline::Run {
         type_(std::move(type)),
         digest_(std::move(digest)),
         messageId_(common::newId("M-")),
-        now_(common::nowRfc3339()),
-        actor_("partner:" + message.partnerId),
+        now_(common::nowInstant()),
+        actor_(common::Actor::partner(message.partnerId)),
         acceptValid_(partner.config.accept_valid),
         pluginName_(pluginNameOf(partner, decoder)) {}
 
@@ -103,7 +103,7 @@ class Pipeline::Run {
     } else {
       source = &spooled.emplace(message_.file);
     }
-    const sdk::MessageContext context{message_.partnerId, type_, message_.headers, now_};
+    const sdk::MessageContext context{message_.partnerId, type_, message_.headers, common::toString(now_)};
     auto filings = decoder_.open(context, *source);
     if (!filings) errors_.add({"", "the partner plugin could not open the message"});
     while (filings && !sink_->failure()) {
@@ -200,7 +200,7 @@ class Pipeline::Run {
     }
     for (auto& link : declared.value().links) declared_.links.push_back(std::move(link));
     for (auto& event : declared.value().events) declared_.events.push_back(std::move(event));
-    const std::string state = p_.coordinator_.planNewCase(sink_->batch(), f.consignment, messageId_, actor_, now_);
+    const common::CaseState state = p_.coordinator_.planNewCase(sink_->batch(), f.consignment, messageId_, actor_, now_);
     sink_->add({f.consignment.case_id, reference, state}, f.location);
     ++filed_;
   }
@@ -338,8 +338,8 @@ class Pipeline::Run {
   const std::string type_;
   const std::string digest_;
   const std::string messageId_;
-  const std::string now_;
-  const std::string actor_;
+  const common::Instant now_;
+  const common::Actor actor_;
   const bool acceptValid_;
   const std::string pluginName_;  // the decoder's registered name, for its failures
   std::unique_ptr<FilingSink> sink_;

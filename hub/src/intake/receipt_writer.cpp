@@ -50,7 +50,7 @@ namespace {
 
 std::string entryJson(const ReceiptCase& c) {
   return "{\"case_id\":" + jsonQuoted(c.caseId) + ",\"reference\":" + jsonQuoted(c.reference) +
-         ",\"state\":" + jsonQuoted(c.state) + "}";
+         ",\"state\":" + jsonQuoted(std::string(toString(c.state))) + "}";
 }
 
 }  // namespace
@@ -97,7 +97,7 @@ std::optional<Receipt> ReceiptWriter::finish(const std::vector<ReceiptCase>& las
     }
     receipt.size += static_cast<std::int64_t>(text.size());
   };
-  out("{\"message_id\":" + jsonQuoted(head_.messageId) + ",\"received_at\":" + jsonQuoted(head_.receivedAt) +
+  out("{\"message_id\":" + jsonQuoted(head_.messageId) + ",\"received_at\":" + jsonQuoted(common::toString(head_.receivedAt)) +
       ",\"digest\":" + jsonQuoted(head_.digest) + ",\"cases\":[");
   bool read = entries_->forEach(out);
   std::size_t count = count_;
@@ -105,7 +105,8 @@ std::optional<Receipt> ReceiptWriter::finish(const std::vector<ReceiptCase>& las
   out("]");
   // The signed text after the cases, signed as it is copied in: hub-made case ids need no JSON
   // escaping, and an ECDSA key hashes them without holding them.
-  const std::string head = security::filingReceiptHead(head_.messageId, head_.partner, head_.digest, head_.receivedAt);
+  const std::string head = security::filingReceiptHead(head_.messageId, head_.partner, head_.digest,
+                                                        common::toString(head_.receivedAt));
   auto signature = signer_.stream();
   signature.update(head);
   out(",\"signed\":\"" + security::jsonEscaped(head));

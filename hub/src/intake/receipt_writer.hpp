@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/case_state.hpp"
+#include "common/instant.hpp"
 #include "intake/spool_file.hpp"
 #include "security/receipt_signer.hpp"
 
@@ -21,7 +23,7 @@ namespace swhub::intake {
 struct ReceiptCase {
   std::string caseId;
   std::string reference;
-  std::string state;
+  common::CaseState state = common::CaseState::Accepted;
 };
 
 // A finished receipt: its bytes, or the spool file that holds them.
@@ -37,7 +39,7 @@ class ReceiptWriter {
     std::string messageId;
     std::string partner;
     std::string digest;
-    std::string receivedAt;
+    common::Instant receivedAt;
   };
   // `spool` empty: in memory; else the receipt's parts are spool files in that folder.
   ReceiptWriter(Head head, const security::ReceiptSigner& signer, std::filesystem::path spool = {});

@@ -34,7 +34,7 @@ class StagedSink : public FilingSink {
     if (!receipt_.ok()) {
       return Outcome::of(OutcomeKind::SpoolUnavailable, "cannot write the receipt files in " + receipt_.where());
     }
-    const journal::MessageRecord staging = record("", "staging", "", 0);
+    const journal::MessageRecord staging = record("", journal::MessageStatus::Staging, "", 0);
     if (auto begun = journal_.beginStaged(staging, bodySize_); !committed(begun)) return journalFailure(begun);
     begun_ = true;
     FileSource raw(bodyFile_);
@@ -70,7 +70,7 @@ class StagedSink : public FilingSink {
   void reject(const Rendered& answer) override {
     if (!begun_ || finished_) return;
     finished_ = true;
-    if (!committed(journal_.finishStaged(record("", "rejected", answer.body, answer.status), {}, {}))) {
+    if (!committed(journal_.finishStaged(record("", journal::MessageStatus::Rejected, answer.body, answer.status), {}, {}))) {
       journal_.abortStaged(message_.id);
     }
   }
@@ -84,7 +84,7 @@ class StagedSink : public FilingSink {
     journal::BlobSource response{receipt->size, [source](char* buffer, std::size_t capacity) {
                                    return source->read(buffer, capacity);
                                  }};
-    auto result = journal_.finishStaged(record(key, "accepted", "", 202), std::move(response), std::move(last));
+    auto result = journal_.finishStaged(record(key, journal::MessageStatus::Accepted, "", 202), std::move(response), std::move(last));
     if (committed(result)) {
       finished_ = true;
       auto sent = std::make_shared<FileSource>(receipt->file->path());
@@ -101,7 +101,7 @@ class StagedSink : public FilingSink {
   }
 
  private:
-  journal::MessageRecord record(const std::string& key, const std::string& status, const std::string& response,
+  journal::MessageRecord record(const std::string& key, journal::MessageStatus status, const std::string& response,
                                 int httpStatus) const {
     return journal::MessageRecord{message_.id, message_.partner, message_.type, key, message_.digest,
                                   message_.receivedAt, "", status, response, httpStatus};

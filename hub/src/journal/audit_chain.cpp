@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "journal/group_committer.hpp"
+#include "common/instant.hpp"
 #include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
@@ -56,15 +57,32 @@ void storeEventHash(Db& db, std::int64_t seq, std::int64_t position, const std::
 
 }  // namespace
 
-std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageRecord& m) {
+MessageEntry messageEntry(const MessageRecord& m) {
+  return {m.id,     m.partner, m.content_type, m.idempotency_key, m.digest, common::toString(m.received_at),
+          std::string(toString(m.status)), m.http_status};
+}
+
+EventEntry eventEntry(const CaseEvent& e) {
+  return {e.seq,
+          e.case_id,
+          common::toString(e.at),
+          common::toString(e.actor),
+          e.kind,
+          e.from_state ? std::string(toString(*e.from_state)) : std::string(),
+          e.to_state ? std::string(toString(*e.to_state)) : std::string(),
+          e.detail_json,
+          e.message_id};
+}
+
+std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageEntry& m) {
   EntryHasher h;
   h.field(prev).field(position).field(kAuditKindMessage).field(m.id);
   h.field(m.partner).field(m.content_type).field(m.idempotency_key).field(m.digest).field(m.received_at);
-  h.field(m.status).field(static_cast<std::int64_t>(m.http_status));
+  h.field(m.status).field(m.http_status);
   return h.hex();
 }
 
-std::string eventEntryHash(const std::string& prev, std::int64_t position, const CaseEvent& e) {
+std::string eventEntryHash(const std::string& prev, std::int64_t position, const EventEntry& e) {
   EntryHasher h;
   h.field(prev).field(position).field(kAuditKindEvent).field(e.seq);
   h.field(e.case_id).field(e.at).field(e.actor).field(e.kind).field(e.from_state).field(e.to_state);
@@ -91,7 +109,7 @@ void saveChainHead(Db& db, const ChainHead& head) {
       .step();
 }
 
-void chainMessage(Db& db, ChainHead& head, const MessageRecord& m) {
+void chainMessage(Db& db, ChainHead& head, const MessageEntry& m) {
   const std::int64_t position = head.seq + 1;
   std::string hash = messageEntryHash(head.hash, position, m);
   db.prepare("UPDATE messages SET audit_seq = ?, audit_hash = ? WHERE id = ?")
@@ -105,12 +123,12 @@ void chainMessage(Db& db, ChainHead& head, const MessageRecord& m) {
 
 void chainStoredMessage(Db& db, ChainHead& head, const std::string& id) {
   static const std::string kSql = std::string("SELECT ") + sqlite::kMessageSummaryColumns + " FROM messages WHERE id = ?";
-  MessageRecord m;
+  MessageEntry m;
   {
     auto stmt = db.prepare(kSql.c_str());
     stmt->bind(1, id);
     if (!stmt->step()) throw BatchRejected("journal: no message '" + id + "' to chain");
-    m = sqlite::readMessageSummary(*stmt);
+    m = sqlite::readMessageEntry(*stmt);
   }
   chainMessage(db, head, m);
 }
@@ -124,8 +142,8 @@ void chainEventsAfter(Db& db, ChainHead& head, std::int64_t after_seq) {
         " WHERE seq > ? AND audit_seq IS NULL ORDER BY seq");
     stmt->bind(1, after_seq);
     while (stmt->step()) {
-      CaseEvent e{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
-                  stmt->text(5),    stmt->text(6), stmt->text(7), stmt->text(8)};
+      const EventEntry e{stmt->integer(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4),
+                         stmt->text(5),    stmt->text(6), stmt->text(7), stmt->text(8)};
       head.hash = eventEntryHash(head.hash, ++head.seq, e);
       hashes.emplace_back(e.seq, head.hash);
     }
@@ -136,12 +154,12 @@ void chainEventsAfter(Db& db, ChainHead& head, std::int64_t after_seq) {
 
 void chainExisting(Db& db) {
   ChainHead head = loadChainHead(db);
-  std::vector<MessageRecord> messages;
+  std::vector<MessageEntry> messages;
   {
     static const std::string kSql = std::string("SELECT ") + sqlite::kMessageSummaryColumns +
                                     " FROM messages WHERE audit_seq IS NULL AND status <> 'staging' ORDER BY rowid";
     auto stmt = db.prepare(kSql.c_str());
-    while (stmt->step()) messages.push_back(sqlite::readMessageSummary(*stmt));
+    while (stmt->step()) messages.push_back(sqlite::readMessageEntry(*stmt));
   }
   for (const auto& m : messages) chainMessage(db, head, m);
   chainEventsAfter(db, head, 0);

@@ -31,15 +31,29 @@ struct ChainHead {
   std::string hash = kAuditGenesis;
 };
 
-std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageRecord& m);
-std::string eventEntryHash(const std::string& prev, std::int64_t position, const CaseEvent& e);
+// The chained columns of a row as the journal stores them (text): an entry's hash covers exactly
+// the stored bytes, so `swhub audit verify` checks a row without interpreting it.
+struct MessageEntry {
+  std::string id, partner, content_type, idempotency_key, digest, received_at, status;
+  std::int64_t http_status = 0;
+};
+struct EventEntry {
+  std::int64_t seq = 0;
+  std::string case_id, at, actor, kind, from_state, to_state, detail_json, message_id;
+};
+// The columns a record is stored as.
+MessageEntry messageEntry(const MessageRecord& m);
+EventEntry eventEntry(const CaseEvent& e);
+
+std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageEntry& m);
+std::string eventEntryHash(const std::string& prev, std::int64_t position, const EventEntry& e);
 
 // The head the last committed (or savepoint-released) write left; the writer's transaction.
 ChainHead loadChainHead(Db& db);
 void saveChainHead(Db& db, const ChainHead& head);
 
 // Chains the final message row `m` (already written) as the next entry.
-void chainMessage(Db& db, ChainHead& head, const MessageRecord& m);
+void chainMessage(Db& db, ChainHead& head, const MessageEntry& m);
 // The same for a message as stored (a staged message when it is finished).
 void chainStoredMessage(Db& db, ChainHead& head, const std::string& id);
 // Chains, in seq order, every unchained case event with seq > after_seq (rows a statement like

@@ -57,7 +57,7 @@ AuditVerdict walk(Db& db, const CheckpointCheck& check) {
   // Messages in chain order (index messages_audit), case events in seq order: each stream is in
   // chain order when nothing was touched, and the walk takes the lower position of the two.
   auto messages = db.prepare(
-      // Columns 2-9: the summary (sqlite::kMessageSummaryColumns), read by readMessageSummary(row, 2).
+      // Columns 2-9: the summary (sqlite::kMessageSummaryColumns), read by readMessageEntry(row, 2).
       "SELECT coalesce(audit_seq, 0), coalesce(audit_hash, ''), id, partner, content_type, idempotency_key, digest,"
       " received_at, status, http_status,"
       " coalesce((SELECT bytes FROM message_blobs b WHERE b.message_id = m.id AND b.part = 'body'), body)"
@@ -96,15 +96,15 @@ AuditVerdict walk(Db& db, const CheckpointCheck& check) {
     }
     std::string hash;
     if (is_message) {
-      const MessageRecord m = sqlite::readMessageSummary(row, 2);
+      const MessageEntry m = sqlite::readMessageEntry(row, 2);
       hash = messageEntryHash(prev, position, m);
       if (hash == row.text(1) && m.digest.rfind("sha256:", 0) == 0 &&
           m.digest.compare(7, std::string::npos, common::sha256Hex(row.text(10))) != 0) {
         return broken(checked, checkpoints.size(), name + ": body does not match its digest (edited?)");
       }
     } else {
-      const CaseEvent e{row.integer(2), row.text(3), row.text(4), row.text(5), row.text(6),
-                        row.text(7),    row.text(8), row.text(9), row.text(10)};
+      const EventEntry e{row.integer(2), row.text(3), row.text(4), row.text(5), row.text(6),
+                         row.text(7),    row.text(8), row.text(9), row.text(10)};
       hash = eventEntryHash(prev, position, e);
     }
     if (hash != row.text(1)) {

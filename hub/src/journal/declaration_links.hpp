@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "common/instant.hpp"
+
 namespace swhub::journal {
 
 struct DeclarationLink {
@@ -17,7 +19,7 @@ struct DeclarationLink {
   std::string account;     // final-supplementary: the account it closes; "" otherwise
   std::string period;      // final-supplementary: "YYYY-MM"; "" otherwise
   std::string facts_json;  // final-supplementary: {"counts":[...],"totals":[...]}; "{}" otherwise
-  std::string at;          // when it was filed, RFC 3339 UTC
+  common::Instant at;      // when it was filed
 
   bool operator==(const DeclarationLink&) const = default;
 };

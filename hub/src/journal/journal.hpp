@@ -8,16 +8,66 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <utility>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/actor.hpp"
+#include "common/case_state.hpp"
+#include "common/instant.hpp"
+#include "common/names.hpp"
 #include "journal/declaration_links.hpp"
 #include "journal/licences.hpp"
 
 namespace swhub::journal {
+
+using common::Actor;
+using common::CaseState;
+using common::Instant;
+
+// What became of a received message. Staging: a large message still being written (no reader
+// returns it).
+enum class MessageStatus { Accepted, Rejected, Staging };
+inline constexpr common::NameTable<MessageStatus, 3> kMessageStatusNames{{
+    {MessageStatus::Accepted, "accepted"},
+    {MessageStatus::Rejected, "rejected"},
+    {MessageStatus::Staging, "staging"},
+}};
+constexpr std::string_view toString(MessageStatus s) { return common::nameIn(kMessageStatusNames, s); }
+inline std::ostream& operator<<(std::ostream& out, MessageStatus s) { return out << toString(s); }
+constexpr std::optional<MessageStatus> parseMessageStatus(std::string_view t) {
+  return common::parseIn(kMessageStatusNames, t);
+}
+
+// What an outbox item carries: a notification to a partner, a task to an agency, or the hub's
+// own work (an assessment by an agency's plugin).
+enum class Channel { Notification, Task, Assess };
+inline constexpr common::NameTable<Channel, 3> kChannelNames{{
+    {Channel::Notification, "notification"},
+    {Channel::Task, "task"},
+    {Channel::Assess, "assess"},
+}};
+constexpr std::string_view toString(Channel c) { return common::nameIn(kChannelNames, c); }
+inline std::ostream& operator<<(std::ostream& out, Channel c) { return out << toString(c); }
+constexpr std::optional<Channel> parseChannel(std::string_view t) { return common::parseIn(kChannelNames, t); }
+
+// pending (push: claimed by a delivery worker) | pull (read by its recipient through the pull API
+// only, never claimed) | delivered | dead (dead letter: replayable).
+enum class OutboxState { Pending, Pull, Delivered, Dead };
+inline constexpr common::NameTable<OutboxState, 4> kOutboxStateNames{{
+    {OutboxState::Pending, "pending"},
+    {OutboxState::Pull, "pull"},
+    {OutboxState::Delivered, "delivered"},
+    {OutboxState::Dead, "dead"},
+}};
+constexpr std::string_view toString(OutboxState s) { return common::nameIn(kOutboxStateNames, s); }
+inline std::ostream& operator<<(std::ostream& out, OutboxState s) { return out << toString(s); }
+constexpr std::optional<OutboxState> parseOutboxState(std::string_view t) {
+  return common::parseIn(kOutboxStateNames, t);
+}
 
 // One received message: raw bytes as they came, whether accepted or rejected.
 struct MessageRecord {
@@ -26,10 +76,9 @@ struct MessageRecord {
   std::string content_type;
   std::string idempotency_key;  // "" when the caller sent none
   std::string digest;           // "sha256:<hex>" of body
-  std::string received_at;      // RFC 3339 UTC with milliseconds
+  Instant received_at;
   std::string body;
-  std::string status;           // "accepted" | "rejected" ("staging" while a staged message is
-                                // written: no reader returns it)
+  MessageStatus status = MessageStatus::Accepted;
   std::string response;         // the receipt or problem JSON returned to the caller
   int http_status = 0;          // 202, 400, ...
 };
@@ -39,12 +88,12 @@ struct CaseRecord {
   std::string partner;
   std::string reference;
   std::string filing;            // filing kind of the latest filing
-  std::string state;             // as the API spells it
+  CaseState state = CaseState::Accepted;
   int version = 1;               // bumped on every update
   std::string consignment_json;  // canonical JSON of the case's consignment
   std::string message_id;        // the message that created it
-  std::string created_at;
-  std::string updated_at;
+  Instant created_at;
+  Instant updated_at;
   std::string status_json = "{}";  // the release coordinator's state: agencies, decisions, arrival, revenue
 };
 
@@ -52,21 +101,21 @@ struct CaseRecord {
 struct CaseUpdate {
   std::string id;
   int expected_version = 0;
-  std::string state;
+  std::optional<CaseState> state;  // nullopt keeps the stored one
   std::string filing;
   std::string consignment_json;  // "" keeps the stored one
-  std::string updated_at;
+  std::optional<Instant> updated_at;  // nullopt keeps the stored one
   std::string status_json;       // "" keeps the stored one
 };
 
 struct CaseEvent {
   std::int64_t seq = 0;  // assigned by the journal, increasing
   std::string case_id;
-  std::string at;
-  std::string actor;       // "partner:demo-post", "agency:customs", "hub"
+  Instant at;
+  Actor actor;
   std::string kind;        // "received", "accepted", "decision", "transition", "notified", ...
-  std::string from_state;
-  std::string to_state;
+  std::optional<CaseState> from_state;  // a transition's; nullopt for other events and a new case
+  std::optional<CaseState> to_state;
   std::string detail_json;  // "{}" when none
   std::string message_id;
 };
@@ -74,18 +123,16 @@ struct CaseEvent {
 struct OutboxItem {
   std::int64_t seq = 0;  // assigned by the journal: the order of delivery and the pull cursor
   std::string id;        // stable delivery id
-  std::string channel;   // "notification" | "task" | internal work such as "assess"
+  Channel channel = Channel::Notification;
   std::string recipient; // partner or agency id
   std::string case_id;
   std::string content_type;
   std::string body;
   int attempts = 0;
-  // pending (push: claimed by a delivery worker) | pull (read by its recipient through the
-  // pull API only, never claimed) | delivered | dead (dead letter: replayable)
-  std::string state = "pending";
-  std::string next_attempt_at;    // RFC 3339 UTC; "" = now
+  OutboxState state = OutboxState::Pending;
+  std::optional<Instant> next_attempt_at;  // nullopt = now
   std::string last_error;
-  std::string created_at;
+  Instant created_at;
   // The delivery that last carried this item together with others (its delivery id), "" when
   // none: a retry forms the same batch again, so the receiver sees the same delivery id.
   std::string batch;
@@ -228,10 +275,10 @@ class Journal {
   // The case and its events as of one instant (one read transaction): a commit that lands
   // between the two reads cannot give a status older than the history shown beside it.
   virtual std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) = 0;
-  // Every case filed in [from, to) (created_at, RFC 3339 text compared as text), in the order
-  // filed, handed to `visit` until it returns false. Read in pages of short read transactions, so
-  // that a hub writing the same journal is not held up (a case filed meanwhile may or may not be seen).
-  virtual void forEachCaseFiled(const std::string& from, const std::string& to,
+  // Every case filed in [from, to) (created_at), in the order filed, handed to `visit` until it
+  // returns false. Read in pages of short read transactions, so that a hub writing the same
+  // journal is not held up (a case filed meanwhile may or may not be seen).
+  virtual void forEachCaseFiled(Instant from, Instant to,
                                 const std::function<bool(const CaseRecord&)>& visit) = 0;
   // The cases whose consignment names `id` as its `role` ("seller" or "buyer") and that were
   // filed before case `before_case` (the one being assessed: what was known when it was filed,
@@ -241,37 +288,38 @@ class Journal {
 
   // Outbox, ordered by seq. Pull readers page with outboxAfter; push workers claim with a lease
   // (an item whose lease expired is claimable again: a crashed worker loses nothing).
-  virtual std::vector<OutboxItem> outboxAfter(const std::string& recipient, const std::string& channel,
+  virtual std::vector<OutboxItem> outboxAfter(const std::string& recipient, Channel channel,
                                               std::int64_t after_seq, std::size_t limit) = 0;
   // Leases due 'pending' items of `channel` to `owner`, in seq order. Order per (recipient,
   // case_id): an item is claimable only when every older item of its (recipient, case_id), in
   // any channel, that is still 'pending' is claimable too and is handed out in the same claim
   // (before it); so an older item that is leased or waiting for its next attempt blocks it.
   // 'pull', 'delivered' and 'dead' items never block and are never claimed.
-  virtual std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner,
+  virtual std::vector<OutboxItem> claimOutbox(Channel channel, const std::string& owner,
                                               std::size_t limit, std::chrono::milliseconds lease) = 0;
   // claimOutbox without the items of the `skip` recipients, which block nothing of the others
   // (order is per (recipient, case)): a delivery worker skips the recipients it is still
   // delivering to, so that a slow receiver neither fills its claims nor is delivered to twice.
-  virtual std::vector<OutboxItem> claimOutboxSkipping(const std::string& channel, const std::string& owner,
+  virtual std::vector<OutboxItem> claimOutboxSkipping(Channel channel, const std::string& owner,
                                                       std::size_t limit, std::chrono::milliseconds lease,
                                                       const std::vector<std::string>& skip) = 0;
   // Marks a claimed item delivered, or reschedules it (attempts+1, next_attempt_at, last_error),
-  // or moves it to dead. Ignored when `owner` no longer holds the lease.
-  virtual void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
-                              const std::string& next_attempt_at, const std::string& last_error) = 0;
+  // or moves it to dead. Ignored when `owner` no longer holds the lease. A nullopt
+  // next_attempt_at keeps the stored one.
+  virtual void completeOutbox(std::int64_t seq, const std::string& owner, OutboxState state,
+                              std::optional<Instant> next_attempt_at, const std::string& last_error) = 0;
   // completeOutbox for every item of one delivery at once (one transaction), recording on each
   // the delivery id `batch` that carried them. Items `owner` no longer holds are left alone.
   virtual void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                   const std::string& state, const std::string& next_attempt_at,
+                                   OutboxState state, std::optional<Instant> next_attempt_at,
                                    const std::string& last_error, const std::string& batch) = 0;
   // Gives a claimed item back unattempted: still 'pending', attempts and last_error unchanged,
-  // lease cleared, next_attempt_at set ("" keeps the stored one). Ignored when `owner` no longer
-  // holds the lease. Used when an earlier item of the same (recipient, case) failed in the batch.
-  virtual void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) = 0;
+  // lease cleared, next_attempt_at set (nullopt keeps the stored one). Ignored when `owner` no
+  // longer holds the lease. Used when an earlier item of the same (recipient, case) failed in the batch.
+  virtual void releaseOutbox(std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) = 0;
   // releaseOutbox for several items at once (one transaction).
   virtual void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                  const std::string& next_attempt_at) = 0;
+                                  std::optional<Instant> next_attempt_at) = 0;
   virtual std::optional<OutboxItem> getOutboxItem(std::int64_t seq) = 0;
   // Gives back at once every lease held by an owner that is dead: an owner whose id does not
   // start with `live_owner_prefix` (this process's owner id, see newOwnerId). The SQLite journal

@@ -213,7 +213,8 @@ CommitResult insertStatement(Db& db, const StatementRecord& s) {
 namespace {
 
 DeclarationLink readLink(const Stmt& row) {
-  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6), row.text(7)};
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+          common::parseInstant(row.text(7)).value_or(common::Instant{})};
 }
 
 // Db::prepare caches by the literal's address: each query is one literal.
@@ -241,7 +242,7 @@ std::optional<std::string> insertDeclarationLinks(Db& db, const std::vector<Decl
         " VALUES (?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?)");
     stmt->bind(1, l.case_id).bind(2, l.kind).bind(3, l.type).bind(4, l.completes);
     stmt->bind(5, l.account).bind(6, l.period).bind(7, l.facts_json.empty() ? std::string("{}") : l.facts_json);
-    stmt->bind(8, l.at).step();
+    stmt->bind(8, common::toString(l.at)).step();
   }
   return std::nullopt;
 }

@@ -142,7 +142,7 @@ std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> SqliteJournal::case
   });
 }
 
-void SqliteJournal::forEachCaseFiled(const std::string& from, const std::string& to,
+void SqliteJournal::forEachCaseFiled(Instant from, Instant to,
                                      const std::function<bool(const CaseRecord&)>& visit) {
   constexpr std::size_t kPage = 2000;
   std::int64_t after = 0;
@@ -156,17 +156,17 @@ void SqliteJournal::forEachCaseFiled(const std::string& from, const std::string&
   }
 }
 
-std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient, const std::string& channel,
+std::vector<OutboxItem> SqliteJournal::outboxAfter(const std::string& recipient, Channel channel,
                                                    std::int64_t after_seq, std::size_t limit) {
   return withReader([&](Db& db) { return sqlite::outboxAfter(db, recipient, channel, after_seq, limit); });
 }
 
-std::vector<OutboxItem> SqliteJournal::claimOutbox(const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> SqliteJournal::claimOutbox(Channel channel, const std::string& owner,
                                                    std::size_t limit, std::chrono::milliseconds lease) {
   return claimOutboxSkipping(channel, owner, limit, lease, {});
 }
 
-std::vector<OutboxItem> SqliteJournal::claimOutboxSkipping(const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> SqliteJournal::claimOutboxSkipping(Channel channel, const std::string& owner,
                                                            std::size_t limit, std::chrono::milliseconds lease,
                                                            const std::vector<std::string>& skip) {
   if (owner.empty()) throw std::invalid_argument("claimOutbox: owner must not be empty");
@@ -182,16 +182,16 @@ std::vector<OutboxItem> SqliteJournal::claimOutboxSkipping(const std::string& ch
   return claimed;
 }
 
-void SqliteJournal::completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
-                                   const std::string& next_attempt_at, const std::string& last_error) {
+void SqliteJournal::completeOutbox(std::int64_t seq, const std::string& owner, OutboxState state,
+                                   std::optional<Instant> next_attempt_at, const std::string& last_error) {
   completeOutboxItems({seq}, owner, state, next_attempt_at, last_error, "");
 }
 
 void SqliteJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                        const std::string& state, const std::string& next_attempt_at,
+                                        OutboxState state, std::optional<Instant> next_attempt_at,
                                         const std::string& last_error, const std::string& batch) {
-  if (state != "pending" && state != "delivered" && state != "dead") {
-    throw std::invalid_argument("completeOutbox: state '" + state + "' is not pending, delivered or dead");
+  if (state == OutboxState::Pull) {
+    throw std::invalid_argument("completeOutbox: state 'pull' is not pending, delivered or dead");
   }
   // A refused completion leaves the lease in place: the item is redelivered (at least once).
   committer_->run([&] {
@@ -200,12 +200,12 @@ void SqliteJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, c
   }, false);
 }
 
-void SqliteJournal::releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+void SqliteJournal::releaseOutbox(std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) {
   releaseOutboxItems({seq}, owner, next_attempt_at);
 }
 
 void SqliteJournal::releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                                       const std::string& next_attempt_at) {
+                                       std::optional<Instant> next_attempt_at) {
   // A refused release leaves the lease to expire: the item is claimed again then.
   committer_->run([&] {
     for (std::int64_t seq : seqs) sqlite::releaseOutbox(*writer_, seq, owner, next_attempt_at);

@@ -31,29 +31,29 @@ class SqliteJournal final : public Journal {
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
   std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) override;
-  void forEachCaseFiled(const std::string& from, const std::string& to,
+  void forEachCaseFiled(Instant from, Instant to,
                         const std::function<bool(const CaseRecord&)>& visit) override;
   PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& before_case) override;
 
   // All states (pending, delivered, dead): a pull reader's cursor is its own acknowledgement,
   // so it sees every item addressed to it, in seq order, whatever a push worker did with it.
-  std::vector<OutboxItem> outboxAfter(const std::string& recipient, const std::string& channel,
+  std::vector<OutboxItem> outboxAfter(const std::string& recipient, Channel channel,
                                       std::int64_t after_seq, std::size_t limit) override;
   // Claims and completions go through the writer thread: serialised with commits, durable,
   // and sharing their fsync.
-  std::vector<OutboxItem> claimOutbox(const std::string& channel, const std::string& owner, std::size_t limit,
+  std::vector<OutboxItem> claimOutbox(Channel channel, const std::string& owner, std::size_t limit,
                                       std::chrono::milliseconds lease) override;
-  std::vector<OutboxItem> claimOutboxSkipping(const std::string& channel, const std::string& owner, std::size_t limit,
+  std::vector<OutboxItem> claimOutboxSkipping(Channel channel, const std::string& owner, std::size_t limit,
                                               std::chrono::milliseconds lease,
                                               const std::vector<std::string>& skip) override;
-  void completeOutbox(std::int64_t seq, const std::string& owner, const std::string& state,
-                      const std::string& next_attempt_at, const std::string& last_error) override;
-  void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner, const std::string& state,
-                           const std::string& next_attempt_at, const std::string& last_error,
+  void completeOutbox(std::int64_t seq, const std::string& owner, OutboxState state,
+                      std::optional<Instant> next_attempt_at, const std::string& last_error) override;
+  void completeOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner, OutboxState state,
+                           std::optional<Instant> next_attempt_at, const std::string& last_error,
                            const std::string& batch) override;
-  void releaseOutbox(std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) override;
+  void releaseOutbox(std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) override;
   void releaseOutboxItems(const std::vector<std::int64_t>& seqs, const std::string& owner,
-                          const std::string& next_attempt_at) override;
+                          std::optional<Instant> next_attempt_at) override;
   std::optional<OutboxItem> getOutboxItem(std::int64_t seq) override;
   std::size_t releaseDeadClaims(const std::string& live_owner_prefix) override;
   std::vector<OutboxItem> deadLetters(std::int64_t after_seq, std::size_t limit) override;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
 #include "journal/group_committer.hpp"
 #include "journal/sqlite_store.hpp"
@@ -18,7 +19,7 @@ std::optional<std::int64_t> messageRowid(Db& db, const std::string& id, bool sta
   auto stmt = db.prepare("SELECT rowid, status FROM messages WHERE id = ?");
   stmt->bind(1, id);
   if (!stmt->step()) return std::nullopt;
-  if ((stmt->text(1) == "staging") != staging) return std::nullopt;
+  if ((stmt->text(1) == toString(MessageStatus::Staging)) != staging) return std::nullopt;
   return stmt->integer(0);
 }
 
@@ -80,12 +81,13 @@ void insertStagedCase(Db& db, const std::string& staging, const CaseRecord& c) {
   auto stmt = db.prepare(
       "INSERT INTO staged_cases (staging_id, id, partner, reference, filing, state, version, consignment_json,"
       " message_id, created_at, updated_at, status_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  stmt->bind(1, staging).bind(2, c.id).bind(3, c.partner).bind(4, c.reference).bind(5, c.filing).bind(6, c.state);
-  stmt->bind(7, c.version).bind(8, c.consignment_json).bind(9, c.message_id).bind(10, c.created_at);
-  stmt->bind(11, c.updated_at).bind(12, c.status_json.empty() ? std::string("{}") : c.status_json).step();
+  stmt->bind(1, staging).bind(2, c.id).bind(3, c.partner).bind(4, c.reference).bind(5, c.filing).bind(6, toString(c.state));
+  stmt->bind(7, c.version).bind(8, c.consignment_json).bind(9, c.message_id).bind(10, common::toString(c.created_at));
+  stmt->bind(11, common::toString(c.updated_at)).bind(12, c.status_json.empty() ? std::string("{}") : c.status_json).step();
 }
 
-void insertStagedEvent(Db& db, const std::string& staging, const CaseEvent& e) {
+void insertStagedEvent(Db& db, const std::string& staging, const CaseEvent& event) {
+  const EventEntry e = eventEntry(event);
   auto stmt = db.prepare(
       "INSERT INTO staged_events (staging_id, case_id, at, actor, kind, from_state, to_state, detail_json,"
       " message_id) VALUES (?,?,?,?,?,?,?,?,?)");
@@ -98,10 +100,10 @@ void insertStagedOutbox(Db& db, const std::string& staging, const OutboxItem& o)
   auto stmt = db.prepare(
       "INSERT INTO staged_outbox (staging_id, id, channel, recipient, case_id, content_type, body, attempts,"
       " state, next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
-  stmt->bind(1, staging).bind(2, o.id).bind(3, o.channel).bind(4, o.recipient).bind(5, o.case_id);
+  stmt->bind(1, staging).bind(2, o.id).bind(3, toString(o.channel)).bind(4, o.recipient).bind(5, o.case_id);
   stmt->bind(6, o.content_type).bindBlob(7, o.body).bind(8, o.attempts);
-  stmt->bind(9, o.state.empty() ? std::string("pending") : o.state).bind(10, o.next_attempt_at);
-  stmt->bind(11, o.last_error).bind(12, o.created_at).step();
+  stmt->bind(9, toString(o.state)).bind(10, o.next_attempt_at ? common::toString(*o.next_attempt_at) : std::string());
+  stmt->bind(11, o.last_error).bind(12, common::toString(o.created_at)).step();
 }
 
 }  // namespace
@@ -110,7 +112,7 @@ void insertStagingMessage(Db& db, const MessageRecord& m, std::int64_t body_size
   auto stmt = db.prepare(
       "INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body,"
       " status, response, http_status) VALUES (?,?,?,'',?,?,X'','staging','',0)");
-  stmt->bind(1, m.id).bind(2, m.partner).bind(3, m.content_type).bind(4, m.digest).bind(5, m.received_at).step();
+  stmt->bind(1, m.id).bind(2, m.partner).bind(3, m.content_type).bind(4, m.digest).bind(5, common::toString(m.received_at)).step();
   insertBlob(db, m.id, "body", body_size);
 }
 
@@ -154,7 +156,7 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
   }
   // A reference that another message made a case of while this one was staged: refused whole,
   // as a sequential duplicate would have been. (The unique index would refuse it too, as Invalid.)
-  if (m.status == "accepted") {
+  if (m.status == MessageStatus::Accepted) {
     auto stmt = db.prepare(
         "SELECT s.reference FROM staged_cases s WHERE s.staging_id = ? AND EXISTS (SELECT 1 FROM cases c"
         " WHERE c.partner = s.partner AND c.reference = s.reference AND c.duplicate_of = '') ORDER BY s.seq");
@@ -169,7 +171,7 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
         "UPDATE messages SET idempotency_key = ?1, status = ?2,"
         " response = CASE WHEN ?3 > 0 THEN '' ELSE ?4 END, http_status = ?5"
         " WHERE id = ?6 AND status = 'staging'");
-    stmt->bind(1, m.idempotency_key).bind(2, m.status).bind(3, response.size).bind(4, m.response);
+    stmt->bind(1, m.idempotency_key).bind(2, toString(m.status)).bind(3, response.size).bind(4, m.response);
     stmt->bind(5, m.http_status).bind(6, m.id).step();
     if (db.changes() != 1) throw BatchRejected("journal: no staging message '" + m.id + "'");
   }
@@ -191,7 +193,7 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
   // The message is final now: the chain's next entry.
   ChainHead head = loadChainHead(db);
   chainStoredMessage(db, head, m.id);
-  if (m.status != "accepted") {
+  if (m.status != MessageStatus::Accepted) {
     saveChainHead(db, head);
     // A rejected message keeps its body for the trace; what it staged goes.
     db.prepare("DELETE FROM staged_cases WHERE staging_id = ?")->bind(1, m.id).step();
@@ -218,9 +220,9 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
         " WHERE staging_id = ? ORDER BY seq");
     staged->bind(1, m.id);
     while (staged->step()) {
-      const CaseEvent e{0, staged->text(0), staged->text(1), staged->text(2), staged->text(3),
-                        staged->text(4), staged->text(5), staged->text(6), staged->text(7)};
-      insertEvent(db, head, last_seq, e);
+      insertEvent(db, head, last_seq,
+                  EventEntry{0, staged->text(0), staged->text(1), staged->text(2), staged->text(3), staged->text(4),
+                             staged->text(5), staged->text(6), staged->text(7)});
     }
   }
   saveChainHead(db, head);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/ids.hpp"
+#include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
 #include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_licences.hpp"
@@ -38,10 +39,24 @@ MessageRecord readMessageSummary(const Stmt& row, int first) {
   m.content_type = row.text(first + 2);
   m.idempotency_key = row.text(first + 3);
   m.digest = row.text(first + 4);
-  m.received_at = row.text(first + 5);
-  m.status = row.text(first + 6);
+  m.received_at = instantColumn(row, first + 5);
+  m.status = enumColumn(kMessageStatusNames, row, first + 6, "message status");
   m.http_status = static_cast<int>(row.integer(first + 7));
   return m;
+}
+
+MessageEntry readMessageEntry(const Stmt& row, int first) {
+  return {row.text(first),     row.text(first + 1), row.text(first + 2), row.text(first + 3),
+          row.text(first + 4), row.text(first + 5), row.text(first + 6), row.integer(first + 7)};
+}
+
+Instant instantColumn(const Stmt& row, int column) {
+  return common::parseInstant(row.text(column)).value_or(Instant{});
+}
+
+std::optional<CaseState> stateColumn(const Stmt& row, int column) {
+  if (row.text(column).empty()) return std::nullopt;
+  return enumColumn(common::kCaseStateNames, row, column, "case state");
 }
 
 namespace {
@@ -52,12 +67,12 @@ CaseRecord readCase(const Stmt& row) {
   c.partner = row.text(1);
   c.reference = row.text(2);
   c.filing = row.text(3);
-  c.state = row.text(4);
+  c.state = enumColumn(common::kCaseStateNames, row, 4, "case state");
   c.version = static_cast<int>(row.integer(5));
   c.consignment_json = row.text(6);
   c.message_id = row.text(7);
-  c.created_at = row.text(8);
-  c.updated_at = row.text(9);
+  c.created_at = instantColumn(row, 8);
+  c.updated_at = instantColumn(row, 9);
   c.status_json = row.text(10);
   return c;
 }
@@ -66,11 +81,12 @@ CaseEvent readEvent(const Stmt& row) {
   CaseEvent e;
   e.seq = row.integer(0);
   e.case_id = row.text(1);
-  e.at = row.text(2);
-  e.actor = row.text(3);
+  e.at = instantColumn(row, 2);
+  const std::string actor = row.text(3);
+  e.actor = common::parseActor(actor).value_or(Actor{Actor::Kind::Hub, actor});
   e.kind = row.text(4);
-  e.from_state = row.text(5);
-  e.to_state = row.text(6);
+  e.from_state = stateColumn(row, 5);
+  e.to_state = stateColumn(row, 6);
   e.detail_json = row.text(7);
   e.message_id = row.text(8);
   return e;
@@ -85,16 +101,16 @@ OutboxItem readOutbox(const Stmt& row) {
   OutboxItem o;
   o.seq = row.integer(0);
   o.id = row.text(1);
-  o.channel = row.text(2);
+  o.channel = enumColumn(kChannelNames, row, 2, "outbox channel");
   o.recipient = row.text(3);
   o.case_id = row.text(4);
   o.content_type = row.text(5);
   o.body = row.text(6);
   o.attempts = static_cast<int>(row.integer(7));
-  o.state = row.text(8);
-  o.next_attempt_at = row.text(9);
+  o.state = enumColumn(kOutboxStateNames, row, 8, "outbox state");
+  if (!row.text(9).empty()) o.next_attempt_at = instantColumn(row, 9);
   o.last_error = row.text(10);
-  o.created_at = row.text(11);
+  o.created_at = instantColumn(row, 11);
   o.batch = row.text(12);
   return o;
 }
@@ -102,12 +118,13 @@ OutboxItem readOutbox(const Stmt& row) {
 // The message is the chain's next entry: its position and hash go in with the row.
 void insertMessage(Db& db, ChainHead& head, const MessageRecord& m) {
   const std::int64_t position = head.seq + 1;
-  std::string hash = messageEntryHash(head.hash, position, m);
+  const MessageEntry entry = messageEntry(m);
+  std::string hash = messageEntryHash(head.hash, position, entry);
   auto stmt = db.prepare(
       "INSERT INTO messages (id, partner, content_type, idempotency_key, digest, received_at, body,"
       " status, response, http_status, audit_seq, audit_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
   stmt->bind(1, m.id).bind(2, m.partner).bind(3, m.content_type).bind(4, m.idempotency_key);
-  stmt->bind(5, m.digest).bind(6, m.received_at).bindBlob(7, m.body).bind(8, m.status);
+  stmt->bind(5, m.digest).bind(6, entry.received_at).bindBlob(7, m.body).bind(8, entry.status);
   stmt->bind(9, m.response).bind(10, m.http_status).bind(11, position).bind(12, hash).step();
   head.seq = position;
   head.hash = std::move(hash);
@@ -118,9 +135,9 @@ void insertCase(Db& db, const CaseRecord& c) {
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
       " created_at, updated_at, status_json, seller_id, buyer_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
       " json_extract(?7, '$.parties.seller.id'), json_extract(?7, '$.parties.buyer.id'))");
-  stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, c.state);
-  stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, c.created_at);
-  stmt->bind(10, c.updated_at).bind(11, c.status_json.empty() ? std::string("{}") : c.status_json).step();
+  stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, toString(c.state));
+  stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, common::toString(c.created_at));
+  stmt->bind(10, common::toString(c.updated_at)).bind(11, c.status_json.empty() ? std::string("{}") : c.status_json).step();
 }
 
 // False when the stored version is not the expected one (or the case does not exist).
@@ -135,8 +152,9 @@ bool updateCase(Db& db, const CaseUpdate& u) {
       " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END,"
       " status_json = CASE WHEN ?7 = '' THEN status_json ELSE ?7 END"
       " WHERE id = ?6 AND version = ?1");
-  stmt->bind(1, u.expected_version).bind(2, u.state).bind(3, u.filing).bind(4, u.consignment_json);
-  stmt->bind(5, u.updated_at).bind(6, u.id).bind(7, u.status_json).step();
+  stmt->bind(1, u.expected_version).bind(2, u.state ? toString(*u.state) : std::string_view());
+  stmt->bind(3, u.filing).bind(4, u.consignment_json);
+  stmt->bind(5, u.updated_at ? common::toString(*u.updated_at) : std::string()).bind(6, u.id).bind(7, u.status_json).step();
   return db.changes() == 1;
 }
 
@@ -144,9 +162,11 @@ void insertOutbox(Db& db, const OutboxItem& o) {
   auto stmt = db.prepare(
       "INSERT INTO outbox (id, channel, recipient, case_id, content_type, body, attempts, state,"
       " next_attempt_at, last_error, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  stmt->bind(1, o.id).bind(2, o.channel).bind(3, o.recipient).bind(4, o.case_id).bind(5, o.content_type);
-  stmt->bindBlob(6, o.body).bind(7, o.attempts).bind(8, o.state.empty() ? std::string("pending") : o.state);
-  stmt->bind(9, o.next_attempt_at).bind(10, o.last_error).bind(11, o.created_at).step();
+  stmt->bind(1, o.id).bind(2, toString(o.channel)).bind(3, o.recipient).bind(4, o.case_id).bind(5, o.content_type);
+  stmt->bindBlob(6, o.body).bind(7, o.attempts).bind(8, toString(o.state));
+  // "" sorts before every time: due at once.
+  stmt->bind(9, o.next_attempt_at ? common::toString(*o.next_attempt_at) : std::string());
+  stmt->bind(10, o.last_error).bind(11, common::toString(o.created_at)).step();
 }
 
 // The case that holds `reference` for `partner` (the unique index's), or "".
@@ -167,8 +187,7 @@ CommitResult refused(CommitResult::Status status, std::string error) {
 
 // The event goes in once, with its seq, chain position and hash (not inserted, then updated):
 // the seq is the one AUTOINCREMENT would give (`last_seq`, the largest ever, plus one).
-void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, const CaseEvent& e) {
-  CaseEvent stored = e;
+void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, EventEntry stored) {
   stored.seq = last_seq + 1;
   if (stored.detail_json.empty()) stored.detail_json = "{}";
   const std::int64_t position = head.seq + 1;
@@ -256,7 +275,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
   }
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);
-    for (const auto& e : batch.events) insertEvent(db, head, last_seq, e);
+    for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
   if (chained) saveChainHead(db, head);
@@ -296,13 +315,14 @@ std::optional<CaseRecord> caseById(Db& db, const std::string& id) {
   return readCase(*stmt);
 }
 
-std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, const std::string& from, const std::string& to,
+std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, Instant from, Instant to,
                                                                 std::int64_t after, std::size_t limit) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
       " updated_at, status_json, rowid FROM cases WHERE rowid > ? AND created_at >= ? AND created_at < ?"
       " AND duplicate_of = '' ORDER BY rowid LIMIT ?");
-  stmt->bind(1, after).bind(2, from).bind(3, to).bind(4, static_cast<std::int64_t>(limit));
+  stmt->bind(1, after).bind(2, common::toString(from)).bind(3, common::toString(to));
+  stmt->bind(4, static_cast<std::int64_t>(limit));
   std::vector<std::pair<std::int64_t, CaseRecord>> page;
   while (stmt->step()) page.emplace_back(stmt->integer(11), readCase(*stmt));
   return page;
@@ -356,18 +376,18 @@ std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id) {
   return events;
 }
 
-std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, const std::string& channel,
+std::vector<OutboxItem> outboxAfter(Db& db, const std::string& recipient, Channel channel,
                                     std::int64_t after_seq, std::size_t limit) {
   auto stmt = db.prepare(
       "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE recipient = ? AND channel = ? AND seq > ?"
       " ORDER BY seq LIMIT ?");
-  stmt->bind(1, recipient).bind(2, channel).bind(3, after_seq).bind(4, static_cast<std::int64_t>(limit));
+  stmt->bind(1, recipient).bind(2, toString(channel)).bind(3, after_seq).bind(4, static_cast<std::int64_t>(limit));
   std::vector<OutboxItem> items;
   while (stmt->step()) items.push_back(readOutbox(*stmt));
   return items;
 }
 
-std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const std::string& owner,
+std::vector<OutboxItem> claimOutbox(Db& db, Channel channel, const std::string& owner,
                                     std::size_t limit, const std::string& now_text, std::int64_t now_ms,
                                     std::int64_t lease_until_ms, const std::vector<std::string>& skip) {
   // Nothing due (e.g. every pending item waits for a receiver that is down): a look at the due
@@ -375,7 +395,7 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
   auto due = db.prepare(
       "SELECT EXISTS (SELECT 1 FROM outbox INDEXED BY outbox_due"
       " WHERE channel = ?1 AND state = 'pending' AND next_attempt_at <= ?2)");
-  due->bind(1, channel).bind(2, now_text);
+  due->bind(1, toString(channel)).bind(2, now_text);
   if (!due->step() || due->integer(0) == 0) return {};
   // A candidate is due, free and of this channel. An item is claimed only when every older
   // pending item of its (recipient, case) is a candidate too: those come first in seq order, so
@@ -395,7 +415,7 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
       "  AND NOT (p.channel = ?3 AND p.next_attempt_at <= ?4 AND p.lease_until <= ?5))"
       " ORDER BY o.seq LIMIT ?6)"
       " RETURNING " OUTBOX_COLUMNS);
-  stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, channel).bind(4, now_text).bind(5, now_ms);
+  stmt->bind(1, owner).bind(2, lease_until_ms).bind(3, toString(channel)).bind(4, now_text).bind(5, now_ms);
   stmt->bind(6, static_cast<std::int64_t>(limit));
   stmt->bind(7, jsonList(skip));
   std::vector<OutboxItem> items;
@@ -405,8 +425,8 @@ std::vector<OutboxItem> claimOutbox(Db& db, const std::string& channel, const st
   return items;
 }
 
-bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& state,
-                    const std::string& next_attempt_at, const std::string& last_error, const std::string& batch) {
+bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, OutboxState state,
+                    std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch) {
   // The lease stays with its owner until someone else claims the item, so a late "delivered"
   // from a slow worker still lands (sparing a redelivery) unless another worker took over.
   auto stmt = db.prepare(
@@ -414,16 +434,17 @@ bool completeOutbox(Db& db, std::int64_t seq, const std::string& owner, const st
       " next_attempt_at = CASE WHEN ?2 = '' THEN next_attempt_at ELSE ?2 END,"
       " last_error = ?3, lease_owner = '', lease_until = 0, batch = ?6"
       " WHERE seq = ?4 AND lease_owner = ?5 AND ?5 <> '' AND state = 'pending'");
-  stmt->bind(1, state).bind(2, next_attempt_at).bind(3, last_error).bind(4, seq).bind(5, owner).bind(6, batch).step();
+  stmt->bind(1, toString(state)).bind(2, next_attempt_at ? common::toString(*next_attempt_at) : std::string());
+  stmt->bind(3, last_error).bind(4, seq).bind(5, owner).bind(6, batch).step();
   return db.changes() == 1;
 }
 
-bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, const std::string& next_attempt_at) {
+bool releaseOutbox(Db& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) {
   auto stmt = db.prepare(
       "UPDATE outbox SET next_attempt_at = CASE WHEN ?1 = '' THEN next_attempt_at ELSE ?1 END,"
       " lease_owner = '', lease_until = 0"
       " WHERE seq = ?2 AND lease_owner = ?3 AND ?3 <> '' AND state = 'pending'");
-  stmt->bind(1, next_attempt_at).bind(2, seq).bind(3, owner).step();
+  stmt->bind(1, next_attempt_at ? common::toString(*next_attempt_at) : std::string()).bind(2, seq).bind(3, owner).step();
   return db.changes() == 1;
 }
 

@@ -28,7 +28,7 @@ class ObjectWriter {
     out_ += ':';
     return out_;
   }
-  void string(std::string_view name, const std::string& value, bool always = false) {
+  void string(std::string_view name, std::string_view value, bool always = false) {
     if (value.empty() && !always) return;
     detail::appendJsonString(key(name), value);
   }

@@ -12,16 +12,17 @@
 #include "model/canonical_json.hpp"
 
 namespace swhub::release {
+using common::Actor;
+using common::Decision;
+
 namespace {
 
 // Small claims, so that the threads share a burst rather than one taking it all.
 constexpr std::size_t kBatch = 8;
 constexpr std::chrono::milliseconds kLease{60000};
 
-// RFC 3339 of now + delay, in the journal's text form.
-std::string later(std::chrono::milliseconds delay) {
-  return common::rfc3339(std::chrono::system_clock::now() + delay);
-}
+// Now + delay.
+Instant later(std::chrono::milliseconds delay) { return common::nowInstant() + delay; }
 
 // The delay after `attempt` (>= 1) failed attempts: base * 2^(attempt-1), at most cap.
 std::chrono::milliseconds backoff(int attempt, const AssessmentRetry& retry) {
@@ -104,7 +105,7 @@ void AssessmentWorker::loop() {
 
 std::size_t AssessmentWorker::runOnce() {
   if (!journal_.writable()) return 0;
-  const auto items = journal_.claimOutbox(kChannelAssess, owner_, kBatch, kLease);
+  const auto items = journal_.claimOutbox(journal::Channel::Assess, owner_, kBatch, kLease);
   for (const auto& item : items) assess(item);
   return items.size();
 }
@@ -112,45 +113,45 @@ std::size_t AssessmentWorker::runOnce() {
 void AssessmentWorker::failed(const journal::OutboxItem& item, const plugin::Failure& failure, std::string_view kind,
                               const std::string& message) {
   const int attempt = item.attempts + 1;
-  const std::string now = common::nowRfc3339();
+  const Instant now = common::nowInstant();
   {
     // The case's history and trace show every failed attempt. Not recorded (journal trouble): the
     // attempt is still counted, and the next one records its own.
     journal::WriteBatch batch;
-    batch.events.push_back({0, item.case_id, now, "hub", "plugin-failed", "", "",
+    batch.events.push_back({0, item.case_id, now, Actor::hub(), "plugin-failed", {}, {},
                             failureDetail(item.recipient, failure, kind, message, attempt), ""});
     journal_.commit(std::move(batch));
   }
   if (attempt < retry_.maxAttempts) {
-    journal_.completeOutbox(item.seq, owner_, "pending", later(backoff(attempt, retry_)), message);
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Pending, later(backoff(attempt, retry_)), message);
     return;
   }
   // No more tries: an officer sees the case held for this agency, and why, and decides by hand.
   AssessmentInput hold;
   hold.agency = item.recipient;
   hold.caseId = item.case_id;
-  hold.actor = "hub";
-  hold.decisions.push_back({"hold", "the agency's plugin failed " + std::to_string(attempt) + " times: " + message, {},
+  hold.actor = Actor::hub();
+  hold.decisions.push_back({Decision::Hold, "the agency's plugin failed " + std::to_string(attempt) + " times: " + message, {},
                             now, now, "hub", "", "", "", {kPluginFailedCode}});
   const auto result = coordinator_.recordAssessment(hold);
   if (result.status == DecisionResult::Status::Unavailable) {
-    journal_.completeOutbox(item.seq, owner_, "pending", later(backoff(attempt, retry_)), result.detail);
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Pending, later(backoff(attempt, retry_)), result.detail);
     return;
   }
   if (result.status == DecisionResult::Status::NotRouted || result.status == DecisionResult::Status::NotFound) {
     // Re-routed (or gone) while the plugin failed: nothing is left to hold.
-    journal_.completeOutbox(item.seq, owner_, "delivered", "", "agency no longer routed");
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt, "agency no longer routed");
     return;
   }
-  journal_.completeOutbox(item.seq, owner_, "delivered", "", "held by the hub after " + std::to_string(attempt) +
+  journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt, "held by the hub after " + std::to_string(attempt) +
                                                                  " failed attempts: " + message);
 }
 
 void AssessmentWorker::assess(const journal::OutboxItem& item) {
   auto retry = [&](const std::string& error) {
     const bool dead = item.attempts + 1 >= retry_.maxAttempts;
-    journal_.completeOutbox(item.seq, owner_, dead ? "dead" : "pending", later(backoff(item.attempts + 1, retry_)),
-                            error);
+    journal_.completeOutbox(item.seq, owner_, dead ? journal::OutboxState::Dead : journal::OutboxState::Pending,
+                            later(backoff(item.attempts + 1, retry_)), error);
   };
   const std::string pluginName = [&] {
     auto found = agencies_.find(item.recipient);
@@ -174,14 +175,14 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   }
   auto record = journal_.getCase(item.case_id);
   if (!record) {
-    journal_.completeOutbox(item.seq, owner_, "dead", "", "case " + item.case_id + " not found");
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Dead, std::nullopt, "case " + item.case_id + " not found");
     return;
   }
   const CaseStatus status = CaseStatus::fromJson(record->status_json);
   auto agency = status.agencies.find(item.recipient);
   if (agency == status.agencies.end()) {
     // Re-routed by an amendment since: this assessment is no longer wanted.
-    journal_.completeOutbox(item.seq, owner_, "delivered", "", "agency no longer routed");
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt, "agency no longer routed");
     return;
   }
   model::DecodeOptions options;
@@ -189,13 +190,13 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   options.validate = false;
   auto consignment = model::decodeConsignmentJson(record->consignment_json, options);
   if (!consignment.ok()) {
-    journal_.completeOutbox(item.seq, owner_, "dead", "", "stored consignment unreadable");
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Dead, std::nullopt, "stored consignment unreadable");
     return;
   }
   sdk::AssessmentRequest request;
   request.agency = item.recipient;
   request.consignment = consignment.take();
-  request.received_at = record->created_at;
+  request.received_at = common::toString(record->created_at);
   // What the journal knows of the seller and the buyer, this case left out.
   for (const auto& [role, party] : {std::pair{"seller", &request.consignment.parties.seller},
                                     std::pair{"buyer", &request.consignment.parties.buyer}}) {
@@ -222,7 +223,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
   AssessmentInput input;
   input.agency = item.recipient;
   input.caseId = item.case_id;
-  input.actor = "plugin:" + item.recipient;
+  input.actor = Actor::plugin(item.recipient);
   bool pending = false;
   std::vector<sdk::Decision> decisions;
   if (plugin->second.findings) {
@@ -243,9 +244,18 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     pending = assessed.value().pending;
     decisions = std::move(assessed.value().decisions);
   }
-  const std::string now = common::nowRfc3339();
+  const Instant now = common::nowInstant();
   for (const auto& d : decisions) {
-    DecisionRecord record{d.decision, d.reason, d.items, now, now, "plugin", "", "", "", d.reason_codes};
+    // The plugin's word is checked here, at the edge: one it cannot spell is garbage.
+    const auto word = common::parseDecision(d.decision);
+    if (!word) {
+      const plugin::Failure garbage{pluginName, plugin::FailureKind::Garbage, "assess",
+                                    "an invalid decision: decision: " + notADecision(d.decision)};
+      if (countFailure_) countFailure_(garbage);
+      failed(item, garbage, plugin::toString(garbage.kind), plugin::failureError(garbage).message);
+      return;
+    }
+    DecisionRecord record{*word, d.reason, d.items, now, now, "plugin", "", "", "", d.reason_codes};
     if (d.duties || d.taxes) {
       record.duties = d.duties.value_or(sdk::Decimal()).toString();
       record.taxes = d.taxes.value_or(sdk::Decimal()).toString();
@@ -266,7 +276,7 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     failed(item, garbage, plugin::toString(garbage.kind), plugin::failureError(garbage).message);
     return;
   }
-  journal_.completeOutbox(item.seq, owner_, "delivered", "", pending ? "pending: decides later" : "");
+  journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt, pending ? "pending: decides later" : "");
 }
 
 }  // namespace swhub::release

@@ -13,18 +13,6 @@
 namespace swhub::release {
 namespace {
 
-const std::vector<std::string> kDecisions = {"clear", "hold", "inspect", "request-info", "reject", "do-not-load"};
-
-// Severity of an outcome: the worst of an agency's items is its outcome.
-int severity(const std::string& decision) {
-  if (decision == "reject") return 6;
-  if (decision == "do-not-load") return 5;
-  if (decision == "hold") return 4;
-  if (decision == "inspect") return 3;
-  if (decision == "request-info") return 2;
-  if (decision == "clear") return 1;
-  return 0;
-}
 
 std::vector<int> readInts(const Poco::JSON::Array::Ptr& a) {
   std::vector<int> out;
@@ -38,17 +26,20 @@ std::vector<std::string> readStrings(const Poco::JSON::Array::Ptr& a) {
   return out;
 }
 
-// Whether `a` names a later instant than `b`. Times are compared as instants: the API takes
-// fractions of any length and plugins stamp milliseconds. A journal written before times were
-// made canonical may hold a time that does not parse: it then compares as text, as it did.
-bool laterThan(const std::string& a, const std::string& b) {
-  const auto at = common::parseRfc3339Utc(a), bt = common::parseRfc3339Utc(b);
-  if (at && bt) return *at > *bt;
-  return a > b;
-}
-
 std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   return o->has(key) ? o->getValue<std::string>(key) : std::string();
+}
+
+// An instant in the status JSON (RFC 3339 UTC). A journal written before times were made
+// canonical may hold one that does not parse: it reads as the epoch (older than any decision).
+Instant instantAt(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  return common::parseInstant(text(o, key)).value_or(Instant{});
+}
+
+// A decision in the status JSON; a word this hub does not know (none was ever written) reads as
+// a hold: the goods stay until an agency decides again.
+Decision decisionAt(const Poco::JSON::Object::Ptr& o) {
+  return common::parseDecision(text(o, "decision")).value_or(Decision::Hold);
 }
 
 sdk::Decimal decimalAt(const Poco::JSON::Object& o, const std::string& key) {
@@ -90,9 +81,10 @@ sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& o) {
   return line;
 }
 
-std::optional<std::string> checkDecisionWord(const std::string& decision) {
-  if (std::find(kDecisions.begin(), kDecisions.end(), decision) != kDecisions.end()) return std::nullopt;
-  return "'" + decision + "' is not one of: clear, hold, inspect, request-info, reject, do-not-load";
+std::string notADecision(const std::string& word) {
+  std::string names;
+  for (const auto& [value, name] : common::kDecisionNames) names += (names.empty() ? "" : ", ") + std::string(name);
+  return "'" + word + "' is not one of: " + names;
 }
 
 DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, const DecisionRecord& decision) {
@@ -108,32 +100,32 @@ DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, cons
   for (int item : items) {
     auto it = a.byItem.find(item);
     // Decisions are ordered by the agency's own timestamps: an older one never overrides.
-    if (it != a.byItem.end() && laterThan(it->second.decided_at, decision.decided_at)) continue;
+    if (it != a.byItem.end() && it->second.decided_at > decision.decided_at) continue;
     a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at, decision.reason_codes};
     appliedAny = true;
   }
   return appliedAny ? DecisionEffect::Applied : DecisionEffect::Late;
 }
 
-std::string agencyOutcome(const AgencyStatus& agency) {
+std::optional<Decision> agencyOutcome(const AgencyStatus& agency) {
   const std::vector<int> items = agency.items.empty() ? std::vector<int>{0} : agency.items;
-  int worst = 0;
+  std::optional<Decision> worst;
   bool undecided = false;
   for (int item : items) {
     auto it = agency.byItem.find(item);
     if (it == agency.byItem.end()) {
       undecided = true;
-    } else {
-      worst = std::max(worst, severity(it->second.decision));
+    } else if (!worst || it->second.decision > *worst) {
+      worst = it->second.decision;
     }
   }
-  // A hold on one item stops the case even while other items wait for a decision.
-  if (worst >= 2 || !undecided) {
-    for (const auto& d : kDecisions) {
-      if (severity(d) == worst) return d;
-    }
-  }
-  return "pending";
+  // A decision other than clear on one item stops the case even while other items wait.
+  if (worst && (*worst > Decision::Clear || !undecided)) return worst;
+  return std::nullopt;
+}
+
+std::string_view outcomeName(const std::optional<Decision>& outcome) {
+  return outcome ? common::toString(*outcome) : std::string_view("pending");
 }
 
 void CaseStatus::settleRevenue() {
@@ -174,30 +166,30 @@ bool CaseStatus::goodsReturned() const {
   return false;
 }
 
-std::string deriveState(const CaseStatus& status) {
-  if (status.refunded) return "refunded";
+CaseState deriveState(const CaseStatus& status) {
+  if (status.refunded) return CaseState::Refunded;
   for (const auto& r : status.returns) {
-    if (r.state == ReturnState::Refunded) return "refunded";
+    if (r.state == ReturnState::Refunded) return CaseState::Refunded;
   }
-  if (status.goodsReturned()) return "returned";
-  if (status.cancelled) return "cancelled";
-  if (status.released) return "released";
-  int worst = 1;
+  if (status.goodsReturned()) return CaseState::Returned;
+  if (status.cancelled) return CaseState::Cancelled;
+  if (status.released) return CaseState::Released;
+  Decision worst = Decision::Clear;
   bool pending = false;
   for (const auto& [id, agency] : status.agencies) {
-    const std::string outcome = agencyOutcome(agency);
-    if (outcome == "pending") {
+    const auto outcome = agencyOutcome(agency);
+    if (!outcome) {
       pending = true;
     } else {
-      worst = std::max(worst, severity(outcome));
+      worst = std::max(worst, *outcome);
     }
   }
-  if (worst >= 6) return "rejected";
-  if (worst >= 3) return "held";  // hold, inspect and do-not-load stop the goods
-  if (worst == 2) return "info-requested";
-  if (pending) return "under-assessment";
-  if (status.revenueSettled && status.arrived) return "released";
-  return "cleared";
+  if (worst == Decision::Reject) return CaseState::Rejected;
+  if (common::stopsGoods(worst)) return CaseState::Held;  // inspect, hold and do-not-load
+  if (worst == Decision::RequestInfo) return CaseState::InfoRequested;
+  if (pending) return CaseState::UnderAssessment;
+  if (status.revenueSettled && status.arrived) return CaseState::Released;
+  return CaseState::Cleared;
 }
 
 std::string CaseStatus::toJson() const {
@@ -211,14 +203,14 @@ std::string CaseStatus::toJson() const {
         model::ObjectWriter aj(agenciesJson.key(id));
         aj.string("mode", a.mode, true);
         aj.integers("items", a.items);
-        aj.string("outcome", agencyOutcome(a), true);
+        aj.string("outcome", outcomeName(agencyOutcome(a)), true);
         {
           model::ObjectWriter byItem(aj.key("by_item"));
           for (const auto& [item, d] : a.byItem) {
             model::ObjectWriter dj(byItem.key(std::to_string(item)));
-            dj.string("decision", d.decision, true);
+            dj.string("decision", common::toString(d.decision), true);
             dj.string("reason", d.reason, true);
-            dj.string("decided_at", d.decided_at, true);
+            dj.string("decided_at", common::toString(d.decided_at), true);
             if (!d.reason_codes.empty()) dj.strings("reason_codes", d.reason_codes);
           }
         }
@@ -228,11 +220,11 @@ std::string CaseStatus::toJson() const {
           const auto& h = a.history[i];
           if (i) history += ',';
           model::ObjectWriter hj(history);
-          hj.string("decision", h.decision, true);
+          hj.string("decision", common::toString(h.decision), true);
           hj.string("reason", h.reason, true);
           hj.integers("items", h.items);
-          hj.string("decided_at", h.decided_at, true);
-          hj.string("received_at", h.received_at, true);
+          hj.string("decided_at", common::toString(h.decided_at), true);
+          hj.string("received_at", common::toString(h.received_at), true);
           hj.string("source", h.source, true);
           hj.string("duties", h.duties);
           hj.string("taxes", h.taxes);
@@ -249,7 +241,7 @@ std::string CaseStatus::toJson() const {
     root.boolean("cancelled", cancelled);
     root.boolean("released", released);
     root.boolean("refunded", refunded);
-    root.string("released_at", releasedAt);
+    root.string("released_at", releasedAt ? common::toString(*releasedAt) : std::string());
     if (!returns.empty()) writeReturns(root.key("returns"), returns);
     root.string("collection", collection, true);
     root.boolean("collected_at_sale", collectedAtSale);
@@ -314,15 +306,15 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
       if (auto byItem = aj->getObject("by_item")) {
         for (const auto& key : byItem->getNames()) {
           auto dj = byItem->getObject(key);
-          a.byItem[std::stoi(key)] = ItemDecision{text(dj, "decision"), text(dj, "reason"), text(dj, "decided_at"),
+          a.byItem[std::stoi(key)] = ItemDecision{decisionAt(dj), text(dj, "reason"), instantAt(dj, "decided_at"),
                                                   readStrings(dj->getArray("reason_codes"))};
         }
       }
       if (auto history = aj->getArray("history")) {
         for (std::size_t i = 0; i < history->size(); ++i) {
           auto hj = history->getObject(i);
-          a.history.push_back(DecisionRecord{text(hj, "decision"), text(hj, "reason"), readInts(hj->getArray("items")),
-                                             text(hj, "decided_at"), text(hj, "received_at"), text(hj, "source"),
+          a.history.push_back(DecisionRecord{decisionAt(hj), text(hj, "reason"), readInts(hj->getArray("items")),
+                                             instantAt(hj, "decided_at"), instantAt(hj, "received_at"), text(hj, "source"),
                                              text(hj, "duties"), text(hj, "taxes"), text(hj, "currency"),
                                              readStrings(hj->getArray("reason_codes"))});
         }
@@ -337,7 +329,7 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   status.cancelled = root->optValue<bool>("cancelled", false);
   status.released = root->optValue<bool>("released", false);
   status.refunded = root->optValue<bool>("refunded", false);
-  status.releasedAt = text(root, "released_at");
+  if (auto at = common::parseInstant(text(root, "released_at"))) status.releasedAt = at;
   if (auto returns = root->getArray("returns")) {
     for (std::size_t i = 0; i < returns->size(); ++i) status.returns.push_back(readReturn(*returns->getObject(i)));
   }

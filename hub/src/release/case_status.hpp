@@ -12,26 +12,31 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "common/actor.hpp"
+#include "common/case_state.hpp"
+#include "common/instant.hpp"
 #include "release/return_record.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 namespace swhub::release {
 
+using common::CaseState;
+using common::Decision;
+using common::Instant;
+
 // One decision as an agency gave it.
 struct DecisionRecord {
-  std::string decision;  // clear | hold | inspect | request-info | reject | do-not-load
+  Decision decision = Decision::Clear;
   std::string reason;
   std::vector<int> items;  // empty: every item the agency decides on
-  std::string decided_at;  // the agency's own time, RFC 3339 UTC
-  std::string received_at;
+  Instant decided_at;      // the agency's own time
+  Instant received_at;
   std::string source;  // "plugin", "api", ...
   std::string duties;    // assessed duties, decimal text ("" = none assessed)
   std::string taxes;     // assessed taxes, decimal text
   std::string currency;  // of duties and taxes
   std::vector<std::string> reason_codes;  // the agency's codes for its reason ("FS-VET")
 
-  // decided_at is in the journal's canonical form (common::canonicalRfc3339) before it is
-  // recorded, so that the same instant is always the same text.
   bool sameAs(const DecisionRecord& other) const {
     return decision == other.decision && reason == other.reason && items == other.items &&
            decided_at == other.decided_at && reason_codes == other.reason_codes;
@@ -39,9 +44,9 @@ struct DecisionRecord {
 };
 
 struct ItemDecision {
-  std::string decision;
+  Decision decision = Decision::Clear;
   std::string reason;
-  std::string decided_at;
+  Instant decided_at;
   std::vector<std::string> reason_codes;
 };
 
@@ -73,7 +78,7 @@ struct CaseStatus {
   bool cancelled = false;
   bool released = false;
   bool refunded = false;
-  std::string releasedAt;  // when it was released: a return's window starts here
+  std::optional<Instant> releasedAt;  // when it was released: a return's window starts here
   // Every return filed for the case, in order (README "Returns and refunds").
   std::vector<ReturnRecord> returns;
   // Revenue: how it is collected, what an agency assessed as due, what payments covered.
@@ -100,7 +105,7 @@ struct CaseStatus {
   // revenue, the model as filed stands; after, the model as applied.
   void settleRevenue();
   // Marks the case released at `now` (once: the first release time stands).
-  void markReleased(const std::string& now) {
+  void markReleased(Instant now) {
     if (!released) releasedAt = now;
     released = true;
   }
@@ -122,17 +127,20 @@ sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& object);
 // What applying a decision did.
 enum class DecisionEffect { Applied, Duplicate, Late, AfterRelease };
 
-// Validates the spelling; nullopt when fine, else the message.
-std::optional<std::string> checkDecisionWord(const std::string& decision);
+// Why `word` is not a decision: "'x' is not one of: clear, hold, ...".
+std::string notADecision(const std::string& word);
 
 // Records `decision` of `agency` (which must be in status.agencies) and returns its effect.
 DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, const DecisionRecord& decision);
 
-// "pending", or the agency's combined outcome: reject > do-not-load > hold > inspect >
-// request-info > clear, over its items.
-std::string agencyOutcome(const AgencyStatus& agency);
+// The agency's combined outcome over its items (the most severe decision: reject > do-not-load >
+// hold > inspect > request-info > clear); nullopt while it is pending. A decision that stops the
+// goods on one item stops the case although other items wait for a decision.
+std::optional<Decision> agencyOutcome(const AgencyStatus& agency);
+// "pending" or the outcome's name, as the case view and the status JSON write it.
+std::string_view outcomeName(const std::optional<Decision>& outcome);
 
-// The case state as the API spells it, from the status.
-std::string deriveState(const CaseStatus& status);
+// The case state, from the status.
+CaseState deriveState(const CaseStatus& status);
 
 }  // namespace swhub::release

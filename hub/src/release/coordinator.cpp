@@ -61,8 +61,8 @@ sdk::Decimal decimalOr0(const std::string& text) {
 // refused with the reason and changes nothing: a refund never decides a case over the agencies.
 std::optional<sdk::Errors> checkRefund(const CaseStatus& status, const journal::CaseRecord& record,
                                        const sdk::HubEvent& event) {
-  if (!status.released && record.state != "returned" && record.state != "refunded") {
-    return sdk::Errors{{"/refunded_transaction_id", "case " + record.id + " is " + record.state +
+  if (!status.released && record.state != CaseState::Returned && record.state != CaseState::Refunded) {
+    return sdk::Errors{{"/refunded_transaction_id", "case " + record.id + " is " + std::string(toString(record.state)) +
                                                         ": only a released, returned or refunded case can be refunded"}};
   }
   const PaymentRecord* paid = nullptr;
@@ -87,7 +87,7 @@ std::optional<sdk::Errors> checkRefund(const CaseStatus& status, const journal::
 }
 
 // Licence changes into the batch, each with its trace event (what was written down or given back).
-void planLicenceChanges(journal::WriteBatch& batch, const std::string& caseId, const std::string& now,
+void planLicenceChanges(journal::WriteBatch& batch, const std::string& caseId, Instant now,
                         std::vector<journal::LicenceChange> changes, const std::vector<journal::LicenceUse>& uses) {
   for (auto& change : changes) {
     std::int64_t before = 0;
@@ -96,7 +96,7 @@ void planLicenceChanges(journal::WriteBatch& batch, const std::string& caseId, c
         before = use.quantity;
       }
     }
-    batch.events.push_back({0, caseId, now, "hub", "licence", "", "", licenceEventDetail(change, before), ""});
+    batch.events.push_back({0, caseId, now, Actor::hub(), "licence", {}, {}, licenceEventDetail(change, before), ""});
     batch.licence_changes.push_back(std::move(change));
   }
 }
@@ -146,9 +146,12 @@ CaseStatus Coordinator::routeStatus(const sdk::Consignment& consignment) const {
 
 void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record,
                             const std::string& consignmentJson, const CaseStatus& status, const std::string& action,
-                            const std::string& now) const {
+                            Instant now) const {
   for (const auto& [agency, a] : status.agencies) {
     const std::string taskId = common::newId("T-");
+    auto endpoint = directory_.agencies.find(agency);
+    const bool plugin = a.mode == "plugin";
+    const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
     std::string body;
     {
       model::ObjectWriter task(body);
@@ -160,33 +163,33 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
       task.string("agency", agency, true);
       task.integer("version", record.version);
       task.integers("items", a.items);
-      task.raw("consignment", consignmentJson);  // canonical JSON already
-      task.string("created_at", now, true);
+      // An external agency reads the consignment in its task (canonical JSON already). The hub's
+      // own assessment worker reads the case itself: its work item names the case and version only,
+      // so that the consignment is journaled once per filing, not once more per plugin agency.
+      if (!plugin) task.raw("consignment", consignmentJson);
+      task.string("created_at", common::toString(now), true);
     }
-    auto endpoint = directory_.agencies.find(agency);
-    const bool plugin = a.mode == "plugin";
-    const bool push = endpoint != directory_.agencies.end() && endpoint->second.push;
     journal::OutboxItem item;
     item.id = taskId;
-    item.channel = plugin ? kChannelAssess : kChannelTask;
+    item.channel = plugin ? journal::Channel::Assess : journal::Channel::Task;
     item.recipient = agency;
     item.case_id = record.id;
     item.content_type = kTaskJsonType;
     item.body = std::move(body);
     // Plugin assessments are claimed by the hub's own worker; external tasks are pushed only to
     // agencies with a push endpoint, and always readable through GET /v1/agency/tasks.
-    item.state = (plugin && action == "assess") || push ? "pending" : "pull";
-    if (plugin && action != "assess") item.state = "delivered";  // nothing to tell a plugin
+    item.state = (plugin && action == "assess") || push ? journal::OutboxState::Pending : journal::OutboxState::Pull;
+    if (plugin && action != "assess") item.state = journal::OutboxState::Delivered;  // nothing to tell a plugin
     item.created_at = now;
     batch.outbox.push_back(std::move(item));
-    batch.events.push_back({0, record.id, now, "hub", "task", "", "",
+    batch.events.push_back({0, record.id, now, Actor::hub(), "task", {}, {},
                             detailJson({{"task_id", taskId}, {"agency", agency}, {"action", action}}), ""});
   }
 }
 
 void Coordinator::planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                 const CaseStatus& status, const std::string& from, const std::string& to,
-                                 const std::string& actor, const std::string& now, const std::string& messageId,
+                                 const CaseStatus& status, CaseState from, CaseState to,
+                                 const Actor& actor, Instant now, const std::string& messageId,
                                  const std::string& event, const std::string& reason,
                                  const std::vector<std::string>& reasonCodes, const std::string& alsoTell,
                                  const std::vector<std::pair<std::string, std::string>>& extraDetails) const {
@@ -199,7 +202,7 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
     if (!codes.empty()) detail.push_back({"reason_codes", codes});
     batch.events.push_back({0, record.id, now, actor, "transition", from, to, detailJson(detail), messageId});
   }
-  if (from == to && event == to && extraDetails.empty()) return;  // nothing new to tell
+  if (from == to && event == toString(to) && extraDetails.empty()) return;  // nothing new to tell
   std::vector<std::string> recipients{record.partner};
   if (!alsoTell.empty() && alsoTell != record.partner) recipients.push_back(alsoTell);
   for (const auto& p : status.notify) {
@@ -208,8 +211,9 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
   for (const auto& partner : recipients) {
     auto endpoint = directory_.partners.find(partner);
     if (endpoint == directory_.partners.end()) continue;
-    sdk::Notification n{common::newId("N-"), record.id, record.reference, event, to, reason, now, {}};
-    if (from != to && !from.empty()) n.details.push_back({"previous_state", from});
+    sdk::Notification n{common::newId("N-"), record.id, record.reference, event, std::string(toString(to)), reason,
+                        common::toString(now), {}};
+    if (from != to) n.details.push_back({"previous_state", std::string(toString(from))});
     if (!codes.empty()) n.details.push_back({"reason_codes", codes});
     // What the partner owes: duties and taxes an agency assessed, and whether they are paid.
     if (!status.revenueDue.empty()) {
@@ -237,35 +241,34 @@ void Coordinator::planTransition(journal::WriteBatch& batch, const journal::Case
 // plugin encodes it when it leaves, notification_format.hpp, alone or in a batch with others) and
 // its event in the case's history; nothing for a partner the hub does not know.
 void Coordinator::planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
-                             sdk::Notification n, const std::string& now) const {
+                             sdk::Notification n, Instant now) const {
   auto endpoint = directory_.partners.find(partner);
   if (endpoint == directory_.partners.end()) return;
   journal::OutboxItem item;
   item.id = n.id;
-  item.channel = kChannelNotification;
+  item.channel = journal::Channel::Notification;
   item.recipient = partner;
   item.case_id = record.id;
   item.content_type = std::string(model::kNotificationJsonType);
   item.body = model::encodeNotificationsJson({n});
-  item.state = endpoint->second.push ? "pending" : "pull";
+  item.state = endpoint->second.push ? journal::OutboxState::Pending : journal::OutboxState::Pull;
   item.created_at = now;
   batch.outbox.push_back(std::move(item));
-  batch.events.push_back({0, record.id, now, "hub", "notification", "", "",
+  batch.events.push_back({0, record.id, now, Actor::hub(), "notification", {}, {},
                           detailJson({{"notification_id", n.id}, {"recipient", partner}, {"event", n.event}}), ""});
 }
 
-std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
-                                     const std::string& messageId, const std::string& actor,
-                                     const std::string& now) const {
+CaseState Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
+                                   const std::string& messageId, const Actor& actor, Instant now) const {
   CaseStatus status = routeStatus(consignment);
-  std::string state = deriveState(status);
-  if (state == "released") status.markReleased(now);
+  const CaseState state = deriveState(status);
+  if (state == CaseState::Released) status.markReleased(now);
   const std::string filing(sdk::toString(consignment.filing));
   journal::CaseRecord record{consignment.case_id, consignment.partner, consignment.reference, filing, state, 1,
                              model::encodeConsignmentJson(consignment), messageId, now, now, status.toJson()};
-  batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", filing}}), messageId});
-  batch.events.push_back({0, record.id, now, "hub", "transition", "", "accepted", "{}", messageId});
-  batch.events.push_back({0, record.id, now, "hub", "routed", "", "",
+  batch.events.push_back({0, record.id, now, actor, "received", {}, {}, detailJson({{"filing", filing}}), messageId});
+  batch.events.push_back({0, record.id, now, Actor::hub(), "transition", {}, CaseState::Accepted, "{}", messageId});
+  batch.events.push_back({0, record.id, now, Actor::hub(), "routed", {}, {},
                           detailJson({{"agencies", [&] {
                                          std::string s;
                                          for (const auto& [a, _] : status.agencies) s += (s.empty() ? "" : ",") + a;
@@ -273,15 +276,14 @@ std::string Coordinator::planNewCase(journal::WriteBatch& batch, const sdk::Cons
                                        }()}}),
                           messageId});
   planTasks(batch, record, record.consignment_json, status, "assess", now);
-  planTransition(batch, record, status, "accepted", state, "hub", now, messageId, "accepted", "");
+  planTransition(batch, record, status, CaseState::Accepted, state, Actor::hub(), now, messageId, "accepted", "");
   batch.new_cases.push_back(std::move(record));
   return state;
 }
 
-sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                                   const sdk::Consignment& filing, const std::string& messageId,
-                                                   const std::string& actor, const std::string& now,
-                                                   const std::string& location) const {
+sdk::Result<CaseState> Coordinator::planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                                 const sdk::Consignment& filing, const std::string& messageId,
+                                                 const Actor& actor, Instant now, const std::string& location) const {
   CaseStatus status = CaseStatus::fromJson(record.status_json);
   const std::string kind(sdk::toString(filing.filing));
   if (filing.filing == sdk::FilingKind::Return) {
@@ -289,12 +291,12 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
   }
   if (status.cancelled || status.released || status.goodsReturned()) {
     if (filing.filing != sdk::FilingKind::Arrival || status.cancelled || status.goodsReturned()) {
-      return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + record.state + ": " +
-                                                             common::withArticle(kind) + " cannot change it");
+      return sdk::Result<CaseState>::failure(location, "case " + record.id + " is " + std::string(toString(record.state)) +
+                                                           ": " + common::withArticle(kind) + " cannot change it");
     }
   }
-  batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", kind}}), messageId});
-  journal::CaseUpdate update{record.id, record.version, "", "", "", now, ""};
+  batch.events.push_back({0, record.id, now, actor, "received", {}, {}, detailJson({{"filing", kind}}), messageId});
+  journal::CaseUpdate update{record.id, record.version, std::nullopt, "", "", now, ""};
   std::string event = kind;
   std::string reason;
   switch (filing.filing) {
@@ -347,41 +349,40 @@ sdk::Result<std::string> Coordinator::planFollowUp(journal::WriteBatch& batch, c
       event = kind;
       break;
   }
-  std::string state = deriveState(status);
-  if (state == "released") status.markReleased(now);
+  const CaseState state = deriveState(status);
+  if (state == CaseState::Released) status.markReleased(now);
   update.state = state;
   update.status_json = status.toJson();
   batch.case_updates.push_back(update);
   planTransition(batch, record, status, record.state, state, actor, now, messageId,
-                 state != record.state ? state : event, reason);
+                 state != record.state ? std::string(toString(state)) : event, reason);
   return state;
 }
 
-sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                                const sdk::HubEvent& event, const std::string& messageId,
-                                                const std::string& actor, const std::string& now,
-                                                const std::string& location) const {
+sdk::Result<CaseState> Coordinator::planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                              const sdk::HubEvent& event, const std::string& messageId,
+                                              const Actor& actor, Instant now, const std::string& location) const {
   CaseStatus status = CaseStatus::fromJson(record.status_json);
   const bool payment = event.kind == sdk::HubEvent::Kind::PaymentConfirmed;
   if (payment && !status.revenueCurrency.empty() && event.currency != status.revenueCurrency) {
-    return sdk::Result<std::string>::failure(location, "payment in " + event.currency + " for case " + record.id +
+    return sdk::Result<CaseState>::failure(location, "payment in " + event.currency + " for case " + record.id +
                                                            " whose duties and taxes are in " + status.revenueCurrency);
   }
   if (!payment) {
-    if (auto refused = checkRefund(status, record, event)) return sdk::Result<std::string>(std::move(*refused));
+    if (auto refused = checkRefund(status, record, event)) return sdk::Result<CaseState>(std::move(*refused));
   }
   const char* kind = payment ? "payment" : "refund";
   std::vector<std::pair<std::string, std::string>> detail{
       {"transaction_id", event.transaction_id}, {"amount", event.amount.toString()}, {"currency", event.currency}};
   if (!payment) detail.push_back({"refunded_transaction_id", event.refunded_transaction_id});
   detail.push_back({"at", event.at});
-  batch.events.push_back({0, record.id, now, actor, kind, "", "", detailJson(detail), messageId});
+  batch.events.push_back({0, record.id, now, actor, kind, {}, {}, detailJson(detail), messageId});
   if (payment) {
     const auto before = sdk::Decimal::parse(status.paid.empty() ? "0" : status.paid).value_or(sdk::Decimal());
     status.paid = (before + event.amount).toString();
     if (status.revenueCurrency.empty()) status.revenueCurrency = event.currency;
     // The provider is named so that a return's refund instruction goes to the one that was paid.
-    const std::string provider = actor.rfind("partner:", 0) == 0 ? actor.substr(8) : "";
+    const std::string provider = actor.is(Actor::Kind::Partner) ? actor.id : "";
     status.payments.push_back({event.transaction_id, event.amount.toString(), event.currency, "", provider, ""});
     status.settleRevenue();
   } else {
@@ -392,16 +393,16 @@ sdk::Result<std::string> Coordinator::planEvent(journal::WriteBatch& batch, cons
     }
     status.refunded = true;
   }
-  std::string state = record.state;
+  CaseState state = record.state;
   if (!status.released || !payment) {
     state = deriveState(status);
-    if (state == "released") status.markReleased(now);
+    if (state == CaseState::Released) status.markReleased(now);
   }
   batch.case_updates.push_back({record.id, record.version, state, "", "", now, status.toJson()});
   // The payment provider is told too: its acknowledgement, in its own format.
-  const std::string payer = actor.rfind("partner:", 0) == 0 ? actor.substr(8) : "";
+  const std::string payer = actor.is(Actor::Kind::Partner) ? actor.id : "";
   planTransition(batch, record, status, record.state, state, actor, now, messageId,
-                 state != record.state ? state : (payment ? "paid" : "refunded"), "", {}, payer);
+                 state != record.state ? std::string(toString(state)) : (payment ? "paid" : "refunded"), "", {}, payer);
   return state;
 }
 
@@ -419,12 +420,12 @@ namespace {
 std::string decisionDetail(const std::string& agency, const DecisionRecord& d, DecisionEffect effect) {
   Poco::JSON::Object detail(Poco::JSON_PRESERVE_KEY_ORDER);
   detail.set("agency", agency);
-  detail.set("decision", d.decision);
+  detail.set("decision", std::string(common::toString(d.decision)));
   detail.set("reason", d.reason);
   Poco::JSON::Array items;
   for (int i : d.items) items.add(i);
   detail.set("items", items);
-  detail.set("decided_at", d.decided_at);
+  detail.set("decided_at", common::toString(d.decided_at));
   detail.set("source", d.source);
   if (!d.duties.empty()) detail.set("duties", d.duties);
   if (!d.taxes.empty()) detail.set("taxes", d.taxes);
@@ -482,17 +483,10 @@ void deriveInto(sdk::Consignment& c, const CaseStatus& status) {
 
 }  // namespace
 
-DecisionResult Coordinator::apply(const std::string& agencyId, const std::string& caseId, const std::string& actor,
+DecisionResult Coordinator::apply(const std::string& agencyId, const std::string& caseId, const Actor& actor,
                                   const std::vector<DecisionRecord>& decisions,
                                   const std::optional<sdk::Findings>& findings) const {
   DecisionResult result;
-  for (std::size_t n = 0; n < decisions.size(); ++n) {
-    if (auto bad = checkDecisionWord(decisions[n].decision)) {
-      result.status = DecisionResult::Status::Invalid;
-      result.errors.push_back({"decision", *bad});
-      return result;
-    }
-  }
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto record = journal_.getCase(caseId);
     if (!record) {
@@ -518,9 +512,9 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       result.status = DecisionResult::Status::Invalid;
       return result;
     }
-    const std::string now = common::nowRfc3339();
+    const Instant now = common::nowInstant();
     journal::WriteBatch batch;
-    journal::CaseUpdate update{record->id, record->version, "", "", "", now, ""};
+    journal::CaseUpdate update{record->id, record->version, std::nullopt, "", "", now, ""};
     bool changed = false;
     // Licences: a clear of an item in the agency's licence scope stands only with a licence that
     // does (else the item is held with the reason); what it takes is written down below.
@@ -535,8 +529,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       if (decidedItems.empty()) {
         for (const auto& item : consignment.items) decidedItems.push_back(item.sequence);
       }
-      const auto filedOn = common::parseDay(record->created_at)
-                               .value_or(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+      const auto filedOn = std::chrono::floor<std::chrono::days>(record->created_at);
       reviewed = licences_->review(agencyId, decisions, consignment, agency->second.items, filedOn, uses,
                                    [&](const std::string& id) { return journal_.findLicence(agencyId, id); }, wants);
     }
@@ -545,7 +538,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       sdk::Consignment consignment = consignmentOf(*record);
       deriveInto(consignment, status);
       update.consignment_json = model::encodeConsignmentJson(consignment);
-      batch.events.push_back({0, record->id, now, actor, "assessed", "", "", findingsDetail(agencyId, status), ""});
+      batch.events.push_back({0, record->id, now, actor, "assessed", {}, {}, findingsDetail(agencyId, status), ""});
       // Now that the category is known, a route on it may require more agencies.
       const auto table = routes();
       const routing::RoutingDecision routed = table ? table->route(consignment) : routing::RoutingDecision{};
@@ -569,7 +562,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       if (!added.agencies.empty()) {
         std::string names;
         for (const auto& [id, _] : added.agencies) names += (names.empty() ? "" : ",") + id;
-        batch.events.push_back({0, record->id, now, "hub", "routed", "", "",
+        batch.events.push_back({0, record->id, now, Actor::hub(), "routed", {}, {},
                                 detailJson({{"agencies", names}, {"because", "category " + std::to_string(status.category.value_or(0))}}), ""});
         planTasks(batch, *record, update.consignment_json, added, "assess", now);
       }
@@ -584,7 +577,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
     for (const auto& decision : reviewed) {
       const DecisionEffect effect = applyDecision(status, agencyId, decision);
       if (effect == DecisionEffect::Duplicate) continue;  // recorded already, never applied twice
-      batch.events.push_back({0, record->id, now, actor, "decision", "", "", decisionDetail(agencyId, decision, effect), ""});
+      batch.events.push_back({0, record->id, now, actor, "decision", {}, {}, decisionDetail(agencyId, decision, effect), ""});
       changed = true;
       if (effect == DecisionEffect::Applied) {
         for (int item : decision.items.empty() ? decidedItems : decision.items) {
@@ -592,7 +585,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
         }
         applied = true;
         told = &decision;
-        doNotLoad = doNotLoad || decision.decision == "do-not-load";
+        doNotLoad = doNotLoad || decision.decision == Decision::DoNotLoad;
         if (!(findings && findings->revenue_assessed) && (!decision.duties.empty() || !decision.taxes.empty())) {
           // An agency typed duties and taxes (an external system or an older plugin): release waits
           // for payment under the consumer model.
@@ -616,14 +609,14 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       result.status = DecisionResult::Status::Duplicate;
       return result;
     }
-    std::string state = afterRelease && !applied ? record->state : deriveState(status);
+    CaseState state = afterRelease && !applied ? record->state : deriveState(status);
     if (status.released || status.cancelled) state = record->state;
-    if (state == "released") status.markReleased(now);
+    if (state == CaseState::Released) status.markReleased(now);
     update.state = state;
     update.status_json = status.toJson();
     batch.case_updates.push_back(update);
     // A do-not-load is told to the partner at once, whatever the case state becomes.
-    const std::string event = doNotLoad ? "do-not-load" : state;
+    const std::string event(doNotLoad ? common::toString(Decision::DoNotLoad) : toString(state));
     if (doNotLoad || state != record->state) {
       planTransition(batch, *record, status, record->state, state, actor, now, "", event,
                      told ? told->reason : std::string(), told ? told->reason_codes : std::vector<std::string>{});

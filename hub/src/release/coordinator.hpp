@@ -23,9 +23,8 @@
 namespace swhub::release {
 
 inline constexpr const char* kTaskJsonType = "application/vnd.swhub.task+json";
-inline constexpr const char* kChannelNotification = "notification";
-inline constexpr const char* kChannelTask = "task";
-inline constexpr const char* kChannelAssess = "assess";  // in-process agency plugins (internal)
+
+using common::Actor;
 
 struct PartnerEndpoint {
   const sdk::PartnerPlugin* encoder = nullptr;  // encodes its notifications when they leave
@@ -48,7 +47,7 @@ struct DecisionInput {
   std::string agency;
   std::string caseId;
   DecisionRecord decision;
-  std::string actor;  // "agency:customs", "plugin:rules@food-safety"
+  Actor actor;  // agency:customs, plugin:rules@food-safety
 };
 
 // What an in-process agency plugin returned for a case: its decisions (each applied as an API
@@ -56,7 +55,7 @@ struct DecisionInput {
 struct AssessmentInput {
   std::string agency;
   std::string caseId;
-  std::string actor;  // "plugin:customs"
+  Actor actor;  // plugin:customs
   std::vector<DecisionRecord> decisions;
   std::optional<sdk::Findings> findings;
 };
@@ -64,7 +63,7 @@ struct AssessmentInput {
 struct DecisionResult {
   enum class Status { Applied, Duplicate, Late, AfterRelease, NotFound, NotRouted, Invalid, Unavailable };
   Status status = Status::Applied;
-  std::string state;    // the case state after it
+  CaseState state = CaseState::Accepted;  // the case state after it
   sdk::Errors errors;   // for Invalid
   std::string detail;
 };
@@ -79,22 +78,20 @@ class Coordinator {
 
   // Plans a new case for `consignment` (whose case_id and partner are set) into `batch`;
   // returns its state after routing.
-  std::string planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
-                          const std::string& messageId, const std::string& actor, const std::string& now) const;
+  CaseState planNewCase(journal::WriteBatch& batch, const sdk::Consignment& consignment,
+                        const std::string& messageId, const Actor& actor, Instant now) const;
 
   // Plans an amendment, cancellation, arrival or return of `record`; errors (e.g. a released
   // case cannot be amended) carry `location`. Returns the state after it.
-  sdk::Result<std::string> planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                        const sdk::Consignment& filing, const std::string& messageId,
-                                        const std::string& actor, const std::string& now,
-                                        const std::string& location) const;
+  sdk::Result<CaseState> planFollowUp(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                      const sdk::Consignment& filing, const std::string& messageId,
+                                      const Actor& actor, Instant now, const std::string& location) const;
 
   // Plans a payment confirmed (revenue paid) or a refund executed on `record`. Errors (another
   // currency than the one assessed) carry `location`. Returns the state after it.
-  sdk::Result<std::string> planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                     const sdk::HubEvent& event, const std::string& messageId,
-                                     const std::string& actor, const std::string& now,
-                                     const std::string& location) const;
+  sdk::Result<CaseState> planEvent(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                   const sdk::HubEvent& event, const std::string& messageId, const Actor& actor,
+                                   Instant now, const std::string& location) const;
 
   // Applies an agency decision (idempotent), committing it; retries on a concurrent change.
   DecisionResult decide(const DecisionInput& input) const;
@@ -110,25 +107,25 @@ class Coordinator {
 
  private:
   void planTransition(journal::WriteBatch& batch, const journal::CaseRecord& record, const CaseStatus& status,
-                      const std::string& from, const std::string& to, const std::string& actor,
-                      const std::string& now, const std::string& messageId, const std::string& event,
+                      CaseState from, CaseState to, const Actor& actor,
+                      Instant now, const std::string& messageId, const std::string& event,
                       const std::string& reason, const std::vector<std::string>& reasonCodes = {},
                       const std::string& alsoTell = "",
                       const std::vector<std::pair<std::string, std::string>>& extraDetails = {}) const;
   // A return filing (returns_plan.cpp): matched with the inbound items, held with the differences,
   // awaiting its proof of export, or returned and refunded.
-  sdk::Result<std::string> planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                      CaseStatus status, const sdk::Consignment& filing,
-                                      const std::string& messageId, const std::string& actor,
-                                      const std::string& now, const std::string& location) const;
+  sdk::Result<CaseState> planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                    CaseStatus status, const sdk::Consignment& filing,
+                                    const std::string& messageId, const Actor& actor, Instant now,
+                                    const std::string& location) const;
   // One notification to one partner, beside the transitions (a refund instruction).
   void planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
-                  sdk::Notification notification, const std::string& now) const;
+                  sdk::Notification notification, Instant now) const;
   // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is).
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
-                 const CaseStatus& status, const std::string& action, const std::string& now) const;
+                 const CaseStatus& status, const std::string& action, Instant now) const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
-  DecisionResult apply(const std::string& agency, const std::string& caseId, const std::string& actor,
+  DecisionResult apply(const std::string& agency, const std::string& caseId, const Actor& actor,
                        const std::vector<DecisionRecord>& decisions, const std::optional<sdk::Findings>& findings) const;
 
   journal::Journal& journal_;

@@ -119,7 +119,7 @@ std::vector<DecisionRecord> LicenceControl::review(
   for (const auto& i : consignment.items) everyItem.push_back(i.sequence);
   std::vector<DecisionRecord> out;
   for (const auto& decision : decisions) {
-    if (decision.decision != "clear") {
+    if (decision.decision != Decision::Clear) {
       out.push_back(decision);
       continue;
     }
@@ -165,7 +165,7 @@ std::vector<DecisionRecord> LicenceControl::review(
     if (wholeCase) {
       // The case's one decision becomes a hold, with every reason.
       DecisionRecord hold = decision;
-      hold.decision = "hold";
+      hold.decision = Decision::Hold;
       hold.reason.clear();
       hold.reason_codes.clear();
       for (const auto& [seq, checked] : holds) {
@@ -194,7 +194,7 @@ std::vector<DecisionRecord> LicenceControl::review(
         continue;
       }
       DecisionRecord hold = decision;
-      hold.decision = "hold";
+      hold.decision = Decision::Hold;
       hold.reason = checked.reason;
       hold.items = {seq};
       hold.reason_codes = {checked.code};
@@ -216,7 +216,7 @@ std::vector<journal::LicenceChange> settleLicences(const std::string& agency, co
   for (int seq : items) {
     const ItemDecision* decided = finalDecision(status, seq);
     auto want = wants.find(seq);
-    const bool clear = decided != nullptr && decided->decision == "clear";
+    const bool clear = decided != nullptr && decided->decision == Decision::Clear;
     if (clear && want == wants.end()) continue;  // cleared before, as it was: nothing moves
     bool wantHeld = false;
     for (const auto& use : uses) {

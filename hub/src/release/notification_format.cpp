@@ -22,7 +22,7 @@ std::string refusal(const NotificationEncoder& encoder, const journal::OutboxIte
 }  // namespace
 
 bool isCanonicalNotification(const journal::OutboxItem& item) {
-  return item.channel == "notification" && item.content_type == model::kNotificationJsonType;
+  return item.channel == journal::Channel::Notification && item.content_type == model::kNotificationJsonType;
 }
 
 FormattedNotifications formatNotifications(const NotificationEncoder& encoder,
@@ -127,7 +127,7 @@ PulledNotifications pullNotifications(journal::Journal& journal, const Notificat
     if (!formatted.refused.empty()) {
       // A pushed item is the push worker's to dead-letter (and count); a pull item is ours.
       const std::string& reason = formatted.refused.front().reason;
-      if (item.state == "pull") {
+      if (item.state == journal::OutboxState::Pull) {
         try {
           // False: a concurrent read dead-lettered it first (and counted it).
           if (journal.deadLetterPulled(item.seq, reason)) out.refused.push_back(reason);

@@ -86,19 +86,18 @@ std::optional<sdk::Document> proofOf(const sdk::Consignment& filed, const Return
 }
 
 ReturnCheck checkReturn(const sdk::Consignment& inbound, const std::vector<ReturnRecord>& earlier,
-                        const sdk::Consignment& filed, const std::string& windowStart, const std::string& startWord,
-                        const std::string& filedAt, const ReturnPolicy& policy) {
+                        const sdk::Consignment& filed, common::Instant windowStart, const std::string& startWord,
+                        common::Instant filedAt, const ReturnPolicy& policy) {
   ReturnCheck check;
   check.items = returnItems(filed);
   check.proof = proofOf(filed, policy);
-  const auto start = common::parseRfc3339Utc(windowStart), at = common::parseRfc3339Utc(filedAt);
-  if (start && at) {
+  {
     // Compared to the millisecond: one past the window's last instant is late.
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(*at - *start).count();
+    const auto elapsed = (filedAt - windowStart).count();
     constexpr long long kDay = 86400LL * 1000;
     if (elapsed > static_cast<long long>(policy.window_days) * kDay) {
-      check.differences.push_back({0, "window", filedAt + ", day " + std::to_string(elapsed / kDay + 1),
-                                   startWord + " " + windowStart + ", returns within " +
+      check.differences.push_back({0, "window", common::toString(filedAt) + ", day " + std::to_string(elapsed / kDay + 1),
+                                   startWord + " " + common::toString(windowStart) + ", returns within " +
                                        std::to_string(policy.window_days) + " days"});
       addCode(check, kReturnLate);
     }

@@ -41,10 +41,10 @@ std::optional<sdk::Document> proofOf(const sdk::Consignment& filed, const Return
 
 // Compares `filed` with `inbound`, given the returns recorded before (those that count hold their
 // quantities). `windowStart` is when the case was released (or, for a case cleared but not
-// released, filed): `startWord` says which ("released" | "filed"). Times are RFC 3339 UTC.
+// released, filed): `startWord` says which ("released" | "filed").
 ReturnCheck checkReturn(const sdk::Consignment& inbound, const std::vector<ReturnRecord>& earlier,
-                        const sdk::Consignment& filed, const std::string& windowStart, const std::string& startWord,
-                        const std::string& filedAt, const ReturnPolicy& policy);
+                        const sdk::Consignment& filed, common::Instant windowStart, const std::string& startWord,
+                        common::Instant filedAt, const ReturnPolicy& policy);
 
 struct RefundPlan {
   std::vector<RefundLine> lines;

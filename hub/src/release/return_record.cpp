@@ -2,6 +2,7 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "common/names.hpp"
 #include "model/json_writer.hpp"
 
 namespace swhub::release {
@@ -34,22 +35,20 @@ void eachObject(const Poco::JSON::Object& o, const std::string& key, Read read) 
 
 }  // namespace
 
-std::string_view toString(ReturnState state) {
-  switch (state) {
-    case ReturnState::AwaitingProof: return "awaiting-proof";
-    case ReturnState::Held: return "held";
-    case ReturnState::Returned: return "returned";
-    case ReturnState::Refunded: return "refunded";
-  }
-  return "held";
-}
+namespace {
 
-std::optional<ReturnState> parseReturnState(std::string_view text) {
-  for (auto state : {ReturnState::AwaitingProof, ReturnState::Held, ReturnState::Returned, ReturnState::Refunded}) {
-    if (toString(state) == text) return state;
-  }
-  return std::nullopt;
-}
+constexpr common::NameTable<ReturnState, 4> kReturnStateNames{{
+    {ReturnState::AwaitingProof, "awaiting-proof"},
+    {ReturnState::Held, "held"},
+    {ReturnState::Returned, "returned"},
+    {ReturnState::Refunded, "refunded"},
+}};
+
+}  // namespace
+
+std::string_view toString(ReturnState state) { return common::nameIn(kReturnStateNames, state); }
+
+std::optional<ReturnState> parseReturnState(std::string_view text) { return common::parseIn(kReturnStateNames, text); }
 
 std::string ReturnDifference::text() const {
   const std::string what = item > 0 ? "item " + std::to_string(item) + " " + field : field;
@@ -60,7 +59,7 @@ void writeReturn(std::string& out, const ReturnRecord& r) {
   model::ObjectWriter o(out);
   o.string("return_id", r.id, true);
   o.string("state", std::string(toString(r.state)), true);
-  o.string("filed_at", r.filed_at, true);
+  o.string("filed_at", common::toString(r.filed_at), true);
   o.string("message_id", r.message_id, true);
   o.string("reason", r.reason, true);
   o.strings("reason_codes", r.reason_codes);
@@ -143,7 +142,7 @@ ReturnRecord readReturn(const Poco::JSON::Object& o) {
   ReturnRecord r;
   r.id = text(o, "return_id");
   r.state = parseReturnState(text(o, "state")).value_or(ReturnState::Held);
-  r.filed_at = text(o, "filed_at");
+  r.filed_at = common::parseInstant(text(o, "filed_at")).value_or(common::Instant{});
   r.message_id = text(o, "message_id");
   r.reason = text(o, "reason");
   if (auto codes = o.getArray("reason_codes")) {

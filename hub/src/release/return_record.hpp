@@ -11,6 +11,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include "common/instant.hpp"
 #include "swhub/sdk/model.hpp"
 
 namespace swhub::release {
@@ -72,7 +73,7 @@ struct RefundInstruction {
 struct ReturnRecord {
   std::string id;  // "R-..."
   std::string message_id;
-  std::string filed_at;
+  common::Instant filed_at;
   ReturnState state = ReturnState::Held;
   std::string reason;
   std::vector<std::string> reason_codes;

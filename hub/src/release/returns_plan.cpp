@@ -50,22 +50,23 @@ std::string proofTypes(const ReturnPolicy& policy) { return joined(policy.proof_
 
 }  // namespace
 
-sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                                 CaseStatus status, const sdk::Consignment& filing,
-                                                 const std::string& messageId, const std::string& actor,
-                                                 const std::string& now, const std::string& location) const {
-  const std::string& state = record.state;
-  if (state != "released" && state != "cleared" && state != "returned" && state != "refunded") {
-    return sdk::Result<std::string>::failure(location, "case " + record.id + " is " + state +
+sdk::Result<CaseState> Coordinator::planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                               CaseStatus status, const sdk::Consignment& filing,
+                                               const std::string& messageId, const Actor& actor, Instant now,
+                                               const std::string& location) const {
+  const CaseState state = record.state;
+  if (state != CaseState::Released && state != CaseState::Cleared && state != CaseState::Returned &&
+      state != CaseState::Refunded) {
+    return sdk::Result<CaseState>::failure(location, "case " + record.id + " is " + std::string(toString(state)) +
                                                            ": a return needs a released case, or a cleared one "
                                                            "whose goods are not yet delivered");
   }
   if (filing.items.empty()) {
-    return sdk::Result<std::string>::failure(location, "a return names the items going back (each by its inbound "
+    return sdk::Result<CaseState>::failure(location, "a return names the items going back (each by its inbound "
                                                        "sequence, with its hs, quantity and value): none given");
   }
   const ReturnPolicy& policy = directory_.returns;
-  batch.events.push_back({0, record.id, now, actor, "received", "", "", detailJson({{"filing", "return"}}), messageId});
+  batch.events.push_back({0, record.id, now, actor, "received", {}, {}, detailJson({{"filing", "return"}}), messageId});
   const auto proof = proofOf(filing, policy);
   const std::vector<ReturnItem> filedItems = returnItems(filing);
 
@@ -73,11 +74,11 @@ sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, con
   auto recordOnly = [&](const ReturnRecord& r, const std::string& event) {
     std::string detail;
     writeReturn(detail, r);
-    batch.events.push_back({0, record.id, now, actor, "return", "", "", detail, messageId});
+    batch.events.push_back({0, record.id, now, actor, "return", {}, {}, detail, messageId});
     batch.case_updates.push_back({record.id, record.version, state, "", "", now, status.toJson()});
     planTransition(batch, record, status, state, state, actor, now, messageId, event, r.reason, r.reason_codes, "",
                    {{"return_id", r.id}});
-    return sdk::Result<std::string>(state);
+    return sdk::Result<CaseState>(state);
   };
 
   // The same return again with its proof of export completes the one awaiting it (README).
@@ -93,7 +94,7 @@ sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, con
     status.returns.erase(awaiting);
   } else {
     const bool released = status.released;
-    const std::string start = released && !status.releasedAt.empty() ? status.releasedAt : record.created_at;
+    const Instant start = released && status.releasedAt ? *status.releasedAt : record.created_at;
     const ReturnCheck check =
         checkReturn(inboundOf(record), status.returns, filing, start, released ? "released" : "filed", now, policy);
     ret.id = common::newId("R-");
@@ -162,15 +163,15 @@ sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, con
                                               : "nothing to refund");
   }
   status.returns.insert(status.returns.begin() + static_cast<std::ptrdiff_t>(position), ret);
-  const std::string after = deriveState(status);
+  const CaseState after = deriveState(status);
   std::string detail;
   writeReturn(detail, ret);
-  batch.events.push_back({0, record.id, now, actor, "return", "", "", detail, messageId});
+  batch.events.push_back({0, record.id, now, actor, "return", {}, {}, detail, messageId});
   batch.case_updates.push_back({record.id, record.version, after, "", "", now, status.toJson()});
 
   const std::vector<std::pair<std::string, std::string>> returnDetail{{"return_id", ret.id}};
-  if (state != "returned" && state != "refunded") {
-    planTransition(batch, record, status, state, "returned", actor, now, messageId, "returned", ret.reason, {}, "",
+  if (state != CaseState::Returned && state != CaseState::Refunded) {
+    planTransition(batch, record, status, state, CaseState::Returned, actor, now, messageId, "returned", ret.reason, {}, "",
                    returnDetail);
   }
   if (ret.state == ReturnState::Refunded) {
@@ -178,24 +179,25 @@ sdk::Result<std::string> Coordinator::planReturn(journal::WriteBatch& batch, con
     for (const auto& l : ret.refund) {
       why.push_back(l.tax + " item " + (l.item ? std::to_string(*l.item) : std::string("-")) + ": " + l.why);
     }
-    const std::string from = state == "refunded" ? state : "returned";
-    planTransition(batch, record, status, from, "refunded", "hub", now, messageId, "refunded", ret.reason, {}, "",
+    const CaseState from = state == CaseState::Refunded ? state : CaseState::Returned;
+    planTransition(batch, record, status, from, CaseState::Refunded, Actor::hub(), now, messageId, "refunded", ret.reason, {}, "",
                    {{"return_id", ret.id},
                     {"refund_amount", ret.refunded},
                     {"refund_currency", ret.currency},
                     {"refund_why", joined(why, "; ")}});
     // The payment provider that settled the case is told what to give back of which payment.
     for (const auto& i : ret.instructions) {
-      sdk::Notification n{common::newId("N-"), record.id, record.reference, "refund-instructed", "refunded",
+      sdk::Notification n{common::newId("N-"), record.id, record.reference, "refund-instructed",
+                          std::string(toString(CaseState::Refunded)),
                           "goods returned: refund " + i.amount + " " + i.currency + " of payment " + i.transaction_id,
-                          now, {}};
+                          common::toString(now), {}};
       n.details = {{"return_id", ret.id},
                    {"refund_transaction_id", i.transaction_id},
                    {"refund_amount", i.amount},
                    {"refund_currency", i.currency}};
       planNotice(batch, record, i.partner, std::move(n), now);
     }
-  } else if (state == "returned" || state == "refunded") {
+  } else if (state == CaseState::Returned || state == CaseState::Refunded) {
     // Already returned before: this return is told on its own.
     planTransition(batch, record, status, state, after, actor, now, messageId, "returned", ret.reason, {}, "",
                    returnDetail);

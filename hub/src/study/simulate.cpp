@@ -212,7 +212,7 @@ Report simulate(const config::HubConfig& config, journal::Journal& journal, cons
     auto consignment = model::decodeConsignmentJson(record.consignment_json, options);
     sdk::AssessmentRequest request;
     request.agency = agency.id;
-    request.received_at = record.created_at;
+    request.received_at = common::toString(record.created_at);
     std::string failure;
     if (consignment.ok()) {
       request.consignment = consignment.take();
@@ -246,7 +246,8 @@ Report simulate(const config::HubConfig& config, journal::Journal& journal, cons
     for (auto& w : workers) w.join();
     batch.clear();
   };
-  journal.forEachCaseFiled(report.from, report.to, [&](const journal::CaseRecord& record) {
+  // report.from and report.to are the journal's canonical text (instant() above).
+  journal.forEachCaseFiled(*common::parseInstant(report.from), *common::parseInstant(report.to), [&](const journal::CaseRecord& record) {
     batch.push_back(record);
     if (batch.size() == 4096) run();
     return true;

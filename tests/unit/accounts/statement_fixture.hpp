@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "accounts/statement_book.hpp"
 #include "common/ids.hpp"
 #include "journal/journal.hpp"
@@ -67,13 +68,13 @@ class Ledger {
     const std::string json = statusJson(model, lines);
     const auto status = release::CaseStatus::fromJson(json);
     journal::WriteBatch batch;
-    batch.new_cases.push_back({id, partner, "REF-" + id, "declaration", "released", 1, consignment, "M-" + id, releasedAt,
-                               releasedAt, json});
-    batch.events.push_back({0, id, releasedAt, "agency:customs", "assessed", "", "",
+    batch.new_cases.push_back({id, partner, "REF-" + id, "declaration", common::CaseState::Released, 1, consignment, "M-" + id,
+                               swhub::testing::at(releasedAt), swhub::testing::at(releasedAt), json});
+    batch.events.push_back({0, id, swhub::testing::at(releasedAt), common::Actor::agency("customs"), "assessed", std::nullopt, std::nullopt,
                             R"({"agency":"customs","model":")" + model + R"(","due":")" + status.revenueDue +
                                 R"(","currency":"EUR"})",
                             ""});
-    batch.events.push_back({0, id, releasedAt, "hub", "transition", "cleared", "released", "{}", ""});
+    batch.events.push_back({0, id, swhub::testing::at(releasedAt), common::Actor::hub(), "transition", common::CaseState::Cleared, common::CaseState::Released, "{}", ""});
     versions_[id] = 1;
     ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
@@ -82,7 +83,7 @@ class Ledger {
   void change(const std::string& id, const std::string& when, const std::vector<Line>& lines,
               const std::string& model = "account") {
     journal::WriteBatch batch;
-    batch.case_updates.push_back({id, versions_[id], "released", "", "", when, statusJson(model, lines)});
+    batch.case_updates.push_back({id, versions_[id], common::CaseState::Released, "", "", swhub::testing::at(when), statusJson(model, lines)});
     ++versions_[id];
     ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }

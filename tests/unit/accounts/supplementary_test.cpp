@@ -18,15 +18,15 @@ void link(Ledger& ledger, journal::DeclarationLink l) {
 }
 
 void simplified(Ledger& ledger, const std::string& id) {
-  link(ledger, {id, "simplified", "C", "", "", "", "{}", "2026-11-01T00:00:00.000Z"});
+  link(ledger, {id, "simplified", "C", "", "", "", "{}", swhub::testing::at("2026-11-01T00:00:00.000Z")});
 }
 
 void completes(Ledger& ledger, const std::string& supplementary, const std::string& completed) {
-  link(ledger, {supplementary, "supplementary", "Y", completed, "", "", "{}", "2026-11-01T00:00:00.000Z"});
+  link(ledger, {supplementary, "supplementary", "Y", completed, "", "", "{}", swhub::testing::at("2026-11-01T00:00:00.000Z")});
 }
 
 void closes(Ledger& ledger, const std::string& id, const std::string& period, const std::string& facts) {
-  link(ledger, {id, "final-supplementary", "Q", "", "ACC-1", period, facts, "2026-12-02T00:00:00.000Z"});
+  link(ledger, {id, "final-supplementary", "Q", "", "ACC-1", period, facts, swhub::testing::at("2026-12-02T00:00:00.000Z")});
 }
 
 std::vector<std::string> adjustments(const Statement& s) {
@@ -134,7 +134,7 @@ std::string returnedStatus(const std::string& filedAt) {
   auto status = release::CaseStatus::fromJson(testing::statusJson("account", {{"duty", 1, "36.00"}, {"vat", 1, "67.20"}}));
   release::ReturnRecord r;
   r.id = "R-1";
-  r.filed_at = filedAt;
+  r.filed_at = swhub::testing::at(filedAt);
   r.state = release::ReturnState::Returned;
   r.items = {{1, "610910", 1, "150.00", "EUR"}};
   r.refund = {{0, "duty", 1, "36.00", "1/2", "18.00", "EUR", "36.00 x 1/2 = 18.00"},
@@ -150,8 +150,8 @@ TEST(accounts_credit, AProvenReturnOfAnAccountCaseIsACreditOnTheNextStatement) {
   ledger.release("C-1", "2026-11-03T10:00:00.000Z", {{"duty", 1, "36.00"}, {"vat", 1, "67.20"}});
   ledger.ask("2026-11", "2026-12-02T09:00:00.000Z");
   journal::WriteBatch batch;
-  batch.case_updates.push_back({"C-1", 1, "returned", "", "", "2026-12-05T10:00:00.000Z",
-                                returnedStatus("2026-12-05T10:00:00.000Z")});
+  batch.case_updates.push_back({"C-1", 1, common::CaseState::Returned, "", "",
+                                swhub::testing::at("2026-12-05T10:00:00.000Z"), returnedStatus("2026-12-05T10:00:00.000Z")});
   ASSERT_EQ(ledger.journal().commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   const auto dec = ledger.ask("2026-12", "2027-01-02T09:00:00.000Z").view();
   EXPECT_EQ(adjustments(dec), (std::vector<std::string>{"C-1 corrects ST-ACC-1-2026-11/C-1 duty 36.00 -> 18.00 = -18.00",
@@ -164,8 +164,8 @@ TEST(accounts_credit, AReturnBeforeTheCaseWasAccountedIsCreditedBesideItsItem) {
   Ledger ledger;
   ledger.release("C-1", "2026-11-03T10:00:00.000Z", {{"duty", 1, "36.00"}, {"vat", 1, "67.20"}});
   journal::WriteBatch batch;
-  batch.case_updates.push_back({"C-1", 1, "returned", "", "", "2026-11-05T10:00:00.000Z",
-                                returnedStatus("2026-11-05T10:00:00.000Z")});
+  batch.case_updates.push_back({"C-1", 1, common::CaseState::Returned, "", "",
+                                swhub::testing::at("2026-11-05T10:00:00.000Z"), returnedStatus("2026-11-05T10:00:00.000Z")});
   ASSERT_EQ(ledger.journal().commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   const auto nov = ledger.ask("2026-11", "2026-12-02T09:00:00.000Z").view();
   ASSERT_EQ(nov.entries.size(), 1u);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "delivery/delivery_worker.hpp"
 #include "delivery_test_support.hpp"
 
@@ -48,7 +49,7 @@ class delivery_batch : public ::testing::Test {
 TEST_F(delivery_batch, ARecipientsNotificationsGoTogetherUpToItsBatchMax) {
   std::vector<journal::OutboxItem> items;
   for (int i = 1; i <= 7; ++i) items.push_back(outboxItem("n" + std::to_string(i), "demo-express", "c" + std::to_string(i)));
-  items.push_back(outboxItem("t1", "customs", "c1", "task"));
+  items.push_back(outboxItem("t1", "customs", "c1", journal::Channel::Task));
   auto seqs = journal_.add(items);
   DeliveryWorker worker(*journal_, endpoints(3), tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 8u);
@@ -72,7 +73,7 @@ TEST_F(delivery_batch, ARecipientsNotificationsGoTogetherUpToItsBatchMax) {
   EXPECT_EQ(customs_.seen()[0].id, "t1");
   EXPECT_EQ(customs_.seen()[0].body, items[7].body);
   // Each item records the delivery that carried it.
-  EXPECT_EQ(journal_.get(seqs[0]).state, "delivered");
+  EXPECT_EQ(journal_.get(seqs[0]).state, journal::OutboxState::Delivered);
   EXPECT_EQ(journal_.get(seqs[0]).batch, seen[0].id);
   EXPECT_EQ(journal_.get(seqs[5]).batch, seen[1].id);
   EXPECT_EQ(journal_.get(seqs[6]).batch, "");
@@ -118,15 +119,15 @@ TEST_F(delivery_batch, AnOlderItemInALaterBatchKeepsANewerOneOfItsCaseBack) {
                             outboxItem("n3", "demo-express", "c2")});
   // n2 failed in an earlier batch (its hint "B-earlier"); n1 and n3 are new and form a batch
   // that starts before it.
-  auto claimed = journal_->claimOutbox("notification", "setup", 10, 60s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "setup", 10, 60s);
   ASSERT_EQ(claimed.size(), 3u);
-  journal_->completeOutboxItems({seqs[1]}, "setup", "pending", "2000-01-01T00:00:00.000Z", "timeout", "B-earlier");
-  journal_->releaseOutboxItems({seqs[0], seqs[2]}, "setup", "");
+  journal_->completeOutboxItems({seqs[1]}, "setup", journal::OutboxState::Pending, swhub::testing::at("2000-01-01T00:00:00.000Z"), "timeout", "B-earlier");
+  journal_->releaseOutboxItems({seqs[0], seqs[2]}, "setup", std::nullopt);
 
   DeliveryWorker worker(*journal_, endpoints(5), tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 2u);
   EXPECT_EQ(bodies(), (std::vector<std::string>{"n1", "n2"}));  // n3 waited for n2
-  EXPECT_EQ(journal_.get(seqs[2]).state, "pending");
+  EXPECT_EQ(journal_.get(seqs[2]).state, journal::OutboxState::Pending);
   EXPECT_EQ(journal_.get(seqs[2]).attempts, 0);
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(bodies(), (std::vector<std::string>{"n1", "n2", "n3"}));
@@ -136,11 +137,11 @@ TEST_F(delivery_batch, AWholeBatchIsDeadLetteredAfterMaxAttempts) {
   auto seqs = journal_.add({outboxItem("n1", "demo-express", "c1"), outboxItem("n2", "demo-express", "c2")});
   express_.setScript([](const sdk::DeliveryItem&, int) { return outcome(Status::RetryLater, "down"); });
   DeliveryWorker worker(*journal_, endpoints(5), tinyPolicy(3), "node-1");
-  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seqs[1]).state == "dead"; }));
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seqs[1]).state == journal::OutboxState::Dead; }));
   EXPECT_EQ(express_.seen().size(), 3u);
   for (auto seq : seqs) {
     const auto item = journal_.get(seq);
-    EXPECT_EQ(item.state, "dead");
+    EXPECT_EQ(item.state, journal::OutboxState::Dead);
     EXPECT_EQ(item.attempts, 3);
     EXPECT_EQ(item.last_error, "gave up after 3 attempts: down");
   }
@@ -170,10 +171,10 @@ TEST_F(delivery_batch, ItemsTheFormatRefusesAreDeadLetteredWithTheReasonAndTheOt
   EXPECT_EQ(worker.runOnce(), 4u);  // n2 dead; the others in one delivery (a dead letter holds nothing back)
   EXPECT_EQ(bodies(), (std::vector<std::string>{"n1,n3,n4"}));
   const auto dead = journal_.get(seqs[1]);
-  EXPECT_EQ(dead.state, "dead");
+  EXPECT_EQ(dead.state, journal::OutboxState::Dead);
   EXPECT_EQ(dead.attempts, 1);
   EXPECT_EQ(dead.last_error, "partner 'demo-express': plugin 'x' could not encode notification n2: no");
-  for (auto seq : {seqs[0], seqs[2], seqs[3]}) EXPECT_EQ(journal_.get(seq).state, "delivered");
+  for (auto seq : {seqs[0], seqs[2], seqs[3]}) EXPECT_EQ(journal_.get(seq).state, journal::OutboxState::Delivered);
   EXPECT_EQ(journal_.get(seqs[0]).batch, express_.seen().at(0).id);
   EXPECT_EQ(express_.seen().at(0).id,
             batchDeliveryId({journal_.get(seqs[0]), journal_.get(seqs[2]), journal_.get(seqs[3])}));

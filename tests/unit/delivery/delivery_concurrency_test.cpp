@@ -106,7 +106,7 @@ TEST_F(delivery_concurrency, AReceiverThatHangsDelaysNoOtherRecipient) {
   EXPECT_EQ(fast_.delivered(), (std::vector<std::string>{"f1", "f2"}));
   // Recorded too (the adapter answers before the journal is written).
   EXPECT_TRUE(eventually([&] { return worker.stats().delivered.load() == 2; }));
-  for (auto seq : seqs) EXPECT_EQ(journal_.get(seq).state, "delivered");
+  for (auto seq : seqs) EXPECT_EQ(journal_.get(seq).state, journal::OutboxState::Delivered);
 
   slow_.release();
   ASSERT_TRUE(eventually([&] { return worker.stats().delivered.load() == 3; }));
@@ -139,10 +139,10 @@ TEST_F(delivery_concurrency, ARecipientNeverHasTwoDeliveriesInFlight) {
 TEST_F(delivery_concurrency, TheClaimPassesOverTheRecipientsItIsToldToSkip) {
   journal_.add({outboxItem("s1", "demo-slow", "c1"), outboxItem("f1", "demo-fast", "c1"),
                 outboxItem("s2", "demo-slow", "c2")});
-  auto claimed = journal_->claimOutboxSkipping("notification", "w", 10, 30s, {"demo-slow"});
+  auto claimed = journal_->claimOutboxSkipping(journal::Channel::Notification, "w", 10, 30s, {"demo-slow"});
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].id, "f1");
-  auto rest = journal_->claimOutboxSkipping("notification", "w", 10, 30s, {"demo-\"odd\\name"});
+  auto rest = journal_->claimOutboxSkipping(journal::Channel::Notification, "w", 10, 30s, {"demo-\"odd\\name"});
   std::vector<std::string> ids;
   for (const auto& item : rest) ids.push_back(item.id);
   EXPECT_EQ(ids, (std::vector<std::string>{"s1", "s2"}));
@@ -164,7 +164,7 @@ TEST_F(delivery_concurrency, WithEveryThreadBusyNothingMoreIsClaimedAndStopWaits
   stopper.join();
   EXPECT_TRUE(fast_.delivered().empty()) << "the only thread was busy: nothing else may have run";
   const auto item = journal_.get(fast);
-  EXPECT_EQ(item.state, "pending");
+  EXPECT_EQ(item.state, journal::OutboxState::Pending);
   EXPECT_EQ(item.attempts, 0);
   // Free again for the next worker (not leased away for a minute).
   DeliveryWorker next(*journal_, endpoints_, tinyPolicy(), "node-2");

@@ -37,14 +37,14 @@ TEST(delivery_plugin_failure, AStatusThatIsNoneOfTheOutcomesIsRetriedWithTheReas
 
   ASSERT_EQ(worker.runOnce(), 1u);
   auto stored = journal.get(seq);
-  EXPECT_EQ(stored.state, "pending");
+  EXPECT_EQ(stored.state, journal::OutboxState::Pending);
   EXPECT_EQ(stored.last_error, "plugins.faulty_adapter: plugin 'faulty_adapter' answered something unusable during "
                                "deliver: status 77 is none of delivered, retry later, failed for good");
   ASSERT_EQ(counted.size(), 1u);
   EXPECT_EQ(counted[0].plugin, "faulty_adapter");
   EXPECT_EQ(counted[0].kind, plugin::FailureKind::Garbage);
 
-  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal.get(seq).state == "delivered"; }));
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal.get(seq).state == journal::OutboxState::Delivered; }));
   const auto seen = odd.seen();
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[1].id, "n1");  // the same delivery id: the receiver may have applied it already
@@ -62,7 +62,7 @@ TEST(delivery_plugin_failure, AnAdapterCallThatTimedOutIsCountedByPluginAndKind)
   std::vector<plugin::Failure> counted;
   worker.onPluginFailure([&](const plugin::Failure& f) { counted.push_back(f); });
   ASSERT_EQ(worker.runOnce(), 1u);
-  EXPECT_EQ(journal.get(seq).state, "pending");
+  EXPECT_EQ(journal.get(seq).state, journal::OutboxState::Pending);
   ASSERT_EQ(counted.size(), 1u);
   EXPECT_EQ(counted[0].plugin, "faulty_adapter");
   EXPECT_EQ(counted[0].kind, plugin::FailureKind::TimedOut);
@@ -87,10 +87,10 @@ TEST(delivery_plugin_failure, ANotificationWhoseEncoderFailedIsRetriedThenDeadLe
   DeliveryWorker worker(*journal, endpoints, tinyPolicy(3), "node-1");
 
   ASSERT_EQ(worker.runOnce(), 2u);
-  EXPECT_EQ(journal.get(seqs[0]).state, "pending");
+  EXPECT_EQ(journal.get(seqs[0]).state, journal::OutboxState::Pending);
   EXPECT_EQ(journal.get(seqs[0]).attempts, 1);
-  EXPECT_EQ(journal.get(seqs[1]).state, "delivered");
-  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal.get(seqs[0]).state == "dead"; }));
+  EXPECT_EQ(journal.get(seqs[1]).state, journal::OutboxState::Delivered);
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal.get(seqs[0]).state == journal::OutboxState::Dead; }));
   const auto dead = journal.get(seqs[0]);
   EXPECT_EQ(dead.attempts, 3);
   EXPECT_EQ(dead.last_error, "gave up after 3 attempts: partner 'demo-slow': plugin 'faulty_partner' could not encode "

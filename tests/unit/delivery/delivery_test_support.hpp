@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "delivery/delivery_worker.hpp"
 #include "journal/journal.hpp"
@@ -27,7 +28,7 @@ using namespace std::chrono_literals;
 using swhub::testing::TempDir;
 
 inline journal::OutboxItem outboxItem(const std::string& id, const std::string& recipient, const std::string& case_id,
-                                      const std::string& channel = "notification") {
+                                      journal::Channel channel = journal::Channel::Notification) {
   journal::OutboxItem o;
   o.id = id;
   o.channel = channel;
@@ -35,7 +36,7 @@ inline journal::OutboxItem outboxItem(const std::string& id, const std::string& 
   o.case_id = case_id;
   o.content_type = "application/vnd.swhub.notification+json";
   o.body = "{\"notifications\":[{\"id\":\"" + id + "\",\"case_id\":\"" + case_id + "\"}]}";
-  o.created_at = "2026-11-28T10:00:00.000Z";
+  o.created_at = swhub::testing::at("2026-11-28T10:00:00.000Z");
   return o;
 }
 

@@ -44,7 +44,7 @@ class delivery_worker : public ::testing::Test {
 };
 
 TEST_F(delivery_worker, DeliversNotificationsAndTasksAndRecordsThem) {
-  auto seqs = journal_.add({outboxItem("n1", "demo-post", "c1"), outboxItem("t1", "customs", "c1", "task")});
+  auto seqs = journal_.add({outboxItem("n1", "demo-post", "c1"), outboxItem("t1", "customs", "c1", journal::Channel::Task)});
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 2u);
 
@@ -61,7 +61,7 @@ TEST_F(delivery_worker, DeliversNotificationsAndTasksAndRecordsThem) {
 
   for (auto seq : seqs) {
     auto stored = journal_.get(seq);
-    EXPECT_EQ(stored.state, "delivered");
+    EXPECT_EQ(stored.state, journal::OutboxState::Delivered);
     EXPECT_EQ(stored.attempts, 1);
   }
   EXPECT_EQ(worker.stats().delivered.load(), 2);
@@ -82,13 +82,13 @@ TEST_F(delivery_worker, RetriesAfterBackoffThenDelivers) {
   EXPECT_EQ(worker.runOnce(), 1u);
   const auto after = std::chrono::system_clock::now();
   auto stored = journal_.get(seq);
-  EXPECT_EQ(stored.state, "pending");
+  EXPECT_EQ(stored.state, journal::OutboxState::Pending);
   EXPECT_EQ(stored.attempts, 1);
   EXPECT_EQ(stored.last_error, "HTTP 503 Service Unavailable");
-  EXPECT_GE(stored.next_attempt_at, rfc3339(before + 50ms));
-  EXPECT_LE(stored.next_attempt_at, rfc3339(after + 50ms));
+  EXPECT_GE(stored.next_attempt_at, common::toInstant(before + 50ms));
+  EXPECT_LE(stored.next_attempt_at, common::toInstant(after + 50ms));
 
-  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seq).state == "delivered"; }));
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seq).state == journal::OutboxState::Delivered; }));
   stored = journal_.get(seq);
   EXPECT_EQ(stored.attempts, 3);
   EXPECT_EQ(stored.last_error, "");
@@ -105,7 +105,7 @@ TEST_F(delivery_worker, ReceiversRetryAfterWinsOverAShorterBackoff) {
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   const auto before = std::chrono::system_clock::now();
   ASSERT_EQ(worker.runOnce(), 1u);
-  EXPECT_GE(journal_.get(seq).next_attempt_at, rfc3339(before + 2s));
+  EXPECT_GE(journal_.get(seq).next_attempt_at, common::toInstant(before + 2s));
   EXPECT_EQ(worker.runOnce(), 0u);
 }
 
@@ -114,7 +114,7 @@ TEST_F(delivery_worker, DeadLetteredAfterMaxAttempts) {
   const auto seq = journal_.add({outboxItem("n1", "demo-post", "c1")}).at(0);
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(3), "node-1");
 
-  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seq).state == "dead"; }));
+  ASSERT_TRUE(runUntil([&] { return worker.runOnce(); }, [&] { return journal_.get(seq).state == journal::OutboxState::Dead; }));
   auto stored = journal_.get(seq);
   EXPECT_EQ(stored.attempts, 3);
   EXPECT_EQ(stored.last_error, "gave up after 3 attempts: HTTP 503");
@@ -135,7 +135,7 @@ TEST_F(delivery_worker, FailedForGoodIsDeadAtOnce) {
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 1u);
   auto stored = journal_.get(seq);
-  EXPECT_EQ(stored.state, "dead");
+  EXPECT_EQ(stored.state, journal::OutboxState::Dead);
   EXPECT_EQ(stored.attempts, 1);
   EXPECT_EQ(stored.last_error, "HTTP 400 Bad Request: missing field");
   EXPECT_EQ(worker.stats().deadLettered.load(), 1);
@@ -146,7 +146,7 @@ TEST_F(delivery_worker, MissingEndpointIsRetriedWithItsReason) {
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 1u);
   auto stored = journal_.get(seq);
-  EXPECT_EQ(stored.state, "pending");
+  EXPECT_EQ(stored.state, journal::OutboxState::Pending);
   EXPECT_EQ(stored.attempts, 1);
   EXPECT_EQ(stored.last_error, "no push endpoint for recipient 'demo-unknown'");
 }
@@ -166,7 +166,7 @@ TEST_F(delivery_worker, OrderPerCaseKeptAcrossFailures) {
   const auto a1 = journal_.get(seqs[0]);
   for (auto seq : {seqs[2], seqs[4]}) {
     auto held = journal_.get(seq);
-    EXPECT_EQ(held.state, "pending");
+    EXPECT_EQ(held.state, journal::OutboxState::Pending);
     EXPECT_EQ(held.attempts, 0) << "a released item counts no attempt";
     EXPECT_EQ(held.next_attempt_at, a1.next_attempt_at);
   }
@@ -184,10 +184,10 @@ TEST_F(delivery_worker, DeadItemDoesNotHoldItsCaseForever) {
   auto seqs = journal_.add({outboxItem("a1", "demo-post", "c1"), outboxItem("a2", "demo-post", "c1")});
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   EXPECT_EQ(worker.runOnce(), 1u);  // a2 is given back in the batch where a1 died ...
-  EXPECT_EQ(journal_.get(seqs[1]).state, "pending");
+  EXPECT_EQ(journal_.get(seqs[1]).state, journal::OutboxState::Pending);
   EXPECT_EQ(worker.runOnce(), 1u);  // ... and delivered next round: a dead letter does not block
-  EXPECT_EQ(journal_.get(seqs[0]).state, "dead");
-  EXPECT_EQ(journal_.get(seqs[1]).state, "delivered");
+  EXPECT_EQ(journal_.get(seqs[0]).state, journal::OutboxState::Dead);
+  EXPECT_EQ(journal_.get(seqs[1]).state, journal::OutboxState::Delivered);
 }
 
 TEST_F(delivery_worker, ReplayedDeadLetterIsDelivered) {
@@ -195,13 +195,13 @@ TEST_F(delivery_worker, ReplayedDeadLetterIsDelivered) {
   const auto seq = journal_.add({outboxItem("n1", "demo-post", "c1")}).at(0);
   DeliveryWorker worker(*journal_, endpoints_, tinyPolicy(), "node-1");
   ASSERT_EQ(worker.runOnce(), 1u);
-  ASSERT_EQ(journal_.get(seq).state, "dead");
+  ASSERT_EQ(journal_.get(seq).state, journal::OutboxState::Dead);
 
   post_.setScript({});  // the partner fixed its endpoint
   ASSERT_TRUE(journal_->replayDeadLetter(seq));
   EXPECT_EQ(worker.runOnce(), 1u);
   auto stored = journal_.get(seq);
-  EXPECT_EQ(stored.state, "delivered");
+  EXPECT_EQ(stored.state, journal::OutboxState::Delivered);
   EXPECT_EQ(stored.attempts, 1);
   auto seen = post_.seen();
   ASSERT_EQ(seen.size(), 2u);

@@ -376,7 +376,7 @@ TEST_F(delivery_end_to_end, WorkerDeliversEveryItemInOrderPerCaseThroughFailures
       ids.insert(items.back().id);
     }
   }
-  items.push_back(testing::outboxItem("c1-task", "customs", "c1", "task"));
+  items.push_back(testing::outboxItem("c1-task", "customs", "c1", journal::Channel::Task));
   ids.insert("c1-task");
   const auto seqs = journal.add(items);
 
@@ -416,7 +416,7 @@ TEST_F(delivery_end_to_end, WorkerDeliversEveryItemInOrderPerCaseThroughFailures
     if (r.answered == 200) delivered_upto[case_id] = n;
   }
   EXPECT_EQ(delivered_upto, (std::map<std::string, int>{{"c1", 3}, {"c2", 3}, {"c3", 3}}));
-  for (auto seq : seqs) EXPECT_EQ(journal.get(seq).state, "delivered") << seq;
+  for (auto seq : seqs) EXPECT_EQ(journal.get(seq).state, journal::OutboxState::Delivered) << seq;
   EXPECT_EQ(worker.stats().delivered.load(), static_cast<std::int64_t>(ids.size()));
   EXPECT_EQ(worker.stats().retried.load(), 3);
 }

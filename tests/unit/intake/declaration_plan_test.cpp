@@ -11,22 +11,22 @@
 namespace swhub::intake {
 namespace {
 
-const std::string kNow = "2026-11-20T10:00:00.000Z";
+const common::Instant kNow = *common::parseInstant("2026-11-20T10:00:00.000Z");
 const std::string kAt = "/MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[1]/PreviousDocument[1]/ID";
 
 class intake_declaration_plan : public ::testing::Test {
  protected:
   void SetUp() override {
     journal_ = journal::openJournal("sqlite:" + dir_.file("journal.db"));
-    add("C-REL", "broker", "LRN-REL", "declaration", "released");
-    add("C-CLR", "broker", "LRN-CLR", "pre-arrival", "cleared");
-    add("C-HELD", "broker", "LRN-HELD", "declaration", "held");
-    add("C-OTHER", "other", "LRN-OTHER", "declaration", "released");
-    add("C-SUP", "broker", "LRN-SUP", "supplementary", "released");
+    add("C-REL", "broker", "LRN-REL", "declaration", common::CaseState::Released);
+    add("C-CLR", "broker", "LRN-CLR", "pre-arrival", common::CaseState::Cleared);
+    add("C-HELD", "broker", "LRN-HELD", "declaration", common::CaseState::Held);
+    add("C-OTHER", "other", "LRN-OTHER", "declaration", common::CaseState::Released);
+    add("C-SUP", "broker", "LRN-SUP", "supplementary", common::CaseState::Released);
   }
 
   void add(const std::string& id, const std::string& partner, const std::string& reference, const std::string& filing,
-           const std::string& state) {
+           common::CaseState state) {
     journal::WriteBatch batch;
     batch.new_cases.push_back({id, partner, reference, filing, state, 1, "{}", "M-" + id, kNow, kNow, "{}"});
     ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);

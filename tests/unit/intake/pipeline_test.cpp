@@ -280,7 +280,7 @@ TEST_F(intake_pipeline, AFollowUpOnACaseChangedBeforeTheCommitIsPlannedAgain) {
     plugin("demo-post").atEnd = [&] {
       auto now = journal_->getCase(target.id);
       journal::WriteBatch change;
-      change.case_updates.push_back({now->id, now->version, now->state, now->filing, "", common::nowRfc3339(), ""});
+      change.case_updates.push_back({now->id, now->version, now->state, now->filing, "", common::nowInstant(), ""});
       ASSERT_EQ(journal_->commit(std::move(change)).status, journal::CommitResult::Status::Committed);
     };
     const Outcome o = file("demo-post", spooled, "arrival " + reference);
@@ -362,8 +362,9 @@ TEST_F(intake_pipeline, ASupplementaryFilingWithoutFactsIsRefused) {
 
 TEST_F(intake_pipeline, TwoSupplementariesOfOneCaseInOneMessageAreRefused) {
   journal::WriteBatch batch;
-  batch.new_cases.push_back({"C-DONE", "demo-market", "LRN-DONE", "declaration", "released", 1, "{}", "M-0",
-                             "2026-11-20T10:00:00.000Z", "2026-11-20T10:00:00.000Z", "{}"});
+  const common::Instant at = *common::parseInstant("2026-11-20T10:00:00.000Z");
+  batch.new_cases.push_back({"C-DONE", "demo-market", "LRN-DONE", "declaration", common::CaseState::Released, 1, "{}",
+                             "M-0", at, at, "{}"});
   ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   sdk::DeclarationFacts y;
   y.additional_type = "Y";

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "intake/receipt_writer.hpp"
 #include "security/receipt_text.hpp"
@@ -27,15 +28,15 @@ TEST(intake_receipt, InMemoryAndSpooledReceiptsAreTheSameBytes) {
   TempDir dir;
   bool made = false;
   auto signer = security::ReceiptSigner::loadOrMake(dir.path(), made);
-  const ReceiptWriter::Head head{"M-1", "demo-post", "sha256:ab", "2026-12-06T10:00:00.000Z"};
+  const ReceiptWriter::Head head{"M-1", "demo-post", "sha256:ab", swhub::testing::at("2026-12-06T10:00:00.000Z")};
   ReceiptWriter memory(head, *signer);
   ReceiptWriter spooled(head, *signer, dir.path());
   ASSERT_TRUE(spooled.ok());
   for (auto* w : {&memory, &spooled}) {
-    w->add({"C-1", "R\"1", "under-assessment"});
-    w->add({"C-2", "R2", "accepted"});
+    w->add({"C-1", "R\"1", common::CaseState::UnderAssessment});
+    w->add({"C-2", "R2", common::CaseState::Accepted});
   }
-  const std::vector<ReceiptCase> last{{"C-0", "OLD", "cancelled"}};
+  const std::vector<ReceiptCase> last{{"C-0", "OLD", common::CaseState::Cancelled}};
   auto a = memory.finish(last, ",\"rejected_count\":0");
   auto b = spooled.finish(last, ",\"rejected_count\":0");
   ASSERT_TRUE(a && b);

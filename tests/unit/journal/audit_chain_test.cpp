@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "instants.hpp"
 #include "common/ids.hpp"
 #include "sqlite_query.hpp"
 #include "temp_dir.hpp"
@@ -21,7 +22,7 @@ namespace {
 using journal::test_support::queryText;
 using sqlite::AuditVerdict;
 
-const char* kAt = "2026-12-06T08:00:00.000Z";
+const common::Instant kAt = swhub::testing::at("2026-12-06T08:00:00.000Z");
 
 // A stand-in for the receipt key: the unit under test is the chain, not the signature scheme
 // (security/signature_check_test covers that with real keys).
@@ -40,16 +41,16 @@ JournalOptions signing(std::int64_t every_entries = 4) {
 MessageRecord message(const std::string& id) {
   const std::string body = "{\"reference\":\"" + id + "\"}";
   return {id, "demo-post", "application/json", "key-" + id, "sha256:" + common::sha256Hex(body), kAt, body,
-          "accepted", "{\"message_id\":\"" + id + "\"}", 202};
+          journal::MessageStatus::Accepted, "{\"message_id\":\"" + id + "\"}", 202};
 }
 
 CaseEvent event(const std::string& case_id, const std::string& kind, const std::string& to_state) {
   CaseEvent e;
   e.case_id = case_id;
   e.at = kAt;
-  e.actor = "hub";
+  e.actor = common::Actor::hub();
   e.kind = kind;
-  e.to_state = to_state;
+  e.to_state = common::parseCaseState(to_state);
   e.detail_json = "{\"why\":\"" + kind + "\"}";
   return e;
 }
@@ -60,7 +61,7 @@ WriteBatch filing(int n) {
   const std::string c = "C-" + std::to_string(n);
   WriteBatch batch;
   batch.message = message(m);
-  batch.new_cases.push_back({c, "demo-post", "LRN-" + std::to_string(n), "pre-arrival", "accepted", 1, "{}", m, kAt, kAt});
+  batch.new_cases.push_back({c, "demo-post", "LRN-" + std::to_string(n), "pre-arrival", common::CaseState::Accepted, 1, "{}", m, kAt, kAt});
   batch.events.push_back(event(c, "received", "accepted"));
   batch.events.push_back(event(c, "decision", "under-assessment"));
   return batch;
@@ -134,7 +135,7 @@ TEST_F(journal_audit, EntriesAreChainedInCommitOrderAcrossMessagesAndEvents) {
   // Entry 1's hash is over the documented serialisation (audit_chain.hpp) with the genesis hash.
   const MessageRecord m = message("M-1");
   EXPECT_EQ(query("SELECT audit_hash FROM messages WHERE id = 'M-1'"),
-            sqlite::messageEntryHash(sqlite::kAuditGenesis, 1, m));
+            sqlite::messageEntryHash(sqlite::kAuditGenesis, 1, sqlite::messageEntry(m)));
 }
 
 TEST_F(journal_audit, AnEditedEventIsNamed) {
@@ -219,10 +220,10 @@ TEST_F(journal_audit, ARewrittenChainNoLongerMatchesItsCheckpoint) {
   write(5);
   // Someone who knows the scheme edits entry 14 and recomputes its hash and the one after.
   const std::string h13 = query("SELECT audit_hash FROM messages WHERE id = 'M-5'");
-  CaseEvent e14{9, "C-5", kAt, "hub", "received", "", "cleared", "{\"why\":\"received\"}", ""};
-  const std::string h14 = sqlite::eventEntryHash(h13, 14, e14);
-  CaseEvent e15{10, "C-5", kAt, "hub", "decision", "", "under-assessment", "{\"why\":\"decision\"}", ""};
-  const std::string h15 = sqlite::eventEntryHash(h14, 15, e15);
+  CaseEvent e14{9, "C-5", kAt, common::Actor::hub(), "received", std::nullopt, common::CaseState::Cleared, "{\"why\":\"received\"}", ""};
+  const std::string h14 = sqlite::eventEntryHash(h13, 14, sqlite::eventEntry(e14));
+  CaseEvent e15{10, "C-5", kAt, common::Actor::hub(), "decision", std::nullopt, common::CaseState::UnderAssessment, "{\"why\":\"decision\"}", ""};
+  const std::string h15 = sqlite::eventEntryHash(h14, 15, sqlite::eventEntry(e15));
   tamper("UPDATE case_events SET to_state = 'cleared', audit_hash = '" + h14 + "' WHERE seq = 9;"
          " UPDATE case_events SET audit_hash = '" + h15 + "' WHERE seq = 10;"
          " UPDATE audit_head SET hash = '" + h15 + "'");
@@ -243,7 +244,7 @@ TEST_F(journal_audit, ARefusedBatchInAGroupLeavesTheChainIntact) {
     CaseUpdate update;
     update.id = "C-1";
     update.expected_version = 7;
-    update.state = "held";
+    update.state = common::CaseState::Held;
     stale.case_updates.push_back(update);
     EXPECT_EQ(journal->commit(stale).status, CommitResult::Status::Stale);
     ASSERT_EQ(journal->commit(filing(4)).status, CommitResult::Status::Committed);
@@ -258,16 +259,16 @@ TEST_F(journal_audit, AStagedMessageIsChainedWhenItIsFinished) {
     auto journal = openJournal(url(), signing());
     ASSERT_EQ(journal->commit(filing(1)).status, CommitResult::Status::Committed);
     const std::string body = "line 1\nline 2\n";
-    MessageRecord staged{"M-big", "demo-post", "text/csv", "", "sha256:" + common::sha256Hex(body), kAt, "", "staging", "", 0};
+    MessageRecord staged{"M-big", "demo-post", "text/csv", "", "sha256:" + common::sha256Hex(body), kAt, "", journal::MessageStatus::Staging, "", 0};
     ASSERT_EQ(journal->beginStaged(staged, static_cast<std::int64_t>(body.size())).status, CommitResult::Status::Committed);
     ASSERT_EQ(journal->writeStagedBody("M-big", 0, body).status, CommitResult::Status::Committed);
     WriteBatch chunk;
-    chunk.new_cases.push_back({"C-big", "demo-post", "HWB-1", "pre-arrival", "accepted", 1, "{}", "M-big", kAt, kAt});
+    chunk.new_cases.push_back({"C-big", "demo-post", "HWB-1", "pre-arrival", common::CaseState::Accepted, 1, "{}", "M-big", kAt, kAt});
     chunk.events.push_back(event("C-big", "received", "accepted"));
     ASSERT_EQ(journal->stage("M-big", chunk).status, CommitResult::Status::Committed);
     // Another filing commits while the large one is staged: it comes first in the chain.
     ASSERT_EQ(journal->commit(filing(2)).status, CommitResult::Status::Committed);
-    staged.status = "accepted";
+    staged.status = journal::MessageStatus::Accepted;
     staged.response = "{\"message_id\":\"M-big\"}";
     staged.http_status = 202;
     WriteBatch last;
@@ -319,8 +320,8 @@ TEST_F(journal_audit, NoJournalIsAnError) {
 }
 
 TEST(journal_audit_checkpoint, TheSignedTextIsDocumented) {
-  EXPECT_EQ(sqlite::checkpointText(12, std::string(64, 'a'), kAt),
-            "swhub audit checkpoint\nseq: 12\nhead: " + std::string(64, 'a') + "\nat: " + kAt + "\n");
+  EXPECT_EQ(sqlite::checkpointText(12, std::string(64, 'a'), common::toString(kAt)),
+            "swhub audit checkpoint\nseq: 12\nhead: " + std::string(64, 'a') + "\nat: " + common::toString(kAt) + "\n");
 }
 
 }  // namespace

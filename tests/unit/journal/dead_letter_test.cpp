@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -19,7 +20,7 @@ using namespace std::chrono_literals;
 using swhub::testing::TempDir;
 
 OutboxItem item(const std::string& id, const std::string& recipient, const std::string& case_id,
-                const std::string& channel = "notification", const std::string& state = "pending") {
+                journal::Channel channel = journal::Channel::Notification, journal::OutboxState state = journal::OutboxState::Pending) {
   OutboxItem o;
   o.id = id;
   o.channel = channel;
@@ -28,7 +29,7 @@ OutboxItem item(const std::string& id, const std::string& recipient, const std::
   o.content_type = "application/json";
   o.body = "{\"id\":\"" + id + "\"}";
   o.state = state;
-  o.created_at = "2026-11-28T10:00:00.000Z";
+  o.created_at = swhub::testing::at("2026-11-28T10:00:00.000Z");
   return o;
 }
 
@@ -57,7 +58,7 @@ class JournalFixture : public ::testing::Test {
     ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Committed);
   }
 
-  OutboxItem stored(const std::string& recipient, const std::string& id, const std::string& channel = "notification") {
+  OutboxItem stored(const std::string& recipient, const std::string& id, journal::Channel channel = journal::Channel::Notification) {
     for (auto& i : journal_->outboxAfter(recipient, channel, 0, 100)) {
       if (i.id == id) return i;
     }
@@ -66,9 +67,9 @@ class JournalFixture : public ::testing::Test {
   }
 
   // Claims everything claimable for `owner` and kills each item (attempts+1, state dead).
-  void killAll(const std::string& channel = "notification") {
+  void killAll(journal::Channel channel = journal::Channel::Notification) {
     for (const auto& i : journal_->claimOutbox(channel, "killer", 100, 30s)) {
-      journal_->completeOutbox(i.seq, "killer", "dead", "", "HTTP 400 from " + i.recipient);
+      journal_->completeOutbox(i.seq, "killer", journal::OutboxState::Dead, std::nullopt, "HTTP 400 from " + i.recipient);
     }
   }
 
@@ -85,113 +86,113 @@ class journal_dead_letters : public JournalFixture {};
 
 TEST_F(journal_order, RescheduledItemBlocksLaterItemsOfItsCaseOnly) {
   add({item("a1", "demo-post", "c1"), item("b1", "demo-post", "c2")});
-  auto first = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto first = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(ids(first), (Ids{"a1", "b1"}));
   add({item("a2", "demo-post", "c1"), item("b2", "demo-post", "c2"), item("x1", "demo-express", "c1")});
-  journal_->completeOutbox(first[0].seq, "w", "pending", "2026-11-28T10:05:00.000Z", "HTTP 503");
-  journal_->completeOutbox(first[1].seq, "w", "delivered", "", "");
+  journal_->completeOutbox(first[0].seq, "w", journal::OutboxState::Pending, swhub::testing::at("2026-11-28T10:05:00.000Z"), "HTTP 503");
+  journal_->completeOutbox(first[1].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
 
   // a1 waits for 10:05, so a2 (same recipient and case) waits too; b2 and x1 (another
   // recipient, same case id) do not.
-  auto others = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto others = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(ids(others), (Ids{"b2", "x1"}));
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
-  for (const auto& i : others) journal_->completeOutbox(i.seq, "w", "delivered", "", "");
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
+  for (const auto& i : others) journal_->completeOutbox(i.seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
 
   now_ += 5min;
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a1", "a2"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s)), (Ids{"a1", "a2"}));
 }
 
 TEST_F(journal_order, LeasedItemBlocksLaterItemsOfItsCase) {
   add({item("a1", "demo-post", "c1")});
-  ASSERT_EQ(ids(journal_->claimOutbox("notification", "w1", 10, 30s)), (Ids{"a1"}));
+  ASSERT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w1", 10, 30s)), (Ids{"a1"}));
   add({item("a2", "demo-post", "c1"), item("b1", "demo-post", "c2")});
-  auto other = journal_->claimOutbox("notification", "w2", 10, 30s);
+  auto other = journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s);
   ASSERT_EQ(ids(other), (Ids{"b1"}));
-  journal_->completeOutbox(other[0].seq, "w2", "delivered", "", "");
+  journal_->completeOutbox(other[0].seq, "w2", journal::OutboxState::Delivered, std::nullopt, "");
   // The lease expires: a1 is claimable again, and a2 with it, after it.
   now_ += 31s;
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1", "a2"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s)), (Ids{"a1", "a2"}));
 }
 
 TEST_F(journal_order, DueItemsOfOneCaseAreClaimedTogetherInSeqOrder) {
   add({item("a1", "p", "c1"), item("a2", "p", "c1"), item("a3", "p", "c1")});
-  auto claimed = journal_->claimOutbox("notification", "w", 2, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w", 2, 30s);
   ASSERT_EQ(ids(claimed), (Ids{"a1", "a2"}));
   EXPECT_LT(claimed[0].seq, claimed[1].seq);
   // a3 is not handed to anyone while a1 and a2 are leased.
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w2", 10, 30s).empty());
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s).empty());
 }
 
 TEST_F(journal_order, PendingItemOfAnotherChannelBlocks) {
-  add({item("t1", "customs", "c1", "task"), item("n1", "customs", "c1", "notification")});
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
-  auto tasks = journal_->claimOutbox("task", "w", 10, 30s);
+  add({item("t1", "customs", "c1", journal::Channel::Task), item("n1", "customs", "c1", journal::Channel::Notification)});
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
+  auto tasks = journal_->claimOutbox(journal::Channel::Task, "w", 10, 30s);
   ASSERT_EQ(ids(tasks), (Ids{"t1"}));
-  journal_->completeOutbox(tasks[0].seq, "w", "delivered", "", "");
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"n1"}));
+  journal_->completeOutbox(tasks[0].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s)), (Ids{"n1"}));
 }
 
 TEST_F(journal_order, DeliveredDeadAndPullItemsDoNotBlock) {
-  add({item("a1", "p", "c1"), item("a2", "p", "c1", "notification", "pull")});
-  auto first = journal_->claimOutbox("notification", "w", 10, 30s);
+  add({item("a1", "p", "c1"), item("a2", "p", "c1", journal::Channel::Notification, journal::OutboxState::Pull)});
+  auto first = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(ids(first), (Ids{"a1"}));
-  journal_->completeOutbox(first[0].seq, "w", "dead", "", "HTTP 400");
+  journal_->completeOutbox(first[0].seq, "w", journal::OutboxState::Dead, std::nullopt, "HTTP 400");
   add({item("a3", "p", "c1")});
-  auto next = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto next = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(ids(next), (Ids{"a3"}));
-  journal_->completeOutbox(next[0].seq, "w", "delivered", "", "");
+  journal_->completeOutbox(next[0].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
   add({item("a4", "p", "c1")});
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a4"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s)), (Ids{"a4"}));
 }
 
 TEST_F(journal_pull_items, AreNeverClaimedButArePaged) {
-  add({item("p1", "demo-post", "c1", "notification", "pull"), item("p2", "demo-post", "c2", "notification", "pull")});
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
+  add({item("p1", "demo-post", "c1", journal::Channel::Notification, journal::OutboxState::Pull), item("p2", "demo-post", "c2", journal::Channel::Notification, journal::OutboxState::Pull)});
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
   now_ += 24h;
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
-  auto page = journal_->outboxAfter("demo-post", "notification", 0, 10);
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
+  auto page = journal_->outboxAfter("demo-post", journal::Channel::Notification, 0, 10);
   ASSERT_EQ(ids(page), (Ids{"p1", "p2"}));
-  EXPECT_EQ(page[0].state, "pull");
+  EXPECT_EQ(page[0].state, journal::OutboxState::Pull);
   EXPECT_EQ(journal_->stats().outbox_pending, 0);
 }
 
 TEST_F(journal_pull_items, CannotBeCompletedOrReplayed) {
-  add({item("p1", "demo-post", "c1", "notification", "pull")});
+  add({item("p1", "demo-post", "c1", journal::Channel::Notification, journal::OutboxState::Pull)});
   const auto seq = stored("demo-post", "p1").seq;
-  journal_->completeOutbox(seq, "w", "delivered", "", "");
+  journal_->completeOutbox(seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
   EXPECT_FALSE(journal_->replayDeadLetter(seq));
-  EXPECT_EQ(journal_->getOutboxItem(seq)->state, "pull");
+  EXPECT_EQ(journal_->getOutboxItem(seq)->state, journal::OutboxState::Pull);
 }
 
 TEST_F(journal_release, GivesItemBackWithoutCountingAnAttempt) {
   add({item("a1", "p", "c1")});
-  auto first = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto first = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(first.size(), 1u);
-  journal_->completeOutbox(first[0].seq, "w", "pending", "", "HTTP 503");
-  auto again = journal_->claimOutbox("notification", "w", 10, 30s);
+  journal_->completeOutbox(first[0].seq, "w", journal::OutboxState::Pending, std::nullopt, "HTTP 503");
+  auto again = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(again.size(), 1u);
 
-  journal_->releaseOutbox(again[0].seq, "w", "2026-11-28T10:01:00.000Z");
+  journal_->releaseOutbox(again[0].seq, "w", swhub::testing::at("2026-11-28T10:01:00.000Z"));
   auto item = journal_->getOutboxItem(again[0].seq);
   ASSERT_TRUE(item);
-  EXPECT_EQ(item->state, "pending");
+  EXPECT_EQ(item->state, journal::OutboxState::Pending);
   EXPECT_EQ(item->attempts, 1);
   EXPECT_EQ(item->last_error, "HTTP 503");
-  EXPECT_EQ(item->next_attempt_at, "2026-11-28T10:01:00.000Z");
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
+  EXPECT_EQ(item->next_attempt_at, swhub::testing::at("2026-11-28T10:01:00.000Z"));
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
   now_ += 1min;
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s)), (Ids{"a1"}));
 }
 
 TEST_F(journal_release, ByAnotherOwnerIsIgnoredAndEmptyTimeKeepsTheStoredOne) {
   add({item("a1", "p", "c1")});
-  const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
-  journal_->releaseOutbox(seq, "intruder", "");
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w2", 10, 30s).empty());
-  journal_->releaseOutbox(seq, "w", "");
-  EXPECT_EQ(journal_->getOutboxItem(seq)->next_attempt_at, "");
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).at(0).seq;
+  journal_->releaseOutbox(seq, "intruder", std::nullopt);
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s).empty());
+  journal_->releaseOutbox(seq, "w", std::nullopt);
+  EXPECT_EQ(journal_->getOutboxItem(seq)->next_attempt_at, std::nullopt);
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s)), (Ids{"a1"}));
 }
 
 TEST_F(journal_dead_letters, GetOutboxItemBySeq) {
@@ -207,17 +208,17 @@ TEST_F(journal_dead_letters, GetOutboxItemBySeq) {
 }
 
 TEST_F(journal_dead_letters, ListedInSeqOrderWithCursor) {
-  add({item("a1", "p", "c1"), item("b1", "q", "c2"), item("c1", "r", "c3"), item("t1", "customs", "c4", "task")});
-  auto claimed = journal_->claimOutbox("notification", "w", 10, 30s);
+  add({item("a1", "p", "c1"), item("b1", "q", "c2"), item("c1", "r", "c3"), item("t1", "customs", "c4", journal::Channel::Task)});
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(claimed.size(), 3u);
-  journal_->completeOutbox(claimed[0].seq, "w", "dead", "", "HTTP 400");
-  journal_->completeOutbox(claimed[1].seq, "w", "delivered", "", "");
-  journal_->completeOutbox(claimed[2].seq, "w", "dead", "", "HTTP 404");
-  killAll("task");
+  journal_->completeOutbox(claimed[0].seq, "w", journal::OutboxState::Dead, std::nullopt, "HTTP 400");
+  journal_->completeOutbox(claimed[1].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
+  journal_->completeOutbox(claimed[2].seq, "w", journal::OutboxState::Dead, std::nullopt, "HTTP 404");
+  killAll(journal::Channel::Task);
 
   auto dead = journal_->deadLetters(0, 10);
   ASSERT_EQ(ids(dead), (Ids{"a1", "c1", "t1"}));
-  EXPECT_EQ(dead[0].state, "dead");
+  EXPECT_EQ(dead[0].state, journal::OutboxState::Dead);
   EXPECT_EQ(dead[0].last_error, "HTTP 400");
   EXPECT_EQ(dead[0].attempts, 1);
   EXPECT_EQ(ids(journal_->deadLetters(0, 2)), (Ids{"a1", "c1"}));
@@ -227,33 +228,33 @@ TEST_F(journal_dead_letters, ListedInSeqOrderWithCursor) {
 
 TEST_F(journal_dead_letters, ReplayMakesItPendingAndDueNowDurably) {
   add({item("a1", "p", "c1")});
-  const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
-  journal_->completeOutbox(seq, "w", "dead", "", "HTTP 400: bad request");
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "w", journal::OutboxState::Dead, std::nullopt, "HTTP 400: bad request");
   now_ += 1h;
 
   EXPECT_TRUE(journal_->replayDeadLetter(seq));
   open();  // what replay wrote survives a restart
   auto item = journal_->getOutboxItem(seq);
   ASSERT_TRUE(item);
-  EXPECT_EQ(item->state, "pending");
+  EXPECT_EQ(item->state, journal::OutboxState::Pending);
   EXPECT_EQ(item->attempts, 0);
-  EXPECT_EQ(item->next_attempt_at, "2026-11-28T11:00:00.000Z");
+  EXPECT_EQ(item->next_attempt_at, swhub::testing::at("2026-11-28T11:00:00.000Z"));
   EXPECT_EQ(item->last_error, "HTTP 400: bad request");
   EXPECT_TRUE(journal_->deadLetters(0, 10).empty());
-  auto claimed = journal_->claimOutbox("notification", "w2", 10, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s);
   ASSERT_EQ(ids(claimed), (Ids{"a1"}));
   EXPECT_EQ(claimed[0].attempts, 0);
 }
 
 TEST_F(journal_dead_letters, ReplayClearsAStaleLease) {
   add({item("a1", "p", "c1")});
-  const auto seq = journal_->claimOutbox("notification", "w", 10, 30s).at(0).seq;
-  journal_->completeOutbox(seq, "w", "dead", "", "gave up");
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "w", journal::OutboxState::Dead, std::nullopt, "gave up");
   ASSERT_TRUE(journal_->replayDeadLetter(seq));
   // The old owner cannot complete the replayed item: its lease is gone.
-  journal_->completeOutbox(seq, "w", "delivered", "", "");
-  EXPECT_EQ(journal_->getOutboxItem(seq)->state, "pending");
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w2", 10, 30s)), (Ids{"a1"}));
+  journal_->completeOutbox(seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
+  EXPECT_EQ(journal_->getOutboxItem(seq)->state, journal::OutboxState::Pending);
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w2", 10, 30s)), (Ids{"a1"}));
 }
 
 TEST_F(journal_dead_letters, ReplayRefusesItemsThatAreNotDead) {
@@ -262,26 +263,26 @@ TEST_F(journal_dead_letters, ReplayRefusesItemsThatAreNotDead) {
   EXPECT_FALSE(journal_->replayDeadLetter(pending));
   EXPECT_FALSE(journal_->replayDeadLetter(pending + 100));
   EXPECT_FALSE(journal_->replayDeadLetter(-1));
-  auto claimed = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(claimed.size(), 2u);
-  journal_->completeOutbox(claimed[1].seq, "w", "delivered", "", "");
+  journal_->completeOutbox(claimed[1].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
   EXPECT_FALSE(journal_->replayDeadLetter(claimed[1].seq));
-  EXPECT_EQ(journal_->getOutboxItem(claimed[1].seq)->state, "delivered");
+  EXPECT_EQ(journal_->getOutboxItem(claimed[1].seq)->state, journal::OutboxState::Delivered);
   EXPECT_EQ(journal_->getOutboxItem(claimed[1].seq)->attempts, 1);
 }
 
 TEST_F(journal_dead_letters, ReplayAllReplaysEveryDeadItemOnly) {
   add({item("a1", "p", "c1"), item("b1", "q", "c2"), item("c1", "r", "c3")});
-  auto claimed = journal_->claimOutbox("notification", "w", 10, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s);
   ASSERT_EQ(claimed.size(), 3u);
-  journal_->completeOutbox(claimed[0].seq, "w", "dead", "", "x");
-  journal_->completeOutbox(claimed[1].seq, "w", "delivered", "", "");
-  journal_->completeOutbox(claimed[2].seq, "w", "dead", "", "y");
+  journal_->completeOutbox(claimed[0].seq, "w", journal::OutboxState::Dead, std::nullopt, "x");
+  journal_->completeOutbox(claimed[1].seq, "w", journal::OutboxState::Delivered, std::nullopt, "");
+  journal_->completeOutbox(claimed[2].seq, "w", journal::OutboxState::Dead, std::nullopt, "y");
 
   EXPECT_EQ(journal_->replayAllDeadLetters(), 2u);
   EXPECT_EQ(journal_->replayAllDeadLetters(), 0u);
   EXPECT_EQ(journal_->stats().outbox_pending, 2);
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 10, 30s)), (Ids{"a1", "c1"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s)), (Ids{"a1", "c1"}));
 }
 
 TEST_F(journal_dead_letters, ReplayedItemBlocksLaterItemsOfItsCaseAgain) {
@@ -289,8 +290,8 @@ TEST_F(journal_dead_letters, ReplayedItemBlocksLaterItemsOfItsCaseAgain) {
   killAll();
   add({item("a2", "p", "c1")});
   ASSERT_TRUE(journal_->replayDeadLetter(stored("p", "a1").seq));
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "w", 1, 30s)), (Ids{"a1"}));
-  EXPECT_TRUE(journal_->claimOutbox("notification", "w", 10, 30s).empty());
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "w", 1, 30s)), (Ids{"a1"}));
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "w", 10, 30s).empty());
 }
 
 }  // namespace

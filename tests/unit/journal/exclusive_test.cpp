@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -17,7 +18,7 @@ using Status = CommitResult::Status;
 using namespace std::chrono_literals;
 using swhub::testing::TempDir;
 
-const char* kAt = "2026-11-28T10:00:00.000Z";
+const common::Instant kAt = swhub::testing::at("2026-11-28T10:00:00.000Z");
 
 JournalOptions exclusive() {
   JournalOptions options;
@@ -29,7 +30,7 @@ WriteBatch pending(const std::string& id) {
   WriteBatch batch;
   OutboxItem o;
   o.id = id;
-  o.channel = "notification";
+  o.channel = journal::Channel::Notification;
   o.recipient = "demo-post";
   o.case_id = "C-" + id;
   o.content_type = "application/json";
@@ -53,7 +54,7 @@ TEST(journal_exclusive, ASecondServingOpenIsRefusedNamingTheJournalAndTheHolders
   // CLI commands read and write beside it.
   auto beside = openJournal("sqlite:" + file);
   EXPECT_EQ(beside->commit(pending("N-1")).status, Status::Committed);
-  EXPECT_EQ(first->outboxAfter("demo-post", "notification", 0, 10).size(), 1u);
+  EXPECT_EQ(first->outboxAfter("demo-post", journal::Channel::Notification, 0, 10).size(), 1u);
   beside.reset();
   // Closed, the lock is free again.
   first.reset();
@@ -64,7 +65,7 @@ TEST(journal_exclusive, OnlyTheServingOpenDropsWhatACrashLeftStaged) {
   TempDir dir;
   const std::string url = "sqlite:" + dir.file("j.db");
   auto serving = openJournal(url, exclusive());
-  ASSERT_EQ(serving->beginStaged({"M-1", "demo-express", "text/csv", "", "sha256:1", kAt, "", "staging", "", 0}, 4).status,
+  ASSERT_EQ(serving->beginStaged({"M-1", "demo-express", "text/csv", "", "sha256:1", kAt, "", journal::MessageStatus::Staging, "", 0}, 4).status,
             Status::Committed);
   // A CLI command opening beside a running large filing leaves it alone.
   openJournal(url).reset();
@@ -80,28 +81,28 @@ TEST(journal_exclusive, ReleaseDeadClaimsHandsBackEveryOtherOwnersLeaseAtOnce) {
   ASSERT_EQ(journal->commit(pending("N-1")).status, Status::Committed);
   ASSERT_EQ(journal->commit(pending("N-2")).status, Status::Committed);
   // A crashed process start claimed N-1 with a 60 s lease.
-  ASSERT_EQ(journal->claimOutbox("notification", "node/1-100-aa/push", 1, 60s).size(), 1u);
+  ASSERT_EQ(journal->claimOutbox(journal::Channel::Notification, "node/1-100-aa/push", 1, 60s).size(), 1u);
   const std::string self = "node/2-200-bb/";
-  auto mine = journal->claimOutbox("notification", self + "push", 10, 60s);
+  auto mine = journal->claimOutbox(journal::Channel::Notification, self + "push", 10, 60s);
   ASSERT_EQ(mine.size(), 1u);
   EXPECT_EQ(mine[0].id, "N-2");
   EXPECT_EQ(journal->releaseDeadClaims(self), 1u);
-  auto resumed = journal->claimOutbox("notification", self + "push", 10, 60s);
+  auto resumed = journal->claimOutbox(journal::Channel::Notification, self + "push", 10, 60s);
   ASSERT_EQ(resumed.size(), 1u);
   EXPECT_EQ(resumed[0].id, "N-1");
   EXPECT_EQ(resumed[0].attempts, 0);
   // Its own leases stay.
   EXPECT_EQ(journal->releaseDeadClaims(self), 0u);
-  EXPECT_TRUE(journal->claimOutbox("notification", self + "push", 10, 60s).empty());
+  EXPECT_TRUE(journal->claimOutbox(journal::Channel::Notification, self + "push", 10, 60s).empty());
 }
 
 TEST(journal_exclusive, AJournalOpenedBesideReleasesNoClaims) {
   TempDir dir;
   auto journal = openJournal("sqlite:" + dir.file("j.db"));
   ASSERT_EQ(journal->commit(pending("N-1")).status, Status::Committed);
-  ASSERT_EQ(journal->claimOutbox("notification", "node/1-100-aa/push", 1, 60s).size(), 1u);
+  ASSERT_EQ(journal->claimOutbox(journal::Channel::Notification, "node/1-100-aa/push", 1, 60s).size(), 1u);
   EXPECT_EQ(journal->releaseDeadClaims("node/2-200-bb/"), 0u);
-  EXPECT_TRUE(journal->claimOutbox("notification", "node/2-200-bb/push", 10, 60s).empty());
+  EXPECT_TRUE(journal->claimOutbox(journal::Channel::Notification, "node/2-200-bb/push", 10, 60s).empty());
 }
 
 TEST(journal_exclusive, OwnerIdsDifferPerProcessStartAndNameTheNode) {

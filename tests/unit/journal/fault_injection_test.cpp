@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <string>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -126,9 +127,9 @@ using swhub::testing::TempDir;
 WriteBatch caseBatch(const std::string& id) {
   WriteBatch batch;
   batch.message = MessageRecord{"m-" + id, "demo-post", "application/json", "key-" + id, "sha256:" + id,
-                                "2026-11-28T10:00:00.000Z", "body", "accepted", "{}", 202};
-  batch.new_cases.push_back({id, "demo-post", "LRN-" + id, "pre-arrival", "accepted", 1, "{}", "m-" + id,
-                             "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"});
+                                swhub::testing::at("2026-11-28T10:00:00.000Z"), "body", journal::MessageStatus::Accepted, "{}", 202};
+  batch.new_cases.push_back({id, "demo-post", "LRN-" + id, "pre-arrival", common::CaseState::Accepted, 1, "{}", "m-" + id,
+                             swhub::testing::at("2026-11-28T10:00:00.000Z"), swhub::testing::at("2026-11-28T10:00:00.000Z")});
   return batch;
 }
 
@@ -164,7 +165,7 @@ class journal_faults : public ::testing::Test {
       const CommitResult later = journal->commit(caseBatch("c4"));
       EXPECT_EQ(later.status, CommitResult::Status::Unavailable);
       EXPECT_EQ(later.error, failed.error);
-      EXPECT_TRUE(journal->claimOutbox("notification", "worker", 10, std::chrono::seconds(30)).empty());
+      EXPECT_TRUE(journal->claimOutbox(journal::Channel::Notification, "worker", 10, std::chrono::seconds(30)).empty());
       // Reads still work: the hub can serve what it has while refusing new filings.
       EXPECT_TRUE(journal->getCase("c1"));
     }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_journal.hpp"
@@ -24,14 +25,14 @@ using swhub::testing::TempDir;
 WriteBatch filing(const std::string& id, const std::string& key, const std::string& body) {
   WriteBatch batch;
   batch.message = MessageRecord{id, "demo-post", "application/json", key, "sha256:" + body,
-                                "2026-11-28T10:00:00.000Z", body, "accepted", "{}", 202};
+                                swhub::testing::at("2026-11-28T10:00:00.000Z"), body, journal::MessageStatus::Accepted, "{}", 202};
   return batch;
 }
 
 WriteBatch caseBatch(const std::string& id) {
   WriteBatch batch;
-  batch.new_cases.push_back({id, "demo-post", "LRN-" + id, "pre-arrival", "accepted", 1, "{}", "",
-                             "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"});
+  batch.new_cases.push_back({id, "demo-post", "LRN-" + id, "pre-arrival", common::CaseState::Accepted, 1, "{}", "",
+                             swhub::testing::at("2026-11-28T10:00:00.000Z"), swhub::testing::at("2026-11-28T10:00:00.000Z")});
   return batch;
 }
 
@@ -159,16 +160,16 @@ TEST(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
   auto journal = openJournal("sqlite:" + dir.file("j.db"));
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
   WriteBatch update;
-  update.case_updates.push_back({"c1", 1, "under-assessment", "", "", "2026-11-28T10:01:00.000Z", ""});
+  update.case_updates.push_back({"c1", 1, common::CaseState::UnderAssessment, "", "", swhub::testing::at("2026-11-28T10:01:00.000Z"), ""});
   ASSERT_EQ(journal->commit(update).status, Status::Committed);
 
   WriteBatch stale;
-  stale.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T10:02:00.000Z", ""});
-  stale.events.push_back({0, "c1", "2026-11-28T10:02:00.000Z", "agency:customs", "decision", "", "cleared", "{}", ""});
+  stale.case_updates.push_back({"c1", 1, common::CaseState::Cleared, "", "", swhub::testing::at("2026-11-28T10:02:00.000Z"), ""});
+  stale.events.push_back({0, "c1", swhub::testing::at("2026-11-28T10:02:00.000Z"), common::Actor::agency("customs"), "decision", std::nullopt, common::CaseState::Cleared, "{}", ""});
   const CommitResult result = journal->commit(stale);
   EXPECT_EQ(result.status, Status::Stale);
   EXPECT_EQ(result.error, "case 'c1' is at version 2, not 1");
-  EXPECT_EQ(journal->getCase("c1")->state, "under-assessment");
+  EXPECT_EQ(journal->getCase("c1")->state, common::CaseState::UnderAssessment);
   EXPECT_TRUE(journal->caseEvents("c1").empty());
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -18,7 +19,7 @@ using namespace std::chrono_literals;
 
 using swhub::testing::TempDir;
 
-OutboxItem item(const std::string& id, const std::string& recipient, const std::string& channel = "notification") {
+OutboxItem item(const std::string& id, const std::string& recipient, journal::Channel channel = journal::Channel::Notification) {
   OutboxItem o;
   o.id = id;
   o.channel = channel;
@@ -26,7 +27,7 @@ OutboxItem item(const std::string& id, const std::string& recipient, const std::
   o.case_id = "c1";
   o.content_type = "application/json";
   o.body = "{\"id\":\"" + id + "\"}";
-  o.created_at = "2026-11-28T10:00:00.000Z";
+  o.created_at = swhub::testing::at("2026-11-28T10:00:00.000Z");
   return o;
 }
 
@@ -61,65 +62,65 @@ class journal_outbox : public ::testing::Test {
 
 TEST_F(journal_outbox, PullReadersPageInSeqOrder) {
   add({item("n1", "demo-post"), item("n2", "demo-express"), item("n3", "demo-post")});
-  add({item("n4", "demo-post"), item("t1", "customs", "task")});
+  add({item("n4", "demo-post"), item("t1", "customs", journal::Channel::Task)});
 
-  auto page = journal_->outboxAfter("demo-post", "notification", 0, 2);
+  auto page = journal_->outboxAfter("demo-post", journal::Channel::Notification, 0, 2);
   ASSERT_EQ(ids(page), (std::vector<std::string>{"n1", "n3"}));
   EXPECT_LT(page[0].seq, page[1].seq);
-  auto next = journal_->outboxAfter("demo-post", "notification", page[1].seq, 10);
+  auto next = journal_->outboxAfter("demo-post", journal::Channel::Notification, page[1].seq, 10);
   EXPECT_EQ(ids(next), (std::vector<std::string>{"n4"}));
-  EXPECT_TRUE(journal_->outboxAfter("demo-post", "notification", next[0].seq, 10).empty());
-  EXPECT_EQ(ids(journal_->outboxAfter("customs", "task", 0, 10)), (std::vector<std::string>{"t1"}));
+  EXPECT_TRUE(journal_->outboxAfter("demo-post", journal::Channel::Notification, next[0].seq, 10).empty());
+  EXPECT_EQ(ids(journal_->outboxAfter("customs", journal::Channel::Task, 0, 10)), (std::vector<std::string>{"t1"}));
 }
 
 TEST_F(journal_outbox, ClaimLeasesDueItemsInOrderToOneOwner) {
   add({item("n1", "a"), item("n2", "b"), item("n3", "c")});
-  auto claimed = journal_->claimOutbox("notification", "worker-1", 2, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 2, 30s);
   EXPECT_EQ(ids(claimed), (std::vector<std::string>{"n1", "n2"}));
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-2", 10, 30s)), (std::vector<std::string>{"n3"}));
-  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-3", 10, 30s).empty());
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "worker-2", 10, 30s)), (std::vector<std::string>{"n3"}));
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "worker-3", 10, 30s).empty());
 }
 
 TEST_F(journal_outbox, ExpiredLeaseMakesItemClaimableAgain) {
   add({item("n1", "a")});
-  ASSERT_EQ(journal_->claimOutbox("notification", "worker-1", 10, 30s).size(), 1u);
+  ASSERT_EQ(journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s).size(), 1u);
   now_ += 29s;
-  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-2", 10, 30s).empty());
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "worker-2", 10, 30s).empty());
   now_ += 2s;
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-2", 10, 30s)), (std::vector<std::string>{"n1"}));
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "worker-2", 10, 30s)), (std::vector<std::string>{"n1"}));
 }
 
 TEST_F(journal_outbox, CompleteByAnotherOwnerIsIgnored) {
   add({item("n1", "a")});
-  auto claimed = journal_->claimOutbox("notification", "worker-1", 10, 30s);
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s);
   ASSERT_EQ(claimed.size(), 1u);
-  journal_->completeOutbox(claimed[0].seq, "worker-2", "delivered", "", "");
-  auto stored = journal_->outboxAfter("a", "notification", 0, 10);
-  EXPECT_EQ(stored[0].state, "pending");
+  journal_->completeOutbox(claimed[0].seq, "worker-2", journal::OutboxState::Delivered, std::nullopt, "");
+  auto stored = journal_->outboxAfter("a", journal::Channel::Notification, 0, 10);
+  EXPECT_EQ(stored[0].state, journal::OutboxState::Pending);
   EXPECT_EQ(stored[0].attempts, 0);
 
-  journal_->completeOutbox(claimed[0].seq, "worker-1", "delivered", "", "");
-  stored = journal_->outboxAfter("a", "notification", 0, 10);
-  EXPECT_EQ(stored[0].state, "delivered");
+  journal_->completeOutbox(claimed[0].seq, "worker-1", journal::OutboxState::Delivered, std::nullopt, "");
+  stored = journal_->outboxAfter("a", journal::Channel::Notification, 0, 10);
+  EXPECT_EQ(stored[0].state, journal::OutboxState::Delivered);
   EXPECT_EQ(stored[0].attempts, 1);
 }
 
 TEST_F(journal_outbox, WorkerWhoseLeaseWasTakenOverCannotComplete) {
   add({item("n1", "a")});
-  const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s).at(0).seq;
   now_ += 31s;
-  ASSERT_EQ(journal_->claimOutbox("notification", "worker-2", 10, 30s).size(), 1u);
-  journal_->completeOutbox(seq, "worker-1", "dead", "", "gave up");
-  EXPECT_EQ(journal_->outboxAfter("a", "notification", 0, 10).at(0).state, "pending");
+  ASSERT_EQ(journal_->claimOutbox(journal::Channel::Notification, "worker-2", 10, 30s).size(), 1u);
+  journal_->completeOutbox(seq, "worker-1", journal::OutboxState::Dead, std::nullopt, "gave up");
+  EXPECT_EQ(journal_->outboxAfter("a", journal::Channel::Notification, 0, 10).at(0).state, journal::OutboxState::Pending);
 }
 
 TEST_F(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
   add({item("n1", "a")});
-  const auto seq = journal_->claimOutbox("notification", "worker-1", 10, 30s).at(0).seq;
-  journal_->completeOutbox(seq, "worker-1", "pending", "2026-11-28T10:05:00.000Z", "HTTP 503");
-  EXPECT_TRUE(journal_->claimOutbox("notification", "worker-1", 10, 30s).empty());
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "worker-1", journal::OutboxState::Pending, swhub::testing::at("2026-11-28T10:05:00.000Z"), "HTTP 503");
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s).empty());
   now_ += 5min;
-  auto again = journal_->claimOutbox("notification", "worker-1", 10, 30s);
+  auto again = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 10, 30s);
   ASSERT_EQ(again.size(), 1u);
   EXPECT_EQ(again[0].attempts, 1);
   EXPECT_EQ(again[0].last_error, "HTTP 503");
@@ -127,12 +128,12 @@ TEST_F(journal_outbox, RescheduledItemWaitsForItsNextAttempt) {
 
 TEST_F(journal_outbox, DeliveredStateSurvivesRestartAndIsNotClaimedAgain) {
   add({item("n1", "a"), item("n2", "a")});
-  const auto seq = journal_->claimOutbox("notification", "worker-1", 1, 30s).at(0).seq;
-  journal_->completeOutbox(seq, "worker-1", "delivered", "", "");
+  const auto seq = journal_->claimOutbox(journal::Channel::Notification, "worker-1", 1, 30s).at(0).seq;
+  journal_->completeOutbox(seq, "worker-1", journal::OutboxState::Delivered, std::nullopt, "");
   EXPECT_EQ(journal_->stats().outbox_pending, 1);
   open();
-  EXPECT_EQ(journal_->outboxAfter("a", "notification", 0, 10).at(0).state, "delivered");
-  EXPECT_EQ(ids(journal_->claimOutbox("notification", "worker-9", 10, 30s)), (std::vector<std::string>{"n2"}));
+  EXPECT_EQ(journal_->outboxAfter("a", journal::Channel::Notification, 0, 10).at(0).state, journal::OutboxState::Delivered);
+  EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "worker-9", 10, 30s)), (std::vector<std::string>{"n2"}));
 }
 
 }  // namespace

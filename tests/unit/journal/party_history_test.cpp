@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 #include "journal/sqlite_store.hpp"
@@ -23,7 +24,8 @@ CaseRecord caseOf(const std::string& id, const std::string& state, const std::st
   if (!seller.empty()) parties += R"("seller":{"name":"S","id":")" + seller + R"("})";
   if (!buyer.empty()) parties += std::string(parties.empty() ? "" : ",") + R"("buyer":{"name":"B","id":")" + buyer + R"("})";
   const std::string json = R"({"reference":")" + id + R"(","parties":{)" + parties + "}}";
-  return {id, "demo-post", "R-" + id, "pre-arrival", state, 1, json, "M-" + id, at, at};
+  return {id, "demo-post", "R-" + id, "pre-arrival", *common::parseCaseState(state), 1, json, "M-" + id,
+          swhub::testing::at(at), swhub::testing::at(at)};
 }
 
 TEST(journal_party_history, CountsTheCasesOfASellerOrBuyerAndTheHeldOnesLeavingOneOut) {
@@ -139,10 +141,10 @@ TEST(journal_party_history, TheTotalsFollowEveryStateChangeAndAnAmendmentThatCha
       CaseUpdate u;
       u.id = record->id;
       u.expected_version = versions[target]++;
-      u.state = states[pick(states.size())];
+      u.state = common::parseCaseState(states[pick(states.size())]);
       u.filing = record->filing;
-      u.updated_at = at;
-      if (pick(3) == 0) u.consignment_json = caseOf(record->id, u.state, sellers[pick(sellers.size())], "", at).consignment_json;
+      u.updated_at = swhub::testing::at(at);
+      if (pick(3) == 0) u.consignment_json = caseOf(record->id, std::string(toString(*u.state)), sellers[pick(sellers.size())], "", at).consignment_json;
       update.case_updates = {u};
       ASSERT_EQ(journal->commit(std::move(update)).status, CommitResult::Status::Committed);
     }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "instants.hpp"
 #include "sqlite_query.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
@@ -22,18 +23,18 @@ using journal::test_support::queryText;
 using Status = CommitResult::Status;
 using swhub::testing::TempDir;
 
-const char* kAt = "2026-11-28T10:00:00.000Z";
+const common::Instant kAt = swhub::testing::at("2026-11-28T10:00:00.000Z");
 
 CaseRecord newCase(const std::string& id, const std::string& partner, const std::string& reference,
-                   const std::string& message_id, const std::string& at = kAt) {
-  return {id, partner, reference, "pre-arrival", "accepted", 1, "{}", message_id, at, at};
+                   const std::string& message_id, common::Instant at = kAt) {
+  return {id, partner, reference, "pre-arrival", common::CaseState::Accepted, 1, "{}", message_id, at, at};
 }
 
 WriteBatch filing(const std::string& message_id, const std::string& case_id, const std::string& reference,
                   const std::string& partner = "demo-post") {
   WriteBatch batch;
   batch.message = MessageRecord{message_id, partner, "application/json", "", "sha256:" + message_id, kAt, "{}",
-                                "accepted", "{}", 202};
+                                journal::MessageStatus::Accepted, "{}", 202};
   batch.new_cases.push_back(newCase(case_id, partner, reference, message_id));
   return batch;
 }
@@ -94,7 +95,7 @@ TEST(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) 
   TempDir dir;
   auto journal = openJournal("sqlite:" + dir.file("j.db"));
   for (const std::string id : {"M-1", "M-2"}) {
-    ASSERT_EQ(journal->beginStaged({id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", "staging", "", 0}, 0)
+    ASSERT_EQ(journal->beginStaged({id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", journal::MessageStatus::Staging, "", 0}, 0)
                   .status,
               Status::Committed);
     WriteBatch chunk;
@@ -104,7 +105,7 @@ TEST(journal_reference, TwoConcurrentStagedMessagesWithOneReferenceMakeOneCase) 
   }
   auto finish = [&](const std::string& id) {
     return [&journal, id] {
-      MessageRecord done{id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", "accepted", "{}", 202};
+      MessageRecord done{id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", journal::MessageStatus::Accepted, "{}", 202};
       return journal->finishStaged(done, {}, {});
     };
   };
@@ -153,8 +154,8 @@ TEST(journal_reference, ASchema2JournalWithDuplicatesKeepsEveryCaseAndTheOlderKe
   const auto events = journal->caseEvents("C-new");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "duplicate-reference");
-  EXPECT_EQ(events[0].actor, "hub");
-  EXPECT_EQ(events[0].from_state, "under-assessment");
+  EXPECT_EQ(events[0].actor, common::Actor::hub());
+  EXPECT_EQ(events[0].from_state, common::CaseState::UnderAssessment);
   EXPECT_NE(events[0].detail_json.find("\"kept\":\"C-old\""), std::string::npos) << events[0].detail_json;
   EXPECT_TRUE(journal->caseEvents("C-old").empty());
   EXPECT_TRUE(journal->caseEvents("C-other").empty());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -19,33 +20,33 @@ class TempDir : public swhub::testing::TempDir {
   std::string url() const { return "sqlite:" + file("journal.db"); }
 };
 
-const char* kAt = "2026-11-28T10:00:00.000Z";
+const common::Instant kAt = swhub::testing::at("2026-11-28T10:00:00.000Z");
 
 MessageRecord staging(const std::string& id) {
-  return {id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", "staging", "", 0};
+  return {id, "demo-express", "text/csv", "", "sha256:" + id, kAt, "", journal::MessageStatus::Staging, "", 0};
 }
 
 WriteBatch chunk(const std::string& message_id, int first, int count) {
   WriteBatch batch;
   for (int i = first; i < first + count; ++i) {
     const std::string id = "C-" + std::to_string(i);
-    batch.new_cases.push_back({id, "demo-express", "HWB" + std::to_string(i), "pre-arrival", "accepted", 1, "{}",
+    batch.new_cases.push_back({id, "demo-express", "HWB" + std::to_string(i), "pre-arrival", common::CaseState::Accepted, 1, "{}",
                                message_id, kAt, kAt});
     CaseEvent e;
     e.case_id = id;
     e.at = kAt;
-    e.actor = "hub";
+    e.actor = common::Actor::hub();
     e.kind = "received";
     e.detail_json = "{}";
     batch.events.push_back(e);
     OutboxItem n;
     n.id = "N-" + std::to_string(i);
-    n.channel = "notification";
+    n.channel = journal::Channel::Notification;
     n.recipient = "demo-express";
     n.case_id = id;
     n.content_type = "application/json";
     n.body = "{}";
-    n.state = "pull";
+    n.state = journal::OutboxState::Pull;
     n.created_at = kAt;
     batch.outbox.push_back(n);
   }
@@ -55,12 +56,12 @@ WriteBatch chunk(const std::string& message_id, int first, int count) {
 OutboxItem pullItem(const std::string& id) {
   OutboxItem o;
   o.id = id;
-  o.channel = "notification";
+  o.channel = journal::Channel::Notification;
   o.recipient = "demo-express";
   o.case_id = "C-other";
   o.content_type = "application/json";
   o.body = "{}";
-  o.state = "pull";
+  o.state = journal::OutboxState::Pull;
   o.created_at = kAt;
   return o;
 }
@@ -97,7 +98,7 @@ TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
   EXPECT_FALSE(journal->getCase("C-0"));
   EXPECT_TRUE(journal->findCases("demo-express", "HWB1").empty());
   EXPECT_TRUE(journal->caseEvents("C-0").empty());
-  EXPECT_TRUE(journal->outboxAfter("demo-express", "notification", 0, 100).empty());
+  EXPECT_TRUE(journal->outboxAfter("demo-express", journal::Channel::Notification, 0, 100).empty());
   EXPECT_TRUE(journal->referenceTaken("demo-express", "HWB1", "M-1"));
   EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB1", ""));
 
@@ -105,12 +106,12 @@ TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
   WriteBatch other;
   other.outbox.push_back(pullItem("N-other"));
   ASSERT_EQ(journal->commit(std::move(other)).status, CommitResult::Status::Committed);
-  const auto before = journal->outboxAfter("demo-express", "notification", 0, 100);
+  const auto before = journal->outboxAfter("demo-express", journal::Channel::Notification, 0, 100);
   ASSERT_EQ(before.size(), 1u);
 
   MessageRecord done = staging("M-1");
   done.idempotency_key = "K-1";
-  done.status = "accepted";
+  done.status = journal::MessageStatus::Accepted;
   done.http_status = 202;
   auto receipt = std::make_shared<std::string>("{\"message_id\":\"M-1\",\"cases\":[...]}");
   ASSERT_EQ(journal->finishStaged(done, textSource(receipt), {}).status, CommitResult::Status::Committed);
@@ -118,7 +119,7 @@ TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
   auto stored = journal->getMessage("M-1");
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->body, "0123456789");
-  EXPECT_EQ(stored->status, "accepted");
+  EXPECT_EQ(stored->status, journal::MessageStatus::Accepted);
   EXPECT_EQ(stored->response, *receipt);
   EXPECT_EQ(readPart(*journal, "M-1", MessagePart::Response), *receipt);
   EXPECT_EQ(readPart(*journal, "M-1", MessagePart::Body), "0123456789");
@@ -130,7 +131,7 @@ TEST(journal_staged, StagedRowsAreInvisibleUntilFinishedThenAllAppear) {
   EXPECT_TRUE(journal->getCase("C-4"));
   EXPECT_EQ(journal->caseEvents("C-2").size(), 1u);
   // A pull reader past the item committed meanwhile still gets every staged one.
-  const auto after = journal->outboxAfter("demo-express", "notification", before.back().seq, 100);
+  const auto after = journal->outboxAfter("demo-express", journal::Channel::Notification, before.back().seq, 100);
   ASSERT_EQ(after.size(), 5u);
   EXPECT_EQ(after.front().id, "N-0");
   EXPECT_EQ(after.back().id, "N-4");
@@ -148,7 +149,7 @@ TEST(journal_staged, AbortLeavesNothing) {
   EXPECT_EQ(journal->stats().messages, 0);
   // Finishing an aborted message is refused.
   MessageRecord done = staging("M-1");
-  done.status = "accepted";
+  done.status = journal::MessageStatus::Accepted;
   EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Invalid);
   EXPECT_EQ(journal->stats().cases, 0);
 }
@@ -160,7 +161,7 @@ TEST(journal_staged, RejectedMessageKeepsItsBodyAndDropsItsStagedRows) {
   ASSERT_EQ(journal->writeStagedBody("M-1", 0, "abc").status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 2)).status, CommitResult::Status::Committed);
   MessageRecord rejected = staging("M-1");
-  rejected.status = "rejected";
+  rejected.status = journal::MessageStatus::Rejected;
   rejected.response = "{\"status\":400}";
   rejected.http_status = 400;
   ASSERT_EQ(journal->finishStaged(rejected, {}, {}).status, CommitResult::Status::Committed);
@@ -176,13 +177,13 @@ TEST(journal_staged, SameKeyAtFinishIsDuplicateOrConflictAndWritesNothing) {
   TempDir dir;
   auto journal = openJournal(dir.url());
   WriteBatch first;
-  first.message = MessageRecord{"M-0", "demo-express", "text/csv", "K", "sha256:M-1", kAt, "x", "accepted", "{}", 202};
+  first.message = MessageRecord{"M-0", "demo-express", "text/csv", "K", "sha256:M-1", kAt, "x", journal::MessageStatus::Accepted, "{}", 202};
   ASSERT_EQ(journal->commit(std::move(first)).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->beginStaged(staging("M-1"), 1).status, CommitResult::Status::Committed);
   ASSERT_EQ(journal->stage("M-1", chunk("M-1", 0, 1)).status, CommitResult::Status::Committed);
   MessageRecord done = staging("M-1");
   done.idempotency_key = "K";
-  done.status = "accepted";
+  done.status = journal::MessageStatus::Accepted;
   done.http_status = 202;
   auto result = journal->finishStaged(done, {}, {});
   ASSERT_EQ(result.status, CommitResult::Status::Duplicate);
@@ -208,7 +209,7 @@ TEST(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
   EXPECT_EQ(journal->messagePartSize("M-1", MessagePart::Body), -1);
   EXPECT_EQ(journal->stats().messages, 0);
   MessageRecord done = staging("M-1");
-  done.status = "accepted";
+  done.status = journal::MessageStatus::Accepted;
   EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Invalid);
   EXPECT_FALSE(journal->getCase("C-0"));
 }

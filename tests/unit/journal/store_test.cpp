@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include "instants.hpp"
 #include "sqlite_query.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
@@ -21,22 +22,23 @@ using journal::test_support::queryText;
 using swhub::testing::TempDir;
 
 MessageRecord message(const std::string& id, const std::string& key = "") {
-  return {id, "demo-post", "application/json", key, "sha256:" + id, "2026-11-28T10:00:00.000Z",
-          std::string("body\0of ", 8) + id, "accepted", "{\"message_id\":\"" + id + "\"}", 202};
+  return {id, "demo-post", "application/json", key, "sha256:" + id, swhub::testing::at("2026-11-28T10:00:00.000Z"),
+          std::string("body\0of ", 8) + id, journal::MessageStatus::Accepted, "{\"message_id\":\"" + id + "\"}", 202};
 }
 
 CaseRecord newCase(const std::string& id, const std::string& reference, const std::string& message_id) {
-  return {id, "demo-post", reference, "pre-arrival", "accepted", 1, "{\"reference\":\"" + reference + "\"}",
-          message_id, "2026-11-28T10:00:00.000Z", "2026-11-28T10:00:00.000Z"};
+  return {id, "demo-post", reference, "pre-arrival", common::CaseState::Accepted, 1,
+          "{\"reference\":\"" + reference + "\"}", message_id, swhub::testing::at("2026-11-28T10:00:00.000Z"),
+          swhub::testing::at("2026-11-28T10:00:00.000Z")};
 }
 
 CaseEvent event(const std::string& case_id, const std::string& kind, const std::string& to_state) {
   CaseEvent e;
   e.case_id = case_id;
-  e.at = "2026-11-28T10:00:00.000Z";
-  e.actor = "hub";
+  e.at = swhub::testing::at("2026-11-28T10:00:00.000Z");
+  e.actor = common::Actor::hub();
   e.kind = kind;
-  e.to_state = to_state;
+  e.to_state = common::parseCaseState(to_state);
   e.detail_json = "{}";
   return e;
 }
@@ -91,12 +93,12 @@ TEST(journal_store, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
     batch.new_cases.push_back(newCase("c1", "LRN-1", "m1"));
     OutboxItem item;
     item.id = "N-1";
-    item.channel = "notification";
+    item.channel = journal::Channel::Notification;
     item.recipient = "demo-post";
     item.case_id = "c1";
     item.content_type = "application/json";
     item.body = "{}";
-    item.created_at = "2026-11-28T10:00:00.000Z";
+    item.created_at = swhub::testing::at("2026-11-28T10:00:00.000Z");
     batch.outbox.push_back(item);
     ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
   }
@@ -111,11 +113,11 @@ TEST(journal_store, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   sqlite3_close(db);
 
   auto journal = openJournal("sqlite:" + file);
-  auto claimed = journal->claimOutbox("notification", "w", 10, std::chrono::seconds(60));
+  auto claimed = journal->claimOutbox(journal::Channel::Notification, "w", 10, std::chrono::seconds(60));
   ASSERT_EQ(claimed.size(), 1u);
   EXPECT_EQ(claimed[0].id, "N-1");
   EXPECT_EQ(claimed[0].batch, "");
-  journal->completeOutboxItems({claimed[0].seq}, "w", "pending", "2026-11-28T10:00:00.000Z", "receiver down", "B-1");
+  journal->completeOutboxItems({claimed[0].seq}, "w", journal::OutboxState::Pending, swhub::testing::at("2026-11-28T10:00:00.000Z"), "receiver down", "B-1");
   EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
@@ -172,7 +174,8 @@ TEST(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
   std::thread writer([&] {
     for (int version = 1; version <= kUpdates; ++version) {
       WriteBatch next;
-      next.case_updates = {{"c1", version, "under-assessment", "accepted", "", "2026-11-28T10:00:01.000Z", ""}};
+      next.case_updates = {{"c1", version, common::CaseState::UnderAssessment, "accepted", "",
+                            swhub::testing::at("2026-11-28T10:00:01.000Z"), ""}};
       next.events = {event("c1", "decision", "under-assessment")};
       ASSERT_EQ(journal->commit(next).status, CommitResult::Status::Committed);
     }
@@ -207,15 +210,15 @@ TEST(journal_store, CaseUpdateBumpsVersionAndKeepsConsignmentWhenEmpty) {
   create.new_cases = {newCase("c1", "LRN-1", "")};
   ASSERT_EQ(journal->commit(create).status, CommitResult::Status::Committed);
   WriteBatch update;
-  update.case_updates.push_back({"c1", 1, "cleared", "", "", "2026-11-28T11:00:00.000Z", ""});
+  update.case_updates.push_back({"c1", 1, common::CaseState::Cleared, "", "", swhub::testing::at("2026-11-28T11:00:00.000Z"), ""});
   ASSERT_EQ(journal->commit(update).status, CommitResult::Status::Committed);
   auto stored = journal->getCase("c1");
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->version, 2);
-  EXPECT_EQ(stored->state, "cleared");
+  EXPECT_EQ(stored->state, common::CaseState::Cleared);
   EXPECT_EQ(stored->filing, "pre-arrival");
   EXPECT_EQ(stored->consignment_json, "{\"reference\":\"LRN-1\"}");
-  EXPECT_EQ(stored->updated_at, "2026-11-28T11:00:00.000Z");
+  EXPECT_EQ(stored->updated_at, swhub::testing::at("2026-11-28T11:00:00.000Z"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "journal/journal.hpp"
 
@@ -43,7 +44,7 @@ JournalOptions bounded() {
 WriteBatch message(const std::string& id) {
   WriteBatch batch;
   batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id,
-                                "2026-11-28T10:00:00.000Z", kBody, "accepted", "{}", 202};
+                                swhub::testing::at("2026-11-28T10:00:00.000Z"), kBody, journal::MessageStatus::Accepted, "{}", 202};
   return batch;
 }
 

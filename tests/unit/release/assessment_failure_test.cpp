@@ -11,6 +11,7 @@
 #include <chrono>
 #include <thread>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "../model/examples.hpp"
 #include "journal/journal.hpp"
@@ -59,7 +60,7 @@ struct OneAgencyHub {
     c.partner = "demo-shop";
     c.filing = sdk::FilingKind::Declaration;
     journal::WriteBatch batch;
-    coordinator->planNewCase(batch, c, "M-1", "partner:demo-shop", "2026-11-28T10:00:00.000Z");
+    coordinator->planNewCase(batch, c, "M-1", common::Actor::partner("demo-shop"), swhub::testing::at("2026-11-28T10:00:00.000Z"));
     EXPECT_EQ(journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
 
@@ -101,7 +102,7 @@ TEST(release_assessment_failure, AFailingPluginIsRetriedThenTheCaseIsHeldForItsA
   const auto events = hub.failures();
   ASSERT_EQ(events.size(), 3u);
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(events[i].actor, "hub");
+    EXPECT_EQ(events[i].actor, common::Actor::hub());
     auto detail = Poco::JSON::Parser().parse(events[i].detail_json).extract<Poco::JSON::Object::Ptr>();
     EXPECT_EQ(detail->getValue<std::string>("agency"), "customs");
     EXPECT_EQ(detail->getValue<std::string>("plugin"), "faulty_agency");
@@ -113,11 +114,11 @@ TEST(release_assessment_failure, AFailingPluginIsRetriedThenTheCaseIsHeldForItsA
 
   const auto stored = hub.journal->getCase("C-1");
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->state, "held");
+  EXPECT_EQ(stored->state, common::CaseState::Held);
   const CaseStatus status = CaseStatus::fromJson(stored->status_json);
   ASSERT_EQ(status.agencies.at("customs").history.size(), 1u);
   const auto& hold = status.agencies.at("customs").history[0];
-  EXPECT_EQ(hold.decision, "hold");
+  EXPECT_EQ(hold.decision, common::Decision::Hold);
   EXPECT_EQ(hold.reason, "the agency's plugin failed 3 times: " + failure);
   EXPECT_EQ(hold.reason_codes, (std::vector<std::string>{"PLUGIN-FAILED"}));
   EXPECT_EQ(hold.source, "hub");
@@ -156,7 +157,7 @@ TEST(release_assessment_failure, APluginThatAnswersOnTheNextAttemptDecidesAsUsua
   runAttempts(worker, 1);
   EXPECT_EQ(hub.failures().size(), 1u);
   const CaseStatus status = CaseStatus::fromJson(hub.journal->getCase("C-1")->status_json);
-  EXPECT_EQ(status.agencies.at("customs").history.at(0).decision, "clear");
+  EXPECT_EQ(status.agencies.at("customs").history.at(0).decision, common::Decision::Clear);
   EXPECT_EQ(status.agencies.at("customs").history.at(0).source, "plugin");
 }
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "../model/examples.hpp"
 #include "journal/journal.hpp"
@@ -57,8 +58,8 @@ TEST(release_assessment, PluginDutiesBecomeTheCasesRevenueDueAndReleaseWaitsForP
   directory.agencies["customs"] = {true, false};
   Coordinator coordinator(*journal, directory, routes.take());
   journal::WriteBatch batch;
-  EXPECT_EQ(coordinator.planNewCase(batch, parcel("C-1"), "M-1", "partner:demo-shop", "2026-11-28T10:00:00.000Z"),
-            "under-assessment");
+  EXPECT_EQ(coordinator.planNewCase(batch, parcel("C-1"), "M-1", common::Actor::partner("demo-shop"), swhub::testing::at("2026-11-28T10:00:00.000Z")),
+            common::CaseState::UnderAssessment);
   ASSERT_EQ(journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
 
   RevenuePlugin plugin;
@@ -72,7 +73,7 @@ TEST(release_assessment, PluginDutiesBecomeTheCasesRevenueDueAndReleaseWaitsForP
   EXPECT_EQ(status.revenueDue, "15.60");
   EXPECT_EQ(status.revenueCurrency, "EUR");
   EXPECT_FALSE(status.revenueSettled);
-  EXPECT_EQ(stored->state, "cleared");  // cleared by customs, not released: the consumer has not paid
+  EXPECT_EQ(stored->state, common::CaseState::Cleared);  // cleared by customs, not released: the consumer has not paid
   ASSERT_EQ(status.agencies.at("customs").history.size(), 1u);
   EXPECT_EQ(status.agencies.at("customs").history[0].duties, "12.50");
   EXPECT_EQ(status.agencies.at("customs").history[0].taxes, "3.10");
@@ -139,7 +140,7 @@ struct FindingsHub {
     c.reference = reference;
     c.fiscal.model = model;
     journal::WriteBatch batch;
-    coordinator->planNewCase(batch, c, "M-" + caseId, "partner:demo-shop", at);
+    coordinator->planNewCase(batch, c, "M-" + caseId, common::Actor::partner("demo-shop"), swhub::testing::at(at));
     ASSERT_EQ(journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
 };
@@ -149,10 +150,10 @@ DecisionInput productSafety(const std::string& decision, const std::string& reas
   DecisionInput input;
   input.agency = "product-safety";
   input.caseId = "C-1";
-  input.actor = "agency:product-safety";
-  input.decision.decision = decision;
+  input.actor = common::Actor::agency("product-safety");
+  input.decision.decision = *common::parseDecision(decision);
   input.decision.reason = reason;
-  input.decision.decided_at = "2026-11-28T11:00:00.000Z";
+  input.decision.decided_at = swhub::testing::at("2026-11-28T11:00:00.000Z");
   input.decision.received_at = input.decision.decided_at;
   input.decision.source = "api";
   return input;
@@ -191,14 +192,14 @@ TEST(release_assessment, FindingsBecomeTheCasesCategoryRiskRevenueAndDerivedPart
   // Category 3 is now known: the category route adds product safety, with its task.
   ASSERT_EQ(status.agencies.count("product-safety"), 1u);
   EXPECT_EQ(status.agencies.at("product-safety").mode, "external");
-  EXPECT_EQ(stored->state, "under-assessment");
-  const auto tasks = hub.journal->outboxAfter("product-safety", kChannelTask, 0, 10);
+  EXPECT_EQ(stored->state, common::CaseState::UnderAssessment);
+  const auto tasks = hub.journal->outboxAfter("product-safety", journal::Channel::Task, 0, 10);
   ASSERT_EQ(tasks.size(), 1u);
   EXPECT_NE(tasks[0].body.find(R"("category":3)"), std::string::npos);
 
   // Product safety clears: cleared, not released, until the consumer pays.
   const DecisionInput clear = productSafety("clear", "ok");
-  EXPECT_EQ(hub.coordinator->decide(clear).state, "cleared");
+  EXPECT_EQ(hub.coordinator->decide(clear).state, common::CaseState::Cleared);
 }
 
 TEST(release_assessment, UnderTheIntermediaryModelNothingWaitsForPayment) {
@@ -209,7 +210,7 @@ TEST(release_assessment, UnderTheIntermediaryModelNothingWaitsForPayment) {
   EXPECT_EQ(worker.runOnce(), 1u);
   const DecisionInput clear = productSafety("clear", "ok");
   // Charged to the carrier's account: released with 14.04 EUR due from the intermediary.
-  EXPECT_EQ(hub.coordinator->decide(clear).state, "released");
+  EXPECT_EQ(hub.coordinator->decide(clear).state, common::CaseState::Released);
   const CaseStatus status = CaseStatus::fromJson(hub.journal->getCase("C-1")->status_json);
   EXPECT_EQ(status.collection, "intermediary");
   EXPECT_EQ(status.revenueDue, "14.04");
@@ -230,7 +231,7 @@ TEST(release_assessment, ThePluginLearnsHowOftenTheSellerWasSeenAndHeld) {
 
   // Hold the first case, then file two more: the third sees two cases, one of them held.
   const DecisionInput hold = productSafety("hold", "unsafe");
-  EXPECT_EQ(hub.coordinator->decide(hold).state, "held");
+  EXPECT_EQ(hub.coordinator->decide(hold).state, common::CaseState::Held);
   hub.file("C-2", "R-2", sdk::CollectionModel::Consumer, "2026-11-28T10:00:02.000Z");
   EXPECT_EQ(worker.runOnce(), 1u);
   EXPECT_EQ(plugin.parties.at(0).cases_seen, 1);
@@ -251,8 +252,8 @@ TEST(release_assessment, AnAmendmentClearsTheFindingsUntilAssessedAgain) {
   sdk::Consignment amendment = parcel("C-1");
   amendment.filing = sdk::FilingKind::Amendment;
   journal::WriteBatch batch;
-  ASSERT_TRUE(hub.coordinator->planFollowUp(batch, *record, amendment, "M-2", "partner:demo-shop",
-                                            "2026-11-28T12:00:00.000Z", "/").ok());
+  ASSERT_TRUE(hub.coordinator->planFollowUp(batch, *record, amendment, "M-2", common::Actor::partner("demo-shop"),
+                                            swhub::testing::at("2026-11-28T12:00:00.000Z"), "/").ok());
   ASSERT_EQ(hub.journal->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   CaseStatus status = CaseStatus::fromJson(hub.journal->getCase("C-1")->status_json);
   EXPECT_FALSE(status.category);

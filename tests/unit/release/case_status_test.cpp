@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "release/case_status.hpp"
+#include "instants.hpp"
 
 namespace swhub::release {
 namespace {
 
 DecisionRecord decision(const std::string& word, const std::string& at, std::vector<int> items = {}) {
-  return DecisionRecord{word, "because", std::move(items), at, at, "api", "", "", "", {}};
+  return DecisionRecord{*common::parseDecision(word), "because", std::move(items), swhub::testing::at(at),
+                        swhub::testing::at(at), "api", "", "", "", {}};
 }
 
 CaseStatus twoAgencies() {
@@ -21,11 +23,11 @@ CaseStatus twoAgencies() {
 
 TEST(release_status, UnderAssessmentUntilEveryAgencyDecided) {
   CaseStatus s = twoAgencies();
-  EXPECT_EQ(deriveState(s), "under-assessment");
+  EXPECT_EQ(deriveState(s), common::CaseState::UnderAssessment);
   applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z"));
-  EXPECT_EQ(deriveState(s), "under-assessment");
+  EXPECT_EQ(deriveState(s), common::CaseState::UnderAssessment);
   applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:00Z"));
-  EXPECT_EQ(deriveState(s), "cleared");
+  EXPECT_EQ(deriveState(s), common::CaseState::Cleared);
 }
 
 TEST(release_status, ReleasedOnlyWithArrivalAndRevenue) {
@@ -34,31 +36,31 @@ TEST(release_status, ReleasedOnlyWithArrivalAndRevenue) {
   applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:00Z"));
   s.arrived = true;
   s.revenueSettled = false;
-  EXPECT_EQ(deriveState(s), "cleared");
+  EXPECT_EQ(deriveState(s), common::CaseState::Cleared);
   s.revenueSettled = true;
-  EXPECT_EQ(deriveState(s), "released");
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);
 }
 
 TEST(release_status, AHoldOnOneItemHoldsTheCaseWhileOtherItemsAreUndecided) {
   CaseStatus s = twoAgencies();
   applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z", {2}));
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
-  EXPECT_EQ(deriveState(s), "held");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::Hold);
+  EXPECT_EQ(deriveState(s), common::CaseState::Held);
 }
 
 TEST(release_status, PerItemClearancesClearTheAgencyOnlyWhenEveryItemIsCleared) {
   CaseStatus s = twoAgencies();
   applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z", {1}));
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "pending");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), std::optional<common::Decision>());
   applyDecision(s, "customs", decision("clear", "2026-11-28T10:01:00Z", {2}));
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "clear");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::Clear);
 }
 
 TEST(release_status, ALateDecisionIsRecordedButDoesNotOverrideANewerOne) {
   CaseStatus s = twoAgencies();
   EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::Applied);
   EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T09:00:00Z")), DecisionEffect::Late);
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::Hold);
   EXPECT_EQ(s.agencies.at("customs").history.size(), 2u);
 }
 
@@ -67,14 +69,14 @@ TEST(release_status, DecisionsAreOrderedByInstantsNotByTheirText) {
   CaseStatus s = twoAgencies();
   EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00.500Z")), DecisionEffect::Applied);
   EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z")), DecisionEffect::Late);
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "hold");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::Hold);
   // A later instant written with a longer fraction still wins.
   EXPECT_EQ(applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00.5000001Z")), DecisionEffect::Applied);
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "clear");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::Clear);
   // And across a minute whose text is shorter: 10:00:59.9Z is before 10:01:00Z.
   EXPECT_EQ(applyDecision(s, "food-safety", decision("hold", "2026-11-28T10:01:00Z")), DecisionEffect::Applied);
   EXPECT_EQ(applyDecision(s, "food-safety", decision("clear", "2026-11-28T10:00:59.9Z")), DecisionEffect::Late);
-  EXPECT_EQ(agencyOutcome(s.agencies.at("food-safety")), "hold");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("food-safety")), common::Decision::Hold);
 }
 
 TEST(release_status, ReasonCodesAreKeptPerItemAndInTheHistory) {
@@ -105,33 +107,33 @@ TEST(release_status, AReleasedOrCancelledCaseNeverMovesAgain) {
   CaseStatus s = twoAgencies();
   s.released = true;
   EXPECT_EQ(applyDecision(s, "customs", decision("hold", "2026-11-28T10:00:00Z")), DecisionEffect::AfterRelease);
-  EXPECT_EQ(deriveState(s), "released");
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);
   s.released = false;
   s.cancelled = true;
-  EXPECT_EQ(deriveState(s), "cancelled");
+  EXPECT_EQ(deriveState(s), common::CaseState::Cancelled);
 }
 
 TEST(release_status, RejectWinsOverHoldAndRequestInfoIsItsOwnState) {
   CaseStatus s = twoAgencies();
   applyDecision(s, "food-safety", decision("request-info", "2026-11-28T10:00:00Z"));
   applyDecision(s, "customs", decision("clear", "2026-11-28T10:00:00Z"));
-  EXPECT_EQ(deriveState(s), "info-requested");
+  EXPECT_EQ(deriveState(s), common::CaseState::InfoRequested);
   applyDecision(s, "customs", decision("reject", "2026-11-28T10:05:00Z"));
-  EXPECT_EQ(deriveState(s), "rejected");
+  EXPECT_EQ(deriveState(s), common::CaseState::Rejected);
 }
 
 TEST(release_status, DoNotLoadStopsTheGoodsAsAHold) {
   CaseStatus s = twoAgencies();
   applyDecision(s, "customs", decision("do-not-load", "2026-11-28T10:00:00Z"));
-  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), "do-not-load");
-  EXPECT_EQ(deriveState(s), "held");
+  EXPECT_EQ(agencyOutcome(s.agencies.at("customs")), common::Decision::DoNotLoad);
+  EXPECT_EQ(deriveState(s), common::CaseState::Held);
 }
 
 TEST(release_status, AConsignmentWithoutAgenciesIsClearedAtOnce) {
   CaseStatus s;
-  EXPECT_EQ(deriveState(s), "cleared");
+  EXPECT_EQ(deriveState(s), common::CaseState::Cleared);
   s.arrived = true;
-  EXPECT_EQ(deriveState(s), "released");
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);
 }
 
 TEST(release_status, SurvivesAJsonRoundTrip) {
@@ -143,14 +145,14 @@ TEST(release_status, SurvivesAJsonRoundTrip) {
   s.revenueSettled = false;
   const CaseStatus back = CaseStatus::fromJson(s.toJson());
   EXPECT_EQ(back.toJson(), s.toJson());
-  EXPECT_EQ(deriveState(back), "held");
-  EXPECT_EQ(back.agencies.at("customs").byItem.at(2).decision, "hold");
+  EXPECT_EQ(deriveState(back), common::CaseState::Held);
+  EXPECT_EQ(back.agencies.at("customs").byItem.at(2).decision, common::Decision::Hold);
 }
 
 TEST(release_status, DecisionWordsAreAClosedSet) {
-  EXPECT_FALSE(checkDecisionWord("inspect").has_value());
-  EXPECT_EQ(checkDecisionWord("approve").value(),
-            "'approve' is not one of: clear, hold, inspect, request-info, reject, do-not-load");
+  EXPECT_EQ(common::parseDecision("inspect"), Decision::Inspect);
+  EXPECT_FALSE(common::parseDecision("approve").has_value());
+  EXPECT_EQ(notADecision("approve"), "'approve' is not one of: clear, hold, inspect, request-info, reject, do-not-load");
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "instants.hpp"
 #include "temp_dir.hpp"
 #include "../model/examples.hpp"
 #include "journal/journal.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 using swhub::testing::TempDir;
 
-constexpr const char* kFiledAt = "2026-11-28T10:00:00.000Z";
+const common::Instant kFiledAt = swhub::testing::at("2026-11-28T10:00:00.000Z");
 
 // Beef for importer PT-IMP-1 with a veterinary certificate for `quantity`.
 sdk::Consignment beef(const std::string& caseId, const std::string& licence, std::optional<double> quantity = 1) {
@@ -59,7 +60,7 @@ class release_licences : public ::testing::Test {
 
   void file(const sdk::Consignment& c) {
     journal::WriteBatch batch;
-    coordinator_->planNewCase(batch, c, "M-" + c.case_id, "partner:demo-shop", kFiledAt);
+    coordinator_->planNewCase(batch, c, "M-" + c.case_id, common::Actor::partner("demo-shop"), kFiledAt);
     ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
 
@@ -67,15 +68,17 @@ class release_licences : public ::testing::Test {
     journal::WriteBatch batch;
     auto record = journal_->getCase(caseId);
     ASSERT_TRUE(record);
-    auto planned = coordinator_->planFollowUp(batch, *record, filing, "M-F-" + caseId, "partner:demo-shop",
-                                              "2026-11-28T11:00:00.000Z", "/");
+    auto planned = coordinator_->planFollowUp(batch, *record, filing, "M-F-" + caseId, common::Actor::partner("demo-shop"),
+                                              swhub::testing::at("2026-11-28T11:00:00.000Z"), "/");
     ASSERT_TRUE(planned.ok()) << sdk::formatErrors(planned.errors());
     ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
   }
 
   DecisionResult decide(const std::string& caseId, const std::string& decision, const std::string& at) {
-    DecisionInput input{"veterinary", caseId, {decision, "vet says " + decision, {}, at, at, "api", "", "", "", {}},
-                        "agency:veterinary"};
+    DecisionInput input{"veterinary", caseId,
+                        {*common::parseDecision(decision), "vet says " + decision, {}, swhub::testing::at(at),
+                         swhub::testing::at(at), "api", "", "", "", {}},
+                        common::Actor::agency("veterinary")};
     return coordinator_->decide(input);
   }
 
@@ -103,8 +106,8 @@ class release_licences : public ::testing::Test {
 TEST_F(release_licences, AClearWritesTheQuantityDownAndTheTraceSaysSo) {
   file(beef("C-1", "VET-1"));
   EXPECT_EQ(decide("C-1", "clear", "2026-11-28T10:01:00.000Z").status, DecisionResult::Status::Applied);
-  EXPECT_EQ(itemDecision("C-1").decision, "clear");
-  EXPECT_EQ(journal_->getCase("C-1")->state, "cleared");
+  EXPECT_EQ(itemDecision("C-1").decision, common::Decision::Clear);
+  EXPECT_EQ(journal_->getCase("C-1")->state, common::CaseState::Cleared);
   EXPECT_EQ(remaining(), 0);
   const auto uses = journal_->licenceUses("C-1");
   ASSERT_EQ(uses.size(), 1u);
@@ -123,10 +126,10 @@ TEST_F(release_licences, TheSecondCaseOnAnExhaustedLicenceIsHeldWithTheReason) {
   decide("C-1", "clear", "2026-11-28T10:01:00.000Z");
   EXPECT_EQ(decide("C-2", "clear", "2026-11-28T10:02:00.000Z").status, DecisionResult::Status::Applied);
   const ItemDecision held = itemDecision("C-2");
-  EXPECT_EQ(held.decision, "hold");
+  EXPECT_EQ(held.decision, common::Decision::Hold);
   EXPECT_EQ(held.reason, "licence exhausted: 'VET-1' has 0.00 left, item 1 (HS 020130) needs 1.00");
   EXPECT_EQ(held.reason_codes, (std::vector<std::string>{"LICENCE-EXHAUSTED"}));
-  EXPECT_EQ(journal_->getCase("C-2")->state, "held");
+  EXPECT_EQ(journal_->getCase("C-2")->state, common::CaseState::Held);
   EXPECT_TRUE(journal_->licenceUses("C-2").empty());
   EXPECT_TRUE(licenceEvents("C-2").empty());
 }
@@ -147,9 +150,9 @@ TEST_F(release_licences, ConcurrentClearsOfTheLastUnitExactlyOneWins) {
     std::thread ta(run, a), tb(run, b);
     ta.join();
     tb.join();
-    const std::string sa = itemDecision(a).decision, sb = itemDecision(b).decision;
-    EXPECT_TRUE((sa == "clear") != (sb == "clear")) << "round " << round << ": " << sa << " / " << sb;
-    const std::string loser = sa == "clear" ? b : a;
+    const common::Decision sa = itemDecision(a).decision, sb = itemDecision(b).decision;
+    EXPECT_TRUE((sa == common::Decision::Clear) != (sb == common::Decision::Clear)) << "round " << round << ": " << sa << " / " << sb;
+    const std::string loser = sa == common::Decision::Clear ? b : a;
     EXPECT_EQ(itemDecision(loser).reason_codes, (std::vector<std::string>{"LICENCE-EXHAUSTED"}));
     EXPECT_EQ(remaining(licence), 0);
     EXPECT_EQ(journal_->usesOfLicence("veterinary", licence).size(), 1u);
@@ -171,7 +174,7 @@ TEST_F(release_licences, CancellationGivesTheQuantityBack) {
   // The unit is free for the next consignment.
   file(beef("C-2", "VET-1"));
   decide("C-2", "clear", "2026-11-28T10:03:00.000Z");
-  EXPECT_EQ(itemDecision("C-2").decision, "clear");
+  EXPECT_EQ(itemDecision("C-2").decision, common::Decision::Clear);
   EXPECT_EQ(remaining(), 0);
 }
 
@@ -224,7 +227,7 @@ TEST_F(release_licences, ItemsOutOfScopeClearWithoutALicence) {
   c.items[0].documents.clear();
   file(c);
   decide("C-1", "clear", "2026-11-28T10:01:00.000Z");
-  EXPECT_EQ(itemDecision("C-1").decision, "clear");
+  EXPECT_EQ(itemDecision("C-1").decision, common::Decision::Clear);
   EXPECT_EQ(remaining(), 10000);
 }
 

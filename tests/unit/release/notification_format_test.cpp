@@ -8,6 +8,7 @@
 
 #include <atomic>
 
+#include "instants.hpp"
 #include "model/canonical_json.hpp"
 #include "release/notification_format.hpp"
 #include "temp_dir.hpp"
@@ -36,16 +37,16 @@ class LinesPlugin : public sdk::PartnerPlugin {
   std::size_t maxTogether = 1000;
 };
 
-journal::OutboxItem stored(const sdk::Notification& n, const std::string& state = "pending") {
+journal::OutboxItem stored(const sdk::Notification& n, journal::OutboxState state = journal::OutboxState::Pending) {
   journal::OutboxItem item;
   item.id = n.id;
-  item.channel = "notification";
+  item.channel = journal::Channel::Notification;
   item.recipient = "demo-express";
   item.case_id = n.case_id;
   item.content_type = std::string(model::kNotificationJsonType);
   item.body = model::encodeNotificationsJson({n});
   item.state = state;
-  item.created_at = "2026-11-28T10:00:00.000Z";
+  item.created_at = swhub::testing::at("2026-11-28T10:00:00.000Z");
   return item;
 }
 
@@ -120,7 +121,7 @@ TEST(notification_format, AnItemJournaledAlreadyEncodedLeavesAsStored) {
   LinesPlugin plugin;
   journal::OutboxItem old;
   old.id = "N-9";
-  old.channel = "notification";
+  old.channel = journal::Channel::Notification;
   old.content_type = "application/xml";
   old.body = "<Response/>";
   auto out = formatNotifications(encoderOf(plugin), {old});
@@ -136,7 +137,7 @@ class notification_pull : public ::testing::Test {
   notification_pull() : journal_(journal::openJournal("sqlite:" + dir_.file("journal.db"))) {}
 
   std::vector<journal::OutboxItem> read(std::int64_t after) {
-    return journal_->outboxAfter("demo-express", "notification", after, 100);
+    return journal_->outboxAfter("demo-express", journal::Channel::Notification, after, 100);
   }
 
   swhub::testing::TempDir dir_;
@@ -146,8 +147,8 @@ class notification_pull : public ::testing::Test {
 
 TEST_F(notification_pull, AnItemThatCannotBeEncodedIsDeadLetteredLeftOutAndServedAgainAfterReplay) {
   journal::WriteBatch batch;
-  batch.outbox = {stored(note("N-1", "HWB1", "released"), "pull"), stored(note("N-2", "HWB2", "held"), "pull"),
-                  stored(note("N-3", "HWB3", "accepted"), "pull")};
+  batch.outbox = {stored(note("N-1", "HWB1", "released"), journal::OutboxState::Pull), stored(note("N-2", "HWB2", "held"), journal::OutboxState::Pull),
+                  stored(note("N-3", "HWB3", "accepted"), journal::OutboxState::Pull)};
   ASSERT_EQ(journal_->commit(batch).status, journal::CommitResult::Status::Committed);
   const auto items = read(0);
   ASSERT_EQ(items.size(), 3u);
@@ -178,12 +179,12 @@ TEST_F(notification_pull, AnItemThatCannotBeEncodedIsDeadLetteredLeftOutAndServe
   auto replayed = pullNotifications(*journal_, encoderOf(plugin_), read(page.next), page.next);
   ASSERT_EQ(replayed.items.size(), 1u);
   EXPECT_EQ(replayed.items[0].id, "N-2");
-  EXPECT_EQ(replayed.items[0].state, "pull");
+  EXPECT_EQ(replayed.items[0].state, journal::OutboxState::Pull);
   EXPECT_GT(replayed.items[0].seq, items[2].seq);
   EXPECT_EQ(replayed.items[0].body, "HWB2:held\n");
   // Items committed later still come after it: the fresh seq was not handed out twice.
   journal::WriteBatch later;
-  later.outbox = {stored(note("N-4", "HWB4", "released"), "pull")};
+  later.outbox = {stored(note("N-4", "HWB4", "released"), journal::OutboxState::Pull)};
   ASSERT_EQ(journal_->commit(later).status, journal::CommitResult::Status::Committed);
   auto last = read(replayed.next);
   ASSERT_EQ(last.size(), 1u);
@@ -192,33 +193,33 @@ TEST_F(notification_pull, AnItemThatCannotBeEncodedIsDeadLetteredLeftOutAndServe
 
 TEST_F(notification_pull, APushedItemIsLeftOutButLeftToThePushWorker) {
   journal::WriteBatch batch;
-  batch.outbox = {stored(note("N-1", "HWB1", "held"), "pending")};
+  batch.outbox = {stored(note("N-1", "HWB1", "held"), journal::OutboxState::Pending)};
   ASSERT_EQ(journal_->commit(batch).status, journal::CommitResult::Status::Committed);
   auto page = pullNotifications(*journal_, encoderOf(plugin_), read(0), 0);
   EXPECT_TRUE(page.items.empty());
   EXPECT_TRUE(page.refused.empty());
   EXPECT_EQ(page.next, read(0).at(0).seq);
-  EXPECT_EQ(read(0).at(0).state, "pending");
+  EXPECT_EQ(read(0).at(0).state, journal::OutboxState::Pending);
 }
 
 TEST_F(notification_pull, ReplayAllGivesPullItemsBackToPullAndOthersToPush) {
   journal::WriteBatch batch;
-  batch.outbox = {stored(note("N-1", "HWB1", "held"), "pull"), stored(note("N-2", "HWB2", "held"), "pending")};
+  batch.outbox = {stored(note("N-1", "HWB1", "held"), journal::OutboxState::Pull), stored(note("N-2", "HWB2", "held"), journal::OutboxState::Pending)};
   ASSERT_EQ(journal_->commit(batch).status, journal::CommitResult::Status::Committed);
   const auto items = read(0);
   pullNotifications(*journal_, encoderOf(plugin_), items, 0);
-  auto claimed = journal_->claimOutbox("notification", "w", 10, std::chrono::seconds(30));
+  auto claimed = journal_->claimOutbox(journal::Channel::Notification, "w", 10, std::chrono::seconds(30));
   ASSERT_EQ(claimed.size(), 1u);
-  journal_->completeOutbox(claimed[0].seq, "w", "dead", "", "refused");
+  journal_->completeOutbox(claimed[0].seq, "w", journal::OutboxState::Dead, std::nullopt, "refused");
   ASSERT_EQ(journal_->deadLetters(0, 10).size(), 2u);
 
   EXPECT_EQ(journal_->replayAllDeadLetters(), 2u);
   const auto after = read(0);
   ASSERT_EQ(after.size(), 2u);
   EXPECT_EQ(after[0].id, "N-2");
-  EXPECT_EQ(after[0].state, "pending");
+  EXPECT_EQ(after[0].state, journal::OutboxState::Pending);
   EXPECT_EQ(after[1].id, "N-1");
-  EXPECT_EQ(after[1].state, "pull");
+  EXPECT_EQ(after[1].state, journal::OutboxState::Pull);
 }
 
 // Fails the call (as a bounded or isolated plugin does: timed out, busy, crashed), or answers a
@@ -263,7 +264,7 @@ TEST(notification_format, OnThePullApiAFailedEncodeEndsThePageAndIsReadAgainLate
   auto journal = journal::openJournal("sqlite:" + dir.file("journal.db"));
   FailingPlugin plugin;
   const NotificationEncoder encoder{&plugin, "demo-faulty", "faulty_partner"};
-  auto page = pullNotifications(*journal, encoder, {stored(note("N-1", "R1", "released"), "pull")}, 0);
+  auto page = pullNotifications(*journal, encoder, {stored(note("N-1", "R1", "released"), journal::OutboxState::Pull)}, 0);
   EXPECT_TRUE(page.items.empty());
   EXPECT_TRUE(page.refused.empty());
   EXPECT_EQ(page.next, 0);  // the cursor stays before it

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "instants.hpp"
 #include "../model/examples.hpp"
 #include "journal/journal.hpp"
 #include "release/case_status.hpp"
@@ -41,7 +42,7 @@ class ReturnsPlan : public ::testing::Test {
     c.partner = "demo-shop";
     c.filing = sdk::FilingKind::Declaration;
     journal::WriteBatch filed;
-    coordinator_->planNewCase(filed, c, "M-1", "partner:demo-shop", "2026-11-28T09:00:00.000Z");
+    coordinator_->planNewCase(filed, c, "M-1", common::Actor::partner("demo-shop"), swhub::testing::at("2026-11-28T09:00:00.000Z"));
     ASSERT_EQ(journal_->commit(std::move(filed)).status, Status::Committed);
 
     sdk::Findings findings;
@@ -51,18 +52,18 @@ class ReturnsPlan : public ::testing::Test {
                         {"vat", 1, dec("48.00"), dec("23"), dec("11.04"), "EUR", "VAT", false}};
     findings.due = dec("14.04");
     findings.currency = "EUR";
-    DecisionRecord clear{"clear", "no customs concern", {}, "2026-11-28T09:00:01.000Z", "2026-11-28T09:00:01.000Z",
+    DecisionRecord clear{common::Decision::Clear, "no customs concern", {}, swhub::testing::at("2026-11-28T09:00:01.000Z"), swhub::testing::at("2026-11-28T09:00:01.000Z"),
                          "plugin", "", "", "", {}};
-    const auto assessed = coordinator_->recordAssessment({"customs", "C-1", "plugin:customs", {clear}, findings});
-    ASSERT_EQ(assessed.state, "cleared");
+    const auto assessed = coordinator_->recordAssessment({"customs", "C-1", common::Actor::plugin("customs"), {clear}, findings});
+    ASSERT_EQ(assessed.state, common::CaseState::Cleared);
 
     sdk::HubEvent paid{sdk::HubEvent::Kind::PaymentConfirmed, "C-1", "", "pi_1", dec("14.04"), "EUR",
                        "2026-11-28T09:59:00Z", ""};
     journal::WriteBatch payment;
-    auto planned = coordinator_->planEvent(payment, *journal_->getCase("C-1"), paid, "M-2", "partner:demo-pay",
-                                           releasedAt, "");
+    auto planned = coordinator_->planEvent(payment, *journal_->getCase("C-1"), paid, "M-2", common::Actor::partner("demo-pay"),
+                                           swhub::testing::at(releasedAt), "");
     ASSERT_TRUE(planned.ok());
-    ASSERT_EQ(planned.value(), "released");
+    ASSERT_EQ(planned.value(), common::CaseState::Released);
     ASSERT_EQ(journal_->commit(std::move(payment)).status, Status::Committed);
   }
 
@@ -75,9 +76,10 @@ class ReturnsPlan : public ::testing::Test {
     return r;
   }
 
-  sdk::Result<std::string> planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
-                                      const std::string& message, const std::string& now) {
-    return coordinator_->planFollowUp(batch, record, returnOfTheHeadphones(), message, "partner:demo-shop", now, "");
+  sdk::Result<common::CaseState> planReturn(journal::WriteBatch& batch, const journal::CaseRecord& record,
+                                            const std::string& message, const std::string& now) {
+    return coordinator_->planFollowUp(batch, record, returnOfTheHeadphones(), message, common::Actor::partner("demo-shop"),
+                                      swhub::testing::at(now), "");
   }
 
   std::size_t refundInstructions() {
@@ -99,18 +101,18 @@ TEST_F(ReturnsPlan, TwoReturnsOfTheLastUnitAtOnceRefundOnce) {
   ASSERT_TRUE(snapshot);
   // Both planned on the same version of the case, as two messages filed at once are.
   journal::WriteBatch first, second;
-  ASSERT_EQ(planReturn(first, *snapshot, "M-3", "2026-12-01T10:00:00.000Z").value(), "refunded");
-  ASSERT_EQ(planReturn(second, *snapshot, "M-4", "2026-12-01T10:00:00.000Z").value(), "refunded");
+  ASSERT_EQ(planReturn(first, *snapshot, "M-3", "2026-12-01T10:00:00.000Z").value(), common::CaseState::Refunded);
+  ASSERT_EQ(planReturn(second, *snapshot, "M-4", "2026-12-01T10:00:00.000Z").value(), common::CaseState::Refunded);
   EXPECT_EQ(journal_->commit(std::move(first)).status, Status::Committed);
   EXPECT_EQ(journal_->commit(std::move(second)).status, Status::Stale);
 
   // Planned again on the case as it is now (what the intake pipeline does): held, nothing refunded.
   journal::WriteBatch again;
-  ASSERT_EQ(planReturn(again, *journal_->getCase("C-1"), "M-4", "2026-12-01T10:00:00.000Z").value(), "refunded");
+  ASSERT_EQ(planReturn(again, *journal_->getCase("C-1"), "M-4", "2026-12-01T10:00:00.000Z").value(), common::CaseState::Refunded);
   EXPECT_EQ(journal_->commit(std::move(again)).status, Status::Committed);
 
   const auto stored = journal_->getCase("C-1");
-  EXPECT_EQ(stored->state, "refunded");
+  EXPECT_EQ(stored->state, common::CaseState::Refunded);
   const CaseStatus status = CaseStatus::fromJson(stored->status_json);
   ASSERT_EQ(status.returns.size(), 2u);
   EXPECT_EQ(status.returns[0].state, ReturnState::Refunded);
@@ -126,7 +128,7 @@ TEST_F(ReturnsPlan, TwoReturnsOfTheLastUnitAtOnceRefundOnce) {
 TEST_F(ReturnsPlan, AReturnAfterTheWindowIsHeldWithTheReason) {
   releasedCase("2026-11-28T10:00:00.000Z");
   journal::WriteBatch late;
-  ASSERT_EQ(planReturn(late, *journal_->getCase("C-1"), "M-3", "2026-12-28T10:00:00.001Z").value(), "released");
+  ASSERT_EQ(planReturn(late, *journal_->getCase("C-1"), "M-3", "2026-12-28T10:00:00.001Z").value(), common::CaseState::Released);
   ASSERT_EQ(journal_->commit(std::move(late)).status, Status::Committed);
   const CaseStatus status = CaseStatus::fromJson(journal_->getCase("C-1")->status_json);
   ASSERT_EQ(status.returns.size(), 1u);
@@ -139,7 +141,7 @@ TEST_F(ReturnsPlan, AReturnAfterTheWindowIsHeldWithTheReason) {
 
   // On the last day of the window the same return refunds.
   journal::WriteBatch inTime;
-  ASSERT_EQ(planReturn(inTime, *journal_->getCase("C-1"), "M-4", "2026-12-28T10:00:00.000Z").value(), "refunded");
+  ASSERT_EQ(planReturn(inTime, *journal_->getCase("C-1"), "M-4", "2026-12-28T10:00:00.000Z").value(), common::CaseState::Refunded);
   ASSERT_EQ(journal_->commit(std::move(inTime)).status, Status::Committed);
   EXPECT_EQ(refundInstructions(), 1u);
 }

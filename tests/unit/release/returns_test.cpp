@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "instants.hpp"
 #include "release/case_status.hpp"
 #include "release/return_match.hpp"
 
@@ -52,7 +53,7 @@ ReturnRecord earlier(const std::string& id, ReturnState state, int sequence, dou
   return r;
 }
 
-const std::string kReleased = "2026-11-01T10:00:00Z";
+const common::Instant kReleased = swhub::testing::at("2026-11-01T10:00:00Z");
 
 struct MatchCase {
   std::string name;
@@ -72,7 +73,7 @@ TEST(release_returns, MatchingTable) {
       {"a value within a cent of its share", {item(1, "610910", 1, "20.01")}, "2026-11-10T10:00:00Z", {}, {}, {}},
       {"on the last second of the window", {item(2, "851830", 1, "45.00")}, "2026-12-01T10:00:00Z", {}, {}, {}},
       {"late: one second after the window", {item(2, "851830", 1, "45.00")}, "2026-12-01T10:00:01Z", {},
-       {{0, "window", "2026-12-01T10:00:01Z, day 31", "released 2026-11-01T10:00:00Z, returns within 30 days"}},
+       {{0, "window", "2026-12-01T10:00:01.000Z, day 31", "released 2026-11-01T10:00:00.000Z, returns within 30 days"}},
        {"RET-LATE"}},
       {"another HS subheading", {item(2, "851890", 1, "45.00")}, "2026-11-10T10:00:00Z", {},
        {{2, "hs", "851890", "851830"}}, {"RET-MISMATCH"}},
@@ -94,7 +95,7 @@ TEST(release_returns, MatchingTable) {
        {earlier("R-1", ReturnState::Held, 2, 1)}, {}, {}},
       {"several differences at once", {item(1, "620520", 4, "70.00"), item(2, "851830", 1, "45.00")},
        "2026-12-05T10:00:00Z", {},
-       {{0, "window", "2026-12-05T10:00:00Z, day 35", "released 2026-11-01T10:00:00Z, returns within 30 days"},
+       {{0, "window", "2026-12-05T10:00:00.000Z, day 35", "released 2026-11-01T10:00:00.000Z, returns within 30 days"},
         {1, "hs", "620520", "610910"},
         {1, "quantity", "4", "3"},
         {1, "value", "70.00", "80.00 (60.00 x 4/3)"}},
@@ -102,7 +103,7 @@ TEST(release_returns, MatchingTable) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    const ReturnCheck check = checkReturn(inbound(), c.before, returnOf(c.items), kReleased, "released", c.filedAt, {});
+    const ReturnCheck check = checkReturn(inbound(), c.before, returnOf(c.items), kReleased, "released", swhub::testing::at(c.filedAt), {});
     EXPECT_EQ(check.differences, c.differences);
     EXPECT_EQ(check.reason_codes, c.codes);
     EXPECT_EQ(check.matches(), c.differences.empty());
@@ -114,17 +115,17 @@ TEST(release_returns, PartialQuantitiesAddUpExactly) {
   sdk::Consignment in;
   in.items = {item(1, "090111", 0.3, "30.00")};
   const auto first = checkReturn(in, {}, returnOf({item(1, "090111", 0.1, "10.00")}), kReleased, "released",
-                                 "2026-11-02T10:00:00Z", {});
+                                 swhub::testing::at("2026-11-02T10:00:00Z"), {});
   EXPECT_TRUE(first.matches());
   ReturnRecord r1;
   r1.id = "R-1";
   r1.state = ReturnState::Refunded;
   r1.items = first.items;
   const auto second = checkReturn(in, {r1}, returnOf({item(1, "090111", 0.2, "20.00")}), kReleased, "released",
-                                  "2026-11-02T10:00:00Z", {});
+                                  swhub::testing::at("2026-11-02T10:00:00Z"), {});
   EXPECT_TRUE(second.matches());
   const auto third = checkReturn(in, {r1}, returnOf({item(1, "090111", 0.3, "30.00")}), kReleased, "released",
-                                 "2026-11-02T10:00:00Z", {});
+                                 swhub::testing::at("2026-11-02T10:00:00Z"), {});
   ASSERT_EQ(third.differences.size(), 1u);
   EXPECT_EQ(third.differences[0].text(), "item 1 quantity: filed 0.3, inbound 0.2 left of 0.3 (0.1 returned by R-1)");
 }
@@ -265,16 +266,16 @@ TEST(release_returns, RefundInstructionsSplitOverWhatThePaymentsHaveLeft) {
 
 TEST(release_returns, StatesAndTheirJson) {
   CaseStatus s;
-  s.markReleased("2026-11-01T10:00:00Z");
-  s.markReleased("2026-11-02T10:00:00Z");
-  EXPECT_EQ(s.releasedAt, "2026-11-01T10:00:00Z");
-  EXPECT_EQ(deriveState(s), "released");
+  s.markReleased(swhub::testing::at("2026-11-01T10:00:00Z"));
+  s.markReleased(swhub::testing::at("2026-11-02T10:00:00Z"));
+  EXPECT_EQ(s.releasedAt, swhub::testing::at("2026-11-01T10:00:00Z"));
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);
   s.returns.push_back(earlier("R-1", ReturnState::Held, 2, 1));
-  EXPECT_EQ(deriveState(s), "released");  // a held return changes nothing
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);  // a held return changes nothing
   s.returns.push_back(earlier("R-2", ReturnState::AwaitingProof, 2, 1));
-  EXPECT_EQ(deriveState(s), "released");
+  EXPECT_EQ(deriveState(s), common::CaseState::Released);
   s.returns.back().state = ReturnState::Returned;
-  EXPECT_EQ(deriveState(s), "returned");
+  EXPECT_EQ(deriveState(s), common::CaseState::Returned);
   ReturnRecord refunded = earlier("R-3", ReturnState::Refunded, 1, 1);
   refunded.proof_type = "export-proof";
   refunded.proof_id = "EX-1";
@@ -285,7 +286,7 @@ TEST(release_returns, StatesAndTheirJson) {
   refunded.differences = {{1, "value", "1.00", "2.00"}};
   s.returns.push_back(refunded);
   s.payments = {{"pi_1", "38.70", "EUR", "", "demo-pay", "5.15"}};
-  EXPECT_EQ(deriveState(s), "refunded");
+  EXPECT_EQ(deriveState(s), common::CaseState::Refunded);
   const CaseStatus back = CaseStatus::fromJson(s.toJson());
   EXPECT_EQ(back.returns, s.returns);
   EXPECT_EQ(back.payments, s.payments);
