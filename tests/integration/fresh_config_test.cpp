@@ -151,10 +151,11 @@ TEST_F(FreshConfig, TheVariablePointingAtTheCorpusSchemasTurnsDmsFilingsOn) {
   EXPECT_EQ(checkOut.find("notice:"), std::string::npos) << checkOut;
 
   startHub();
-  const auto filed = file("demo-broker-token", readFile(dmsCorpus() / "declarations" / "TT_IM002b_TT_IM002a.xml"),
+  // A standard declaration (type A): a supplementary one (Y, Z) would need the case it completes.
+  const auto filed = file("demo-broker-token", readFile(dmsCorpus() / "declarations" / "TT_IM004a_TT_IM004a.xml"),
                           kDmsType);
   EXPECT_EQ(filed.status, 202) << filed.body;
-  EXPECT_NE(filed.body.find("TT_IM02a_EIDR_1511_004"), std::string::npos) << filed.body;
+  EXPECT_NE(filed.body.find("IM04_080721_001"), std::string::npos) << filed.body;
 }
 
 }  // namespace

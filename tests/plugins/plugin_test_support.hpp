@@ -223,12 +223,15 @@ inline std::string misjudged(const Sample& sample, const std::vector<sdk::Decode
 // ---------------------------------------------------------------- concurrency
 
 // One line per decoded piece, what a concurrency test compares exactly: "filing <location>
-// <reference> <itemsWord>=<number of items>", "errors | <path>: <message> | ...", or "event".
+// <reference> <itemsWord>=<number of items>", "errors | <path>: <message> | ...", "facts <type>
+// completes <n>" (SDK 3.3 DeclarationFacts), or "event".
 // `itemsWord` is how the format calls a consignment's items ("lines" of a postal item, "items").
 inline std::string summary(const sdk::Decoded& decoded, const std::string& itemsWord) {
   if (const auto* f = std::get_if<sdk::DecodedFiling>(&decoded))
     return "filing " + f->location + " " + f->consignment.reference + " " + itemsWord + "=" +
            std::to_string(f->consignment.items.size());
+  if (const auto* f = std::get_if<sdk::DeclarationFacts>(&decoded))
+    return "facts " + f->additional_type + " completes " + std::to_string(f->completes.size());
   if (const auto* e = std::get_if<sdk::Errors>(&decoded)) {
     std::string out = "errors";
     for (const auto& error : *e) out += " | " + sdk::formatError(error);

@@ -169,7 +169,7 @@ default: {decision: clear, reason: ok}
                      "'gfit' is not one of: sale, gift, sample, return, documents, other; did you mean 'gift'?"},
                     {kPath + ".rules[0].when.filings[0]",
                      "'prearrival' is not one of: pre-loading, pre-arrival, declaration, amendment, cancellation, "
-                     "arrival, return; did you mean 'pre-arrival'?"}}))
+                     "arrival, return, supplementary, final-supplementary; did you mean 'pre-arrival'?"}}))
       << formatErrors(errors);
 }
 

@@ -46,12 +46,12 @@ std::vector<Case> cases() {
   auto invalid = [](const char* file) { return readFile(kCorpus / "invalid" / file); };
   std::vector<Case> out;
   out.push_back({"TT_IM002b", declaration("TT_IM002b_TT_IM002a.xml"),
-                 {"filing /MetaData/Declaration TT_IM02a_EIDR_1511_004 items=1"}});
+                 {"facts Z completes 1", "filing /MetaData/Declaration TT_IM02a_EIDR_1511_004 items=1"}});
   out.push_back({"TT_IM068a", declaration("TT_IM068a_TT_IM068a.xml"), {"filing /MetaData/Declaration U.7849431R66ZB items=1"}});
   out.push_back({"TT_IM150a", declaration("TT_IM150a_Step1_TT_IM150a.xml"),
                  {"filing /MetaData/Declaration 7844388ABM4F items=2"}});
   out.push_back({"TT_IM184a", declaration("TT_IM184a_Step1_TT_IM184a.xml"),
-                 {"filing /MetaData/Declaration U.7847344SQRMK items=4"}});
+                 {"facts Z completes 1", "filing /MetaData/Declaration U.7847344SQRMK items=4"}});
   out.push_back({"invalid TT_IM084a", invalid("TT_IM084a_TT_IM084a.xml"),
                  {"errors | /MetaData/Declaration/GoodsShipment/GovernmentAgencyGoodsItem[1]: '--' sequence is illegal in "
                   "comment (line 164, column 10)"}});

@@ -167,6 +167,6 @@ TEST_F(wcoDecSchemaFolder, TheVariablePointingAtTheXsdsTurnsDmsOn) {
   EXPECT_EQ(plugin->availability().reason, "");
   const std::string xml = readFile(dmsCorpus() / "declarations/TT_IM002b_TT_IM002a.xml");
   const auto out = decodeAll(*plugin, MessageContext{"demo-broker", "application/xml", {}, kReceivedAt}, xml);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[0]));
+  ASSERT_EQ(out.size(), 2u);  // an IMZ: its facts, then its filing
+  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[1]));
 }

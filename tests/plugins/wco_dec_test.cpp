@@ -202,6 +202,7 @@ std::vector<ExpectedItem> expectedItems(DOMElement* declaration) {
 
 std::string expectedFiling(const std::string& typeCode) {
   const char additional = typeCode.size() >= 3 ? typeCode[2] : ' ';
+  if (additional == 'Y' || additional == 'Z') return "supplementary";
   if (std::string("DEFK").find(additional) == std::string::npos) return "declaration";
   return typeCode.rfind("EX", 0) == 0 ? "pre-loading" : "pre-arrival";
 }
@@ -282,10 +283,20 @@ TEST_F(wcoDecPlugin, MapsEveryCorpusDeclaration) {
     ASSERT_NE(declaration, nullptr);
     const auto expected = expectedItems(declaration);
     auto out = decodeAll(*plugin_, xml);
-    ASSERT_EQ(out.size(), 1u);
-    ASSERT_TRUE(std::holds_alternative<DecodedFiling>(out[0])) << describe(out[0]);
+    // Simplified (B, C, E, F, J, K) and supplementary (Y, Z) declarations come with their facts first.
+    const std::string type = text(declaration, "TypeCode");
+    const bool declares = type.size() >= 3 && std::string("BCEFJKYZ").find(type[2]) != std::string::npos;
+    ASSERT_EQ(out.size(), declares ? 2u : 1u) << describe(out[0]);
+    if (declares) {
+      ASSERT_TRUE(std::holds_alternative<DeclarationFacts>(out[0])) << describe(out[0]);
+      const auto& facts = std::get<DeclarationFacts>(out[0]);
+      EXPECT_EQ(facts.additional_type, type.substr(2));
+      EXPECT_EQ(facts.simplified, type[2] != 'Y' && type[2] != 'Z');
+      EXPECT_EQ(facts.completes.empty(), type[2] != 'Y' && type[2] != 'Z');
+    }
+    ASSERT_TRUE(std::holds_alternative<DecodedFiling>(out.back())) << describe(out.back());
     ++accepted;
-    const Consignment& c = std::get<DecodedFiling>(out[0]).consignment;
+    const Consignment& c = std::get<DecodedFiling>(out.back()).consignment;
     EXPECT_EQ(c.reference, text(declaration, "FunctionalReferenceID"));
     EXPECT_EQ(toString(c.filing), expectedFiling(text(declaration, "TypeCode")));
     EXPECT_EQ(c.parties.declarant ? c.parties.declarant->id : "", text(declaration, "Declarant/ID"));
@@ -402,7 +413,7 @@ TEST_F(wcoDecPlugin, IgnoresSchemaLocationHints) {
   const std::string hint = "../WCO_DEC_2_DMS.xsd";
   xml.replace(xml.find(hint), hint.size(), "http://203.0.113.1/evil.xsd");
   auto out = decodeAll(*plugin_, xml);
-  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out.at(0))) << describe(out.at(0));
+  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out.back())) << describe(out.back());
 }
 
 // HMRC's own published samples carry a one-token xsi:schemaLocation; the hub validates against its
@@ -415,13 +426,13 @@ TEST_F(wcoDecPlugin, IgnoresAMalformedSchemaLocationHint) {
                                   std::string("xsi:noNamespaceSchemaLocation=\"http://203.0.113.1/evil.xsd\"")}) {
     SCOPED_TRACE(hint);
     auto out = decodeAll(*plugin_, replaced(xml, rootHint, hint));
-    ASSERT_EQ(out.size(), 1u);
-    EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[0])) << describe(out[0]);
+    ASSERT_EQ(out.size(), 2u);  // an IMZ: its facts, then its filing
+    EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[1])) << describe(out[1]);
   }
   // The Declaration's own hint, one token too.
   auto out = decodeAll(*plugin_, replaced(xml, "urn:wco:datamodel:WCO:DEC-DMS:2 ../WCO_DEC_2_DMS.xsd", "WCO_DEC_2_DMS.xsd"));
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[0])) << describe(out[0]);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_TRUE(std::holds_alternative<DecodedFiling>(out[1])) << describe(out[1]);
   // The grammar still judges the message beside a malformed hint.
   out = decodeAll(*plugin_, replaced(replaced(xml, rootHint, "xsi:schemaLocation=\"x\""), "<TypeCode>IMZ</TypeCode>",
                                      "<TypeCode>IMZZZ</TypeCode>"));

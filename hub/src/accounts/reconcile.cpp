@@ -40,6 +40,47 @@ std::optional<std::pair<Decimal, std::string>> dueInAdvance(journal::Journal& jo
   return due;
 }
 
+// {"case_id", "counts":[{type, reported:{finalised, due}, journal:{finalised, due}}],
+//  "totals":[{tax, currency, reported, accounted}]}; left out when there is nothing to check.
+void writeFinalSupplementary(model::ObjectWriter& o, const std::optional<FinalSupplementaryCheck>& check) {
+  if (!check) return;
+  model::ObjectWriter f(o.key("final_supplementary"));
+  if (check->caseId.empty()) {
+    f.raw("case_id", "null");
+  } else {
+    f.string("case_id", check->caseId, true);
+  }
+  std::string& counts = f.key("counts");
+  counts += '[';
+  for (std::size_t i = 0; i < check->counts.size(); ++i) {
+    if (i) counts += ',';
+    const auto& c = check->counts[i];
+    model::ObjectWriter w(counts);
+    w.string("type", c.type, true);
+    {
+      model::ObjectWriter rep(w.key("reported"));
+      rep.integer("finalised", c.reportedFinalised);
+      rep.integer("due", c.reportedDue);
+    }
+    model::ObjectWriter held(w.key("journal"));
+    held.integer("finalised", c.finalised);
+    held.integer("due", c.due);
+  }
+  counts += ']';
+  std::string& totals = f.key("totals");
+  totals += '[';
+  for (std::size_t i = 0; i < check->totals.size(); ++i) {
+    if (i) totals += ',';
+    const auto& t = check->totals[i];
+    model::ObjectWriter w(totals);
+    w.string("tax", t.tax, true);
+    w.string("currency", t.currency, true);
+    w.string("reported", t.reported.toString(), true);
+    w.string("accounted", t.accounted.toString(), true);
+  }
+  totals += ']';
+}
+
 }  // namespace
 
 Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, const std::string& account,
@@ -53,11 +94,27 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
 
   // What was released under the account model in the period.
   std::map<std::string, std::pair<std::string, std::string>> released;  // case -> (released_at, statement)
+  std::set<std::string> supplementary;  // released cases that complete others: accounted as adjustments
+  std::vector<PeriodRelease> declarations;  // of goods, for the final supplementary check
   journal.forEachCaseReleased(holder, common::rfc3339(bounds.from), common::rfc3339(bounds.to),
                               [&](const journal::ReleasedCase& c) {
-                                if (chargedTo(c, account)) released[c.case_id] = {c.released_at, c.statement_id};
+                                if (!chargedTo(c, account)) return true;
+                                const auto links = journal.linksOf(c.case_id);
+                                const std::string kind = links.empty() ? "" : links.front().kind;
+                                if (kind == "final-supplementary") return true;  // reports; charged nothing
+                                if (kind == "supplementary") {
+                                  supplementary.insert(c.case_id);
+                                } else {
+                                  declarations.push_back({c.case_id, c.reference, c.released_at,
+                                                          kind == "simplified" ? links.front().type : ""});
+                                }
+                                released[c.case_id] = {c.released_at, c.statement_id};
                                 return true;
                               });
+  // Checked whether or not the statement is issued: a missing supplementary declaration is
+  // worth knowing before the month's statement.
+  std::vector<Difference> finals;
+  r.finalSupplementary = checkFinalSupplementary(journal, account, r.period, declarations, finals);
   r.released = static_cast<std::int64_t>(released.size());
   const auto stored = journal.statement(account, r.period);
   r.issued = stored.has_value();
@@ -72,7 +129,10 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
       r.differences.push_back({"on-another-statement", caseId, "released " + at + " but accounted on " + on});
     }
   }
-  if (!stored) return r;
+  if (!stored) {
+    r.differences.insert(r.differences.end(), finals.begin(), finals.end());
+    return r;
+  }
 
   r.onStatement = static_cast<std::int64_t>(stored->cases.size());
   for (const auto& [caseId, at] : stored->cases) {
@@ -125,6 +185,8 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
     }
   }
   for (const auto& [caseId, at] : stored->cases) {
+    // A supplementary declaration's revenue is its completed cases' adjustment, not an item's.
+    if (supplementary.count(caseId)) continue;
     const auto advance = dueInAdvance(journal, caseId, at);
     const Decimal assessed = advance ? advance->first : Decimal();
     const std::string currency = advance ? advance->second : std::string();
@@ -142,6 +204,7 @@ Reconciliation reconcile(journal::Journal& journal, const StatementBook& book, c
                                                       money(total, currency) + others});
     }
   }
+  r.differences.insert(r.differences.end(), finals.begin(), finals.end());
   return r;
 }
 
@@ -170,6 +233,7 @@ std::string toJson(const Reconciliation& r) {
       d.string("detail", r.differences[i].detail, true);
     }
     list += ']';
+    writeFinalSupplementary(o, r.finalSupplementary);
   }
   return out;
 }

@@ -5,15 +5,18 @@
 // every case whose revenue as assessed before release (what the trader knew in advance) differs
 // from what the statements accounted for it. Read-only.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "accounts/final_supplementary_check.hpp"
 #include "accounts/statement_book.hpp"
 
 namespace swhub::accounts {
 
 struct Difference {
   // not-issued | not-on-statement | on-another-statement | not-released-in-period | total | due | revenue
+  // | supplementary-missing | final-supplementary-missing | final-supplementary-count | final-supplementary-total
   std::string kind;
   std::string caseId;  // "" for a statement's own figures
   std::string detail;
@@ -28,6 +31,9 @@ struct Reconciliation {
   std::int64_t onStatement = 0;  // items on the period's statement
   std::int64_t linesChecked = 0;
   std::vector<Difference> differences;
+  // The period against its final supplementary declaration (README "Supplementary declarations");
+  // none when the period had no simplified declaration and no final supplementary.
+  std::optional<FinalSupplementaryCheck> finalSupplementary;
   bool reconciled() const { return issued && differences.empty(); }
 };
 

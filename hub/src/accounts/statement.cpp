@@ -134,6 +134,7 @@ std::string toJson(const Statement& s) {
       w.string("reference", e.reference, true);
       w.string("released_at", e.releasedAt, true);
       writeArray(w.key("lines"), e.lines, [](std::string& o2, const StatementLine& l) { writeLine(o2, l); });
+      if (!e.completes.empty()) w.strings("completes", e.completes);
     });
     writeArray(o.key("adjustments"), s.adjustments, [](std::string& out, const Adjustment& a) {
       ObjectWriter w(out);
@@ -142,7 +143,7 @@ std::string toJson(const Statement& s) {
       {
         ObjectWriter c(w.key("corrects"));
         c.string("statement_id", a.corrects, true);
-        c.string("case_id", a.caseId, true);
+        c.string("case_id", a.correctsCase.empty() ? a.caseId : a.correctsCase, true);
         c.string("tax", a.tax, true);
         if (a.item > 0) {
           c.integer("item", a.item);
@@ -160,6 +161,7 @@ std::string toJson(const Statement& s) {
       w.string("now", a.now.toString(), true);
       w.string("amount", a.amount.toString(), true);
       w.string("currency", a.currency, true);
+      w.string("why", a.why);
     });
     writeTotals(o.key("totals"), s.totals, true);
     writeTotals(o.key("due"), s.due, false);
@@ -203,6 +205,9 @@ Statement statementFromJson(const std::string& json) {
       if (l->has("rate") && !l->isNull("rate")) line.rate = decimalOf(*l, "rate");
       entry.lines.push_back(std::move(line));
     }
+    if (auto completes = e->getArray("completes")) {
+      for (std::size_t j = 0; j < completes->size(); ++j) entry.completes.push_back(completes->getElement<std::string>(static_cast<unsigned>(j)));
+    }
     s.entries.push_back(std::move(entry));
   }
   auto adjustments = array(*root, "adjustments");
@@ -212,7 +217,10 @@ Statement statementFromJson(const std::string& json) {
     s.adjustments.push_back({text(*a, "case_id"), text(*a, "reference"),
                              corrects ? text(*corrects, "statement_id") : std::string(), text(*a, "tax"), itemOf(*a),
                              text(*a, "currency"), decimalOf(*a, "accounted"), decimalOf(*a, "now"),
-                             decimalOf(*a, "amount")});
+                             decimalOf(*a, "amount"), std::string(), a->optValue<std::string>("why", "")});
+    if (corrects && text(*corrects, "case_id") != s.adjustments.back().caseId) {
+      s.adjustments.back().correctsCase = text(*corrects, "case_id");
+    }
   }
   auto totals = array(*root, "totals");
   for (std::size_t i = 0; i < totals->size(); ++i) {
@@ -245,7 +253,7 @@ std::string toCsv(const Statement& s) {
   for (const auto& a : s.adjustments) {
     out += csvRow({s.id, s.period, status, "adjustment", a.caseId, a.reference, "", a.tax, item(a.item), "", "",
                    a.amount.toString(), a.currency, a.corrects,
-                   "was " + a.accounted.toString() + ", now " + a.now.toString()});
+                   (a.why.empty() ? "" : a.why + ": ") + "was " + a.accounted.toString() + ", now " + a.now.toString()});
   }
   for (const auto& t : s.totals) {
     out += csvRow({s.id, s.period, status, "total", "", "", "", t.tax, "", "", "", t.amount.toString(), t.currency, "", ""});

@@ -28,6 +28,9 @@ struct StatementEntry {
   std::string reference;
   std::string releasedAt;
   std::vector<StatementLine> lines;
+  // A supplementary declaration: the cases it completes. It has no lines of its own: what it
+  // changes of theirs is an adjustment (README "Supplementary declarations").
+  std::vector<std::string> completes;
 };
 
 // A late change to a case that an earlier statement accounted: what it corrects and by how much.
@@ -41,6 +44,8 @@ struct Adjustment {
   sdk::Decimal accounted;  // on earlier statements
   sdk::Decimal now;        // the case's line now
   sdk::Decimal amount;     // now - accounted
+  std::string correctsCase;  // the case it corrects when not caseId (a supplementary's completed case)
+  std::string why;           // "" or what caused it: a supplementary declaration, a return's credit
 };
 
 struct Total {

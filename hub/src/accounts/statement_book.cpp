@@ -23,6 +23,44 @@ std::map<LineKey, Decimal> sumByKey(const std::vector<StatementLine>& lines) {
 
 bool closed(const Period& period, const TimeZone& zone, Instant now) { return boundsOf(period, zone).to <= now; }
 
+StatementLine negated(StatementLine l) {
+  l.amount = Decimal() - l.amount;
+  return l;
+}
+
+// The cases a supplementary declaration completes (none for any other case).
+std::vector<std::string> completedBy(const std::vector<journal::DeclarationLink>& links) {
+  std::vector<std::string> out;
+  for (const auto& l : links) {
+    if (l.kind == "supplementary") out.push_back(l.completes);
+  }
+  return out;
+}
+
+bool closesPeriod(const std::vector<journal::DeclarationLink>& links) {
+  return !links.empty() && links.front().kind == "final-supplementary";
+}
+
+// The lines the completed cases are charged: what a supplementary declaration's lines replace.
+std::vector<StatementLine> completedLines(journal::Journal& journal, const std::vector<std::string>& completed) {
+  std::vector<StatementLine> out;
+  for (const auto& id : completed) {
+    if (auto c = journal.getCase(id)) {
+      for (auto& l : chargedLines(c->status_json)) out.push_back(std::move(l));
+    }
+  }
+  return out;
+}
+
+// What changed a case since it was accounted, when the hub knows: a return's credit.
+std::string changeWhy(const journal::CaseRecord& record) {
+  const auto status = release::CaseStatus::fromJson(record.status_json);
+  for (auto r = status.returns.rbegin(); r != status.returns.rend(); ++r) {
+    if (!r->credited.empty()) return "return " + r->id + " credit (" + r->credited + " " + r->currency + ")";
+  }
+  return "";
+}
+
 journal::StatementRecord recordOf(const Statement& s) {
   journal::StatementRecord r{s.id, s.account, s.period, s.issuedAt, toJson(s), {}, {}};
   for (const auto& e : s.entries) {
@@ -42,6 +80,33 @@ journal::StatementRecord recordOf(const Statement& s) {
 bool chargedTo(const journal::ReleasedCase& released, const std::string& account) {
   if (!released.named_account.empty() && released.named_account != account) return false;
   return release::CaseStatus::fromJson(released.status_json).collection == "account";
+}
+
+std::vector<StatementLine> creditLines(const std::string& statusJson) {
+  const auto status = release::CaseStatus::fromJson(statusJson);
+  std::vector<StatementLine> lines;
+  if (status.collection != "account") return lines;
+  for (const auto& r : status.returns) {
+    if (r.credited.empty()) continue;
+    for (const auto& l : r.refund) {
+      const Decimal credit = Decimal::parse(l.refund).value_or(Decimal());
+      lines.push_back({l.tax, l.item.value_or(0), Decimal::parse(l.amount).value_or(Decimal()), std::nullopt,
+                       Decimal() - credit, l.currency, "return " + r.id + " credit: " + l.why});
+    }
+  }
+  return lines;
+}
+
+std::vector<StatementLine> netCharged(journal::Journal& journal, const std::string& caseId,
+                                      const std::string& statusJson) {
+  std::vector<StatementLine> lines = chargedLines(statusJson);
+  const auto completed = completedBy(journal.linksOf(caseId));
+  if (!completed.empty()) {
+    for (auto& l : completedLines(journal, completed)) lines.push_back(negated(std::move(l)));
+    return lines;
+  }
+  for (auto& l : creditLines(statusJson)) lines.push_back(std::move(l));
+  return lines;
 }
 
 std::vector<StatementLine> chargedLines(const std::string& statusJson) {
@@ -90,7 +155,39 @@ Statement StatementBook::build(journal::Journal& journal, const std::string& acc
     if (!chargedTo(released, account)) return true;
     // Accounted already (the time zone changed since that statement was issued): never twice.
     if (!released.statement_id.empty()) return true;
-    s.entries.push_back({released.case_id, released.reference, released.released_at, chargedLines(released.status_json)});
+    const auto links = journal.linksOf(released.case_id);
+    if (closesPeriod(links)) return true;  // a final supplementary reports: it is charged nothing
+    StatementEntry entry{released.case_id, released.reference, released.released_at, {}, completedBy(links)};
+    if (!entry.completes.empty()) {
+      // A supplementary declaration: its lines replace those of the cases it completes, each
+      // difference an adjustment of what the completed cases were (or will be) accounted.
+      const std::string corrects = journal.statementOfCase(entry.completes.front());
+      const auto was = sumByKey(completedLines(journal, entry.completes));
+      const auto is = sumByKey(chargedLines(released.status_json));
+      std::set<LineKey> keys;
+      for (const auto& [key, _] : was) keys.insert(key);
+      for (const auto& [key, _] : is) keys.insert(key);
+      for (const auto& key : keys) {
+        const Decimal before = was.count(key) ? was.at(key) : Decimal();
+        const Decimal now = is.count(key) ? is.at(key) : Decimal();
+        if (before == now) continue;
+        s.adjustments.push_back({released.case_id, released.reference, corrects.empty() ? s.id : corrects,
+                                 std::get<0>(key), std::get<1>(key), std::get<2>(key), before, now, now - before,
+                                 entry.completes.front(), "supplementary declaration " + released.case_id});
+      }
+    } else {
+      entry.lines = chargedLines(released.status_json);
+      // A proven return before the case was accounted: the credit beside its item, on this statement.
+      for (const auto& credit : creditLines(released.status_json)) {
+        Decimal line;
+        for (const auto& l : entry.lines) {
+          if (l.tax == credit.tax && l.item == credit.item && l.currency == credit.currency) line = line + l.amount;
+        }
+        s.adjustments.push_back({released.case_id, released.reference, s.id, credit.tax, credit.item, credit.currency,
+                                 line, line + credit.amount, credit.amount, "", credit.why});
+      }
+    }
+    s.entries.push_back(std::move(entry));
     return true;
   });
   if (adjustments) {
@@ -107,7 +204,7 @@ Statement StatementBook::build(journal::Journal& journal, const std::string& acc
       }
       const auto record = journal.getCase(caseId);
       if (!record) continue;
-      const auto now = sumByKey(chargedLines(record->status_json));
+      const auto now = sumByKey(netCharged(journal, caseId, record->status_json));
       std::set<LineKey> keys;
       for (const auto& [key, _] : accounted) keys.insert(key);
       for (const auto& [key, _] : now) keys.insert(key);
@@ -116,7 +213,7 @@ Statement StatementBook::build(journal::Journal& journal, const std::string& acc
         const Decimal is = now.count(key) ? now.at(key) : Decimal();
         if (was == is) continue;
         s.adjustments.push_back({caseId, record->reference, corrects, std::get<0>(key), std::get<1>(key),
-                                 std::get<2>(key), was, is, is - was});
+                                 std::get<2>(key), was, is, is - was, "", changeWhy(*record)});
       }
     }
   }

@@ -64,4 +64,14 @@ bool chargedTo(const journal::ReleasedCase& released, const std::string& account
 // when the model as applied is `account`; none otherwise.
 std::vector<StatementLine> chargedLines(const std::string& statusJson);
 
+// What proven returns of an account-model case credit (README "Returns and refunds"): one negative
+// line per share given back of a charged line.
+std::vector<StatementLine> creditLines(const std::string& statusJson);
+
+// What the account is charged for a case now, all told: its charged lines and its credits; for a
+// supplementary declaration (README "Supplementary declarations") its lines less those of the
+// cases it completes.
+std::vector<StatementLine> netCharged(journal::Journal& journal, const std::string& caseId,
+                                      const std::string& statusJson);
+
 }  // namespace swhub::accounts

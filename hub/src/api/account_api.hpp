@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "accounts/statement_book.hpp"
@@ -22,8 +23,14 @@ class AccountApi {
   // `format`: "" or "json" (application/json), "csv" (text/csv).
   HttpResult statement(const Identity& caller, const std::string& account, const std::string& period,
                        const std::string& format) const;
+  // ?reconcile=true: the period's reconciliation (`swhub statement --reconcile`), read-only, with its
+  // final supplementary declaration check (README "Supplementary declarations"); 200 either way.
+  HttpResult reconciliation(const Identity& caller, const std::string& account, const std::string& period) const;
 
  private:
+  // 404 for an account the caller may not see, 400 for a period that is not a month; nullopt: go on.
+  std::optional<HttpResult> refused(const Identity& caller, const std::string& account, const std::string& period) const;
+
   journal::Journal& journal_;
   const accounts::StatementBook& book_;
   Clock clock_;

@@ -134,6 +134,36 @@ void writeHistory(std::string& out, const std::vector<journal::CaseEvent>& event
   out += ']';
 }
 
+// What the case declared beyond its goods and what completes it (README "Supplementary
+// declarations"): null for a standard declaration that no supplementary completes.
+void writeDeclared(model::ObjectWriter& b, const std::vector<journal::DeclarationLink>& links,
+                   const std::optional<journal::DeclarationLink>& completion) {
+  if (links.empty() && !completion) {
+    b.raw("supplementary", "null");
+    return;
+  }
+  model::ObjectWriter d(b.key("supplementary"));
+  d.string("type", links.empty() ? std::string() : links.front().type);
+  d.boolean("simplified", !links.empty() && links.front().kind == "simplified");
+  std::vector<std::string> completes;
+  for (const auto& l : links) {
+    if (l.kind == "supplementary") completes.push_back(l.completes);
+  }
+  d.strings("completes", completes);
+  if (completion) {
+    d.string("completed_by", completion->case_id, true);
+  } else {
+    d.raw("completed_by", "null");
+  }
+  if (!links.empty() && links.front().kind == "final-supplementary") {
+    model::ObjectWriter closes(d.key("closes"));
+    closes.string("account", links.front().account, true);
+    closes.string("period", links.front().period, true);
+  } else {
+    d.raw("closes", "null");
+  }
+}
+
 HttpResult notFound(const std::string& caseId) {
   return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
 }
@@ -174,6 +204,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     if (mayKnowRisk(caller)) writeRisk(b.key("risk"), status);
     writeRevenue(b.key("revenue"), status);
     release::writeReturns(b.key("returns"), status.returns);
+    writeDeclared(b, journal_.linksOf(caseId), journal_.completionOf(caseId));
     writeHistory(b.key("history"), read->second);
   }
   return json(200, std::move(body));

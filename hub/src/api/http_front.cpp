@@ -234,6 +234,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::CaseById:
         return hub_.cases().byId(*caller, params.at(0));
       case Endpoint::AccountStatement:
+        if (uri.value("reconcile") == "true") return hub_.accountApi().reconciliation(*caller, params.at(0), params.at(1));
         return hub_.accountApi().statement(*caller, params.at(0), params.at(1), uri.value("format"));
       case Endpoint::AdminRoutes:
         return hub_.adminApi().routes();

@@ -281,7 +281,7 @@ Schema admins() {
 std::vector<std::string> filingKinds() {
   std::vector<std::string> names;
   for (int k = static_cast<int>(sdk::FilingKind::PreLoading);
-       k <= static_cast<int>(sdk::FilingKind::Return); ++k) {
+       k <= static_cast<int>(sdk::FilingKind::FinalSupplementary); ++k) {
     names.emplace_back(sdk::toString(static_cast<sdk::FilingKind>(k)));
   }
   return names;

@@ -55,6 +55,7 @@ class MemorySink : public FilingSink {
     append(batch.outbox, std::move(last.outbox));
     append(batch.new_cases, std::move(last.new_cases));
     append(batch.licence_changes, std::move(last.licence_changes));  // what a follow-up gives back
+    append(batch.declaration_links, std::move(last.declaration_links));
     batch.message = record(key, journal::MessageStatus::Accepted, receipt->bytes, 202);
     auto result = journal_.commit(std::move(batch));
     if (result.status == journal::CommitResult::Status::Committed) accepted.body = std::move(receipt->bytes);

@@ -5,6 +5,7 @@
 
 #include "common/ids.hpp"
 #include "intake/case_lookup.hpp"
+#include "intake/declaration_plan.hpp"
 #include "intake/filing_lists.hpp"
 #include "intake/filing_sink.hpp"
 #include "plugin/plugin_failure.hpp"
@@ -114,11 +115,16 @@ class Pipeline::Run {
         refuseFiling(e->empty() ? std::string() : e->front().path, *e);
       } else if (auto* f = std::get_if<sdk::DecodedFiling>(&*next)) {
         if (auto failure = garbage(*f)) return pluginFailed(std::move(*failure));
-        handOver(*f);
+        handOver(*f, std::exchange(facts_, std::nullopt));
       } else if (auto* event = std::get_if<sdk::HubEvent>(&*next)) {
         if (auto refused = takeEvent(*event)) return refused;
+      } else if (auto* facts = std::get_if<sdk::DeclarationFacts>(&*next)) {
+        // The facts of the filing that comes next (sdk::DeclarationFacts).
+        if (facts_) return pluginFailed(factsWithoutFiling());
+        facts_ = std::move(*facts);
       }
     }
+    if (facts_ && !sink_->failure()) return pluginFailed(factsWithoutFiling());
     filings.reset();
     // Once a reject-all message has an error nothing of it will be filed.
     if (acceptValid_ || errors_.empty()) sink_->flush();
@@ -144,7 +150,12 @@ class Pipeline::Run {
                                              "a filing at '" + f.location + "' without a reference"})};
   }
 
-  void handOver(sdk::DecodedFiling& f) {
+  sdk::Errors factsWithoutFiling() const {
+    return sdk::Errors{plugin::failureError({pluginName_, plugin::FailureKind::Garbage, "decode",
+                                             "declaration facts that no filing follows"})};
+  }
+
+  void handOver(sdk::DecodedFiling& f, std::optional<sdk::DeclarationFacts> facts) {
     const std::string& partnerId = message_.partnerId;
     f.consignment.partner = partnerId;
     if (sdk::concernsExistingCase(f.consignment.filing)) {
@@ -165,6 +176,30 @@ class Pipeline::Run {
     // Once a reject-all message has an error nothing of it will be filed: only check the rest.
     if (!acceptValid_ && !errors_.empty()) return;
     f.consignment.case_id = common::newId("C-");
+    auto declared = planDeclaration(p_.journal_, f.consignment, facts, partner_.config.account, messageId_, now_,
+                                    f.location);
+    if (!declared.ok()) {
+      refuseFiling(f.location, declared.errors());
+      return;
+    }
+    // Once per message too: the journal only knows what earlier messages linked.
+    for (const auto& link : declared.value().links) {
+      for (const auto& earlier : declared_.links) {
+        if (!link.completes.empty() && earlier.completes == link.completes) {
+          refuseFiling(f.location, {{f.location, "case " + link.completes + " is completed already by supplementary "
+                                                     "declaration " + earlier.case_id + " of this message"}});
+          return;
+        }
+        if (!link.account.empty() && earlier.account == link.account && earlier.period == link.period) {
+          refuseFiling(f.location, {{f.location, "period " + link.period + " of account " + link.account +
+                                                     " is closed already by final supplementary declaration " +
+                                                     earlier.case_id + " of this message"}});
+          return;
+        }
+      }
+    }
+    for (auto& link : declared.value().links) declared_.links.push_back(std::move(link));
+    for (auto& event : declared.value().events) declared_.events.push_back(std::move(event));
     const common::CaseState state = p_.coordinator_.planNewCase(sink_->batch(), f.consignment, messageId_, actor_, now_);
     sink_->add({f.consignment.case_id, reference, state}, f.location);
     ++filed_;
@@ -215,6 +250,8 @@ class Pipeline::Run {
     for (int attempt = 1;; ++attempt) {
       rejected_ = rejectedWhenDecoded;
       journal::WriteBatch last;
+      last.declaration_links = declared_.links;
+      last.events = declared_.events;
       std::vector<ReceiptCase> lastCases;
       std::size_t followedUp = 0;
       for (auto& followUp : followUps_) {
@@ -310,6 +347,8 @@ class Pipeline::Run {
   RejectedFilings rejected_;
   std::size_t filed_ = 0;
   std::vector<FollowUp> followUps_;
+  std::optional<sdk::DeclarationFacts> facts_;  // yielded for the filing that comes next
+  DeclarationPlan declared_;                    // what the message's declarations declared
   std::vector<EventFor> events_;
 };
 

@@ -19,6 +19,7 @@
 #include "common/case_state.hpp"
 #include "common/instant.hpp"
 #include "common/names.hpp"
+#include "journal/declaration_links.hpp"
 #include "journal/licences.hpp"
 
 namespace swhub::journal {
@@ -147,6 +148,10 @@ struct WriteBatch {
   // Licence write-downs and give-backs of the cases updated here (licences.hpp): all or nothing
   // with the rest of the batch.
   std::vector<LicenceChange> licence_changes;
+  // What the declarations filed here declared (declaration_links.hpp); the store refuses a second
+  // supplementary of one case, or a second final supplementary of one period (Stale: what another
+  // message linked since this one was checked).
+  std::vector<DeclarationLink> declaration_links;
 };
 
 // Bytes written into a row in pieces rather than held whole: a large message's body or receipt.
@@ -406,6 +411,11 @@ class Journal {
   // Writes an issued statement in one transaction. Duplicate when (account, period) is issued
   // already (nothing written: read that one); Invalid when a case is on another statement.
   virtual CommitResult issueStatement(const StatementRecord& statement) = 0;
+  // Declaration links (declaration_links.hpp): the case's own (what it declared), the one that
+  // completes `case_id` (nullopt when none), the final supplementary of (account, period).
+  virtual std::vector<DeclarationLink> linksOf(const std::string& case_id) = 0;
+  virtual std::optional<DeclarationLink> completionOf(const std::string& case_id) = 0;
+  virtual std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) = 0;
 
   // ---- Several nodes on one journal (PostgreSQL): a configuration reload reaches every node.
   // announceReload() tells the other serving nodes that this one reloaded its configuration;

@@ -559,6 +559,18 @@ std::string PgJournal::statementOfCase(const std::string& case_id) {
   return withReader([&](Conn& db) { return pg::statementOfCase(db, case_id); });
 }
 
+std::vector<DeclarationLink> PgJournal::linksOf(const std::string& case_id) {
+  return withReader([&](Conn& db) { return pg::linksOf(db, case_id); });
+}
+
+std::optional<DeclarationLink> PgJournal::completionOf(const std::string& case_id) {
+  return withReader([&](Conn& db) { return pg::completionOf(db, case_id); });
+}
+
+std::optional<DeclarationLink> PgJournal::finalSupplementary(const std::string& account, const std::string& period) {
+  return withReader([&](Conn& db) { return pg::finalSupplementary(db, account, period); });
+}
+
 std::vector<StatementLineRecord> PgJournal::linesOfChangedCases(const std::string& account) {
   return withReader([&](Conn& db) { return pg::linesOfChangedCases(db, account); });
 }

@@ -84,6 +84,9 @@ class PgJournal final : public Journal {
   std::optional<StatementRecord> statement(const std::string& account, const std::string& period) override;
   std::string latestStatementPeriod(const std::string& account) override;
   std::string statementOfCase(const std::string& case_id) override;
+  std::vector<DeclarationLink> linksOf(const std::string& case_id) override;
+  std::optional<DeclarationLink> completionOf(const std::string& case_id) override;
+  std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) override;
   std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
   CommitResult issueStatement(const StatementRecord& statement) override;
 

@@ -71,6 +71,9 @@ const std::vector<Table>& tables() {
        " ORDER BY statement_id, seq",
        "SELECT statement_id, seq, kind, case_id, tax, item, amount, currency, corrects FROM statement_lines"
        " ORDER BY statement_id, seq"},
+      {"declaration_links", "case_id, kind, type, completes, account, period, facts_json, at", "tttttttt",
+       "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY rowid",
+       "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY seq"},
       {"audit_checkpoints", "seq, head_hash, at, signature", "tttt",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq"},

@@ -221,4 +221,68 @@ CommitResult insertStatement(Conn& db, const StatementRecord& s) {
   return CommitResult{};
 }
 
+namespace {
+
+constexpr const char* kLinkColumns =
+    "SELECT case_id, kind, type, coalesce(completes, ''), coalesce(account, ''), coalesce(period, ''), facts_json, at"
+    " FROM declaration_links ";
+
+std::vector<DeclarationLink> readLinks(const Result& r) {
+  std::vector<DeclarationLink> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    out.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3), r.text(i, 4), r.text(i, 5), r.text(i, 6),
+                   common::parseInstant(r.text(i, 7)).value_or(common::Instant{})});
+  }
+  return out;
+}
+
+std::optional<DeclarationLink> firstLink(const Result& r) {
+  auto links = readLinks(r);
+  if (links.empty()) return std::nullopt;
+  return links.front();
+}
+
+// '' as NULL: the unique constraints hold only for the kinds that name them.
+Params& orNull(Params& p, const std::string& value) { return value.empty() ? p.null() : p.text(value); }
+
+}  // namespace
+
+std::optional<std::string> insertDeclarationLinks(Conn& db, const std::vector<DeclarationLink>& links) {
+  for (const auto& l : links) {
+    if (!l.completes.empty()) {
+      if (auto done = completionOf(db, l.completes)) {
+        return "case '" + l.completes + "' is completed already by supplementary declaration " + done->case_id;
+      }
+    }
+    if (!l.account.empty()) {
+      if (auto closed = finalSupplementary(db, l.account, l.period)) {
+        return "period " + l.period + " of account " + l.account + " is closed already by " + closed->case_id;
+      }
+    }
+    Params p;
+    p.text(l.case_id).text(l.kind).text(l.type);
+    orNull(p, l.completes);
+    orNull(p, l.account);
+    orNull(p, l.period);
+    p.text(l.facts_json.empty() ? std::string("{}") : l.facts_json).text(common::toString(l.at));
+    db.exec("INSERT INTO declaration_links (case_id, kind, type, completes, account, period, facts_json, at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            p);
+  }
+  return std::nullopt;
+}
+
+std::vector<DeclarationLink> linksOf(Conn& db, const std::string& case_id) {
+  return readLinks(db.exec(std::string(kLinkColumns) + "WHERE case_id = $1 ORDER BY seq", Params().text(case_id)));
+}
+
+std::optional<DeclarationLink> completionOf(Conn& db, const std::string& case_id) {
+  return firstLink(db.exec(std::string(kLinkColumns) + "WHERE completes = $1", Params().text(case_id)));
+}
+
+std::optional<DeclarationLink> finalSupplementary(Conn& db, const std::string& account, const std::string& period) {
+  return firstLink(db.exec(std::string(kLinkColumns) + "WHERE account = $1 AND period = $2",
+                           Params().text(account).text(period)));
+}
+
 }  // namespace swhub::journal::pg

@@ -286,10 +286,30 @@ CREATE TABLE staging_nodes (
 );
 )sql";
 
+// Migration 2: what declarations declared beyond their goods (declaration_links.hpp; SQLite's
+// table of the same name): a case is completed by one supplementary declaration, a period of an
+// account closed by one final supplementary (NULLs are distinct in a UNIQUE constraint: the other
+// kinds leave them NULL). seq: the order written (SQLite's rowid).
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE declaration_links (
+  seq BIGSERIAL PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  type TEXT NOT NULL,
+  completes TEXT UNIQUE,
+  account TEXT,
+  period TEXT,
+  facts_json TEXT NOT NULL,
+  at TEXT NOT NULL,
+  UNIQUE (account, period)
+);
+CREATE INDEX declaration_links_case ON declaration_links (case_id);
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
-  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}};
+  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}};
   return all;
 }
 

@@ -61,7 +61,8 @@ void writeStagingBody(Conn& db, const std::string& message_id, std::int64_t offs
 }
 
 void stageBatch(Conn& db, const std::string& message_id, const WriteBatch& batch) {
-  if (batch.message || !batch.case_updates.empty()) {
+  // Declaration links go with the message's last batch (finishStaged): never staged.
+  if (batch.message || !batch.case_updates.empty() || !batch.declaration_links.empty()) {
     throw BatchRejected("journal: a staged batch holds new cases, events and outbox items only");
   }
   if (messageStatus(db, message_id) != "staging") throw BatchRejected("journal: no staging message '" + message_id + "'");

@@ -284,6 +284,11 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
       return refused(CommitResult::Status::Stale, *short_of);
     }
   }
+  // A racing message linked the same case or month since this one was checked: stale, so that the
+  // filer is told to send it again (and is then refused with the reason).
+  if (auto conflict = insertDeclarationLinks(db, batch.declaration_links)) {
+    return refused(CommitResult::Status::Stale, *conflict);
+  }
   // Events, outbox items and the head: sent at once (pipeline mode), one round trip.
   const auto seqs = nextEventSeqs(db, batch.events.size());
   for (std::size_t i = 0; i < batch.events.size(); ++i) {

@@ -122,6 +122,12 @@ std::string firstRelease(Conn& db, const std::string& partner);
 std::optional<StatementRecord> statementOf(Conn& db, const std::string& account, const std::string& period);
 std::string latestStatementPeriod(Conn& db, const std::string& account);
 std::string statementOfCase(Conn& db, const std::string& case_id);
+// Declaration links (declaration_links.hpp), as sqlite_accounts.hpp: inside the writer's group, a
+// second completion of a case or final supplementary of a period is what it conflicts with.
+std::optional<std::string> insertDeclarationLinks(Conn& db, const std::vector<DeclarationLink>& links);
+std::vector<DeclarationLink> linksOf(Conn& db, const std::string& case_id);
+std::optional<DeclarationLink> completionOf(Conn& db, const std::string& case_id);
+std::optional<DeclarationLink> finalSupplementary(Conn& db, const std::string& account, const std::string& period);
 std::vector<StatementLineRecord> linesOfChangedCases(Conn& db, const std::string& account);
 CommitResult insertStatement(Conn& db, const StatementRecord& s);
 

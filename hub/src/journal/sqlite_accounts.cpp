@@ -45,6 +45,21 @@ CREATE TRIGGER IF NOT EXISTS statement_lines_no_update BEFORE UPDATE ON statemen
   BEGIN SELECT RAISE(ABORT, 'an issued statement never changes'); END;
 CREATE TRIGGER IF NOT EXISTS statement_lines_no_delete BEFORE DELETE ON statement_lines
   BEGIN SELECT RAISE(ABORT, 'an issued statement never changes'); END;
+-- What declarations declared beyond their goods (declaration_links.hpp): a case is completed by
+-- one supplementary declaration, a period of an account closed by one final supplementary (NULLs
+-- are distinct in a UNIQUE constraint: the other kinds leave them NULL).
+CREATE TABLE IF NOT EXISTS declaration_links (
+  case_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  type TEXT NOT NULL,
+  completes TEXT UNIQUE,
+  account TEXT,
+  period TEXT,
+  facts_json TEXT NOT NULL,
+  at TEXT NOT NULL,
+  UNIQUE (account, period)
+);
+CREATE INDEX IF NOT EXISTS declaration_links_case ON declaration_links (case_id);
 -- Releases by instant, for the statements of a period.
 CREATE INDEX IF NOT EXISTS case_events_released ON case_events (at)
   WHERE kind = 'transition' AND to_state = 'released';
@@ -193,6 +208,65 @@ CommitResult insertStatement(Db& db, const StatementRecord& s) {
         .step();
   }
   return CommitResult{};
+}
+
+namespace {
+
+DeclarationLink readLink(const Stmt& row) {
+  return {row.text(0), row.text(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
+          common::parseInstant(row.text(7)).value_or(common::Instant{})};
+}
+
+// Db::prepare caches by the literal's address: each query is one literal.
+#define SWHUB_LINK_COLUMNS                                                                                      \
+  "SELECT case_id, kind, type, coalesce(completes, ''), coalesce(account, ''), coalesce(period, ''), facts_json, at" \
+  " FROM declaration_links "
+
+}  // namespace
+
+std::optional<std::string> insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links) {
+  for (const auto& l : links) {
+    // Inside the writer's transaction: what another message linked since this one was checked.
+    if (!l.completes.empty()) {
+      if (auto done = completionOf(db, l.completes)) {
+        return "case '" + l.completes + "' is completed already by supplementary declaration " + done->case_id;
+      }
+    }
+    if (!l.account.empty()) {
+      if (auto closed = finalSupplementary(db, l.account, l.period)) {
+        return "period " + l.period + " of account " + l.account + " is closed already by " + closed->case_id;
+      }
+    }
+    auto stmt = db.prepare(
+        "INSERT INTO declaration_links (case_id, kind, type, completes, account, period, facts_json, at)"
+        " VALUES (?, ?, ?, nullif(?, ''), nullif(?, ''), nullif(?, ''), ?, ?)");
+    stmt->bind(1, l.case_id).bind(2, l.kind).bind(3, l.type).bind(4, l.completes);
+    stmt->bind(5, l.account).bind(6, l.period).bind(7, l.facts_json.empty() ? std::string("{}") : l.facts_json);
+    stmt->bind(8, common::toString(l.at)).step();
+  }
+  return std::nullopt;
+}
+
+std::vector<DeclarationLink> linksOf(Db& db, const std::string& case_id) {
+  auto stmt = db.prepare(SWHUB_LINK_COLUMNS "WHERE case_id = ? ORDER BY rowid");
+  stmt->bind(1, case_id);
+  std::vector<DeclarationLink> out;
+  while (stmt->step()) out.push_back(readLink(*stmt));
+  return out;
+}
+
+std::optional<DeclarationLink> completionOf(Db& db, const std::string& case_id) {
+  auto stmt = db.prepare(SWHUB_LINK_COLUMNS "WHERE completes = ?");
+  stmt->bind(1, case_id);
+  if (!stmt->step()) return std::nullopt;
+  return readLink(*stmt);
+}
+
+std::optional<DeclarationLink> finalSupplementary(Db& db, const std::string& account, const std::string& period) {
+  auto stmt = db.prepare(SWHUB_LINK_COLUMNS "WHERE account = ? AND period = ?");
+  stmt->bind(1, account).bind(2, period);
+  if (!stmt->step()) return std::nullopt;
+  return readLink(*stmt);
 }
 
 }  // namespace swhub::journal::sqlite

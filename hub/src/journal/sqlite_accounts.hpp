@@ -2,6 +2,7 @@
 // The SQL of account statements (Journal's statement methods): their tables, created with the
 // rest of the schema, and one function per statement.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,11 @@ std::vector<StatementLineRecord> linesOfChangedCases(Db& db, const std::string& 
 // Inside the writer's savepoint. Duplicate when (account, period) exists; throws BatchRejected
 // when a case is on another statement already.
 CommitResult insertStatement(Db& db, const StatementRecord& statement);
+// Inside the writer's savepoint. A second completion of a case or final supplementary of a period:
+// what it conflicts with (nothing written; the unique constraints stay the backstop).
+std::optional<std::string> insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links);
+std::vector<DeclarationLink> linksOf(Db& db, const std::string& case_id);
+std::optional<DeclarationLink> completionOf(Db& db, const std::string& case_id);
+std::optional<DeclarationLink> finalSupplementary(Db& db, const std::string& account, const std::string& period);
 
 }  // namespace swhub::journal::sqlite

@@ -89,6 +89,9 @@ class SqliteJournal final : public Journal {
   std::string statementOfCase(const std::string& case_id) override;
   std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
   CommitResult issueStatement(const StatementRecord& statement) override;
+  std::vector<DeclarationLink> linksOf(const std::string& case_id) override;
+  std::optional<DeclarationLink> completionOf(const std::string& case_id) override;
+  std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) override;
 
   bool writable() const override;
   JournalStats stats() override;

@@ -56,4 +56,16 @@ CommitResult SqliteJournal::issueStatement(const StatementRecord& statement) {
   return committer_->run([this, &statement] { return insertStatement(*writer_, statement); }, false);
 }
 
+std::vector<DeclarationLink> SqliteJournal::linksOf(const std::string& case_id) {
+  return withReader([&](Db& db) { return sqlite::linksOf(db, case_id); });
+}
+
+std::optional<DeclarationLink> SqliteJournal::completionOf(const std::string& case_id) {
+  return withReader([&](Db& db) { return sqlite::completionOf(db, case_id); });
+}
+
+std::optional<DeclarationLink> SqliteJournal::finalSupplementary(const std::string& account, const std::string& period) {
+  return withReader([&](Db& db) { return sqlite::finalSupplementary(db, account, period); });
+}
+
 }  // namespace swhub::journal::sqlite

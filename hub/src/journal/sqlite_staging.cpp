@@ -128,7 +128,8 @@ void writeStagingBody(Db& db, const std::string& message_id, std::int64_t offset
 }
 
 void stageBatch(Db& db, const std::string& message_id, const WriteBatch& batch) {
-  if (batch.message || !batch.case_updates.empty()) {
+  // Declaration links go with the message's last batch (finishStaged): never staged.
+  if (batch.message || !batch.case_updates.empty() || !batch.declaration_links.empty()) {
     throw BatchRejected("journal: a staged batch holds new cases, events and outbox items only");
   }
   if (!messageRowid(db, message_id, true)) throw BatchRejected("journal: no staging message '" + message_id + "'");

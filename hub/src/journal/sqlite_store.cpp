@@ -5,6 +5,7 @@
 #include "common/ids.hpp"
 #include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
+#include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_licences.hpp"
 #include "model/text_util.hpp"
 
@@ -266,6 +267,11 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
     if (auto short_of = applyLicenceChanges(db, batch.licence_changes, common::nowRfc3339())) {
       return refused(CommitResult::Status::Stale, *short_of);
     }
+  }
+  // A racing message linked the same case or month since this one was checked: stale, so that the
+  // filer is told to send it again (and is then refused with the reason).
+  if (auto conflict = insertDeclarationLinks(db, batch.declaration_links)) {
+    return refused(CommitResult::Status::Stale, *conflict);
   }
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);

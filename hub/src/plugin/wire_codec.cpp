@@ -118,7 +118,7 @@ void get(Reader& r, sdk::Decimal& v) {
 }
 
 void put(Writer& w, const sdk::FilingKind& v) { putChecked(w, v); }
-void get(Reader& r, sdk::FilingKind& v) { getEnum(r, v, sdk::FilingKind::Return, "filing kind"); }
+void get(Reader& r, sdk::FilingKind& v) { getEnum(r, v, sdk::FilingKind::FinalSupplementary, "filing kind"); }
 void put(Writer& w, const sdk::Nature& v) { putChecked(w, v); }
 void get(Reader& r, sdk::Nature& v) { getEnum(r, v, sdk::Nature::Other, "nature"); }
 void put(Writer& w, const sdk::CollectionModel& v) { putChecked(w, v); }
@@ -290,6 +290,29 @@ void get(Reader& r, sdk::MessageContext& v) {
 void put(Writer& w, const sdk::DecodedFiling& v) { put(w, v.consignment); put(w, v.location); }
 void get(Reader& r, sdk::DecodedFiling& v) { get(r, v.consignment); get(r, v.location); }
 
+void put(Writer& w, const sdk::PreviousDocument& v) {
+  put(w, v.category); put(w, v.type); put(w, v.id); put(w, v.location);
+}
+void get(Reader& r, sdk::PreviousDocument& v) {
+  get(r, v.category); get(r, v.type); get(r, v.id); get(r, v.location);
+}
+void put(Writer& w, const sdk::SupplementaryCount& v) { put(w, v.type); put(w, v.finalised); put(w, v.due); }
+void get(Reader& r, sdk::SupplementaryCount& v) { get(r, v.type); get(r, v.finalised); get(r, v.due); }
+void put(Writer& w, const sdk::ReportedTotal& v) {
+  put(w, v.tax); put(w, v.amount); put(w, v.currency); put(w, v.location);
+}
+void get(Reader& r, sdk::ReportedTotal& v) {
+  get(r, v.tax); get(r, v.amount); get(r, v.currency); get(r, v.location);
+}
+void put(Writer& w, const sdk::DeclarationFacts& v) {
+  put(w, v.additional_type); put(w, v.simplified); put(w, v.completes); put(w, v.account); put(w, v.period);
+  put(w, v.counts); put(w, v.totals);
+}
+void get(Reader& r, sdk::DeclarationFacts& v) {
+  get(r, v.additional_type); get(r, v.simplified); get(r, v.completes); get(r, v.account); get(r, v.period);
+  get(r, v.counts); get(r, v.totals);
+}
+
 void put(Writer& w, const sdk::Decoded& v) {
   w.u8(static_cast<std::uint8_t>(v.index()));
   std::visit([&](const auto& alternative) { put(w, alternative); }, v);
@@ -299,6 +322,7 @@ void get(Reader& r, sdk::Decoded& v) {
     case 0: { sdk::DecodedFiling f; get(r, f); v = std::move(f); break; }
     case 1: { sdk::HubEvent e; get(r, e); v = std::move(e); break; }
     case 2: { sdk::Errors e; get(r, e); v = std::move(e); break; }
+    case 3: { sdk::DeclarationFacts f; get(r, f); v = std::move(f); break; }
     default: throw WireError("an unknown kind of decoded piece");
   }
 }

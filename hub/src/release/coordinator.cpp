@@ -25,8 +25,10 @@ std::string stringify(const Poco::JSON::Object& object) {
 
 bool goodsPresented(sdk::FilingKind kind) {
   // Pre-loading and pre-arrival data come ahead of the goods; a declaration or a return is made
-  // for goods that are presented.
-  return kind == sdk::FilingKind::Declaration || kind == sdk::FilingKind::Return;
+  // for goods that are presented, a supplementary or final supplementary declaration after the
+  // goods were released.
+  return kind == sdk::FilingKind::Declaration || kind == sdk::FilingKind::Return ||
+         kind == sdk::FilingKind::Supplementary || kind == sdk::FilingKind::FinalSupplementary;
 }
 
 // Revenue as filed: the collection model, and what the hub derived as due (if anything yet).

@@ -83,14 +83,8 @@ void writeReturn(std::string& out, const ReturnRecord& r) {
     proof.string("type", r.proof_type, true);
     proof.string("id", r.proof_id, true);
   }
-  if (r.refunded.empty()) {
-    o.raw("refund", "null");
-    return;
-  }
-  model::ObjectWriter refund(o.key("refund"));
-  refund.string("amount", r.refunded, true);
-  refund.string("currency", r.currency, true);
-  list(refund, "lines", r.refund, [](model::ObjectWriter& w, const RefundLine& l) {
+  const auto writeLines = [&r](model::ObjectWriter& to) {
+    list(to, "lines", r.refund, [](model::ObjectWriter& w, const RefundLine& l) {
     w.integer("line", l.line);
     w.string("tax", l.tax, true);
     if (l.item) {
@@ -103,7 +97,22 @@ void writeReturn(std::string& out, const ReturnRecord& r) {
     w.string("refund", l.refund, true);
     w.string("currency", l.currency, true);
     w.string("why", l.why, true);
-  });
+    });
+  };
+  if (r.refunded.empty()) {
+    o.raw("refund", "null");
+    if (!r.credited.empty()) {
+      model::ObjectWriter credit(o.key("credit"));
+      credit.string("amount", r.credited, true);
+      credit.string("currency", r.currency, true);
+      writeLines(credit);
+    }
+    return;
+  }
+  model::ObjectWriter refund(o.key("refund"));
+  refund.string("amount", r.refunded, true);
+  refund.string("currency", r.currency, true);
+  writeLines(refund);
   list(refund, "instructions", r.instructions, [](model::ObjectWriter& w, const RefundInstruction& i) {
     w.string("partner", i.partner, true);
     w.string("transaction_id", i.transaction_id, true);
@@ -150,8 +159,14 @@ ReturnRecord readReturn(const Poco::JSON::Object& o) {
     r.proof_type = text(*proof, "type");
     r.proof_id = text(*proof, "id");
   }
-  if (auto refund = o.getObject("refund")) {
-    r.refunded = text(*refund, "amount");
+  auto given = o.getObject("refund");
+  if (given) {
+    r.refunded = text(*given, "amount");
+  } else if ((given = o.getObject("credit"))) {
+    r.credited = text(*given, "amount");
+  }
+  if (given) {
+    const auto& refund = given;
     r.currency = text(*refund, "currency");
     eachObject(*refund, "lines", [&](const Poco::JSON::Object& l) {
       RefundLine line;

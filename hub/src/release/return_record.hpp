@@ -81,8 +81,11 @@ struct ReturnRecord {
   std::vector<ReturnDifference> differences;
   std::string proof_type;
   std::string proof_id;
-  std::vector<RefundLine> refund;
+  std::vector<RefundLine> refund;  // the shares given back: refunded, or credited to the account
   std::string refunded;  // the total given back, decimal text ("" = nothing)
+  // The account model: what the return credits on the account's next statement, decimal text
+  // ("" = nothing; README "Returns and refunds"). Nothing was paid at the border to refund.
+  std::string credited;
   std::string currency;
   std::vector<RefundInstruction> instructions;
 
@@ -93,7 +96,8 @@ struct ReturnRecord {
 
 // {"return_id", "state", "filed_at", "message_id", "reason", "reason_codes", "items":[{item, hs,
 // quantity, value, currency}], "differences":[{item, field, filed, inbound}], "proof":{type, id}
-// | null, "refund":{"amount", "currency", "lines":[...], "instructions":[...]} | null}, amounts as
+// | null, "refund":{"amount", "currency", "lines":[...], "instructions":[...]} | null, and for an
+// account-model credit "credit":{"amount", "currency", "lines":[...]}}, amounts as
 // decimal strings. The case status, the case view and the trace all write it so.
 void writeReturn(std::string& out, const ReturnRecord& record);
 ReturnRecord readReturn(const Poco::JSON::Object& object);

@@ -147,6 +147,14 @@ sdk::Result<CaseState> Coordinator::planReturn(journal::WriteBatch& batch, const
         p.instructed = (before + sdk::Decimal::parse(i.amount).value_or(sdk::Decimal())).toString();
       }
     }
+  } else if (status.collection == "account" && plan.total > sdk::Decimal()) {
+    // Charged to an account, never paid at the border: the account's next statement credits it.
+    ret.state = ReturnState::Returned;
+    ret.refund = plan.lines;
+    ret.credited = plan.total.toString();
+    ret.currency = plan.currency;
+    ret.reason = "returned with proof of export " + ret.proof_type + " " + ret.proof_id + "; credit of " +
+                 ret.credited + " " + ret.currency + " on the account's next statement";
   } else {
     ret.state = ReturnState::Returned;
     ret.reason = "returned with proof of export " + ret.proof_type + " " + ret.proof_id + "; " +

@@ -24,7 +24,7 @@ constexpr double kMaxItemValue = 99999999999999;
 std::vector<std::string> filingKindNames() {
   std::vector<std::string> names;
   for (int k = static_cast<int>(sdk::FilingKind::PreLoading);
-       k <= static_cast<int>(sdk::FilingKind::Return); ++k) {
+       k <= static_cast<int>(sdk::FilingKind::FinalSupplementary); ++k) {
     names.emplace_back(sdk::toString(static_cast<sdk::FilingKind>(k)));
   }
   return names;

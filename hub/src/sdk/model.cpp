@@ -34,13 +34,15 @@ struct Spelling {
   }
 };
 
-constexpr Spelling<FilingKind, 7> kFilingKinds{{{{FilingKind::PreLoading, "pre-loading"},
+constexpr Spelling<FilingKind, 9> kFilingKinds{{{{FilingKind::PreLoading, "pre-loading"},
                                                  {FilingKind::PreArrival, "pre-arrival"},
                                                  {FilingKind::Declaration, "declaration"},
                                                  {FilingKind::Amendment, "amendment"},
                                                  {FilingKind::Cancellation, "cancellation"},
                                                  {FilingKind::Arrival, "arrival"},
-                                                 {FilingKind::Return, "return"}}}};
+                                                 {FilingKind::Return, "return"},
+                                                 {FilingKind::Supplementary, "supplementary"},
+                                                 {FilingKind::FinalSupplementary, "final-supplementary"}}}};
 constexpr Spelling<Nature, 6> kNatures{{{{Nature::Sale, "sale"},
                                          {Nature::Gift, "gift"},
                                          {Nature::Sample, "sample"},

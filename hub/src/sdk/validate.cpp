@@ -177,7 +177,10 @@ class Checker {
     currency(paths_.field(fiscal, "tax_currency"), c.fiscal.tax_currency, false);
 
     const std::string items = paths_.field(root, "items");
-    if (c.items.empty() && !followUp) add(items, "at least one item required");
+    // A final supplementary declaration reports on other declarations: it has no goods of its own.
+    const bool final = c.filing == FilingKind::FinalSupplementary;
+    if (c.items.empty() && !followUp && !final) add(items, "at least one item required");
+    if (!c.items.empty() && final) add(items, "a final supplementary declaration carries no goods");
     if (c.items.size() > maxItems)
       add(items, std::to_string(c.items.size()) + " items: at most " + std::to_string(maxItems) + " per consignment");
     std::map<int, std::size_t> firstBySequence;

@@ -47,7 +47,11 @@ class Mapper {
     mapParties(c.parties);
     mapTransport(c.transport);
     mapFiscal(c.fiscal);
-    if (shipment_ != nullptr) {
+    // A final supplementary declaration's goods items only carry its reports (read as its facts):
+    // it has no goods of its own.
+    if (c.filing == sdk::FilingKind::FinalSupplementary) {
+      note("/consignment/items", dec_.path + "/GoodsShipment");
+    } else if (shipment_ != nullptr) {
       note("/consignment/items", shipment_->path);
       const auto items = shipment_->all("GovernmentAgencyGoodsItem");
       const Amounts header = headerAmounts(items.size());
@@ -353,9 +357,14 @@ class Mapper {
 sdk::FilingKind filingKindOf(const std::string& typeCode, const std::string& functionCode) {
   if (typeCode == "INV") return sdk::FilingKind::Cancellation;
   if (functionCode == "13") return sdk::FilingKind::Amendment;
+  // Y and Z complete released declarations (supplementary to a simplified declaration, or to an
+  // entry in the declarant's records); Q reports a period's supplementary declarations (README).
+  const char type = typeCode.size() >= 3 ? typeCode[2] : ' ';
+  if (type == 'Y' || type == 'Z') return sdk::FilingKind::Supplementary;
+  if (type == 'Q') return sdk::FilingKind::FinalSupplementary;
   // DE 1/2 additional declaration type: D, E, F (pre-lodged standard / simplified) and K (pre-lodged
   // C21 EIDR) are lodged before the goods are presented: pre-arrival for imports, pre-loading for
-  // exports. Every other type (A, B, C frontier; J C21; X, Y, Z supplementary) is a declaration.
+  // exports. Every other type (A, B, C frontier; J C21; X) is a declaration.
   const char additional = typeCode.size() >= 3 ? typeCode[2] : ' ';
   const bool preLodged = additional == 'D' || additional == 'E' || additional == 'F' || additional == 'K';
   if (!preLodged) return sdk::FilingKind::Declaration;

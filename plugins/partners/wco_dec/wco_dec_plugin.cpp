@@ -10,6 +10,7 @@
 #include <string>
 
 #include "dec_mapping.hpp"
+#include "declaration_facts.hpp"
 #include "dms_reader.hpp"
 #include "res_encoder.hpp"
 #include "schema_catalog.hpp"
@@ -74,19 +75,28 @@ class DecDecoder : public sdk::Decoder {
       : input_(input), settings_(settings), grammar_(grammar) {}
 
   std::optional<sdk::Decoded> next() noexcept override {
-    if (done_) return std::nullopt;
-    done_ = true;
     try {
-      return decode();
+      if (!done_) {
+        done_ = true;
+        decode();
+      }
+      if (pieces_.empty()) return std::nullopt;
+      sdk::Decoded piece = std::move(pieces_.front());
+      pieces_.pop_front();
+      return piece;
     } catch (const std::exception& e) {
+      pieces_.clear();
       return sdk::Decoded(sdk::Errors{{"", std::string("wco_dec decoder failed: ") + e.what()}});
     } catch (...) {
+      pieces_.clear();
       return sdk::Decoded(sdk::Errors{{"", "wco_dec decoder failed"}});
     }
   }
 
  private:
-  sdk::Decoded decode() {
+  // The declaration's pieces: its errors; or its facts (a simplified, supplementary or final
+  // supplementary declaration) and then the filing they belong to.
+  void decode() {
     std::string body;
     char buffer[16384];
     while (body.size() <= settings_.limits.max_bytes) {
@@ -99,12 +109,25 @@ class DecDecoder : public sdk::Decoder {
       GrammarCache::Lease pool = grammar_.lease();  // this parse's own copy of the grammar
       read = readValidated(body, pool.pool(), kMetaData, settings_.limits);
     }
-    if (!read.errors.empty()) return read.errors;
+    if (!read.errors.empty()) {
+      pieces_.emplace_back(std::move(read.errors));
+      return;
+    }
     auto mapped = mapDeclaration(*read.root, settings_.mapping);
-    if (!mapped) return mapped.errors();
-    return sdk::DecodedFiling{mapped.take(), "/MetaData/Declaration"};
+    const XmlNode* declaration = read.root->child("Declaration");
+    auto facts = mapped && declaration ? declarationFacts(*declaration, settings_.mapping.default_currency)
+                                       : sdk::Result<std::optional<sdk::DeclarationFacts>>(std::nullopt);
+    if (!mapped || !facts) {
+      sdk::Errors errors = mapped ? sdk::Errors{} : mapped.errors();
+      if (!facts) errors.insert(errors.end(), facts.errors().begin(), facts.errors().end());
+      pieces_.emplace_back(std::move(errors));
+      return;
+    }
+    if (facts.value()) pieces_.emplace_back(std::move(*facts.value()));
+    pieces_.emplace_back(sdk::DecodedFiling{mapped.take(), "/MetaData/Declaration"});
   }
 
+  std::deque<sdk::Decoded> pieces_;
   sdk::ByteSource& input_;
   const Settings& settings_;
   const GrammarCache& grammar_;

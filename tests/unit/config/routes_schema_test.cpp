@@ -71,7 +71,7 @@ TEST(config_routes, FilingKindIsAClosedSet) {
   EXPECT_EQ(routeErrors("  - {name: a, match: {filings: [pre-arival]}, require: [customs]}\n"),
             (Errors{{"routes[0].match.filings[0]",
                      "'pre-arival' is not one of: pre-loading, pre-arrival, declaration, "
-                     "amendment, cancellation, arrival, return; did you mean 'pre-arrival'?"}}));
+                     "amendment, cancellation, arrival, return, supplementary, final-supplementary; did you mean 'pre-arrival'?"}}));
 }
 
 TEST(config_routes, MatchedPartnerMustBeDefined) {

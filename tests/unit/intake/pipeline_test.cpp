@@ -312,3 +312,76 @@ TEST_F(intake_pipeline, AnUnreadTypeNamesWhatThePartnerMayFile) {
 
 }  // namespace
 }  // namespace swhub::intake
+
+namespace swhub::intake {
+namespace {
+
+// SDK 3.3: the facts a decoder yields before a filing go with it into the same commit, in memory
+// or staged; facts that no filing follows are the plugin's failure; a supplementary filing without
+// facts is refused.
+TEST_F(intake_pipeline, DeclarationFactsGoWithTheirFilingIntoTheCommit) {
+  for (bool spooled : {false, true}) {
+    SCOPED_TRACE(spooled ? "staged" : "in memory");
+    const std::string prefix = spooled ? "FS-" : "FM-";
+    sdk::DeclarationFacts simplified;
+    simplified.additional_type = "C";
+    simplified.simplified = true;
+    plugin("demo-post").script = {filing(prefix + "0", "/0"), simplified, filing(prefix + "1", "/1"),
+                                  filing(prefix + "2", "/2"), filing(prefix + "3", "/3")};
+    const Outcome o = file("demo-post", spooled, "facts " + prefix);
+    ASSERT_EQ(o.kind, OutcomeKind::Accepted) << o.detail << sdk::formatErrors(o.errors);
+    const auto marked = journal_->findCases("demo-post", prefix + "1");
+    ASSERT_EQ(marked.size(), 1u);
+    const auto links = journal_->linksOf(marked[0].id);
+    ASSERT_EQ(links.size(), 1u);
+    EXPECT_EQ(links[0].kind, "simplified");
+    EXPECT_EQ(links[0].type, "C");
+    EXPECT_TRUE(journal_->linksOf(journal_->findCases("demo-post", prefix + "0").at(0).id).empty());
+    EXPECT_TRUE(journal_->linksOf(journal_->findCases("demo-post", prefix + "2").at(0).id).empty());
+  }
+}
+
+TEST_F(intake_pipeline, FactsThatNoFilingFollowsAreThePluginsFailure) {
+  plugin("demo-post").script = {filing("F-1", "/0"), sdk::DeclarationFacts{}};
+  const Outcome o = file("demo-post", false, "trailing facts");
+  ASSERT_EQ(o.kind, OutcomeKind::PluginFailed) << toString(o.kind);
+  // (The scripted partner's plugin has no name of its own here.)
+  EXPECT_EQ(o.errors.at(0).message, "plugin '' answered something unusable during decode: declaration facts that no "
+                                    "filing follows");
+  EXPECT_TRUE(journal_->findCases("demo-post", "F-1").empty());
+}
+
+TEST_F(intake_pipeline, ASupplementaryFilingWithoutFactsIsRefused) {
+  plugin("demo-post").script = {filing("SUP-1", "/0", sdk::FilingKind::Supplementary)};
+  const Outcome o = file("demo-post", false, "bare supplementary");
+  ASSERT_EQ(o.kind, OutcomeKind::Invalid) << toString(o.kind);
+  EXPECT_EQ(o.errors.at(0).path, "/0");
+  EXPECT_EQ(o.errors.at(0).message, "a filing of kind 'supplementary' comes with what it completes or closes (its "
+                                    "format's previous documents); none came with it");
+}
+
+TEST_F(intake_pipeline, TwoSupplementariesOfOneCaseInOneMessageAreRefused) {
+  journal::WriteBatch batch;
+  const common::Instant at = *common::parseInstant("2026-11-20T10:00:00.000Z");
+  batch.new_cases.push_back({"C-DONE", "demo-market", "LRN-DONE", "declaration", common::CaseState::Released, 1, "{}",
+                             "M-0", at, at, "{}"});
+  ASSERT_EQ(journal_->commit(std::move(batch)).status, journal::CommitResult::Status::Committed);
+  sdk::DeclarationFacts y;
+  y.additional_type = "Y";
+  y.completes = {{"Y", "SDE", "C-DONE", "/sde"}};
+  // demo-market accepts the valid filings of a message: the first supplementary is filed.
+  plugin("demo-market").script = {y, filing("SUP-A", "/0", sdk::FilingKind::Supplementary), y,
+                                  filing("SUP-B", "/1", sdk::FilingKind::Supplementary)};
+  const Outcome o = file("demo-market", false, "two supplementaries");
+  ASSERT_EQ(o.kind, OutcomeKind::Accepted) << o.detail << sdk::formatErrors(o.errors);
+  const auto filed = journal_->findCases("demo-market", "SUP-A");
+  ASSERT_EQ(filed.size(), 1u);
+  EXPECT_EQ(journal_->completionOf("C-DONE")->case_id, filed[0].id);
+  EXPECT_TRUE(journal_->findCases("demo-market", "SUP-B").empty());
+  EXPECT_NE(receiptOf(o).find("is completed already by supplementary declaration " + filed[0].id + " of this message"),
+            std::string::npos)
+      << receiptOf(o);
+}
+
+}  // namespace
+}  // namespace swhub::intake

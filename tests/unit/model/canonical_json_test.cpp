@@ -64,7 +64,7 @@ TEST(canonicalJson, ValidationErrorsComeWithDecodeErrors) {
   body.replace(body.find("\"origin\": \"CN\""), 14, "\"origin\": 86");
   EXPECT_EQ(errorsOf(body),
             (Errors{{"/filing", "'later' is not one of: pre-loading, pre-arrival, declaration, amendment, "
-                                "cancellation, arrival, return"},
+                                "cancellation, arrival, return, supplementary, final-supplementary"},
                     {"/items/0/origin", "expected string, got number"},
                     {"/items/0/hs", "'8518' is not an HS code: 6 to 10 digits expected"},
                     {"/items/0/currency", "'EURO' is not an ISO 4217 currency code"}}));

@@ -46,7 +46,9 @@ TEST(modelEnums, SpellingsRoundTrip) {
   EXPECT_EQ(parseFilingKind("pre-loading"), FilingKind::PreLoading);
   EXPECT_FALSE(parseFilingKind("Pre-Arrival").has_value());
   EXPECT_EQ(allowedNatures(), "sale, gift, sample, return, documents, other");
-  EXPECT_EQ(allowedFilingKinds(), "pre-loading, pre-arrival, declaration, amendment, cancellation, arrival, return");
+  EXPECT_EQ(allowedFilingKinds(),
+            "pre-loading, pre-arrival, declaration, amendment, cancellation, arrival, return, supplementary, "
+            "final-supplementary");
   EXPECT_EQ(allowedCollectionModels(), "vendor, intermediary, consumer, account");
   EXPECT_EQ(allowedTransportModes(), "air, sea, road, rail, post, multimodal");
   EXPECT_EQ(parseTransportMode("post"), TransportMode::Post);

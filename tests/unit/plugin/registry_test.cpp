@@ -1,6 +1,9 @@
 // The loader refuses every broken library with the config path, the library path and the cause.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <variant>
+
 #include "plugin/registry.hpp"
 #include "swhub/sdk/version.hpp"
 
@@ -211,6 +214,32 @@ TEST(PluginRegistry, APluginOfAnOlderMinorIsNeverAskedForItsAvailability) {
   const sdk::Availability availability = availabilityOf(*instance);
   EXPECT_TRUE(availability.unavailable_types.empty());
   EXPECT_EQ(availability.reason, "");
+}
+
+// SDK 3.3 is a minor addition: a plugin built for 3.2 loads, and what its decoder yields reads as
+// it did (the layout of the pieces is tests/unit/sdk/abi_guard_test.cpp's).
+TEST(PluginRegistry, APluginOfSdk32LoadsAndItsFilingsRead) {
+  PluginRegistry registry;
+  auto instance = partnerOf(registry, "echo_32", "fixture_echo_32.so");
+  ASSERT_NE(instance, nullptr);
+  ASSERT_EQ(instance->source->descriptor->abi_minor, 2u);
+  struct Source : sdk::ByteSource {
+    std::string text = "REF-1 851830 45.00\n";
+    std::size_t at = 0;
+    std::size_t read(char* buffer, std::size_t size) override {
+      const std::size_t n = std::min(size, text.size() - at);
+      text.copy(buffer, n, at);
+      at += n;
+      return n;
+    }
+  } source;
+  const sdk::MessageContext context{"demo-post", "text/x-echo", {}, "2026-11-29T08:00:00.000Z"};
+  auto decoder = instance->plugin->open(context, source);
+  ASSERT_NE(decoder, nullptr);
+  auto piece = decoder->next();
+  ASSERT_TRUE(piece);
+  ASSERT_TRUE(std::holds_alternative<sdk::DecodedFiling>(*piece));
+  EXPECT_EQ(std::get<sdk::DecodedFiling>(*piece).consignment.reference, "REF-1");
 }
 
 TEST(PluginRegistry, AnOrdinaryPluginIsAvailable) {

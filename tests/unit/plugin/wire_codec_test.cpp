@@ -69,6 +69,16 @@ TEST(wire_codec, DecodedPiecesComeBackWhicheverTheyAre) {
   const sdk::Errors errors{{"/items/0/hs", "must be 6 digits"}, {"", "whole"}};
   EXPECT_EQ(std::get<sdk::Errors>(roundTrip(sdk::Decoded{errors})), errors);
   EXPECT_FALSE(roundTrip(std::optional<sdk::Decoded>{}).has_value());
+  // SDK 3.3: a declaration's facts, from a plugin in a process of its own.
+  sdk::DeclarationFacts facts;
+  facts.additional_type = "Q";
+  facts.simplified = false;
+  facts.completes = {{"Y", "SDE", "C-1", "/MetaData/Declaration/GoodsShipment/PreviousDocument[1]/ID"}};
+  facts.account = "1108654";
+  facts.period = "2026-11";
+  facts.counts = {{"Y", 45, 48}, {"Z", 0, 0}};
+  facts.totals = {{"vat", *sdk::Decimal::parse("240.00"), "GBP", "/x"}};
+  EXPECT_EQ(std::get<sdk::DeclarationFacts>(roundTrip(sdk::Decoded{facts})), facts);
 }
 
 TEST(wire_codec, MessageContextNotificationsAndEncodedMessage) {

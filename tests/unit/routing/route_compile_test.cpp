@@ -104,7 +104,7 @@ TEST(routing_compile, UnknownFilingKindListsTheAllowedOnes) {
   EXPECT_EQ(compileErrors("[{name: a, match: {filings: [pre-arival]}, require: [x]}]"),
             (Errors{{"routes[0].match.filings[0]",
                      "'pre-arival' is not one of: pre-loading, pre-arrival, declaration, amendment, "
-                     "cancellation, arrival, return; did you mean 'pre-arrival'?"}}));
+                     "cancellation, arrival, return, supplementary, final-supplementary; did you mean 'pre-arrival'?"}}));
 }
 
 TEST(routing_compile, CategoryMustBeOneToFour) {
@@ -154,7 +154,7 @@ TEST(routing_compile, ReportsEveryErrorInRouteOrder) {
 )"),
             (Errors{{"routes[0].match.filings[0]",
                      "'declaraton' is not one of: pre-loading, pre-arrival, declaration, amendment, "
-                     "cancellation, arrival, return; did you mean 'declaration'?"},
+                     "cancellation, arrival, return, supplementary, final-supplementary; did you mean 'declaration'?"},
                     {"routes[0].match.hs_prefix[0]", "'8x' is not an HS prefix: 2 to 10 digits expected"},
                     {"routes[0].match.origins[0]", "'ZZ' is not an ISO 3166-1 alpha-2 country code"},
                     {"routes[0].match.value", "min 10 is greater than max 5"},

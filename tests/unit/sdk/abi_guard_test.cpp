@@ -12,9 +12,12 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <new>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "swhub/sdk/plugin.hpp"
 #include "swhub/sdk/version.hpp"
 
 namespace {
@@ -97,6 +100,27 @@ TEST(AbiGuard, EveryLockedVersionIsNewerThanTheOneBefore) {
         << "abi.lock line " << i + 1 << " (" << lock[i].version << ") does not follow " << lock[i - 1].version;
     EXPECT_NE(lock[i].digest, lock[i - 1].digest) << "a version bump with unchanged headers";
   }
+}
+
+// SDK 3.3 appended DeclarationFacts to Decoded: a 3.2 decoder's piece (built with the 3.2 variant
+// of three alternatives in memory the hub allocated) must read as the same alternative, so the
+// variant keeps its size, alignment and the place of its index.
+TEST(AbiGuard, DecodedKeepsTheLayoutOfSdk32) {
+  using namespace swhub::sdk;
+  using Decoded32 = std::variant<DecodedFiling, HubEvent, Errors>;
+  static_assert(sizeof(Decoded) == sizeof(Decoded32));
+  static_assert(alignof(Decoded) == alignof(Decoded32));
+  static_assert(sizeof(DeclarationFacts) <= sizeof(DecodedFiling));
+  alignas(Decoded32) unsigned char raw[sizeof(Decoded32)];
+  auto* old = new (raw) Decoded32(std::in_place_index<1>, HubEvent{HubEvent::Kind::PaymentConfirmed, "C-1", "", "T-1"});
+  const Decoded& seen = *std::launder(reinterpret_cast<const Decoded*>(raw));
+  EXPECT_EQ(seen.index(), 1u);
+  ASSERT_TRUE(std::holds_alternative<HubEvent>(seen));
+  EXPECT_EQ(std::get<HubEvent>(seen).transaction_id, "T-1");
+  old->~Decoded32();
+  new (raw) Decoded32(std::in_place_index<2>, Errors{{"/x", "bad"}});
+  EXPECT_EQ(std::launder(reinterpret_cast<const Decoded*>(raw))->index(), 2u);
+  std::launder(reinterpret_cast<Decoded32*>(raw))->~Decoded32();
 }
 
 TEST(AbiGuard, ToolchainIdentityNamesCompilerAndStandardLibrary) {

@@ -37,7 +37,13 @@ class Decimal {
   std::int64_t units_ = 0;
 };
 
-enum class FilingKind { PreLoading, PreArrival, Declaration, Amendment, Cancellation, Arrival, Return };
+/// (ABI 3.3 appended Supplementary and FinalSupplementary: a filing of those kinds comes after the
+/// DeclarationFacts that say what it completes or closes; see DeclarationFacts.)
+enum class FilingKind {
+  PreLoading, PreArrival, Declaration, Amendment, Cancellation, Arrival, Return,
+  Supplementary,       ///< completes released declarations of its filer (UK CDS additional types Y, Z)
+  FinalSupplementary,  ///< closes an account's period of supplementary declarations (type Q); no goods
+};
 enum class Nature { Sale, Gift, Sample, Return, Documents, Other };
 enum class CollectionModel { Vendor, Intermediary, Consumer, Account };
 enum class TransportMode { Air, Sea, Road, Rail, Post, Multimodal };
@@ -153,6 +159,59 @@ struct Consignment {
   Derived derived;
 
   bool operator==(const Consignment&) const = default;
+};
+
+/// (ABI 3.3) A document a declaration refers to (WCO DE 2/1, "previous document").
+struct PreviousDocument {
+  std::string category;  ///< the class: "Y", "Z", "X"
+  std::string type;      ///< "SDE" (simplified declaration), "CLE" (entry in records), "DCR", "FSD", ...
+  std::string id;        ///< as filed: a hub case id or the filer's own reference; a date for CLE, ...
+  std::string location;  ///< where it is in the message, for errors ("/MetaData/.../PreviousDocument[2]/ID")
+
+  bool operator==(const PreviousDocument&) const = default;
+};
+
+/// (ABI 3.3) What a final supplementary declaration reports of one type of supplementary
+/// declaration for its period.
+struct SupplementaryCount {
+  std::string type;   ///< additional declaration type: "Y" or "Z"
+  int finalised = 0;  ///< filed and finalised in the period
+  int due = 0;        ///< due for the period
+
+  bool operator==(const SupplementaryCount&) const = default;
+};
+
+/// (ABI 3.3) A tax total that a final supplementary declaration reports for its period.
+struct ReportedTotal {
+  std::string tax;  ///< the hub's tax name: "duty", "vat", ...
+  Decimal amount;
+  std::string currency;  ///< ISO 4217
+  std::string location;  ///< where it is in the message
+
+  bool operator==(const ReportedTotal&) const = default;
+};
+
+/// (ABI 3.3) What a declaration declares beyond its consignment. A decoder yields it immediately
+/// before the DecodedFiling it belongs to (one Decoded each, in that order); the hub refuses a
+/// filing of kind Supplementary or FinalSupplementary without it, and facts that no filing follows.
+/// Plain data: it serialises when a plugin runs in a process of its own.
+struct DeclarationFacts {
+  /// The additional declaration type as filed (UK CDS DE 1/2: "A", "C", "Y", "Z", "Q", ...).
+  std::string additional_type;
+  /// A simplified declaration (CDS types B, C, E, F, J, K): a supplementary declaration must
+  /// complete it; a final supplementary counts it as due.
+  bool simplified = false;
+  /// Supplementary: the declarations it completes (at least one), each a released or cleared case
+  /// of its filer named by the hub's case id or the filer's reference.
+  std::vector<PreviousDocument> completes;
+  /// FinalSupplementary: the account it closes ("" = its filer's) and the period, "YYYY-MM".
+  std::string account;
+  std::string period;
+  /// FinalSupplementary: the supplementary declarations it reports, per type, and the totals.
+  std::vector<SupplementaryCount> counts;
+  std::vector<ReportedTotal> totals;
+
+  bool operator==(const DeclarationFacts&) const = default;
 };
 
 /// A non-consignment message that names a case: a payment confirmed, a refund executed.

@@ -72,8 +72,11 @@ struct DecodedFiling {
 };
 
 /// One piece of a decoded message: a filing, an event (payment, refund), or errors found at one
-/// place of the input (the decoder goes on with the next filing where its format allows).
-using Decoded = std::variant<DecodedFiling, HubEvent, Errors>;
+/// place of the input (the decoder goes on with the next filing where its format allows); (ABI 3.3,
+/// appended alternative) the facts of the filing that comes next. Appending an alternative smaller
+/// than DecodedFiling keeps the variant's size, alignment and index where 3.2 had them: a 3.2
+/// decoder never yields it.
+using Decoded = std::variant<DecodedFiling, HubEvent, Errors, DeclarationFacts>;
 
 /// Pulls the filings of one message, one at a time, so that a manifest of 200,000 lines is never
 /// held whole. next() returns nullopt at the end.

@@ -37,7 +37,7 @@ namespace swhub::sdk {
 /// Incompatible change: the hub refuses a library whose major differs.
 inline constexpr std::uint32_t kAbiMajor = 3;
 /// Compatible addition: a hub accepts a library of the same major and any minor not above its own.
-inline constexpr std::uint32_t kAbiMinor = 2;
+inline constexpr std::uint32_t kAbiMinor = 3;
 
 /// Compiler and standard library identity, compared byte for byte at load.
 inline constexpr const char* kToolchain = SWHUB_SDK_COMPILER " / " SWHUB_SDK_STDLIB;
