@@ -441,6 +441,10 @@ class JournalError : public std::runtime_error {
 // host name. Workers append their role ("<id>/assess"), so the id is a prefix of all their leases.
 std::string newOwnerId();
 
+// postgresql://user:secret@host/db -> postgresql://user:***@host/db: what a journal URL looks like
+// in errors and describe(), which end up in logs.
+std::string redactUrl(const std::string& url);
+
 // "sqlite:PATH" (relative to the working directory; "?vfs=NAME" picks an SQLite VFS, used by
 // fault-injection tests), or a libpq connection URI "postgresql://USER:PASSWORD@HOST:PORT/DB"
 // (also postgres://; libpq's parameters after '?', e.g. ?host=/socket/dir) for the PostgreSQL

@@ -8,10 +8,8 @@
 #include "journal/sqlite_journal.hpp"
 
 namespace swhub::journal {
-namespace {
 
-// postgresql://user:secret@host/db -> postgresql://user:***@host/db: errors end up in logs.
-std::string redact(const std::string& url) {
+std::string redactUrl(const std::string& url) {
   const auto scheme = url.find("://");
   const auto at = url.find('@');
   if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
@@ -19,9 +17,10 @@ std::string redact(const std::string& url) {
   if (colon == std::string::npos || colon > at) return url;
   return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
+namespace {
 
 [[noreturn]] void unsupported(const std::string& url, const std::string& why) {
-  throw JournalError("unsupported journal URL '" + redact(url) + "': expected sqlite:PATH" + why);
+  throw JournalError("unsupported journal URL '" + redactUrl(url) + "': expected sqlite:PATH" + why);
 }
 
 std::unique_ptr<Journal> openSqlite(const std::string& url, JournalOptions options) {

@@ -17,16 +17,6 @@ std::int64_t epochMs(std::chrono::system_clock::time_point at) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
 }
 
-// postgresql://user:secret@host/db -> postgresql://user:***@host/db: describe() ends up in logs.
-std::string redact(const std::string& url) {
-  const auto scheme = url.find("://");
-  const auto at = url.find('@');
-  if (scheme == std::string::npos || at == std::string::npos || at < scheme) return url;
-  const auto colon = url.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return url;
-  return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 // The live nodes: those whose session advisory lock (kNodeLockClass, id) is held in this database.
 constexpr const char* kLiveNodes =
     "SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND classid = 21336 AND objsubid = 2"
@@ -96,7 +86,7 @@ PgJournal::PgJournal(std::string url, JournalOptions options)
     committer_.reset();
     std::string why = e.what();
     if (why.rfind("journal: ", 0) == 0) why.erase(0, 9);
-    throw JournalError("cannot open journal " + redact(url_) + ": " + why);
+    throw JournalError("cannot open journal " + redactUrl(url_) + ": " + why);
   }
 }
 
@@ -589,7 +579,7 @@ JournalStats PgJournal::stats() {
 }
 
 std::string PgJournal::describe() const {
-  return redact(url_) + " (PostgreSQL, synchronous_commit=" + synchronous_commit_ + ")";
+  return redactUrl(url_) + " (PostgreSQL, synchronous_commit=" + synchronous_commit_ + ")";
 }
 
 }  // namespace swhub::journal::pg

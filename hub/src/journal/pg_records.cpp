@@ -249,15 +249,10 @@ Params& orNull(Params& p, const std::string& value) { return value.empty() ? p.n
 
 std::optional<std::string> insertDeclarationLinks(Conn& db, const std::vector<DeclarationLink>& links) {
   for (const auto& l : links) {
-    if (!l.completes.empty()) {
-      if (auto done = completionOf(db, l.completes)) {
-        return "case '" + l.completes + "' is completed already by supplementary declaration " + done->case_id;
-      }
-    }
-    if (!l.account.empty()) {
-      if (auto closed = finalSupplementary(db, l.account, l.period)) {
-        return "period " + l.period + " of account " + l.account + " is closed already by " + closed->case_id;
-      }
+    if (auto conflict = declarationLinkConflict(
+            l, [&](const std::string& c) { return completionOf(db, c); },
+            [&](const std::string& a, const std::string& p) { return finalSupplementary(db, a, p); })) {
+      return conflict;
     }
     Params p;
     p.text(l.case_id).text(l.kind).text(l.type);

@@ -227,15 +227,10 @@ DeclarationLink readLink(const Stmt& row) {
 std::optional<std::string> insertDeclarationLinks(Db& db, const std::vector<DeclarationLink>& links) {
   for (const auto& l : links) {
     // Inside the writer's transaction: what another message linked since this one was checked.
-    if (!l.completes.empty()) {
-      if (auto done = completionOf(db, l.completes)) {
-        return "case '" + l.completes + "' is completed already by supplementary declaration " + done->case_id;
-      }
-    }
-    if (!l.account.empty()) {
-      if (auto closed = finalSupplementary(db, l.account, l.period)) {
-        return "period " + l.period + " of account " + l.account + " is closed already by " + closed->case_id;
-      }
+    if (auto conflict = declarationLinkConflict(
+            l, [&](const std::string& c) { return completionOf(db, c); },
+            [&](const std::string& a, const std::string& p) { return finalSupplementary(db, a, p); })) {
+      return conflict;
     }
     auto stmt = db.prepare(
         "INSERT INTO declaration_links (case_id, kind, type, completes, account, period, facts_json, at)"
