@@ -57,6 +57,11 @@ void storeEventHash(Db& db, std::int64_t seq, std::int64_t position, const std::
 
 }  // namespace
 
+Actor storedActor(const std::string& text) {
+  if (auto actor = common::parseActor(text)) return *actor;
+  throw StoreFailure("journal: actor '" + text + "' is not one this hub knows");
+}
+
 MessageEntry messageEntry(const MessageRecord& m) {
   return {m.id,     m.partner, m.content_type, m.idempotency_key, m.digest, common::toString(m.received_at),
           std::string(toString(m.status)), m.http_status};

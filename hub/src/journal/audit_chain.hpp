@@ -41,6 +41,9 @@ struct EventEntry {
   std::int64_t seq = 0;
   std::string case_id, at, actor, kind, from_state, to_state, detail_json, message_id;
 };
+// The actor an event's `actor` column names; throws StoreFailure naming the text when it names none
+// (a journal edited by hand), as every other typed column does.
+Actor storedActor(const std::string& text);
 // The columns a record is stored as.
 MessageEntry messageEntry(const MessageRecord& m);
 EventEntry eventEntry(const CaseEvent& e);

@@ -30,8 +30,7 @@ CaseEvent readEvent(const Result& r, int row) {
   e.seq = r.integer(row, 0);
   e.case_id = r.text(row, 1);
   e.at = instantText(r.text(row, 2));
-  const std::string actor = r.text(row, 3);
-  e.actor = common::parseActor(actor).value_or(Actor{Actor::Kind::Hub, actor});
+  e.actor = sqlite::storedActor(r.text(row, 3));
   e.kind = r.text(row, 4);
   e.from_state = stateText(r.text(row, 5));
   e.to_state = stateText(r.text(row, 6));

@@ -82,8 +82,7 @@ CaseEvent readEvent(const Stmt& row) {
   e.seq = row.integer(0);
   e.case_id = row.text(1);
   e.at = instantColumn(row, 2);
-  const std::string actor = row.text(3);
-  e.actor = common::parseActor(actor).value_or(Actor{Actor::Kind::Hub, actor});
+  e.actor = storedActor(row.text(3));
   e.kind = row.text(4);
   e.from_state = stateColumn(row, 5);
   e.to_state = stateColumn(row, 6);

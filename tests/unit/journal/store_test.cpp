@@ -86,6 +86,30 @@ TEST(journal_store_sqlite, WalAndSynchronousFullAreInEffect) {
   sqlite3_close(other);
 }
 
+// A typed column whose text names no value this hub knows (a journal edited by hand) is refused
+// with the text, never read as something else.
+TEST(journal_store_sqlite, AnActorThisHubDoesNotKnowIsRefusedNamingIt) {
+  TempDir dir;
+  {
+    auto journal = openJournal("sqlite:" + dir.file("j.db"));
+    WriteBatch batch;
+    batch.new_cases = {newCase("c1", "LRN-1", "")};
+    batch.events = {event("c1", "received", "accepted")};
+    ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir.file("j.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE case_events SET actor = 'robot:r2'", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto journal = openJournal("sqlite:" + dir.file("j.db"));
+  try {
+    journal->caseEvents("c1");
+    ADD_FAILURE() << "an unknown actor was read";
+  } catch (const std::exception& e) {
+    EXPECT_EQ(std::string(e.what()), "journal: actor 'robot:r2' is not one this hub knows");
+  }
+}
+
 TEST(journal_store_sqlite, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   TempDir dir;
   const std::string file = dir.file("j.db");
