@@ -12,6 +12,7 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include "common/instant.hpp"
 #include "model/canonical_json.hpp"
 #include "plugin/registry.hpp"
 #include "release/case_status.hpp"
@@ -115,10 +116,19 @@ void add(Totals& into, const Totals& from) {
   into.collectionCost = into.collectionCost + from.collectionCost;
 }
 
-// A day "YYYY-MM-DD" is its midnight UTC; an instant is kept as written.
-std::string instant(const std::string& text, const std::string& option) {
-  if (text.size() == 10 && sdk::isRfc3339Utc(text + "T00:00:00Z")) return text + "T00:00:00.000Z";
-  if (sdk::isRfc3339Utc(text)) return text;
+// A day "YYYY-MM-DD" is its midnight UTC; an instant is kept as written (the report's text). `at`:
+// the instant it names, read once here.
+std::string instant(const std::string& text, const std::string& option, common::Instant& at) {
+  if (text.size() == 10) {
+    if (auto day = common::parseInstant(text + "T00:00:00Z")) {
+      at = *day;
+      return text + "T00:00:00.000Z";
+    }
+  }
+  if (auto parsed = common::parseInstant(text)) {
+    at = *parsed;
+    return text;
+  }
   throw std::invalid_argument("--" + option + " '" + text + "': expected a day YYYY-MM-DD or an RFC 3339 UTC instant");
 }
 
@@ -196,8 +206,9 @@ Report simulate(const config::HubConfig& config, journal::Journal& journal, cons
   }
 
   Report report;
-  report.from = instant(fromText, "from");
-  report.to = instant(toText, "to");
+  common::Instant from, to;
+  report.from = instant(fromText, "from", from);
+  report.to = instant(toText, "to", to);
   report.agency = agency.id;
   const Decimal cost = alternative.costPerCase;
 
@@ -246,8 +257,7 @@ Report simulate(const config::HubConfig& config, journal::Journal& journal, cons
     for (auto& w : workers) w.join();
     batch.clear();
   };
-  // report.from and report.to are the journal's canonical text (instant() above).
-  journal.forEachCaseFiled(*common::parseInstant(report.from), *common::parseInstant(report.to), [&](const journal::CaseRecord& record) {
+  journal.forEachCaseFiled(from, to, [&](const journal::CaseRecord& record) {
     batch.push_back(record);
     if (batch.size() == 4096) run();
     return true;
