@@ -138,6 +138,16 @@ struct OutboxItem {
   std::string batch;
 };
 
+// A claimed outbox item finished in the transaction of what its work wrote (an assessment's
+// decision): as completeOutbox, and skipped (not refused) when the lease is no longer the owner's.
+struct OutboxCompletion {
+  std::int64_t seq = 0;
+  std::string owner;
+  OutboxState state = OutboxState::Delivered;
+  std::optional<Instant> next_attempt_at;  // nullopt = keep
+  std::string last_error;
+};
+
 // Everything one acknowledgement depends on, written in one transaction.
 struct WriteBatch {
   std::optional<MessageRecord> message;
@@ -152,6 +162,9 @@ struct WriteBatch {
   // supplementary of one case, or a second final supplementary of one period (Stale: what another
   // message linked since this one was checked).
   std::vector<DeclarationLink> declaration_links;
+  // Claims this batch answers: done with the work or not at all (a crash between the two would
+  // have the work done again by whoever claims the item next).
+  std::vector<OutboxCompletion> completions;
 };
 
 // Bytes written into a row in pieces rather than held whole: a large message's body or receipt.

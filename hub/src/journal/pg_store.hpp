@@ -84,6 +84,9 @@ std::vector<OutboxItem> claimOutbox(Conn& db, Channel channel, const std::string
                                     std::int64_t lease_until_ms, const std::vector<std::string>& skip);
 bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, OutboxState state,
                     std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch);
+// The statement of completeOutbox, to send in a pipeline with a batch's other writes.
+Query outboxCompletion(std::int64_t seq, const std::string& owner, OutboxState state,
+                       std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch);
 bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at);
 std::optional<OutboxItem> outboxItem(Conn& db, std::int64_t seq);
 std::vector<OutboxItem> deadLetters(Conn& db, std::int64_t after_seq, std::size_t limit);

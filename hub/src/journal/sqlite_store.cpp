@@ -277,6 +277,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
+  for (const auto& c : batch.completions) completeOutbox(db, c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, "");
   if (chained) saveChainHead(db, head);
   return {};
 }
