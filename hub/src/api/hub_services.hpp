@@ -12,6 +12,7 @@
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
 #include "api/request_limits.hpp"
+#include "api/route_dry_run.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "security/receipt_signer.hpp"
@@ -31,6 +32,7 @@ class HubServices {
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
+  virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;

@@ -19,6 +19,7 @@
 #include "common/case_state.hpp"
 #include "common/instant.hpp"
 #include "common/names.hpp"
+#include "journal/case_query.hpp"
 #include "journal/declaration_links.hpp"
 #include "journal/licences.hpp"
 
@@ -284,6 +285,9 @@ class Journal {
   virtual std::optional<MessageRecord> getMessage(const std::string& id) = 0;
   virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
   virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
+  // The cases that match every filter `query` sets, newest first, at most query.limit, after its
+  // cursor; summaries only (consignment_json "", status_json "{}"). Served by indexes.
+  virtual std::vector<CaseRecord> searchCases(const CaseQuery& query) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
   // The case and its events as of one instant (one read transaction): a commit that lands
   // between the two reads cannot give a status older than the history shown beside it.

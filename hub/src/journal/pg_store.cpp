@@ -345,6 +345,18 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instan
   return page;
 }
 
+std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& query) {
+  const CaseQuerySql sql = caseQuerySql(query, [](std::size_t n) { return "$" + std::to_string(n); });
+  Params params;
+  for (const auto& value : sql.params) params.text(value);
+  auto r = db.exec(std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " + sql.where + kCaseSearchOrder +
+                       " LIMIT " + std::to_string(query.limit),
+                   params);
+  std::vector<CaseRecord> cases;
+  for (int i = 0; i < r.rows(); ++i) cases.push_back(readCase(r, i));
+  return cases;
+}
+
 std::vector<CaseRecord> casesByReference(Conn& db, const std::string& partner, const std::string& reference) {
   auto r = db.exec(std::string("SELECT ") + kCaseColumns +
                        " FROM cases WHERE partner = $1 AND reference = $2 ORDER BY duplicate_of = '', created_at, id",

@@ -73,6 +73,7 @@ std::optional<CaseRecord> caseById(Conn& db, const std::string& id);
 std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instant from, Instant to,
                                                                 std::int64_t after, std::size_t limit);
 std::vector<CaseRecord> casesByReference(Conn& db, const std::string& partner, const std::string& reference);
+std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& query);
 std::vector<CaseEvent> eventsOfCase(Conn& db, const std::string& case_id);
 PartyHistory partyHistory(Conn& db, const std::string& role, const std::string& id, const std::string& before_case);
 

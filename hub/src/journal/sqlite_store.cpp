@@ -328,6 +328,21 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, Instant 
   return page;
 }
 
+std::vector<CaseRecord> searchCases(Db& db, const CaseQuery& query) {
+  const CaseQuerySql sql = caseQuerySql(query, [](std::size_t) { return std::string("?"); });
+  const std::string text = std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " + sql.where +
+                           kCaseSearchOrder + " LIMIT " + std::to_string(query.limit);
+  // Built per query (its filters vary): prepared here, not in the statement cache.
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db.handle(), text.c_str(), -1, &raw, nullptr);
+  if (rc != SQLITE_OK) Db::raise(db.handle(), rc, text);
+  Stmt stmt(db.handle(), raw);
+  for (std::size_t i = 0; i < sql.params.size(); ++i) stmt.bind(static_cast<int>(i + 1), sql.params[i]);
+  std::vector<CaseRecord> cases;
+  while (stmt.step()) cases.push_back(readCase(stmt));
+  return cases;
+}
+
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {
   auto stmt = db.prepare(
       "SELECT id, partner, reference, filing, state, version, consignment_json, message_id, created_at,"
