@@ -33,6 +33,8 @@ const std::vector<Route>& routes() {
       {"POST", "/v1/admin/licences", Access::Admin, Endpoint::AdminLicenceAdd},
       {"GET", "/v1/admin/licences/{agency}/{id}", Access::Admin, Endpoint::AdminLicence},
       {"PUT", "/v1/admin/licences/{agency}/{id}", Access::Admin, Endpoint::AdminLicenceUpdate},
+      {"GET", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimate},
+      {"POST", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimateBody},
   };
   return kRoutes;
 }

@@ -50,6 +50,7 @@ class Hub : public api::HubServices {
   const api::LicenceApi& licenceApi() const override { return *licenceApi_; }
   const api::AccountApi& accountApi() const override { return *accountApi_; }
   api::RequestLimits& limits() override;
+  api::EstimateApi& estimates() override { return *estimates_; }
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
   const security::ReceiptSigner& receipts() const override { return *receipts_; }
@@ -77,6 +78,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<api::LicenceApi> licenceApi_;
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
+  std::unique_ptr<api::EstimateApi> estimates_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;
