@@ -128,12 +128,7 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
-      [this] {
-        api::ReloadOutcome outcome = reloadRoutes();
-        // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
-        if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
-        return outcome;
-      },
+      [this] { return reload(); },
       [this] { wakeWorkers(); });
   journal_->onReload([this] {
     const api::ReloadOutcome outcome = reloadRoutes();
@@ -194,6 +189,13 @@ Hub::~Hub() {
   journal_.reset();  // drains queued commits and signs the last checkpoint
   receipts_.reset();
   runtime_.reset();
+}
+
+api::ReloadOutcome Hub::reload() {
+  api::ReloadOutcome outcome = reloadRoutes();
+  // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
+  if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
+  return outcome;
 }
 
 api::ReloadOutcome Hub::reloadRoutes() {

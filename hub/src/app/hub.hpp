@@ -33,7 +33,10 @@ class Hub : public api::HubServices {
   void start();
   void stop();
   // Re-reads the config file and swaps the route table in whole, or says why not (the file is
-  // invalid, or changes more than routes). POST /v1/admin/reload and SIGHUP both come here.
+  // invalid, or changes more than routes). POST /v1/admin/reload and SIGHUP both come here
+  // (reload): once applied, every other node on the journal is told to reload its own file too.
+  api::ReloadOutcome reload();
+  // The same, on this node only: what a reload announced by another node runs.
   api::ReloadOutcome reloadRoutes();
   // "127.0.0.1:PORT" as bound (the real port when the config said 0).
   std::string boundAddress() const;
