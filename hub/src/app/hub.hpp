@@ -54,6 +54,7 @@ class Hub : public api::HubServices {
   const api::AccountApi& accountApi() const override { return *accountApi_; }
   const api::RouteDryRun& routeDryRun() const override { return *routeDryRun_; }
   api::RequestLimits& limits() override;
+  api::EstimateApi& estimates() override { return *estimates_; }
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
   const security::ReceiptSigner& receipts() const override { return *receipts_; }
@@ -82,6 +83,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
   std::unique_ptr<api::RouteDryRun> routeDryRun_;
+  std::unique_ptr<api::EstimateApi> estimates_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;
