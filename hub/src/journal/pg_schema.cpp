@@ -306,10 +306,29 @@ CREATE TABLE declaration_links (
 CREATE INDEX declaration_links_case ON declaration_links (case_id);
 )sql";
 
+// Migration 3: statistics rollups (journal/stat_rollups.hpp; SQLite's tables of the same names),
+// written in the transaction of what they count; stat_fill marks that the rows journaled before
+// them are counted (stats/rollup_fill.hpp fills them once, at the first start after this).
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE stat_rollups (
+  scope TEXT NOT NULL,
+  hour BIGINT NOT NULL,
+  family TEXT NOT NULL,
+  key1 TEXT NOT NULL,
+  key2 TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (scope, hour, family, key1, key2)
+);
+CREATE TABLE stat_fill (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  filled_at TEXT NOT NULL
+);
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
-  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}};
+  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}, {3, kMigration3}};
   return all;
 }
 

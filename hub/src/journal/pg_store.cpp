@@ -7,6 +7,7 @@
 #include "common/actor.hpp"
 #include "common/ids.hpp"
 #include "journal/group_committer.hpp"
+#include "journal/pg_stats.hpp"
 
 namespace swhub::journal::pg {
 namespace {
@@ -294,6 +295,7 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
     writes.push_back(eventInsert(head, seqs[i], sqlite::eventEntry(batch.events[i])));
   }
   for (const auto& o : batch.outbox) writes.push_back(outboxInsert(o));
+  for (auto& q : statDeltaWrites(batch.stats)) writes.push_back(std::move(q));
   if (chained) writes.push_back(headSave(head));
   db.pipeline(writes);
   return {};

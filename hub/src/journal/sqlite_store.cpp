@@ -7,6 +7,7 @@
 #include "journal/audit_chain.hpp"
 #include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_licences.hpp"
+#include "journal/sqlite_stats.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::journal::sqlite {
@@ -277,6 +278,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
+  writeStatDeltas(db, batch.stats);
   if (chained) saveChainHead(db, head);
   return {};
 }
