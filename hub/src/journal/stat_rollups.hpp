@@ -37,6 +37,11 @@ inline std::int64_t hourOf(common::Instant at) {
   return std::chrono::floor<std::chrono::hours>(at).time_since_epoch().count();
 }
 
+// Every counter is kept per hour and per UTC day too: a day's row is in scope dayScope(scope) at
+// the day's first hour, so that a window of many days reads a row set per day, not per hour.
+inline std::string dayScope(const std::string& scope) { return "day/" + scope; }
+inline std::int64_t dayStartHour(std::int64_t hour) { return (hour >= 0 ? hour : hour - 23) / 24 * 24; }
+
 // Latency buckets: bucket i holds durations d with 2^((i-1)/4) ms < d <= 2^(i/4) ms (bucket 0:
 // d <= 1 ms), so a percentile read as its bucket's upper bound is at most 19 % above the truth.
 inline constexpr int kLatencyBuckets = 161;  // up to 2^40 ms (about 35 years); longer is the last
@@ -48,22 +53,24 @@ inline int latencyBucket(std::int64_t ms) {
 inline double latencyBucketBoundMs(int bucket) { return std::exp2(bucket / 4.0); }
 
 // The deltas of one latency observation into histogram `family`, key1 `key` (bucket and sum), in
-// the hour and in the running total.
+// the hour, its day and the running total.
 inline void addLatency(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
                        const std::string& family, const std::string& key, std::int64_t ms) {
   ms = std::max<std::int64_t>(ms, 0);
   const std::string bucket = "b" + std::to_string(latencyBucket(ms));
-  for (std::int64_t h : {hour, kAllTimeHour}) {
-    out.push_back({h, scope, family, key, bucket, 1});
-    out.push_back({h, scope, family, key, "sum", ms});
+  const std::string day = dayScope(scope);
+  for (const auto& [h, s] : {std::pair{hour, &scope}, std::pair{dayStartHour(hour), &day}, std::pair{kAllTimeHour, &scope}}) {
+    out.push_back({h, *s, family, key, bucket, 1});
+    out.push_back({h, *s, family, key, "sum", ms});
   }
 }
 
-// A counter's delta in the hour and in the running total.
+// A counter's delta in the hour, its day and the running total.
 inline void addCount(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
                      const std::string& family, const std::string& key1, const std::string& key2,
                      std::int64_t by = 1) {
   out.push_back({hour, scope, family, key1, key2, by});
+  out.push_back({dayStartHour(hour), dayScope(scope), family, key1, key2, by});
   out.push_back({kAllTimeHour, scope, family, key1, key2, by});
 }
 

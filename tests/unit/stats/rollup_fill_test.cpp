@@ -7,6 +7,7 @@
 #include "case_life.hpp"
 #include "stats/rollup_fill.hpp"
 #include "stats/rollup_plan.hpp"
+#include "stats/stats_query.hpp"
 #include "stats/stats_report.hpp"
 
 namespace swhub::stats {
@@ -92,6 +93,29 @@ TEST_P(StatsFill, anEmptyJournalIsMarkedFilledAndCountsLiveBatchesFromThen) {
   EXPECT_EQ(value(*j, "", "arrival_release_ms", "", "sum"), 30000);  // the arrival read from the stored events
   EXPECT_EQ(value(*j, "", "outcomes.reason", "hold", "X-1"), 1);
   EXPECT_EQ(value(*j, "agency:customs", "assessed", "", "EUR"), 117000);
+}
+
+TEST_P(StatsFill, aWindowOfManyDaysSumsDayRowsAndTheHoursAroundThem) {
+  auto j = journal::openJournal(journalUrl());
+  journal::WriteBatch batch;
+  for (const char* when : {"2026-12-01T05:10:00Z", "2026-12-02T10:00:00Z", "2026-12-03T23:59:00Z", "2026-12-04T01:00:00Z"}) {
+    journal::addCount(batch.stats, journal::hourOf(at(when)), "", "filings", "", "");
+  }
+  ASSERT_EQ(j->commit(batch).status, journal::CommitResult::Status::Committed);
+  auto filings = [&](const char* from, const char* to) {
+    sdk::Errors errors;
+    const auto window = parseWindow(from, to, at("2026-12-06T00:00:00Z"), errors);
+    EXPECT_TRUE(window);
+    const std::string json = statsJson(*j, "", *window);
+    const auto at = json.find("\"filings\":{\"total\":");
+    EXPECT_NE(at, std::string::npos) << json;
+    return std::atoi(json.c_str() + at + 19);
+  };
+  EXPECT_EQ(filings("2026-12-01T06:00:00Z", "2026-12-04T01:00:00Z"), 2);  // hours 06.., two whole days, hour 00
+  EXPECT_EQ(filings("2026-12-01T05:00:00Z", "2026-12-04T01:30:00Z"), 4);
+  EXPECT_EQ(filings("2026-12-02T00:00:00Z", "2026-12-04T00:00:00Z"), 2);  // whole days only
+  EXPECT_EQ(filings("2026-12-03T23:00:00Z", "2026-12-04T00:00:00Z"), 1);  // one hour
+  EXPECT_EQ(filings("2026-11-01T00:00:00Z", "2026-12-31T00:00:00Z"), 4);
 }
 
 }  // namespace

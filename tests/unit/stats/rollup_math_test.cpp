@@ -40,7 +40,7 @@ TEST(stats_buckets, percentileIsTheUpperBoundOfTheBucketHoldingIt) {
   EXPECT_EQ(percentileMs(h, 0.5), 1024);
   EXPECT_EQ(percentileMs(h, 0.9), 1024);  // the 90th of 100 is still 1 s
   EXPECT_EQ(percentileMs(h, 0.99), 4194304);  // 3600000 < 2^22 <= 1.19 × 3600000
-  EXPECT_EQ(h.at("sum"), 2 * (90 * 1000 + 10 * 3600000));  // the hour's and the running total's
+  EXPECT_EQ(h.at("sum"), 3 * (90 * 1000 + 10 * 3600000));  // the hour's, the day's and the running total's
   EXPECT_EQ(percentileMs({}, 0.5), 0);
 }
 

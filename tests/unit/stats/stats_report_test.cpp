@@ -16,7 +16,7 @@ Poco::JSON::Object::Ptr render(const std::vector<journal::StatDelta>& deltas, bo
   StatsWindow window{journal::hourOf(at("2026-12-01T00:00:00Z")), journal::hourOf(at("2026-12-02T00:00:00Z"))};
   std::vector<journal::StatDelta> hourly;  // the window's hours, not the running totals
   for (const auto& d : deltas) {
-    if (d.hour != journal::kAllTimeHour) hourly.push_back(d);
+    if (d.hour != journal::kAllTimeHour && d.scope.rfind("day/", 0) != 0) hourly.push_back(d);
   }
   const auto sums = indexSums(journal::mergeStatDeltas(hourly));
   const RollupSums states = indexSums({{journal::kAllTimeHour, "", "cases_state", "held", "", 2},
