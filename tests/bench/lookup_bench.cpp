@@ -25,6 +25,8 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "hub_process.hpp"
 #include "journal/sqlite_db.hpp"
@@ -165,10 +167,10 @@ void buildJournal(const Template& t, const std::string& path, std::int64_t cases
               static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(cases));
 }
 
-std::string statsScript(const std::string& query) {
+std::string statsScript(const std::string& path, const std::string& token) {
   return "-- written by lookup_bench --stats\n"
-         "local headers = {[\"Authorization\"] = \"Bearer demo-admin-token\"}\n"
-         "function request() return wrk.format(\"GET\", \"/v1/admin/stats" + query + "\", headers) end\n";
+         "local headers = {[\"Authorization\"] = \"Bearer " + token + "\"}\n"
+         "function request() return wrk.format(\"GET\", \"" + path + "\", headers) end\n";
 }
 
 std::string luaScript(const Template& t, std::int64_t cases, bool byReference) {
@@ -235,14 +237,23 @@ int main(int argc, char** argv) {
     bool allOk = true;
     if (statsMode) {
       const auto from = swhub::common::toString(t.kase.created_at - std::chrono::hours(720));
-      for (const std::string query : {std::string(), "?from=" + from}) {
-        const std::string script = (dir / (query.empty() ? "stats_day.lua" : "stats_month.lua")).string();
-        swhub::testing::writeFile(script, statsScript(query));
+      // The admin's (with the journal counts, SQLite count(*)s that grow with the journal), then an
+      // agency's (the rollups alone).
+      const std::vector<std::pair<std::string, std::string>> asked{
+          {"/v1/admin/stats", "demo-admin-token"},
+          {"/v1/admin/stats?from=" + from, "demo-admin-token"},
+          {"/v1/agency/stats", "demo-customs-token"},
+          {"/v1/agency/stats?from=" + from, "demo-customs-token"}};
+      for (std::size_t q = 0; q < asked.size(); ++q) {
+        const auto& [path, token] = asked[q];
+        const std::string script = (dir / ("stats_" + std::to_string(q) + ".lua")).string();
+        swhub::testing::writeFile(script, statsScript(path, token));
         const swhub::bench::WrkLoad load{std::min(2, connections), connections, seconds, script, hub.baseUrl() + "/", {}};
         const auto run = swhub::bench::runWrk(load);
-        std::printf("  GET /v1/admin/stats%s: %s\n    %llu requests, %llu non-2xx: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, "
+        std::printf("  GET %s%s: %s\n    %llu requests, %llu non-2xx: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, "
                     "p99 %.2f ms, max %.2f ms\n",
-                    query.empty() ? " (the last 24 hours)" : "?from= (30 days)", swhub::bench::wrkCommand(load).c_str(),
+                    path.substr(0, path.find('?')).c_str(), q % 2 == 0 ? " (the last 24 hours)" : "?from= (30 days)",
+                    swhub::bench::wrkCommand(load).c_str(),
                     static_cast<unsigned long long>(run.requests), static_cast<unsigned long long>(run.non2xx),
                     run.okPerSecond(), run.p50Ms, run.p90Ms, run.p99Ms, run.maxMs);
         allOk = allOk && run.requests > 0 && run.non2xx == 0 && run.socketErrors == 0;
