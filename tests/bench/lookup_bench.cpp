@@ -11,7 +11,11 @@
 //    otherwise deliver a million notifications while it is measured), and so are their message
 //    bodies and receipts (the message row is there, empty of both).
 // 3. A hub serves that journal; wrk GETs random cases by id, then by reference, as their partner.
-// Exit 0 when every lookup answered 200.
+// --stats: the clones are spread over the 720 hours before the template's filing (clone n is
+// n % 720 hours older) with their statistics rollups (stats/rollup_plan.hpp, written with them as
+// a live hub writes them), and wrk GETs /v1/admin/stats as the admin instead: the default window
+// (the last 24 hours) and the whole 30 days (README.md "lookup_bench", the --stats rows).
+// Exit 0 when every request answered 200.
 
 #include <unistd.h>
 
@@ -21,11 +25,15 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "hub_process.hpp"
 #include "journal/sqlite_db.hpp"
 #include "journal/sqlite_schema.hpp"
+#include "journal/sqlite_stats.hpp"
 #include "journal/sqlite_store.hpp"
+#include "stats/rollup_plan.hpp"
 #include "wrk_load.hpp"
 
 using namespace swhub::journal;
@@ -93,7 +101,7 @@ Template fileTemplate(const std::filesystem::path& dir) {
   return t;
 }
 
-WriteBatch clone(const Template& t, std::int64_t n) {
+WriteBatch clone(const Template& t, std::int64_t n, bool spread) {
   const std::string messageId = numbered(t.message.id, n), caseId = numbered(t.kase.id, n),
                     reference = numbered(t.kase.reference, n);
   auto renamed = [&](std::string text) {
@@ -124,10 +132,19 @@ WriteBatch clone(const Template& t, std::int64_t n) {
     e.detail_json = renamed(e.detail_json);
     batch.events.push_back(std::move(e));
   }
+  if (spread) {
+    const auto back = std::chrono::hours(n % 720);
+    batch.message->received_at -= back;
+    batch.new_cases.back().created_at -= back;
+    batch.new_cases.back().updated_at -= back;
+    for (auto& e : batch.events) e.at -= back;
+  }
+  // The rollups a live hub writes with the filing (every clone is a new case: nothing is read).
+  swhub::stats::planRollups(batch, {});
   return batch;
 }
 
-void buildJournal(const Template& t, const std::string& path, std::int64_t cases) {
+void buildJournal(const Template& t, const std::string& path, std::int64_t cases, bool spread) {
   const auto started = std::chrono::steady_clock::now();
   Db db(path, "");
   configureConnection(db);
@@ -136,17 +153,24 @@ void buildJournal(const Template& t, const std::string& path, std::int64_t cases
   for (std::int64_t n = 0; n < cases; n += kPerTransaction) {
     db.exec("BEGIN IMMEDIATE");
     for (std::int64_t i = n; i < std::min(cases, n + kPerTransaction); ++i) {
-      if (applyBatch(db, clone(t, i)).status != CommitResult::Status::Committed) {
+      if (applyBatch(db, clone(t, i, spread)).status != CommitResult::Status::Committed) {
         throw std::runtime_error("clone " + std::to_string(i) + " refused");
       }
     }
     db.exec("COMMIT");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   }
+  markStatsFilled(db, "2026-01-01T00:00:00.000Z");  // counted as written: the hub fills nothing
   std::printf("  built %lld cases (%zu events each) in %.1f s: %.0f MiB, %.0f bytes per case\n",
               static_cast<long long>(cases), t.events.size(), secondsSince(started),
               static_cast<double>(std::filesystem::file_size(path)) / (1 << 20),
               static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(cases));
+}
+
+std::string statsScript(const std::string& path, const std::string& token) {
+  return "-- written by lookup_bench --stats\n"
+         "local headers = {[\"Authorization\"] = \"Bearer " + token + "\"}\n"
+         "function request() return wrk.format(\"GET\", \"" + path + "\", headers) end\n";
 }
 
 std::string luaScript(const Template& t, std::int64_t cases, bool byReference) {
@@ -169,6 +193,7 @@ std::string luaScript(const Template& t, std::int64_t cases, bool byReference) {
 int main(int argc, char** argv) {
   std::int64_t cases = 1000000;
   int connections = 8, seconds = 10;
+  bool statsMode = false;
   std::filesystem::path base = "/tmp";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -176,12 +201,13 @@ int main(int argc, char** argv) {
     else if (a == "--connections" && i + 1 < argc) connections = std::atoi(argv[++i]);
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atoi(argv[++i]);
     else if (a == "--dir" && i + 1 < argc) base = argv[++i];
+    else if (a == "--stats") statsMode = true;
     else if (a == "--quick") {
       cases = 2000;
       connections = 2;
       seconds = 1;
     } else {
-      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--quick]\n");
+      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats] [--quick]\n");
       return 2;
     }
   }
@@ -204,11 +230,37 @@ int main(int argc, char** argv) {
                 static_cast<long long>(cases), std::min(2, connections), connections, seconds, dir.c_str());
     const Template t = fileTemplate(dir);
     const std::string journal = (dir / "journal.db").string();
-    buildJournal(t, journal, cases);
+    buildJournal(t, journal, cases, statsMode);
 
     HubProcess hub({"serve", "--config", (dir / "hub.yaml").string(), "--listen", "127.0.0.1:0", "--journal",
                     "sqlite:" + journal});
     bool allOk = true;
+    if (statsMode) {
+      const auto from = swhub::common::toString(t.kase.created_at - std::chrono::hours(720));
+      // The admin's (with the journal counts, SQLite count(*)s that grow with the journal), then an
+      // agency's (the rollups alone).
+      const std::vector<std::pair<std::string, std::string>> asked{
+          {"/v1/admin/stats", "demo-admin-token"},
+          {"/v1/admin/stats?from=" + from, "demo-admin-token"},
+          {"/v1/agency/stats", "demo-customs-token"},
+          {"/v1/agency/stats?from=" + from, "demo-customs-token"}};
+      for (std::size_t q = 0; q < asked.size(); ++q) {
+        const auto& [path, token] = asked[q];
+        const std::string script = (dir / ("stats_" + std::to_string(q) + ".lua")).string();
+        swhub::testing::writeFile(script, statsScript(path, token));
+        const swhub::bench::WrkLoad load{std::min(2, connections), connections, seconds, script, hub.baseUrl() + "/", {}};
+        const auto run = swhub::bench::runWrk(load);
+        std::printf("  GET %s%s: %s\n    %llu requests, %llu non-2xx: %.0f/s; latency p50 %.2f ms, p90 %.2f ms, "
+                    "p99 %.2f ms, max %.2f ms\n",
+                    path.substr(0, path.find('?')).c_str(), q % 2 == 0 ? " (the last 24 hours)" : "?from= (30 days)",
+                    swhub::bench::wrkCommand(load).c_str(),
+                    static_cast<unsigned long long>(run.requests), static_cast<unsigned long long>(run.non2xx),
+                    run.okPerSecond(), run.p50Ms, run.p90Ms, run.p99Ms, run.maxMs);
+        allOk = allOk && run.requests > 0 && run.non2xx == 0 && run.socketErrors == 0;
+      }
+      hub.terminate();
+      return allOk ? 0 : 1;
+    }
     for (const bool byReference : {false, true}) {
       const std::string script = (dir / (byReference ? "by_reference.lua" : "by_id.lua")).string();
       swhub::testing::writeFile(script, luaScript(t, cases, byReference));

@@ -29,7 +29,8 @@ class SmallFileSystem {
  public:
   explicit SmallFileSystem(const std::string& path) : path_(path) {
     std::filesystem::create_directories(path_);
-    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=2m") == 0;
+    // 3 MiB: room for a few dozen filings (each writes its statistics rollups too) before it is full.
+    mounted_ = ::mount("tmpfs", path_.c_str(), "tmpfs", 0, "size=3m") == 0;
     if (!mounted_) error_ = std::strerror(errno);
   }
   ~SmallFileSystem() {

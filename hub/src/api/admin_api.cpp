@@ -9,6 +9,9 @@
 #include <sstream>
 
 #include "api/agency_api.hpp"
+#include "common/instant.hpp"
+#include "model/json_writer.hpp"
+#include "stats/stats_query.hpp"
 
 namespace swhub::api {
 namespace {
@@ -156,16 +159,19 @@ HttpResult AdminApi::trace(const std::string& caseId) const {
   return json(200, body);
 }
 
-HttpResult AdminApi::stats() const {
+HttpResult AdminApi::stats(const std::string& from, const std::string& to) const {
+  sdk::Errors errors;
+  const auto window = stats::parseWindow(from, to, common::nowInstant(), errors);
+  if (!window) return problem(400, "invalid-query", "Bad Request", "bad statistics window", errors);
   const auto s = journal_.stats();
-  Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
-  o.set("messages", s.messages);
-  o.set("cases", s.cases);
-  o.set("commits", s.commits);
-  o.set("batches", s.batches);
-  o.set("outbox_pending", s.outbox_pending);
-  o.set("journal_writable", journal_.writable());
-  return json(200, stringify(o));
+  return json(200, stats::statsJson(journal_, "", *window, [&](model::ObjectWriter& o) {
+    o.integer("messages", s.messages);
+    o.integer("cases", s.cases);
+    o.integer("commits", s.commits);
+    o.integer("batches", s.batches);
+    o.integer("outbox_pending", s.outbox_pending);
+    o.boolean("journal_writable", journal_.writable());
+  }));
 }
 
 std::string AdminApi::traceJson(const std::string& caseId) const { return caseTraceJson(journal_, caseId); }

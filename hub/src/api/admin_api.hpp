@@ -34,7 +34,8 @@ class AdminApi {
   HttpResult deadLetters(const std::string& after, const std::string& limit) const;
   HttpResult replay(const std::string& seq) const;
   HttpResult trace(const std::string& caseId) const;
-  HttpResult stats() const;
+  // The journal counts and the statistics over ?from=&to= (README "Statistics").
+  HttpResult stats(const std::string& from = "", const std::string& to = "") const;
 
   // The trace as JSON (also for `swhub trace`), or "" when the case does not exist.
   std::string traceJson(const std::string& caseId) const;

@@ -17,6 +17,8 @@
 #include "common/ids.hpp"
 #include "release/notification_format.hpp"
 #include "security/receipt_text.hpp"
+#include "stats/rollup_plan.hpp"
+#include "stats/stats_query.hpp"
 #include "swhub/sdk/validate.hpp"
 
 namespace swhub::api {
@@ -128,6 +130,14 @@ HttpResult AgencyApi::tasks(const Identity& caller, const std::string& after, co
   }
   auto items = journal_.outboxAfter(caller.id, journal::Channel::Task, cursor, count);
   return page(items, items.empty() ? cursor : items.back().seq, "tasks", "task_id");
+}
+
+HttpResult AgencyApi::stats(const Identity& caller, const std::string& from, const std::string& to) const {
+  if (caller.kind != Identity::Kind::Agency) return forbidden(caller.actor() + " has no agency statistics");
+  sdk::Errors errors;
+  const auto window = stats::parseWindow(from, to, common::nowInstant(), errors);
+  if (!window) return problem(400, "invalid-query", "Bad Request", "bad statistics window", errors);
+  return json(200, stats::statsJson(journal_, stats::agencyScope(caller.id), *window));
 }
 
 HttpResult AgencyApi::notifications(const Identity& caller, const std::string& after, const std::string& limit) const {

@@ -24,6 +24,9 @@ class AgencyApi {
       : journal_(journal), coordinator_(coordinator), metrics_(metrics), signer_(signer) {}
 
   HttpResult tasks(const Identity& caller, const std::string& after, const std::string& limit) const;
+  // GET /v1/agency/stats: the statistics of the cases routed to the caller and of its own
+  // decisions over ?from=&to= (README "Statistics"); an agency only.
+  HttpResult stats(const Identity& caller, const std::string& from, const std::string& to) const;
   HttpResult decide(const Identity& caller, const std::string& body) const;
   HttpResult notifications(const Identity& caller, const std::string& after, const std::string& limit) const;
 

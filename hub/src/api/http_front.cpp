@@ -233,6 +233,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         return hub_.agencyApi().tasks(*caller, uri.value("after"), uri.value("limit"));
       case Endpoint::AgencyDecision:
         return decide(request, response, *caller);
+      case Endpoint::AgencyStats:
+        return hub_.agencyApi().stats(*caller, uri.value("from"), uri.value("to"));
       case Endpoint::CasesByReference:
         return hub_.cases().search(*caller, uri.query);
       case Endpoint::CaseById:
@@ -245,7 +247,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::AdminReload:
         return hub_.adminApi().reload();
       case Endpoint::AdminStats:
-        return hub_.adminApi().stats();
+        return hub_.adminApi().stats(uri.value("from"), uri.value("to"));
       case Endpoint::AdminDeadLetters:
         return hub_.adminApi().deadLetters(uri.value("after"), uri.value("limit"));
       case Endpoint::AdminReplay:

@@ -20,6 +20,7 @@ const std::vector<Route>& routes() {
       {"GET", "/v1/notifications", Access::Identified, Endpoint::Notifications},
       {"GET", "/v1/agency/tasks", Access::Identified, Endpoint::AgencyTasks},
       {"POST", "/v1/agency/decisions", Access::Identified, Endpoint::AgencyDecision},
+      {"GET", "/v1/agency/stats", Access::Identified, Endpoint::AgencyStats},
       {"GET", "/v1/cases", Access::Identified, Endpoint::CasesByReference},
       {"GET", "/v1/cases/{case_id}", Access::Identified, Endpoint::CaseById},
       {"GET", "/v1/accounts/{account}/statements/{period}", Access::Identified, Endpoint::AccountStatement},

@@ -21,6 +21,7 @@ enum class Endpoint {
   Notifications,
   AgencyTasks,
   AgencyDecision,
+  AgencyStats,
   CasesByReference,
   CaseById,
   AccountStatement,

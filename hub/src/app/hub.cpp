@@ -10,6 +10,9 @@
 #include "estimate/estimator.hpp"
 #include "plugin/isolation_metrics.hpp"
 #include "release/notification_format.hpp"
+#include "stats/prometheus_series.hpp"
+#include "stats/rollup_fill.hpp"
+#include "stats/rollup_plan.hpp"
 
 namespace swhub::app {
 namespace {
@@ -60,7 +63,12 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   // The receipt key also signs the audit chain's checkpoints: it lives as long as the journal.
   receipts_ = makeReceiptSigner(config_, receiptsNote_);
   options.audit_sign = [signer = receipts_.get()](std::string_view bytes) { return signer->sign(bytes); };
+  // Every batch carries the statistics rollups of what it changes (stats/rollup_plan.hpp), planned
+  // with reads of this journal: set once it is open (no batch is committed before).
+  options.plan_stats = [this](journal::WriteBatch& batch) { stats::planRollups(batch, stats::journalSource(*journal_)); };
   journal_ = journal::openJournal(config_.journal, options);
+  // A journal written before it kept rollups gets them once, before anything new is counted.
+  stats::fillRollups(*journal_);
   // Leases carry this process start's owner id: what a crashed predecessor had claimed is handed
   // back now rather than when its lease runs out.
   const std::string owner = journal::newOwnerId();
@@ -269,7 +277,7 @@ std::string Hub::renderMetrics() {
   auto isolated = plugin::isolationMetrics(runtime_->registry);
   gauges.insert(gauges.end(), isolated.gauges.begin(), isolated.gauges.end());
   counters.insert(counters.end(), isolated.counters.begin(), isolated.counters.end());
-  return metrics_.render(gauges, counters);
+  return metrics_.render(gauges, counters) + stats::renderStatsSeries(*journal_);
 }
 
 bool Hub::ready() const { return journal_ && journal_->writable(); }

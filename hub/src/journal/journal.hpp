@@ -22,6 +22,7 @@
 #include "journal/case_query.hpp"
 #include "journal/declaration_links.hpp"
 #include "journal/licences.hpp"
+#include "journal/stat_rollups.hpp"
 
 namespace swhub::journal {
 
@@ -166,6 +167,9 @@ struct WriteBatch {
   // Claims this batch answers: done with the work or not at all (a crash between the two would
   // have the work done again by whoever claims the item next).
   std::vector<OutboxCompletion> completions;
+  // Statistics rollups of what this batch changes (stat_rollups.hpp), written with it. Filled by
+  // JournalOptions::plan_stats when the journal commits the batch; tests may fill it themselves.
+  std::vector<StatDelta> stats;
 };
 
 // Bytes written into a row in pieces rather than held whole: a large message's body or receipt.
@@ -227,6 +231,10 @@ struct JournalOptions {
   // last one (checked at each commit), and when the journal closes.
   std::int64_t audit_checkpoint_entries = 1000;
   std::chrono::milliseconds audit_checkpoint_interval{60000};
+  // Adds to a batch, before it is written, the statistics rollups of what it changes (the serving
+  // hub sets it: stats/rollup_plan.hpp); called on the committing thread by commit(), stage() and
+  // finishStaged(). Unset: a batch's own `stats` are written as they are.
+  std::function<void(WriteBatch&)> plan_stats;
 };
 
 // What the journal knows of a party from the cases it appears in (by its id in one role).
@@ -441,6 +449,16 @@ class Journal {
   // SQLite journal has one node: nothing to tell.
   virtual void announceReload() {}
   virtual void onReload(std::function<void()> handler) {}
+
+  // ---- Statistics rollups (stat_rollups.hpp; README "Statistics").
+  // Every counter of `scope` summed over hours [from_hour, to_hour), one row per (family, key1,
+  // key2) with `hour` 0; kAllTimeHour alone ([kAllTimeHour, kAllTimeHour + 1)) reads the totals.
+  virtual std::vector<StatDelta> statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) = 0;
+  // Whether the rollups were filled from the journal's existing rows (once per journal).
+  virtual bool statsFilled() = 0;
+  // Writes the rollups of the rows the journal held before it kept rollups, and the mark that
+  // they are filled, in one transaction; Duplicate (nothing written) when filled already.
+  virtual CommitResult fillStats(const std::vector<StatDelta>& deltas) = 0;
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;

@@ -5,6 +5,7 @@
 #include "common/ids.hpp"
 #include "journal/audit_checkpoint.hpp"
 #include "journal/pg_schema.hpp"
+#include "journal/pg_stats.hpp"
 #include "journal/pg_store.hpp"
 
 namespace swhub::journal::pg {
@@ -142,6 +143,7 @@ std::chrono::system_clock::time_point PgJournal::now() const {
 }
 
 CommitResult PgJournal::commit(WriteBatch batch) {
+  if (options_.plan_stats) options_.plan_stats(batch);
   return committer_->run([this, &batch] {
     CommitResult result = applyBatch(*writer_, batch);
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
@@ -266,8 +268,16 @@ void PgJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const
   if (state == OutboxState::Pull) {
     throw std::invalid_argument("completeOutbox: state 'pull' is not pending, delivered or dead");
   }
+  const Instant at = common::toInstant(now());
   committer_->run([&] {
-    for (std::int64_t seq : seqs) pg::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch);
+    std::vector<StatDelta> stats;
+    for (std::int64_t seq : seqs) {
+      if (pg::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch) &&
+          state != OutboxState::Pending) {
+        addOutboxStats(*writer_, seq, state == OutboxState::Dead, at, stats);
+      }
+    }
+    writeStatDeltas(*writer_, stats);
     return CommitResult{};
   }, false);
 }
@@ -403,6 +413,11 @@ bool PgJournal::deadLetterPulled(std::int64_t seq, const std::string& reason) {
   bool moved = false;
   const CommitResult result = committer_->run([&] {
     moved = pg::deadLetterPulled(*writer_, seq, reason);
+    if (moved) {
+      std::vector<StatDelta> stats;
+      addOutboxStats(*writer_, seq, true, common::toInstant(now()), stats);
+      writeStatDeltas(*writer_, stats);
+    }
     return CommitResult{};
   }, false);
   if (result.status != CommitResult::Status::Committed) {
@@ -426,13 +441,20 @@ CommitResult PgJournal::writeStagedBody(const std::string& message_id, std::int6
 }
 
 CommitResult PgJournal::stage(const std::string& message_id, WriteBatch batch) {
-  return committer_->run([&] {
+  if (options_.plan_stats) options_.plan_stats(batch);
+  CommitResult result = committer_->run([&] {
     stageBatch(*writer_, message_id, batch);
     return CommitResult{};
   }, false);
+  // The rollups of staged rows are written when they become visible (finishStaged), with them.
+  if (result.status == CommitResult::Status::Committed) staged_stats_.add(message_id, std::move(batch.stats));
+  return result;
 }
 
 CommitResult PgJournal::finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) {
+  if (options_.plan_stats) options_.plan_stats(batch);
+  auto staged = staged_stats_.take(message.id);
+  if (message.status == MessageStatus::Accepted) batch.stats.insert(batch.stats.end(), staged.begin(), staged.end());
   return committer_->run([&] {
     CommitResult result = finishStaging(*writer_, message, response, batch);
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
@@ -442,6 +464,7 @@ CommitResult PgJournal::finishStaged(const MessageRecord& message, BlobSource re
 
 CommitResult PgJournal::abortStaged(const std::string& message_id) {
   if (message_id.empty()) throw std::invalid_argument("abortStaged: message_id must not be empty");
+  staged_stats_.take(message_id);
   return committer_->run([&] {
     dropStaging(*writer_, message_id);
     return CommitResult{};
@@ -571,6 +594,23 @@ std::vector<StatementLineRecord> PgJournal::linesOfChangedCases(const std::strin
 
 CommitResult PgJournal::issueStatement(const StatementRecord& statement) {
   return committer_->run([this, &statement] { return insertStatement(*writer_, statement); }, false);
+}
+
+std::vector<StatDelta> PgJournal::statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) {
+  return withReader([&](Conn& db) { return pg::statSums(db, scope, from_hour, to_hour); });
+}
+
+bool PgJournal::statsFilled() {
+  return withReader([](Conn& db) { return pg::statsFilled(db); });
+}
+
+CommitResult PgJournal::fillStats(const std::vector<StatDelta>& deltas) {
+  const std::string at = common::rfc3339(now());
+  return committer_->run([&] {
+    if (!markStatsFilled(*writer_, at)) return CommitResult{CommitResult::Status::Duplicate, std::nullopt, "", {}};
+    writeStatDeltas(*writer_, deltas);
+    return CommitResult{};
+  }, false);
 }
 
 bool PgJournal::writable() const { return committer_->writable(); }

@@ -15,6 +15,7 @@
 
 #include "journal/group_committer.hpp"
 #include "journal/journal.hpp"
+#include "journal/staged_stats.hpp"
 #include "journal/pg_conn.hpp"
 
 namespace swhub::journal::pg {
@@ -96,6 +97,10 @@ class PgJournal final : public Journal {
   void announceReload() override;
   void onReload(std::function<void()> handler) override;
 
+  std::vector<StatDelta> statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) override;
+  bool statsFilled() override;
+  CommitResult fillStats(const std::vector<StatDelta>& deltas) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;
@@ -131,6 +136,7 @@ class PgJournal final : public Journal {
   const std::string url_;
   const std::string conninfo_;
   JournalOptions options_;
+  StagedStats staged_stats_;
   std::string synchronous_commit_;
   std::chrono::steady_clock::time_point last_audit_checkpoint_ = std::chrono::steady_clock::now();
   std::unique_ptr<Conn> writer_;

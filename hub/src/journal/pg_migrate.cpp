@@ -74,6 +74,12 @@ const std::vector<Table>& tables() {
       {"declaration_links", "case_id, kind, type, completes, account, period, facts_json, at", "tttttttt",
        "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY rowid",
        "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY seq"},
+      {"stat_rollups", "scope, hour, family, key1, key2, value", "tttttt",
+       "SELECT scope, hour, family, key1, key2, value FROM stat_rollups ORDER BY scope COLLATE BINARY, hour,"
+       " family COLLATE BINARY, key1 COLLATE BINARY, key2 COLLATE BINARY",
+       "SELECT scope, hour, family, key1, key2, value FROM stat_rollups ORDER BY scope COLLATE \"C\", hour,"
+       " family COLLATE \"C\", key1 COLLATE \"C\", key2 COLLATE \"C\""},
+      {"stat_fill", "id, filled_at", "tt", "SELECT id, filled_at FROM stat_fill", "SELECT id, filled_at FROM stat_fill"},
       {"audit_checkpoints", "seq, head_hash, at, signature", "tttt",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq"},

@@ -1,5 +1,6 @@
 #include "journal/pg_schema.hpp"
 
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -306,6 +307,25 @@ CREATE TABLE declaration_links (
 CREATE INDEX declaration_links_case ON declaration_links (case_id);
 )sql";
 
+// Migration 3: statistics rollups (journal/stat_rollups.hpp; SQLite's tables of the same names),
+// written in the transaction of what they count; stat_fill marks that the rows journaled before
+// them are counted (stats/rollup_fill.hpp fills them once, at the first start after this).
+constexpr const char* kMigration3 = R"sql(
+CREATE TABLE stat_rollups (
+  scope TEXT NOT NULL,
+  hour BIGINT NOT NULL,
+  family TEXT NOT NULL,
+  key1 TEXT NOT NULL,
+  key2 TEXT NOT NULL,
+  value BIGINT NOT NULL,
+  PRIMARY KEY (scope, hour, family, key1, key2)
+);
+CREATE TABLE stat_fill (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  filled_at TEXT NOT NULL
+);
+)sql";
+
 // Migration 5: the case search (Journal::searchCases, newest first): by filing time alone, by
 // partner, by state, and by reference across partners. The agency filter reads outbox_pull.
 constexpr const char* kMigration5 = R"sql(
@@ -318,7 +338,8 @@ CREATE INDEX cases_by_reference ON cases (reference);
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
-  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}, {5, kMigration5}};
+  static const std::vector<std::pair<std::int64_t, const char*>> all = {
+      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {5, kMigration5}};
   return all;
 }
 
@@ -335,13 +356,17 @@ void migrate(Conn& conn) {
   try {
     conn.exec("SELECT pg_advisory_xact_lock(" + std::to_string(kLockClass) + ", " + std::to_string(kMigrationLock) + ")");
     conn.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)");
-    const std::int64_t version = appliedVersion(conn);
-    if (version > kSchemaVersion) {
-      throw StoreFailure("journal schema version " + std::to_string(version) + " is newer than this hub understands (" +
-                         std::to_string(kSchemaVersion) + ")");
+    // Each migration once, by its own row: one merged out of number order (a branch's 3 landing
+    // after another's 5) is still applied on a journal that has the later one.
+    std::set<std::int64_t> applied;
+    const Result rows = conn.exec("SELECT version FROM schema_migrations");
+    for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.integer(i, 0));
+    if (!applied.empty() && *applied.rbegin() > kSchemaVersion) {
+      throw StoreFailure("journal schema version " + std::to_string(*applied.rbegin()) +
+                         " is newer than this hub understands (" + std::to_string(kSchemaVersion) + ")");
     }
     for (const auto& [number, sql] : migrations()) {
-      if (number <= version) continue;
+      if (applied.count(number)) continue;
       conn.exec(sql);
       conn.exec("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, to_char(now() AT TIME ZONE 'UTC',"
                 " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))",

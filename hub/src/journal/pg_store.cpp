@@ -7,6 +7,7 @@
 #include "common/actor.hpp"
 #include "common/ids.hpp"
 #include "journal/group_committer.hpp"
+#include "journal/pg_stats.hpp"
 
 namespace swhub::journal::pg {
 namespace {
@@ -297,6 +298,7 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
   for (const auto& c : batch.completions) {
     writes.push_back(outboxCompletion(c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, ""));
   }
+  for (auto& q : statDeltaWrites(batch.stats)) writes.push_back(std::move(q));
   if (chained) writes.push_back(headSave(head));
   db.pipeline(writes);
   return {};

@@ -9,6 +9,7 @@
 #include "journal/sqlite_pull_dead_letters.hpp"
 #include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_staging.hpp"
+#include "journal/sqlite_stats.hpp"
 #include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
@@ -90,6 +91,7 @@ SqliteJournal::~SqliteJournal() {
 }
 
 CommitResult SqliteJournal::commit(WriteBatch batch) {
+  if (options_.plan_stats) options_.plan_stats(batch);
   // The writer thread reads `batch` while this thread waits on the result: no copy needed.
   return committer_->run([this, &batch] {
     CommitResult result = applyBatch(*writer_, batch);
@@ -198,8 +200,16 @@ void SqliteJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, c
     throw std::invalid_argument("completeOutbox: state 'pull' is not pending, delivered or dead");
   }
   // A refused completion leaves the lease in place: the item is redelivered (at least once).
+  const Instant at = common::toInstant(now());
   committer_->run([&] {
-    for (std::int64_t seq : seqs) sqlite::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch);
+    std::vector<StatDelta> stats;
+    for (std::int64_t seq : seqs) {
+      if (sqlite::completeOutbox(*writer_, seq, owner, state, next_attempt_at, last_error, batch) &&
+          state != OutboxState::Pending) {
+        addOutboxStats(*writer_, seq, state == OutboxState::Dead, at, stats);
+      }
+    }
+    writeStatDeltas(*writer_, stats);
     return CommitResult{};
   }, false);
 }
@@ -267,6 +277,11 @@ bool SqliteJournal::deadLetterPulled(std::int64_t seq, const std::string& reason
   bool moved = false;
   const CommitResult result = committer_->run([&] {
     moved = sqlite::deadLetterPulled(*writer_, seq, reason);
+    if (moved) {
+      std::vector<StatDelta> stats;
+      addOutboxStats(*writer_, seq, true, common::toInstant(now()), stats);
+      writeStatDeltas(*writer_, stats);
+    }
     return CommitResult{};
   }, false);
   if (result.status != CommitResult::Status::Committed) {
@@ -291,13 +306,20 @@ CommitResult SqliteJournal::writeStagedBody(const std::string& message_id, std::
 }
 
 CommitResult SqliteJournal::stage(const std::string& message_id, WriteBatch batch) {
-  return committer_->run([&] {
+  if (options_.plan_stats) options_.plan_stats(batch);
+  CommitResult result = committer_->run([&] {
     stageBatch(*writer_, message_id, batch);
     return CommitResult{};
   }, false);
+  // The rollups of staged rows are written when they become visible (finishStaged), with them.
+  if (result.status == CommitResult::Status::Committed) staged_stats_.add(message_id, std::move(batch.stats));
+  return result;
 }
 
 CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) {
+  if (options_.plan_stats) options_.plan_stats(batch);
+  auto staged = staged_stats_.take(message.id);
+  if (message.status == MessageStatus::Accepted) batch.stats.insert(batch.stats.end(), staged.begin(), staged.end());
   return committer_->run([&] {
     CommitResult result = finishStaging(*writer_, message, response, batch);
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
@@ -307,6 +329,7 @@ CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSourc
 
 CommitResult SqliteJournal::abortStaged(const std::string& message_id) {
   if (message_id.empty()) throw std::invalid_argument("abortStaged: message_id must not be empty");
+  staged_stats_.take(message_id);
   return committer_->run([&] {
     dropStaging(*writer_, message_id);
     return CommitResult{};
@@ -329,6 +352,23 @@ std::size_t SqliteJournal::readMessagePart(const std::string& message_id, Messag
 
 std::int64_t SqliteJournal::messagePartSize(const std::string& message_id, MessagePart part) {
   return withReader([&](Db& db) { return sqlite::messagePartSize(db, message_id, part); });
+}
+
+std::vector<StatDelta> SqliteJournal::statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) {
+  return withReader([&](Db& db) { return sqlite::statSums(db, scope, from_hour, to_hour); });
+}
+
+bool SqliteJournal::statsFilled() {
+  return withReader([](Db& db) { return sqlite::statsFilled(db); });
+}
+
+CommitResult SqliteJournal::fillStats(const std::vector<StatDelta>& deltas) {
+  const std::string at = common::rfc3339(now());
+  return committer_->run([&] {
+    if (!markStatsFilled(*writer_, at)) return CommitResult{CommitResult::Status::Duplicate, std::nullopt, "", {}};
+    writeStatDeltas(*writer_, deltas);
+    return CommitResult{};
+  }, false);
 }
 
 bool SqliteJournal::writable() const { return committer_->writable(); }

@@ -15,6 +15,7 @@
 #include "journal/sqlite_checkpointer.hpp"
 #include "journal/sqlite_db.hpp"
 #include "journal/sqlite_schema.hpp"
+#include "journal/staged_stats.hpp"
 
 namespace swhub::journal::sqlite {
 
@@ -94,6 +95,10 @@ class SqliteJournal final : public Journal {
   std::optional<DeclarationLink> completionOf(const std::string& case_id) override;
   std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) override;
 
+  std::vector<StatDelta> statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) override;
+  bool statsFilled() override;
+  CommitResult fillStats(const std::vector<StatDelta>& deltas) override;
+
   bool writable() const override;
   JournalStats stats() override;
   std::string describe() const override;
@@ -139,6 +144,7 @@ class SqliteJournal final : public Journal {
   const std::string path_;
   const std::string vfs_;
   JournalOptions options_;
+  StagedStats staged_stats_;
   ConnectionSettings settings_;
   CheckpointPolicy audit_policy_;
   std::chrono::steady_clock::time_point last_audit_checkpoint_ = std::chrono::steady_clock::now();  // writer thread

@@ -218,6 +218,21 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
   at TEXT NOT NULL,
   signature TEXT NOT NULL
 );
+-- Statistics rollups (journal/stat_rollups.hpp): written in the transaction of what they count.
+CREATE TABLE IF NOT EXISTS stat_rollups (
+  scope TEXT NOT NULL,   -- '' the hub, 'agency:<id>' one agency's view
+  hour INTEGER NOT NULL, -- hours since the epoch, UTC; -1 the running total
+  family TEXT NOT NULL,
+  key1 TEXT NOT NULL,
+  key2 TEXT NOT NULL,
+  value INTEGER NOT NULL,
+  PRIMARY KEY (scope, hour, family, key1, key2)
+) WITHOUT ROWID;
+-- One row once the rollups hold the rows journaled before them (stats/rollup_fill.hpp).
+CREATE TABLE IF NOT EXISTS stat_fill (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  filled_at TEXT NOT NULL
+);
 )sql";
 
 // Schema 3: a (partner, reference) names one case. Earlier journals could hold a later case under

@@ -7,6 +7,7 @@
 #include "journal/audit_chain.hpp"
 #include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_licences.hpp"
+#include "journal/sqlite_stats.hpp"
 #include "model/text_util.hpp"
 
 namespace swhub::journal::sqlite {
@@ -278,6 +279,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
   for (const auto& c : batch.completions) completeOutbox(db, c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, "");
+  writeStatDeltas(db, batch.stats);
   if (chained) saveChainHead(db, head);
   return {};
 }

@@ -1,4 +1,5 @@
 #include "metrics/metrics.hpp"
+#include "metrics/prometheus_text.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -7,25 +8,7 @@
 namespace swhub::metrics {
 namespace {
 
-// Prometheus label values escape backslash, quote and newline.
-std::string escapeLabel(const std::string& value) {
-  std::string out;
-  for (char c : value) {
-    if (c == '\\' || c == '"') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out;
-}
-
-std::string number(double v) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.9g", v);
-  return buffer;
-}
+std::string number(double v) { return formatNumber(v); }
 
 }  // namespace
 

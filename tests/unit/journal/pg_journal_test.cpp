@@ -87,7 +87,24 @@ TEST_F(journal_pg, NodesStartingAtOnceMigrateOnce) {
   }
   for (auto& n : nodes) n.join();
   EXPECT_EQ(opened, 4);
-  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "5"}));
+  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "5"}));
+}
+
+// A migration merged after a later-numbered one (3 landing after 5) is still applied to a journal
+// that has the later one: each is applied by its own row, not by the highest version.
+TEST_F(journal_pg, AMigrationMissingBelowTheHighestAppliedIsAppliedOnce) {
+  openJournal(db_.url()).reset();
+  PGconn* conn = PQconnectdb(db_.url().c_str());
+  PGresult* dropped = PQexec(conn, "DROP TABLE stat_rollups; DROP TABLE stat_fill; DELETE FROM schema_migrations WHERE version = 3");
+  EXPECT_EQ(PQresultStatus(dropped), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+  PQclear(dropped);
+  PQfinish(conn);
+  ASSERT_EQ(query("SELECT max(version) FROM schema_migrations"), (std::vector<std::string>{"5"}));
+  openJournal(db_.url()).reset();
+  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations WHERE version = 3"), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(query("SELECT count(*) FROM stat_rollups"), (std::vector<std::string>{"0"}));
+  openJournal(db_.url()).reset();  // and only once
+  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"4"}));
 }
 
 TEST_F(journal_pg, TwoNodesClaimingAtOnceNeverGetTheSameItem) {
@@ -224,8 +241,10 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
                                  "{\"parties\":{\"seller\":{\"id\":\"S" + std::to_string(i % 3) + "\"}}}", "M-" + id, kAt, kAt});
       batch.events.push_back({0, "C-" + id, kAt, Actor::hub(), "received", std::nullopt, CaseState::Accepted, "{\"n\":" + id + "}", "M-" + id});
       batch.outbox.push_back(item("O-" + id, "C-" + id));
+      addCount(batch.stats, 490000 + i % 3, "", "filings.partner", "demo-post", "");
       ASSERT_EQ(journal->commit(batch).status, Status::Committed);
     }
+    ASSERT_EQ(journal->fillStats({}).status, Status::Committed);
     ASSERT_EQ(journal->putLicence({"food-safety", "L-1", "C640", "B1", "2026-01-01", "2026-12-31", 100, 100, ""},
                                   LicencePut::Insert).status,
               LicencePutResult::Status::Written);
@@ -245,6 +264,12 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
   // seller of cases 1, 4, ..., 28.
   EXPECT_EQ(query("SELECT cases, held FROM party_totals WHERE role = 'seller' AND id = 'S1'"),
             (std::vector<std::string>{"10|0"}));
+  // The statistics rollups come along, marked filled (the target's hub fills nothing again).
+  EXPECT_TRUE(journal->statsFilled());
+  const auto sums = journal->statSums("", 490000, 490003);
+  ASSERT_EQ(sums.size(), 1u);
+  EXPECT_EQ(sums[0].value, 30);
+  EXPECT_EQ(journal->statSums("", kAllTimeHour, kAllTimeHour + 1).at(0).value, 30);
   // Seqs go on past the copied ones.
   WriteBatch next;
   next.outbox.push_back(item("O-new", "C-1"));

@@ -1,0 +1,100 @@
+#pragma once
+// Statistics rollups (README "Statistics"): counters keyed by (scope, hour, family, key1, key2),
+// written by the journal in the same transaction as the rows they count, so that they never
+// disagree with the journal after a crash. hub/src/stats/ decides what to count and reads them;
+// the journal stores and sums them. Latencies are counted in fixed log-scale buckets.
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/instant.hpp"
+
+namespace swhub::journal {
+
+// One change of one counter. `hour`: hours since the epoch (UTC), or kAllTimeHour for the running
+// total that /metrics reads. `scope`: "" for the whole hub, "agency:<id>" for one agency's view.
+struct StatDelta {
+  std::int64_t hour = 0;
+  std::string scope;
+  std::string family;  // "filings.partner", "release_ms.agency", ...
+  std::string key1;    // the dimension's value ("demo-post"); "" for a family's total
+  std::string key2;    // a histogram bucket ("b12", "sum"), a currency, a reason code; "" when none
+  std::int64_t value = 0;
+
+  bool sameKey(const StatDelta& o) const {
+    return hour == o.hour && scope == o.scope && family == o.family && key1 == o.key1 && key2 == o.key2;
+  }
+};
+
+// The row of every family's running total (all hours together).
+inline constexpr std::int64_t kAllTimeHour = -1;
+
+inline std::int64_t hourOf(common::Instant at) {
+  return std::chrono::floor<std::chrono::hours>(at).time_since_epoch().count();
+}
+
+// Every counter is kept per hour and per UTC day too: a day's row is in scope dayScope(scope) at
+// the day's first hour, so that a window of many days reads a row set per day, not per hour.
+inline std::string dayScope(const std::string& scope) { return "day/" + scope; }
+inline std::int64_t dayStartHour(std::int64_t hour) { return (hour >= 0 ? hour : hour - 23) / 24 * 24; }
+
+// Latency buckets: bucket i holds durations d with 2^((i-1)/4) ms < d <= 2^(i/4) ms (bucket 0:
+// d <= 1 ms), so a percentile read as its bucket's upper bound is at most 19 % above the truth.
+inline constexpr int kLatencyBuckets = 161;  // up to 2^40 ms (about 35 years); longer is the last
+inline int latencyBucket(std::int64_t ms) {
+  if (ms <= 1) return 0;
+  const int i = static_cast<int>(std::ceil(4.0 * std::log2(static_cast<double>(ms)) - 1e-9));
+  return std::clamp(i, 0, kLatencyBuckets - 1);
+}
+inline double latencyBucketBoundMs(int bucket) { return std::exp2(bucket / 4.0); }
+
+// The deltas of one latency observation into histogram `family`, key1 `key` (bucket and sum), in
+// the hour, its day and the running total.
+inline void addLatency(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
+                       const std::string& family, const std::string& key, std::int64_t ms) {
+  ms = std::max<std::int64_t>(ms, 0);
+  const std::string bucket = "b" + std::to_string(latencyBucket(ms));
+  const std::string day = dayScope(scope);
+  for (const auto& [h, s] : {std::pair{hour, &scope}, std::pair{dayStartHour(hour), &day}, std::pair{kAllTimeHour, &scope}}) {
+    out.push_back({h, *s, family, key, bucket, 1});
+    out.push_back({h, *s, family, key, "sum", ms});
+  }
+}
+
+// A counter's delta in the hour, its day and the running total.
+inline void addCount(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
+                     const std::string& family, const std::string& key1, const std::string& key2,
+                     std::int64_t by = 1) {
+  out.push_back({hour, scope, family, key1, key2, by});
+  out.push_back({dayStartHour(hour), dayScope(scope), family, key1, key2, by});
+  out.push_back({kAllTimeHour, scope, family, key1, key2, by});
+}
+
+// The deltas a finished delivery adds (the backends call it when completing an outbox item):
+// a delivered push item's latency from its creation, or a dead letter. Tasks and assessments
+// count in their agency's scope too.
+inline void addDeliveryStats(std::vector<StatDelta>& out, bool dead, bool agencyChannel,
+                             const std::string& recipient, common::Instant created, common::Instant now) {
+  const std::int64_t hour = hourOf(now);
+  std::vector<std::string> scopes{""};
+  if (agencyChannel) scopes.push_back("agency:" + recipient);
+  for (const auto& scope : scopes) {
+    if (dead) {
+      addCount(out, hour, scope, "dead_letters", "", "");
+      addCount(out, hour, scope, "dead_letters.recipient", recipient, "");
+    } else {
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - created).count();
+      addLatency(out, hour, scope, "delivery_ms", "", ms);
+      addLatency(out, hour, scope, "delivery_ms.recipient", recipient, ms);
+    }
+  }
+}
+
+// Sums the deltas of one key together (fewer rows to write), in key order.
+std::vector<StatDelta> mergeStatDeltas(const std::vector<StatDelta>& deltas);
+
+}  // namespace swhub::journal

@@ -1,0 +1,240 @@
+#include "stats/rollup_plan.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <Poco/JSON/Parser.h>
+
+#include "release/case_status.hpp"
+
+namespace swhub::stats {
+namespace {
+
+using journal::addCount;
+using journal::addLatency;
+using journal::CaseEvent;
+using journal::StatDelta;
+
+Poco::JSON::Object::Ptr parseObject(const std::string& json) {
+  if (json.empty()) return {};
+  try {
+    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
+  } catch (const std::exception&) {
+    return {};  // a detail the planner cannot read counts as none
+  }
+}
+
+std::string textOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
+  if (!o || !o->has(key)) return "";
+  try {
+    return o->getValue<std::string>(key);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+std::int64_t itemCount(const std::string& consignmentJson) {
+  auto o = parseObject(consignmentJson);
+  if (!o) return 0;
+  auto items = o->getArray("items");
+  return items ? static_cast<std::int64_t>(items->size()) : 0;
+}
+
+std::int64_t msBetween(journal::Instant from, journal::Instant to) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(to - from).count();
+}
+
+// One case's events of the batch, with what the planner knows of the case.
+struct CaseView {
+  journal::CaseRecord record;
+  release::CaseStatus status;  // after the batch
+  std::vector<const CaseEvent*> events;
+  std::vector<std::string> scopes;  // "" and each routed agency's
+};
+
+// The filing kind the case was created by: its first "received" event's.
+std::string firstFiling(const std::vector<const CaseEvent*>& events, const std::string& fallback) {
+  for (const CaseEvent* e : events) {
+    if (e->kind != "received") continue;
+    if (auto kind = textOf(parseObject(e->detail_json), "filing"); !kind.empty()) return kind;
+  }
+  return fallback;
+}
+
+// When the goods arrived: the first arrival filing; a case filed with no arrival filing later
+// declared goods that were there (its filing time).
+journal::Instant arrivalOf(const CaseView& c, const CaseSource& source, bool newCase) {
+  auto scan = [](const std::vector<CaseEvent>& events) -> std::optional<journal::Instant> {
+    for (const auto& e : events) {
+      if (e.kind == "received" && textOf(parseObject(e.detail_json), "filing") == "arrival") return e.at;
+    }
+    return std::nullopt;
+  };
+  std::vector<CaseEvent> mine;
+  for (const CaseEvent* e : c.events) mine.push_back(*e);
+  if (!newCase && source.eventsOf) {
+    auto stored = source.eventsOf(c.record.id);
+    stored.insert(stored.end(), mine.begin(), mine.end());
+    mine = std::move(stored);
+  }
+  return scan(mine).value_or(c.record.created_at);
+}
+
+class Planner {
+ public:
+  Planner(std::vector<StatDelta>& out, const CaseSource& source) : out_(out), source_(source) {}
+
+  void plan(CaseView& c, bool newCase) {
+    for (const CaseEvent* e : c.events) {
+      const std::int64_t hour = journal::hourOf(e->at);
+      if (e->kind == "received") {
+        const std::string filing = textOf(parseObject(e->detail_json), "filing");
+        for (const auto& scope : c.scopes) {
+          addCount(out_, hour, scope, "filings", "", "");
+          addCount(out_, hour, scope, "filings.partner", c.record.partner, "");
+          addCount(out_, hour, scope, "filings.kind", filing, "");
+        }
+      } else if (e->kind == "transition") {
+        transition(c, *e, hour, newCase);
+      } else if (e->kind == "decision") {
+        decision(c, *e, hour);
+      } else if (e->kind == "assessed") {
+        assessed(c, *e, hour);
+      } else if (e->kind == "payment") {
+        payment(c, *e, hour);
+      }
+    }
+  }
+
+ private:
+  void transition(CaseView& c, const CaseEvent& e, std::int64_t hour, bool newCase) {
+    if (!e.to_state) return;
+    if (e.from_state) {
+      out_.push_back({journal::kAllTimeHour, "", "cases_state", std::string(toString(*e.from_state)), "", -1});
+    }
+    out_.push_back({journal::kAllTimeHour, "", "cases_state", std::string(toString(*e.to_state)), "", 1});
+    if (!e.from_state) {
+      const std::string kind = firstFiling(c.events, c.record.filing);
+      const std::int64_t items = itemCount(c.record.consignment_json);
+      for (const auto& scope : c.scopes) {
+        addCount(out_, hour, scope, "cases_filed", "", "");
+        addCount(out_, hour, scope, "cases_filed.partner", c.record.partner, "");
+        addCount(out_, hour, scope, "cases_filed.kind", kind, "");
+        addCount(out_, hour, scope, "items", "", "", items);
+        addCount(out_, hour, scope, "items.partner", c.record.partner, "", items);
+      }
+      return;
+    }
+    if (*e.to_state != common::CaseState::Released || *e.from_state == common::CaseState::Released) return;
+    const std::int64_t filed = msBetween(c.record.created_at, e.at);
+    const std::int64_t arrived = msBetween(arrivalOf(c, source_, newCase), e.at);
+    for (const auto& scope : c.scopes) {
+      for (const auto& [family, ms] : {std::pair{"release_ms", filed}, std::pair{"arrival_release_ms", arrived}}) {
+        addLatency(out_, hour, scope, family, "", ms);
+        addLatency(out_, hour, scope, std::string(family) + ".partner", c.record.partner, ms);
+        for (const auto& [agency, _] : c.status.agencies) {
+          if (!scope.empty() && scope != agencyScope(agency)) continue;  // no other agency's figures
+          addLatency(out_, hour, scope, std::string(family) + ".agency", agency, ms);
+        }
+      }
+    }
+  }
+
+  void decision(CaseView& c, const CaseEvent& e, std::int64_t hour) {
+    auto detail = parseObject(e.detail_json);
+    if (textOf(detail, "effect") != "applied") return;  // a duplicate or late one changed nothing
+    const std::string agency = textOf(detail, "agency");
+    const std::string outcome = textOf(detail, "decision");
+    std::vector<std::string> codes;
+    if (auto list = detail->getArray("reason_codes")) {
+      for (std::size_t i = 0; i < list->size(); ++i) codes.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+    }
+    if (codes.empty()) codes.push_back("none");
+    const std::int64_t ms = msBetween(c.record.created_at, e.at);
+    for (const std::string scope : {std::string(), agencyScope(agency)}) {
+      addCount(out_, hour, scope, "outcomes", outcome, "");
+      for (const auto& code : codes) addCount(out_, hour, scope, "outcomes.reason", outcome, code);
+      addCount(out_, hour, scope, "decisions.agency", agency, outcome);
+      addLatency(out_, hour, scope, "decision_ms", "", ms);
+      addLatency(out_, hour, scope, "decision_ms.agency", agency, ms);
+      addLatency(out_, hour, scope, "decision_ms.partner", c.record.partner, ms);
+    }
+  }
+
+  void assessed(CaseView& c, const CaseEvent& e, std::int64_t hour) {
+    auto detail = parseObject(e.detail_json);
+    const std::string agency = textOf(detail, "agency");
+    if (detail && detail->has("category")) {
+      const std::string category = detail->get("category").toString();
+      for (const auto& scope : c.scopes) addCount(out_, hour, scope, "cases_filed.category", category, "");
+    }
+    if (!c.status.revenueAssessed || c.status.findingsBy != agency) return;
+    for (const std::string scope : {std::string(), agencyScope(agency)}) {
+      for (const auto& line : c.status.revenueLines) {
+        if (line.collected_at_sale) continue;  // not due at the border
+        const std::int64_t units = line.amount.units();
+        addCount(out_, hour, scope, "assessed", "", line.currency, units);
+        addCount(out_, hour, scope, "assessed.tax", line.tax, line.currency, units);
+        addCount(out_, hour, scope, "assessed.model", c.status.collection, line.currency, units);
+      }
+    }
+  }
+
+  void payment(CaseView& c, const CaseEvent& e, std::int64_t hour) {
+    auto detail = parseObject(e.detail_json);
+    const auto amount = sdk::Decimal::parse(textOf(detail, "amount"));
+    if (!amount) return;
+    const std::string currency = textOf(detail, "currency");
+    std::vector<std::string> scopes{""};
+    if (!c.status.findingsBy.empty()) scopes.push_back(agencyScope(c.status.findingsBy));
+    for (const auto& scope : scopes) {
+      addCount(out_, hour, scope, "collected", "", currency, amount->units());
+      addCount(out_, hour, scope, "collected.model", c.status.collection, currency, amount->units());
+    }
+  }
+
+  std::vector<StatDelta>& out_;
+  const CaseSource& source_;
+};
+
+}  // namespace
+
+void planRollups(journal::WriteBatch& batch, const CaseSource& source) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const CaseEvent*>> byCase;
+  for (const auto& e : batch.events) {
+    auto& list = byCase[e.case_id];
+    if (list.empty()) order.push_back(e.case_id);
+    list.push_back(&e);
+  }
+  Planner planner(batch.stats, source);
+  for (const auto& id : order) {
+    CaseView c;
+    bool newCase = false;
+    auto created = std::find_if(batch.new_cases.begin(), batch.new_cases.end(), [&](const auto& r) { return r.id == id; });
+    if (created != batch.new_cases.end()) {
+      c.record = *created;
+      newCase = true;
+    } else if (auto stored = source.caseOf ? source.caseOf(id) : std::nullopt) {
+      c.record = std::move(*stored);
+    } else {
+      continue;  // events of a case neither here nor stored: the store refuses the batch anyway
+    }
+    for (const auto& u : batch.case_updates) {
+      if (u.id == id && !u.status_json.empty()) c.record.status_json = u.status_json;
+      if (u.id == id && !u.consignment_json.empty()) c.record.consignment_json = u.consignment_json;
+    }
+    c.status = release::CaseStatus::fromJson(c.record.status_json);
+    c.scopes.push_back("");
+    for (const auto& [agency, _] : c.status.agencies) c.scopes.push_back(agencyScope(agency));
+    c.events = std::move(byCase[id]);
+    planner.plan(c, newCase);
+  }
+}
+
+CaseSource journalSource(journal::Journal& journal) {
+  return {[&journal](const std::string& id) { return journal.getCase(id); },
+          [&journal](const std::string& id) { return journal.caseEvents(id); }};
+}
+
+}  // namespace swhub::stats
