@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "api/body_spool.hpp"
+#include "api/console_files.hpp"
 #include "api/hub_services.hpp"
 #include "api/openapi_document.hpp"
 #include "api/read_deadlines.hpp"
 #include "api/request_target.hpp"
 #include "api/routes.hpp"
+#include "api/whoami.hpp"
 
 namespace swhub::api {
 namespace {
@@ -28,6 +30,8 @@ using Poco::Net::HTTPServerResponse;
 
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 constexpr std::int64_t kMaxLicenceBytes = 65536;
+constexpr std::int64_t kMaxDryRunBytes = 1 << 20;
+constexpr std::int64_t kMaxEstimateBytes = 65536;
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -232,7 +236,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::AgencyStats:
         return hub_.agencyApi().stats(*caller, uri.value("from"), uri.value("to"));
       case Endpoint::CasesByReference:
-        return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
+        return hub_.cases().search(*caller, uri.query);
       case Endpoint::CaseById:
         return hub_.cases().byId(*caller, params.at(0));
       case Endpoint::AccountStatement:
@@ -266,6 +270,24 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
         return hub_.licenceApi().update(params.at(0), params.at(1), *text);
       }
+      case Endpoint::Whoami:
+        return whoami(*caller);
+      case Endpoint::ConsoleRedirect:
+        return consoleRedirect();
+      case Endpoint::ConsoleFile:
+        return consoleFile(params.empty() ? std::string_view() : std::string_view(params.at(0)));
+      case Endpoint::AdminRoutesDryRun: {
+        auto text = readBody(request, kMaxDryRunBytes);
+        bodyRead();
+        if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+        bodyConsumed_ = text.has_value();
+        if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a dry run is at most 1 MiB");
+        return hub_.routeDryRun().run(*text);
+      }
+      case Endpoint::PublicEstimate:
+        return hub_.estimates().get(request.clientAddress().host().toString(), uri.query);
+      case Endpoint::PublicEstimateBody:
+        return estimateBody(request, response);
     }
     return notFound(uri.path);
   }
@@ -283,6 +305,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     HttpResult decided = hub_.agencyApi().decide(caller, *body);
     if (decided.status == 200) hub_.wakeWorkers();
     return decided;
+  }
+
+  HttpResult estimateBody(HTTPServerRequest& request, HTTPServerResponse& response) {
+    // The address pays before its body is read: a refused one costs no read.
+    if (auto refused = hub_.estimates().admit(request.clientAddress().host().toString())) return *refused;
+    auto body = readBody(request, kMaxEstimateBytes);
+    bodyRead();
+    if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+    bodyConsumed_ = body.has_value();
+    if (!body) {
+      response.setKeepAlive(false);
+      return problem(413, "payload-too-large", "Payload Too Large",
+                     "an estimate's body is at most " + std::to_string(kMaxEstimateBytes) + " bytes");
+    }
+    return hub_.estimates().answerBody(*body);
   }
 
   std::optional<std::string> licenceBody(HTTPServerRequest& request) {

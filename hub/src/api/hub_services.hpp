@@ -8,10 +8,12 @@
 #include "api/admin_api.hpp"
 #include "api/agency_api.hpp"
 #include "api/case_views.hpp"
+#include "api/estimate_api.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
 #include "api/request_limits.hpp"
+#include "api/route_dry_run.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "security/receipt_signer.hpp"
@@ -31,7 +33,10 @@ class HubServices {
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
+  virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
+  // GET and POST /v1/public/estimate (no identity; rate limited per address).
+  virtual EstimateApi& estimates() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;
   // The journal is writable (GET /readyz).

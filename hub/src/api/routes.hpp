@@ -35,10 +35,16 @@ enum class Endpoint {
   AdminLicenceAdd,
   AdminLicence,
   AdminLicenceUpdate,
+  Whoami,
+  ConsoleRedirect,
+  ConsoleFile,
+  AdminRoutesDryRun,
+  PublicEstimate,      // GET /v1/public/estimate: the query in the query string
+  PublicEstimateBody,  // POST /v1/public/estimate: the same query as a JSON body
 };
 
 enum class Access {
-  Public,      // no identity needed (probes, the receipt certificate, the OpenAPI document)
+  Public,      // no identity needed (probes, the receipt certificate, the OpenAPI document, the console's files)
   Identified,  // a known caller; the service checks what its kind may do (partner, agency)
   Admin,       // the admin only (every /v1/admin/ path)
 };

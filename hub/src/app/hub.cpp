@@ -7,6 +7,7 @@
 #include "api/http_server.hpp"
 #include "app/licence_setup.hpp"
 #include "config/config_diff.hpp"
+#include "estimate/estimator.hpp"
 #include "plugin/isolation_metrics.hpp"
 #include "release/notification_format.hpp"
 #include "stats/prometheus_series.hpp"
@@ -121,7 +122,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
-  coordinator_->setLicences(setUpLicences(config_, *journal_));
+  auto licences = setUpLicences(config_, *journal_);
+  coordinator_->setLicences(licences);
   std::set<std::string> agencyIds;
   for (const auto& agency : config_.agencies) agencyIds.insert(agency.id);
   licenceApi_ = std::make_unique<api::LicenceApi>(*journal_, std::move(agencyIds));
@@ -132,14 +134,11 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   agencyApi_ = std::make_unique<api::AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
   statements_ = std::make_unique<accounts::StatementBook>(config_);
   accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
+  routeDryRun_ = std::make_unique<api::RouteDryRun>(
+      *journal_, [this] { return coordinator_->routes(); }, config_.raw, config_.source);
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
-      [this] {
-        api::ReloadOutcome outcome = reloadRoutes();
-        // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
-        if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
-        return outcome;
-      },
+      [this] { return reload(); },
       [this] { wakeWorkers(); });
   journal_->onReload([this] {
     const api::ReloadOutcome outcome = reloadRoutes();
@@ -148,6 +147,19 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
                 << sdk::formatErrors(outcome.invalid.empty() ? outcome.needsRestart : outcome.invalid) << "\n";
     }
   });
+  // The public estimate calls the same (bounded or isolated) agency plugins as the worker below,
+  // routes on the coordinator's table in force, and lists the same licence requirements.
+  {
+    estimate::EstimateSources sources;
+    sources.plugins = agencyPlugins;
+    for (const auto& agency : config_.agencies) sources.agencyNames[agency.id] = agency.name;
+    sources.routes = [this] { return coordinator_->routes(); };
+    sources.licences = licences;
+    sources.destinations = config_.public_estimate.destinations;
+    estimates_ = std::make_unique<api::EstimateApi>(
+        config_.public_estimate,
+        std::make_unique<estimate::Estimator>(std::move(sources), estimate::HeadingSearch(config_.public_estimate.headings)));
+  }
   assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), owner + "/assess");
   assessor_->setRetry({config_.assessment_max_attempts, std::chrono::milliseconds(config_.assessment_retry_base_ms),
                        std::chrono::milliseconds(config_.assessment_retry_cap_ms)});
@@ -175,6 +187,8 @@ Hub::~Hub() {
   if (assessor_) assessor_->stop();
   delivery_.reset();
   assessor_.reset();
+  routeDryRun_.reset();
+  estimates_.reset();
   accountApi_.reset();
   statements_.reset();
   adminApi_.reset();
@@ -186,6 +200,13 @@ Hub::~Hub() {
   journal_.reset();  // drains queued commits and signs the last checkpoint
   receipts_.reset();
   runtime_.reset();
+}
+
+api::ReloadOutcome Hub::reload() {
+  api::ReloadOutcome outcome = reloadRoutes();
+  // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
+  if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
+  return outcome;
 }
 
 api::ReloadOutcome Hub::reloadRoutes() {

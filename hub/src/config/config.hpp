@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/licence_registry.hpp"
+#include "config/public_estimate_config.hpp"
 #include "swhub/sdk/schema.hpp"
 #include "swhub/sdk/status.hpp"
 #include "swhub/sdk/value.hpp"
@@ -149,6 +150,8 @@ struct HubConfig {
   // hub.returns (README "Returns and refunds"): the window after release, the proof-of-export types.
   int returns_window_days = 30;
   std::vector<std::string> returns_proof_types{"export-proof"};
+  // hub.public_estimate (README "Public estimate"): GET /v1/public/estimate, off by default.
+  PublicEstimateConfig public_estimate;
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

@@ -170,7 +170,8 @@ Schema hubSection() {
                     .optional("proof_document_types",
                               Schema::list("document types that prove the goods left (proof of export), on "
                                            "an item of the return (default [export-proof])",
-                                           Schema::string("a document type as filed").nonEmpty())));
+                                           Schema::string("a document type as filed").nonEmpty())))
+      .optional("public_estimate", publicEstimateSchema());
 }
 
 Schema plugins() {
