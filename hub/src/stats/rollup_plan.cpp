@@ -224,11 +224,18 @@ void planRollups(journal::WriteBatch& batch, const CaseSource& source) {
       if (u.id == id && !u.status_json.empty()) c.record.status_json = u.status_json;
       if (u.id == id && !u.consignment_json.empty()) c.record.consignment_json = u.consignment_json;
     }
-    c.status = release::CaseStatus::fromJson(c.record.status_json);
-    c.scopes.push_back("");
-    for (const auto& [agency, _] : c.status.agencies) c.scopes.push_back(agencyScope(agency));
-    c.events = std::move(byCase[id]);
-    planner.plan(c, newCase);
+    // Statistics never fail a commit: a case whose rows cannot be read as the planner expects
+    // (a journal edited by hand) is left out of them, whole.
+    const std::size_t before = batch.stats.size();
+    try {
+      c.status = release::CaseStatus::fromJson(c.record.status_json);
+      c.scopes.push_back("");
+      for (const auto& [agency, _] : c.status.agencies) c.scopes.push_back(agencyScope(agency));
+      c.events = std::move(byCase[id]);
+      planner.plan(c, newCase);
+    } catch (const std::exception&) {
+      batch.stats.resize(before);
+    }
   }
 }
 

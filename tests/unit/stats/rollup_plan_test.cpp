@@ -158,5 +158,12 @@ TEST_F(PlanTest, eachFigureCountsInTheHourOfItsEvent) {
                                                                    {journal::hourOf(at("2026-12-01T12:00:00Z")), 1}}));
 }
 
+TEST_F(PlanTest, aCaseItCannotReadIsLeftOutWithoutFailingTheBatch) {
+  auto batches = test_support::caseLife();
+  batches[0].new_cases[0].status_json = "{not json";
+  EXPECT_NO_THROW(planRollups(batches[0], source_));
+  EXPECT_TRUE(batches[0].stats.empty());
+}
+
 }  // namespace
 }  // namespace swhub::stats
