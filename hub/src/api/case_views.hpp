@@ -8,8 +8,16 @@
 #include "api/http_result.hpp"
 #include "api/identity.hpp"
 #include "journal/journal.hpp"
+#include "release/case_status.hpp"
 
 namespace swhub::api {
+
+// Whether `caller` may read the case: an admin every case, a partner its own, an agency those
+// routed to it. Whatever serves a case's parts (its documents) asks the same.
+bool maySeeCase(const Identity& caller, const journal::CaseRecord& record, const release::CaseStatus& status);
+
+// 404 case-not-found: a case that does not exist and one the caller may not read look alike.
+HttpResult caseNotFound(const std::string& caseId);
 
 class CaseViews {
  public:

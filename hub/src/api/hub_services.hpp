@@ -8,6 +8,7 @@
 #include "api/admin_api.hpp"
 #include "api/agency_api.hpp"
 #include "api/case_views.hpp"
+#include "api/document_api.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
@@ -31,6 +32,7 @@ class HubServices {
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
+  virtual const DocumentApi& documentApi() const = 0;
   virtual RequestLimits& limits() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;

@@ -23,6 +23,8 @@ enum class Endpoint {
   AgencyDecision,
   CasesByReference,
   CaseById,
+  CaseDocumentUpload,
+  CaseDocument,
   AccountStatement,
   AdminRoutes,
   AdminReload,

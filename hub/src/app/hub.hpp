@@ -49,6 +49,7 @@ class Hub : public api::HubServices {
   const api::AdminApi& adminApi() const override { return *adminApi_; }
   const api::LicenceApi& licenceApi() const override { return *licenceApi_; }
   const api::AccountApi& accountApi() const override { return *accountApi_; }
+  const api::DocumentApi& documentApi() const override { return *documentApi_; }
   api::RequestLimits& limits() override;
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
@@ -77,6 +78,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<api::LicenceApi> licenceApi_;
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
+  std::unique_ptr<api::DocumentApi> documentApi_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;

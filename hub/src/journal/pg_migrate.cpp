@@ -74,6 +74,14 @@ const std::vector<Table>& tables() {
       {"declaration_links", "case_id, kind, type, completes, account, period, facts_json, at", "tttttttt",
        "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY rowid",
        "SELECT case_id, kind, type, completes, account, period, facts_json, at FROM declaration_links ORDER BY seq"},
+      {"document_blobs", "digest, size, bytes, stored_at", "ttbt",
+       "SELECT digest, size, bytes, stored_at FROM document_blobs ORDER BY digest",
+       "SELECT digest, size, bytes, stored_at FROM document_blobs ORDER BY digest COLLATE \"C\""},
+      {"case_documents", "case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at", "ttttttttt",
+       "SELECT case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at FROM case_documents"
+       " ORDER BY rowid",
+       "SELECT case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at FROM case_documents"
+       " ORDER BY seq"},
       {"audit_checkpoints", "seq, head_hash, at, signature", "tttt",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq"},

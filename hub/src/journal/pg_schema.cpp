@@ -1,5 +1,6 @@
 #include "journal/pg_schema.hpp"
 
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -306,10 +307,35 @@ CREATE TABLE declaration_links (
 CREATE INDEX declaration_links_case ON declaration_links (case_id);
 )sql";
 
+// Migration 4 (3 is the statistics'): supporting documents (documents.hpp; SQLite's tables of the
+// same names): the bytes once per digest, and which case holds which digest, once per case, in
+// the order attached (seq: SQLite's rowid).
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE document_blobs (
+  digest TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  stored_at TEXT NOT NULL
+);
+CREATE TABLE case_documents (
+  seq BIGSERIAL PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  digest TEXT NOT NULL REFERENCES document_blobs (digest),
+  type TEXT NOT NULL,
+  code TEXT NOT NULL,
+  id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  UNIQUE (case_id, digest)
+);
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
-  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}};
+  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}, {4, kMigration4}};
   return all;
 }
 
@@ -331,8 +357,13 @@ void migrate(Conn& conn) {
       throw StoreFailure("journal schema version " + std::to_string(version) + " is newer than this hub understands (" +
                          std::to_string(kSchemaVersion) + ")");
     }
+    // Each migration not applied yet, by its number rather than above the highest applied: migrations
+    // numbered on parallel branches (3 and 4) both reach a journal that one of them migrated first.
+    std::set<std::int64_t> applied;
+    auto rows = conn.exec("SELECT version FROM schema_migrations");
+    for (int i = 0; i < rows.rows(); ++i) applied.insert(rows.integer(i, 0));
     for (const auto& [number, sql] : migrations()) {
-      if (number <= version) continue;
+      if (applied.count(number)) continue;
       conn.exec(sql);
       conn.exec("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, to_char(now() AT TIME ZONE 'UTC',"
                 " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))",
