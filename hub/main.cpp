@@ -413,7 +413,7 @@ int serve(const Args& args) {
   std::cout << std::flush;
   int received = 0;
   // SIGHUP reloads the routes as POST /v1/admin/reload does (systemctl reload); the others stop.
-  while (sigwait(&signals, &received) == 0 && received == SIGHUP) reportReload(hub.reloadRoutes());
+  while (sigwait(&signals, &received) == 0 && received == SIGHUP) reportReload(hub.reload());
   std::cout << "swhub: signal " << received << ", stopping" << std::endl;
   hub.stop();
   return 0;

@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -205,24 +206,33 @@ TEST_F(PgHub, EveryAcknowledgedFilingSurvivesACrashAndARestart) {
             400);
 }
 
-TEST_F(PgHub, AReloadOnOneNodeReachesTheOthers) {
-  const auto args = serveArgs(dir_, db_.url());
+// A route-only change to the file the nodes share, reloaded through node a alone (by the admin
+// endpoint, or by SIGHUP as `systemctl reload` sends it), reaches node b.
+void reloadOneNodeAndSeeItOnTheOther(TempDir& dir, const std::vector<std::string>& args, bool bySignal) {
   HubProcess a(args);
   HubProcess b(args);
-  const std::string renamed = "every-filing-to-customs-renamed";
+  const std::string renamed = bySignal ? "every-filing-to-customs-signalled" : "every-filing-to-customs-renamed";
   EXPECT_EQ(request(b.address(), "GET", "/v1/admin/routes", "", kAdmin).body.find(renamed), std::string::npos);
-  // A route-only change to the file the nodes share, reloaded through node a alone.
-  std::string yaml = readFile(dir_.file("hub.yaml"));
+  std::string yaml = readFile(dir.file("hub.yaml"));
   const auto at = yaml.find("- name: every-filing-to-customs\n");
   ASSERT_NE(at, std::string::npos);
   yaml.replace(at, std::string("- name: every-filing-to-customs").size(), "- name: " + renamed);
-  writeFile(dir_.file("hub.yaml"), yaml);
-  const auto reloaded = request(a.address(), "POST", "/v1/admin/reload", "", kAdmin);
-  ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  writeFile(dir.file("hub.yaml"), yaml);
+  if (bySignal) {
+    ASSERT_EQ(::kill(a.pid(), SIGHUP), 0);
+    ASSERT_TRUE(a.waitForOutput("SIGHUP: routes reloaded from the config file")) << a.output();
+  } else {
+    const auto reloaded = request(a.address(), "POST", "/v1/admin/reload", "", kAdmin);
+    ASSERT_EQ(reloaded.status, 200) << reloaded.body;
+  }
   EXPECT_TRUE(eventually(
       [&] { return request(b.address(), "GET", "/v1/admin/routes", "", kAdmin).body.find(renamed) != std::string::npos; },
       std::chrono::seconds(10)));
 }
+
+TEST_F(PgHub, AReloadOnOneNodeReachesTheOthers) { reloadOneNodeAndSeeItOnTheOther(dir_, serveArgs(dir_, db_.url()), false); }
+
+TEST_F(PgHub, ASighupOnOneNodeReachesTheOthers) { reloadOneNodeAndSeeItOnTheOther(dir_, serveArgs(dir_, db_.url()), true); }
 
 TEST_F(PgHub, ThreeNodesShareTheWorkAndAKilledNodeLosesNothing) {
   const unsigned seed = static_cast<unsigned>(std::random_device()());

@@ -8,9 +8,8 @@
 #include "release/case_status.hpp"
 
 namespace swhub::api {
-namespace {
 
-void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
+void writeCaseSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("case_id", record.id, true);
   c.string("reference", record.reference, true);
   c.string("partner", record.partner, true);
@@ -20,6 +19,8 @@ void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("created_at", common::toString(record.created_at), true);
   c.string("updated_at", common::toString(record.updated_at), true);
 }
+
+namespace {
 
 // A string member, null when empty.
 void orNull(model::ObjectWriter& w, std::string_view name, const std::string& value) {
@@ -196,7 +197,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->second.size() + 512);
   {
     model::ObjectWriter b(body);
-    writeSummary(b, record);
+    writeCaseSummary(b, record);
     std::string& consignment = b.key("consignment");
     const bool copied = mayKnowRisk(caller)
                             ? appendWithout(consignment, record.consignment_json, "derived", {}).has_value()
@@ -250,7 +251,7 @@ HttpResult CaseViews::byReference(const Identity& caller, const std::string& ref
       if (!first) cases += ',';
       first = false;
       model::ObjectWriter c(cases);
-      writeSummary(c, record);
+      writeCaseSummary(c, record);
     }
     cases += ']';
   }

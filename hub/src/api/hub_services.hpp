@@ -13,6 +13,7 @@
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
 #include "api/request_limits.hpp"
+#include "api/route_dry_run.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "security/receipt_signer.hpp"
@@ -33,6 +34,7 @@ class HubServices {
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
   virtual const DocumentApi& documentApi() const = 0;
+  virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;

@@ -126,14 +126,11 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
   documentApi_ = std::make_unique<api::DocumentApi>(
       *journal_, *coordinator_, documents::DocumentRules{config_.documents_max_bytes, config_.documents_media_types});
+  routeDryRun_ = std::make_unique<api::RouteDryRun>(
+      *journal_, [this] { return coordinator_->routes(); }, config_.raw, config_.source);
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
-      [this] {
-        api::ReloadOutcome outcome = reloadRoutes();
-        // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
-        if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
-        return outcome;
-      },
+      [this] { return reload(); },
       [this] { wakeWorkers(); });
   journal_->onReload([this] {
     const api::ReloadOutcome outcome = reloadRoutes();
@@ -170,6 +167,7 @@ Hub::~Hub() {
   delivery_.reset();
   assessor_.reset();
   documentApi_.reset();
+  routeDryRun_.reset();
   accountApi_.reset();
   statements_.reset();
   adminApi_.reset();
@@ -181,6 +179,13 @@ Hub::~Hub() {
   journal_.reset();  // drains queued commits and signs the last checkpoint
   receipts_.reset();
   runtime_.reset();
+}
+
+api::ReloadOutcome Hub::reload() {
+  api::ReloadOutcome outcome = reloadRoutes();
+  // Every other node on this journal reloads its own file too (PostgreSQL: NOTIFY).
+  if (outcome.invalid.empty() && outcome.needsRestart.empty()) journal_->announceReload();
+  return outcome;
 }
 
 api::ReloadOutcome Hub::reloadRoutes() {

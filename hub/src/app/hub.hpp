@@ -33,7 +33,10 @@ class Hub : public api::HubServices {
   void start();
   void stop();
   // Re-reads the config file and swaps the route table in whole, or says why not (the file is
-  // invalid, or changes more than routes). POST /v1/admin/reload and SIGHUP both come here.
+  // invalid, or changes more than routes). POST /v1/admin/reload and SIGHUP both come here
+  // (reload): once applied, every other node on the journal is told to reload its own file too.
+  api::ReloadOutcome reload();
+  // The same, on this node only: what a reload announced by another node runs.
   api::ReloadOutcome reloadRoutes();
   // "127.0.0.1:PORT" as bound (the real port when the config said 0).
   std::string boundAddress() const;
@@ -50,6 +53,7 @@ class Hub : public api::HubServices {
   const api::LicenceApi& licenceApi() const override { return *licenceApi_; }
   const api::AccountApi& accountApi() const override { return *accountApi_; }
   const api::DocumentApi& documentApi() const override { return *documentApi_; }
+  const api::RouteDryRun& routeDryRun() const override { return *routeDryRun_; }
   api::RequestLimits& limits() override;
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
@@ -79,6 +83,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
   std::unique_ptr<api::DocumentApi> documentApi_;
+  std::unique_ptr<api::RouteDryRun> routeDryRun_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;
