@@ -111,6 +111,7 @@ class CustomsDay : public ::testing::Test {
     std::string yaml = readFile(exampleConfig());
     replaceOnce(yaml, "  max_queued: 256\n", "  max_queued: 256\n  plugin_dir: " + std::string(SWHUB_PLUGIN_DIR) + "\n");
     replaceOnce(yaml, "jurisdiction_file: jurisdictions/pt-eu-2026.yaml", "jurisdiction_file: jurisdiction.yaml");
+    replaceOnce(yaml, "nomenclature: tariff/", "nomenclature: " + std::string(SWHUB_SOURCE_ROOT) + "/config/tariff/");
     // The hub draws case ids at random: compliance sampling would inspect a random 2 % of them.
     replaceOnce(yaml, R"(random: {rate: "0.02")", R"(random: {rate: "0")");
     writeFile(dir_.file("hub.yaml"), yaml);

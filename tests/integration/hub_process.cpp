@@ -17,6 +17,7 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 extern char** environ;
 
@@ -48,10 +49,12 @@ std::string withExternalCustoms(std::string yaml) {
 
 std::string exampleConfigText() {
   std::string yaml = readFile(exampleConfig());
-  // The files it names beside it (customs' jurisdiction) stay where they are.
-  const std::string relative = "jurisdiction_file: jurisdictions/";
-  for (auto at = yaml.find(relative); at != std::string::npos; at = yaml.find(relative, at + 1)) {
-    yaml.replace(at, relative.size(), "jurisdiction_file: " + std::string(SWHUB_SOURCE_ROOT) + "/config/jurisdictions/");
+  // The files it names beside it (customs' jurisdiction, the estimate's nomenclature) stay where they are.
+  for (const auto& [key, folder] : {std::pair{"jurisdiction_file: ", "jurisdictions/"}, std::pair{"nomenclature: ", "tariff/"}}) {
+    const std::string relative = std::string(key) + folder;
+    for (auto at = yaml.find(relative); at != std::string::npos; at = yaml.find(relative, at + 1)) {
+      yaml.replace(at, relative.size(), std::string(key) + SWHUB_SOURCE_ROOT + "/config/" + folder);
+    }
   }
   return yaml;
 }

@@ -10,6 +10,10 @@ using namespace swhub::testing::customs;
 
 namespace {
 
+// The legal basis config/jurisdictions/pt-eu-2026.yaml gives its VAT rates.
+const std::string kVatBasis =
+    "Portuguese VAT Code (CIVA) Art. 18 (rates); Directive 2006/112/EC Art. 85-86 (taxable amount on import)";
+
 // ---------------------------------------------------------------- engine on the EU fixture
 
 struct EngineCase {
@@ -75,13 +79,30 @@ TEST(CustomsRevenue, ThreeEurosPerDistinctTariffClassification) {
   const Assessment a = portugal().assess(
       consignment({item(1, "610910", "10"), item(2, "851830", "20"), item(3, "610910", "15")}), day("2026-12-06"));
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a.lines[0].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 610910: items 1, 3)");
+  // Each line ends with the legal basis the jurisdiction file gives its rule.
+  EXPECT_EQ(a.lines[0].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 610910: items 1, 3); "
+                            "basis: Council Regulation (EU) 2026/382 and Commission Delegated Regulation (EU) 2026/1022");
   EXPECT_EQ(a.lines[0].base.toString(), "25.00");
-  EXPECT_EQ(a.lines[1].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 851830: item 2)");
-  EXPECT_EQ(a.lines[2].why, "standard rate on value and duty: 23 %");
+  EXPECT_EQ(a.lines[1].why, "EU temporary low-value duty: 3.00 EUR per distinct tariff classification (HS 851830: item 2); "
+                            "basis: Council Regulation (EU) 2026/382 and Commission Delegated Regulation (EU) 2026/1022");
+  EXPECT_EQ(a.lines[2].why, "standard rate on value and duty: 23 %; basis: " + kVatBasis);
   EXPECT_EQ(a.lines[2].currency, "EUR");
   EXPECT_EQ(a.value.toString(), "45.00");
   EXPECT_EQ(a.notes, std::vector<std::string>{"no ad valorem duty: replaced by EU temporary low-value duty"});
+}
+
+TEST(CustomsRevenue, EveryLineEndsWithTheLegalBasisItsRuleGives) {
+  // Above 150 EUR: the tariff's duty, then VAT, each with the basis the file gives its rule.
+  const Assessment a = portugal().assess(consignment({item(1, "851830", "200")}), day("2026-12-06"));
+  ASSERT_TRUE(a.ok());
+  ASSERT_EQ(a.lines.size(), 2u);
+  EXPECT_EQ(a.lines[0].why, "tariff HS 851830 (headphones and earphones): 2 %; basis: Common Customs Tariff, Council "
+                            "Regulation (EEC) No 2658/87 Annex I (illustrative rates: check TARIC)");
+  EXPECT_EQ(a.lines[1].why, "standard rate on value and duty: 23 %; basis: " + kVatBasis);
+  // A file that gives none: the why names the rule only.
+  const Assessment us = unitedStates().assess(consignment({item(1, "851830", "200", "USD")}), day("2026-12-06"));
+  ASSERT_TRUE(us.ok());
+  for (const RevenueLine& l : us.lines) EXPECT_EQ(l.why.find("basis:"), std::string::npos) << l.why;
 }
 
 TEST(CustomsRevenue, DatedRulesBeforeAndAfterTheirDates) {
@@ -148,7 +169,7 @@ TEST(CustomsRevenue, VendorModelWithAValidRegistrationLeavesOnlyTheDuty) {
   // VAT at sale on the price: 45 x 23 % = 10.35; the import VAT lines are collected at sale.
   const Assessment a = portugal().assess(vendorSale({item(1, "851830", "45")}, "IM9990000001", "10.35"), day("2026-12-06"));
   EXPECT_EQ(summary(a), "duty#1 3.00; vat#1 48.00x23.00=11.04*; due 3.00 cat 3 model vendor");
-  EXPECT_EQ(a.lines[1].why, "standard rate on value and duty: 23 %; collected at sale under IM9990000001");
+  EXPECT_EQ(a.lines[1].why, "standard rate on value and duty: 23 %; basis: " + kVatBasis + "; collected at sale under IM9990000001");
   EXPECT_EQ(a.model_reason, "");
 
   // Before 1 July 2026 there is no duty either: nothing to collect, category 2.
@@ -204,7 +225,8 @@ TEST(CustomsRevenue, VendorModelFallsBackToConsumerWithTheReason) {
   EXPECT_EQ(summary(portugal().assess(cases[0].filing, day("2026-12-06"))),
             "duty#1 1450.00x2.00=29.00; vat#1 1479.00x23.00=340.17; due 369.17 cat 4 model consumer");
   EXPECT_EQ(portugal().assess(cases[0].filing, day("2026-12-06")).lines[1].why,
-            "standard rate on value and duty: 23 %; due at import: registration 'x' is malformed (expected ^IM[0-9]{10}$)");
+            "standard rate on value and duty: 23 %; basis: " + kVatBasis +
+                "; due at import: registration 'x' is malformed (expected ^IM[0-9]{10}$)");
   // Inside the tolerance: 9.85 is 0.50 away from 10.35.
   EXPECT_EQ(portugal().assess(vendorSale({item(1, "851830", "45")}, "IM9990000001", "9.85"), day("2026-12-06")).model,
             CollectionModel::Vendor);

@@ -31,6 +31,7 @@ using Poco::Net::HTTPServerResponse;
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 constexpr std::int64_t kMaxLicenceBytes = 65536;
 constexpr std::int64_t kMaxDryRunBytes = 1 << 20;
+constexpr std::int64_t kMaxEstimateBytes = 65536;
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -288,6 +289,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a dry run is at most 1 MiB");
         return hub_.routeDryRun().run(*text);
       }
+      case Endpoint::PublicEstimate:
+        return hub_.estimates().get(request.clientAddress().host().toString(), uri.query);
+      case Endpoint::PublicEstimateBody:
+        return estimateBody(request, response);
     }
     return notFound(uri.path);
   }
@@ -326,6 +331,21 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     }
     return documents.upload(caller, caseId, {contentType, std::move(*body), uri.value("type"), uri.value("id"),
                                               uri.value("code")});
+  }
+
+  HttpResult estimateBody(HTTPServerRequest& request, HTTPServerResponse& response) {
+    // The address pays before its body is read: a refused one costs no read.
+    if (auto refused = hub_.estimates().admit(request.clientAddress().host().toString())) return *refused;
+    auto body = readBody(request, kMaxEstimateBytes);
+    bodyRead();
+    if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+    bodyConsumed_ = body.has_value();
+    if (!body) {
+      response.setKeepAlive(false);
+      return problem(413, "payload-too-large", "Payload Too Large",
+                     "an estimate's body is at most " + std::to_string(kMaxEstimateBytes) + " bytes");
+    }
+    return hub_.estimates().answerBody(*body);
   }
 
   std::optional<std::string> licenceBody(HTTPServerRequest& request) {

@@ -9,6 +9,7 @@
 #include "api/agency_api.hpp"
 #include "api/case_views.hpp"
 #include "api/document_api.hpp"
+#include "api/estimate_api.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
@@ -36,6 +37,8 @@ class HubServices {
   virtual const DocumentApi& documentApi() const = 0;
   virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
+  // GET and POST /v1/public/estimate (no identity; rate limited per address).
+  virtual EstimateApi& estimates() = 0;
   virtual bool hasReceipts() const = 0;
   virtual const security::ReceiptSigner& receipts() const = 0;
   // The journal is writable (GET /readyz).

@@ -44,6 +44,8 @@ const std::vector<Route>& routes() {
       {"HEAD", "/console/{file}", Access::Public, Endpoint::ConsoleFile},
       {"GET", "/v1/whoami", Access::Identified, Endpoint::Whoami},
       {"POST", "/v1/admin/routes/dry-run", Access::Admin, Endpoint::AdminRoutesDryRun},
+      {"GET", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimate},
+      {"POST", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimateBody},
   };
   return kRoutes;
 }

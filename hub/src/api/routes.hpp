@@ -40,6 +40,8 @@ enum class Endpoint {
   ConsoleRedirect,
   ConsoleFile,
   AdminRoutesDryRun,
+  PublicEstimate,      // GET /v1/public/estimate: the query in the query string
+  PublicEstimateBody,  // POST /v1/public/estimate: the same query as a JSON body
 };
 
 enum class Access {

@@ -7,6 +7,7 @@
 #include "api/http_server.hpp"
 #include "app/licence_setup.hpp"
 #include "config/config_diff.hpp"
+#include "estimate/estimator.hpp"
 #include "plugin/isolation_metrics.hpp"
 #include "release/notification_format.hpp"
 
@@ -113,7 +114,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     };
   }
   coordinator_ = std::make_unique<release::Coordinator>(*journal_, std::move(directory), runtime_->routes);
-  coordinator_->setLicences(setUpLicences(config_, *journal_));
+  auto licences = setUpLicences(config_, *journal_);
+  coordinator_->setLicences(licences);
   std::set<std::string> agencyIds;
   for (const auto& agency : config_.agencies) agencyIds.insert(agency.id);
   licenceApi_ = std::make_unique<api::LicenceApi>(*journal_, std::move(agencyIds));
@@ -139,6 +141,19 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
                 << sdk::formatErrors(outcome.invalid.empty() ? outcome.needsRestart : outcome.invalid) << "\n";
     }
   });
+  // The public estimate calls the same (bounded or isolated) agency plugins as the worker below,
+  // routes on the coordinator's table in force, and lists the same licence requirements.
+  {
+    estimate::EstimateSources sources;
+    sources.plugins = agencyPlugins;
+    for (const auto& agency : config_.agencies) sources.agencyNames[agency.id] = agency.name;
+    sources.routes = [this] { return coordinator_->routes(); };
+    sources.licences = licences;
+    sources.destinations = config_.public_estimate.destinations;
+    estimates_ = std::make_unique<api::EstimateApi>(
+        config_.public_estimate,
+        std::make_unique<estimate::Estimator>(std::move(sources), estimate::HeadingSearch(config_.public_estimate.headings)));
+  }
   assessor_ = std::make_unique<release::AssessmentWorker>(*journal_, *coordinator_, std::move(agencyPlugins), owner + "/assess");
   assessor_->setRetry({config_.assessment_max_attempts, std::chrono::milliseconds(config_.assessment_retry_base_ms),
                        std::chrono::milliseconds(config_.assessment_retry_cap_ms)});
@@ -168,6 +183,7 @@ Hub::~Hub() {
   assessor_.reset();
   documentApi_.reset();
   routeDryRun_.reset();
+  estimates_.reset();
   accountApi_.reset();
   statements_.reset();
   adminApi_.reset();

@@ -55,6 +55,7 @@ class Hub : public api::HubServices {
   const api::DocumentApi& documentApi() const override { return *documentApi_; }
   const api::RouteDryRun& routeDryRun() const override { return *routeDryRun_; }
   api::RequestLimits& limits() override;
+  api::EstimateApi& estimates() override { return *estimates_; }
   release::Coordinator& coordinator() { return *coordinator_; }
   bool hasReceipts() const override { return receipts_ != nullptr; }
   const security::ReceiptSigner& receipts() const override { return *receipts_; }
@@ -84,6 +85,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<api::AccountApi> accountApi_;
   std::unique_ptr<api::DocumentApi> documentApi_;
   std::unique_ptr<api::RouteDryRun> routeDryRun_;
+  std::unique_ptr<api::EstimateApi> estimates_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;

@@ -273,6 +273,9 @@ HubConfig buildConfig(const sdk::Value& document, const std::string& source) {
     config.admins.push_back(AdminConfig{id, readCredentials(entry.find("credentials"))});
   }
   if (const sdk::Value* routes = document.find("routes")) config.routes = *routes;
+  if (const sdk::Value* hub = document.find("hub"); hub != nullptr && hub->find("public_estimate") != nullptr) {
+    config.public_estimate = readPublicEstimate(*hub->find("public_estimate"), base.string(), errors);
+  }
   checkFilesExist(config, errors);
   if (!errors.empty()) throw ConfigError(std::move(errors));
   return config;

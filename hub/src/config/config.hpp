@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/licence_registry.hpp"
+#include "config/public_estimate_config.hpp"
 #include "swhub/sdk/schema.hpp"
 #include "swhub/sdk/status.hpp"
 #include "swhub/sdk/value.hpp"
@@ -153,6 +154,8 @@ struct HubConfig {
   std::int64_t documents_max_bytes = 10LL << 20;
   std::vector<std::string> documents_media_types{"application/pdf", "image/png",  "image/jpeg", "application/xml",
                                                  "text/xml",        "application/json", "text/plain"};
+  // hub.public_estimate (README "Public estimate"): GET /v1/public/estimate, off by default.
+  PublicEstimateConfig public_estimate;
   std::vector<PluginEntry> plugins;  // in file order
   std::vector<PartnerConfig> partners;
   std::vector<AgencyConfig> agencies;

@@ -184,7 +184,8 @@ Schema hubSection() {
                                            "text/plain); another is refused with 415 naming these",
                                            Schema::string("a media type, lower case, without parameters "
                                                           "(application/pdf)")
-                                               .nonEmpty())));
+                                               .nonEmpty())))
+      .optional("public_estimate", publicEstimateSchema());
 }
 
 Schema plugins() {

@@ -193,10 +193,14 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Dead, std::nullopt, "stored consignment unreadable");
     return;
   }
-  sdk::AssessmentRequest request;
-  request.agency = item.recipient;
-  request.consignment = consignment.take();
-  request.received_at = common::toString(record->created_at);
+  // Duties and taxes a plugin assesses are in the consignment's revenue currency: the one the
+  // hub derived, else the currency its goods are valued in.
+  std::string currency = consignment.value().derived.revenue_currency;
+  for (const auto& it : consignment.value().items) {
+    if (currency.empty()) currency = it.currency;
+  }
+  sdk::AssessmentRequest request =
+      assessmentRequest(consignment.take(), item.recipient, agency->second.items, common::toString(record->created_at));
   // What the journal knows of the seller and the buyer, this case left out.
   for (const auto& [role, party] : {std::pair{"seller", &request.consignment.parties.seller},
                                     std::pair{"buyer", &request.consignment.parties.buyer}}) {
@@ -204,46 +208,19 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     const journal::PartyHistory history = journal_.partyHistory(role, (*party)->id, record->id);
     request.parties.push_back({role, (*party)->id, history.cases, history.held, false});
   }
-  // Duties and taxes a plugin assesses are in the consignment's revenue currency: the one the
-  // hub derived, else the currency its goods are valued in.
-  std::string currency = request.consignment.derived.revenue_currency;
-  for (const auto& it : request.consignment.items) {
-    if (currency.empty()) currency = it.currency;
-  }
-  // The agency sees the items routed to it.
-  if (!agency->second.items.empty()) {
-    std::vector<sdk::Item> mine;
-    for (const auto& it : request.consignment.items) {
-      if (std::find(agency->second.items.begin(), agency->second.items.end(), it.sequence) != agency->second.items.end()) {
-        mine.push_back(it);
-      }
-    }
-    request.consignment.items = std::move(mine);
-  }
   AssessmentInput input;
   input.agency = item.recipient;
   input.caseId = item.case_id;
   input.actor = Actor::plugin(item.recipient);
-  bool pending = false;
-  std::vector<sdk::Decision> decisions;
-  if (plugin->second.findings) {
-    auto assessed = plugin->second.plugin->assessCase(request);
-    if (!assessed.ok()) {
-      pluginErrors(assessed.errors());
-      return;
-    }
-    pending = assessed.value().assessment.pending;
-    decisions = std::move(assessed.value().assessment.decisions);
-    input.findings = std::move(assessed.value().findings);
-  } else {
-    auto assessed = plugin->second.plugin->assess(request);
-    if (!assessed.ok()) {
-      pluginErrors(assessed.errors());
-      return;
-    }
-    pending = assessed.value().pending;
-    decisions = std::move(assessed.value().decisions);
+  auto assessed = callAgency(plugin->second, request);
+  if (!assessed.ok()) {
+    pluginErrors(assessed.errors());
+    return;
   }
+  const bool pending = assessed.value().assessment.pending;
+  std::vector<sdk::Decision> decisions = std::move(assessed.value().assessment.decisions);
+  // A library older than ABI 3.2 derives nothing: no findings to record.
+  if (plugin->second.findings) input.findings = std::move(assessed.value().findings);
   const Instant now = common::nowInstant();
   for (const auto& d : decisions) {
     // The plugin's word is checked here, at the edge: one it cannot spell is garbage.

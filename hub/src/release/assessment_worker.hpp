@@ -17,17 +17,11 @@
 
 #include "journal/journal.hpp"
 #include "plugin/plugin_failure.hpp"
+#include "release/agency_call.hpp"
 #include "release/coordinator.hpp"
 #include "swhub/sdk/plugin.hpp"
 
 namespace swhub::release {
-
-// An in-process agency and what its library can be asked.
-struct AgencyHandle {
-  const sdk::AgencyPlugin* plugin = nullptr;  // outlives the worker
-  bool findings = false;  // built for ABI 3.2 or newer: assessCase() exists in its vtable
-  std::string name;       // the library's registered name, named in its failures ("" = the agency id)
-};
 
 // How often a failed assessment is tried, and how long apart: base * 2^(attempt-1), up to cap.
 struct AssessmentRetry {

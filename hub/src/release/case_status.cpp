@@ -381,4 +381,21 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
   return status;
 }
 
+void deriveInto(sdk::Consignment& c, const CaseStatus& status) {
+  c.derived.category = status.category;
+  c.derived.risk_score = status.riskScore;
+  c.derived.reason_codes.clear();
+  for (const auto& r : status.riskReasons) c.derived.reason_codes.push_back(r.code);
+  if (status.revenueAssessed) {
+    sdk::Decimal duties, taxes;
+    for (const auto& line : status.revenueLines) {
+      sdk::Decimal& sum = line.tax == "duty" ? duties : taxes;
+      sum = sum + line.amount;
+    }
+    c.derived.duties = duties;
+    c.derived.taxes = taxes;
+    c.derived.revenue_currency = status.revenueCurrency;
+  }
+}
+
 }  // namespace swhub::release

@@ -126,6 +126,10 @@ struct CaseStatus {
 // "collected_at_sale"}, amounts as decimal strings.
 void writeRevenueLine(std::string& out, const sdk::RevenueLine& line);
 sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& object);
+// The consignment's `derived` part from the case status: what every later reader of the
+// consignment (a task for an agency routed on the category, the case view, the public estimate's
+// second round of agencies) sees.
+void deriveInto(sdk::Consignment& c, const CaseStatus& status);
 
 // What applying a decision did.
 enum class DecisionEffect { Applied, Duplicate, Late, AfterRelease };

@@ -462,25 +462,6 @@ std::string findingsDetail(const std::string& agency, const CaseStatus& status) 
   return out;
 }
 
-// The consignment's `derived` part from the case status: what every later reader of the
-// consignment (a task for an agency routed on the category, the case view) sees.
-void deriveInto(sdk::Consignment& c, const CaseStatus& status) {
-  c.derived.category = status.category;
-  c.derived.risk_score = status.riskScore;
-  c.derived.reason_codes.clear();
-  for (const auto& r : status.riskReasons) c.derived.reason_codes.push_back(r.code);
-  if (status.revenueAssessed) {
-    sdk::Decimal duties, taxes;
-    for (const auto& line : status.revenueLines) {
-      sdk::Decimal& sum = line.tax == "duty" ? duties : taxes;
-      sum = sum + line.amount;
-    }
-    c.derived.duties = duties;
-    c.derived.taxes = taxes;
-    c.derived.revenue_currency = status.revenueCurrency;
-  }
-}
-
 }  // namespace
 
 DecisionResult Coordinator::apply(const std::string& agencyId, const std::string& caseId, const Actor& actor,

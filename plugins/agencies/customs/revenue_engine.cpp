@@ -9,6 +9,9 @@ namespace {
 
 std::string money(sdk::Decimal amount, const std::string& currency) { return amount.toString() + " " + currency; }
 
+// A line's why with the legal basis of its rule, when the settings give one.
+std::string based(std::string why, const std::string& basis) { return basis.empty() ? why : why + "; basis: " + basis; }
+
 // " (shipped from US, MX; ...)" for a scoped threshold, "" for an open one.
 std::string scopeNote(const DatedMoney& d) { return d.scope.open() ? "" : " (" + d.scope.describe() + ")"; }
 
@@ -148,7 +151,7 @@ class Assessor {
         std::string why = r != nullptr ? "tariff HS " + r->hs_prefix + (r->name.empty() ? "" : " (" + r->name + ")") +
                                              (r->origins.empty() ? "" : " for origin " + item.origin)
                                        : "tariff default rate (no prefix of HS " + item.hs + ")";
-        add({"duty", item.sequence, values_[i], p, *amount, {}, why + ": " + percent(p), false});
+        add({"duty", item.sequence, values_[i], p, *amount, {}, based(why + ": " + percent(p), s_.tariff_basis), false});
         vatBaseExtra(item.sequence, *amount);
       }
     }
@@ -163,13 +166,13 @@ class Assessor {
       case ChargeBasis::Item:
         for (std::size_t i = 0; i < c_.items.size(); ++i) {
           add({ch.tax, c_.items[i].sequence, values_[i], std::nullopt, amount, {},
-               ch.name + ": " + money(amount, s_.currency) + " per item", false});
+               based(ch.name + ": " + money(amount, s_.currency) + " per item", ch.basis), false});
           if (ch.in_vat_base) vatBaseExtra(c_.items[i].sequence, amount);
         }
         return true;
       case ChargeBasis::Consignment:
         add({ch.tax, std::nullopt, out_.value, std::nullopt, amount, {},
-             ch.name + ": " + money(amount, s_.currency) + " per consignment", false});
+             based(ch.name + ": " + money(amount, s_.currency) + " per consignment", ch.basis), false});
         if (ch.in_vat_base) consignmentVatBase_ = consignmentVatBase_ + amount;
         return true;
       case ChargeBasis::Classification: break;
@@ -188,8 +191,9 @@ class Assessor {
         sequences += (sequences.empty() ? "" : ", ") + std::to_string(c_.items[k].sequence);
       }
       add({ch.tax, c_.items[i].sequence, base, std::nullopt, amount, {},
-           ch.name + ": " + money(amount, s_.currency) + " per distinct tariff classification (HS " + key +
+           based(ch.name + ": " + money(amount, s_.currency) + " per distinct tariff classification (HS " + key +
                ": item" + (sequences.find(',') != std::string::npos ? "s " : " ") + sequences + ")",
+                 ch.basis),
            false});
       if (ch.in_vat_base) vatBaseExtra(c_.items[i].sequence, amount);
     }
@@ -238,7 +242,7 @@ class Assessor {
                             : std::string("standard rate");
       if (extra_[i] != sdk::Decimal()) why += " on value and duty";
       taxLines_.push_back(out_.lines.size());
-      add({s_.tax_name, item.sequence, base, p, *amount, {}, why + ": " + percent(p), false});
+      add({s_.tax_name, item.sequence, base, p, *amount, {}, based(why + ": " + percent(p), rates->basis), false});
       // What a vendor collects at sale: VAT on the price, before any duty is known.
       auto atSale = percentOf(values_[i], p, s_.rounding);
       if (!atSale) return false;
@@ -249,7 +253,7 @@ class Assessor {
       if (!amount) return false;
       taxLines_.push_back(out_.lines.size());
       add({s_.tax_name, std::nullopt, consignmentVatBase_, rates->standard, *amount, {},
-           "standard rate on the consignment's charges: " + percent(rates->standard), false});
+           based("standard rate on the consignment's charges: " + percent(rates->standard), rates->basis), false});
     }
     return true;
   }

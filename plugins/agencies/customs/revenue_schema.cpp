@@ -51,6 +51,11 @@ Schema prefixRate(std::string description, bool byOrigin = false) {
   return s;
 }
 
+// The legal text a line rests on, for whoever reads the line (a buyer's estimate, an officer).
+Schema basis() {
+  return Schema::string("the legal basis, appended to each of its lines' why as '; basis: <text>'").nonEmpty();
+}
+
 Schema jurisdiction() {
   Schema rounding = Schema::object("how every line and every converted amount is rounded");
   rounding.optional("mode", Schema::oneOf("half-up (half away from zero) or half-even", {"half-up", "half-even"}));
@@ -59,6 +64,7 @@ Schema jurisdiction() {
   Schema vat = Schema::object("VAT/GST rates in force over some dates");
   vat.required("standard", amount("the standard rate, percent"));
   vat.optional("reduced", Schema::list("other rates by HS prefix; the longest prefix wins", prefixRate("a rate")));
+  vat.optional("basis", basis());
   addValidity(vat);
 
   Schema charge = Schema::object("a fixed charge");
@@ -72,6 +78,7 @@ Schema jurisdiction() {
   charge.optional("max_value", money("applies only to consignments whose value is at most this"));
   charge.optional("replaces_tariff", Schema::boolean("when it applies, no ad valorem tariff duty is computed"));
   charge.optional("in_vat_base", Schema::boolean("VAT is due on it as on a customs duty"));
+  charge.optional("basis", basis());
   addValidity(charge);
 
   Schema s = Schema::object("the jurisdiction whose revenue is assessed");
@@ -92,6 +99,7 @@ Schema jurisdiction() {
 sdk::Schema settingsSchema() {
   Schema tariff = Schema::object("ad valorem duty rates by HS prefix");
   tariff.required("default", amount("percent for an HS code that no prefix matches"));
+  tariff.optional("basis", basis());
   tariff.optional("rates", Schema::list("rates by HS prefix; the longest prefix wins, then the item's origin",
                                        prefixRate("a rate", true)));
 

@@ -278,7 +278,8 @@ void compileJurisdiction(Compiler& c, const sdk::Value& j, Settings& s) {
     const sdk::Value& node = vat.items()[i];
     const std::string base = "jurisdiction.vat[" + std::to_string(i) + "]";
     VatRates rates{c.nonNegative(Compiler::get(node, "standard"), base + ".standard"),
-                   c.prefixTable(Compiler::list(node, "reduced"), base + ".reduced"), c.validity(node, base)};
+                   c.prefixTable(Compiler::list(node, "reduced"), base + ".reduced"), c.validity(node, base),
+                   Compiler::get(node, "basis").asString()};
     for (std::size_t k = 0; k < s.vat.size(); ++k) {
       if (s.vat[k].when.overlaps(rates.when)) {
         c.fail(base, "in force on the same days as " + c.at("jurisdiction.vat[" + std::to_string(k) + "]") +
@@ -295,6 +296,7 @@ void compileJurisdiction(Compiler& c, const sdk::Value& j, Settings& s) {
     const std::string base = "jurisdiction.charges[" + std::to_string(i) + "]";
     Charge ch;
     ch.name = Compiler::get(node, "name").asString();
+    ch.basis = Compiler::get(node, "basis").asString();
     ch.tax = node.find("tax") != nullptr ? Compiler::get(node, "tax").asString() : "charge";
     const std::string per = Compiler::get(node, "per").asString();
     ch.per = per == "item" ? ChargeBasis::Item : per == "classification" ? ChargeBasis::Classification : ChargeBasis::Consignment;
@@ -395,6 +397,7 @@ sdk::Result<Settings> compileSettings(const sdk::Value& settings, const std::str
   compileJurisdiction(c, Compiler::get(settings, "jurisdiction"), s);
   const sdk::Value& tariff = Compiler::get(settings, "tariff");
   s.tariff_default = c.nonNegative(Compiler::get(tariff, "default"), "tariff.default");
+  s.tariff_basis = Compiler::get(tariff, "basis").asString();
   s.tariff = c.prefixTable(Compiler::list(tariff, "rates"), "tariff.rates");
   compileRates(c, Compiler::list(settings, "currency_rates"), s);
   compileCollection(c, Compiler::get(settings, "collection"), s);

@@ -82,6 +82,7 @@ struct VatRates {
   sdk::Decimal standard;
   PrefixTable reduced;  // longest prefix wins
   Validity when;
+  std::string basis;  // the legal basis of its lines ("" = none given)
 };
 
 enum class ChargeBasis { Item, Classification, Consignment };
@@ -97,6 +98,7 @@ struct Charge {
   Validity when;
   bool replaces_tariff = false;  // when it applies, no ad valorem tariff duty is computed
   bool in_vat_base = false;      // VAT is due on it (EU: customs duties are in the VAT base)
+  std::string basis;             // the legal basis of its lines ("" = none given)
   std::string path;
 };
 
@@ -123,6 +125,7 @@ struct Settings {
   std::vector<Charge> charges;
   PrefixTable tariff;
   sdk::Decimal tariff_default;
+  std::string tariff_basis;  // the legal basis of the tariff's duty lines ("" = none given)
   // Exchange rates by currency, then by the date from which each is in force.
   std::map<std::string, std::map<Date, Rate>> rates;
   std::vector<sdk::CollectionModel> accepted_models;
