@@ -2,21 +2,12 @@
 
 #include <string>
 
+#include "api/document_api.hpp"
 #include "api/json_members.hpp"
 #include "model/json_writer.hpp"
 #include "release/case_status.hpp"
 
 namespace swhub::api {
-namespace {
-
-bool maySee(const Identity& caller, const journal::CaseRecord& record, const release::CaseStatus& status) {
-  if (caller.kind == Identity::Kind::Admin) return true;
-  if (caller.kind == Identity::Kind::Partner) return record.partner == caller.id;
-  // An agency sees the cases routed to it.
-  return status.agencies.count(caller.id) > 0;
-}
-
-}  // namespace
 
 void writeCaseSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("case_id", record.id, true);
@@ -168,11 +159,30 @@ void writeDeclared(model::ObjectWriter& b, const std::vector<journal::Declaratio
   }
 }
 
-HttpResult notFound(const std::string& caseId) {
-  return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
+// The case's supporting documents, in the order attached (README "Supporting documents").
+void writeDocuments(std::string& out, const std::vector<journal::CaseDocument>& documents) {
+  out += '[';
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    if (i) out += ',';
+    writeDocument(out, documents[i], false);
+  }
+  out += ']';
 }
 
+HttpResult notFound(const std::string& caseId) { return caseNotFound(caseId); }
+
 }  // namespace
+
+bool maySeeCase(const Identity& caller, const journal::CaseRecord& record, const release::CaseStatus& status) {
+  if (caller.kind == Identity::Kind::Admin) return true;
+  if (caller.kind == Identity::Kind::Partner) return record.partner == caller.id;
+  // An agency sees the cases routed to it.
+  return status.agencies.count(caller.id) > 0;
+}
+
+HttpResult caseNotFound(const std::string& caseId) {
+  return problem(404, "case-not-found", "Not Found", "no case '" + caseId + "' for this caller");
+}
 
 // Written straight into one string with the model's JSON writer (no DOM: the view was most of a
 // lookup's time, tests/bench/README.md "lookup_bench"), in the documented field order; the
@@ -182,7 +192,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   if (!read) return notFound(caseId);
   const journal::CaseRecord& record = read->first;
   const auto status = release::CaseStatus::fromJson(record.status_json);
-  if (!maySee(caller, record, status)) return notFound(caseId);
+  if (!maySeeCase(caller, record, status)) return notFound(caseId);
   std::string body;
   body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->second.size() + 512);
   {
@@ -209,6 +219,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     writeRevenue(b.key("revenue"), status);
     release::writeReturns(b.key("returns"), status.returns);
     writeDeclared(b, journal_.linksOf(caseId), journal_.completionOf(caseId));
+    writeDocuments(b.key("documents"), journal_.caseDocuments(caseId));
     writeHistory(b.key("history"), read->second);
   }
   return json(200, std::move(body));

@@ -10,6 +10,7 @@
 #include "api/http_result.hpp"
 #include "api/identity.hpp"
 #include "journal/journal.hpp"
+#include "release/case_status.hpp"
 
 namespace swhub::model {
 class ObjectWriter;
@@ -17,6 +18,12 @@ class ObjectWriter;
 
 namespace swhub::api {
 
+// Whether `caller` may read the case: an admin every case, a partner its own, an agency those
+// routed to it. Whatever serves a case's parts (its documents) asks the same.
+bool maySeeCase(const Identity& caller, const journal::CaseRecord& record, const release::CaseStatus& status);
+
+// 404 case-not-found: a case that does not exist and one the caller may not read look alike.
+HttpResult caseNotFound(const std::string& caseId);
 // A case's summary members (case_id, reference, partner, filing, state, version, created_at,
 // updated_at): one entry of a list of cases.
 void writeCaseSummary(model::ObjectWriter& c, const journal::CaseRecord& record);

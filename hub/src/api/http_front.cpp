@@ -239,6 +239,13 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         return hub_.cases().search(*caller, uri.query);
       case Endpoint::CaseById:
         return hub_.cases().byId(*caller, params.at(0));
+      case Endpoint::CaseDocumentUpload: {
+        HttpResult uploaded = uploadDocument(request, response, *caller, params.at(0), uri);
+        if (uploaded.status == 201) hub_.wakeWorkers();  // an answered request offers tasks again
+        return uploaded;
+      }
+      case Endpoint::CaseDocument:
+        return hub_.documentApi().fetch(*caller, params.at(0), params.at(1));
       case Endpoint::AccountStatement:
         if (uri.value("reconcile") == "true") return hub_.accountApi().reconciliation(*caller, params.at(0), params.at(1));
         return hub_.accountApi().statement(*caller, params.at(0), params.at(1), uri.value("format"));
@@ -305,6 +312,27 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     HttpResult decided = hub_.agencyApi().decide(caller, *body);
     if (decided.status == 200) hub_.wakeWorkers();
     return decided;
+  }
+
+  // A supporting document (document_api.hpp): who may upload is checked before a byte is read; the
+  // body is read up to the document limit (and a multipart envelope), else 413 naming the limit.
+  HttpResult uploadDocument(HTTPServerRequest& request, HTTPServerResponse& response, const Identity& caller,
+                            const std::string& caseId, const Target& uri) {
+    const DocumentApi& documents = hub_.documentApi();
+    if (auto refused = documents.mayUpload(caller, caseId)) return *refused;
+    const std::string contentType = request.get("Content-Type", "");
+    auto body = readBody(request, documents.maxBodyBytes(contentType));
+    bodyRead();
+    if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+    bodyConsumed_ = body.has_value();
+    if (!body) {
+      response.setKeepAlive(false);
+      const std::string limit = "a document is at most " + std::to_string(documents.rules().max_bytes) +
+                                " bytes (hub.documents.max_bytes)";
+      return problem(413, "document-too-large", "Payload Too Large", limit, {{"body", limit}});
+    }
+    return documents.upload(caller, caseId, {contentType, std::move(*body), uri.value("type"), uri.value("id"),
+                                              uri.value("code")});
   }
 
   HttpResult estimateBody(HTTPServerRequest& request, HTTPServerResponse& response) {

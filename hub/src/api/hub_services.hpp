@@ -8,6 +8,7 @@
 #include "api/admin_api.hpp"
 #include "api/agency_api.hpp"
 #include "api/case_views.hpp"
+#include "api/document_api.hpp"
 #include "api/estimate_api.hpp"
 #include "api/filing_service.hpp"
 #include "api/identity.hpp"
@@ -33,6 +34,7 @@ class HubServices {
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
+  virtual const DocumentApi& documentApi() const = 0;
   virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
   // GET and POST /v1/public/estimate (no identity; rate limited per address).

@@ -23,6 +23,8 @@ const std::vector<Route>& routes() {
       {"GET", "/v1/agency/stats", Access::Identified, Endpoint::AgencyStats},
       {"GET", "/v1/cases", Access::Identified, Endpoint::CasesByReference},
       {"GET", "/v1/cases/{case_id}", Access::Identified, Endpoint::CaseById},
+      {"POST", "/v1/cases/{case_id}/documents", Access::Identified, Endpoint::CaseDocumentUpload},
+      {"GET", "/v1/cases/{case_id}/documents/{digest}", Access::Identified, Endpoint::CaseDocument},
       {"GET", "/v1/accounts/{account}/statements/{period}", Access::Identified, Endpoint::AccountStatement},
       {"GET", "/v1/admin/routes", Access::Admin, Endpoint::AdminRoutes},
       {"POST", "/v1/admin/reload", Access::Admin, Endpoint::AdminReload},

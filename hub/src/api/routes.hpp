@@ -24,6 +24,8 @@ enum class Endpoint {
   AgencyStats,
   CasesByReference,
   CaseById,
+  CaseDocumentUpload,
+  CaseDocument,
   AccountStatement,
   AdminRoutes,
   AdminReload,

@@ -134,6 +134,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   agencyApi_ = std::make_unique<api::AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
   statements_ = std::make_unique<accounts::StatementBook>(config_);
   accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
+  documentApi_ = std::make_unique<api::DocumentApi>(
+      *journal_, *coordinator_, documents::DocumentRules{config_.documents_max_bytes, config_.documents_media_types});
   routeDryRun_ = std::make_unique<api::RouteDryRun>(
       *journal_, [this] { return coordinator_->routes(); }, config_.raw, config_.source);
   adminApi_ = std::make_unique<api::AdminApi>(
@@ -187,6 +189,7 @@ Hub::~Hub() {
   if (assessor_) assessor_->stop();
   delivery_.reset();
   assessor_.reset();
+  documentApi_.reset();
   routeDryRun_.reset();
   estimates_.reset();
   accountApi_.reset();

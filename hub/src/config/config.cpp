@@ -195,6 +195,13 @@ void readHub(const sdk::Value& hub, const fs::path& base, HubConfig& config) {
       for (const auto& t : types->items()) config.returns_proof_types.push_back(t.asString());
     }
   }
+  if (const sdk::Value* documents = hub.find("documents"); documents != nullptr && documents->isMap()) {
+    config.documents_max_bytes = integer(*documents, "max_bytes", config.documents_max_bytes);
+    if (const sdk::Value* types = documents->find("media_types"); types != nullptr && types->isList()) {
+      config.documents_media_types.clear();
+      for (const auto& t : types->items()) config.documents_media_types.push_back(t.asString());
+    }
+  }
   if (const sdk::Value* tls = hub.find("tls"); tls != nullptr && tls->isMap()) {
     config.tls.enabled = true;
     config.tls.cert = resolvePath(text(*tls, "cert"), base);

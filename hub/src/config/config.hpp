@@ -150,6 +150,10 @@ struct HubConfig {
   // hub.returns (README "Returns and refunds"): the window after release, the proof-of-export types.
   int returns_window_days = 30;
   std::vector<std::string> returns_proof_types{"export-proof"};
+  // hub.documents (README "Supporting documents"): the largest document, the media types accepted.
+  std::int64_t documents_max_bytes = 10LL << 20;
+  std::vector<std::string> documents_media_types{"application/pdf", "image/png",  "image/jpeg", "application/xml",
+                                                 "text/xml",        "application/json", "text/plain"};
   // hub.public_estimate (README "Public estimate"): GET /v1/public/estimate, off by default.
   PublicEstimateConfig public_estimate;
   std::vector<PluginEntry> plugins;  // in file order

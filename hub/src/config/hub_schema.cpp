@@ -171,6 +171,20 @@ Schema hubSection() {
                               Schema::list("document types that prove the goods left (proof of export), on "
                                            "an item of the return (default [export-proof])",
                                            Schema::string("a document type as filed").nonEmpty())))
+      .optional("documents",
+                Schema::object("supporting documents of cases (POST /v1/cases/{case_id}/documents): what the "
+                               "hub stores; an archive (zip, gzip, 7z, rar, tar, bzip2, xz) is always refused")
+                    .optional("max_bytes",
+                              Schema::integer("the largest document in bytes (default 10485760: 10 MiB); a larger "
+                                              "one is refused with 413",
+                                              1, 1LL << 30))
+                    .optional("media_types",
+                              Schema::list("the media types accepted (default application/pdf, image/png, "
+                                           "image/jpeg, application/xml, text/xml, application/json, "
+                                           "text/plain); another is refused with 415 naming these",
+                                           Schema::string("a media type, lower case, without parameters "
+                                                          "(application/pdf)")
+                                               .nonEmpty())))
       .optional("public_estimate", publicEstimateSchema());
 }
 

@@ -21,6 +21,7 @@
 #include "common/names.hpp"
 #include "journal/case_query.hpp"
 #include "journal/declaration_links.hpp"
+#include "journal/documents.hpp"
 #include "journal/licences.hpp"
 #include "journal/stat_rollups.hpp"
 
@@ -164,6 +165,9 @@ struct WriteBatch {
   // supplementary of one case, or a second final supplementary of one period (Stale: what another
   // message linked since this one was checked).
   std::vector<DeclarationLink> declaration_links;
+  // Supporting documents attached here (documents.hpp): bytes stored once per digest, whichever
+  // case holds them; a case holds one digest once (a second one is refused: Duplicate, nothing written).
+  std::vector<CaseDocument> documents;
   // Claims this batch answers: done with the work or not at all (a crash between the two would
   // have the work done again by whoever claims the item next).
   std::vector<OutboxCompletion> completions;
@@ -184,7 +188,8 @@ enum class MessagePart { Body, Response };
 struct CommitResult {
   enum class Status {
     Committed,    // durable
-    Duplicate,    // same partner, idempotency key and digest: `existing` is the stored message
+    Duplicate,    // same partner, idempotency key and digest: `existing` is the stored message;
+                  // or a document the case holds already (`error` names it): nothing written
     Conflict,     // same partner and idempotency key, other digest: nothing written
     Stale,        // a CaseUpdate's expected_version did not match: nothing written
     Unavailable,  // the journal could not write or sync; nothing acknowledged from now on
@@ -441,6 +446,11 @@ class Journal {
   virtual std::vector<DeclarationLink> linksOf(const std::string& case_id) = 0;
   virtual std::optional<DeclarationLink> completionOf(const std::string& case_id) = 0;
   virtual std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) = 0;
+
+  // ---- Supporting documents (documents.hpp). A case's documents in the order attached, without
+  // their bytes; one of them with its bytes (nullopt when the case holds no such digest).
+  virtual std::vector<CaseDocument> caseDocuments(const std::string& case_id) = 0;
+  virtual std::optional<CaseDocument> caseDocument(const std::string& case_id, const std::string& digest) = 0;
 
   // ---- Several nodes on one journal (PostgreSQL): a configuration reload reaches every node.
   // announceReload() tells the other serving nodes that this one reloaded its configuration;

@@ -626,4 +626,12 @@ std::string PgJournal::describe() const {
   return redactUrl(url_) + " (PostgreSQL, synchronous_commit=" + synchronous_commit_ + ")";
 }
 
+std::vector<CaseDocument> PgJournal::caseDocuments(const std::string& case_id) {
+  return withReader([&](Conn& db) { return documentsOf(db, case_id); });
+}
+
+std::optional<CaseDocument> PgJournal::caseDocument(const std::string& case_id, const std::string& digest) {
+  return withReader([&](Conn& db) { return documentOf(db, case_id, digest); });
+}
+
 }  // namespace swhub::journal::pg

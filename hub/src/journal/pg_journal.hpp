@@ -89,6 +89,8 @@ class PgJournal final : public Journal {
   std::vector<DeclarationLink> linksOf(const std::string& case_id) override;
   std::optional<DeclarationLink> completionOf(const std::string& case_id) override;
   std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) override;
+  std::vector<CaseDocument> caseDocuments(const std::string& case_id) override;
+  std::optional<CaseDocument> caseDocument(const std::string& case_id, const std::string& digest) override;
   std::vector<StatementLineRecord> linesOfChangedCases(const std::string& account) override;
   CommitResult issueStatement(const StatementRecord& statement) override;
 

@@ -80,6 +80,14 @@ const std::vector<Table>& tables() {
        "SELECT scope, hour, family, key1, key2, value FROM stat_rollups ORDER BY scope COLLATE \"C\", hour,"
        " family COLLATE \"C\", key1 COLLATE \"C\", key2 COLLATE \"C\""},
       {"stat_fill", "id, filled_at", "tt", "SELECT id, filled_at FROM stat_fill", "SELECT id, filled_at FROM stat_fill"},
+      {"document_blobs", "digest, size, bytes, stored_at", "ttbt",
+       "SELECT digest, size, bytes, stored_at FROM document_blobs ORDER BY digest",
+       "SELECT digest, size, bytes, stored_at FROM document_blobs ORDER BY digest COLLATE \"C\""},
+      {"case_documents", "case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at", "ttttttttt",
+       "SELECT case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at FROM case_documents"
+       " ORDER BY rowid",
+       "SELECT case_id, digest, type, code, id, media_type, size, uploaded_by, uploaded_at FROM case_documents"
+       " ORDER BY seq"},
       {"audit_checkpoints", "seq, head_hash, at, signature", "tttt",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq",
        "SELECT seq, head_hash, at, signature FROM audit_checkpoints ORDER BY seq"},

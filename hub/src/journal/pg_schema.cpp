@@ -326,6 +326,31 @@ CREATE TABLE stat_fill (
 );
 )sql";
 
+// Migration 4 (3 is the statistics'): supporting documents (documents.hpp; SQLite's tables of the
+// same names): the bytes once per digest, and which case holds which digest, once per case, in
+// the order attached (seq: SQLite's rowid).
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE document_blobs (
+  digest TEXT PRIMARY KEY,
+  size BIGINT NOT NULL,
+  bytes BYTEA NOT NULL,
+  stored_at TEXT NOT NULL
+);
+CREATE TABLE case_documents (
+  seq BIGSERIAL PRIMARY KEY,
+  case_id TEXT NOT NULL,
+  digest TEXT NOT NULL REFERENCES document_blobs (digest),
+  type TEXT NOT NULL,
+  code TEXT NOT NULL,
+  id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  UNIQUE (case_id, digest)
+);
+)sql";
+
 // Migration 5: the case search (Journal::searchCases, newest first): by filing time alone, by
 // partner, by state, and by reference across partners. The agency filter reads outbox_pull.
 constexpr const char* kMigration5 = R"sql(
@@ -339,7 +364,7 @@ CREATE INDEX cases_by_reference ON cases (reference);
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
   static const std::vector<std::pair<std::int64_t, const char*>> all = {
-      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {5, kMigration5}};
+      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5}};
   return all;
 }
 

@@ -289,6 +289,7 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
   if (auto conflict = insertDeclarationLinks(db, batch.declaration_links)) {
     return refused(CommitResult::Status::Stale, *conflict);
   }
+  if (auto held = insertDocuments(db, batch.documents)) return refused(CommitResult::Status::Duplicate, *held);
   // Events, outbox items and the head: sent at once (pipeline mode), one round trip.
   const auto seqs = nextEventSeqs(db, batch.events.size());
   for (std::size_t i = 0; i < batch.events.size(); ++i) {

@@ -130,6 +130,11 @@ std::string statementOfCase(Conn& db, const std::string& case_id);
 // second completion of a case or final supplementary of a period is what it conflicts with.
 std::optional<std::string> insertDeclarationLinks(Conn& db, const std::vector<DeclarationLink>& links);
 std::vector<DeclarationLink> linksOf(Conn& db, const std::string& case_id);
+// Supporting documents (pg_documents.cpp): inside the writer's transaction, the bytes once per
+// digest and the case's link; a case that holds the digest already: what it holds (refuse the batch).
+std::optional<std::string> insertDocuments(Conn& db, const std::vector<CaseDocument>& documents);
+std::vector<CaseDocument> documentsOf(Conn& db, const std::string& case_id);
+std::optional<CaseDocument> documentOf(Conn& db, const std::string& case_id, const std::string& digest);
 std::optional<DeclarationLink> completionOf(Conn& db, const std::string& case_id);
 std::optional<DeclarationLink> finalSupplementary(Conn& db, const std::string& account, const std::string& period);
 std::vector<StatementLineRecord> linesOfChangedCases(Conn& db, const std::string& account);

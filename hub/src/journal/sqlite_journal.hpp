@@ -94,6 +94,9 @@ class SqliteJournal final : public Journal {
   std::vector<DeclarationLink> linksOf(const std::string& case_id) override;
   std::optional<DeclarationLink> completionOf(const std::string& case_id) override;
   std::optional<DeclarationLink> finalSupplementary(const std::string& account, const std::string& period) override;
+  // Supporting documents (sqlite_documents.cpp).
+  std::vector<CaseDocument> caseDocuments(const std::string& case_id) override;
+  std::optional<CaseDocument> caseDocument(const std::string& case_id, const std::string& digest) override;
 
   std::vector<StatDelta> statSums(const std::string& scope, std::int64_t from_hour, std::int64_t to_hour) override;
   bool statsFilled() override;

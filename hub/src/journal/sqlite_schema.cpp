@@ -4,6 +4,7 @@
 
 #include "journal/audit_chain.hpp"
 #include "journal/sqlite_accounts.hpp"
+#include "journal/sqlite_documents.hpp"
 #include "journal/group_committer.hpp"
 
 namespace swhub::journal::sqlite {
@@ -414,6 +415,8 @@ void ensureSchema(Db& db) {
     db.exec("CREATE INDEX IF NOT EXISTS cases_buyer_history ON cases (buyer_id, created_at, state)");
     // Account statements: tables of their own (sqlite_accounts.cpp), new in every journal.
     db.exec(accountsSchema());
+    // Supporting documents: tables of their own (sqlite_documents.cpp), new in every journal.
+    db.exec(documentsSchema());
     db.exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

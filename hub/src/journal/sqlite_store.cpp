@@ -6,6 +6,7 @@
 #include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
 #include "journal/sqlite_accounts.hpp"
+#include "journal/sqlite_documents.hpp"
 #include "journal/sqlite_licences.hpp"
 #include "journal/sqlite_stats.hpp"
 #include "model/text_util.hpp"
@@ -273,6 +274,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
   if (auto conflict = insertDeclarationLinks(db, batch.declaration_links)) {
     return refused(CommitResult::Status::Stale, *conflict);
   }
+  if (auto held = insertDocuments(db, batch.documents)) return refused(CommitResult::Status::Duplicate, *held);
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));

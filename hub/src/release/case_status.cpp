@@ -113,7 +113,8 @@ std::optional<Decision> agencyOutcome(const AgencyStatus& agency) {
   bool undecided = false;
   for (int item : items) {
     auto it = agency.byItem.find(item);
-    if (it == agency.byItem.end()) {
+    // An answered request for information waits for the agency again.
+    if (it == agency.byItem.end() || (it->second.decision == Decision::RequestInfo && it->second.answered_at)) {
       undecided = true;
     } else if (!worst || it->second.decision > *worst) {
       worst = it->second.decision;
@@ -122,6 +123,21 @@ std::optional<Decision> agencyOutcome(const AgencyStatus& agency) {
   // A decision other than clear on one item stops the case even while other items wait.
   if (worst && (*worst > Decision::Clear || !undecided)) return worst;
   return std::nullopt;
+}
+
+std::vector<std::string> answerRequests(CaseStatus& status, Instant now) {
+  std::vector<std::string> reopened;
+  if (status.released || status.cancelled) return reopened;
+  for (auto& [id, agency] : status.agencies) {
+    bool any = false;
+    for (auto& [item, d] : agency.byItem) {
+      if (d.decision != Decision::RequestInfo || d.answered_at) continue;
+      d.answered_at = now;
+      any = true;
+    }
+    if (any) reopened.push_back(id);
+  }
+  return reopened;
 }
 
 std::string_view outcomeName(const std::optional<Decision>& outcome) {
@@ -212,6 +228,7 @@ std::string CaseStatus::toJson() const {
             dj.string("reason", d.reason, true);
             dj.string("decided_at", common::toString(d.decided_at), true);
             if (!d.reason_codes.empty()) dj.strings("reason_codes", d.reason_codes);
+            if (d.answered_at) dj.string("answered_at", common::toString(*d.answered_at), true);
           }
         }
         std::string& history = aj.key("history");
@@ -306,8 +323,10 @@ CaseStatus CaseStatus::fromJson(const std::string& json) {
       if (auto byItem = aj->getObject("by_item")) {
         for (const auto& key : byItem->getNames()) {
           auto dj = byItem->getObject(key);
-          a.byItem[std::stoi(key)] = ItemDecision{decisionAt(dj), text(dj, "reason"), instantAt(dj, "decided_at"),
-                                                  readStrings(dj->getArray("reason_codes"))};
+          ItemDecision d{decisionAt(dj), text(dj, "reason"), instantAt(dj, "decided_at"),
+                         readStrings(dj->getArray("reason_codes")), std::nullopt};
+          if (dj->has("answered_at")) d.answered_at = instantAt(dj, "answered_at");
+          a.byItem[std::stoi(key)] = std::move(d);
         }
       }
       if (auto history = aj->getArray("history")) {

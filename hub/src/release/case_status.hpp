@@ -48,6 +48,9 @@ struct ItemDecision {
   std::string reason;
   Instant decided_at;
   std::vector<std::string> reason_codes;
+  // A request-info the filer answered with a supporting document (answerRequests): the item waits
+  // for the agency's next decision again. Cleared by that decision, which replaces this one.
+  std::optional<Instant> answered_at;
 };
 
 struct AgencyStatus {
@@ -136,6 +139,11 @@ std::string notADecision(const std::string& word);
 
 // Records `decision` of `agency` (which must be in status.agencies) and returns its effect.
 DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, const DecisionRecord& decision);
+
+// A supporting document of the filer answers every request for information standing on the case:
+// each item whose current decision is request-info is marked answered at `now` (pending again for
+// its agency). Returns the agencies so reopened, in order; none on a released or cancelled case.
+std::vector<std::string> answerRequests(CaseStatus& status, Instant now);
 
 // The agency's combined outcome over its items (the most severe decision: reject > do-not-load >
 // hold > inspect > request-info > clear); nullopt while it is pending. A decision that stops the

@@ -71,6 +71,16 @@ struct DecisionResult {
   bool completed = false;  // the input's `completes` was committed with the decisions
 };
 
+// What attaching a supporting document did (document_plan.cpp).
+struct DocumentResult {
+  enum class Status { Attached, Duplicate, NotFound, Unavailable };
+  Status status = Status::Attached;
+  CaseState state = CaseState::Accepted;  // the case state after it
+  std::vector<std::string> reopened;      // the agencies whose request for information it answered
+  journal::CaseDocument stored;           // Attached: as journaled; Duplicate: as the case holds it
+  std::string detail;
+};
+
 class Coordinator {
  public:
   Coordinator(journal::Journal& journal, Directory directory, std::shared_ptr<const routing::RouteTable> routes);
@@ -102,6 +112,12 @@ class Coordinator {
   // derived part; the case routed again now that its category is known: an agency that a
   // category route adds gets its task) and its decisions, in one commit.
   DecisionResult recordAssessment(const AssessmentInput& input) const;
+
+  // Attaches a supporting document to its case (document.case_id), committing it with its trace
+  // event. When the filer (the case's partner) uploads it, every request for information standing
+  // on the case is answered: those agencies decide again (under assessment, their task offered
+  // again) and the filer is told the document was received. Retries on a concurrent change.
+  DocumentResult attachDocument(journal::CaseDocument document, const Actor& actor) const;
 
   const Directory& directory() const { return directory_; }
 

@@ -112,7 +112,7 @@ TEST(config_example, BrokenCopyReportsEveryErrorInOrder) {
     FAIL() << "no ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.errors(),
-              (Errors{{"hub.lisen", "unknown key 'lisen'; allowed keys: accounts, assessment, delivery, http, journal, journal_wal_limit_mb, listen, "
+              (Errors{{"hub.lisen", "unknown key 'lisen'; allowed keys: accounts, assessment, delivery, documents, http, journal, journal_wal_limit_mb, listen, "
                                     "max_body_bytes, max_queued, plugin_dir, public_estimate, receipts, returns, threads, tls; did you "
                                     "mean 'listen'?"},
                       {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 "

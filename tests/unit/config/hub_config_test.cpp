@@ -173,10 +173,28 @@ TEST(config_hub, ReturnsHaveAThirtyDayWindowAndExportProofUnlessConfigured) {
                     {"hub.returns.proof_document_types[0]", "must not be empty"}}));
 }
 
+TEST(config_hub, DocumentsAreAtMostTenMibOfTheDefaultTypesUnlessConfigured) {
+  const auto defaults = build(kMinimal);
+  EXPECT_EQ(defaults.documents_max_bytes, 10485760);
+  EXPECT_EQ(defaults.documents_media_types,
+            (std::vector<std::string>{"application/pdf", "image/png", "image/jpeg", "application/xml", "text/xml",
+                                      "application/json", "text/plain"}));
+  const auto set = build(minimalWith("  journal: sqlite:var/j.db\n",
+                                     "  journal: sqlite:var/j.db\n"
+                                     "  documents: {max_bytes: 2048, media_types: [application/pdf]}\n"));
+  EXPECT_EQ(set.documents_max_bytes, 2048);
+  EXPECT_EQ(set.documents_media_types, (std::vector<std::string>{"application/pdf"}));
+  EXPECT_EQ(errorsOf(minimalWith("  journal: sqlite:var/j.db\n",
+                                 "  journal: sqlite:var/j.db\n  documents: {max_bytes: 0, media_types: [\"\"], size: 1}\n")),
+            (Errors{{"hub.documents.max_bytes", "0 is out of range [1, 1073741824]"},
+                    {"hub.documents.media_types[0]", "must not be empty"},
+                    {"hub.documents.size", "unknown key 'size'; allowed keys: max_bytes, media_types"}}));
+}
+
 TEST(config_hub, UnknownHubKeySuggestsTheNearest) {
   EXPECT_EQ(errorsOf(minimalWith("listen:", "lisen:")),
             (Errors{{"hub.lisen",
-                     "unknown key 'lisen'; allowed keys: accounts, assessment, delivery, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
+                     "unknown key 'lisen'; allowed keys: accounts, assessment, delivery, documents, http, journal, journal_wal_limit_mb, listen, max_body_bytes, "
                      "max_queued, plugin_dir, public_estimate, receipts, returns, threads, tls; did you mean 'listen'?"},
                     {"hub.listen", "required key missing: HOST:PORT to serve HTTP(S) on (port 0 = "
                                    "any free port)"}}));

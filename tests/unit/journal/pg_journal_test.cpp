@@ -87,7 +87,7 @@ TEST_F(journal_pg, NodesStartingAtOnceMigrateOnce) {
   }
   for (auto& n : nodes) n.join();
   EXPECT_EQ(opened, 4);
-  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "5"}));
+  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4", "5"}));
 }
 
 // A migration merged after a later-numbered one (3 landing after 5) is still applied to a journal
@@ -104,7 +104,7 @@ TEST_F(journal_pg, AMigrationMissingBelowTheHighestAppliedIsAppliedOnce) {
   EXPECT_EQ(query("SELECT count(*) FROM schema_migrations WHERE version = 3"), (std::vector<std::string>{"1"}));
   EXPECT_EQ(query("SELECT count(*) FROM stat_rollups"), (std::vector<std::string>{"0"}));
   openJournal(db_.url()).reset();  // and only once
-  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"4"}));
+  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"5"}));
 }
 
 TEST_F(journal_pg, TwoNodesClaimingAtOnceNeverGetTheSameItem) {
@@ -242,6 +242,11 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
       batch.events.push_back({0, "C-" + id, kAt, Actor::hub(), "received", std::nullopt, CaseState::Accepted, "{\"n\":" + id + "}", "M-" + id});
       batch.outbox.push_back(item("O-" + id, "C-" + id));
       addCount(batch.stats, 490000 + i % 3, "", "filings.partner", "demo-post", "");
+      // A supporting document on every third case, the same bytes for all (stored once).
+      if (i % 3 == 0) {
+        batch.documents.push_back({"C-" + id, "sha256:doc", "certificate", "C640", "VET-" + id, "application/pdf", 9,
+                                   Actor::partner("demo-post"), kAt, std::string("%PDF-\0\xff\n0", 9)});
+      }
       ASSERT_EQ(journal->commit(batch).status, Status::Committed);
     }
     ASSERT_EQ(journal->fillStats({}).status, Status::Committed);
@@ -260,6 +265,11 @@ TEST_F(journal_pg, MigrateCopiesAnSqliteJournalAndVerifiesIt) {
   ASSERT_TRUE(stored);
   EXPECT_EQ(stored->body, std::string("body\0\ttab\nline\\ 7", 17));
   EXPECT_EQ(journal->caseEvents("C-7").at(0).detail_json, "{\"n\":7}");
+  // Documents: the bytes once, each case's link, in the order attached.
+  EXPECT_EQ(query("SELECT count(*) FROM document_blobs"), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(journal->caseDocument("C-3", "sha256:doc")->bytes, std::string("%PDF-\0\xff\n0", 9));
+  EXPECT_EQ(journal->caseDocuments("C-6").at(0).id, "VET-6");
+  EXPECT_EQ(journal->caseDocuments("C-6").at(0).code, "C640");
   // The party totals are the target's own (its triggers, as the cases were copied): S1 is the
   // seller of cases 1, 4, ..., 28.
   EXPECT_EQ(query("SELECT cases, held FROM party_totals WHERE role = 'seller' AND id = 'S1'"),
