@@ -14,6 +14,7 @@ packages=(
   wrk  # tests/bench: the load generator of filing_bench --wrk and lookup_bench
   tzdata  # the time zones of account statement periods (hub.accounts.time_zone), read from /usr/share/zoneinfo
   systemd python3-yaml  # tests/deploy: systemd-analyze verify of deploy/systemd/swhub.service; deploy/compose.yaml read
+  chromium  # tests/e2e: the operator console driven in headless Chromium over the DevTools protocol
 )
 
 missing=()

@@ -164,11 +164,30 @@ std::vector<Line> table() {
        {"shop-coffee"}},
       {"shop", "GET", "/v1/cases?reference=POST-1&partner=demo-post", "", 200, "ref:POST-1", {"post-case"}},
       {"market", "GET", "/v1/cases?reference=POST-1", "", 200, "ref:POST-1", {"post-case"}},
-      {"customs", "GET", "/v1/cases?reference=SHOP-COFFEE", "", 403},
-      {"product", "GET", "/v1/cases?reference=SHOP-TOY", "", 403},
-      {"admin", "GET", "/v1/cases?reference=SHOP-COFFEE", "", 400},
+      // The case search (issue 14): an agency finds the cases routed to it, by reference too; an
+      // admin every partner's; a partner its own, whatever partner or agency it names.
+      {"customs", "GET", "/v1/cases?reference=SHOP-COFFEE", "", 200},
+      {"product", "GET", "/v1/cases?reference=SHOP-TOY", "", 200},
+      {"product", "GET", "/v1/cases?reference=SHOP-COFFEE", "", 200, "", {"shop-coffee"}},
+      {"product", "GET", "/v1/cases", "", 200, "", {"shop-coffee", "post-case"}},
+      {"food", "GET", "/v1/cases", "", 200, "", {"shop-toy"}},
+      {"food", "GET", "/v1/cases?agency=customs", "", 403},
+      {"admin", "GET", "/v1/cases?reference=SHOP-COFFEE", "", 200},
       {"admin", "GET", "/v1/cases?reference=SHOP-COFFEE&partner=demo-shop", "", 200},
-      {"shop", "GET", "/v1/cases", "", 400},
+      {"shop", "GET", "/v1/cases", "", 200, "", {"post-case"}},
+      {"post", "GET", "/v1/cases?partner=demo-shop&state=held", "", 200, "", {"shop-coffee", "shop-toy"}},
+      {"post", "GET", "/v1/cases?agency=product-safety", "", 200, "", {"shop-toy"}},
+      {"shop", "GET", "/v1/cases?state=nonsense", "", 400},
+      {"shop", "GET", "/v1/cases?limit=0", "", 400},
+      // Who the caller is, for the console; its static files need no identity.
+      {"shop", "GET", "/v1/whoami", "", 200},
+      {"food", "GET", "/v1/whoami", "", 200},
+      {"admin", "GET", "/v1/whoami", "", 200},
+      {"none", "GET", "/console/", "", 200},
+      {"shop", "GET", "/console/app.js", "", 200},
+      {"none", "GET", "/console/missing.js", "", 404},
+      {"admin", "POST", "/v1/admin/routes/dry-run", R"({"case_id":"{shop-toy}"})", 200},
+      {"admin", "POST", "/v1/admin/routes/dry-run", R"({"case_id":"{missing-case}"})", 404},
       // Notifications: each partner lists its own only; agencies and the admin have none.
       {"post", "GET", "/v1/notifications?after=0", "", 200, "", {"shop-coffee", "shop-toy"}},
       {"shop", "GET", "/v1/notifications?after=0", "", 200, "", {"post-case"}},
@@ -264,6 +283,7 @@ std::vector<Line> table() {
   insiders.insert(insiders.end(), kAgencies.begin(), kAgencies.end());
   for (const auto& who : insiders) {
     t.push_back({who, "GET", "/v1/admin/routes", "", 403});
+    t.push_back({who, "POST", "/v1/admin/routes/dry-run", R"({"case_id":"{shop-coffee}"})", 403, "shop-coffee"});
     t.push_back({who, "POST", "/v1/admin/reload", "", 403});
     t.push_back({who, "GET", "/v1/admin/stats", "", 403});
     t.push_back({who, "GET", "/v1/admin/dead-letters", "", 403});
@@ -287,6 +307,8 @@ std::vector<Line> table() {
              {"GET", "/v1/notifications"},
              {"GET", "/v1/agency/tasks"},
              {"GET", "/v1/admin/routes"},
+             {"POST", "/v1/admin/routes/dry-run"},
+             {"GET", "/v1/whoami"},
              {"POST", "/v1/admin/reload"},
              {"GET", "/v1/admin/stats"},
              {"GET", "/v1/admin/dead-letters"},

@@ -80,7 +80,7 @@ TEST_F(Operator, EveryDocumentedOperationAnswersOnARealHub) {
   ASSERT_EQ(licence.status, 201) << licence.body;
   const std::map<std::string, std::string> values = {{"{case_id}", caseId},    {"{account}", "DEMO-BROKER-1"},
                                                      {"{period}", "2026-11"},  {"{agency}", "food-safety"},
-                                                     {"{id}", "OPENAPI-L1"}, {"{seq}", "1"}};
+                                                     {"{id}", "OPENAPI-L1"}, {"{seq}", "1"}, {"{file}", "app.js"}};
   const YAML::Node doc = YAML::Load(request(hub_->address(), "GET", "/v1/openapi.yaml").body);
   int operations = 0;
   for (const auto& path : doc["paths"]) {

@@ -16,7 +16,9 @@ bool maySee(const Identity& caller, const journal::CaseRecord& record, const rel
   return status.agencies.count(caller.id) > 0;
 }
 
-void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
+}  // namespace
+
+void writeCaseSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("case_id", record.id, true);
   c.string("reference", record.reference, true);
   c.string("partner", record.partner, true);
@@ -26,6 +28,8 @@ void writeSummary(model::ObjectWriter& c, const journal::CaseRecord& record) {
   c.string("created_at", common::toString(record.created_at), true);
   c.string("updated_at", common::toString(record.updated_at), true);
 }
+
+namespace {
 
 // A string member, null when empty.
 void orNull(model::ObjectWriter& w, std::string_view name, const std::string& value) {
@@ -183,7 +187,7 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
   body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->second.size() + 512);
   {
     model::ObjectWriter b(body);
-    writeSummary(b, record);
+    writeCaseSummary(b, record);
     std::string& consignment = b.key("consignment");
     const bool copied = mayKnowRisk(caller)
                             ? appendWithout(consignment, record.consignment_json, "derived", {}).has_value()
@@ -236,7 +240,7 @@ HttpResult CaseViews::byReference(const Identity& caller, const std::string& ref
       if (!first) cases += ',';
       first = false;
       model::ObjectWriter c(cases);
-      writeSummary(c, record);
+      writeCaseSummary(c, record);
     }
     cases += ']';
   }

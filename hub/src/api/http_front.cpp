@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "api/body_spool.hpp"
+#include "api/console_files.hpp"
 #include "api/hub_services.hpp"
 #include "api/openapi_document.hpp"
 #include "api/read_deadlines.hpp"
 #include "api/request_target.hpp"
 #include "api/routes.hpp"
+#include "api/whoami.hpp"
 
 namespace swhub::api {
 namespace {
@@ -29,6 +31,7 @@ using Poco::Net::HTTPServerResponse;
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 constexpr std::int64_t kMaxLicenceBytes = 65536;
 constexpr std::int64_t kMaxEstimateBytes = 65536;
+constexpr std::int64_t kMaxDryRunBytes = 1 << 20;
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -231,7 +234,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::AgencyDecision:
         return decide(request, response, *caller);
       case Endpoint::CasesByReference:
-        return hub_.cases().byReference(*caller, uri.value("reference"), uri.value("partner"));
+        return hub_.cases().search(*caller, uri.query);
       case Endpoint::CaseById:
         return hub_.cases().byId(*caller, params.at(0));
       case Endpoint::AccountStatement:
@@ -269,6 +272,20 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         return hub_.estimates().get(request.clientAddress().host().toString(), uri.query);
       case Endpoint::PublicEstimateBody:
         return estimateBody(request, response);
+      case Endpoint::Whoami:
+        return whoami(*caller);
+      case Endpoint::ConsoleRedirect:
+        return consoleRedirect();
+      case Endpoint::ConsoleFile:
+        return consoleFile(params.empty() ? std::string_view() : std::string_view(params.at(0)));
+      case Endpoint::AdminRoutesDryRun: {
+        auto text = readBody(request, kMaxDryRunBytes);
+        bodyRead();
+        if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
+        bodyConsumed_ = text.has_value();
+        if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a dry run is at most 1 MiB");
+        return hub_.routeDryRun().run(*text);
+      }
     }
     return notFound(uri.path);
   }

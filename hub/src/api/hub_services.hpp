@@ -13,6 +13,7 @@
 #include "api/identity.hpp"
 #include "api/licence_api.hpp"
 #include "api/request_limits.hpp"
+#include "api/route_dry_run.hpp"
 #include "config/config.hpp"
 #include "metrics/metrics.hpp"
 #include "security/receipt_signer.hpp"
@@ -32,6 +33,7 @@ class HubServices {
   virtual const AdminApi& adminApi() const = 0;
   virtual const LicenceApi& licenceApi() const = 0;
   virtual const AccountApi& accountApi() const = 0;
+  virtual const RouteDryRun& routeDryRun() const = 0;
   virtual RequestLimits& limits() = 0;
   // GET and POST /v1/public/estimate (no identity; rate limited per address).
   virtual EstimateApi& estimates() = 0;

@@ -35,6 +35,15 @@ const std::vector<Route>& routes() {
       {"PUT", "/v1/admin/licences/{agency}/{id}", Access::Admin, Endpoint::AdminLicenceUpdate},
       {"GET", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimate},
       {"POST", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimateBody},
+      // The operator console (issue 14): its static files are public (the API it calls is not).
+      {"GET", "/console", Access::Public, Endpoint::ConsoleRedirect},
+      {"HEAD", "/console", Access::Public, Endpoint::ConsoleRedirect},
+      {"GET", "/console/", Access::Public, Endpoint::ConsoleFile},
+      {"HEAD", "/console/", Access::Public, Endpoint::ConsoleFile},
+      {"GET", "/console/{file}", Access::Public, Endpoint::ConsoleFile},
+      {"HEAD", "/console/{file}", Access::Public, Endpoint::ConsoleFile},
+      {"GET", "/v1/whoami", Access::Identified, Endpoint::Whoami},
+      {"POST", "/v1/admin/routes/dry-run", Access::Admin, Endpoint::AdminRoutesDryRun},
   };
   return kRoutes;
 }

@@ -36,10 +36,14 @@ enum class Endpoint {
   AdminLicenceUpdate,
   PublicEstimate,      // GET /v1/public/estimate: the query in the query string
   PublicEstimateBody,  // POST /v1/public/estimate: the same query as a JSON body
+  Whoami,
+  ConsoleRedirect,
+  ConsoleFile,
+  AdminRoutesDryRun,
 };
 
 enum class Access {
-  Public,      // no identity needed (probes, the receipt certificate, the OpenAPI document)
+  Public,      // no identity needed (probes, the receipt certificate, the OpenAPI document, the console's files)
   Identified,  // a known caller; the service checks what its kind may do (partner, agency)
   Admin,       // the admin only (every /v1/admin/ path)
 };

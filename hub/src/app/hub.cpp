@@ -126,6 +126,8 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
   agencyApi_ = std::make_unique<api::AgencyApi>(*journal_, *coordinator_, metrics_, *receipts_);
   statements_ = std::make_unique<accounts::StatementBook>(config_);
   accountApi_ = std::make_unique<api::AccountApi>(*journal_, *statements_);
+  routeDryRun_ = std::make_unique<api::RouteDryRun>(
+      *journal_, [this] { return coordinator_->routes(); }, config_.raw, config_.source);
   adminApi_ = std::make_unique<api::AdminApi>(
       *journal_, *coordinator_,
       [this] { return reload(); },
@@ -178,6 +180,7 @@ Hub::~Hub() {
   delivery_.reset();
   assessor_.reset();
   estimates_.reset();
+  routeDryRun_.reset();
   accountApi_.reset();
   statements_.reset();
   adminApi_.reset();

@@ -52,6 +52,7 @@ class Hub : public api::HubServices {
   const api::AdminApi& adminApi() const override { return *adminApi_; }
   const api::LicenceApi& licenceApi() const override { return *licenceApi_; }
   const api::AccountApi& accountApi() const override { return *accountApi_; }
+  const api::RouteDryRun& routeDryRun() const override { return *routeDryRun_; }
   api::RequestLimits& limits() override;
   api::EstimateApi& estimates() override { return *estimates_; }
   release::Coordinator& coordinator() { return *coordinator_; }
@@ -82,6 +83,7 @@ class Hub : public api::HubServices {
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
   std::unique_ptr<api::EstimateApi> estimates_;
+  std::unique_ptr<api::RouteDryRun> routeDryRun_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;

@@ -19,6 +19,7 @@
 #include "common/case_state.hpp"
 #include "common/instant.hpp"
 #include "common/names.hpp"
+#include "journal/case_query.hpp"
 #include "journal/declaration_links.hpp"
 #include "journal/licences.hpp"
 
@@ -138,6 +139,16 @@ struct OutboxItem {
   std::string batch;
 };
 
+// A claimed outbox item finished in the transaction of what its work wrote (an assessment's
+// decision): as completeOutbox, and skipped (not refused) when the lease is no longer the owner's.
+struct OutboxCompletion {
+  std::int64_t seq = 0;
+  std::string owner;
+  OutboxState state = OutboxState::Delivered;
+  std::optional<Instant> next_attempt_at;  // nullopt = keep
+  std::string last_error;
+};
+
 // Everything one acknowledgement depends on, written in one transaction.
 struct WriteBatch {
   std::optional<MessageRecord> message;
@@ -152,6 +163,9 @@ struct WriteBatch {
   // supplementary of one case, or a second final supplementary of one period (Stale: what another
   // message linked since this one was checked).
   std::vector<DeclarationLink> declaration_links;
+  // Claims this batch answers: done with the work or not at all (a crash between the two would
+  // have the work done again by whoever claims the item next).
+  std::vector<OutboxCompletion> completions;
 };
 
 // Bytes written into a row in pieces rather than held whole: a large message's body or receipt.
@@ -271,6 +285,9 @@ class Journal {
   virtual std::optional<MessageRecord> getMessage(const std::string& id) = 0;
   virtual std::optional<CaseRecord> getCase(const std::string& id) = 0;
   virtual std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) = 0;
+  // The cases that match every filter `query` sets, newest first, at most query.limit, after its
+  // cursor; summaries only (consignment_json "", status_json "{}"). Served by indexes.
+  virtual std::vector<CaseRecord> searchCases(const CaseQuery& query) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
   // The case and its events as of one instant (one read transaction): a commit that lands
   // between the two reads cannot give a status older than the history shown beside it.

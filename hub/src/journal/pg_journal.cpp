@@ -188,6 +188,10 @@ std::vector<CaseRecord> PgJournal::findCases(const std::string& partner, const s
   return withReader([&](Conn& db) { return casesByReference(db, partner, reference); });
 }
 
+std::vector<CaseRecord> PgJournal::searchCases(const CaseQuery& query) {
+  return withReader([&](Conn& db) { return pg::searchCases(db, query); });
+}
+
 std::vector<CaseEvent> PgJournal::caseEvents(const std::string& case_id) {
   return withReader([&](Conn& db) { return eventsOfCase(db, case_id); });
 }

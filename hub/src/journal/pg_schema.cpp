@@ -306,10 +306,19 @@ CREATE TABLE declaration_links (
 CREATE INDEX declaration_links_case ON declaration_links (case_id);
 )sql";
 
+// Migration 5: the case search (Journal::searchCases, newest first): by filing time alone, by
+// partner, by state, and by reference across partners. The agency filter reads outbox_pull.
+constexpr const char* kMigration5 = R"sql(
+CREATE INDEX cases_filed ON cases (created_at, id);
+CREATE INDEX cases_partner_filed ON cases (partner, created_at, id);
+CREATE INDEX cases_state_filed ON cases (state, created_at, id);
+CREATE INDEX cases_by_reference ON cases (reference);
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
-  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}};
+  static const std::vector<std::pair<std::int64_t, const char*>> all = {{1, kMigration1}, {2, kMigration2}, {5, kMigration5}};
   return all;
 }
 

@@ -294,6 +294,9 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch) {
     writes.push_back(eventInsert(head, seqs[i], sqlite::eventEntry(batch.events[i])));
   }
   for (const auto& o : batch.outbox) writes.push_back(outboxInsert(o));
+  for (const auto& c : batch.completions) {
+    writes.push_back(outboxCompletion(c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, ""));
+  }
   if (chained) writes.push_back(headSave(head));
   db.pipeline(writes);
   return {};
@@ -340,6 +343,18 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instan
   std::vector<std::pair<std::int64_t, CaseRecord>> page;
   for (int i = 0; i < r.rows(); ++i) page.emplace_back(r.integer(i, 11), readCase(r, i));
   return page;
+}
+
+std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& query) {
+  const CaseQuerySql sql = caseQuerySql(query, [](std::size_t n) { return "$" + std::to_string(n); });
+  Params params;
+  for (const auto& value : sql.params) params.text(value);
+  auto r = db.exec(std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " + sql.where + kCaseSearchOrder +
+                       " LIMIT " + std::to_string(query.limit),
+                   params);
+  std::vector<CaseRecord> cases;
+  for (int i = 0; i < r.rows(); ++i) cases.push_back(readCase(r, i));
+  return cases;
 }
 
 std::vector<CaseRecord> casesByReference(Conn& db, const std::string& partner, const std::string& reference) {
@@ -421,16 +436,20 @@ std::vector<OutboxItem> claimOutbox(Conn& db, Channel channel, const std::string
   return items;
 }
 
+Query outboxCompletion(std::int64_t seq, const std::string& owner, OutboxState state,
+                       std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch) {
+  return {"UPDATE outbox SET state = $1, attempts = attempts + 1,"
+          " next_attempt_at = CASE WHEN $2 = '' THEN next_attempt_at ELSE $2 END,"
+          " last_error = $3, lease_owner = '', lease_until = 0, batch = $6"
+          " WHERE seq = $4 AND lease_owner = $5 AND $5 <> '' AND state = 'pending'",
+          Params().text(toString(state)).text(optionalText(next_attempt_at)).text(last_error).integer(seq).text(owner)
+              .text(batch)};
+}
+
 bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, OutboxState state,
                     std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch) {
-  auto r = db.exec(
-      "UPDATE outbox SET state = $1, attempts = attempts + 1,"
-      " next_attempt_at = CASE WHEN $2 = '' THEN next_attempt_at ELSE $2 END,"
-      " last_error = $3, lease_owner = '', lease_until = 0, batch = $6"
-      " WHERE seq = $4 AND lease_owner = $5 AND $5 <> '' AND state = 'pending'",
-      Params().text(toString(state)).text(optionalText(next_attempt_at)).text(last_error).integer(seq).text(owner)
-          .text(batch));
-  return r.affected() == 1;
+  const Query q = outboxCompletion(seq, owner, state, next_attempt_at, last_error, batch);
+  return db.exec(q.sql, q.params).affected() == 1;
 }
 
 bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at) {

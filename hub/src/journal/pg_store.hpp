@@ -73,6 +73,7 @@ std::optional<CaseRecord> caseById(Conn& db, const std::string& id);
 std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instant from, Instant to,
                                                                 std::int64_t after, std::size_t limit);
 std::vector<CaseRecord> casesByReference(Conn& db, const std::string& partner, const std::string& reference);
+std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& query);
 std::vector<CaseEvent> eventsOfCase(Conn& db, const std::string& case_id);
 PartyHistory partyHistory(Conn& db, const std::string& role, const std::string& id, const std::string& before_case);
 
@@ -84,6 +85,9 @@ std::vector<OutboxItem> claimOutbox(Conn& db, Channel channel, const std::string
                                     std::int64_t lease_until_ms, const std::vector<std::string>& skip);
 bool completeOutbox(Conn& db, std::int64_t seq, const std::string& owner, OutboxState state,
                     std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch);
+// The statement of completeOutbox, to send in a pipeline with a batch's other writes.
+Query outboxCompletion(std::int64_t seq, const std::string& owner, OutboxState state,
+                       std::optional<Instant> next_attempt_at, const std::string& last_error, const std::string& batch);
 bool releaseOutbox(Conn& db, std::int64_t seq, const std::string& owner, std::optional<Instant> next_attempt_at);
 std::optional<OutboxItem> outboxItem(Conn& db, std::int64_t seq);
 std::vector<OutboxItem> deadLetters(Conn& db, std::int64_t after_seq, std::size_t limit);

@@ -118,6 +118,10 @@ std::vector<CaseRecord> SqliteJournal::findCases(const std::string& partner, con
   return withReader([&](Db& db) { return casesByReference(db, partner, reference); });
 }
 
+std::vector<CaseRecord> SqliteJournal::searchCases(const CaseQuery& query) {
+  return withReader([&](Db& db) { return sqlite::searchCases(db, query); });
+}
+
 PartyHistory SqliteJournal::partyHistory(const std::string& role, const std::string& id, const std::string& before_case) {
   return withReader([&](Db& db) { return sqlite::partyHistory(db, role, id, before_case); });
 }

@@ -29,6 +29,7 @@ class SqliteJournal final : public Journal {
   std::optional<MessageRecord> getMessage(const std::string& id) override;
   std::optional<CaseRecord> getCase(const std::string& id) override;
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
+  std::vector<CaseRecord> searchCases(const CaseQuery& query) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
   std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) override;
   void forEachCaseFiled(Instant from, Instant to,

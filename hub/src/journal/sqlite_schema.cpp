@@ -54,6 +54,13 @@ CREATE TABLE IF NOT EXISTS cases (
   buyer_id TEXT
 );
 CREATE INDEX IF NOT EXISTS cases_reference ON cases (partner, reference);
+-- The case search (Journal::searchCases, newest first): by filing time alone, by partner, by
+-- state, and by reference across partners (an agency's or an admin's search). The agency filter
+-- reads outbox_pull.
+CREATE INDEX IF NOT EXISTS cases_filed ON cases (created_at, id);
+CREATE INDEX IF NOT EXISTS cases_partner_filed ON cases (partner, created_at, id);
+CREATE INDEX IF NOT EXISTS cases_state_filed ON cases (state, created_at, id);
+CREATE INDEX IF NOT EXISTS cases_by_reference ON cases (reference);
 
 CREATE TABLE IF NOT EXISTS case_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -277,6 +277,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch) {
     for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
+  for (const auto& c : batch.completions) completeOutbox(db, c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, "");
   if (chained) saveChainHead(db, head);
   return {};
 }
@@ -325,6 +326,21 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, Instant 
   std::vector<std::pair<std::int64_t, CaseRecord>> page;
   while (stmt->step()) page.emplace_back(stmt->integer(11), readCase(*stmt));
   return page;
+}
+
+std::vector<CaseRecord> searchCases(Db& db, const CaseQuery& query) {
+  const CaseQuerySql sql = caseQuerySql(query, [](std::size_t) { return std::string("?"); });
+  const std::string text = std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " + sql.where +
+                           kCaseSearchOrder + " LIMIT " + std::to_string(query.limit);
+  // Built per query (its filters vary): prepared here, not in the statement cache.
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db.handle(), text.c_str(), -1, &raw, nullptr);
+  if (rc != SQLITE_OK) Db::raise(db.handle(), rc, text);
+  Stmt stmt(db.handle(), raw);
+  for (std::size_t i = 0; i < sql.params.size(); ++i) stmt.bind(static_cast<int>(i + 1), sql.params[i]);
+  std::vector<CaseRecord> cases;
+  while (stmt.step()) cases.push_back(readCase(stmt));
+  return cases;
 }
 
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference) {

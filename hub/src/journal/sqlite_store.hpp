@@ -55,6 +55,7 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, Instant 
 // Oldest first; a case that the schema-3 migration marked a duplicate comes before the one that
 // holds the reference, so that the last is always the case the reference names.
 std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, const std::string& reference);
+std::vector<CaseRecord> searchCases(Db& db, const CaseQuery& query);
 std::vector<CaseEvent> eventsOfCase(Db& db, const std::string& case_id);
 // role: "seller" or "buyer" (anything else throws std::invalid_argument).
 PartyHistory partyHistory(Db& db, const std::string& role, const std::string& id, const std::string& before_case);

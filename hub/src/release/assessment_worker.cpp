@@ -240,6 +240,10 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     }
     input.decisions.push_back(std::move(record));
   }
+  // The claim ends in the decisions' own commit: one transaction fewer per assessment, and no
+  // window in which a crash leaves a decided case's assessment to be done again.
+  input.completes = journal::OutboxCompletion{item.seq, owner_, journal::OutboxState::Delivered, std::nullopt,
+                                              pending ? "pending: decides later" : ""};
   const auto result = coordinator_.recordAssessment(input);
   if (result.status == DecisionResult::Status::Unavailable) {
     retry(result.detail);
@@ -253,7 +257,11 @@ void AssessmentWorker::assess(const journal::OutboxItem& item) {
     failed(item, garbage, plugin::toString(garbage.kind), plugin::failureError(garbage).message);
     return;
   }
-  journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt, pending ? "pending: decides later" : "");
+  // Nothing committed (a duplicate of what is recorded, or the case was re-routed): finish alone.
+  if (!result.completed) {
+    journal_.completeOutbox(item.seq, owner_, journal::OutboxState::Delivered, std::nullopt,
+                            pending ? "pending: decides later" : "");
+  }
 }
 
 }  // namespace swhub::release

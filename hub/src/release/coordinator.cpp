@@ -407,11 +407,11 @@ sdk::Result<CaseState> Coordinator::planEvent(journal::WriteBatch& batch, const 
 }
 
 DecisionResult Coordinator::decide(const DecisionInput& input) const {
-  return apply(input.agency, input.caseId, input.actor, {input.decision}, std::nullopt);
+  return apply(input.agency, input.caseId, input.actor, {input.decision}, std::nullopt, std::nullopt);
 }
 
 DecisionResult Coordinator::recordAssessment(const AssessmentInput& input) const {
-  return apply(input.agency, input.caseId, input.actor, input.decisions, input.findings);
+  return apply(input.agency, input.caseId, input.actor, input.decisions, input.findings, input.completes);
 }
 
 namespace {
@@ -466,7 +466,8 @@ std::string findingsDetail(const std::string& agency, const CaseStatus& status) 
 
 DecisionResult Coordinator::apply(const std::string& agencyId, const std::string& caseId, const Actor& actor,
                                   const std::vector<DecisionRecord>& decisions,
-                                  const std::optional<sdk::Findings>& findings) const {
+                                  const std::optional<sdk::Findings>& findings,
+                                  const std::optional<journal::OutboxCompletion>& completes) const {
   DecisionResult result;
   for (int attempt = 0; attempt < 8; ++attempt) {
     auto record = journal_.getCase(caseId);
@@ -602,6 +603,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       planTransition(batch, *record, status, record->state, state, actor, now, "", event,
                      told ? told->reason : std::string(), told ? told->reason_codes : std::vector<std::string>{});
     }
+    if (completes) batch.completions.push_back(*completes);
     auto committed = journal_.commit(std::move(batch));
     // A concurrent change of the case, or a licence that another case took meanwhile: read again
     // (the review then holds what no longer has a licence).
@@ -612,6 +614,7 @@ DecisionResult Coordinator::apply(const std::string& agencyId, const std::string
       return result;
     }
     result.state = state;
+    result.completed = completes.has_value();
     result.status = applied ? DecisionResult::Status::Applied
                     : late  ? DecisionResult::Status::Late
                     : afterRelease ? DecisionResult::Status::AfterRelease

@@ -58,6 +58,8 @@ struct AssessmentInput {
   Actor actor;  // plugin:customs
   std::vector<DecisionRecord> decisions;
   std::optional<sdk::Findings> findings;
+  // The assessment's claim, finished in the commit of its decisions (DecisionResult::completed).
+  std::optional<journal::OutboxCompletion> completes;
 };
 
 struct DecisionResult {
@@ -66,6 +68,7 @@ struct DecisionResult {
   CaseState state = CaseState::Accepted;  // the case state after it
   sdk::Errors errors;   // for Invalid
   std::string detail;
+  bool completed = false;  // the input's `completes` was committed with the decisions
 };
 
 class Coordinator {
@@ -126,7 +129,8 @@ class Coordinator {
                  const CaseStatus& status, const std::string& action, Instant now) const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
   DecisionResult apply(const std::string& agency, const std::string& caseId, const Actor& actor,
-                       const std::vector<DecisionRecord>& decisions, const std::optional<sdk::Findings>& findings) const;
+                       const std::vector<DecisionRecord>& decisions, const std::optional<sdk::Findings>& findings,
+                       const std::optional<journal::OutboxCompletion>& completes) const;
 
   journal::Journal& journal_;
   Directory directory_;

@@ -77,6 +77,22 @@ RoutingDecision RouteTable::route(const sdk::Consignment& consignment) const {
   return decision;
 }
 
+std::vector<RouteMatch> RouteTable::explain(const sdk::Consignment& consignment) const {
+  std::vector<RouteMatch> matches;
+  for (const Route& r : routes_) {
+    if (!appliesToConsignment(r, consignment)) continue;
+    RouteMatch match{r.name, r.require, {}};
+    bool matched = consignment.items.empty() && !hasItemConditions(r);
+    for (const sdk::Item& item : consignment.items) {
+      if (!appliesToItem(r, item)) continue;
+      matched = true;
+      match.items.push_back(item.sequence);
+    }
+    if (matched) matches.push_back(std::move(match));
+  }
+  return matches;
+}
+
 std::string RouteTable::toJson() const {
   Poco::JSON::Array list;
   for (const Route& r : routes_) {

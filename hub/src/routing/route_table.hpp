@@ -39,6 +39,14 @@ struct RoutingDecision {
   std::vector<std::string> notify;                      // sorted union of `notify`
 };
 
+// One route that matched a consignment, and the items it matched (empty for a consignment
+// without items): what a dry run shows route by route.
+struct RouteMatch {
+  std::string name;
+  std::vector<std::string> require;
+  std::vector<int> items;
+};
+
 class RouteTable {
  public:
   // Compiles `routes` (the YAML list, already checked by the hub schema). Errors carry dotted
@@ -49,6 +57,9 @@ class RouteTable {
   // A route matches an item when every condition it sets holds for the consignment and the item;
   // a consignment without items (a cancellation) matches routes without item conditions.
   RoutingDecision route(const sdk::Consignment& consignment) const;
+  // The routes that match, in table order, each with its items (POST /v1/admin/routes/dry-run):
+  // the same conditions as route(), kept apart per route.
+  std::vector<RouteMatch> explain(const sdk::Consignment& consignment) const;
 
   const std::vector<Route>& routes() const { return routes_; }
   // {"routes":[{"name":..., "match":{...}, "require":[...], "notify":[...]}]} for GET /v1/admin/routes.

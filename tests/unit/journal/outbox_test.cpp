@@ -142,5 +142,54 @@ TEST_P(journal_outbox, DeliveredStateSurvivesRestartAndIsNotClaimedAgain) {
   EXPECT_EQ(ids(journal_->claimOutbox(journal::Channel::Notification, "worker-9", 10, 30s)), (std::vector<std::string>{"n2"}));
 }
 
+// A claim finished in the commit of what its work wrote (an assessment's decision): both or neither.
+TEST_P(journal_outbox, ABatchFinishesAClaimInItsOwnCommit) {
+  add({item("t1", "customs", journal::Channel::Task)});
+  const auto seq = journal_->claimOutbox(journal::Channel::Task, "worker-1", 10, 30s).at(0).seq;
+  WriteBatch batch;
+  batch.outbox.push_back(item("n1", "demo-post"));
+  batch.completions.push_back({seq, "worker-1", journal::OutboxState::Delivered, std::nullopt, "decided"});
+  ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Committed);
+  const auto task = journal_->outboxAfter("customs", journal::Channel::Task, 0, 10).at(0);
+  EXPECT_EQ(task.state, journal::OutboxState::Delivered);
+  EXPECT_EQ(task.attempts, 1);
+  EXPECT_EQ(task.last_error, "decided");
+  EXPECT_EQ(ids(journal_->outboxAfter("demo-post", journal::Channel::Notification, 0, 10)), (std::vector<std::string>{"n1"}));
+  now_ += 31s;
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Task, "worker-2", 10, 30s).empty());
+}
+
+TEST_P(journal_outbox, ARefusedBatchLeavesItsClaimAsItWas) {
+  add({item("t1", "customs", journal::Channel::Task)});
+  const auto seq = journal_->claimOutbox(journal::Channel::Task, "worker-1", 10, 30s).at(0).seq;
+  WriteBatch batch;
+  CaseUpdate gone;
+  gone.id = "no-such-case";
+  gone.expected_version = 1;
+  batch.case_updates.push_back(gone);
+  batch.completions.push_back({seq, "worker-1", journal::OutboxState::Delivered, std::nullopt, ""});
+  ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Stale);
+  const auto task = journal_->outboxAfter("customs", journal::Channel::Task, 0, 10).at(0);
+  EXPECT_EQ(task.state, journal::OutboxState::Pending);
+  EXPECT_EQ(task.attempts, 0);
+  // Still leased to worker-1 (which may try again), then claimable once the lease ends.
+  EXPECT_TRUE(journal_->claimOutbox(journal::Channel::Task, "worker-2", 10, 30s).empty());
+  now_ += 31s;
+  EXPECT_EQ(journal_->claimOutbox(journal::Channel::Task, "worker-2", 10, 30s).size(), 1u);
+}
+
+TEST_P(journal_outbox, ACompletionWhoseLeaseWasTakenOverIsSkippedAndTheBatchStillCommits) {
+  add({item("t1", "customs", journal::Channel::Task)});
+  const auto seq = journal_->claimOutbox(journal::Channel::Task, "worker-1", 10, 30s).at(0).seq;
+  now_ += 31s;
+  ASSERT_EQ(journal_->claimOutbox(journal::Channel::Task, "worker-2", 10, 30s).size(), 1u);
+  WriteBatch batch;
+  batch.outbox.push_back(item("n1", "demo-post"));
+  batch.completions.push_back({seq, "worker-1", journal::OutboxState::Dead, std::nullopt, "late"});
+  ASSERT_EQ(journal_->commit(batch).status, CommitResult::Status::Committed);
+  EXPECT_EQ(journal_->outboxAfter("customs", journal::Channel::Task, 0, 10).at(0).state, journal::OutboxState::Pending);
+  EXPECT_EQ(journal_->outboxAfter("demo-post", journal::Channel::Notification, 0, 10).size(), 1u);
+}
+
 }  // namespace
 }  // namespace swhub::journal
