@@ -19,7 +19,7 @@
       else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -407,22 +407,91 @@
     }
   }
 
-  // ---- Statistics (admin: the whole hub; an agency: its own), drawn as SVG bar charts
+  // ---- Statistics (admin: the whole hub; an agency: its own), drawn as SVG bar charts. The
+  // shape is the Stats schema of schemas/openapi.yaml; members it does not name are drawn as
+  // found (every object of numbers a chart).
   async function loadStats(event) {
     if (event && event.preventDefault) event.preventDefault();
     const form = $('#stats-form');
     const path = kind() === 'admin' ? '/v1/admin/stats' : '/v1/agency/stats';
     const params = {};
     if (form.elements.from.value) params.from = form.elements.from.value + 'T00:00:00Z';
-    if (form.elements.to.value) params.to = form.elements.to.value + 'T00:00:00Z';
+    if (form.elements.to.value) {
+      const next = new Date(form.elements.to.value + 'T00:00:00Z');
+      next.setUTCDate(next.getUTCDate() + 1);  // the day given is included
+      params.to = next.toISOString().replace('.000Z', 'Z');
+    }
     const view = clear($('#stats-view'));
     try {
       const stats = await api('GET', path + query(params));
-      setStatus('');
-      const charts = el('div', { class: 'charts' });
-      collectCharts(stats, '', charts);
-      view.append(charts, el('details', {}, el('summary', { text: 'As served (JSON)' }), el('pre', { text: JSON.stringify(stats, null, 2) })));
-    } catch (error) { fail(error); }
+      setStatus(stats.window ? 'from ' + stats.window.from + ' to ' + stats.window.to : '');
+      renderStats(stats, view);
+      view.append(el('details', {}, el('summary', { text: 'As served (JSON)' }), el('pre', { text: JSON.stringify(stats, null, 2) })));
+    } catch (error) {
+      if (error.status === 404) setStatus('this hub serves no statistics at ' + path, true);
+      else fail(error);
+    }
+  }
+
+  function numbers(object) {
+    return Object.entries(object || {}).filter(([, v]) => typeof v === 'number' || isNumericText(v)).map(([k, v]) => [k, Number(v)]);
+  }
+
+  function chartOf(into, title, object) {
+    const bars = numbers(object);
+    if (bars.length) into.append(barChart(title, bars));
+  }
+
+  function percentilesTable(title, p) {
+    const rows = [];
+    const add = (label, x) => rows.push([label, String(x.count), String(x.p50_ms), String(x.p90_ms), String(x.p99_ms)]);
+    if (p.all) add('all', p.all);
+    for (const group of ['by_agency', 'by_partner', 'by_recipient']) {
+      for (const [key, x] of Object.entries(p[group] || {})) add(group.slice(3) + ' ' + key, x);
+    }
+    return [el('h3', { text: title }), table(['', 'count', 'p50 ms', 'p90 ms', 'p99 ms'], rows)];
+  }
+
+  function renderStats(stats, view) {
+    const known = new Set(['window', 'filings', 'cases_filed', 'items', 'times', 'outcomes', 'decisions_by_agency',
+      'revenue', 'delivery', 'cases_by_state']);
+    const charts = el('div', { class: 'charts' });
+    const counts = Object.entries(stats).filter(([k, v]) => !known.has(k) && typeof v !== 'object');
+    if (counts.length) view.append(summary(counts.map(([k, v]) => [k, String(v)])));
+    chartOf(charts, 'journal', Object.fromEntries(counts));
+    for (const name of ['filings', 'cases_filed', 'items']) {
+      const c = stats[name];
+      if (!c) continue;
+      for (const group of ['by_partner', 'by_kind', 'by_category', 'by_recipient']) {
+        chartOf(charts, name.replace('_', ' ') + ' ' + group.replace('_', ' ') + ' (total ' + c.total + ')', c[group]);
+      }
+    }
+    chartOf(charts, 'cases by state now', stats.cases_by_state);
+    for (const [outcome, o] of Object.entries(stats.outcomes || {})) chartOf(charts, outcome + ': reasons', o.reasons);
+    const decisions = {};
+    for (const [outcome, o] of Object.entries(stats.outcomes || {})) decisions[outcome] = o.decisions;
+    chartOf(charts, 'decisions by outcome', decisions);
+    for (const [agency, c] of Object.entries(stats.decisions_by_agency || {})) chartOf(charts, agency + ': decisions', c);
+    for (const [what, money] of Object.entries(stats.revenue || {})) {
+      for (const [group, byKey] of Object.entries(money || {})) {
+        if (group === 'total') { chartOf(charts, 'revenue ' + what + ' total', byKey); continue; }
+        for (const [key, amounts] of Object.entries(byKey || {})) chartOf(charts, 'revenue ' + what + ' ' + key, amounts);
+      }
+    }
+    if (stats.delivery && stats.delivery.dead_letters) chartOf(charts, 'dead letters by recipient', stats.delivery.dead_letters.by_recipient);
+    view.append(charts);
+    for (const [name, p] of Object.entries(stats.times || {})) {
+      const title = name.replace(/_/g, ' ');
+      const byAgency = {};
+      for (const [agency, x] of Object.entries(p.by_agency || {})) byAgency[agency] = x.p90_ms;
+      if (Object.keys(byAgency).length) charts.append(barChart(title + ': p90 ms by agency', Object.entries(byAgency)));
+      view.append(...percentilesTable(title, p));
+    }
+    if (stats.delivery && stats.delivery.latency) view.append(...percentilesTable('delivery latency', stats.delivery.latency));
+    // What the schema does not name yet, drawn as found.
+    for (const [key, value] of Object.entries(stats)) {
+      if (!known.has(key) && value && typeof value === 'object') collectCharts(value, key, charts);
+    }
   }
 
   // Every object whose members are numbers becomes one bar chart; an array of objects becomes
@@ -493,32 +562,53 @@
     if (!$('#estimate-items tbody').children.length) addEstimateItem();
   }
 
+  // GET /v1/public/estimate: items indexed from 0 (`items[0].hs`); a field of digits is an HS
+  // code, anything else a search word the hub looks up in its nomenclature.
   async function estimate(event) {
     event.preventDefault();
     const form = event.target;
-    const items = [...$('#estimate-items tbody').children].map((row) => {
-      const item = {};
-      for (const input of row.querySelectorAll('input')) if (input.value.trim()) item[input.name] = input.value.trim();
-      return item;
-    });
     const params = new URLSearchParams();
-    params.set('destination', form.elements.destination.value.trim());
+    params.set('destination', form.elements.destination.value.trim().toUpperCase());
     if (form.elements.model.value) params.set('model', form.elements.model.value);
-    items.forEach((item, i) => {
-      for (const [name, value] of Object.entries(item)) params.set('items[' + i + '].' + name, value);
+    if (form.elements.departure.value.trim()) params.set('departure', form.elements.departure.value.trim().toUpperCase());
+    [...$('#estimate-items tbody').children].forEach((row, i) => {
+      for (const input of row.querySelectorAll('input')) {
+        const value = input.value.trim();
+        if (!value) continue;
+        let name = input.name;
+        if (name === 'hs' && !/^[0-9]{6,10}$/.test(value)) name = 'search';
+        params.set('items[' + i + '].' + name, ['currency', 'origin'].includes(name) ? value.toUpperCase() : value);
+      }
     });
     const out = clear($('#estimate-result'));
     try {
       const r = await api('GET', '/v1/public/estimate?' + params.toString(), undefined, true);
       setStatus('');
-      const lines = (r.lines || []).map((l) => [l.tax || l.name || '', l.item === undefined || l.item === null ? 'all' : String(l.item),
-        String(l.amount) + ' ' + (l.currency || ''), l.legal_basis || l.why || '']);
-      out.append(summary([['Category', r.category === undefined || r.category === null ? '' : String(r.category)],
-        ['Total', String(r.total === undefined ? '' : r.total) + ' ' + (r.currency || '')]]));
-      out.append(table(['Line', 'Item', 'Amount', 'Legal basis'], lines));
-      if (r.agencies) out.append(el('h3', { text: 'Agencies' }), el('pre', { text: JSON.stringify(r.agencies, null, 2) }));
+      out.append(el('p', { class: 'card', text: r.notice }));
+      out.append(summary([
+        ['Category', r.category === null ? 'not known' : String(r.category)],
+        ['Collection model', r.model + (r.model_reason ? ' (' + r.model_reason + ')' : '')],
+        ['Total', r.total + ' ' + r.currency], ['Due at the border', r.due + ' ' + r.currency],
+        ['Rates of', r.assessed_on],
+      ]));
+      out.append(el('h3', { text: 'Duties, taxes and charges' }), table(['Line', 'Item', 'Base', 'Rate', 'Amount', 'Legal basis'],
+        (r.lines || []).map((l) => [l.tax, l.item === null || l.item === undefined ? 'all' : String(l.item), l.base,
+          l.rate === null || l.rate === undefined ? 'fixed' : l.rate + ' %', l.amount + ' ' + l.currency,
+          l.why + (l.collected_at_sale ? ' (collected at sale)' : '')])));
+      out.append(el('h3', { text: 'Agencies and what they require' }), table(['Item', 'HS', 'Agency', 'Decides', 'Requirements'],
+        (r.items || []).flatMap((item) => (item.agencies.length ? item.agencies : [null]).map((a) => [
+          String(item.item) + ' ' + item.description, item.hs + (item.resolved_from ? ' (from "' + item.resolved_from + '")' : ''),
+          a ? a.name : 'none', a ? a.decides || '' : '',
+          a ? el('ul', {}, a.requirements.map((q) => el('li', { text: q.text + (q.document_types ? ' [' + q.document_types.join(', ') + ']' : '') }))) : '',
+        ]))));
     } catch (error) {
       fail(error);
+      const data = error.data || {};
+      // An ambiguous search word: the headings it fits, to pick one as the HS code.
+      for (const c of Array.isArray(data.candidates) ? data.candidates : []) {
+        out.append(el('p', { text: c.path + ' "' + c.search + '" fits several headings: give one as the HS code' }),
+          el('ul', {}, (c.headings || []).map((h) => el('li', { text: h.hs + ' ' + h.description }))));
+      }
     }
   }
 

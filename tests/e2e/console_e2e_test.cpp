@@ -135,6 +135,10 @@ TEST_F(ConsoleE2e, AnOfficerFindsACaseAndHoldsItAndThePartnersNotificationShowsT
                 .convert<bool>(),
             true);
 
+  // The case page: its summary, its consignment's items, its decisions.
+  EXPECT_TRUE(page_->evaluate("document.querySelector('#case-view dl.summary').textContent.includes('ReferenceE2E-HOLD-1')")
+                  .convert<bool>());
+  EXPECT_TRUE(page_->evaluate("document.querySelector('#case-view').textContent.includes('Bluetooth headphones')").convert<bool>());
   // Holds it with a reason and a reason code.
   page_->evaluate("document.querySelector('#decision-form select[name=decision]').value = 'hold'");
   page_->type("#decision-form input[name=reason]", kReason);
@@ -171,6 +175,9 @@ TEST_F(ConsoleE2e, AnOfficerFindsACaseAndHoldsItAndThePartnersNotificationShowsT
 }
 
 TEST_F(ConsoleE2e, AnAdminSeesDeadLettersAndRoutesAndAPartnerSeesNeither) {
+  const auto filed = api(kShop, "POST", "/v1/messages", exampleFiling("E2E-ADMIN-1"));
+  ASSERT_EQ(filed.status, 202) << filed.body;
+  const std::string caseId = parse(filed.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
   signIn(kAdmin, "admin:admin");
   EXPECT_TRUE(navVisible("#/dead-letters"));
   EXPECT_TRUE(navVisible("#/routes"));
@@ -183,6 +190,19 @@ TEST_F(ConsoleE2e, AnAdminSeesDeadLettersAndRoutesAndAPartnerSeesNeither) {
                              "document.querySelectorAll('#route-list tbody tr').length > 0"));
   EXPECT_TRUE(page_->evaluate("document.querySelector('#route-list').textContent.includes('toys-and-electrical-to-product-safety')")
                   .convert<bool>());
+  // The dry run of a past filing: headphones go to customs and product safety.
+  page_->type("#dry-run-form input[name=case_id]", caseId);
+  page_->evaluate("document.querySelector('#dry-run-form').requestSubmit()");
+  ASSERT_TRUE(page_->waitFor("document.querySelector('#dry-run-result').textContent.includes('customs, product-safety')"))
+      << page_->evaluate("document.querySelector('#status').textContent + ' | ' + document.querySelector('#dry-run-result').textContent").toString()
+      << (page_->errors().empty() ? "" : page_->errors().front());
+  // A case's page has the whole trace for an admin, and the statistics are drawn.
+  page_->evaluate("location.hash = '#/case/" + caseId + "'");
+  ASSERT_TRUE(page_->waitFor("document.querySelector('#case-trace') !== null"))
+      << page_->evaluate("document.querySelector('#status').textContent").toString();
+  page_->evaluate("location.hash = '#/stats'");
+  ASSERT_TRUE(page_->waitFor("document.querySelectorAll('#stats-view svg.chart rect').length > 0"))
+      << page_->evaluate("document.querySelector('#status').textContent").toString();
   expectTokenNeverInAUrl(kAdmin);
   signOut();
 

@@ -30,8 +30,8 @@ using Poco::Net::HTTPServerResponse;
 
 constexpr std::int64_t kMaxDecisionBytes = 65536;
 constexpr std::int64_t kMaxLicenceBytes = 65536;
-constexpr std::int64_t kMaxEstimateBytes = 65536;
 constexpr std::int64_t kMaxDryRunBytes = 1 << 20;
+constexpr std::int64_t kMaxEstimateBytes = 65536;
 
 // The status with its own reason phrase: POCO's setStatus keeps the default "OK" ("403 OK").
 void setStatus(HTTPServerResponse& response, int status) {
@@ -268,10 +268,6 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
         return hub_.licenceApi().update(params.at(0), params.at(1), *text);
       }
-      case Endpoint::PublicEstimate:
-        return hub_.estimates().get(request.clientAddress().host().toString(), uri.query);
-      case Endpoint::PublicEstimateBody:
-        return estimateBody(request, response);
       case Endpoint::Whoami:
         return whoami(*caller);
       case Endpoint::ConsoleRedirect:
@@ -286,6 +282,10 @@ class Handler : public Poco::Net::HTTPRequestHandler {
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a dry run is at most 1 MiB");
         return hub_.routeDryRun().run(*text);
       }
+      case Endpoint::PublicEstimate:
+        return hub_.estimates().get(request.clientAddress().host().toString(), uri.query);
+      case Endpoint::PublicEstimateBody:
+        return estimateBody(request, response);
     }
     return notFound(uri.path);
   }

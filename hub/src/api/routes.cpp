@@ -33,8 +33,6 @@ const std::vector<Route>& routes() {
       {"POST", "/v1/admin/licences", Access::Admin, Endpoint::AdminLicenceAdd},
       {"GET", "/v1/admin/licences/{agency}/{id}", Access::Admin, Endpoint::AdminLicence},
       {"PUT", "/v1/admin/licences/{agency}/{id}", Access::Admin, Endpoint::AdminLicenceUpdate},
-      {"GET", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimate},
-      {"POST", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimateBody},
       // The operator console (issue 14): its static files are public (the API it calls is not).
       {"GET", "/console", Access::Public, Endpoint::ConsoleRedirect},
       {"HEAD", "/console", Access::Public, Endpoint::ConsoleRedirect},
@@ -44,6 +42,8 @@ const std::vector<Route>& routes() {
       {"HEAD", "/console/{file}", Access::Public, Endpoint::ConsoleFile},
       {"GET", "/v1/whoami", Access::Identified, Endpoint::Whoami},
       {"POST", "/v1/admin/routes/dry-run", Access::Admin, Endpoint::AdminRoutesDryRun},
+      {"GET", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimate},
+      {"POST", "/v1/public/estimate", Access::Public, Endpoint::PublicEstimateBody},
   };
   return kRoutes;
 }

@@ -34,12 +34,12 @@ enum class Endpoint {
   AdminLicenceAdd,
   AdminLicence,
   AdminLicenceUpdate,
-  PublicEstimate,      // GET /v1/public/estimate: the query in the query string
-  PublicEstimateBody,  // POST /v1/public/estimate: the same query as a JSON body
   Whoami,
   ConsoleRedirect,
   ConsoleFile,
   AdminRoutesDryRun,
+  PublicEstimate,      // GET /v1/public/estimate: the query in the query string
+  PublicEstimateBody,  // POST /v1/public/estimate: the same query as a JSON body
 };
 
 enum class Access {

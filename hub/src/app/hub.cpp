@@ -179,8 +179,8 @@ Hub::~Hub() {
   if (assessor_) assessor_->stop();
   delivery_.reset();
   assessor_.reset();
-  estimates_.reset();
   routeDryRun_.reset();
+  estimates_.reset();
   accountApi_.reset();
   statements_.reset();
   adminApi_.reset();

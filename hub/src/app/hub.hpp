@@ -82,8 +82,8 @@ class Hub : public api::HubServices {
   std::unique_ptr<api::LicenceApi> licenceApi_;
   std::unique_ptr<accounts::StatementBook> statements_;
   std::unique_ptr<api::AccountApi> accountApi_;
-  std::unique_ptr<api::EstimateApi> estimates_;
   std::unique_ptr<api::RouteDryRun> routeDryRun_;
+  std::unique_ptr<api::EstimateApi> estimates_;
   std::unique_ptr<release::AssessmentWorker> assessor_;
   std::unique_ptr<delivery::DeliveryWorker> delivery_;
   std::unique_ptr<api::HttpServer> server_;
