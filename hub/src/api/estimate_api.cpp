@@ -59,13 +59,14 @@ HttpResult EstimateApi::answer(sdk::Result<estimate::EstimateQuery> query) {
     return r;
   }
   estimate::EstimateOutcome outcome;
-  try {
+  {
+    // The place is given back however the estimate ends.
+    struct Place {
+      std::atomic<int>& count;
+      ~Place() { count.fetch_sub(1); }
+    } place{inProgress_};
     outcome = estimator_->estimate(query.take(), common::nowInstant());
-  } catch (...) {
-    inProgress_.fetch_sub(1);
-    throw;
   }
-  inProgress_.fetch_sub(1);
   using Kind = estimate::EstimateOutcome::Kind;
   switch (outcome.kind) {
     case Kind::Estimated:

@@ -8,7 +8,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <future>
 #include <mutex>
+#include <thread>
 
 #include "api/estimate_api.hpp"
 #include "config/config.hpp"
@@ -77,6 +79,19 @@ class FakeRules : public sdk::AgencyPlugin {
     }
     out.decisions.push_back({"clear", "no food safety concern", {}, {}, std::nullopt, std::nullopt, std::nullopt});
     return out;
+  }
+};
+
+// Customs that waits in its assessment until the test lets it go (signalling that it is in).
+class HeldCustoms : public FakeCustoms {
+ public:
+  mutable std::promise<void> entered;
+  mutable std::once_flag once;
+  std::shared_future<void> release;
+  sdk::Result<sdk::CaseAssessment> assessCase(const sdk::AssessmentRequest& r) const noexcept override {
+    std::call_once(once, [&] { entered.set_value(); });
+    release.wait();
+    return FakeCustoms::assessCase(r);
   }
 };
 
@@ -326,6 +341,30 @@ TEST_F(estimate_estimator, TheHttpAnswersAreProblemsNamingWhatToChange) {
   auto disabled = off.get("192.0.2.1", good);
   EXPECT_EQ(disabled.status, 404);
   EXPECT_EQ(parse(disabled.body)->getValue<std::string>("type"), "urn:swhub:problem:estimate-disabled");
+}
+
+TEST_F(estimate_estimator, EstimatesBeyondMaxInProgressAreRefusedAtOnce) {
+  HeldCustoms held;
+  std::promise<void> go;
+  held.release = go.get_future().share();
+  EstimateSources s = sources();
+  s.plugins["customs"] = {&held, true, "customs"};
+  config::PublicEstimateConfig settings;
+  settings.enabled = true;
+  settings.max_in_progress = 1;
+  api::EstimateApi estimates(settings, std::make_unique<Estimator>(std::move(s), HeadingSearch({})));
+  const Parameters good = {{"destination", "PT"}, {"items[0].hs", "851830"}, {"items[0].value", "48.00"},
+                           {"items[0].currency", "EUR"}, {"items[0].origin", "CN"}};
+  auto first = std::async(std::launch::async, [&] { return estimates.get("192.0.2.1", good); });
+  held.entered.get_future().wait();  // the first is being computed
+  auto busy = estimates.get("192.0.2.2", good);
+  EXPECT_EQ(busy.status, 503);
+  EXPECT_EQ(parse(busy.body)->getValue<std::string>("type"), "urn:swhub:problem:estimate-busy");
+  EXPECT_EQ(busy.headers, (std::vector<std::pair<std::string, std::string>>{{"Retry-After", "1"}}));
+  go.set_value();
+  EXPECT_EQ(first.get().status, 200);
+  // Its place is given back.
+  EXPECT_EQ(estimates.get("192.0.2.2", good).status, 200);
 }
 
 }  // namespace
