@@ -151,7 +151,7 @@ class Planner {
     }
     if (codes.empty()) codes.push_back("none");
     const std::int64_t ms = msBetween(c.record.created_at, e.at);
-    for (const std::string scope : {std::string(), agencyScope(agency)}) {
+    for (const std::string& scope : {std::string(), agencyScope(agency)}) {
       addCount(out_, hour, scope, "outcomes", outcome, "");
       for (const auto& code : codes) addCount(out_, hour, scope, "outcomes.reason", outcome, code);
       addCount(out_, hour, scope, "decisions.agency", agency, outcome);
@@ -169,7 +169,7 @@ class Planner {
       for (const auto& scope : c.scopes) addCount(out_, hour, scope, "cases_filed.category", category, "");
     }
     if (!c.status.revenueAssessed || c.status.findingsBy != agency) return;
-    for (const std::string scope : {std::string(), agencyScope(agency)}) {
+    for (const std::string& scope : {std::string(), agencyScope(agency)}) {
       for (const auto& line : c.status.revenueLines) {
         if (line.collected_at_sale) continue;  // not due at the border
         const std::int64_t units = line.amount.units();
