@@ -264,7 +264,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::AdminLicences:
         return hub_.licenceApi().list(uri.value("agency"));
       case Endpoint::AdminLicenceAdd: {
-        auto text = licenceBody(request);
+        auto text = boundedBody(request, kMaxLicenceBytes);
         if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
         return hub_.licenceApi().add(*text);
@@ -272,7 +272,7 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::AdminLicence:
         return hub_.licenceApi().get(params.at(0), params.at(1));
       case Endpoint::AdminLicenceUpdate: {
-        auto text = licenceBody(request);
+        auto text = boundedBody(request, kMaxLicenceBytes);
         if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a licence is at most 64 KiB");
         return hub_.licenceApi().update(params.at(0), params.at(1), *text);
@@ -284,10 +284,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
       case Endpoint::ConsoleFile:
         return consoleFile(params.empty() ? std::string_view() : std::string_view(params.at(0)));
       case Endpoint::AdminRoutesDryRun: {
-        auto text = readBody(request, kMaxDryRunBytes);
-        bodyRead();
+        auto text = boundedBody(request, kMaxDryRunBytes);
         if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-        bodyConsumed_ = text.has_value();
         if (!text) return problem(413, "payload-too-large", "Payload Too Large", "a dry run is at most 1 MiB");
         return hub_.routeDryRun().run(*text);
       }
@@ -300,10 +298,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   }
 
   HttpResult decide(HTTPServerRequest& request, HTTPServerResponse& response, const Identity& caller) {
-    auto body = readBody(request, kMaxDecisionBytes);
-    bodyRead();
+    auto body = boundedBody(request, kMaxDecisionBytes);
     if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-    bodyConsumed_ = body.has_value();
     if (!body) {
       response.setKeepAlive(false);
       return problem(413, "payload-too-large", "Payload Too Large",
@@ -321,10 +317,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     const DocumentApi& documents = hub_.documentApi();
     if (auto refused = documents.mayUpload(caller, caseId)) return *refused;
     const std::string contentType = request.get("Content-Type", "");
-    auto body = readBody(request, documents.maxBodyBytes(contentType));
-    bodyRead();
+    auto body = boundedBody(request, documents.maxBodyBytes(contentType));
     if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-    bodyConsumed_ = body.has_value();
     if (!body) {
       response.setKeepAlive(false);
       const std::string limit = "a document is at most " + std::to_string(documents.rules().max_bytes) +
@@ -338,10 +332,8 @@ class Handler : public Poco::Net::HTTPRequestHandler {
   HttpResult estimateBody(HTTPServerRequest& request, HTTPServerResponse& response) {
     // The address pays before its body is read: a refused one costs no read.
     if (auto refused = hub_.estimates().admit(request.clientAddress().host().toString())) return *refused;
-    auto body = readBody(request, kMaxEstimateBytes);
-    bodyRead();
+    auto body = boundedBody(request, kMaxEstimateBytes);
     if (bodyCut()) return bodyTimeout(hub_.config().http.body_timeout_ms);
-    bodyConsumed_ = body.has_value();
     if (!body) {
       response.setKeepAlive(false);
       return problem(413, "payload-too-large", "Payload Too Large",
@@ -350,8 +342,9 @@ class Handler : public Poco::Net::HTTPRequestHandler {
     return hub_.estimates().answerBody(*body);
   }
 
-  std::optional<std::string> licenceBody(HTTPServerRequest& request) {
-    auto read = readBody(request, kMaxLicenceBytes);
+  // The body up to `limit` bytes (nullopt past it), with the front's bookkeeping of what was read.
+  std::optional<std::string> boundedBody(HTTPServerRequest& request, std::int64_t limit) {
+    auto read = readBody(request, limit);
     bodyRead();
     bodyConsumed_ = read.has_value();
     return read;
