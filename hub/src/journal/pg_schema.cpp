@@ -370,10 +370,6 @@ const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
 
 }  // namespace
 
-std::int64_t appliedVersion(Conn& conn) {
-  return conn.exec("SELECT coalesce(max(version), 0) FROM schema_migrations").integer(0, 0);
-}
-
 void migrate(Conn& conn) {
   // Two nodes starting at once: the second waits here and then finds the work done (the table
   // too is made under the lock: two concurrent CREATE TABLE IF NOT EXISTS can both try).

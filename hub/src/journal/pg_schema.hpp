@@ -21,7 +21,5 @@ inline constexpr int kNodeLockClass = 0x5358;
 // Applies every migration not yet in schema_migrations, each in its own transaction; throws
 // StoreFailure when the journal is newer than this hub.
 void migrate(Conn& conn);
-// The highest version applied (0 = none).
-std::int64_t appliedVersion(Conn& conn);
 
 }  // namespace swhub::journal::pg
