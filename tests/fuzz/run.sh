@@ -76,7 +76,15 @@ run() {
   cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | grep -o '[0-9]*' || echo "?")
   if [ "$rc" -ne 0 ]; then
     echo "fuzz: $target FAILED (exit $rc) after $runs runs; log $dir/log; artifacts:" $(ls "$dir/artifacts")
-    grep -m5 -E 'ERROR:|runtime error|swhub fuzz:|deadly signal|timeout' "$dir/log" || tail -20 "$dir/log"
+    grep -m5 -E 'ERROR:|runtime error|swhub fuzz:|deadly signal|timeout|terminate called|what\(\)' "$dir/log" || tail -20 "$dir/log"
+    # The stack and the reproducer itself: a CI log is all one gets of a run elsewhere.
+    grep -m20 -E '^ *#[0-9]+ ' "$dir/log" || true
+    local artifact
+    for artifact in "$dir"/artifacts/*; do
+      [ -f "$artifact" ] && [ "$(stat -c %s "$artifact")" -le 16384 ] || continue
+      echo "fuzz: reproducer $(basename "$artifact") (base64; decode with base64 -d):"
+      base64 -w 100 "$artifact"
+    done
     return 1
   fi
   echo "fuzz: $target ok: $runs runs in ${seconds} s, cov $cov, corpus $(ls "$dir/corpus" | wc -l) files"

@@ -115,5 +115,40 @@ TEST(config_yaml, ReadsAFile) {
   EXPECT_EQ(at(v, "a").asInt(), 1);
 }
 
+TEST(config_yaml, AnAliasIsReadAsItsAnchorsValue) {
+  const sdk::Value v = parseYamlString("base: &b {x: 1, y: [a, b]}\none: *b\ntwo: *b\n");
+  EXPECT_EQ(at(at(v, "one"), "x").asInt(), 1);
+  EXPECT_EQ(at(at(v, "two"), "y").items().size(), 2u);
+}
+
+TEST(config_yaml, AnAliasInsideItsOwnAnchorIsAnErrorAtItsPlace) {
+  // yaml-cpp builds a cycle; read as a tree it never ends (it overflowed the stack).
+  const Errors errors = errorsOf([] { parseYamlString("top:\n  a: &a [1, *a]\n", "cyclic.yaml"); });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].path.starts_with("cyclic.yaml:")) << errors[0].path;
+  EXPECT_NE(errors[0].message.find("nested deeper than 128 levels"), std::string::npos) << errors[0].message;
+}
+
+TEST(config_yaml, AliasesThatMultiplyAreBounded) {
+  // Eight lines that expand to 10^8 values ("billion laughs"): refused, not read into memory.
+  std::string text = "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level < 8; ++level) {
+    const std::string below = "*l" + std::to_string(level - 1);
+    text += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + below;
+    text += "]\n";
+  }
+  const Errors errors = errorsOf([&] { parseYamlString(text, "laughs.yaml"); });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_TRUE(errors[0].path.starts_with("laughs.yaml:")) << errors[0].path;
+  EXPECT_NE(errors[0].message.find("aliases expand too far"), std::string::npos) << errors[0].message;
+}
+
+TEST(config_yaml, DeepNestingIsAnErrorNotACrash) {
+  const Errors errors = errorsOf([] { parseYamlString(std::string(5000, '[') + std::string(5000, ']'), "deep.yaml"); });
+  ASSERT_FALSE(errors.empty());
+  EXPECT_TRUE(errors[0].path.starts_with("deep.yaml")) << errors[0].path;
+}
+
 }  // namespace
 }  // namespace swhub::config
