@@ -97,6 +97,8 @@ const std::vector<Table>& tables() {
        "SELECT role, id, cases, held FROM party_totals WHERE cases <> 0 OR held <> 0 ORDER BY role COLLATE BINARY, id COLLATE BINARY",
        "SELECT role, id, cases, held FROM party_totals WHERE cases <> 0 OR held <> 0 ORDER BY role COLLATE \"C\", id COLLATE \"C\"",
        false},
+      {"journal_totals", "name, value", "tt", "SELECT name, value FROM journal_totals ORDER BY name COLLATE BINARY",
+       "SELECT name, value FROM journal_totals ORDER BY name COLLATE \"C\"", false},
   };
   return all;
 }

@@ -360,11 +360,42 @@ CREATE INDEX cases_state_filed ON cases (state, created_at, id);
 CREATE INDEX cases_by_reference ON cases (reference);
 )sql";
 
+// Migration 6: how many messages and cases the journal holds (SQLite's journal_totals), kept by
+// statement triggers that add each statement's rows at once (a manifest's cases are one COPY),
+// counted once from the rows already there while the tables are locked against writers.
+constexpr const char* kMigration6 = R"sql(
+LOCK TABLE messages, cases IN SHARE ROW EXCLUSIVE MODE;
+CREATE TABLE journal_totals (
+  name TEXT PRIMARY KEY,
+  value BIGINT NOT NULL
+);
+INSERT INTO journal_totals (name, value) SELECT 'messages', count(*) FROM messages;
+INSERT INTO journal_totals (name, value) SELECT 'cases', count(*) FROM cases;
+CREATE FUNCTION swhub_journal_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE journal_totals SET value = value + (SELECT count(*) FROM added) WHERE name = TG_ARGV[0];
+  ELSE
+    UPDATE journal_totals SET value = value - (SELECT count(*) FROM removed) WHERE name = TG_ARGV[0];
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER journal_totals_message_insert AFTER INSERT ON messages REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION swhub_journal_totals('messages');
+CREATE TRIGGER journal_totals_message_delete AFTER DELETE ON messages REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION swhub_journal_totals('messages');
+CREATE TRIGGER journal_totals_case_insert AFTER INSERT ON cases REFERENCING NEW TABLE AS added
+  FOR EACH STATEMENT EXECUTE FUNCTION swhub_journal_totals('cases');
+CREATE TRIGGER journal_totals_case_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS removed
+  FOR EACH STATEMENT EXECUTE FUNCTION swhub_journal_totals('cases');
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
   static const std::vector<std::pair<std::int64_t, const char*>> all = {
-      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5}};
+      {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5},
+      {6, kMigration6}};
   return all;
 }
 

@@ -515,7 +515,8 @@ std::size_t replayPulledDead(Conn& db, std::int64_t seq) {
 
 JournalStats countRows(Conn& db) {
   auto r = db.exec(
-      "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM cases),"
+      "SELECT (SELECT value FROM journal_totals WHERE name = 'messages'),"
+      " (SELECT value FROM journal_totals WHERE name = 'cases'),"
       " (SELECT count(*) FROM outbox WHERE state = 'pending')");
   JournalStats stats;
   stats.messages = r.integer(0, 0);

@@ -183,6 +183,14 @@ CREATE TABLE IF NOT EXISTS party_totals (
   PRIMARY KEY (role, id)
 ) WITHOUT ROWID;
 
+-- How many messages and cases the journal holds (schema 7): 'messages' and 'cases', kept by the
+-- triggers journal_totals_* (created in ensureSchema) in the transaction that writes or removes a
+-- row, so that GET /v1/admin/stats reads two rows instead of counting a million.
+CREATE TABLE IF NOT EXISTS journal_totals (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
@@ -341,6 +349,30 @@ CREATE TRIGGER IF NOT EXISTS cases_party_delete AFTER DELETE ON cases BEGIN
 END;
 )sql";
 
+// Schema 7: journal_totals counted once from the rows already there (the triggers keep it after).
+void migrateTo7(Db& db) {
+  db.exec("DELETE FROM journal_totals");
+  db.exec("INSERT INTO journal_totals (name, value) SELECT 'messages', count(*) FROM messages");
+  db.exec("INSERT INTO journal_totals (name, value) SELECT 'cases', count(*) FROM cases");
+}
+
+// The triggers that keep journal_totals: a staging message counts like the row it is (as
+// count(*) did), and leaves the total when a crashed intake's staging rows are removed.
+constexpr const char* kTotalsTriggers = R"sql(
+CREATE TRIGGER IF NOT EXISTS journal_totals_message_insert AFTER INSERT ON messages BEGIN
+  UPDATE journal_totals SET value = value + 1 WHERE name = 'messages';
+END;
+CREATE TRIGGER IF NOT EXISTS journal_totals_message_delete AFTER DELETE ON messages BEGIN
+  UPDATE journal_totals SET value = value - 1 WHERE name = 'messages';
+END;
+CREATE TRIGGER IF NOT EXISTS journal_totals_case_insert AFTER INSERT ON cases BEGIN
+  UPDATE journal_totals SET value = value + 1 WHERE name = 'cases';
+END;
+CREATE TRIGGER IF NOT EXISTS journal_totals_case_delete AFTER DELETE ON cases BEGIN
+  UPDATE journal_totals SET value = value - 1 WHERE name = 'cases';
+END;
+)sql";
+
 std::int64_t storedVersion(Db& db) {
   auto stmt = db.prepare("SELECT max(version) FROM schema_version");
   return stmt->step() ? stmt->integer(0) : 0;
@@ -402,7 +434,12 @@ void ensureSchema(Db& db) {
       migrateTo6(db);
       db.exec("UPDATE schema_version SET version = 6");
     }
+    if (version <= 6) {  // a new journal too: its two rows, at 0
+      migrateTo7(db);
+      if (version >= 1) db.exec("UPDATE schema_version SET version = 7");
+    }
     db.exec(kPartyTriggers);
+    db.exec(kTotalsTriggers);
     // After the migration: the column it needs exists in every journal from here on.
     db.exec(
         "CREATE UNIQUE INDEX IF NOT EXISTS cases_reference_unique ON cases (partner, reference)"

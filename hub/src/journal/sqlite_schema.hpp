@@ -7,7 +7,7 @@
 
 namespace swhub::journal::sqlite {
 
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 // The settings a connection reports after configureConnection.
 struct ConnectionSettings {

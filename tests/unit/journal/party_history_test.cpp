@@ -207,7 +207,7 @@ TEST(journal_party_history_sqlite, ASchema4JournalGetsThePartyColumnsFromItsCons
                                -1, &stmt, nullptr),
             SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "6 0");  // the old index goes
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "7 0");  // the old index goes
   sqlite3_finalize(stmt);
   sqlite3_close(db);
 }

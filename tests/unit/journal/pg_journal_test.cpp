@@ -71,6 +71,52 @@ OutboxItem item(const std::string& id, const std::string& case_id) {
   return o;
 }
 
+// Migration 6: the message and case totals are counted once from what the journal holds (a node
+// of the version before wrote them), then kept by statement triggers.
+TEST_F(journal_pg, MigrationSixCountsTheTotalsOnceThenTriggersKeepThem) {
+  auto commitOne = [](Journal& journal, const std::string& id, int cases) {
+    WriteBatch batch;
+    batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}",
+                                  MessageStatus::Accepted, "{}", 202};
+    for (int i = 0; i < cases; ++i) {
+      CaseRecord c;
+      c.id = id + "-C" + std::to_string(i);
+      c.partner = "demo-post";
+      c.reference = id + "-REF-" + std::to_string(i);
+      c.filing = "declaration";
+      c.consignment_json = "{}";
+      c.message_id = id;
+      c.created_at = kAt;
+      c.updated_at = kAt;
+      batch.new_cases.push_back(c);
+    }
+    return journal.commit(batch).status;
+  };
+  {
+    auto journal = openJournal(db_.url());
+    ASSERT_EQ(commitOne(*journal, "M-1", 2), Status::Committed);
+    ASSERT_EQ(commitOne(*journal, "M-2", 0), Status::Committed);
+  }
+  PGconn* conn = PQconnectdb(db_.url().c_str());
+  PGresult* dropped = PQexec(conn,
+                             "DROP TRIGGER journal_totals_message_insert ON messages; DROP TRIGGER journal_totals_message_delete ON messages;"
+                             " DROP TRIGGER journal_totals_case_insert ON cases; DROP TRIGGER journal_totals_case_delete ON cases;"
+                             " DROP FUNCTION swhub_journal_totals(); DROP TABLE journal_totals;"
+                             " DELETE FROM schema_migrations WHERE version = 6");
+  EXPECT_EQ(PQresultStatus(dropped), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+  PQclear(dropped);
+  PQfinish(conn);
+
+  auto journal = openJournal(db_.url());
+  EXPECT_EQ(journal->stats().messages, 2);
+  EXPECT_EQ(journal->stats().cases, 2);
+  ASSERT_EQ(commitOne(*journal, "M-3", 40), Status::Committed);
+  EXPECT_EQ(journal->stats().messages, 3);
+  EXPECT_EQ(journal->stats().cases, 42);
+  EXPECT_EQ(query("SELECT (SELECT count(*) FROM messages) || '|' || (SELECT count(*) FROM cases)"),
+            (std::vector<std::string>{"3|42"}));
+}
+
 TEST_F(journal_pg, ItSaysItCommitsDurably) {
   auto journal = openJournal(db_.url());
   EXPECT_EQ(journal->describe(), db_.url() + " (PostgreSQL, synchronous_commit=on)");
@@ -87,7 +133,7 @@ TEST_F(journal_pg, NodesStartingAtOnceMigrateOnce) {
   }
   for (auto& n : nodes) n.join();
   EXPECT_EQ(opened, 4);
-  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4", "5"}));
+  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
 }
 
 // A migration merged after a later-numbered one (3 landing after 5) is still applied to a journal
@@ -99,12 +145,12 @@ TEST_F(journal_pg, AMigrationMissingBelowTheHighestAppliedIsAppliedOnce) {
   EXPECT_EQ(PQresultStatus(dropped), PGRES_COMMAND_OK) << PQerrorMessage(conn);
   PQclear(dropped);
   PQfinish(conn);
-  ASSERT_EQ(query("SELECT max(version) FROM schema_migrations"), (std::vector<std::string>{"5"}));
+  ASSERT_EQ(query("SELECT max(version) FROM schema_migrations"), (std::vector<std::string>{"6"}));
   openJournal(db_.url()).reset();
   EXPECT_EQ(query("SELECT count(*) FROM schema_migrations WHERE version = 3"), (std::vector<std::string>{"1"}));
   EXPECT_EQ(query("SELECT count(*) FROM stat_rollups"), (std::vector<std::string>{"0"}));
   openJournal(db_.url()).reset();  // and only once
-  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"5"}));
+  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"6"}));
 }
 
 TEST_F(journal_pg, TwoNodesClaimingAtOnceNeverGetTheSameItem) {

@@ -82,7 +82,7 @@ TEST(journal_store_sqlite, WalAndSynchronousFullAreInEffect) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "6");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "7");
   sqlite3_close(other);
 }
 
@@ -148,8 +148,46 @@ TEST(journal_store_sqlite, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "6");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "7");
   sqlite3_close(db);
+}
+
+// Schema 7: the message and case totals GET /v1/admin/stats reads are counted once from what a
+// schema-6 journal holds, then kept by triggers.
+TEST(journal_store_sqlite, OpeningASchema6JournalCountsItsTotalsOnce) {
+  TempDir dir;
+  const std::string file = dir.file("j.db");
+  {
+    auto journal = openJournal("sqlite:" + file);
+    for (int i = 1; i <= 3; ++i) {
+      WriteBatch batch;
+      batch.message = message("m" + std::to_string(i));
+      if (i < 3) batch.new_cases.push_back(newCase("c" + std::to_string(i), "LRN-" + std::to_string(i), batch.message->id));
+      ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TRIGGER journal_totals_message_insert; DROP TRIGGER journal_totals_message_delete;"
+                         " DROP TRIGGER journal_totals_case_insert; DROP TRIGGER journal_totals_case_delete;"
+                         " DROP TABLE journal_totals; UPDATE schema_version SET version = 6", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  auto journal = openJournal("sqlite:" + file);
+  EXPECT_EQ(journal->stats().messages, 3);
+  EXPECT_EQ(journal->stats().cases, 2);
+  WriteBatch batch;
+  batch.message = message("m4");
+  batch.new_cases.push_back(newCase("c4", "LRN-4", "m4"));
+  ASSERT_EQ(journal->commit(batch).status, CommitResult::Status::Committed);
+  EXPECT_EQ(journal->stats().messages, 4);
+  EXPECT_EQ(journal->stats().cases, 3);
+  journal.reset();
+  journal = openJournal("sqlite:" + file);  // counted once: a reopen keeps the totals as they are
+  EXPECT_EQ(journal->stats().messages, 4);
+  EXPECT_EQ(journal->stats().cases, 3);
 }
 
 TEST_P(journal_store, ReopeningKeepsSchemaAndData) {
