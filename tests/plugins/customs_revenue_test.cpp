@@ -99,9 +99,24 @@ TEST(CustomsRevenue, EveryLineEndsWithTheLegalBasisItsRuleGives) {
   EXPECT_EQ(a.lines[0].why, "tariff HS 851830 (headphones and earphones): 2 %; basis: Common Customs Tariff, Council "
                             "Regulation (EEC) No 2658/87 Annex I (illustrative rates: check TARIC)");
   EXPECT_EQ(a.lines[1].why, "standard rate on value and duty: 23 %; basis: " + kVatBasis);
+  // Every example jurisdiction gives one for each of its rules (the public estimate shows them).
+  for (const RevenueEngine* engine : {&unitedStates(), &greatBritain(), &australia(), &canada()}) {
+    const Assessment other = engine->assess(consignment({item(1, "851830", "5000", "USD")}), day("2026-12-06"));
+    ASSERT_TRUE(other.ok());
+    ASSERT_FALSE(other.lines.empty());
+    for (const RevenueLine& l : other.lines) EXPECT_NE(l.why.find("; basis: "), std::string::npos) << l.why;
+  }
   // A file that gives none: the why names the rule only.
-  const Assessment us = unitedStates().assess(consignment({item(1, "851830", "200", "USD")}), day("2026-12-06"));
+  Value bare = jurisdiction("us-2026.yaml");
+  Value tariff = *bare.find("tariff");
+  Value withoutBasis = Value::map();
+  for (const auto& [key, value] : tariff.entries()) {
+    if (key != "basis") withoutBasis.set(key, value);
+  }
+  bare.set("tariff", withoutBasis);
+  const Assessment us = engineFrom(bare).assess(consignment({item(1, "851830", "200", "USD")}), day("2026-12-06"));
   ASSERT_TRUE(us.ok());
+  ASSERT_FALSE(us.lines.empty());
   for (const RevenueLine& l : us.lines) EXPECT_EQ(l.why.find("basis:"), std::string::npos) << l.why;
 }
 
