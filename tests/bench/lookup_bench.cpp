@@ -1,6 +1,6 @@
 // lookup_bench: GET /v1/cases/{id} and GET /v1/cases?reference= with N cases in the journal
 // (default 10^6), measured with wrk (README.md "lookup_bench"). Usage:
-//   lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--quick]
+//   lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats|--search] [--quick]
 //
 // 1. A real hub (config/hub.yaml) files the DESIGN.md example once and customs assesses it: the
 //    rows that filing left (its message, case and case events) are the template.
@@ -15,6 +15,10 @@
 // n % 720 hours older) with their statistics rollups (stats/rollup_plan.hpp, written with them as
 // a live hub writes them), and wrk GETs /v1/admin/stats as the admin instead: the default window
 // (the last 24 hours) and the whole 30 days (README.md "lookup_bench", the --stats rows).
+// --search: each clone is also routed as a border routes its goods (delivered outbox rows): customs
+// assesses every case, food safety gets a task of 1 in 6, product safety of 1 in 1,000, and the
+// statistics say so; wrk GETs /v1/cases?agency=X as the admin for each (the case search's agency
+// filter, whose plan follows the agency's share: journal/case_query.hpp).
 // Exit 0 when every request answered 200.
 
 #include <unistd.h>
@@ -102,7 +106,16 @@ Template fileTemplate(const std::filesystem::path& dir) {
   return t;
 }
 
-WriteBatch clone(const Template& t, std::int64_t n, bool spread) {
+// --search: the agencies a clone is routed to, and how many of `cases` each gets.
+struct Route {
+  const char* agency;
+  Channel channel;
+  std::int64_t oneIn;
+};
+constexpr Route kRoutes[] = {{"customs", Channel::Assess, 1}, {"food-safety", Channel::Task, 6}, {"product-safety", Channel::Task, 1000}};
+std::int64_t routedCases(const Route& r, std::int64_t cases) { return (cases + r.oneIn - 1) / r.oneIn; }
+
+WriteBatch clone(const Template& t, std::int64_t n, bool spread, bool routed = false) {
   const std::string messageId = numbered(t.message.id, n), caseId = numbered(t.kase.id, n),
                     reference = numbered(t.kase.reference, n);
   auto renamed = [&](std::string text) {
@@ -132,6 +145,19 @@ WriteBatch clone(const Template& t, std::int64_t n, bool spread) {
     e.message_id = e.message_id.empty() ? e.message_id : messageId;
     e.detail_json = renamed(e.detail_json);
     batch.events.push_back(std::move(e));
+  }
+  for (const Route& r : kRoutes) {
+    if (!routed || n % r.oneIn != 0) continue;
+    OutboxItem o;
+    o.id = numbered("O-" + std::string(r.agency) + "-00000000", n);
+    o.channel = r.channel;
+    o.recipient = r.agency;
+    o.case_id = caseId;
+    o.content_type = "application/json";
+    o.body = "{}";
+    o.state = OutboxState::Delivered;  // done: the hub has nothing to deliver while it is measured
+    o.created_at = t.kase.created_at;
+    batch.outbox.push_back(std::move(o));
   }
   if (spread) {
     const auto back = std::chrono::hours(n % 720);
@@ -164,7 +190,7 @@ class RollupCache {
   std::map<std::int64_t, std::vector<StatDelta>> planned_;
 };
 
-void buildJournal(const Template& t, const std::string& path, std::int64_t cases, bool spread) {
+void buildJournal(const Template& t, const std::string& path, std::int64_t cases, bool spread, bool routed) {
   const auto started = std::chrono::steady_clock::now();
   Db db(path, "");
   configureConnection(db);
@@ -175,7 +201,7 @@ void buildJournal(const Template& t, const std::string& path, std::int64_t cases
     db.exec("BEGIN IMMEDIATE");
     std::vector<StatDelta> deltas;
     for (std::int64_t i = n; i < std::min(cases, n + kPerTransaction); ++i) {
-      WriteBatch batch = clone(t, i, spread);
+      WriteBatch batch = clone(t, i, spread, routed);
       const auto& planned = rollups.of(batch, i, spread);
       deltas.insert(deltas.end(), planned.begin(), planned.end());
       if (applyBatch(db, batch).status != CommitResult::Status::Committed) {
@@ -185,6 +211,14 @@ void buildJournal(const Template& t, const std::string& path, std::int64_t cases
     if (!deltas.empty()) writeStatDeltas(db, swhub::journal::mergeStatDeltas(deltas));
     db.exec("COMMIT");
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  if (routed) {
+    // The template's own routing counted every clone for its agencies: the shares are kRoutes'.
+    db.exec("DELETE FROM stat_rollups WHERE scope LIKE 'agency:%' AND hour = -1 AND family = 'cases_filed'"
+            " AND key1 = '' AND key2 = ''");
+    for (const Route& r : kRoutes) {
+      writeStatDeltas(db, {{kAllTimeHour, std::string("agency:") + r.agency, "cases_filed", "", "", routedCases(r, cases)}});
+    }
   }
   markStatsFilled(db, "2026-01-01T00:00:00.000Z");  // counted as written: the hub fills nothing
   std::printf("  built %lld cases (%zu events each) in %.1f s: %.0f MiB, %.0f bytes per case\n",
@@ -219,7 +253,7 @@ std::string luaScript(const Template& t, std::int64_t cases, bool byReference) {
 int main(int argc, char** argv) {
   std::int64_t cases = 1000000;
   int connections = 8, seconds = 10;
-  bool statsMode = false;
+  bool statsMode = false, searchMode = false;
   std::filesystem::path base = "/tmp";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -228,12 +262,13 @@ int main(int argc, char** argv) {
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atoi(argv[++i]);
     else if (a == "--dir" && i + 1 < argc) base = argv[++i];
     else if (a == "--stats") statsMode = true;
+    else if (a == "--search") searchMode = true;
     else if (a == "--quick") {
       cases = 2000;
       connections = 2;
       seconds = 1;
     } else {
-      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats] [--quick]\n");
+      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats|--search] [--quick]\n");
       return 2;
     }
   }
@@ -256,11 +291,29 @@ int main(int argc, char** argv) {
                 static_cast<long long>(cases), std::min(2, connections), connections, seconds, dir.c_str());
     const Template t = fileTemplate(dir);
     const std::string journal = (dir / "journal.db").string();
-    buildJournal(t, journal, cases, statsMode);
+    buildJournal(t, journal, cases, statsMode, searchMode);
 
     HubProcess hub({"serve", "--config", (dir / "hub.yaml").string(), "--listen", "127.0.0.1:0", "--journal",
                     "sqlite:" + journal});
     bool allOk = true;
+    if (searchMode) {
+      for (const Route& r : kRoutes) {
+        const std::string path = std::string("/v1/cases?agency=") + r.agency;
+        const std::string script = (dir / ("search_" + std::string(r.agency) + ".lua")).string();
+        swhub::testing::writeFile(script, statsScript(path, "demo-admin-token"));
+        const swhub::bench::WrkLoad load{std::min(2, connections), connections, seconds, script, hub.baseUrl() + "/", {}};
+        const auto run = swhub::bench::runWrk(load);
+        std::printf("  GET %s (%lld of %lld cases): %s\n    %llu requests, %llu non-2xx: %.0f/s; latency p50 %.2f ms, "
+                    "p90 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+                    path.c_str(), static_cast<long long>(routedCases(r, cases)), static_cast<long long>(cases),
+                    swhub::bench::wrkCommand(load).c_str(), static_cast<unsigned long long>(run.requests),
+                    static_cast<unsigned long long>(run.non2xx), run.okPerSecond(), run.p50Ms, run.p90Ms, run.p99Ms,
+                    run.maxMs);
+        allOk = allOk && run.requests > 0 && run.non2xx == 0 && run.socketErrors == 0;
+      }
+      hub.terminate();
+      return allOk ? 0 : 1;
+    }
     if (statsMode) {
       const auto from = swhub::common::toString(t.kase.created_at - std::chrono::hours(720));
       // The admin's (with the journal counts, SQLite count(*)s that grow with the journal), then an

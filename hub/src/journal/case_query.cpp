@@ -18,9 +18,14 @@ CaseQuerySql caseQuerySql(const CaseQuery& query, const std::function<std::strin
   if (query.from) add("created_at >= " + param(common::toString(*query.from)));
   if (query.to) add("created_at < " + param(common::toString(*query.to)));
   if (!query.agency.empty()) {
-    // Routed to the agency: it was given a task or an assessment of the case (outbox_pull index).
-    add("id IN (SELECT case_id FROM outbox WHERE recipient = " + param(query.agency) +
-        " AND channel IN ('task', 'assess'))");
+    // Routed to the agency: it was given a task or an assessment of the case.
+    if (query.agency_plan == AgencyPlan::List) {
+      add("id IN (SELECT case_id FROM outbox WHERE recipient = " + param(query.agency) +
+          " AND channel IN ('task', 'assess'))");
+    } else {
+      add("EXISTS (SELECT 1 FROM outbox o WHERE o.case_id = cases.id AND o.recipient = " + param(query.agency) +
+          " AND o.channel IN ('task', 'assess'))");
+    }
   }
   if (query.after_created) {
     const std::string at = common::toString(*query.after_created);
@@ -30,6 +35,12 @@ CaseQuerySql caseQuerySql(const CaseQuery& query, const std::function<std::strin
   }
   if (out.where.empty()) out.where = "1 = 1";
   return out;
+}
+
+std::string agencyShareSql(const std::string& placeholder) {
+  return "SELECT (SELECT coalesce(sum(value), 0) FROM stat_rollups WHERE scope = " + placeholder +
+         " AND hour = -1 AND family = 'cases_filed' AND key1 = '' AND key2 = ''),"
+         " (SELECT coalesce(sum(value), 0) FROM journal_totals WHERE name = 'cases')";
 }
 
 }  // namespace swhub::journal

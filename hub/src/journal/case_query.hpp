@@ -5,6 +5,7 @@
 // (sqlite_schema.cpp, pg_schema.cpp migration 5).
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,6 +15,15 @@
 #include "common/instant.hpp"
 
 namespace swhub::journal {
+
+// How the agency filter is read (measured in tests/bench/README.md, "case search"):
+//   Probe: walk the cases newest first (cases_filed) and probe each one's outbox rows (outbox_case)
+//          until a page is full: a page costs about limit / share probes, so it is fast for an
+//          agency that gets a fair share of the cases and slow for one that gets very few;
+//   List:  read every case routed to the agency (outbox_pull) and sort them: fast when they are
+//          few, seconds for an agency that gets most of 10^6 cases.
+// The store picks one per query from the agency's share of the cases (agencyPlan below).
+enum class AgencyPlan { Probe, List };
 
 struct CaseQuery {
   std::string reference;                // "" = any
@@ -26,7 +36,19 @@ struct CaseQuery {
   std::optional<common::Instant> after_created;
   std::string after_id;
   std::size_t limit = 50;
+  AgencyPlan agency_plan = AgencyPlan::Probe;  // set by the store
 };
+
+// The SQL that reads an agency's share: the cases filed that were routed to it (its running total
+// in the statistics rollups) and every case (journal_totals). `placeholder` is the agency's scope
+// ("agency:<id>") parameter.
+std::string agencyShareSql(const std::string& placeholder);
+// List when the agency got fewer than 1 in kListBelowOneIn of the cases (its statistics are not
+// filled yet, or it is new: 0, List, the plan that never walks every case for nothing).
+inline constexpr std::int64_t kListBelowOneIn = 200;
+inline AgencyPlan agencyPlan(std::int64_t agencyCases, std::int64_t allCases) {
+  return agencyCases * kListBelowOneIn < allCases ? AgencyPlan::List : AgencyPlan::Probe;
+}
 
 // The WHERE clause (without the keyword; "1 = 1" when nothing is set) and its text parameters in
 // order; `placeholder(n)` is the backend's n-th parameter ("?" or "$n", n from 1).

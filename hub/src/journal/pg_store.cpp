@@ -348,7 +348,12 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Conn& db, Instan
   return page;
 }
 
-std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& query) {
+std::vector<CaseRecord> searchCases(Conn& db, const CaseQuery& asked) {
+  CaseQuery query = asked;
+  if (!query.agency.empty()) {
+    auto share = db.exec(agencyShareSql("$1"), Params().text("agency:" + query.agency));
+    query.agency_plan = agencyPlan(share.integer(0, 0), share.integer(0, 1));
+  }
   const CaseQuerySql sql = caseQuerySql(query, [](std::size_t n) { return "$" + std::to_string(n); });
   Params params;
   for (const auto& value : sql.params) params.text(value);

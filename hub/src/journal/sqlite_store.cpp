@@ -332,7 +332,14 @@ std::vector<std::pair<std::int64_t, CaseRecord>> casesFiledPage(Db& db, Instant 
   return page;
 }
 
-std::vector<CaseRecord> searchCases(Db& db, const CaseQuery& query) {
+std::vector<CaseRecord> searchCases(Db& db, const CaseQuery& asked) {
+  CaseQuery query = asked;
+  if (!query.agency.empty()) {
+    static const std::string kShareSql = agencyShareSql("?");  // one text: the statement cache keys by address
+    auto share = db.prepare(kShareSql.c_str());
+    share->bind(1, "agency:" + query.agency);
+    if (share->step()) query.agency_plan = agencyPlan(share->integer(0), share->integer(1));
+  }
   const CaseQuerySql sql = caseQuerySql(query, [](std::size_t) { return std::string("?"); });
   const std::string text = std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " + sql.where +
                            kCaseSearchOrder + " LIMIT " + std::to_string(query.limit);

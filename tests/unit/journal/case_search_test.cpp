@@ -117,6 +117,35 @@ TEST_P(journal_case_search, PagesFollowEachOtherThroughTheCursorWithoutGapOrRepe
             (std::vector<std::string>{"C-3", "C-1"}));
 }
 
+// The agency filter has two plans (case_query.hpp): an agency with a fair share of the cases is
+// probed case by case, newest first; one with few has its cases listed and sorted. The share is
+// read from the statistics rollups (here written by the test itself, as plan_stats would), and
+// either plan answers the same cases in the same order, pages included.
+TEST_P(journal_case_search, TheAgencyFilterAnswersAlikeWhicheverPlanTheAgencysShareChooses) {
+  auto journal = openJournal(journalUrl());
+  Seeded seeded(*journal);
+  auto search = [&](CaseQuery q) { return ids(journal->searchCases(q)); };
+  using V = std::vector<std::string>;
+  const V customs{"C-5", "C-3", "C-1"}, food{"C-3"};
+  EXPECT_EQ(search({.agency = "customs"}), customs);  // no rollups: a share of 0, listed
+  WriteBatch shares;
+  shares.stats = {{kAllTimeHour, "agency:customs", "cases_filed", "", "", 3},
+                  {kAllTimeHour, "agency:food-safety", "cases_filed", "", "", 1}};
+  ASSERT_EQ(journal->commit(std::move(shares)).status, CommitResult::Status::Committed);
+  EXPECT_EQ(agencyPlan(3, 5), AgencyPlan::Probe);
+  EXPECT_EQ(agencyPlan(1, 1000), AgencyPlan::List);
+  EXPECT_EQ(search({.agency = "customs"}), customs);  // 3 of 5: probed
+  EXPECT_EQ(search({.agency = "food-safety"}), food);
+  EXPECT_EQ(search({.agency = "customs", .after_created = at("2026-11-30T08:00:00Z"), .after_id = "C-5", .limit = 1}), V{"C-3"});
+  // Both plans' SQL, whatever the share, on this journal's rows.
+  for (const AgencyPlan plan : {AgencyPlan::Probe, AgencyPlan::List}) {
+    CaseQuery q{.agency = "customs"};
+    q.agency_plan = plan;
+    const CaseQuerySql sql = caseQuerySql(q, [](std::size_t n) { return "$" + std::to_string(n); });
+    EXPECT_NE(sql.where.find(plan == AgencyPlan::Probe ? "EXISTS" : " IN ("), std::string::npos) << sql.where;
+  }
+}
+
 // The plan of a query, as SQLite gives it (the detail is column 3).
 std::string planOf(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
@@ -137,7 +166,7 @@ TEST(journal_case_search_sqlite, EveryCommonFilterReadsAnIndexNotTheWholeTable) 
   const CaseQuery queries[] = {{},
                                {.reference = "R-1"},
                                {.partner = "demo-post"},
-                               {.agency = "customs"},
+                               {.agency = "customs", .agency_plan = AgencyPlan::List},
                                {.state = common::CaseState::Held},
                                {.from = at("2026-11-29T00:00:00Z"), .to = at("2026-11-30T00:00:00Z")},
                                {.partner = "demo-post", .after_created = at("2026-11-30T08:00:00Z"), .after_id = "C-5"}};
@@ -149,10 +178,21 @@ TEST(journal_case_search_sqlite, EveryCommonFilterReadsAnIndexNotTheWholeTable) 
     // A whole-table read is "SCAN cases;"; the unfiltered search walks cases_filed in order and
     // stops at its limit.
     EXPECT_EQ(plan.find("SCAN cases;"), std::string::npos) << sql.where << ": " << plan;
-    if (sql.where != "1 = 1") EXPECT_EQ(plan.find("SCAN cases"), std::string::npos) << sql.where << ": " << plan;
+    if (sql.where != "1 = 1") {
+      EXPECT_EQ(plan.find("SCAN cases"), std::string::npos) << sql.where << ": " << plan;
+    }
     EXPECT_EQ(plan.find("SCAN outbox"), std::string::npos) << sql.where << ": " << plan;
     EXPECT_EQ(plan.find("error"), std::string::npos) << plan;
   }
+  // The probing plan walks the filing-time index newest first (stopping at its limit) and probes
+  // each case's outbox rows by their case index.
+  const CaseQuerySql probe = caseQuerySql({.agency = "customs", .agency_plan = AgencyPlan::Probe},
+                                          [](std::size_t) { return std::string("?"); });
+  const std::string plan = planOf(db, std::string("SELECT ") + kCaseSummaryColumns + " FROM cases WHERE " +
+                                          probe.where + kCaseSearchOrder + " LIMIT 50");
+  EXPECT_NE(plan.find("SCAN cases USING INDEX cases_filed"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("USING INDEX outbox_case (case_id=?)"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
   sqlite3_close(db);
 }
 
