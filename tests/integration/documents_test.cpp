@@ -260,6 +260,15 @@ TEST_F(Documents, AnUploadAnsweringARequestForInformationPutsTheCaseBackUnderAss
   auto task = tasks->getObject(tasks->size() - 1)->getObject("message");
   EXPECT_EQ(task->getValue<std::string>("case_id"), caseId_);
   EXPECT_EQ(task->getValue<std::string>("action"), "assess");
+  // The task lists the case's documents, the answer among them, as the case view shows them.
+  auto documents = task->getArray("documents");
+  ASSERT_TRUE(documents) << "no documents in the re-offered task";
+  ASSERT_EQ(documents->size(), 1u);
+  EXPECT_EQ(documents->getObject(0)->getValue<std::string>("digest"), receipt->getValue<std::string>("digest"));
+  EXPECT_EQ(documents->getObject(0)->getValue<std::string>("media_type"), "application/pdf");
+  EXPECT_EQ(documents->getObject(0)->getValue<std::string>("uploaded_by"), "partner:demo-shop");
+  // The first offer had none.
+  EXPECT_FALSE(tasks->getObject(0)->getObject("message")->has("documents"));
   // The partner is told the document was received.
   const auto pulled = as("shop", "GET", "/v1/notifications?after=0");
   ASSERT_EQ(pulled.status, 200);

@@ -146,7 +146,7 @@ CaseStatus Coordinator::routeStatus(const sdk::Consignment& consignment) const {
 
 void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record,
                             const std::string& consignmentJson, const CaseStatus& status, const std::string& action,
-                            Instant now) const {
+                            Instant now, const std::string& documentsJson) const {
   for (const auto& [agency, a] : status.agencies) {
     const std::string taskId = common::newId("T-");
     auto endpoint = directory_.agencies.find(agency);
@@ -167,6 +167,7 @@ void Coordinator::planTasks(journal::WriteBatch& batch, const journal::CaseRecor
       // own assessment worker reads the case itself: its work item names the case and version only,
       // so that the consignment is journaled once per filing, not once more per plugin agency.
       if (!plugin) task.raw("consignment", consignmentJson);
+      if (!documentsJson.empty()) task.raw("documents", documentsJson);
       task.string("created_at", common::toString(now), true);
     }
     journal::OutboxItem item;

@@ -140,9 +140,12 @@ class Coordinator {
   // One notification to one partner, beside the transitions (a refund instruction).
   void planNotice(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& partner,
                   sdk::Notification notification, Instant now) const;
-  // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is).
+  // `consignmentJson`: the canonical JSON of the consignment the agencies assess (embedded as is);
+  // `documentsJson`: the case's supporting documents (a JSON array) when a document re-offers the
+  // task, "" otherwise (no `documents` key).
   void planTasks(journal::WriteBatch& batch, const journal::CaseRecord& record, const std::string& consignmentJson,
-                 const CaseStatus& status, const std::string& action, Instant now) const;
+                 const CaseStatus& status, const std::string& action, Instant now,
+                 const std::string& documentsJson = "") const;
   CaseStatus routeStatus(const sdk::Consignment& consignment) const;
   DecisionResult apply(const std::string& agency, const std::string& caseId, const Actor& actor,
                        const std::vector<DecisionRecord>& decisions, const std::optional<sdk::Findings>& findings,

@@ -23,6 +23,31 @@ std::string documentDetail(const journal::CaseDocument& d, const std::vector<std
   return out;
 }
 
+// What the re-offered task lists: every document the case holds, the one that answered last, each
+// as the case view shows it (fetch one with GET /v1/cases/{case_id}/documents/{digest}).
+std::string documentsJson(std::vector<journal::CaseDocument> documents, const journal::CaseDocument& added) {
+  documents.push_back(added);
+  std::string out = "[";
+  for (std::size_t i = 0; i < documents.size(); ++i) {
+    const auto& d = documents[i];
+    if (i > 0) out += ',';
+    model::ObjectWriter o(out);
+    o.string("digest", d.digest, true);
+    o.string("type", d.type, true);
+    if (d.code.empty()) {
+      o.raw("code", "null");
+    } else {
+      o.string("code", d.code, true);
+    }
+    o.string("id", d.id, true);
+    o.string("media_type", d.media_type, true);
+    o.integer("size", d.size);
+    o.string("uploaded_by", common::toString(d.uploaded_by), true);
+    o.string("uploaded_at", common::toString(d.uploaded_at), true);
+  }
+  return out + "]";
+}
+
 std::string joined(const std::vector<std::string>& values) {
   std::string out;
   for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
@@ -56,7 +81,8 @@ DocumentResult Coordinator::attachDocument(journal::CaseDocument document, const
       // The agencies that asked get their task again, with the case as it is now.
       CaseStatus asked;
       for (const auto& agency : reopened) asked.agencies[agency] = status.agencies.at(agency);
-      planTasks(batch, *record, record->consignment_json, asked, "assess", now);
+      planTasks(batch, *record, record->consignment_json, asked, "assess", now,
+                documentsJson(journal_.caseDocuments(record->id), document));
       planTransition(batch, *record, status, record->state, state, actor, now, "", "document-received",
                      "document " + document.type + " " + document.id + " received; " + joined(reopened) +
                          " to decide again",

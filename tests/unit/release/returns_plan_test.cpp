@@ -54,7 +54,7 @@ class ReturnsPlan : public ::testing::Test {
     findings.currency = "EUR";
     DecisionRecord clear{common::Decision::Clear, "no customs concern", {}, swhub::testing::at("2026-11-28T09:00:01.000Z"), swhub::testing::at("2026-11-28T09:00:01.000Z"),
                          "plugin", "", "", "", {}};
-    const auto assessed = coordinator_->recordAssessment({"customs", "C-1", common::Actor::plugin("customs"), {clear}, findings});
+    const auto assessed = coordinator_->recordAssessment({"customs", "C-1", common::Actor::plugin("customs"), {clear}, findings, std::nullopt});
     ASSERT_EQ(assessed.state, common::CaseState::Cleared);
 
     sdk::HubEvent paid{sdk::HubEvent::Kind::PaymentConfirmed, "C-1", "", "pi_1", dec("14.04"), "EUR",
