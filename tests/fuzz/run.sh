@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-all=(canonical_json canonical_xml config_yaml http_request upu_post express_csv express_json marketplace wco_dec payment)
+all=(canonical_json canonical_xml config_yaml http_request estimate_query upu_post express_csv express_json marketplace wco_dec payment)
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 start=$(date +%s)

@@ -60,6 +60,10 @@ class Reader {
     std::map<std::size_t, std::map<std::string, std::string>> items;
     std::map<std::string, bool> seen;
     for (const auto& [name, value] : parameters) {
+      if (name.empty()) {  // "?=PT" or {"": "PT"}: the error still says where
+        error("(no name)", "a parameter without a name ('=" + value + "')");
+        continue;
+      }
       if (seen[name]) {
         error(name, "given more than once");
         continue;

@@ -109,6 +109,16 @@ TEST(estimate_query, AnUnknownOrRepeatedParameterIsAnError) {
   EXPECT_EQ(messageAt(q.errors(), "items[0].hs"), "given more than once");
 }
 
+// Found by the estimate_query fuzz target: "&=PT" made an error whose path was empty.
+TEST(estimate_query, AParameterWithoutANameIsAnErrorThatSaysSo) {
+  const auto q = readQuery({{"destination", "PT"}, {"", "PT"}, {"items[0].hs", "851830"}, {"items[0].value", "45"},
+                            {"items[0].currency", "EUR"}, {"items[0].origin", "CN"}});
+  ASSERT_FALSE(q.ok());
+  EXPECT_EQ(paths(q.errors()), (std::vector<std::string>{"(no name)"}));
+  EXPECT_EQ(messageAt(q.errors(), "(no name)"), "a parameter without a name ('=PT')");
+  EXPECT_FALSE(readBody(R"({"destination":"PT","":1})").ok());
+}
+
 TEST(estimate_query, ItemsAreNumberedFromZeroWithoutGapsAndAtMostFifty) {
   Parameters p = {{"destination", "PT"}};
   for (const std::string i : {"0", "2"}) {
