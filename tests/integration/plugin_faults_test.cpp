@@ -30,6 +30,7 @@ class PluginFaults : public ::testing::Test {
         "  plugin_dir: " + SWHUB_PLUGIN_DIR + "\n" +
         "  delivery: {retry_base_ms: 20, retry_cap_ms: 100, max_attempts: 3}\n"
         "  assessment: {max_attempts: 2, retry_base_ms: 20, retry_cap_ms: 100}\n"
+        "  public_estimate: {enabled: true}\n"
         "plugins:\n"
         "  rules: {library: swhub_rules.so}\n"
         "  http_webhook: {library: swhub_http_webhook.so}\n"
@@ -144,6 +145,29 @@ TEST_F(PluginFaults, AnAgencyTooSlowOrAnsweringGarbageIsHeldWithTheReasonWhileTh
   EXPECT_NE(m.find("swhub_plugin_failures_total{plugin=\"faulty_agency\",kind=\"timed-out\"} 2"), std::string::npos) << m;
   EXPECT_NE(m.find("swhub_plugin_failures_total{plugin=\"faulty_agency\",kind=\"garbage\"} 2"), std::string::npos) << m;
   EXPECT_NE(m.find("swhub_plugin_stuck_calls{plugin=\"faulty_agency\"}"), std::string::npos) << m;
+}
+
+// The public estimate calls the same plugins: an agency that fails answers the buyer 503 naming
+// it, and the failure is counted like the assessment worker's.
+TEST_F(PluginFaults, AnAgencyFailingAPublicEstimateIs503AndCountedLikeAnAssessment) {
+  startHub(2, "{fault: FAULT-GARBAGE}");
+  const auto r = request(hub_->address(), "GET",
+                         "/v1/public/estimate?destination=PT&items[0].hs=851830&items[0].value=45&items[0].currency=EUR"
+                         "&items[0].origin=CN");
+  ASSERT_EQ(r.status, 503) << r.body;
+  EXPECT_NE(r.body.find("agencies.quirky"), std::string::npos) << r.body;
+  const std::string m = metrics();
+  EXPECT_NE(m.find("swhub_plugin_failures_total{plugin=\"faulty_agency\",kind=\"garbage\"} 1\n"), std::string::npos) << m;
+  // A call that does not answer in time: the same, counted by its kind.
+  hub_.reset();
+  startHub(2, "{fault: FAULT-SLOW, slow_ms: 1000}");
+  const auto slow = request(hub_->address(), "GET",
+                            "/v1/public/estimate?destination=PT&items[0].hs=851830&items[0].value=45&items[0].currency=EUR"
+                            "&items[0].origin=CN");
+  ASSERT_EQ(slow.status, 503) << slow.body;
+  const std::string after = metrics();
+  EXPECT_NE(after.find("swhub_plugin_failures_total{plugin=\"faulty_agency\",kind=\"timed-out\"} 1\n"), std::string::npos)
+      << after;
 }
 
 TEST_F(PluginFaults, AnAgencyThatLoopsForeverLeavesTheHubServingAndOnceItsThreadIsStuckItIsBusy) {

@@ -158,6 +158,9 @@ Hub::Hub(config::HubConfig config) : config_(std::move(config)), identities_(con
     sources.routes = [this] { return coordinator_->routes(); };
     sources.licences = licences;
     sources.destinations = config_.public_estimate.destinations;
+    sources.countFailure = [this](const plugin::Failure& failure) {
+      metrics_.pluginFailures.increment(failure.plugin, std::string(plugin::toString(failure.kind)));
+    };
     estimates_ = std::make_unique<api::EstimateApi>(
         config_.public_estimate,
         std::make_unique<estimate::Estimator>(std::move(sources), estimate::HeadingSearch(config_.public_estimate.headings)));

@@ -167,6 +167,9 @@ EstimateOutcome Estimator::estimate(EstimateQuery query, common::Instant now) co
       if (plugin == sources_.plugins.end()) continue;  // an external system: it decides at the border
       auto called = release::callAgency(plugin->second, release::assessmentRequest(asRouted, id, routed[id], receivedAt));
       if (!called.ok()) {
+        if (auto failure = called.errors().empty() ? std::nullopt : plugin::failureOf(called.errors().front())) {
+          if (sources_.countFailure) sources_.countFailure(*failure);
+        }
         EstimateOutcome out;
         out.kind = EstimateOutcome::Kind::Unavailable;
         out.errors.push_back({"agencies." + id, "the agency '" + id + "' could not assess the goods just now; try again"});
@@ -178,6 +181,11 @@ EstimateOutcome Estimator::estimate(EstimateQuery query, common::Instant now) co
       answer.decisions = std::move(assessed.assessment.decisions);
       for (const auto& d : answer.decisions) {
         if (!common::parseDecision(d.decision)) {
+          // Garbage, as the assessment worker counts it.
+          const std::string& name = plugin->second.name.empty() ? id : plugin->second.name;
+          if (sources_.countFailure) {
+            sources_.countFailure(plugin::Failure{name, plugin::FailureKind::Garbage, "assess", "an invalid decision"});
+          }
           EstimateOutcome out;
           out.kind = EstimateOutcome::Kind::Unavailable;
           out.errors.push_back({"agencies." + id, "the agency '" + id + "' answered what the hub cannot read; try again"});

@@ -20,6 +20,7 @@
 #include "common/instant.hpp"
 #include "estimate/estimate_query.hpp"
 #include "estimate/heading_search.hpp"
+#include "plugin/plugin_failure.hpp"
 #include "release/agency_call.hpp"
 #include "release/licence_control.hpp"
 #include "routing/route_table.hpp"
@@ -34,6 +35,9 @@ struct EstimateSources {
   std::function<std::shared_ptr<const routing::RouteTable>()> routes;  // the table in force
   std::shared_ptr<const release::LicenceControl> licences;             // may be null
   std::vector<std::string> destinations;                               // empty: any
+  // Told of each failed plugin call (timed out, busy, crashed, garbage), as the assessment worker
+  // tells swhub_plugin_failures_total; may be empty.
+  std::function<void(const plugin::Failure&)> countFailure;
 };
 
 struct EstimateOutcome {
