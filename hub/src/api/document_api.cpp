@@ -14,6 +14,7 @@
 #include "api/case_views.hpp"
 #include "common/ids.hpp"
 #include "model/json_writer.hpp"
+#include "release/document_json.hpp"
 
 namespace swhub::api {
 namespace {
@@ -107,18 +108,7 @@ void writeDocument(std::string& out, const journal::CaseDocument& d, bool withCa
 
 void writeDocumentFields(model::ObjectWriter& o, const journal::CaseDocument& d, bool withCase) {
   if (withCase) o.string("case_id", d.case_id, true);
-  o.string("digest", d.digest, true);
-  o.string("type", d.type, true);
-  if (d.code.empty()) {
-    o.raw("code", "null");
-  } else {
-    o.string("code", d.code, true);
-  }
-  o.string("id", d.id, true);
-  o.string("media_type", d.media_type, true);
-  o.integer("size", d.size);
-  o.string("uploaded_by", common::toString(d.uploaded_by), true);
-  o.string("uploaded_at", common::toString(d.uploaded_at), true);
+  release::writeDocumentFields(o, d);
 }
 
 std::int64_t DocumentApi::maxBodyBytes(const std::string& content_type) const {

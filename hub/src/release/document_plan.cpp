@@ -4,6 +4,7 @@
 #include "common/ids.hpp"
 #include "model/json_writer.hpp"
 #include "release/coordinator.hpp"
+#include "release/document_json.hpp"
 
 namespace swhub::release {
 namespace {
@@ -32,18 +33,7 @@ std::string documentsJson(std::vector<journal::CaseDocument> documents, const jo
     const auto& d = documents[i];
     if (i > 0) out += ',';
     model::ObjectWriter o(out);
-    o.string("digest", d.digest, true);
-    o.string("type", d.type, true);
-    if (d.code.empty()) {
-      o.raw("code", "null");
-    } else {
-      o.string("code", d.code, true);
-    }
-    o.string("id", d.id, true);
-    o.string("media_type", d.media_type, true);
-    o.integer("size", d.size);
-    o.string("uploaded_by", common::toString(d.uploaded_by), true);
-    o.string("uploaded_at", common::toString(d.uploaded_at), true);
+    writeDocumentFields(o, d);
   }
   return out + "]";
 }
