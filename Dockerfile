@@ -4,7 +4,7 @@
 #          config; the hub runs as the unprivileged user swhub.
 #   docker build -t swhub:local .
 #   docker run --rm -p 127.0.0.1:8080:8080 swhub:local
-# Not built on the machine this was written on (it has the docker client but no engine);
+# Built and run without a Docker engine too: buildah bud --format docker (README "Container image");
 # tests/deploy/check_runtime_packages.py keeps RUNTIME_LIBRARIES equal to what the installed
 # binary and plugins link (ldd and dpkg), and runs with every CTest run (deploy_runtime_packages).
 

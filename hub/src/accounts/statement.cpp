@@ -196,7 +196,7 @@ Statement statementFromJson(const std::string& json) {
   auto items = array(*root, "items");
   for (std::size_t i = 0; i < items->size(); ++i) {
     auto e = items->getObject(static_cast<unsigned>(i));
-    StatementEntry entry{text(*e, "case_id"), text(*e, "reference"), text(*e, "released_at"), {}};
+    StatementEntry entry{text(*e, "case_id"), text(*e, "reference"), text(*e, "released_at"), {}, {}};
     auto lines = array(*e, "lines");
     for (std::size_t j = 0; j < lines->size(); ++j) {
       auto l = lines->getObject(static_cast<unsigned>(j));

@@ -101,7 +101,7 @@ DecisionEffect applyDecision(CaseStatus& status, const std::string& agency, cons
     auto it = a.byItem.find(item);
     // Decisions are ordered by the agency's own timestamps: an older one never overrides.
     if (it != a.byItem.end() && it->second.decided_at > decision.decided_at) continue;
-    a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at, decision.reason_codes};
+    a.byItem[item] = ItemDecision{decision.decision, decision.reason, decision.decided_at, decision.reason_codes, std::nullopt};
     appliedAny = true;
   }
   return appliedAny ? DecisionEffect::Applied : DecisionEffect::Late;
