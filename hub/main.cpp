@@ -42,7 +42,7 @@ struct CommandHelp {
 constexpr CommandHelp kCommands[] = {
     {"serve", "swhub serve --config FILE [--listen HOST:PORT] [--journal URL]",
      "Runs the hub: loads the plugins the config names, opens the journal and serves HTTP(S) until\n"
-     "SIGINT or SIGTERM; SIGHUP reloads the routes from FILE (as POST /v1/admin/reload). --listen and --journal override the file (tests, scratch journals)."},
+     "SIGINT or SIGTERM; SIGHUP reloads the routes from FILE (as POST /v1/admin/reload). Exits with status 75 when a PostgreSQL journal's connection breaks, for the service manager to start it again. --listen and --journal override the file (tests, scratch journals)."},
     {"check-config", "swhub check-config FILE [--describe]",
      "Validates the config and every plugin's settings; prints every error with its dotted path\n"
      "and exits 1. --describe prints every key of hub.yaml and what it means."},
@@ -411,12 +411,29 @@ int serve(const Args& args) {
             << "\n  receipts: signed with the " << hub.receiptsNote() << "\n";
   printNotices(hub.notices(), std::cout);
   std::cout << std::flush;
-  int received = 0;
   // SIGHUP reloads the routes as POST /v1/admin/reload does (systemctl reload); the others stop.
-  while (sigwait(&signals, &received) == 0 && received == SIGHUP) reportReload(hub.reload());
-  std::cout << "swhub: signal " << received << ", stopping" << std::endl;
-  hub.stop();
-  return 0;
+  // Once a second, without a signal: a journal lost for good (Journal::lost: a PostgreSQL
+  // connection that broke) ends the process with EX_TEMPFAIL, for the service manager to start it
+  // again (systemd Restart=on-failure, compose restart: unless-stopped); it connects at start.
+  const timespec second{1, 0};
+  for (;;) {
+    const int received = sigtimedwait(&signals, nullptr, &second);
+    if (received == SIGHUP) {
+      reportReload(hub.reload());
+      continue;
+    }
+    if (received > 0) {
+      std::cout << "swhub: signal " << received << ", stopping" << std::endl;
+      hub.stop();
+      return 0;
+    }
+    if (const std::string lost = hub.journalLost(); !lost.empty()) {
+      std::cout << "swhub: the journal stopped writing (" << lost << "); exiting with status 75 so that the "
+                << "service manager starts the hub again, which connects to the journal afresh" << std::endl;
+      hub.stop();
+      return 75;
+    }
+  }
 }
 
 }  // namespace

@@ -164,6 +164,15 @@ int HubProcess::terminate() {
   return status;
 }
 
+int HubProcess::waitForExit(std::chrono::seconds limit) {
+  if (pid_ <= 0) return -1;
+  const int status = waitFor(pid_, limit);
+  while (readSome(stdoutFd_, output_, 0)) {
+  }
+  pid_ = -1;
+  return status;
+}
+
 void HubProcess::kill() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGKILL);

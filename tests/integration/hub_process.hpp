@@ -32,6 +32,8 @@ class HubProcess {
   // Reads what the hub prints until `text` is in output() (true) or `limit` passes (false).
   bool waitForOutput(const std::string& text, std::chrono::milliseconds limit = std::chrono::seconds(10));
   int terminate();  // SIGTERM, wait; returns the exit status
+  // Waits for the hub to end by itself; its exit status, or -1 (then killed) after `limit`.
+  int waitForExit(std::chrono::seconds limit);
   void kill();      // SIGKILL: a crash, nothing flushed by the hub itself
 
  private:

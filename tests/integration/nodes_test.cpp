@@ -12,6 +12,7 @@
 //     claim is then taken over and done again: at least once, as on SQLite after a crash); never
 //     by two live nodes at once, so at most one per assessment thread of each killed node.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -204,6 +205,32 @@ TEST_F(PgHub, EveryAcknowledgedFilingSurvivesACrashAndARestart) {
   // The restarted node still refuses a reference filed before the crash.
   EXPECT_EQ(request(restarted.address(), "POST", "/v1/messages", exampleFiling(acknowledged.front().second), kPost).status,
             400);
+}
+
+// The database drops the node's connections (a server restarted, a standby promoted): what was in
+// flight is not acknowledged, the node says why and exits with status 75 for its service manager
+// to start it again, and started again it connects afresh and serves what was filed before.
+TEST_F(PgHub, ANodeWhoseJournalConnectionBreaksExitsForItsServiceManagerAndServesAgainOnceStarted) {
+  HubProcess hub(serveArgs(dir_, db_.url()));
+  const auto filed = request(hub.address(), "POST", "/v1/messages", exampleFiling("PG-LOST-1"), kPost);
+  ASSERT_EQ(filed.status, 202) << filed.body;
+  const std::string caseId = parse(filed.body)->getArray("cases")->getObject(0)->getValue<std::string>("case_id");
+  PGconn* conn = PQconnectdb(db_.url().c_str());
+  PGresult* killed = PQexec(conn,
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQerrorMessage(conn);
+  EXPECT_GE(std::stoi(PQgetvalue(killed, 0, 0)), 2);  // its writer, its liveness, its readers
+  PQclear(killed);
+  PQfinish(conn);
+  // Its workers' next poll goes through the broken writer: the journal stops, the node exits.
+  EXPECT_EQ(hub.waitForExit(std::chrono::seconds(20)), 75) << hub.output();
+  EXPECT_NE(hub.output().find("swhub: the journal stopped writing ("), std::string::npos) << hub.output();
+
+  HubProcess again(serveArgs(dir_, db_.url()));
+  const auto read = request(again.address(), "GET", "/v1/cases/" + caseId, "", kAdmin);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(request(again.address(), "POST", "/v1/messages", exampleFiling("PG-LOST-2"), kPost).status, 202);
 }
 
 // A route-only change to the file the nodes share, reloaded through node a alone (by the admin

@@ -61,6 +61,8 @@ class Hub : public api::HubServices {
   const security::ReceiptSigner& receipts() const override { return *receipts_; }
   // Where the receipt key is, for the start-up log ("made now at the first start: ...").
   const std::string& receiptsNote() const { return receiptsNote_; }
+  // Why the journal cannot write again until the hub restarts ("" while it can): Journal::lost().
+  std::string journalLost() const { return journal_ ? journal_->lost() : ""; }
   const sdk::Errors& notices() const { return runtime_->notices; }
   bool ready() const override;
   // The /metrics exposition: the hub's metrics with the journal's and the delivery worker's.

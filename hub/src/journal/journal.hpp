@@ -472,6 +472,12 @@ class Journal {
 
   // False once a write or sync failed: the hub then refuses new filings with 503.
   virtual bool writable() const = 0;
+  // Why this journal cannot write again until the hub starts afresh, "" while it can or while
+  // only an operator can tell (SQLite: a failed fsync leaves the file's state unknown; the hub
+  // stays up refusing writes). A PostgreSQL journal whose connection broke says why: `swhub
+  // serve` then exits with status 75 so that its service manager starts it again, and the new
+  // process connects again (the server may be back, or a standby promoted behind the same URL).
+  virtual std::string lost() const { return ""; }
   virtual JournalStats stats() = 0;
   virtual std::string describe() const = 0;  // "sqlite:/path (WAL, synchronous=FULL)"
 };

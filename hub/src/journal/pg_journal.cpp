@@ -1,5 +1,6 @@
 #include "journal/pg_journal.hpp"
 
+#include <optional>
 #include <stdexcept>
 
 #include "common/ids.hpp"
@@ -127,10 +128,24 @@ auto PgJournal::withReader(Fn&& fn) {
   }
   try {
     if (!reader || !reader->ok()) reader = std::make_unique<Conn>(conninfo_);
-    auto result = fn(*reader);
+    std::optional<decltype(fn(*reader))> result;
+    try {
+      result.emplace(fn(*reader));
+    } catch (const StoreFailure&) {
+      // A connection the server dropped (restarted, or its backends terminated) is only found
+      // broken when used: a read is safe to run again, once, on a new connection; the idle ones
+      // went with the same server, so they go too.
+      if (reader->ok()) throw;
+      {
+        std::lock_guard lock(readers_mutex_);
+        idle_readers_.clear();
+      }
+      reader = std::make_unique<Conn>(conninfo_);
+      result.emplace(fn(*reader));
+    }
     std::lock_guard lock(readers_mutex_);
     if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
-    return result;
+    return std::move(*result);
   } catch (const StoreFailure& e) {
     throw JournalError(e.what());
   } catch (const BatchRejected& e) {
@@ -614,6 +629,11 @@ CommitResult PgJournal::fillStats(const std::vector<StatDelta>& deltas) {
 }
 
 bool PgJournal::writable() const { return committer_->writable(); }
+
+// The writer's connection (or the server behind it) failed: what it had in flight was never
+// acknowledged, and a client that files it again with its idempotency key gets the stored receipt
+// if the COMMIT did land. Every later write would fail alike, so the hub is better started again.
+std::string PgJournal::lost() const { return committer_->writable() ? "" : committer_->failure(); }
 
 JournalStats PgJournal::stats() {
   JournalStats stats = withReader([](Conn& db) { return countRows(db); });

@@ -104,6 +104,7 @@ class PgJournal final : public Journal {
   CommitResult fillStats(const std::vector<StatDelta>& deltas) override;
 
   bool writable() const override;
+  std::string lost() const override;
   JournalStats stats() override;
   std::string describe() const override;
 

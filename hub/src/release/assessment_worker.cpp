@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "common/ids.hpp"
@@ -96,7 +97,18 @@ void AssessmentWorker::loop() {
       if (stopping_) return;
       seen = wakes_;
     }
-    const std::size_t done = runOnce();
+    std::size_t done = 0;
+    try {
+      done = runOnce();
+    } catch (const std::exception& e) {
+      // Journal trouble (a read that failed): what this round claimed stays leased and is taken
+      // again when its lease ends; said at most every 10 s.
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastTrouble_ > std::chrono::seconds(10)) {
+        std::fprintf(stderr, "swhub: assessment: %s; retried later\n", e.what());
+        lastTrouble_ = now;
+      }
+    }
     std::unique_lock lock(mutex_);
     if (stopping_) return;
     if (done == 0) cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_ || wakes_ != seen; });

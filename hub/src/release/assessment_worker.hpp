@@ -66,6 +66,7 @@ class AssessmentWorker {
   std::string owner_;
   AssessmentRetry retry_;
   std::function<void(const plugin::Failure&)> countFailure_;
+  std::chrono::steady_clock::time_point lastTrouble_{};  // the last journal trouble said (loop())
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;

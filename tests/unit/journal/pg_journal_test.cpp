@@ -117,6 +117,24 @@ TEST_F(journal_pg, MigrationSixCountsTheTotalsOnceThenTriggersKeepThem) {
             (std::vector<std::string>{"3|42"}));
 }
 
+// The server dropped every connection (restarted, or its backends terminated): a read finds its
+// idle connection broken, and is run again once on a new one, not failed.
+TEST_F(journal_pg, AReadOnAConnectionTheServerDroppedIsRunAgainOnANewOne) {
+  auto journal = openJournal(db_.url());
+  EXPECT_FALSE(journal->getCase("C-NONE").has_value());  // leaves an idle reader behind
+  PGconn* conn = PQconnectdb(db_.url().c_str());
+  PGresult* killed = PQexec(conn,
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                            " WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  ASSERT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK) << PQerrorMessage(conn);
+  EXPECT_GE(std::stoi(PQgetvalue(killed, 0, 0)), 2);  // the writer and the reader at least
+  PQclear(killed);
+  PQfinish(conn);
+  std::this_thread::sleep_for(200ms);  // the backends are gone
+  EXPECT_NO_THROW(EXPECT_FALSE(journal->getCase("C-NONE").has_value()));
+  EXPECT_NO_THROW(journal->searchCases({}));
+}
+
 TEST_F(journal_pg, ItSaysItCommitsDurably) {
   auto journal = openJournal(db_.url());
   EXPECT_EQ(journal->describe(), db_.url() + " (PostgreSQL, synchronous_commit=on)");
