@@ -180,6 +180,15 @@ void HubProcess::kill() {
   pid_ = -1;
 }
 
+HttpResponse requestAs(const std::string& address, const std::string& token, const std::string& method,
+                       const std::string& path, const std::string& body) {
+  std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}};
+  if (!body.empty()) {
+    headers["Content-Type"] = path == "/v1/messages" ? "application/vnd.swhub.consignment+json" : "application/json";
+  }
+  return request(address, method, path, body, headers);
+}
+
 std::pair<int, std::string> runSwhub(const std::vector<std::string>& args, std::chrono::seconds limit,
                                      const std::string& binary) {
   int fd = -1;

@@ -75,6 +75,11 @@ struct HttpResponse {
 HttpResponse request(const std::string& address, const std::string& method, const std::string& path,
                      const std::string& body = "", const std::map<std::string, std::string>& headers = {});
 
+// `request` as the holder of `token`: a body posted to /v1/messages goes as canonical JSON, any
+// other body as JSON.
+HttpResponse requestAs(const std::string& address, const std::string& token, const std::string& method,
+                       const std::string& path, const std::string& body = "");
+
 // The DESIGN.md example filing with `reference` swapped in.
 std::string exampleFiling(const std::string& reference);
 

@@ -75,11 +75,7 @@ class Licences : public ::testing::Test {
 
   HttpResponse as(const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}};
-    if (!body.empty()) {
-      headers["Content-Type"] = path == "/v1/messages" ? "application/vnd.swhub.consignment+json" : "application/json";
-    }
-    return request(hub_->address(), method, path, body, headers);
+    return requestAs(hub_->address(), token, method, path, body);
   }
 
   std::string file(const std::string& body) {

@@ -66,11 +66,7 @@ class Release : public ::testing::Test {
 
   HttpResponse as(const std::string& token, const std::string& method, const std::string& path,
                   const std::string& body = "") {
-    std::map<std::string, std::string> headers{{"Authorization", "Bearer " + token}};
-    if (!body.empty()) headers["Content-Type"] = method == "POST" && path == "/v1/messages"
-                                                     ? "application/vnd.swhub.consignment+json"
-                                                     : "application/json";
-    return request(hub_->address(), method, path, body, headers);
+    return requestAs(hub_->address(), token, method, path, body);
   }
 
   // Files as demo-shop (canonical JSON, notified in canonical JSON); returns the case id.

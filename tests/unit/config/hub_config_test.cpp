@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "config/config.hpp"
+#include "minimal_config.hpp"
 
 namespace swhub::config {
 namespace {
@@ -12,19 +13,7 @@ namespace {
 namespace fs = std::filesystem;
 using sdk::Errors;
 
-constexpr const char* kMinimal = R"(
-hub:
-  listen: 127.0.0.1:8080
-  journal: sqlite:var/j.db
-plugins:
-  canonical: {library: swhub_canonical.so}
-partners:
-  p1: {kind: postal, plugin: canonical, credentials: {tokens: [t1]}}
-agencies:
-  customs: {credentials: {tokens: [t2]}}
-routes:
-  - {name: all, require: [customs]}
-)";
+using test::kMinimal;
 
 HubConfig build(const std::string& yaml, const std::string& source = "/etc/swhub/hub.yaml") {
   return buildConfig(parseYamlString(yaml), source);

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "config/config.hpp"
+#include "minimal_config.hpp"
 
 namespace swhub::config {
 namespace {
@@ -15,19 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using sdk::Errors;
 
-constexpr const char* kMinimal = R"(
-hub:
-  listen: 127.0.0.1:8080
-  journal: sqlite:var/j.db
-plugins:
-  canonical: {library: swhub_canonical.so}
-partners:
-  p1: {kind: postal, plugin: canonical, credentials: {tokens: [t1]}}
-agencies:
-  customs: {credentials: {tokens: [t2]}}
-routes:
-  - {name: all, require: [customs]}
-)";
+using test::kMinimal;
 
 // A scratch folder for the config file and the nomenclature beside it.
 class Folder {
