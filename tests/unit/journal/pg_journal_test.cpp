@@ -130,7 +130,13 @@ TEST_F(journal_pg, AReadOnAConnectionTheServerDroppedIsRunAgainOnANewOne) {
   EXPECT_GE(std::stoi(PQgetvalue(killed, 0, 0)), 2);  // the writer and the reader at least
   PQclear(killed);
   PQfinish(conn);
-  std::this_thread::sleep_for(200ms);  // the backends are gone
+  // pg_terminate_backend only signals them: wait until they are gone.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()") !=
+             std::vector<std::string>{"0"} &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
   EXPECT_NO_THROW(EXPECT_FALSE(journal->getCase("C-NONE").has_value()));
   EXPECT_NO_THROW(journal->searchCases({}));
 }
