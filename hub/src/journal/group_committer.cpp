@@ -118,6 +118,7 @@ void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
       }
       results.push_back(std::move(result));
     }
+    txn_.beforeCommit();
     txn_.commit();
   } catch (const std::exception& e) {
     // StoreFailure, or anything unexpected: we cannot tell what reached the disk, so nothing in

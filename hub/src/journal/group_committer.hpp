@@ -40,6 +40,9 @@ class GroupTxn {
   virtual void savepoint() = 0;
   virtual void releaseSavepoint() = 0;
   virtual void rollbackToSavepoint() = 0;
+  // After the group's last job, before commit(): writes what the jobs left to the group as a
+  // whole (the statistics rollups, one write per counter per group).
+  virtual void beforeCommit() {}
   virtual void commit() = 0;          // durable when it returns
   virtual void rollback() noexcept = 0;  // best effort, after a failure
 };

@@ -40,7 +40,13 @@ void PgJournal::Txn::begin() {
   // The chain's head is locked by the batches that need it (applyBatch), not here: a group of
   // claims and completions alone (the workers' polls) then takes no lock that another node's
   // filings wait for, and a poll that finds nothing writes nothing (no WAL flush).
+  stats_.clear();
   run("BEGIN");
+}
+
+void PgJournal::Txn::beforeCommit() {
+  writeStatDeltas(db_, stats_);
+  stats_.clear();
 }
 
 void PgJournal::Txn::rollback() noexcept {
@@ -160,7 +166,7 @@ std::chrono::system_clock::time_point PgJournal::now() const {
 CommitResult PgJournal::commit(WriteBatch batch) {
   if (options_.plan_stats) options_.plan_stats(batch);
   return committer_->run([this, &batch] {
-    CommitResult result = applyBatch(*writer_, batch);
+    CommitResult result = applyBatch(*writer_, batch, &txn_->groupStats());
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
     return result;
   }, true);
@@ -292,7 +298,7 @@ void PgJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const
         addOutboxStats(*writer_, seq, state == OutboxState::Dead, at, stats);
       }
     }
-    writeStatDeltas(*writer_, stats);
+    txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
     return CommitResult{};
   }, false);
 }
@@ -431,7 +437,7 @@ bool PgJournal::deadLetterPulled(std::int64_t seq, const std::string& reason) {
     if (moved) {
       std::vector<StatDelta> stats;
       addOutboxStats(*writer_, seq, true, common::toInstant(now()), stats);
-      writeStatDeltas(*writer_, stats);
+      txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
     }
     return CommitResult{};
   }, false);

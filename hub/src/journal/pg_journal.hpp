@@ -121,12 +121,16 @@ class PgJournal final : public Journal {
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE SAVEPOINT batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO SAVEPOINT batch"); }
+    void beforeCommit() override;
     void commit() override { run("COMMIT"); }
     void rollback() noexcept override;
+    // The statistics deltas of the group's committed jobs, written merged by beforeCommit.
+    std::vector<StatDelta>& groupStats() { return stats_; }
 
    private:
     void run(const char* sql);
     Conn& db_;
+    std::vector<StatDelta> stats_;
   };
 
   template <typename Fn>

@@ -30,6 +30,11 @@ void SqliteJournal::Txn::run(const char* sql) {
   }
 }
 
+void SqliteJournal::Txn::beforeCommit() {
+  writeStatDeltas(db_, stats_);
+  stats_.clear();
+}
+
 void SqliteJournal::Txn::rollback() noexcept {
   // A failed COMMIT may already have rolled back on its own.
   if (!sqlite3_get_autocommit(db_.handle())) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -94,7 +99,7 @@ CommitResult SqliteJournal::commit(WriteBatch batch) {
   if (options_.plan_stats) options_.plan_stats(batch);
   // The writer thread reads `batch` while this thread waits on the result: no copy needed.
   return committer_->run([this, &batch] {
-    CommitResult result = applyBatch(*writer_, batch);
+    CommitResult result = applyBatch(*writer_, batch, &txn_->groupStats());
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
     return result;
   }, true);
@@ -209,7 +214,7 @@ void SqliteJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, c
         addOutboxStats(*writer_, seq, state == OutboxState::Dead, at, stats);
       }
     }
-    writeStatDeltas(*writer_, stats);
+    txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
     return CommitResult{};
   }, false);
 }
@@ -280,7 +285,7 @@ bool SqliteJournal::deadLetterPulled(std::int64_t seq, const std::string& reason
     if (moved) {
       std::vector<StatDelta> stats;
       addOutboxStats(*writer_, seq, true, common::toInstant(now()), stats);
-      writeStatDeltas(*writer_, stats);
+      txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
     }
     return CommitResult{};
   }, false);

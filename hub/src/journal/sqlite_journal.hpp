@@ -120,21 +120,26 @@ class SqliteJournal final : public Journal {
     Txn(Db& db, WriterGate& gate) : db_(db), gate_(gate) {}
     void begin() override {
       gate_.enterWriter();  // a TRUNCATE checkpoint that waits goes first
+      stats_.clear();
       run("BEGIN IMMEDIATE");
     }
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO batch"); }
+    void beforeCommit() override;
     void commit() override {
       run("COMMIT");
       gate_.leaveWriter();
     }
     void rollback() noexcept override;
+    // The statistics deltas of the group's committed jobs, written merged by beforeCommit.
+    std::vector<StatDelta>& groupStats() { return stats_; }
 
    private:
     void run(const char* sql);
     Db& db_;
     WriterGate& gate_;
+    std::vector<StatDelta> stats_;
   };
 
   template <typename Fn>

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -153,6 +154,41 @@ TEST(journal_group_commit_sqlite, DuplicateAndConflictWithinOneGroup) {
   EXPECT_FALSE(journal->getMessage("m2"));
   EXPECT_FALSE(journal->getMessage("m3"));
   EXPECT_EQ(journal->stats().batches, 2);
+}
+
+// A group's statistics are written once, merged, before its COMMIT: what its committed batches
+// added to one counter is their sum, and a refused batch of the same group adds nothing.
+TEST(journal_group_commit_sqlite, AGroupsStatisticsAreItsCommittedBatchesSummed) {
+  TempDir dir;
+  WriterGate gate;
+  auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", gate.options());
+  WriteBatch first = caseBatch("c0");
+  first.stats = {{100, "", "filings", "", "", 1}};
+  auto committedFirst = std::async(std::launch::async, [&] { return journal->commit(first); });
+  gate.entered.get_future().wait();  // the writer is busy: what we queue now forms one group
+
+  WriteBatch a = caseBatch("c1");
+  a.stats = {{100, "", "filings", "", "", 2}, {100, "agency:customs", "filings", "", "", 5}};
+  WriteBatch refused;
+  refused.case_updates.push_back({"no-such-case", 1, common::CaseState::Held, "", "", std::nullopt, ""});
+  refused.stats = {{100, "", "filings", "", "", 1000}, {100, "", "outcomes", "hold", "", 1}};
+  WriteBatch b = caseBatch("c2");
+  b.stats = {{100, "", "filings", "", "", 4}, {100, "agency:customs", "filings", "", "", -5}};
+  auto ra = queueCommit(*journal, a, 1);
+  auto rr = queueCommit(*journal, refused, 2);
+  auto rb = queueCommit(*journal, b, 3);
+  gate.release.set_value();
+
+  EXPECT_EQ(committedFirst.get().status, Status::Committed);
+  EXPECT_EQ(ra.get().status, Status::Committed);
+  EXPECT_EQ(rr.get().status, Status::Stale);
+  EXPECT_EQ(rb.get().status, Status::Committed);
+  EXPECT_EQ(gate.groups, (std::vector<std::size_t>{1, 3}));
+  std::map<std::string, std::int64_t> sums;
+  for (const auto& d : journal->statSums("", 0, 1000)) sums[d.family + "/" + d.key1] += d.value;
+  EXPECT_EQ(sums, (std::map<std::string, std::int64_t>{{"filings/", 1 + 2 + 4}}));
+  // +5 and -5 in one group: the counter nets to nothing and is not written at all.
+  EXPECT_TRUE(journal->statSums("agency:customs", 0, 1000).empty());
 }
 
 TEST_P(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
