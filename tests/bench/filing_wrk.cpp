@@ -17,6 +17,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -166,6 +167,18 @@ void reportJournal(const std::string& path) {
     std::printf(" %s %.2f", table, messages > 0 ? static_cast<double>(rows) / static_cast<double>(messages) : 0.0);
   }
   std::printf("\n");
+  // How far the assessments (customs, in the background) had come when the load stopped.
+  sqlite3_stmt* states = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT kind, count(*) FROM case_events GROUP BY kind ORDER BY 2 DESC", -1, &states, nullptr) ==
+      SQLITE_OK) {
+    std::printf("  case events by kind when the load stopped (customs' 'assessed' against the filings):");
+    while (sqlite3_step(states) == SQLITE_ROW) {
+      std::printf(" %s %lld", reinterpret_cast<const char*>(sqlite3_column_text(states, 0)),
+                  static_cast<long long>(sqlite3_column_int64(states, 1)));
+    }
+    std::printf("\n");
+  }
+  sqlite3_finalize(states);
   // dbstat: bytes per table and index (Debian's SQLite has it).
   sqlite3_stmt* stmt = nullptr;
   if (messages > 0 && sqlite3_prepare_v2(db, "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 10",
@@ -196,6 +209,27 @@ struct Round {
   double rate = 0, p50 = 0, p99 = 0, max = 0;
 };
 
+// One field of /proc/<pid>/io (bytes and write calls the process asked of the kernel).
+long long procIo(pid_t pid, const std::string& field) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  std::string name;
+  long long value = 0;
+  while (in >> name >> value) {
+    if (name == field + ":") return value;
+  }
+  return -1;
+}
+
+// A sample's value in the hub's /metrics text ("name value" lines), -1 when absent.
+double metricValue(const std::string& metrics, const std::string& name) {
+  std::istringstream in(metrics);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return -1;
+}
+
 void printRun(const WrkRun& run, const char* unit) {
   std::printf("    %llu requests in %.2f s, %llu non-2xx, %llu socket errors: %.0f %s; latency p50 %.2f ms, p90 %.2f ms, "
               "p99 %.2f ms, max %.2f ms\n",
@@ -222,9 +256,22 @@ Round hubRound(const WrkOptions& o, const std::string& script, int round, bool l
   HubProcess hub({"serve", "--config", config, "--listen", "127.0.0.1:0", "--journal", "sqlite:" + journal});
   WrkLoad load{o.threads, o.connections, o.seconds, script, hub.baseUrl() + "/", {"h" + std::to_string(round)}};
   if (round == 1) std::printf("  swhub: %s (swhub serve, config/hub.yaml, fresh journal each round)\n", wrkCommand(load).c_str());
+  const long long wcharBefore = procIo(hub.pid(), "wchar"), syscwBefore = procIo(hub.pid(), "syscw");
   const WrkRun run = runWrk(load);
   std::printf("  [round %d] swhub durable filings (202)\n", round);
   printRun(run, "filings/s");
+  // What the journal's writer did for them: transactions (group commits) and the bytes and write
+  // calls the whole process made (the WAL's frames and the checkpoints' copies, mostly).
+  const std::string metrics = swhub::testing::request(hub.address(), "GET", "/metrics").body;
+  const double commits = metricValue(metrics, "swhub_journal_commit_batches_count");
+  const double batches = metricValue(metrics, "swhub_journal_commit_batches_sum");
+  const double filed = static_cast<double>(run.requests - run.non2xx);
+  if (commits > 0 && filed > 0) {
+    std::printf("    journal: %.0f transactions, %.1f batches each; per filing: %.1f KiB written in %.0f write calls\n",
+                commits, batches / commits,
+                static_cast<double>(procIo(hub.pid(), "wchar") - wcharBefore) / filed / 1024.0,
+                static_cast<double>(procIo(hub.pid(), "syscw") - syscwBefore) / filed);
+  }
   if (run.non2xx > 0) std::printf("    (non-2xx answers are not filings: see the hub's output)\n");
   const int exit = hub.terminate();
   if (exit != 0) std::printf("    swhub exited %d:\n%s\n", exit, hub.output().c_str());

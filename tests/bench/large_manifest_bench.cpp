@@ -89,6 +89,7 @@ routes:
               static_cast<double>(filed.body.size()) / 1048576.0, seconds, static_cast<double>(lines) / seconds, idle,
               peak);
   std::fflush(stdout);
+  if (filed.status != 202) std::printf("  the hub answered %d: %s\n  its output:\n%s\n", filed.status, filed.body.c_str(), hub.output().c_str());
   if (filed.status != 202 || cases != lines) failed = true;
   if (batch > 0 && filed.status == 202) {
     const bool all = carrier.waitFor([&](const std::vector<Received>& got) { return notifiedRows(got) >= lines; },

@@ -25,7 +25,7 @@ CommitResult GroupCommitter::unavailable(const std::string& why) {
   return result;
 }
 
-CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_batch) {
+CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_batch, bool alone) {
   std::future<CommitResult> answer;
   {
     std::lock_guard lock(mutex_);
@@ -35,6 +35,7 @@ CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_ba
     GroupJob job;
     job.apply = std::move(apply);
     job.is_batch = is_batch;
+    job.alone = alone;
     answer = job.done.get_future();
     queue_.push_back(std::move(job));
     // Notify under the lock: once it is released the writer may answer this job and the
@@ -81,7 +82,9 @@ void GroupCommitter::writerLoop() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < max_group_) {
+      // A job that runs alone forms a group of its own.
+      while (!queue_.empty() && group.size() < max_group_ &&
+             (group.empty() || (!group.front().alone && !queue_.front().alone))) {
         group.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
@@ -98,10 +101,11 @@ void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
   const auto started = std::chrono::steady_clock::now();
   std::vector<CommitResult> results;
   results.reserve(group.size());
+  const bool alone = group.size() == 1 && group.front().alone;
   try {
-    txn_.begin();
+    txn_.begin(alone);
     for (auto& job : group) {
-      txn_.savepoint();
+      if (!alone) txn_.savepoint();
       CommitResult result;
       try {
         result = job.apply();
@@ -109,10 +113,16 @@ void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
         result.status = CommitResult::Status::Invalid;
         result.error = e.what();
       }
+      const bool committed = result.status == CommitResult::Status::Committed;
+      if (alone && !committed) {
+        txn_.rollback();  // the job was the whole transaction: nothing of it stays
+        job.done.set_value(std::move(result));
+        return;
+      }
       // Only this job's writes go when it is refused; the rest of the group still commits.
-      if (result.status == CommitResult::Status::Committed) {
+      if (!alone && committed) {
         txn_.releaseSavepoint();
-      } else {
+      } else if (!alone) {
         txn_.rollbackToSavepoint();
         txn_.releaseSavepoint();
       }

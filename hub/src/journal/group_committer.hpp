@@ -36,7 +36,8 @@ class BatchRejected : public std::runtime_error {
 class GroupTxn {
  public:
   virtual ~GroupTxn() = default;
-  virtual void begin() = 0;
+  // `alone`: the transaction holds one job and no savepoint (GroupJob::alone).
+  virtual void begin(bool alone) = 0;
   virtual void savepoint() = 0;
   virtual void releaseSavepoint() = 0;
   virtual void rollbackToSavepoint() = 0;
@@ -49,9 +50,13 @@ class GroupTxn {
 
 // A unit of work for the writer: runs inside the group's transaction. A result other than
 // Committed rolls back its savepoint. `is_batch` counts it as a WriteBatch in stats/on_commit.
+// `alone`: a job that writes too much for a savepoint to keep a copy of every page it changes
+// (a staged message's rows made visible) runs in a transaction of its own, without savepoint;
+// a result other than Committed rolls that transaction back.
 struct GroupJob {
   std::function<CommitResult()> apply;
   bool is_batch = true;
+  bool alone = false;
   std::promise<CommitResult> done;
 };
 
@@ -65,7 +70,7 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // Queues the job and blocks until its group is durable (or refused).
-  CommitResult run(std::function<CommitResult()> apply, bool is_batch);
+  CommitResult run(std::function<CommitResult()> apply, bool is_batch, bool alone = false);
 
   bool writable() const;
   std::string failure() const;     // why the journal stopped writing; "" while writable

@@ -36,7 +36,7 @@ void PgJournal::Txn::run(const char* sql) {
   }
 }
 
-void PgJournal::Txn::begin() {
+void PgJournal::Txn::begin(bool /*alone: PostgreSQL's savepoints cost no copy of the pages*/) {
   // The chain's head is locked by the batches that need it (applyBatch), not here: a group of
   // claims and completions alone (the workers' polls) then takes no lock that another node's
   // filings wait for, and a poll that finds nothing writes nothing (no WAL flush).
@@ -166,8 +166,11 @@ std::chrono::system_clock::time_point PgJournal::now() const {
 CommitResult PgJournal::commit(WriteBatch batch) {
   if (options_.plan_stats) options_.plan_stats(batch);
   return committer_->run([this, &batch] {
-    CommitResult result = applyBatch(*writer_, batch, &txn_->groupStats());
-    if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
+    CommitResult result = applyBatch(*writer_, batch, false);
+    if (result.status == CommitResult::Status::Committed) {
+      txn_->addGroupStats(std::move(batch.stats));
+      checkpointAudit(false);
+    }
     return result;
   }, true);
 }
@@ -298,7 +301,7 @@ void PgJournal::completeOutboxItems(const std::vector<std::int64_t>& seqs, const
         addOutboxStats(*writer_, seq, state == OutboxState::Dead, at, stats);
       }
     }
-    txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
+    txn_->addGroupStats(std::move(stats));
     return CommitResult{};
   }, false);
 }
@@ -437,7 +440,7 @@ bool PgJournal::deadLetterPulled(std::int64_t seq, const std::string& reason) {
     if (moved) {
       std::vector<StatDelta> stats;
       addOutboxStats(*writer_, seq, true, common::toInstant(now()), stats);
-      txn_->groupStats().insert(txn_->groupStats().end(), stats.begin(), stats.end());
+      txn_->addGroupStats(std::move(stats));
     }
     return CommitResult{};
   }, false);

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -117,15 +118,17 @@ class PgJournal final : public Journal {
   class Txn final : public GroupTxn {
    public:
     explicit Txn(Conn& db) : db_(db) {}
-    void begin() override;
+    void begin(bool alone) override;
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE SAVEPOINT batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO SAVEPOINT batch"); }
     void beforeCommit() override;
     void commit() override { run("COMMIT"); }
     void rollback() noexcept override;
-    // The statistics deltas of the group's committed jobs, written merged by beforeCommit.
-    std::vector<StatDelta>& groupStats() { return stats_; }
+    // A committed job's statistics deltas: beforeCommit writes the group's, merged.
+    void addGroupStats(std::vector<StatDelta> deltas) {
+      stats_.insert(stats_.end(), std::make_move_iterator(deltas.begin()), std::make_move_iterator(deltas.end()));
+    }
 
    private:
     void run(const char* sql);

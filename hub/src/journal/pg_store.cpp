@@ -214,7 +214,7 @@ CommitResult referencesTaken(std::vector<std::string> references) {
   return result;
 }
 
-CommitResult applyBatch(Conn& db, const WriteBatch& batch, std::vector<StatDelta>* group_stats) {
+CommitResult applyBatch(Conn& db, const WriteBatch& batch, bool write_stats) {
   const bool chained = batch.message || !batch.events.empty();
   // The head's lock first, before any other row of the batch: writers that extend the chain or
   // add outbox items (whose seqs must follow commit order) take turns on it, across nodes.
@@ -299,12 +299,11 @@ CommitResult applyBatch(Conn& db, const WriteBatch& batch, std::vector<StatDelta
   for (const auto& c : batch.completions) {
     writes.push_back(outboxCompletion(c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, ""));
   }
-  if (!group_stats) {
+  if (write_stats) {
     for (auto& q : statDeltaWrites(batch.stats)) writes.push_back(std::move(q));
   }
   if (chained) writes.push_back(headSave(head));
   db.pipeline(writes);
-  if (group_stats) group_stats->insert(group_stats->end(), batch.stats.begin(), batch.stats.end());
   return {};
 }
 

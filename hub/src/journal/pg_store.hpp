@@ -44,8 +44,8 @@ inline std::string optionalText(const std::optional<Instant>& at) { return at ? 
 ChainHead lockChainHead(Conn& db);
 void saveChainHead(Conn& db, const ChainHead& head);
 
-// As sqlite::applyBatch: the statistics deltas written here, or appended to `group_stats`.
-CommitResult applyBatch(Conn& db, const WriteBatch& batch, std::vector<StatDelta>* group_stats = nullptr);
+// As sqlite::applyBatch: the statistics deltas written too unless `write_stats` is false.
+CommitResult applyBatch(Conn& db, const WriteBatch& batch, bool write_stats = true);
 CommitResult referencesTaken(std::vector<std::string> references);
 // Writes `e` (a case event's columns) as the chain's next entry under a fresh seq; advances head.
 Query eventInsert(ChainHead& head, std::int64_t seq, EventEntry e);

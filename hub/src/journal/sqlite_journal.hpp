@@ -3,6 +3,7 @@
 // committer, a small pool of read connections (WAL lets them read while the writer writes),
 // and a background checkpointer.
 
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -118,11 +119,7 @@ class SqliteJournal final : public Journal {
   class Txn final : public GroupTxn {
    public:
     Txn(Db& db, WriterGate& gate) : db_(db), gate_(gate) {}
-    void begin() override {
-      gate_.enterWriter();  // a TRUNCATE checkpoint that waits goes first
-      stats_.clear();
-      run("BEGIN IMMEDIATE");
-    }
+    void begin(bool alone) override;
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO batch"); }
@@ -132,14 +129,17 @@ class SqliteJournal final : public Journal {
       gate_.leaveWriter();
     }
     void rollback() noexcept override;
-    // The statistics deltas of the group's committed jobs, written merged by beforeCommit.
-    std::vector<StatDelta>& groupStats() { return stats_; }
+    // A committed job's statistics deltas: beforeCommit writes the group's, merged.
+    void addGroupStats(std::vector<StatDelta> deltas) {
+      stats_.insert(stats_.end(), std::make_move_iterator(deltas.begin()), std::make_move_iterator(deltas.end()));
+    }
 
    private:
     void run(const char* sql);
     Db& db_;
     WriterGate& gate_;
     std::vector<StatDelta> stats_;
+    bool alone_ = false;  // the temp_store the connection has: FILE for a job alone, else MEMORY
   };
 
   template <typename Fn>

@@ -6,8 +6,10 @@
 
 namespace swhub::journal::sqlite {
 
-// Idle read connections kept for the next read.
-inline constexpr std::size_t kMaxIdleReaders = 8;
+// Idle read connections kept for the next read: as many as requests served at once (hub.threads'
+// default), so that a busy hub reuses connections and their prepared statements instead of
+// opening, preparing and closing one per read (a file descriptor and a page cache each).
+inline constexpr std::size_t kMaxIdleReaders = 64;
 
 template <typename Fn>
 auto SqliteJournal::withReader(Fn&& fn) {

@@ -222,7 +222,7 @@ std::int64_t lastEventSeq(Db& db) {
   return stmt->step() ? stmt->integer(0) : 0;
 }
 
-CommitResult applyBatch(Db& db, const WriteBatch& batch, std::vector<StatDelta>* group_stats) {
+CommitResult applyBatch(Db& db, const WriteBatch& batch, bool write_stats) {
   // The chain is extended in the caller's savepoint: a refused batch takes its entries back.
   const bool chained = batch.message || !batch.events.empty();
   ChainHead head = chained ? loadChainHead(db) : ChainHead{};
@@ -282,11 +282,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch, std::vector<StatDelta>*
   for (const auto& o : batch.outbox) insertOutbox(db, o);
   for (const auto& c : batch.completions) completeOutbox(db, c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, "");
   if (chained) saveChainHead(db, head);
-  if (group_stats) {
-    group_stats->insert(group_stats->end(), batch.stats.begin(), batch.stats.end());
-  } else {
-    writeStatDeltas(db, batch.stats);
-  }
+  if (write_stats) writeStatDeltas(db, batch.stats);
   return {};
 }
 

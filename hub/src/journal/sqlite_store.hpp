@@ -17,9 +17,9 @@ namespace swhub::journal::sqlite {
 // Applies one WriteBatch inside the caller's savepoint: idempotency check first, then every
 // row. Returns Duplicate / Conflict / Stale without undoing anything itself (the caller rolls
 // back the savepoint). Throws BatchRejected or StoreFailure. The batch's statistics deltas are
-// written here, or, given `group_stats`, appended to it once the batch is applied (the journal
-// writes a group's deltas merged, before its COMMIT).
-CommitResult applyBatch(Db& db, const WriteBatch& batch, std::vector<StatDelta>* group_stats = nullptr);
+// written too unless `write_stats` is false (the journal writes a group's deltas merged, before
+// its COMMIT).
+CommitResult applyBatch(Db& db, const WriteBatch& batch, bool write_stats = true);
 // The largest case_events seq ever given (0 when none): the next event's is one more.
 std::int64_t lastEventSeq(Db& db);
 // Writes `e` (a case event's columns) as case event last_seq + 1, the chain's next entry (position and hash in the row);

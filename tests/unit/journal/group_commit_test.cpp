@@ -191,6 +191,56 @@ TEST(journal_group_commit_sqlite, AGroupsStatisticsAreItsCommittedBatchesSummed)
   EXPECT_TRUE(journal->statSums("agency:customs", 0, 1000).empty());
 }
 
+// A staged message made visible changes more pages than a savepoint should copy: it runs in a
+// transaction of its own, between the groups of the batches queued around it.
+TEST(journal_group_commit_sqlite, AStagedMessagesFinishRunsAloneBetweenGroups) {
+  TempDir dir;
+  WriterGate gate;
+  auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", gate.options());
+  MessageRecord staged{"M-S", "demo-express", "text/csv", "", "sha256:staged", swhub::testing::at("2026-11-28T10:00:00.000Z"),
+                       "", MessageStatus::Staging, "", 0};
+  // The staged message's first transaction holds the writer (after its commit) while the rest queues.
+  auto first = std::async(std::launch::async, [&] { return journal->beginStaged(staged, 0); });
+  gate.entered.get_future().wait();
+
+  auto before = queueCommit(*journal, caseBatch("c1"), 1);
+  MessageRecord done = staged;
+  done.status = MessageStatus::Accepted;
+  done.http_status = 202;
+  auto finished = std::async(std::launch::async, [&] { return journal->finishStaged(done, {}, {}); });
+  while (journal->queuedWrites() < 2) std::this_thread::yield();
+  auto after = queueCommit(*journal, caseBatch("c2"), 3);
+  gate.release.set_value();
+
+  EXPECT_EQ(first.get().status, Status::Committed);
+  EXPECT_EQ(before.get().status, Status::Committed);
+  EXPECT_EQ(finished.get().status, Status::Committed);
+  EXPECT_EQ(after.get().status, Status::Committed);
+  EXPECT_EQ(gate.groups, (std::vector<std::size_t>{0, 1, 1, 1}));  // batches per transaction
+  ASSERT_TRUE(journal->getMessage("M-S"));
+  EXPECT_EQ(journal->getMessage("M-S")->status, MessageStatus::Accepted);
+  EXPECT_EQ(journal->stats().cases, 2);
+}
+
+// A job alone that is refused takes its whole transaction back, and the journal goes on writing.
+TEST(journal_group_commit_sqlite, ARefusedJobAloneLeavesNothingAndTheJournalWritesOn) {
+  TempDir dir;
+  auto journal = std::make_unique<sqlite::SqliteJournal>(dir.file("j.db"), "", JournalOptions{});
+  ASSERT_EQ(journal->commit(filing("m1", "key-1", "A")).status, Status::Committed);
+  MessageRecord staged{"M-S", "demo-post", "text/csv", "key-1", "sha256:other", swhub::testing::at("2026-11-28T10:00:00.000Z"),
+                       "", MessageStatus::Staging, "", 0};
+  ASSERT_EQ(journal->beginStaged(staged, 0).status, Status::Committed);
+  MessageRecord done = staged;
+  done.status = MessageStatus::Accepted;
+  done.http_status = 202;
+  WriteBatch rows = caseBatch("c-staged");
+  EXPECT_EQ(journal->finishStaged(done, {}, rows).status, Status::Conflict);  // key-1 is m1's, another body
+  EXPECT_FALSE(journal->getCase("c-staged"));
+  EXPECT_TRUE(journal->writable());
+  ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
+  EXPECT_EQ(journal->stats().cases, 1);
+}
+
 TEST_P(journal_group_commit, StaleCaseUpdateIsRefusedAndWritesNothing) {
   auto journal = openJournal(journalUrl());
   ASSERT_EQ(journal->commit(caseBatch("c1")).status, Status::Committed);
