@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
 
 #include "release/case_status.hpp"
@@ -33,11 +34,57 @@ std::string textOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   }
 }
 
+// Counts the members of the top-level "items" array as the parser reads them, building no
+// document: the planner needs only that number from a case's whole consignment.
+class ItemCounter final : public Poco::JSON::Handler {
+ public:
+  std::int64_t count() const { return count_; }
+  void reset() override { depth_ = 0, count_ = 0, inItems_ = false, itemsKey_ = false; }
+  void startObject() override { open(); }
+  void endObject() override { close(); }
+  void startArray() override {
+    if (depth_ == 1 && itemsKey_) inItems_ = true;
+    open();
+  }
+  void endArray() override {
+    close();
+    if (depth_ == 1) inItems_ = false;
+  }
+  void key(const std::string& k) override { itemsKey_ = depth_ == 1 && k == "items"; }
+  void null() override { scalar(); }
+  void value(int) override { scalar(); }
+  void value(unsigned) override { scalar(); }
+  void value(Poco::Int64) override { scalar(); }
+  void value(Poco::UInt64) override { scalar(); }
+  void value(const std::string&) override { scalar(); }
+  void value(double) override { scalar(); }
+  void value(bool) override { scalar(); }
+
+ private:
+  void open() {
+    if (inItems_ && depth_ == 2) ++count_;  // an item (an object, or anything else the array holds)
+    ++depth_;
+  }
+  void close() { --depth_; }
+  void scalar() {
+    if (inItems_ && depth_ == 2) ++count_;
+  }
+  int depth_ = 0;
+  std::int64_t count_ = 0;
+  bool inItems_ = false;
+  bool itemsKey_ = false;
+};
+
 std::int64_t itemCount(const std::string& consignmentJson) {
-  auto o = parseObject(consignmentJson);
-  if (!o) return 0;
-  auto items = o->getArray("items");
-  return items ? static_cast<std::int64_t>(items->size()) : 0;
+  if (consignmentJson.empty()) return 0;
+  try {
+    Poco::SharedPtr<ItemCounter> counter = new ItemCounter;
+    Poco::JSON::Parser parser(counter);
+    parser.parse(consignmentJson);
+    return counter->count();
+  } catch (const std::exception&) {
+    return 0;  // a detail the planner cannot read counts as none
+  }
 }
 
 std::int64_t msBetween(journal::Instant from, journal::Instant to) {

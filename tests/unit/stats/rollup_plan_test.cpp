@@ -84,6 +84,19 @@ TEST_F(PlanTest, filingsCasesAndItemsByPartnerKindAndCategory) {
   EXPECT_EQ(count(s, "items.partner", "demo-post"), 2);
 }
 
+// The count is the consignment's own items: arrays inside an item, and "items" keys elsewhere,
+// add nothing.
+TEST_F(PlanTest, itemsAreTheConsignmentsTopLevelItemsOnly) {
+  auto life = test_support::caseLife();
+  ASSERT_FALSE(life.front().new_cases.empty());
+  life.front().new_cases.front().consignment_json =
+      R"({"parties":{"seller":{"id":"S","items":[1,2,3,4]}},)"
+      R"("items":[{"hs":"6109","documents":[{"a":[1,2]},{"b":{}}]},{"hs":"4202","x":{"items":[{},{}]}},{"hs":"9503"}],)"
+      R"("extra":{"items":[{}]},"more":[[{"items":[{}]}]]})";
+  for (auto& batch : life) commit(std::move(batch));
+  EXPECT_EQ(count(sums(""), "items", ""), 3);
+}
+
 TEST_F(PlanTest, appliedDecisionsCountWithTheirReasonCodesAndTimes) {
   fileAndDecideAndRelease();
   const auto s = sums("");
