@@ -8,7 +8,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "common/instant.hpp"
@@ -39,7 +44,11 @@ inline std::int64_t hourOf(common::Instant at) {
 
 // Every counter is kept per hour and per UTC day too: a day's row is in scope dayScope(scope) at
 // the day's first hour, so that a window of many days reads a row set per day, not per hour.
-inline std::string dayScope(const std::string& scope) { return "day/" + scope; }
+inline std::string dayScope(std::string_view scope) {
+  std::string day = "day/";
+  day += scope;
+  return day;
+}
 inline std::int64_t dayStartHour(std::int64_t hour) { return (hour >= 0 ? hour : hour - 23) / 24 * 24; }
 
 // Latency buckets: bucket i holds durations d with 2^((i-1)/4) ms < d <= 2^(i/4) ms (bucket 0:
@@ -52,26 +61,75 @@ inline int latencyBucket(std::int64_t ms) {
 }
 inline double latencyBucketBoundMs(int bucket) { return std::exp2(bucket / 4.0); }
 
+// Deltas summed by key as they are added, each key's strings built once: the cases of a batch
+// add to the same few hundred counters (a staged manifest's chunk of 256 cases would otherwise
+// build some 25,000 deltas). What one case added can be taken back whole (the planner leaves out
+// a case it cannot read).
+class StatSums {
+ public:
+  void add(std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key1,
+           std::string_view key2, std::int64_t by) {
+    auto it = sums_.find(std::make_tuple(scope, hour, family, key1, key2));
+    if (it == sums_.end()) {
+      it = sums_.emplace(Key{std::string(scope), hour, std::string(family), std::string(key1), std::string(key2)}, 0).first;
+    }
+    it->second += by;
+    added_.emplace_back(it, by);
+  }
+  // What is added from here on can be taken back by takeBack().
+  void mark() { added_.clear(); }
+  void takeBack() {
+    for (const auto& [it, by] : added_) it->second -= by;
+    added_.clear();
+  }
+  // The sums that change something, in key order (mergeStatDeltas' order).
+  void appendTo(std::vector<StatDelta>& out) const {
+    for (const auto& [key, value] : sums_) {
+      if (value == 0) continue;
+      const auto& [scope, hour, family, key1, key2] = key;
+      out.push_back({hour, scope, family, key1, key2, value});
+    }
+  }
+
+ private:
+  using Key = std::tuple<std::string, std::int64_t, std::string, std::string, std::string>;
+  using Map = std::map<Key, std::int64_t, std::less<>>;
+  Map sums_;
+  std::vector<std::pair<Map::iterator, std::int64_t>> added_;
+};
+
+inline void putDelta(std::vector<StatDelta>& out, std::int64_t hour, std::string_view scope, std::string_view family,
+                     std::string_view key1, std::string_view key2, std::int64_t value) {
+  out.push_back({hour, std::string(scope), std::string(family), std::string(key1), std::string(key2), value});
+}
+inline void putDelta(StatSums& out, std::int64_t hour, std::string_view scope, std::string_view family,
+                     std::string_view key1, std::string_view key2, std::int64_t value) {
+  out.add(hour, scope, family, key1, key2, value);
+}
+
 // The deltas of one latency observation into histogram `family`, key1 `key` (bucket and sum), in
-// the hour, its day and the running total.
-inline void addLatency(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
-                       const std::string& family, const std::string& key, std::int64_t ms) {
+// the hour, its day and the running total. `Out`: a vector of deltas or StatSums.
+template <typename Out>
+void addLatency(Out& out, std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key,
+                std::int64_t ms) {
   ms = std::max<std::int64_t>(ms, 0);
   const std::string bucket = "b" + std::to_string(latencyBucket(ms));
   const std::string day = dayScope(scope);
-  for (const auto& [h, s] : {std::pair{hour, &scope}, std::pair{dayStartHour(hour), &day}, std::pair{kAllTimeHour, &scope}}) {
-    out.push_back({h, *s, family, key, bucket, 1});
-    out.push_back({h, *s, family, key, "sum", ms});
+  for (const auto& [h, s] : {std::pair<std::int64_t, std::string_view>{hour, scope},
+                             std::pair<std::int64_t, std::string_view>{dayStartHour(hour), day},
+                             std::pair<std::int64_t, std::string_view>{kAllTimeHour, scope}}) {
+    putDelta(out, h, s, family, key, bucket, 1);
+    putDelta(out, h, s, family, key, "sum", ms);
   }
 }
 
 // A counter's delta in the hour, its day and the running total.
-inline void addCount(std::vector<StatDelta>& out, std::int64_t hour, const std::string& scope,
-                     const std::string& family, const std::string& key1, const std::string& key2,
-                     std::int64_t by = 1) {
-  out.push_back({hour, scope, family, key1, key2, by});
-  out.push_back({dayStartHour(hour), dayScope(scope), family, key1, key2, by});
-  out.push_back({kAllTimeHour, scope, family, key1, key2, by});
+template <typename Out>
+void addCount(Out& out, std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key1,
+              std::string_view key2, std::int64_t by = 1) {
+  putDelta(out, hour, scope, family, key1, key2, by);
+  putDelta(out, dayStartHour(hour), dayScope(scope), family, key1, key2, by);
+  putDelta(out, kAllTimeHour, scope, family, key1, key2, by);
 }
 
 // The deltas a finished delivery adds (the backends call it when completing an outbox item):

@@ -15,6 +15,7 @@ using journal::addCount;
 using journal::addLatency;
 using journal::CaseEvent;
 using journal::StatDelta;
+using journal::StatSums;
 
 Poco::JSON::Object::Ptr parseObject(const std::string& json) {
   if (json.empty()) return {};
@@ -129,7 +130,7 @@ journal::Instant arrivalOf(const CaseView& c, const CaseSource& source, bool new
 
 class Planner {
  public:
-  Planner(std::vector<StatDelta>& out, const CaseSource& source) : out_(out), source_(source) {}
+  Planner(StatSums& out, const CaseSource& source) : out_(out), source_(source) {}
 
   void plan(CaseView& c, bool newCase) {
     for (const CaseEvent* e : c.events) {
@@ -157,9 +158,9 @@ class Planner {
   void transition(CaseView& c, const CaseEvent& e, std::int64_t hour, bool newCase) {
     if (!e.to_state) return;
     if (e.from_state) {
-      out_.push_back({journal::kAllTimeHour, "", "cases_state", std::string(toString(*e.from_state)), "", -1});
+      out_.add(journal::kAllTimeHour, "", "cases_state", toString(*e.from_state), "", -1);
     }
-    out_.push_back({journal::kAllTimeHour, "", "cases_state", std::string(toString(*e.to_state)), "", 1});
+    out_.add(journal::kAllTimeHour, "", "cases_state", toString(*e.to_state), "", 1);
     if (!e.from_state) {
       const std::string kind = firstFiling(c.events, c.record.filing);
       const std::int64_t items = itemCount(c.record.consignment_json);
@@ -240,7 +241,7 @@ class Planner {
     }
   }
 
-  std::vector<StatDelta>& out_;
+  StatSums& out_;
   const CaseSource& source_;
 };
 
@@ -254,7 +255,8 @@ void planRollups(journal::WriteBatch& batch, const CaseSource& source) {
     if (list.empty()) order.push_back(e.case_id);
     list.push_back(&e);
   }
-  Planner planner(batch.stats, source);
+  StatSums sums;
+  Planner planner(sums, source);
   for (const auto& id : order) {
     CaseView c;
     bool newCase = false;
@@ -273,7 +275,7 @@ void planRollups(journal::WriteBatch& batch, const CaseSource& source) {
     }
     // Statistics never fail a commit: a case whose rows cannot be read as the planner expects
     // (a journal edited by hand) is left out of them, whole.
-    const std::size_t before = batch.stats.size();
+    sums.mark();
     try {
       c.status = release::CaseStatus::fromJson(c.record.status_json);
       c.scopes.push_back("");
@@ -281,9 +283,10 @@ void planRollups(journal::WriteBatch& batch, const CaseSource& source) {
       c.events = std::move(byCase[id]);
       planner.plan(c, newCase);
     } catch (const std::exception&) {
-      batch.stats.resize(before);
+      sums.takeBack();
     }
   }
+  sums.appendTo(batch.stats);
 }
 
 CaseSource journalSource(journal::Journal& journal) {

@@ -56,6 +56,32 @@ TEST(stats_buckets, mergeSumsOneKeyAndDropsNothing) {
   EXPECT_EQ(merged[2].scope, "agency:x");
 }
 
+TEST(stats_buckets, sumsAddByKeyInMergeOrderAndTakeACaseBackWhole) {
+  journal::StatSums sums;
+  sums.add(5, "agency:x", "f", "a", "", 4);
+  sums.add(5, "", "f", "a", "", 1);
+  sums.mark();
+  sums.add(5, "", "f", "a", "", 2);
+  sums.add(6, "", "f", "new", "", 7);
+  sums.takeBack();  // the second case could not be read: nothing of it stays
+  sums.mark();
+  sums.add(6, "", "f", "a", "", 1);
+  sums.add(5, "", "f", "a", "", 2);
+  std::vector<journal::StatDelta> out{{1, "", "before", "", "", 9}};
+  sums.appendTo(out);
+  ASSERT_EQ(out.size(), 4u);  // what was there, then the sums in key order; "new" netted to nothing
+  EXPECT_EQ(out[0].family, "before");
+  EXPECT_TRUE(out[1].sameKey({5, "", "f", "a", "", 0}));
+  EXPECT_EQ(out[1].value, 3);
+  EXPECT_TRUE(out[2].sameKey({6, "", "f", "a", "", 0}));
+  EXPECT_EQ(out[2].value, 1);
+  EXPECT_TRUE(out[3].sameKey({5, "agency:x", "f", "a", "", 0}));
+  EXPECT_EQ(out[3].value, 4);
+  std::vector<journal::StatDelta> plain{{5, "agency:x", "f", "a", "", 4}, {5, "", "f", "a", "", 3}, {6, "", "f", "a", "", 1}};
+  EXPECT_EQ(journal::mergeStatDeltas(plain).size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(journal::mergeStatDeltas(plain)[i].sameKey(out[i + 1]));
+}
+
 TEST(stats_window, defaultIsTheDayBeforeNowRoundedOutToHours) {
   sdk::Errors errors;
   const auto w = parseWindow("", "", at("2026-12-06T18:30:00Z"), errors);

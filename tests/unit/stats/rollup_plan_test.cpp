@@ -97,6 +97,31 @@ TEST_F(PlanTest, itemsAreTheConsignmentsTopLevelItemsOnly) {
   EXPECT_EQ(count(sums(""), "items", ""), 3);
 }
 
+// A case whose rows the planner cannot read (a journal edited by hand) is left out whole, even
+// after some of its events were counted; the other cases of the batch still count.
+TEST_F(PlanTest, aCaseThePlannerCannotReadIsLeftOutWholeAndTheOthersCount) {
+  WriteBatch batch;
+  const auto when = at("2026-12-01T10:00:00.000Z");
+  for (const std::string id : {"C-good", "C-bad"}) {
+    batch.new_cases.push_back({id, "demo-post", "REF-" + id, "pre-arrival", common::CaseState::Accepted, 1,
+                               R"({"items":[{},{}]})", "M-1", when, when, "{}"});
+    batch.events.push_back({0, id, when, common::Actor::hub(), "received", {}, {}, R"({"filing":"pre-arrival"})", "M-1"});
+    batch.events.push_back({0, id, when, common::Actor::hub(), "transition", {}, common::CaseState::Accepted, "{}", "M-1"});
+  }
+  // An applied decision whose reason codes are not text: reading it throws, after the case's
+  // filing and transition were counted.
+  batch.events.push_back({0, "C-bad", when, common::Actor::agency("customs"), "decision", {}, {},
+                          R"({"effect":"applied","agency":"customs","decision":"hold","reason_codes":[null]})", ""});
+  planRollups(batch, source_);
+  deltas_ = batch.stats;
+  const auto s = sums("");
+  EXPECT_EQ(count(s, "filings", ""), 1);
+  EXPECT_EQ(count(s, "cases_filed", ""), 1);
+  EXPECT_EQ(count(s, "items", ""), 2);
+  EXPECT_EQ(count(s, "outcomes", "hold"), 0);
+  EXPECT_EQ(count(sums("", true), "cases_state", "accepted"), 1);
+}
+
 TEST_F(PlanTest, appliedDecisionsCountWithTheirReasonCodesAndTimes) {
   fileAndDecideAndRelease();
   const auto s = sums("");
