@@ -40,7 +40,12 @@ std::string textOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
 class ItemCounter final : public Poco::JSON::Handler {
  public:
   std::int64_t count() const { return count_; }
-  void reset() override { depth_ = 0, count_ = 0, inItems_ = false, itemsKey_ = false; }
+  void reset() override {
+    depth_ = 0;
+    count_ = 0;
+    inItems_ = false;
+    itemsKey_ = false;
+  }
   void startObject() override { open(); }
   void endObject() override { close(); }
   void startArray() override {
