@@ -102,8 +102,9 @@ void AssessmentWorker::loop() {
       done = runOnce();
     } catch (const std::exception& e) {
       // Journal trouble (a read that failed): what this round claimed stays leased and is taken
-      // again when its lease ends; said at most every 10 s.
+      // again when its lease ends; said at most every 10 s, whichever thread met it.
       const auto now = std::chrono::steady_clock::now();
+      std::lock_guard lock(mutex_);
       if (now - lastTrouble_ > std::chrono::seconds(10)) {
         std::fprintf(stderr, "swhub: assessment: %s; retried later\n", e.what());
         lastTrouble_ = now;

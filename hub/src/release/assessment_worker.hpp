@@ -66,8 +66,8 @@ class AssessmentWorker {
   std::string owner_;
   AssessmentRetry retry_;
   std::function<void(const plugin::Failure&)> countFailure_;
-  std::chrono::steady_clock::time_point lastTrouble_{};  // the last journal trouble said (loop())
   std::mutex mutex_;
+  std::chrono::steady_clock::time_point lastTrouble_{};  // the last journal trouble said (loop()); guarded by mutex_
   std::condition_variable cv_;
   bool stopping_ = false;
   std::uint64_t wakes_ = 0;
