@@ -102,6 +102,7 @@ void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
   std::vector<CommitResult> results;
   results.reserve(group.size());
   const bool alone = group.size() == 1 && group.front().alone;
+  txn_.takeGroupStats();  // none of a group before that failed
   try {
     txn_.begin(alone);
     for (auto& job : group) {
@@ -128,7 +129,7 @@ void GroupCommitter::runGroup(std::deque<GroupJob>& group) {
       }
       results.push_back(std::move(result));
     }
-    txn_.beforeCommit();
+    txn_.writeStats(txn_.takeGroupStats());
     txn_.commit();
   } catch (const std::exception& e) {
     // StoreFailure, or anything unexpected: we cannot tell what reached the disk, so nothing in

@@ -10,10 +10,13 @@
 #include <deque>
 #include <functional>
 #include <future>
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "journal/journal.hpp"
 
@@ -41,11 +44,22 @@ class GroupTxn {
   virtual void savepoint() = 0;
   virtual void releaseSavepoint() = 0;
   virtual void rollbackToSavepoint() = 0;
-  // After the group's last job, before commit(): writes what the jobs left to the group as a
-  // whole (the statistics rollups, one write per counter per group).
-  virtual void beforeCommit() {}
   virtual void commit() = 0;          // durable when it returns
   virtual void rollback() noexcept = 0;  // best effort, after a failure
+  // Adds `deltas` to their counters (merged first) in the open transaction.
+  virtual void writeStats(const std::vector<StatDelta>& deltas) = 0;
+
+  // A committed job's statistics deltas: the committer writes the group's with writeStats once,
+  // after its last job and before commit() (one write per counter per group, not per filing).
+  void addGroupStats(std::vector<StatDelta> deltas) {
+    group_stats_.insert(group_stats_.end(), std::make_move_iterator(deltas.begin()),
+                        std::make_move_iterator(deltas.end()));
+  }
+  // The group's deltas, leaving none (the committer's; also drops those of a group that failed).
+  std::vector<StatDelta> takeGroupStats() { return std::exchange(group_stats_, {}); }
+
+ private:
+  std::vector<StatDelta> group_stats_;
 };
 
 // A unit of work for the writer: runs inside the group's transaction. A result other than

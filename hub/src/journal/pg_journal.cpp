@@ -40,14 +40,10 @@ void PgJournal::Txn::begin(bool /*alone: PostgreSQL's savepoints cost no copy of
   // The chain's head is locked by the batches that need it (applyBatch), not here: a group of
   // claims and completions alone (the workers' polls) then takes no lock that another node's
   // filings wait for, and a poll that finds nothing writes nothing (no WAL flush).
-  stats_.clear();
   run("BEGIN");
 }
 
-void PgJournal::Txn::beforeCommit() {
-  writeStatDeltas(db_, stats_);
-  stats_.clear();
-}
+void PgJournal::Txn::writeStats(const std::vector<StatDelta>& deltas) { writeStatDeltas(db_, deltas); }
 
 void PgJournal::Txn::rollback() noexcept {
   if (db_.handle()) PQclear(PQexec(db_.handle(), "ROLLBACK"));

@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -122,18 +121,13 @@ class PgJournal final : public Journal {
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE SAVEPOINT batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO SAVEPOINT batch"); }
-    void beforeCommit() override;
     void commit() override { run("COMMIT"); }
     void rollback() noexcept override;
-    // A committed job's statistics deltas: beforeCommit writes the group's, merged.
-    void addGroupStats(std::vector<StatDelta> deltas) {
-      stats_.insert(stats_.end(), std::make_move_iterator(deltas.begin()), std::make_move_iterator(deltas.end()));
-    }
+    void writeStats(const std::vector<StatDelta>& deltas) override;
 
    private:
     void run(const char* sql);
     Conn& db_;
-    std::vector<StatDelta> stats_;
   };
 
   template <typename Fn>

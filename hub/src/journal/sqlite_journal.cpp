@@ -32,7 +32,6 @@ void SqliteJournal::Txn::run(const char* sql) {
 
 void SqliteJournal::Txn::begin(bool alone) {
   gate_.enterWriter();  // a TRUNCATE checkpoint that waits goes first
-  stats_.clear();
   // Each job of a group runs in a savepoint, which keeps a copy of every page the job changes
   // until it is released (the sub-journal): in memory, since a group's jobs change a few pages
   // each (in a temporary file they cost four fifths of the writer's write calls). A job alone (a
@@ -45,10 +44,7 @@ void SqliteJournal::Txn::begin(bool alone) {
   run("BEGIN IMMEDIATE");
 }
 
-void SqliteJournal::Txn::beforeCommit() {
-  writeStatDeltas(db_, stats_);
-  stats_.clear();
-}
+void SqliteJournal::Txn::writeStats(const std::vector<StatDelta>& deltas) { writeStatDeltas(db_, deltas); }
 
 void SqliteJournal::Txn::rollback() noexcept {
   // A failed COMMIT may already have rolled back on its own.

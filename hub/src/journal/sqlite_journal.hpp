@@ -3,7 +3,6 @@
 // committer, a small pool of read connections (WAL lets them read while the writer writes),
 // and a background checkpointer.
 
-#include <iterator>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -123,22 +122,17 @@ class SqliteJournal final : public Journal {
     void savepoint() override { run("SAVEPOINT batch"); }
     void releaseSavepoint() override { run("RELEASE batch"); }
     void rollbackToSavepoint() override { run("ROLLBACK TO batch"); }
-    void beforeCommit() override;
     void commit() override {
       run("COMMIT");
       gate_.leaveWriter();
     }
     void rollback() noexcept override;
-    // A committed job's statistics deltas: beforeCommit writes the group's, merged.
-    void addGroupStats(std::vector<StatDelta> deltas) {
-      stats_.insert(stats_.end(), std::make_move_iterator(deltas.begin()), std::make_move_iterator(deltas.end()));
-    }
+    void writeStats(const std::vector<StatDelta>& deltas) override;
 
    private:
     void run(const char* sql);
     Db& db_;
     WriterGate& gate_;
-    std::vector<StatDelta> stats_;
     bool alone_ = false;  // the temp_store the connection has: FILE for a job alone, else MEMORY
   };
 
