@@ -4,6 +4,7 @@
 #include <charconv>
 #include <csignal>
 #include <pthread.h>
+#include <sysexits.h>
 #include <iostream>
 #include <map>
 #include <string>
@@ -431,7 +432,7 @@ int serve(const Args& args) {
       std::cout << "swhub: the journal stopped writing (" << lost << "); exiting with status 75 so that the "
                 << "service manager starts the hub again, which connects to the journal afresh" << std::endl;
       hub.stop();
-      return 75;
+      return EX_TEMPFAIL;  // 75
     }
   }
 }
