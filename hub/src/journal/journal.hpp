@@ -310,9 +310,13 @@ class Journal {
   // journal is not held up (a case filed meanwhile may or may not be seen).
   virtual void forEachCaseFiled(Instant from, Instant to,
                                 const std::function<bool(const CaseRecord&)>& visit) = 0;
-  // The cases whose consignment names `id` as its `role` ("seller" or "buyer") and that were
-  // filed before case `before_case` (the one being assessed: what was known when it was filed,
-  // whatever came after it; the cases of one message were filed together). Indexed.
+  // The cases whose consignment names `id` as its `role` ("seller" or "buyer") now and that came
+  // to name it before case `before_case` did (the one being assessed: what was known when it was
+  // filed, whatever came after it), in journal order: an earlier message, or an amendment written
+  // before (the cases of one message are not before each other); of those, how many are held or
+  // rejected now. When `before_case` names another party now: all of the party's cases. Read in
+  // constant time from the case's ordinal with the party (schema 8 / migration 7), whatever the
+  // number of cases filed since; no row (zeros) when the case or the party is unknown.
   virtual PartyHistory partyHistory(const std::string& role, const std::string& id,
                                     const std::string& before_case) = 0;
 

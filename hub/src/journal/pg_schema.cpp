@@ -390,12 +390,97 @@ CREATE TRIGGER journal_totals_case_delete AFTER DELETE ON cases REFERENCING OLD 
   FOR EACH STATEMENT EXECUTE FUNCTION swhub_journal_totals('cases');
 )sql";
 
+// Migration 7 (SQLite's schema 8): each case's ordinal with its seller and its buyer, so that
+// Journal::partyHistory reads "before this case" without counting what was filed since: how many
+// times a case had come to name the party before the case's message (the cases of one message
+// share it; an amendment that names another party joins it again, its case id its token), and
+// the departures of cases that stopped naming a party. Handed out by a BEFORE trigger from the
+// party's totals row, which it locks until the commit: one node at a time per party. Ordinals of
+// the cases already there follow their filing order; no departure is known from before.
+constexpr const char* kMigration7 = R"sql(
+LOCK TABLE cases, party_totals IN SHARE ROW EXCLUSIVE MODE;
+DROP TRIGGER cases_party_insert ON cases;
+DROP TRIGGER cases_party_update ON cases;
+DROP TRIGGER cases_party_delete ON cases;
+DROP FUNCTION swhub_party_totals();
+ALTER TABLE cases ADD COLUMN seller_ord BIGINT, ADD COLUMN buyer_ord BIGINT;
+ALTER TABLE party_totals ADD COLUMN joined BIGINT NOT NULL DEFAULT 0,
+  ADD COLUMN last_message TEXT NOT NULL DEFAULT '', ADD COLUMN message_base BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE party_departures (
+  role TEXT NOT NULL,
+  id TEXT NOT NULL,
+  ord BIGINT NOT NULL
+);
+CREATE INDEX party_departures_ord ON party_departures (role, id, ord);
+UPDATE cases c SET seller_ord = o.ord FROM (SELECT id, min(n) OVER (PARTITION BY seller_id, message_id) AS ord
+  FROM (SELECT id, seller_id, message_id, row_number() OVER (PARTITION BY seller_id ORDER BY created_at, written) - 1 AS n
+        FROM cases WHERE seller_id IS NOT NULL) f) o WHERE c.id = o.id;
+UPDATE cases c SET buyer_ord = o.ord FROM (SELECT id, min(n) OVER (PARTITION BY buyer_id, message_id) AS ord
+  FROM (SELECT id, buyer_id, message_id, row_number() OVER (PARTITION BY buyer_id ORDER BY created_at, written) - 1 AS n
+        FROM cases WHERE buyer_id IS NOT NULL) f) o WHERE c.id = o.id;
+UPDATE party_totals SET joined = cases;
+DROP INDEX cases_seller_history;
+DROP INDEX cases_buyer_history;
+CREATE INDEX cases_seller_held ON cases (seller_id, seller_ord, state) WHERE state IN ('held', 'rejected');
+CREATE INDEX cases_buyer_held ON cases (buyer_id, buyer_ord, state) WHERE state IN ('held', 'rejected');
+-- One party of one case, before the row is written: returns the case's ordinal with the party.
+CREATE FUNCTION swhub_party_step(r TEXT, old_id TEXT, old_ord BIGINT, old_held INT, new_id TEXT, new_held INT,
+                                 token TEXT) RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE
+  ord BIGINT;
+BEGIN
+  IF old_id IS NOT DISTINCT FROM new_id THEN  -- the same party (or none): its held share only
+    IF new_id IS NOT NULL AND old_held <> new_held THEN
+      UPDATE party_totals SET held = held + new_held - old_held WHERE role = r AND id = new_id;
+    END IF;
+    RETURN old_ord;
+  END IF;
+  IF old_id IS NOT NULL THEN
+    UPDATE party_totals SET cases = cases - 1, held = held - old_held WHERE role = r AND id = old_id;
+    INSERT INTO party_departures (role, id, ord) VALUES (r, old_id, old_ord);
+  END IF;
+  IF new_id IS NULL THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO party_totals AS t (role, id, cases, held, joined, last_message, message_base)
+    VALUES (r, new_id, 1, new_held, 1, token, 0)
+    ON CONFLICT (role, id) DO UPDATE SET cases = t.cases + 1, held = t.held + excluded.held, joined = t.joined + 1,
+      message_base = CASE WHEN t.last_message = excluded.last_message THEN t.message_base ELSE t.joined END,
+      last_message = excluded.last_message
+    RETURNING t.message_base INTO ord;
+  RETURN ord;
+END $$;
+CREATE FUNCTION swhub_party_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    NEW.seller_ord := swhub_party_step('seller', NULL, NULL, 0, NEW.seller_id, (NEW.state IN ('held', 'rejected'))::int, NEW.message_id);
+    NEW.buyer_ord := swhub_party_step('buyer', NULL, NULL, 0, NEW.buyer_id, (NEW.state IN ('held', 'rejected'))::int, NEW.message_id);
+    RETURN NEW;
+  ELSIF TG_OP = 'UPDATE' THEN
+    NEW.seller_ord := swhub_party_step('seller', OLD.seller_id, OLD.seller_ord, (OLD.state IN ('held', 'rejected'))::int,
+                                       NEW.seller_id, (NEW.state IN ('held', 'rejected'))::int, NEW.id);
+    NEW.buyer_ord := swhub_party_step('buyer', OLD.buyer_id, OLD.buyer_ord, (OLD.state IN ('held', 'rejected'))::int,
+                                      NEW.buyer_id, (NEW.state IN ('held', 'rejected'))::int, NEW.id);
+    RETURN NEW;
+  END IF;
+  PERFORM swhub_party_step('seller', OLD.seller_id, OLD.seller_ord, (OLD.state IN ('held', 'rejected'))::int, NULL, 0, '');
+  PERFORM swhub_party_step('buyer', OLD.buyer_id, OLD.buyer_ord, (OLD.state IN ('held', 'rejected'))::int, NULL, 0, '');
+  RETURN OLD;
+END $$;
+CREATE TRIGGER cases_party_insert BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
+CREATE TRIGGER cases_party_update BEFORE UPDATE OF state, seller_id, buyer_id ON cases FOR EACH ROW
+  WHEN (OLD.state IS DISTINCT FROM NEW.state OR OLD.seller_id IS DISTINCT FROM NEW.seller_id
+        OR OLD.buyer_id IS DISTINCT FROM NEW.buyer_id)
+  EXECUTE FUNCTION swhub_party_totals();
+CREATE TRIGGER cases_party_delete BEFORE DELETE ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
+)sql";
+
 // Every migration, in order: version, SQL. A later schema change (a table in main, a column)
 // is one more entry here, never an edit of an applied one.
 const std::vector<std::pair<std::int64_t, const char*>>& migrations() {
   static const std::vector<std::pair<std::int64_t, const char*>> all = {
       {1, kMigration1}, {2, kMigration2}, {3, kMigration3}, {4, kMigration4}, {5, kMigration5},
-      {6, kMigration6}};
+      {6, kMigration6}, {7, kMigration7}};
   return all;
 }
 

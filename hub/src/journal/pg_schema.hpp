@@ -11,7 +11,7 @@
 namespace swhub::journal::pg {
 
 // The latest migration this hub knows (schema_migrations.version).
-inline constexpr std::int64_t kSchemaVersion = 6;
+inline constexpr std::int64_t kSchemaVersion = 7;
 // Advisory lock keys (pg_advisory_lock(class, key)): the migration's, and each node's liveness
 // (class kNodeLockClass, key = the node's id), in classes of their own so that they never meet.
 inline constexpr int kLockClass = 0x5357;  // "SW"

@@ -388,12 +388,14 @@ std::vector<CaseEvent> eventsOfCase(Conn& db, const std::string& case_id) {
 
 PartyHistory partyHistory(Conn& db, const std::string& role, const std::string& id, const std::string& before_case) {
   if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");
-  // As in SQLite: the party's totals less the cases filed at or after the one being assessed.
-  const std::string column = role + "_id";
-  auto r = db.exec("SELECT t.cases - f.n, t.held - f.h FROM party_totals t, (SELECT count(*) AS n,"
-                   " coalesce(sum((state IN ('held', 'rejected'))::int), 0) AS h FROM cases WHERE " + column +
-                       " = $1 AND created_at >= (SELECT created_at FROM cases WHERE id = $2)) f"
-                       " WHERE t.role = '" + role + "' AND t.id = $1 AND EXISTS (SELECT 1 FROM cases WHERE id = $2)",
+  // As in SQLite (sqlite::partyHistorySql): from the case's ordinal with the party and its
+  // totals, counting only the departures and the held cases that came after the case.
+  auto r = db.exec("SELECT x.o - (t.joined - t.cases) + (SELECT count(*) FROM party_departures d WHERE d.role = '" +
+                       role + "' AND d.id = $1 AND d.ord >= x.o), t.held - (SELECT count(*) FROM cases h WHERE h." + role +
+                       "_id = $1 AND h." + role + "_ord >= x.o AND h.state IN ('held', 'rejected'))"
+                       " FROM party_totals t, (SELECT CASE WHEN c." + role + "_id IS NOT DISTINCT FROM $1 THEN c." + role +
+                       "_ord ELSE (SELECT joined FROM party_totals WHERE role = '" + role + "' AND id = $1) END AS o"
+                       " FROM cases c WHERE c.id = $2) x WHERE t.role = '" + role + "' AND t.id = $1",
                    Params().text(id).text(before_case));
   PartyHistory history;
   if (r.rows() == 1) {

@@ -34,7 +34,10 @@ CREATE UNIQUE INDEX IF NOT EXISTS messages_idempotency
 
 -- cases.seller_id, buyer_id (schema 5): the consignment's seller and buyer ids (json_extract of
 -- consignment_json, NULL when absent), written with the row, so that Journal::partyHistory counts
--- from an index alone. (Comments stay outside the column list: ALTER TABLE DROP COLUMN edits it.)
+-- from an index alone. cases.seller_ord, buyer_ord (schema 8): how many cases had come to name
+-- that party before this case's message (partyOrdinalSql; NULL with the party), so that
+-- Journal::partyHistory reads "before this case" without counting what was filed since.
+-- (Comments stay outside the column list: ALTER TABLE DROP COLUMN edits it.)
 -- cases.duplicate_of: empty for every case filed since schema 3. For a case that a journal of
 -- schema 2 or older held under a (partner, reference) that an older case already had: the older
 -- case id (the migration to 3 keeps both and says so in the later case events).
@@ -52,7 +55,9 @@ CREATE TABLE IF NOT EXISTS cases (
   status_json TEXT NOT NULL DEFAULT '{}',
   duplicate_of TEXT NOT NULL DEFAULT '',
   seller_id TEXT,
-  buyer_id TEXT
+  buyer_id TEXT,
+  seller_ord INTEGER,
+  buyer_ord INTEGER
 );
 CREATE INDEX IF NOT EXISTS cases_reference ON cases (partner, reference);
 -- The case search (Journal::searchCases, newest first): by filing time alone, by partner, by
@@ -175,13 +180,26 @@ CREATE INDEX IF NOT EXISTS staged_outbox_staging ON staged_outbox (staging_id, s
 -- and how many of those are held or rejected now, kept by the triggers cases_party_* (created in
 -- ensureSchema) in the transaction that changes a case, so that Journal::partyHistory reads a
 -- row instead of counting every case of a busy seller at each assessment.
+-- Schema 8: `joined` counts every time a case came to name the party (never less: a case that
+-- leaves it is a row of party_departures), and the ordinal the cases of one message share
+-- (`message_base`, handed to the cases of `last_message`): see partyOrdinalSql.
 CREATE TABLE IF NOT EXISTS party_totals (
   role TEXT NOT NULL,  -- 'seller' or 'buyer'
   id TEXT NOT NULL,
   cases INTEGER NOT NULL,
   held INTEGER NOT NULL,
+  joined INTEGER NOT NULL DEFAULT 0,
+  last_message TEXT NOT NULL DEFAULT '',
+  message_base INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (role, id)
 ) WITHOUT ROWID;
+-- A case that stopped naming a party (an amendment named another): the ordinal it had there.
+CREATE TABLE IF NOT EXISTS party_departures (
+  role TEXT NOT NULL,
+  id TEXT NOT NULL,
+  ord INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS party_departures_ord ON party_departures (role, id, ord);
 
 -- How many messages and cases the journal holds (schema 7): 'messages' and 'cases', kept by the
 -- triggers journal_totals_* (created in ensureSchema) in the transaction that writes or removes a
@@ -318,36 +336,76 @@ void migrateTo6(Db& db) {
 
 // The triggers that keep party_totals: a case counts for its seller and its buyer from the
 // moment it is written, its held share follows its state, and an amendment that changes a party
-// moves the case from the old one to the new one.
-constexpr const char* kPartyTriggers = R"sql(
-CREATE TRIGGER IF NOT EXISTS cases_party_insert AFTER INSERT ON cases BEGIN
-  INSERT INTO party_totals (role, id, cases, held)
-    SELECT 'seller', new.seller_id, 1, new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL
-    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
-  INSERT INTO party_totals (role, id, cases, held)
-    SELECT 'buyer', new.buyer_id, 1, new.state IN ('held', 'rejected') WHERE new.buyer_id IS NOT NULL
-    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
-END;
-CREATE TRIGGER IF NOT EXISTS cases_party_update AFTER UPDATE OF state, seller_id, buyer_id ON cases
-WHEN old.state IS NOT new.state OR old.seller_id IS NOT new.seller_id OR old.buyer_id IS NOT new.buyer_id BEGIN
-  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
-    WHERE role = 'seller' AND id = old.seller_id;
-  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
-    WHERE role = 'buyer' AND id = old.buyer_id;
-  INSERT INTO party_totals (role, id, cases, held)
-    SELECT 'seller', new.seller_id, 1, new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL
-    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
-  INSERT INTO party_totals (role, id, cases, held)
-    SELECT 'buyer', new.buyer_id, 1, new.state IN ('held', 'rejected') WHERE new.buyer_id IS NOT NULL
-    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held;
-END;
-CREATE TRIGGER IF NOT EXISTS cases_party_delete AFTER DELETE ON cases BEGIN
-  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
-    WHERE role = 'seller' AND id = old.seller_id;
-  UPDATE party_totals SET cases = cases - 1, held = held - (old.state IN ('held', 'rejected'))
-    WHERE role = 'buyer' AND id = old.buyer_id;
-END;
-)sql";
+// moves the case from the old one (a departure, with its ordinal there) to the new one (joined
+// again, with a new ordinal: partyOrdinalSql computes it in the statement that writes the row).
+// The cases of one message share the ordinal `message_base`; an amendment's token is its case id.
+std::string partyTriggers() {
+  auto held = [](const char* row) { return std::string("(") + row + ".state IN ('held', 'rejected'))"; };
+  auto join = [&](const std::string& r, const std::string& token, const std::string& only) {
+    return "  INSERT INTO party_totals (role, id, cases, held, joined, last_message, message_base)\n"
+           "    SELECT '" + r + "', new." + r + "_id, 1, " + held("new") + ", 1, " + token + ", 0 WHERE new." + r +
+           "_id IS NOT NULL" + only + "\n"
+           "    ON CONFLICT (role, id) DO UPDATE SET cases = cases + 1, held = held + excluded.held, joined = joined + 1,\n"
+           "      message_base = CASE WHEN last_message = excluded.last_message THEN message_base ELSE joined END,\n"
+           "      last_message = excluded.last_message;\n";
+  };
+  auto leave = [&](const std::string& r, const std::string& only) {
+    return "  UPDATE party_totals SET cases = cases - 1, held = held - " + held("old") + " WHERE role = '" + r +
+           "' AND id = old." + r + "_id" + only + ";\n"
+           "  INSERT INTO party_departures (role, id, ord) SELECT '" + r + "', old." + r + "_id, old." + r +
+           "_ord WHERE old." + r + "_id IS NOT NULL" + only + ";\n";
+  };
+  std::string insert, update, remove;
+  for (const std::string r : {"seller", "buyer"}) {
+    const std::string moved = " AND old." + r + "_id IS NOT new." + r + "_id";
+    insert += join(r, "new.message_id", "");
+    update += leave(r, moved) + join(r, "new.id", moved) + "  UPDATE party_totals SET held = held + " + held("new") +
+              " - " + held("old") + " WHERE role = '" + r + "' AND id = new." + r + "_id AND old." + r + "_id IS new." +
+              r + "_id;\n";
+    remove += leave(r, "");
+  }
+  return "CREATE TRIGGER IF NOT EXISTS cases_party_insert AFTER INSERT ON cases BEGIN\n" + insert +
+         "END;\n"
+         "CREATE TRIGGER IF NOT EXISTS cases_party_update AFTER UPDATE OF state, seller_id, buyer_id ON cases\n"
+         "WHEN old.state IS NOT new.state OR old.seller_id IS NOT new.seller_id OR old.buyer_id IS NOT new.buyer_id BEGIN\n" +
+         update +
+         "END;\n"
+         "CREATE TRIGGER IF NOT EXISTS cases_party_delete AFTER DELETE ON cases BEGIN\n" + remove + "END;\n";
+}
+
+// Schema 8: each case's ordinal with its seller and its buyer, from the cases already there in
+// the order they were filed (the cases of one message share the first one's), and the triggers
+// of schema 6 replaced (they kept no ordinals). No departure is known from before.
+void migrateTo8(Db& db) {
+  auto has = [&db](const char* sql) {  // a literal: the statement cache's key
+    auto stmt = db.prepare(sql);
+    const bool found = stmt->step() && stmt->integer(0) > 0;
+    stmt->reset();
+    return found;
+  };
+  if (!has("SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seller_ord'")) {
+    db.exec("ALTER TABLE cases ADD COLUMN seller_ord INTEGER");
+    db.exec("ALTER TABLE cases ADD COLUMN buyer_ord INTEGER");
+  }
+  if (!has("SELECT count(*) FROM pragma_table_info('party_totals') WHERE name = 'joined'")) {
+    db.exec("ALTER TABLE party_totals ADD COLUMN joined INTEGER NOT NULL DEFAULT 0");
+    db.exec("ALTER TABLE party_totals ADD COLUMN last_message TEXT NOT NULL DEFAULT ''");
+    db.exec("ALTER TABLE party_totals ADD COLUMN message_base INTEGER NOT NULL DEFAULT 0");
+  }
+  db.exec("DROP TRIGGER IF EXISTS cases_party_insert");
+  db.exec("DROP TRIGGER IF EXISTS cases_party_update");
+  db.exec("DROP TRIGGER IF EXISTS cases_party_delete");
+  for (const std::string r : {"seller", "buyer"}) {
+    db.exec(("UPDATE cases SET " + r + "_ord = o.ord FROM (SELECT id, min(n) OVER (PARTITION BY " + r +
+             "_id, message_id) AS ord FROM (SELECT id, " + r + "_id, message_id, row_number() OVER (PARTITION BY " + r +
+             "_id ORDER BY created_at, rowid) - 1 AS n FROM cases WHERE " + r + "_id IS NOT NULL)) o"
+             " WHERE cases.id = o.id")
+                .c_str());
+    db.exec(("DROP INDEX IF EXISTS cases_" + r + "_history").c_str());
+  }
+  db.exec("UPDATE party_totals SET joined = cases, last_message = '', message_base = 0");
+  db.exec("DELETE FROM party_departures");
+}
 
 // Schema 7: journal_totals counted once from the rows already there (the triggers keep it after).
 void migrateTo7(Db& db) {
@@ -379,6 +437,11 @@ std::int64_t storedVersion(Db& db) {
 }
 
 }  // namespace
+
+std::string partyOrdinalSql(const std::string& role, const std::string& id, const std::string& token) {
+  return "CASE WHEN " + id + " IS NULL THEN NULL ELSE coalesce((SELECT CASE WHEN last_message = " + token +
+         " THEN message_base ELSE joined END FROM party_totals WHERE role = '" + role + "' AND id = " + id + "), 0) END";
+}
 
 ConnectionSettings configureConnection(Db& db) {
   sqlite3_busy_timeout(db.handle(), 5000);
@@ -438,7 +501,11 @@ void ensureSchema(Db& db) {
       migrateTo7(db);
       if (version >= 1) db.exec("UPDATE schema_version SET version = 7");
     }
-    db.exec(kPartyTriggers);
+    if (version >= 1 && version <= 7) {
+      migrateTo8(db);
+      db.exec("UPDATE schema_version SET version = 8");
+    }
+    db.exec(partyTriggers().c_str());
     db.exec(kTotalsTriggers);
     // After the migration: the column it needs exists in every journal from here on.
     db.exec(
@@ -446,10 +513,10 @@ void ensureSchema(Db& db) {
         " WHERE duplicate_of = ''");
     // `swhub audit verify` walks messages in chain order.
     db.exec("CREATE INDEX IF NOT EXISTS messages_audit ON messages (audit_seq)");
-    // What the customs agency learns of a seller or a buyer (Journal::partyHistory): everything
-    // the count reads is in the index (see migrateTo5).
-    db.exec("CREATE INDEX IF NOT EXISTS cases_seller_history ON cases (seller_id, created_at, state)");
-    db.exec("CREATE INDEX IF NOT EXISTS cases_buyer_history ON cases (buyer_id, created_at, state)");
+    // What the customs agency learns of a seller or a buyer (Journal::partyHistory): the held
+    // cases of a party from an ordinal on (the few filed since the case being assessed).
+    db.exec("CREATE INDEX IF NOT EXISTS cases_seller_held ON cases (seller_id, seller_ord, state) WHERE state IN ('held', 'rejected')");
+    db.exec("CREATE INDEX IF NOT EXISTS cases_buyer_held ON cases (buyer_id, buyer_ord, state) WHERE state IN ('held', 'rejected')");
     // Account statements: tables of their own (sqlite_accounts.cpp), new in every journal.
     db.exec(accountsSchema());
     // Supporting documents: tables of their own (sqlite_documents.cpp), new in every journal.

@@ -7,7 +7,14 @@
 
 namespace swhub::journal::sqlite {
 
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
+
+// The ordinal a case gets with its `role` party ('seller' or 'buyer') when a statement writes it
+// naming the party `id` (an SQL expression: a json_extract of the consignment), for the message
+// or amendment `token` (an SQL expression): how many times a case had come to name the party
+// before that message, which the cases of one message share (the party's message_base). NULL
+// without a party. The triggers (cases_party_*) then count the case in; read before they run.
+std::string partyOrdinalSql(const std::string& role, const std::string& id, const std::string& token);
 
 // The settings a connection reports after configureConnection.
 struct ConnectionSettings {

@@ -7,6 +7,7 @@
 #include "common/instant.hpp"
 #include "journal/audit_chain.hpp"
 #include "journal/group_committer.hpp"
+#include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
@@ -203,14 +204,17 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
   }
   // ORDER BY seq: rows get their final seqs in the order they were staged, after every row
   // committed so far.
-  db.prepare(
-        "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
-        " created_at, updated_at, status_json, seller_id, buyer_id) SELECT id, partner, reference, filing, state,"
-        " version, consignment_json, message_id, created_at, updated_at, status_json,"
-        " json_extract(consignment_json, '$.parties.seller.id'), json_extract(consignment_json, '$.parties.buyer.id')"
-        " FROM staged_cases WHERE staging_id = ? ORDER BY seq")
-      ->bind(1, m.id)
-      .step();
+  // The cases of the message share their ordinal with each party (sqlite_schema.hpp).
+  static const std::string copy =
+      "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
+      " created_at, updated_at, status_json, seller_id, buyer_id, seller_ord, buyer_ord) SELECT s.id, s.partner,"
+      " s.reference, s.filing, s.state, s.version, s.consignment_json, s.message_id, s.created_at, s.updated_at,"
+      " s.status_json, json_extract(s.consignment_json, '$.parties.seller.id'),"
+      " json_extract(s.consignment_json, '$.parties.buyer.id'), " +
+      partyOrdinalSql("seller", "json_extract(s.consignment_json, '$.parties.seller.id')", "s.message_id") + ", " +
+      partyOrdinalSql("buyer", "json_extract(s.consignment_json, '$.parties.buyer.id')", "s.message_id") +
+      " FROM staged_cases s WHERE s.staging_id = ? ORDER BY s.seq";
+  db.prepare(copy.c_str())->bind(1, m.id).step();
   // Each event is written once, with its chain position and hash (streamed: a manifest's events
   // are never all in memory; the read is of staged_events, the writes of case_events).
   {

@@ -8,6 +8,7 @@
 #include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_documents.hpp"
 #include "journal/sqlite_licences.hpp"
+#include "journal/sqlite_schema.hpp"
 #include "journal/sqlite_stats.hpp"
 #include "model/text_util.hpp"
 
@@ -132,10 +133,13 @@ void insertMessage(Db& db, ChainHead& head, const MessageRecord& m) {
 }
 
 void insertCase(Db& db, const CaseRecord& c) {
-  auto stmt = db.prepare(
+  static const std::string sql =
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
-      " created_at, updated_at, status_json, seller_id, buyer_id) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,"
-      " json_extract(?7, '$.parties.seller.id'), json_extract(?7, '$.parties.buyer.id'))");
+      " created_at, updated_at, status_json, seller_id, buyer_id, seller_ord, buyer_ord) VALUES (?1,?2,?3,?4,?5,?6,"
+      "?7,?8,?9,?10,?11, json_extract(?7, '$.parties.seller.id'), json_extract(?7, '$.parties.buyer.id'), " +
+      partyOrdinalSql("seller", "json_extract(?7, '$.parties.seller.id')", "?8") + ", " +
+      partyOrdinalSql("buyer", "json_extract(?7, '$.parties.buyer.id')", "?8") + ")";
+  auto stmt = db.prepare(sql.c_str());  // a static string: a stable cache key
   stmt->bind(1, c.id).bind(2, c.partner).bind(3, c.reference).bind(4, c.filing).bind(5, toString(c.state));
   stmt->bind(6, c.version).bind(7, c.consignment_json).bind(8, c.message_id).bind(9, common::toString(c.created_at));
   stmt->bind(10, common::toString(c.updated_at)).bind(11, c.status_json.empty() ? std::string("{}") : c.status_json).step();
@@ -143,16 +147,24 @@ void insertCase(Db& db, const CaseRecord& c) {
 
 // False when the stored version is not the expected one (or the case does not exist).
 bool updateCase(Db& db, const CaseUpdate& u) {
-  auto stmt = db.prepare(
+  // An amendment that names another party joins it again: a new ordinal, the case id its token.
+  auto ordinal = [](const std::string& role) {
+    const std::string id = "json_extract(?4, '$.parties." + role + ".id')";
+    return " " + role + "_ord = CASE WHEN ?4 = '' OR " + id + " IS " + role + "_id THEN " + role + "_ord ELSE " +
+           partyOrdinalSql(role, id, "?6") + " END,";
+  };
+  static const std::string sql =
       "UPDATE cases SET version = ?1 + 1,"
       " state = CASE WHEN ?2 = '' THEN state ELSE ?2 END,"
       " filing = CASE WHEN ?3 = '' THEN filing ELSE ?3 END,"
       " consignment_json = CASE WHEN ?4 = '' THEN consignment_json ELSE ?4 END,"
       " seller_id = CASE WHEN ?4 = '' THEN seller_id ELSE json_extract(?4, '$.parties.seller.id') END,"
-      " buyer_id = CASE WHEN ?4 = '' THEN buyer_id ELSE json_extract(?4, '$.parties.buyer.id') END,"
+      " buyer_id = CASE WHEN ?4 = '' THEN buyer_id ELSE json_extract(?4, '$.parties.buyer.id') END," +
+      ordinal("seller") + ordinal("buyer") +
       " updated_at = CASE WHEN ?5 = '' THEN updated_at ELSE ?5 END,"
       " status_json = CASE WHEN ?7 = '' THEN status_json ELSE ?7 END"
-      " WHERE id = ?6 AND version = ?1");
+      " WHERE id = ?6 AND version = ?1";
+  auto stmt = db.prepare(sql.c_str());  // a static string: a stable cache key
   stmt->bind(1, u.expected_version).bind(2, u.state ? toString(*u.state) : std::string_view());
   stmt->bind(3, u.filing).bind(4, u.consignment_json);
   stmt->bind(5, u.updated_at ? common::toString(*u.updated_at) : std::string()).bind(6, u.id).bind(7, u.status_json).step();
@@ -366,15 +378,21 @@ std::vector<CaseRecord> casesByReference(Db& db, const std::string& partner, con
 }
 
 const std::string& partyHistorySql(const std::string& role) {
-  // The party's totals (party_totals, kept by triggers) less the cases filed at or after the one
-  // being assessed, counted from the covering index cases_<role>_history: those are the few filed
-  // since (the assessment's backlog), not the party's whole history. One statement: one snapshot.
-  // No row when the case or the party is unknown: nothing is known before it.
+  // Read from the case's ordinal with the party (x.o: how many times a case had come to name it
+  // before the case's message; every case when the case names another party now) and the party's
+  // totals (party_totals, kept by triggers), counting only what came after the case: the cases
+  // before it are x.o less those that left the party before it (all departures, joined - cases,
+  // less the later ones), its held ones the party's held less the held ones from x.o on (the
+  // partial index cases_<role>_held). Neither count walks the cases filed since (the assessment's
+  // backlog). One statement: one snapshot. No row when the case or the party is unknown: nothing
+  // is known before it.
   auto sql = [](const std::string& r) {
-    return "SELECT t.cases - f.n, t.held - f.h FROM party_totals t, (SELECT count(*) AS n,"
-           " coalesce(sum(state IN ('held', 'rejected')), 0) AS h FROM cases WHERE " + r + "_id = ?1"
-           " AND created_at >= (SELECT created_at FROM cases WHERE id = ?2)) f"
-           " WHERE t.role = '" + r + "' AND t.id = ?1 AND EXISTS (SELECT 1 FROM cases WHERE id = ?2)";
+    return "SELECT x.o - (t.joined - t.cases) + (SELECT count(*) FROM party_departures d WHERE d.role = '" + r +
+           "' AND d.id = ?1 AND d.ord >= x.o), t.held - (SELECT count(*) FROM cases h WHERE h." + r + "_id = ?1 AND h." +
+           r + "_ord >= x.o AND h.state IN ('held', 'rejected'))"
+           " FROM party_totals t, (SELECT CASE WHEN c." + r + "_id IS ?1 THEN c." + r + "_ord ELSE (SELECT joined FROM"
+           " party_totals WHERE role = '" + r + "' AND id = ?1) END AS o FROM cases c WHERE c.id = ?2) x"
+           " WHERE t.role = '" + r + "' AND t.id = ?1";
   };
   static const std::string kSeller = sql("seller"), kBuyer = sql("buyer");
   if (role != "seller" && role != "buyer") throw std::invalid_argument("partyHistory: no index for role '" + role + "'");

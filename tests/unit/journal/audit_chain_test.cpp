@@ -289,7 +289,7 @@ TEST_F(journal_audit, ASchema3JournalIsChainedWhenItIsOpened) {
          " ALTER TABLE case_events DROP COLUMN audit_seq; ALTER TABLE case_events DROP COLUMN audit_hash;"
          " DROP TABLE audit_head; DROP TABLE audit_checkpoints; UPDATE schema_version SET version = 3");
   write(0);
-  EXPECT_EQ(query("SELECT version FROM schema_version"), "7");
+  EXPECT_EQ(query("SELECT version FROM schema_version"), "8");
   const AuditVerdict verdict = verify();
   EXPECT_TRUE(verdict.intact) << verdict.problem;
   EXPECT_EQ(verdict.entries, 9);

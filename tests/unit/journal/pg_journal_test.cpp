@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "journal/audit_chain.hpp"
@@ -117,6 +118,81 @@ TEST_F(journal_pg, MigrationSixCountsTheTotalsOnceThenTriggersKeepThem) {
             (std::vector<std::string>{"3|42"}));
 }
 
+// Migration 7: the cases a node of the version before wrote get their ordinals with their parties
+// in the order they were filed (the cases of one message share theirs), then the triggers go on.
+TEST_F(journal_pg, MigrationSevenGivesTheCasesOrdinalsInFilingOrderThenTriggersGoOn) {
+  auto commitMessage = [](Journal& journal, const std::string& id,
+                          const std::vector<std::tuple<std::string, std::string, CaseState>>& cases) {
+    WriteBatch batch;
+    batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}",
+                                  MessageStatus::Accepted, "{}", 202};
+    for (const auto& [case_id, seller, state] : cases) {
+      CaseRecord c;
+      c.id = case_id;
+      c.partner = "demo-post";
+      c.reference = "REF-" + case_id;
+      c.filing = "pre-arrival";
+      c.state = state;
+      c.consignment_json = R"({"parties":{"seller":{"name":"S","id":")" + seller + R"("}}})";
+      c.message_id = id;
+      c.created_at = kAt;
+      c.updated_at = kAt;
+      batch.new_cases.push_back(c);
+    }
+    return journal.commit(batch).status;
+  };
+  {
+    auto journal = openJournal(db_.url());
+    ASSERT_EQ(commitMessage(*journal, "M-1", {{"C-1", "CN-1", CaseState::Held}}), Status::Committed);
+    ASSERT_EQ(commitMessage(*journal, "M-2", {{"C-2", "CN-1", CaseState::Rejected}, {"C-3", "CN-1", CaseState::Accepted}}),
+              Status::Committed);
+    ASSERT_EQ(commitMessage(*journal, "M-3", {{"C-4", "CN-2", CaseState::Accepted}}), Status::Committed);
+  }
+  // What a node of migration 6 left: no ordinals, its AFTER triggers, the history indexes.
+  PGconn* conn = PQconnectdb(db_.url().c_str());
+  PGresult* undone = PQexec(conn, R"sql(
+DROP TRIGGER cases_party_insert ON cases; DROP TRIGGER cases_party_update ON cases; DROP TRIGGER cases_party_delete ON cases;
+DROP FUNCTION swhub_party_totals(); DROP FUNCTION swhub_party_step(TEXT, TEXT, BIGINT, INT, TEXT, INT, TEXT);
+DROP TABLE party_departures; DROP INDEX cases_seller_held; DROP INDEX cases_buyer_held;
+ALTER TABLE cases DROP COLUMN seller_ord, DROP COLUMN buyer_ord;
+ALTER TABLE party_totals DROP COLUMN joined, DROP COLUMN last_message, DROP COLUMN message_base;
+CREATE INDEX cases_seller_history ON cases (seller_id, created_at, state);
+CREATE INDEX cases_buyer_history ON cases (buyer_id, created_at, state);
+CREATE FUNCTION swhub_party_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.seller_id IS NOT NULL THEN
+    INSERT INTO party_totals (role, id, cases, held) VALUES ('seller', NEW.seller_id, 1, (NEW.state IN ('held', 'rejected'))::int)
+      ON CONFLICT (role, id) DO UPDATE SET cases = party_totals.cases + 1, held = party_totals.held + excluded.held;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER cases_party_insert AFTER INSERT ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
+CREATE TRIGGER cases_party_update AFTER UPDATE OF state ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
+CREATE TRIGGER cases_party_delete AFTER DELETE ON cases FOR EACH ROW EXECUTE FUNCTION swhub_party_totals();
+DELETE FROM schema_migrations WHERE version = 7;
+)sql");
+  EXPECT_EQ(PQresultStatus(undone), PGRES_COMMAND_OK) << PQerrorMessage(conn);
+  PQclear(undone);
+  PQfinish(conn);
+
+  auto journal = openJournal(db_.url());
+  auto expect = [&](const char* id, const char* before, std::int64_t cases, std::int64_t held) {
+    const PartyHistory h = journal->partyHistory("seller", id, before);
+    EXPECT_EQ(h.cases, cases) << id << " before " << before;
+    EXPECT_EQ(h.held, held) << id << " before " << before;
+  };
+  expect("CN-1", "C-1", 0, 0);
+  expect("CN-1", "C-3", 1, 1);  // C-2 came with C-3: not before it
+  expect("CN-1", "C-2", 1, 1);
+  expect("CN-1", "C-4", 3, 2);  // C-4 names CN-2: all of CN-1's
+  expect("CN-2", "C-4", 0, 0);
+  ASSERT_EQ(commitMessage(*journal, "M-4", {{"C-5", "CN-1", CaseState::Accepted}}), Status::Committed);
+  expect("CN-1", "C-5", 3, 2);
+  expect("CN-1", "C-3", 1, 1);
+  EXPECT_EQ(query("SELECT id, seller_ord FROM cases ORDER BY id"),
+            (std::vector<std::string>{"C-1|0", "C-2|1", "C-3|1", "C-4|0", "C-5|3"}));
+}
+
 // The server dropped every connection (restarted, or its backends terminated): a read finds its
 // idle connection broken, and is run again once on a new one, not failed.
 TEST_F(journal_pg, AReadOnAConnectionTheServerDroppedIsRunAgainOnANewOne) {
@@ -157,7 +233,7 @@ TEST_F(journal_pg, NodesStartingAtOnceMigrateOnce) {
   }
   for (auto& n : nodes) n.join();
   EXPECT_EQ(opened, 4);
-  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4", "5", "6"}));
+  EXPECT_EQ(query("SELECT version FROM schema_migrations ORDER BY version"), (std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"}));
 }
 
 // A migration merged after a later-numbered one (3 landing after 5) is still applied to a journal
@@ -169,12 +245,12 @@ TEST_F(journal_pg, AMigrationMissingBelowTheHighestAppliedIsAppliedOnce) {
   EXPECT_EQ(PQresultStatus(dropped), PGRES_COMMAND_OK) << PQerrorMessage(conn);
   PQclear(dropped);
   PQfinish(conn);
-  ASSERT_EQ(query("SELECT max(version) FROM schema_migrations"), (std::vector<std::string>{"6"}));
+  ASSERT_EQ(query("SELECT max(version) FROM schema_migrations"), (std::vector<std::string>{"7"}));
   openJournal(db_.url()).reset();
   EXPECT_EQ(query("SELECT count(*) FROM schema_migrations WHERE version = 3"), (std::vector<std::string>{"1"}));
   EXPECT_EQ(query("SELECT count(*) FROM stat_rollups"), (std::vector<std::string>{"0"}));
   openJournal(db_.url()).reset();  // and only once
-  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"6"}));
+  EXPECT_EQ(query("SELECT count(*) FROM schema_migrations"), (std::vector<std::string>{"7"}));
 }
 
 TEST_F(journal_pg, TwoNodesClaimingAtOnceNeverGetTheSameItem) {

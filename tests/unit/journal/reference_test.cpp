@@ -164,7 +164,7 @@ TEST(journal_reference_sqlite, ASchema2JournalWithDuplicatesKeepsEveryCaseAndThe
   EXPECT_EQ(journal->commit(filing("M-4", "C-4", "LRN-1")).status, Status::ReferenceTaken);
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "7");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "8");
   sqlite3_close(db);
 }
 

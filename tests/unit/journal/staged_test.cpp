@@ -213,5 +213,44 @@ TEST_P(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
   EXPECT_FALSE(journal->getCase("C-0"));
 }
 
+TEST_P(journal_staged, AStagedMessagesCasesAreNotBeforeEachOtherInTheirPartysHistory) {
+  // Journal::partyHistory: the cases of one message share their place in a party's history,
+  // however many chunks staged them; the cases before them and after them count as usual.
+  auto journal = openJournal(journalUrl());
+  auto sellerCase = [](const std::string& id, const std::string& message, common::CaseState state) {
+    return CaseRecord{id, "demo-express", "HWB-" + id, "pre-arrival", state, 1,
+                      R"({"parties":{"seller":{"name":"S","id":"CN-9"}}})", message, kAt, kAt};
+  };
+  WriteBatch first;
+  first.new_cases = {sellerCase("C-A", "M-0", common::CaseState::Held)};
+  ASSERT_EQ(journal->commit(std::move(first)).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->beginStaged(staging("M-1"), 0).status, CommitResult::Status::Committed);
+  for (int part = 0; part < 2; ++part) {
+    WriteBatch chunk;
+    for (int i = part * 3; i < part * 3 + 3; ++i) {
+      chunk.new_cases.push_back(sellerCase("C-" + std::to_string(i), "M-1",
+                                           i == 4 ? common::CaseState::Held : common::CaseState::Accepted));
+    }
+    ASSERT_EQ(journal->stage("M-1", std::move(chunk)).status, CommitResult::Status::Committed);
+  }
+  MessageRecord done = staging("M-1");
+  done.status = journal::MessageStatus::Accepted;
+  done.http_status = 202;
+  ASSERT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Committed);
+  WriteBatch last;
+  last.new_cases = {sellerCase("C-B", "M-2", common::CaseState::Accepted)};
+  ASSERT_EQ(journal->commit(std::move(last)).status, CommitResult::Status::Committed);
+
+  for (const char* staged : {"C-0", "C-2", "C-3", "C-5"}) {
+    const PartyHistory h = journal->partyHistory("seller", "CN-9", staged);
+    EXPECT_EQ(h.cases, 1) << staged;  // C-A only
+    EXPECT_EQ(h.held, 1) << staged;
+  }
+  const PartyHistory after = journal->partyHistory("seller", "CN-9", "C-B");
+  EXPECT_EQ(after.cases, 7);
+  EXPECT_EQ(after.held, 2);  // C-A, C-4
+  EXPECT_EQ(journal->partyHistory("seller", "CN-9", "C-A").cases, 0);
+}
+
 }  // namespace
 }  // namespace swhub::journal

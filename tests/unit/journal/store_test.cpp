@@ -82,7 +82,7 @@ TEST(journal_store_sqlite, WalAndSynchronousFullAreInEffect) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open_v2(dir.file("j.db").c_str(), &other, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   EXPECT_EQ(queryText(other, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "7");
+  EXPECT_EQ(queryText(other, "SELECT version FROM schema_version"), "8");
   sqlite3_close(other);
 }
 
@@ -148,7 +148,7 @@ TEST(journal_store_sqlite, OpeningASchema1JournalMigratesTo4AndKeepsItsItems) {
   EXPECT_EQ(journal->getOutboxItem(claimed[0].seq)->batch, "B-1");
   journal.reset();
   ASSERT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "7");
+  EXPECT_EQ(queryText(db, "SELECT version FROM schema_version"), "8");
   sqlite3_close(db);
 }
 
