@@ -12,7 +12,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       g++ cmake ninja-build pkg-config libpoco-dev libboost-dev libboost-filesystem-dev \
-      libxerces-c-dev libyaml-cpp-dev libssl-dev libsqlite3-dev libpq-dev \
+      libxerces-c-dev libyaml-cpp-dev libssl-dev libsqlite3-dev libpq-dev rapidjson-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

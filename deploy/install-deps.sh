@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git curl openssl ca-certificates
   libpoco-dev libboost-dev libboost-filesystem-dev libxerces-c-dev libyaml-cpp-dev
   libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
+  rapidjson-dev  # the canonical JSON decoder of filings (hub/src/model/canonical_json_decode.cpp)
   libpq-dev  # the PostgreSQL journal's client library (libpq: pipeline mode and COPY)
   postgresql  # Debian 12's PostgreSQL 15 server: deploy/postgres.sh, and the tests' throwaway clusters
   python3 python3-jsonschema  # tests/schemas checks the published JSON Schemas with /usr/bin/python3

@@ -85,11 +85,21 @@ TEST(canonicalJson, MoneyIsReadFromTheNumberTextExactly) {
   EXPECT_EQ(value("true"), "/items/0/value: expected number, got boolean\n");
 }
 
-TEST(canonicalJson, ParseErrorHasNoPath) {
-  EXPECT_EQ(errorsOf("{\"reference\": x}"), (Errors{{"", "not valid JSON: unexpected byte 'x' in value"}}));
+TEST(canonicalJson, ParseErrorHasNoPathAndSaysWhereInTheBody) {
+  EXPECT_EQ(errorsOf("{\"reference\": x}"), (Errors{{"", "not valid JSON: unexpected 'x' in value at byte 14"}}));
   EXPECT_EQ(errorsOf("{\"reference\": [1, 2"), (Errors{{"", "not valid JSON: unexpected end of input"}}));
-  EXPECT_EQ(errorsOf("\"just a string\""), (Errors{{"", "not valid JSON: expected object or array of objects at the top"}}));
-  EXPECT_EQ(errorsOf("null"), (Errors{{"", "not valid JSON: expected object or array of objects at the top"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": \"R1"), (Errors{{"", "not valid JSON: unexpected end of input"}}));
+  EXPECT_EQ(errorsOf(""), (Errors{{"", "not valid JSON: the body holds no JSON value"}}));
+  EXPECT_EQ(errorsOf("{\"a\" 1}"), (Errors{{"", "not valid JSON: expected ':' after a member name at byte 5"}}));
+  EXPECT_EQ(errorsOf("{\"a\": 1 \"b\": 2}"), (Errors{{"", "not valid JSON: expected ',' or '}' in an object at byte 8"}}));
+  EXPECT_EQ(errorsOf("[{} {}]"), (Errors{{"", "not valid JSON: expected ',' or ']' in an array at byte 4"}}));
+  EXPECT_EQ(errorsOf("{a: 1}"), (Errors{{"", "not valid JSON: expected a member name in quotes at byte 1"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": \"a\\q\"}"), (Errors{{"", "not valid JSON: invalid escape in a string at byte 16"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": \"a\tb\"}"), (Errors{{"", "not valid JSON: unescaped control byte 0x09 in a string at byte 16"}}));
+  EXPECT_EQ(errorsOf("{} {}"), (Errors{{"", "not valid JSON: more than one value at the top: '{' at byte 3"}}));
+  EXPECT_EQ(errorsOf("{\"reference\": 1e999}"), (Errors{{"", "not valid JSON: number too big at byte 14"}}));
+  EXPECT_EQ(errorsOf("\"just a string\""), (Errors{{"", "expected object or array of objects, got string"}}));
+  EXPECT_EQ(errorsOf("null"), (Errors{{"", "expected object or array of objects, got null"}}));
   EXPECT_EQ(errorsOf("{\"reference\": \"\xC3\x28\"}"), (Errors{{"", "not valid JSON: invalid UTF-8 at byte 15"}}));
 }
 
