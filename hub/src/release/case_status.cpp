@@ -1,12 +1,9 @@
 #include "release/case_status.hpp"
 
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
-
 #include <algorithm>
 
 #include "common/ids.hpp"
+#include "model/json_read.hpp"
 #include "model/json_writer.hpp"
 #include "swhub/sdk/model.hpp"
 
@@ -14,36 +11,23 @@ namespace swhub::release {
 namespace {
 
 
-std::vector<int> readInts(const Poco::JSON::Array::Ptr& a) {
-  std::vector<int> out;
-  if (a) for (std::size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<int>(i));
-  return out;
-}
-
-std::vector<std::string> readStrings(const Poco::JSON::Array::Ptr& a) {
-  std::vector<std::string> out;
-  if (a) for (std::size_t i = 0; i < a->size(); ++i) out.push_back(a->getElement<std::string>(i));
-  return out;
-}
-
-std::string text(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  return o->has(key) ? o->getValue<std::string>(key) : std::string();
-}
+using model::json::Value;
 
 // An instant in the status JSON (RFC 3339 UTC). A journal written before times were made
 // canonical may hold one that does not parse: it reads as the epoch (older than any decision).
-Instant instantAt(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  return common::parseInstant(text(o, key)).value_or(Instant{});
+Instant instantAt(const Value& o, std::string_view key) {
+  return common::parseInstant(model::json::text(o, key)).value_or(Instant{});
 }
 
 // A decision in the status JSON; a word this hub does not know (none was ever written) reads as
 // a hold: the goods stay until an agency decides again.
-Decision decisionAt(const Poco::JSON::Object::Ptr& o) {
-  return common::parseDecision(text(o, "decision")).value_or(Decision::Hold);
+Decision decisionAt(const Value& o) {
+  return common::parseDecision(model::json::text(o, "decision")).value_or(Decision::Hold);
 }
 
-sdk::Decimal decimalAt(const Poco::JSON::Object& o, const std::string& key) {
-  return sdk::Decimal::parse(o.optValue<std::string>(key, "0")).value_or(sdk::Decimal());
+sdk::Decimal decimalAt(const Value& o, std::string_view key) {
+  const Value* v = model::json::member(o, key);
+  return sdk::Decimal::parse(v ? model::json::text(*v) : std::string("0")).value_or(sdk::Decimal());
 }
 
 }  // namespace
@@ -68,16 +52,17 @@ void writeRevenueLine(std::string& out, const sdk::RevenueLine& line) {
   lj.boolean("collected_at_sale", line.collected_at_sale);
 }
 
-sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& o) {
+sdk::RevenueLine readRevenueLine(const Value& o) {
+  using namespace model::json;
   sdk::RevenueLine line;
-  line.tax = o.optValue<std::string>("tax", "");
-  if (o.has("item") && !o.isNull("item")) line.item = o.getValue<int>("item");
+  line.tax = text(o, "tax");
+  line.item = integer(o, "item");
   line.base = decimalAt(o, "base");
-  if (o.has("rate") && !o.isNull("rate")) line.rate = decimalAt(o, "rate");
+  if (const Value* rate = member(o, "rate"); rate && !rate->IsNull()) line.rate = decimalAt(o, "rate");
   line.amount = decimalAt(o, "amount");
-  line.currency = o.optValue<std::string>("currency", "");
-  line.why = o.optValue<std::string>("why", "");
-  line.collected_at_sale = o.optValue<bool>("collected_at_sale", false);
+  line.currency = text(o, "currency");
+  line.why = text(o, "why");
+  line.collected_at_sale = boolean(o, "collected_at_sale", false);
   return line;
 }
 
@@ -311,73 +296,62 @@ std::string CaseStatus::toJson() const {
 }
 
 CaseStatus CaseStatus::fromJson(const std::string& json) {
+  using namespace model::json;
   CaseStatus status;
   if (json.empty() || json == "{}") return status;
-  auto root = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
-  if (auto agencies = root->getObject("agencies")) {
-    for (const auto& name : agencies->getNames()) {
-      auto aj = agencies->getObject(name);
+  rapidjson::Document document;
+  const Value& root = parseObject(document, json, "case status");
+  if (const Value* agencies = object(root, "agencies")) {
+    for (const auto& entry : agencies->GetObject()) {
+      const Value& aj = entry.value;
       AgencyStatus a;
       a.mode = text(aj, "mode");
-      a.items = readInts(aj->getArray("items"));
-      if (auto byItem = aj->getObject("by_item")) {
-        for (const auto& key : byItem->getNames()) {
-          auto dj = byItem->getObject(key);
-          ItemDecision d{decisionAt(dj), text(dj, "reason"), instantAt(dj, "decided_at"),
-                         readStrings(dj->getArray("reason_codes")), std::nullopt};
-          if (dj->has("answered_at")) d.answered_at = instantAt(dj, "answered_at");
-          a.byItem[std::stoi(key)] = std::move(d);
+      a.items = ints(aj, "items");
+      if (const Value* byItem = object(aj, "by_item")) {
+        for (const auto& item : byItem->GetObject()) {
+          const Value& dj = item.value;
+          ItemDecision d{decisionAt(dj), text(dj, "reason"), instantAt(dj, "decided_at"), strings(dj, "reason_codes"),
+                         std::nullopt};
+          if (member(dj, "answered_at")) d.answered_at = instantAt(dj, "answered_at");
+          a.byItem[std::stoi(item.name.GetString())] = std::move(d);
         }
       }
-      if (auto history = aj->getArray("history")) {
-        for (std::size_t i = 0; i < history->size(); ++i) {
-          auto hj = history->getObject(i);
-          a.history.push_back(DecisionRecord{decisionAt(hj), text(hj, "reason"), readInts(hj->getArray("items")),
-                                             instantAt(hj, "decided_at"), instantAt(hj, "received_at"), text(hj, "source"),
-                                             text(hj, "duties"), text(hj, "taxes"), text(hj, "currency"),
-                                             readStrings(hj->getArray("reason_codes"))});
-        }
-      }
-      status.agencies[name] = std::move(a);
+      eachObject(aj, "history", [&](const Value& hj) {
+        a.history.push_back(DecisionRecord{decisionAt(hj), text(hj, "reason"), ints(hj, "items"),
+                                           instantAt(hj, "decided_at"), instantAt(hj, "received_at"), text(hj, "source"),
+                                           text(hj, "duties"), text(hj, "taxes"), text(hj, "currency"),
+                                           strings(hj, "reason_codes")});
+      });
+      status.agencies[std::string(entry.name.GetString(), entry.name.GetStringLength())] = std::move(a);
     }
   }
-  status.routes = readStrings(root->getArray("routes"));
-  status.notify = readStrings(root->getArray("notify"));
-  status.arrived = root->optValue<bool>("arrived", false);
-  status.revenueSettled = root->optValue<bool>("revenue_settled", true);
-  status.cancelled = root->optValue<bool>("cancelled", false);
-  status.released = root->optValue<bool>("released", false);
-  status.refunded = root->optValue<bool>("refunded", false);
+  status.routes = strings(root, "routes");
+  status.notify = strings(root, "notify");
+  status.arrived = boolean(root, "arrived", false);
+  status.revenueSettled = boolean(root, "revenue_settled", true);
+  status.cancelled = boolean(root, "cancelled", false);
+  status.released = boolean(root, "released", false);
+  status.refunded = boolean(root, "refunded", false);
   if (auto at = common::parseInstant(text(root, "released_at"))) status.releasedAt = at;
-  if (auto returns = root->getArray("returns")) {
-    for (std::size_t i = 0; i < returns->size(); ++i) status.returns.push_back(readReturn(*returns->getObject(i)));
-  }
+  eachObject(root, "returns", [&](const Value& r) { status.returns.push_back(readReturn(r)); });
   status.collection = text(root, "collection");
-  status.collectedAtSale = root->optValue<bool>("collected_at_sale", false);
+  status.collectedAtSale = boolean(root, "collected_at_sale", false);
   status.revenueDue = text(root, "revenue_due");
   status.revenueCurrency = text(root, "revenue_currency");
   status.paid = text(root, "paid");
-  if (auto payments = root->getArray("payments")) {
-    for (std::size_t i = 0; i < payments->size(); ++i) {
-      auto pj = payments->getObject(i);
-      status.payments.push_back(PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"),
-                                              text(pj, "refunded"), text(pj, "partner"), text(pj, "instructed")});
-    }
-  }
+  eachObject(root, "payments", [&](const Value& pj) {
+    status.payments.push_back(PaymentRecord{text(pj, "transaction_id"), text(pj, "amount"), text(pj, "currency"),
+                                            text(pj, "refunded"), text(pj, "partner"), text(pj, "instructed")});
+  });
   status.findingsBy = text(root, "findings_by");
-  if (root->has("category")) status.category = root->getValue<int>("category");
-  if (root->has("risk_score")) status.riskScore = root->getValue<int>("risk_score");
-  if (auto reasons = root->getArray("risk_reasons")) {
-    for (std::size_t i = 0; i < reasons->size(); ++i) {
-      auto rj = reasons->getObject(i);
-      status.riskReasons.push_back({text(rj, "code"), rj->optValue<int>("weight", 0), text(rj, "detail")});
-    }
-  }
-  status.revenueAssessed = root->optValue<bool>("revenue_assessed", false);
+  status.category = integer(root, "category");
+  status.riskScore = integer(root, "risk_score");
+  eachObject(root, "risk_reasons", [&](const Value& rj) {
+    status.riskReasons.push_back({text(rj, "code"), integer(rj, "weight", 0), text(rj, "detail")});
+  });
+  status.revenueAssessed = boolean(root, "revenue_assessed", false);
   status.modelReason = text(root, "model_reason");
-  if (auto lines = root->getArray("revenue_lines")) {
-    for (std::size_t i = 0; i < lines->size(); ++i) status.revenueLines.push_back(readRevenueLine(*lines->getObject(i)));
-  }
+  eachObject(root, "revenue_lines", [&](const Value& l) { status.revenueLines.push_back(readRevenueLine(l)); });
   return status;
 }
 

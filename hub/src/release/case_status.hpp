@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <Poco/JSON/Object.h>
+#include <rapidjson/fwd.h>
 
 #include "common/actor.hpp"
 #include "common/case_state.hpp"
@@ -125,7 +125,7 @@ struct CaseStatus {
 // (sequence or null), "base", "rate" (percent or null), "amount", "currency", "why",
 // "collected_at_sale"}, amounts as decimal strings.
 void writeRevenueLine(std::string& out, const sdk::RevenueLine& line);
-sdk::RevenueLine readRevenueLine(const Poco::JSON::Object& object);
+sdk::RevenueLine readRevenueLine(const rapidjson::Value& object);
 // The consignment's `derived` part from the case status: what every later reader of the
 // consignment (a task for an agency routed on the category, the case view, the public estimate's
 // second round of agencies) sees.

@@ -1,16 +1,11 @@
 #include "release/return_record.hpp"
 
-#include <Poco/JSON/Array.h>
-
 #include "common/names.hpp"
+#include "model/json_read.hpp"
 #include "model/json_writer.hpp"
 
 namespace swhub::release {
 namespace {
-
-std::string text(const Poco::JSON::Object& o, const std::string& key) {
-  return o.has(key) && !o.isNull(key) ? o.getValue<std::string>(key) : std::string();
-}
 
 template <typename T, typename Write>
 void list(model::ObjectWriter& parent, std::string_view name, const std::vector<T>& values, Write write) {
@@ -22,15 +17,6 @@ void list(model::ObjectWriter& parent, std::string_view name, const std::vector<
     write(o, values[i]);
   }
   out += ']';
-}
-
-template <typename Read>
-void eachObject(const Poco::JSON::Object& o, const std::string& key, Read read) {
-  auto array = o.getArray(key);
-  if (!array) return;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    if (auto element = array->getObject(i)) read(*element);
-  }
 }
 
 }  // namespace
@@ -138,41 +124,39 @@ sdk::Decimal refundedTotal(const std::vector<ReturnRecord>& returns) {
   return total;
 }
 
-ReturnRecord readReturn(const Poco::JSON::Object& o) {
+ReturnRecord readReturn(const rapidjson::Value& o) {
+  using namespace model::json;
   ReturnRecord r;
   r.id = text(o, "return_id");
   r.state = parseReturnState(text(o, "state")).value_or(ReturnState::Held);
   r.filed_at = common::parseInstant(text(o, "filed_at")).value_or(common::Instant{});
   r.message_id = text(o, "message_id");
   r.reason = text(o, "reason");
-  if (auto codes = o.getArray("reason_codes")) {
-    for (std::size_t i = 0; i < codes->size(); ++i) r.reason_codes.push_back(codes->getElement<std::string>(i));
-  }
-  eachObject(o, "items", [&](const Poco::JSON::Object& i) {
-    r.items.push_back({i.optValue<int>("item", 0), text(i, "hs"), i.optValue<double>("quantity", 0), text(i, "value"),
+  r.reason_codes = strings(o, "reason_codes");
+  eachObject(o, "items", [&](const Value& i) {
+    r.items.push_back({integer(i, "item", 0), text(i, "hs"), number(i, "quantity", 0), text(i, "value"),
                        text(i, "currency")});
   });
-  eachObject(o, "differences", [&](const Poco::JSON::Object& d) {
-    r.differences.push_back({d.optValue<int>("item", 0), text(d, "field"), text(d, "filed"), text(d, "inbound")});
+  eachObject(o, "differences", [&](const Value& d) {
+    r.differences.push_back({integer(d, "item", 0), text(d, "field"), text(d, "filed"), text(d, "inbound")});
   });
-  if (auto proof = o.getObject("proof")) {
+  if (const Value* proof = object(o, "proof")) {
     r.proof_type = text(*proof, "type");
     r.proof_id = text(*proof, "id");
   }
-  auto given = o.getObject("refund");
+  const Value* given = object(o, "refund");
   if (given) {
     r.refunded = text(*given, "amount");
-  } else if ((given = o.getObject("credit"))) {
+  } else if ((given = object(o, "credit"))) {
     r.credited = text(*given, "amount");
   }
   if (given) {
-    const auto& refund = given;
-    r.currency = text(*refund, "currency");
-    eachObject(*refund, "lines", [&](const Poco::JSON::Object& l) {
+    r.currency = text(*given, "currency");
+    eachObject(*given, "lines", [&](const Value& l) {
       RefundLine line;
-      line.line = l.optValue<int>("line", 0);
+      line.line = integer(l, "line", 0);
       line.tax = text(l, "tax");
-      if (l.has("item") && !l.isNull("item")) line.item = l.getValue<int>("item");
+      line.item = integer(l, "item");
       line.amount = text(l, "amount");
       line.share = text(l, "share");
       line.refund = text(l, "refund");
@@ -180,7 +164,7 @@ ReturnRecord readReturn(const Poco::JSON::Object& o) {
       line.why = text(l, "why");
       r.refund.push_back(std::move(line));
     });
-    eachObject(*refund, "instructions", [&](const Poco::JSON::Object& i) {
+    eachObject(*given, "instructions", [&](const Value& i) {
       r.instructions.push_back({text(i, "partner"), text(i, "transaction_id"), text(i, "amount"), text(i, "currency")});
     });
   }

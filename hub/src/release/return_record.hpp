@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include <Poco/JSON/Object.h>
+#include <rapidjson/fwd.h>
 
 #include "common/instant.hpp"
 #include "swhub/sdk/model.hpp"
@@ -100,7 +100,7 @@ struct ReturnRecord {
 // account-model credit "credit":{"amount", "currency", "lines":[...]}}, amounts as
 // decimal strings. The case status, the case view and the trace all write it so.
 void writeReturn(std::string& out, const ReturnRecord& record);
-ReturnRecord readReturn(const Poco::JSON::Object& object);
+ReturnRecord readReturn(const rapidjson::Value& object);
 // The JSON array of `returns`, each as writeReturn writes it (the case status, the case view).
 void writeReturns(std::string& out, const std::vector<ReturnRecord>& returns);
 // What the returns gave back together (the case view's revenue.refunded).

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 
-#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 
 #include "release/case_status.hpp"
 
@@ -35,45 +37,40 @@ std::string textOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
   }
 }
 
-// Counts the members of the top-level "items" array as the parser reads them, building no
+// Counts the members of the top-level "items" array as RapidJSON reads them, building no
 // document: the planner needs only that number from a case's whole consignment.
-class ItemCounter final : public Poco::JSON::Handler {
+class ItemCounter final : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, ItemCounter> {
  public:
   std::int64_t count() const { return count_; }
-  void reset() override {
-    depth_ = 0;
-    count_ = 0;
-    inItems_ = false;
-    itemsKey_ = false;
+  bool Default() {  // a scalar
+    if (inItems_ && depth_ == 2) ++count_;
+    return true;
   }
-  void startObject() override { open(); }
-  void endObject() override { close(); }
-  void startArray() override {
+  bool StartObject() { return open(); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() {
     if (depth_ == 1 && itemsKey_) inItems_ = true;
-    open();
+    return open();
   }
-  void endArray() override {
+  bool EndArray(rapidjson::SizeType) {
     close();
     if (depth_ == 1) inItems_ = false;
+    return true;
   }
-  void key(const std::string& k) override { itemsKey_ = depth_ == 1 && k == "items"; }
-  void null() override { scalar(); }
-  void value(int) override { scalar(); }
-  void value(unsigned) override { scalar(); }
-  void value(Poco::Int64) override { scalar(); }
-  void value(Poco::UInt64) override { scalar(); }
-  void value(const std::string&) override { scalar(); }
-  void value(double) override { scalar(); }
-  void value(bool) override { scalar(); }
+  bool Key(const char* name, rapidjson::SizeType length, bool) {
+    itemsKey_ = depth_ == 1 && std::string_view(name, length) == "items";
+    return true;
+  }
 
  private:
-  void open() {
+  bool open() {
     if (inItems_ && depth_ == 2) ++count_;  // an item (an object, or anything else the array holds)
     ++depth_;
+    return true;
   }
-  void close() { --depth_; }
-  void scalar() {
-    if (inItems_ && depth_ == 2) ++count_;
+  bool close() {
+    --depth_;
+    return true;
   }
   int depth_ = 0;
   std::int64_t count_ = 0;
@@ -83,14 +80,12 @@ class ItemCounter final : public Poco::JSON::Handler {
 
 std::int64_t itemCount(const std::string& consignmentJson) {
   if (consignmentJson.empty()) return 0;
-  try {
-    Poco::SharedPtr<ItemCounter> counter = new ItemCounter;
-    Poco::JSON::Parser parser(counter);
-    parser.parse(consignmentJson);
-    return counter->count();
-  } catch (const std::exception&) {
-    return 0;  // a detail the planner cannot read counts as none
-  }
+  ItemCounter counter;
+  rapidjson::Reader reader;
+  rapidjson::MemoryStream in(consignmentJson.data(), consignmentJson.size());
+  // Numbers stay text (nothing converts them); a detail the planner cannot read counts as none.
+  if (reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(in, counter).IsError()) return 0;
+  return counter.count();
 }
 
 std::int64_t msBetween(journal::Instant from, journal::Instant to) {
