@@ -232,6 +232,31 @@ TEST_P(journal_party_history, TheCountsFollowEveryMessageStateChangeAndAmendment
   EXPECT_GT(nonzero, 10u);
 }
 
+// Runs `sql` on the journal file: what an older hub left there. Empty when it ran, else SQLite's error.
+std::string rewrite(const std::string& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(file.c_str(), &db) != SQLITE_OK || sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    error = sqlite3_errmsg(db);
+  sqlite3_close(db);
+  return error;
+}
+
+// The journal's schema version and whether it still has the index `index` ("8 0": version 8, gone).
+std::string versionAndIndex(const std::string& file, const std::string& index) {
+  sqlite3* db = nullptr;
+  sqlite3_stmt* stmt = nullptr;
+  std::string out = "error";
+  const std::string sql = "SELECT (SELECT version FROM schema_version) || ' ' || (SELECT count(*) FROM sqlite_master"
+                          " WHERE name = '" + index + "')";
+  if (sqlite3_open(file.c_str(), &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW)
+    out = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return out;
+}
+
 TEST(journal_party_history_sqlite, ASchema4JournalGetsThePartyColumnsFromItsConsignments) {
   TempDir dir;
   const std::string file = dir.file("journal.db");
@@ -244,37 +269,22 @@ TEST(journal_party_history_sqlite, ASchema4JournalGetsThePartyColumnsFromItsCons
     ASSERT_EQ(journal->commit(std::move(batch)).status, CommitResult::Status::Committed);
   }
   // What a schema-4 hub wrote: no party columns, an index on the expression instead, no totals.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TRIGGER cases_party_insert; DROP TRIGGER cases_party_update; DROP TRIGGER cases_party_delete;"
-                         " DROP TABLE party_totals; DROP TABLE party_departures; DROP INDEX cases_seller_held;"
-                         " DROP INDEX cases_buyer_held; ALTER TABLE cases DROP COLUMN seller_ord;"
-                         " ALTER TABLE cases DROP COLUMN buyer_ord;"
-                         " ALTER TABLE cases DROP COLUMN seller_id; ALTER TABLE cases DROP COLUMN buyer_id;"
-                         " CREATE INDEX cases_seller ON cases (json_extract(consignment_json, '$.parties.seller.id'));"
-                         " UPDATE schema_version SET version = 4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_EQ(rewrite(file,
+                    "DROP TRIGGER cases_party_insert; DROP TRIGGER cases_party_update; DROP TRIGGER cases_party_delete;"
+                    " DROP TABLE party_totals; DROP TABLE party_departures; DROP INDEX cases_seller_held;"
+                    " DROP INDEX cases_buyer_held; ALTER TABLE cases DROP COLUMN seller_ord;"
+                    " ALTER TABLE cases DROP COLUMN buyer_ord;"
+                    " ALTER TABLE cases DROP COLUMN seller_id; ALTER TABLE cases DROP COLUMN buyer_id;"
+                    " CREATE INDEX cases_seller ON cases (json_extract(consignment_json, '$.parties.seller.id'));"
+                    " UPDATE schema_version SET version = 4"),
+            "");
 
   auto journal = openJournal("sqlite:" + file);
   EXPECT_EQ(journal->partyHistory("seller", "CN-1", "C-3").cases, 2);
   EXPECT_EQ(journal->partyHistory("seller", "CN-1", "C-3").held, 1);
   EXPECT_EQ(journal->partyHistory("buyer", "PT-1", "C-3").cases, 1);
   journal.reset();
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT (SELECT version FROM schema_version) || ' ' || (SELECT count(*) FROM sqlite_master"
-                               " WHERE name = 'cases_seller')",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "8 0");  // the old index goes
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
+  EXPECT_EQ(versionAndIndex(file, "cases_seller"), "8 0");  // the old index goes
 }
 
 TEST(journal_party_history_sqlite, ASchema7JournalGetsOrdinalsInFilingOrderAndCountsOnFromThem) {
@@ -291,25 +301,20 @@ TEST(journal_party_history_sqlite, ASchema7JournalGetsOrdinalsInFilingOrderAndCo
   }
   // What a schema-7 hub wrote: no ordinals, no departures, its own insert trigger, the history
   // indexes on the filing time.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TRIGGER cases_party_insert; DROP TRIGGER cases_party_update; DROP TRIGGER cases_party_delete;"
-                         " DROP TABLE party_departures; DROP INDEX cases_seller_held;"
-                         " DROP INDEX cases_buyer_held; ALTER TABLE cases DROP COLUMN seller_ord;"
-                         " ALTER TABLE cases DROP COLUMN buyer_ord; ALTER TABLE party_totals DROP COLUMN joined;"
-                         " ALTER TABLE party_totals DROP COLUMN last_message;"
-                         " ALTER TABLE party_totals DROP COLUMN message_base;"
-                         " CREATE INDEX cases_seller_history ON cases (seller_id, created_at, state);"
-                         " CREATE TRIGGER cases_party_insert AFTER INSERT ON cases BEGIN"
-                         "  INSERT INTO party_totals (role, id, cases, held) SELECT 'seller', new.seller_id, 1,"
-                         "  new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL ON CONFLICT (role, id)"
-                         "  DO UPDATE SET cases = cases + 1, held = held + excluded.held; END;"
-                         " UPDATE schema_version SET version = 7",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK)
-      << sqlite3_errmsg(db);
-  sqlite3_close(db);
+  ASSERT_EQ(rewrite(file,
+                    "DROP TRIGGER cases_party_insert; DROP TRIGGER cases_party_update; DROP TRIGGER cases_party_delete;"
+                    " DROP TABLE party_departures; DROP INDEX cases_seller_held;"
+                    " DROP INDEX cases_buyer_held; ALTER TABLE cases DROP COLUMN seller_ord;"
+                    " ALTER TABLE cases DROP COLUMN buyer_ord; ALTER TABLE party_totals DROP COLUMN joined;"
+                    " ALTER TABLE party_totals DROP COLUMN last_message;"
+                    " ALTER TABLE party_totals DROP COLUMN message_base;"
+                    " CREATE INDEX cases_seller_history ON cases (seller_id, created_at, state);"
+                    " CREATE TRIGGER cases_party_insert AFTER INSERT ON cases BEGIN"
+                    "  INSERT INTO party_totals (role, id, cases, held) SELECT 'seller', new.seller_id, 1,"
+                    "  new.state IN ('held', 'rejected') WHERE new.seller_id IS NOT NULL ON CONFLICT (role, id)"
+                    "  DO UPDATE SET cases = cases + 1, held = held + excluded.held; END;"
+                    " UPDATE schema_version SET version = 7"),
+            "");
 
   auto journal = openJournal("sqlite:" + file);
   auto expect = [&](const char* role, const char* id, const char* before, std::int64_t cases, std::int64_t held) {
@@ -330,17 +335,7 @@ TEST(journal_party_history_sqlite, ASchema7JournalGetsOrdinalsInFilingOrderAndCo
   expect("buyer", "PT-1", "C-5", 3, 1);
   expect("seller", "CN-1", "C-3", 1, 1);
   journal.reset();
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db,
-                               "SELECT (SELECT version FROM schema_version) || ' ' || (SELECT count(*) FROM sqlite_master"
-                               " WHERE name = 'cases_seller_history')",
-                               -1, &stmt, nullptr),
-            SQLITE_OK);
-  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-  EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0))), "8 0");
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
+  EXPECT_EQ(versionAndIndex(file, "cases_seller_history"), "8 0");
 }
 
 }  // namespace

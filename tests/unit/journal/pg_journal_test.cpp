@@ -72,26 +72,37 @@ OutboxItem item(const std::string& id, const std::string& case_id) {
   return o;
 }
 
+// A case of message `message`, filed at kAt.
+CaseRecord caseOf(const std::string& id, const std::string& message, const std::string& consignment, CaseState state) {
+  CaseRecord c;
+  c.id = id;
+  c.partner = "demo-post";
+  c.reference = "REF-" + id;
+  c.filing = "pre-arrival";
+  c.state = state;
+  c.consignment_json = consignment;
+  c.message_id = message;
+  c.created_at = kAt;
+  c.updated_at = kAt;
+  return c;
+}
+
+// Message `id` (accepted) and its cases, in one commit.
+Status commitMessage(Journal& journal, const std::string& id, std::vector<CaseRecord> cases) {
+  WriteBatch batch;
+  batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}",
+                                MessageStatus::Accepted, "{}", 202};
+  batch.new_cases = std::move(cases);
+  return journal.commit(batch).status;
+}
+
 // Migration 6: the message and case totals are counted once from what the journal holds (a node
 // of the version before wrote them), then kept by statement triggers.
 TEST_F(journal_pg, MigrationSixCountsTheTotalsOnceThenTriggersKeepThem) {
   auto commitOne = [](Journal& journal, const std::string& id, int cases) {
-    WriteBatch batch;
-    batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}",
-                                  MessageStatus::Accepted, "{}", 202};
-    for (int i = 0; i < cases; ++i) {
-      CaseRecord c;
-      c.id = id + "-C" + std::to_string(i);
-      c.partner = "demo-post";
-      c.reference = id + "-REF-" + std::to_string(i);
-      c.filing = "declaration";
-      c.consignment_json = "{}";
-      c.message_id = id;
-      c.created_at = kAt;
-      c.updated_at = kAt;
-      batch.new_cases.push_back(c);
-    }
-    return journal.commit(batch).status;
+    std::vector<CaseRecord> filed;
+    for (int i = 0; i < cases; ++i) filed.push_back(caseOf(id + "-C" + std::to_string(i), id, "{}", CaseState::Accepted));
+    return commitMessage(journal, id, std::move(filed));
   };
   {
     auto journal = openJournal(db_.url());
@@ -121,32 +132,19 @@ TEST_F(journal_pg, MigrationSixCountsTheTotalsOnceThenTriggersKeepThem) {
 // Migration 7: the cases a node of the version before wrote get their ordinals with their parties
 // in the order they were filed (the cases of one message share theirs), then the triggers go on.
 TEST_F(journal_pg, MigrationSevenGivesTheCasesOrdinalsInFilingOrderThenTriggersGoOn) {
-  auto commitMessage = [](Journal& journal, const std::string& id,
+  auto commitSellers = [](Journal& journal, const std::string& id,
                           const std::vector<std::tuple<std::string, std::string, CaseState>>& cases) {
-    WriteBatch batch;
-    batch.message = MessageRecord{id, "demo-post", "application/json", "", "sha256:" + id, kAt, "{}",
-                                  MessageStatus::Accepted, "{}", 202};
-    for (const auto& [case_id, seller, state] : cases) {
-      CaseRecord c;
-      c.id = case_id;
-      c.partner = "demo-post";
-      c.reference = "REF-" + case_id;
-      c.filing = "pre-arrival";
-      c.state = state;
-      c.consignment_json = R"({"parties":{"seller":{"name":"S","id":")" + seller + R"("}}})";
-      c.message_id = id;
-      c.created_at = kAt;
-      c.updated_at = kAt;
-      batch.new_cases.push_back(c);
-    }
-    return journal.commit(batch).status;
+    std::vector<CaseRecord> filed;
+    for (const auto& [case_id, seller, state] : cases)
+      filed.push_back(caseOf(case_id, id, R"({"parties":{"seller":{"name":"S","id":")" + seller + R"("}}})", state));
+    return commitMessage(journal, id, std::move(filed));
   };
   {
     auto journal = openJournal(db_.url());
-    ASSERT_EQ(commitMessage(*journal, "M-1", {{"C-1", "CN-1", CaseState::Held}}), Status::Committed);
-    ASSERT_EQ(commitMessage(*journal, "M-2", {{"C-2", "CN-1", CaseState::Rejected}, {"C-3", "CN-1", CaseState::Accepted}}),
+    ASSERT_EQ(commitSellers(*journal, "M-1", {{"C-1", "CN-1", CaseState::Held}}), Status::Committed);
+    ASSERT_EQ(commitSellers(*journal, "M-2", {{"C-2", "CN-1", CaseState::Rejected}, {"C-3", "CN-1", CaseState::Accepted}}),
               Status::Committed);
-    ASSERT_EQ(commitMessage(*journal, "M-3", {{"C-4", "CN-2", CaseState::Accepted}}), Status::Committed);
+    ASSERT_EQ(commitSellers(*journal, "M-3", {{"C-4", "CN-2", CaseState::Accepted}}), Status::Committed);
   }
   // What a node of migration 6 left: no ordinals, its AFTER triggers, the history indexes.
   PGconn* conn = PQconnectdb(db_.url().c_str());
@@ -186,7 +184,7 @@ DELETE FROM schema_migrations WHERE version = 7;
   expect("CN-1", "C-2", 1, 1);
   expect("CN-1", "C-4", 3, 2);  // C-4 names CN-2: all of CN-1's
   expect("CN-2", "C-4", 0, 0);
-  ASSERT_EQ(commitMessage(*journal, "M-4", {{"C-5", "CN-1", CaseState::Accepted}}), Status::Committed);
+  ASSERT_EQ(commitSellers(*journal, "M-4", {{"C-5", "CN-1", CaseState::Accepted}}), Status::Committed);
   expect("CN-1", "C-5", 3, 2);
   expect("CN-1", "C-3", 1, 1);
   EXPECT_EQ(query("SELECT id, seller_ord FROM cases ORDER BY id"),
