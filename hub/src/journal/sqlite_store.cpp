@@ -150,8 +150,8 @@ bool updateCase(Db& db, const CaseUpdate& u) {
   // An amendment that names another party joins it again: a new ordinal, the case id its token.
   auto ordinal = [](const std::string& role) {
     const std::string id = "json_extract(?4, '$.parties." + role + ".id')";
-    return " " + role + "_ord = CASE WHEN ?4 = '' OR " + id + " IS " + role + "_id THEN " + role + "_ord ELSE " +
-           partyOrdinalSql(role, id, "?6") + " END,";
+    return " " + role + "_ord = CASE WHEN ?4 = '' THEN " + role + "_ord WHEN " + id + " IS " + role + "_id THEN " +
+           role + "_ord ELSE " + partyOrdinalSql(role, id, "?6") + " END,";
   };
   static const std::string sql =
       "UPDATE cases SET version = ?1 + 1,"
