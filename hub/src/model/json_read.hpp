@@ -19,7 +19,7 @@ using Value = rapidjson::Value;
 
 // Parses `text` into `document`; throws std::runtime_error naming `what` unless it is an object.
 inline const Value& parseObject(rapidjson::Document& document, const std::string& text, const char* what) {
-  document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
+  document.Parse(text.data(), text.size());  // default precision: see canonical_json_decode.cpp
   if (document.HasParseError() || !document.IsObject())
     throw std::runtime_error(std::string(what) + ": not a JSON object (at byte " +
                              std::to_string(document.GetErrorOffset()) + ")");

@@ -83,6 +83,10 @@ TEST(canonicalJson, MoneyIsReadFromTheNumberTextExactly) {
             "/items/0/value: '45.00001' is not an amount: a decimal with at most 4 fraction digits expected\n");
   EXPECT_EQ(value("\"1e3\""), "/items/0/value: '1e3' is not an amount: a decimal with at most 4 fraction digits expected\n");
   EXPECT_EQ(value("true"), "/items/0/value: expected number, got boolean\n");
+  // Zero with an exponent, and a number too small for a double, are zero (RapidJSON 1.1.0's full
+  // precision mode read them as 2e-115 and -2e307).
+  EXPECT_EQ(value("0e60"), "0.00");
+  EXPECT_EQ(value("0.0000000000000000000000001e-300"), "0.00");
 }
 
 TEST(canonicalJson, ParseErrorHasNoPathAndSaysWhereInTheBody) {
