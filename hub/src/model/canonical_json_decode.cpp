@@ -20,6 +20,7 @@
 #include <initializer_list>
 
 #include "model/canonical_json.hpp"
+#include "model/json_read.hpp"
 #include "model/notification_details.hpp"
 #include "model/text_util.hpp"
 #include "model/validation_merge.hpp"
@@ -57,8 +58,6 @@ std::string typeOf(const Value& v) {
   }
   return "unknown";
 }
-
-std::string textOf(const Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
 // Escapes a member name for a JSON pointer (RFC 6901).
 std::string pointerToken(std::string_view name) {
@@ -357,7 +356,7 @@ const Value* Fields::get(std::string_view name, bool required) {
 void Fields::string(std::string_view name, std::string& out, bool required) {
   const Value* v = get(name, required);
   if (!v) return;
-  if (v->IsString()) out = textOf(*v);
+  if (v->IsString()) out = json::text(*v);
   else reader_.wrongType(at(name), "string", *v);
 }
 
@@ -365,9 +364,9 @@ void Fields::integer(std::string_view name, int& out, int min, bool required) {
   const Value* v = get(name, required);
   if (!v) return;
   if (!v->IsInt64() && !v->IsUint64()) return reader_.wrongType(at(name), "integer", *v);
-  if (v->IsInt64() ? (v->GetInt64() > INT_MAX || v->GetInt64() < min) : true)
-    return reader_.add(at(name), (v->IsInt64() ? std::to_string(v->GetInt64()) : std::to_string(v->GetUint64())) +
-                                     " is out of range");
+  // Past INT64_MAX a number is a Uint64 only: out of range too.
+  if (!v->IsInt64() || v->GetInt64() > INT_MAX || v->GetInt64() < min)
+    return reader_.add(at(name), json::text(*v) + " is out of range");
   out = static_cast<int>(v->GetInt64());
 }
 
@@ -386,20 +385,11 @@ void Fields::number(std::string_view name, std::optional<double>& out) {
 void Fields::decimal(std::string_view name, Decimal& out, bool required) {
   const Value* v = get(name, required);
   if (!v) return;
-  std::string text;
-  if (v->IsString()) {
-    text = textOf(*v);  // the exact form: "45.00"
-  } else if (v->IsInt64()) {
-    text = std::to_string(v->GetInt64());
-  } else if (v->IsUint64()) {
-    text = std::to_string(v->GetUint64());
-  } else if (v->IsNumber()) {
-    // The parser keeps no number text: the shortest text that reads back as the same double is
-    // the written text whenever it has at most 15 significant digits.
-    text = detail::formatDouble(v->GetDouble());
-  } else {
-    return reader_.wrongType(at(name), "number", *v);
-  }
+  if (!v->IsString() && !v->IsNumber()) return reader_.wrongType(at(name), "number", *v);
+  // A string is the exact form ("45.00"). The parser keeps no number text: json::text writes an
+  // integer back, and a double as the shortest text that reads back as it, which is the written
+  // text whenever it has at most 15 significant digits.
+  const std::string text = json::text(*v);
   if (auto d = Decimal::parse(text)) out = *d;
   else reader_.add(at(name), "'" + text + "' is not an amount: a decimal with at most 4 fraction digits expected");
 }
@@ -423,7 +413,7 @@ void Fields::strings(std::string_view name, std::vector<std::string>& out) {
   if (!arr) return;
   for (rapidjson::SizeType i = 0; i < arr->Size(); ++i) {
     const Value& e = (*arr)[i];
-    if (e.IsString()) out.push_back(textOf(e));
+    if (e.IsString()) out.push_back(json::text(e));
     else reader_.wrongType(at(name) + "/" + std::to_string(i), "string", e);
   }
 }
@@ -433,7 +423,7 @@ void Fields::enumeration(std::string_view name, E& out, Parse parse, const std::
   const Value* v = get(name, required);
   if (!v) return;
   if (!v->IsString()) return reader_.wrongType(at(name), "string", *v);
-  const std::string text = textOf(*v);
+  const std::string text = json::text(*v);
   if (auto e = parse(text)) out = *e;
   else reader_.add(at(name), "'" + text + "' is not one of: " + allowed);
 }

@@ -70,6 +70,20 @@ TEST(canonicalJson, ValidationErrorsComeWithDecodeErrors) {
                     {"/items/0/currency", "'EURO' is not an ISO 4217 currency code"}}));
 }
 
+TEST(canonicalJson, AnIntegerOutsideIntIsOutOfRangeAndAFractionIsNoInteger) {
+  auto version = [](const std::string& json) {
+    std::string body = test::kDesignJson;
+    body.insert(body.find('{') + 1, "\"version\": " + json + ", ");
+    auto r = decodeConsignmentJson(body);
+    return r ? std::to_string(r.value().version) : sdk::formatErrors(r.errors());
+  };
+  EXPECT_EQ(version("7"), "7");
+  EXPECT_EQ(version("-7"), "/version: must be at least 1, got -7\n");  // read, then validated
+  EXPECT_EQ(version("3000000000"), "/version: 3000000000 is out of range\n");
+  EXPECT_EQ(version("18446744073709551615"), "/version: 18446744073709551615 is out of range\n");
+  EXPECT_EQ(version("1.5"), "/version: expected integer, got number\n");
+}
+
 TEST(canonicalJson, MoneyIsReadFromTheNumberTextExactly) {
   auto value = [](const std::string& json) {
     auto r = decodeConsignmentJson(withItemField("value", json));
