@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 #include <string_view>
 
-#include <Poco/JSON/Parser.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include "model/json_read.hpp"
 #include "release/case_status.hpp"
 
 namespace swhub::stats {
@@ -19,23 +20,31 @@ using journal::CaseEvent;
 using journal::StatDelta;
 using journal::StatSums;
 
-Poco::JSON::Object::Ptr parseObject(const std::string& json) {
-  if (json.empty()) return {};
-  try {
-    return Poco::JSON::Parser().parse(json).extract<Poco::JSON::Object::Ptr>();
-  } catch (const std::exception&) {
-    return {};  // a detail the planner cannot read counts as none
+// An event's detail, read leniently (model/json_read.hpp): a detail or a member the planner
+// cannot read counts as none.
+class Detail {
+ public:
+  explicit Detail(const std::string& json) {
+    if (!json.empty()) document_.Parse(json.data(), json.size());
   }
-}
+  std::string text(std::string_view key) const { return model::json::text(document_, key); }
+  // A list of text; an element that is no text cannot be read: this throws, and the planner
+  // leaves the case out whole.
+  std::vector<std::string> texts(std::string_view key) const {
+    std::vector<std::string> out;
+    if (const auto* list = model::json::array(document_, key)) {
+      for (const auto& element : list->GetArray()) {
+        if (!element.IsString() && !element.IsNumber())
+          throw std::runtime_error("event detail: '" + std::string(key) + "' holds a value that is no text");
+        out.push_back(model::json::text(element));
+      }
+    }
+    return out;
+  }
 
-std::string textOf(const Poco::JSON::Object::Ptr& o, const std::string& key) {
-  if (!o || !o->has(key)) return "";
-  try {
-    return o->getValue<std::string>(key);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
+ private:
+  rapidjson::Document document_;
+};
 
 // Counts the members of the top-level "items" array as RapidJSON reads them, building no
 // document: the planner needs only that number from a case's whole consignment.
@@ -104,7 +113,7 @@ struct CaseView {
 std::string firstFiling(const std::vector<const CaseEvent*>& events, const std::string& fallback) {
   for (const CaseEvent* e : events) {
     if (e->kind != "received") continue;
-    if (auto kind = textOf(parseObject(e->detail_json), "filing"); !kind.empty()) return kind;
+    if (auto kind = Detail(e->detail_json).text("filing"); !kind.empty()) return kind;
   }
   return fallback;
 }
@@ -114,7 +123,7 @@ std::string firstFiling(const std::vector<const CaseEvent*>& events, const std::
 journal::Instant arrivalOf(const CaseView& c, const CaseSource& source, bool newCase) {
   auto scan = [](const std::vector<CaseEvent>& events) -> std::optional<journal::Instant> {
     for (const auto& e : events) {
-      if (e.kind == "received" && textOf(parseObject(e.detail_json), "filing") == "arrival") return e.at;
+      if (e.kind == "received" && Detail(e.detail_json).text("filing") == "arrival") return e.at;
     }
     return std::nullopt;
   };
@@ -136,7 +145,7 @@ class Planner {
     for (const CaseEvent* e : c.events) {
       const std::int64_t hour = journal::hourOf(e->at);
       if (e->kind == "received") {
-        const std::string filing = textOf(parseObject(e->detail_json), "filing");
+        const std::string filing = Detail(e->detail_json).text("filing");
         for (const auto& scope : c.scopes) {
           addCount(out_, hour, scope, "filings", "", "");
           addCount(out_, hour, scope, "filings.partner", c.record.partner, "");
@@ -189,14 +198,11 @@ class Planner {
   }
 
   void decision(CaseView& c, const CaseEvent& e, std::int64_t hour) {
-    auto detail = parseObject(e.detail_json);
-    if (textOf(detail, "effect") != "applied") return;  // a duplicate or late one changed nothing
-    const std::string agency = textOf(detail, "agency");
-    const std::string outcome = textOf(detail, "decision");
-    std::vector<std::string> codes;
-    if (auto list = detail->getArray("reason_codes")) {
-      for (std::size_t i = 0; i < list->size(); ++i) codes.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
-    }
+    const Detail detail(e.detail_json);
+    if (detail.text("effect") != "applied") return;  // a duplicate or late one changed nothing
+    const std::string agency = detail.text("agency");
+    const std::string outcome = detail.text("decision");
+    std::vector<std::string> codes = detail.texts("reason_codes");
     if (codes.empty()) codes.push_back("none");
     const std::int64_t ms = msBetween(c.record.created_at, e.at);
     for (const std::string& scope : {std::string(), agencyScope(agency)}) {
@@ -210,10 +216,9 @@ class Planner {
   }
 
   void assessed(CaseView& c, const CaseEvent& e, std::int64_t hour) {
-    auto detail = parseObject(e.detail_json);
-    const std::string agency = textOf(detail, "agency");
-    if (detail && detail->has("category")) {
-      const std::string category = detail->get("category").toString();
+    const Detail detail(e.detail_json);
+    const std::string agency = detail.text("agency");
+    if (const std::string category = detail.text("category"); !category.empty()) {  // written when derived
       for (const auto& scope : c.scopes) addCount(out_, hour, scope, "cases_filed.category", category, "");
     }
     if (!c.status.revenueAssessed || c.status.findingsBy != agency) return;
@@ -229,10 +234,10 @@ class Planner {
   }
 
   void payment(CaseView& c, const CaseEvent& e, std::int64_t hour) {
-    auto detail = parseObject(e.detail_json);
-    const auto amount = sdk::Decimal::parse(textOf(detail, "amount"));
+    const Detail detail(e.detail_json);
+    const auto amount = sdk::Decimal::parse(detail.text("amount"));
     if (!amount) return;
-    const std::string currency = textOf(detail, "currency");
+    const std::string currency = detail.text("currency");
     std::vector<std::string> scopes{""};
     if (!c.status.findingsBy.empty()) scopes.push_back(agencyScope(c.status.findingsBy));
     for (const auto& scope : scopes) {
