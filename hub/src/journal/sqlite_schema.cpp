@@ -285,18 +285,23 @@ INSERT INTO case_events (case_id, at, actor, kind, from_state, to_state, detail_
 )sql");
 }
 
+// True when `sql` (a literal: the statement cache keys by its address), a count, counts any:
+// whether an older journal already has a column a migration adds.
+bool countsAny(Db& db, const char* sql) {
+  auto stmt = db.prepare(sql);
+  const bool any = stmt->step() && stmt->integer(0) > 0;
+  stmt->reset();
+  return any;
+}
+
 // Schema 4: the audit chain. Rows written before it are chained now, in the order they were
 // written, so that an old journal verifies from its first entry.
 void migrateTo4(Db& db) {
-  auto hasAuditColumns = [&db](const char* sql) {
-    auto stmt = db.prepare(sql);
-    return stmt->step() && stmt->integer(0) > 0;
-  };
-  if (!hasAuditColumns("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'audit_seq'")) {
+  if (!countsAny(db, "SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'audit_seq'")) {
     db.exec("ALTER TABLE messages ADD COLUMN audit_seq INTEGER");
     db.exec("ALTER TABLE messages ADD COLUMN audit_hash TEXT");
   }
-  if (!hasAuditColumns("SELECT count(*) FROM pragma_table_info('case_events') WHERE name = 'audit_seq'")) {
+  if (!countsAny(db, "SELECT count(*) FROM pragma_table_info('case_events') WHERE name = 'audit_seq'")) {
     db.exec("ALTER TABLE case_events ADD COLUMN audit_seq INTEGER");
     db.exec("ALTER TABLE case_events ADD COLUMN audit_hash TEXT");
   }
@@ -307,11 +312,9 @@ void migrateTo4(Db& db) {
 // (id, created_at, state), read without touching the case rows. Before, an index on the
 // json_extract expression found the cases and each row was read for created_at and state: with a
 // busy seller, every assessment read all its earlier cases (36 % of the hub's CPU under load).
+// Schema 8 drops those indexes: the party ordinals replace them.
 void migrateTo5(Db& db) {
-  auto stmt = db.prepare("SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seller_id'");
-  const bool hasColumns = stmt->step() && stmt->integer(0) > 0;
-  stmt->reset();
-  if (!hasColumns) {
+  if (!countsAny(db, "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seller_id'")) {
     db.exec("ALTER TABLE cases ADD COLUMN seller_id TEXT");
     db.exec("ALTER TABLE cases ADD COLUMN buyer_id TEXT");
   }
@@ -377,17 +380,11 @@ std::string partyTriggers() {
 // the order they were filed (the cases of one message share the first one's), and the triggers
 // of schema 6 replaced (they kept no ordinals). No departure is known from before.
 void migrateTo8(Db& db) {
-  auto has = [&db](const char* sql) {  // a literal: the statement cache's key
-    auto stmt = db.prepare(sql);
-    const bool found = stmt->step() && stmt->integer(0) > 0;
-    stmt->reset();
-    return found;
-  };
-  if (!has("SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seller_ord'")) {
+  if (!countsAny(db, "SELECT count(*) FROM pragma_table_info('cases') WHERE name = 'seller_ord'")) {
     db.exec("ALTER TABLE cases ADD COLUMN seller_ord INTEGER");
     db.exec("ALTER TABLE cases ADD COLUMN buyer_ord INTEGER");
   }
-  if (!has("SELECT count(*) FROM pragma_table_info('party_totals') WHERE name = 'joined'")) {
+  if (!countsAny(db, "SELECT count(*) FROM pragma_table_info('party_totals') WHERE name = 'joined'")) {
     db.exec("ALTER TABLE party_totals ADD COLUMN joined INTEGER NOT NULL DEFAULT 0");
     db.exec("ALTER TABLE party_totals ADD COLUMN last_message TEXT NOT NULL DEFAULT ''");
     db.exec("ALTER TABLE party_totals ADD COLUMN message_base INTEGER NOT NULL DEFAULT 0");
