@@ -1,6 +1,6 @@
 // lookup_bench: GET /v1/cases/{id} and GET /v1/cases?reference= with N cases in the journal
 // (default 10^6), measured with wrk (README.md "lookup_bench"). Usage:
-//   lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats|--search] [--quick]
+//   lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--keep] [--stats|--search] [--quick]
 //
 // 1. A real hub (config/hub.yaml) files the DESIGN.md example once and customs assesses it: the
 //    rows that filing left (its message, case and case events) are the template.
@@ -19,6 +19,9 @@
 // assesses every case, food safety gets a task of 1 in 6, product safety of 1 in 1,000, and the
 // statistics say so; wrk GETs /v1/cases?agency=X as the admin for each (the case search's agency
 // filter, whose plan follows the agency's share: journal/case_query.hpp).
+// --keep: the journal is built in DIR/swhub-lookup-bench-N[-stats|-search] and kept there; a later
+// run with the same options and --keep measures it again without building it (a 10^6-case journal
+// takes minutes to build, a profile of the hub seconds).
 // Exit 0 when every request answered 200.
 
 #include <unistd.h>
@@ -71,6 +74,17 @@ struct Template {
   std::vector<CaseEvent> events;
 };
 
+// The template as filed before (a kept directory, --keep): the case id is in `built`.
+Template loadTemplate(const std::filesystem::path& dir, const std::string& caseId) {
+  Db db((dir / "template.db").string(), "");
+  configureConnection(db);
+  Template t;
+  t.kase = *caseById(db, caseId);
+  t.message = *messageById(db, t.kase.message_id);
+  t.events = eventsOfCase(db, caseId);
+  return t;
+}
+
 // Files the example once through a hub and waits (up to 30 s) for customs' assessment.
 Template fileTemplate(const std::filesystem::path& dir) {
   const std::string config = (dir / "hub.yaml").string();
@@ -97,13 +111,7 @@ Template fileTemplate(const std::filesystem::path& dir) {
     }
     hub.terminate();
   }
-  Db db(journal, "");
-  configureConnection(db);
-  Template t;
-  t.kase = *caseById(db, caseId);
-  t.message = *messageById(db, t.kase.message_id);
-  t.events = eventsOfCase(db, caseId);
-  return t;
+  return loadTemplate(dir, caseId);
 }
 
 // --search: the agencies a clone is routed to, and how many of `cases` each gets.
@@ -253,7 +261,7 @@ std::string luaScript(const Template& t, std::int64_t cases, bool byReference) {
 int main(int argc, char** argv) {
   std::int64_t cases = 1000000;
   int connections = 8, seconds = 10;
-  bool statsMode = false, searchMode = false;
+  bool statsMode = false, searchMode = false, keep = false;
   std::filesystem::path base = "/tmp";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -261,6 +269,7 @@ int main(int argc, char** argv) {
     else if (a == "--connections" && i + 1 < argc) connections = std::atoi(argv[++i]);
     else if (a == "--seconds" && i + 1 < argc) seconds = std::atoi(argv[++i]);
     else if (a == "--dir" && i + 1 < argc) base = argv[++i];
+    else if (a == "--keep") keep = true;
     else if (a == "--stats") statsMode = true;
     else if (a == "--search") searchMode = true;
     else if (a == "--quick") {
@@ -268,7 +277,7 @@ int main(int argc, char** argv) {
       connections = 2;
       seconds = 1;
     } else {
-      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--stats|--search] [--quick]\n");
+      std::fprintf(stderr, "usage: lookup_bench [--cases N] [--connections C] [--seconds D] [--dir DIR] [--keep] [--stats|--search] [--quick]\n");
       return 2;
     }
   }
@@ -277,21 +286,33 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    const auto dir = base / ("swhub-lookup-bench-" + std::to_string(::getpid()));
-    std::filesystem::remove_all(dir);
+    const auto dir =
+        base / ("swhub-lookup-bench-" +
+                (keep ? std::to_string(cases) + (statsMode ? "-stats" : searchMode ? "-search" : "")
+                      : std::to_string(::getpid())));
+    const auto builtMark = dir / "built";  // the template's case id, written once the journal is built
+    const bool reuse = keep && std::filesystem::exists(builtMark);
+    if (!reuse) std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     struct Cleanup {
       std::filesystem::path dir;
       ~Cleanup() {
         std::error_code ignored;
-        std::filesystem::remove_all(dir, ignored);
+        if (!dir.empty()) std::filesystem::remove_all(dir, ignored);
       }
-    } cleanup{dir};
+    } cleanup{keep ? std::filesystem::path() : dir};
     std::printf("lookup_bench: %lld cases, wrk -t%d -c%d -d%ds per lookup, journal in %s\n",
                 static_cast<long long>(cases), std::min(2, connections), connections, seconds, dir.c_str());
-    const Template t = fileTemplate(dir);
     const std::string journal = (dir / "journal.db").string();
-    buildJournal(t, journal, cases, statsMode, searchMode);
+    Template t;
+    if (reuse) {
+      t = loadTemplate(dir, swhub::testing::readFile(builtMark.string()));
+      std::printf("  kept journal: %.0f MiB\n", static_cast<double>(std::filesystem::file_size(journal)) / (1 << 20));
+    } else {
+      t = fileTemplate(dir);
+      buildJournal(t, journal, cases, statsMode, searchMode);
+      if (keep) swhub::testing::writeFile(builtMark.string(), t.kase.id);
+    }
 
     HubProcess hub({"serve", "--config", (dir / "hub.yaml").string(), "--listen", "127.0.0.1:0", "--journal",
                     "sqlite:" + journal});

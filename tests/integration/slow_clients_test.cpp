@@ -16,6 +16,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -74,6 +75,26 @@ class RawClient {
       }
     }
     return true;
+  }
+  // Reads until `text` was received `times` times or `limit` passes; true when it was.
+  bool readUntilSeen(const std::string& text, int times, milliseconds limit) {
+    const auto end = Clock::now() + limit;
+    for (;;) {
+      int seen = 0;
+      for (auto at = received_.find(text); at != std::string::npos; at = received_.find(text, at + 1)) ++seen;
+      if (seen >= times) return true;
+      const auto left = std::chrono::duration_cast<milliseconds>(end - Clock::now()).count();
+      if (closed_ || left <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+      char buffer[4096];
+      const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) {
+        closed_ = true;
+      } else {
+        received_.append(buffer, static_cast<std::size_t>(n));
+      }
+    }
   }
   const std::string& received() const { return received_; }
   Clock::time_point closedAt() const { return closedAt_; }
@@ -315,6 +336,44 @@ TEST(SlowClients, RequestsBeyondTheQueueOfWaitingHeadsGet503WithRetryAfter) {
   EXPECT_NE(refused.received().find("problem:overloaded\""), std::string::npos) << refused.received();
   // The one that waited is answered once a worker is free (the bodies' deadline).
   EXPECT_EQ(waited.received().rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << waited.received();
+}
+
+// A kept-alive connection goes back to the gate after each request: the next one is served when
+// its head arrives, two heads sent at once (pipelined) are both answered, in order, each response
+// whole (its head and its body), and "Connection: close" closes it after its answer.
+TEST(SlowClients, AKeptAliveConnectionIsServedRequestAfterRequestAndPipelinedRequestsInOrder) {
+  Hub hub("");
+  RawClient client(hub.address());
+  ASSERT_TRUE(client.connected());
+  const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer demo-post-token\r\n\r\n";
+  const std::string metrics = "GET /metrics HTTP/1.1\r\nHost: hub\r\n\r\n";
+  ASSERT_TRUE(client.send(whoami));
+  ASSERT_TRUE(client.readUntilSeen("HTTP/1.1 200 OK\r\n", 1, milliseconds(5000))) << client.received();
+  ASSERT_TRUE(client.send(whoami + metrics));  // pipelined: both heads in one write
+  ASSERT_TRUE(client.readUntilSeen("HTTP/1.1 200 OK\r\n", 3, milliseconds(5000))) << client.received();
+  ASSERT_TRUE(client.send("GET /healthz HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(client.readUntilClosed(milliseconds(5000)));
+
+  // Four responses, each a head with its Content-Length and a body of that length.
+  std::vector<std::string> bodies;
+  std::string_view rest = client.received();
+  while (!rest.empty()) {
+    ASSERT_EQ(rest.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << rest;
+    const auto headEnd = rest.find("\r\n\r\n");
+    ASSERT_NE(headEnd, std::string_view::npos);
+    const std::string head(rest.substr(0, headEnd));
+    const auto length = head.find("Content-Length: ");
+    ASSERT_NE(length, std::string::npos) << head;
+    const auto size = static_cast<std::size_t>(std::stoul(head.substr(length + 16)));
+    ASSERT_GE(rest.size(), headEnd + 4 + size);
+    bodies.emplace_back(rest.substr(headEnd + 4, size));
+    rest.remove_prefix(headEnd + 4 + size);
+  }
+  ASSERT_EQ(bodies.size(), 4u);
+  EXPECT_NE(bodies[0].find("\"demo-post\""), std::string::npos) << bodies[0];
+  EXPECT_EQ(bodies[1], bodies[0]);
+  EXPECT_NE(bodies[2].find("swhub_http_responses_total"), std::string::npos) << bodies[2].substr(0, 300);
+  EXPECT_NE(bodies[3].find("\"status\""), std::string::npos) << bodies[3];
 }
 
 TEST(SlowClients, WithTlsATrickledHandshakeIsCutWithinTheHeaderTimeout) {

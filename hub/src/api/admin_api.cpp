@@ -46,9 +46,9 @@ Poco::JSON::Object outboxJson(const journal::OutboxItem& item, bool withBody) {
 }  // namespace
 
 std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) {
-  auto read = journal.caseWithEvents(caseId);
+  const auto read = journal.caseFile(caseId);
   if (!read) return "";
-  const auto* record = &read->first;
+  const auto* record = &read->record;
   Poco::JSON::Object trace(Poco::JSON_PRESERVE_KEY_ORDER);
   trace.set("case_id", record->id);
   trace.set("reference", record->reference);
@@ -58,7 +58,7 @@ std::string caseTraceJson(journal::Journal& journal, const std::string& caseId) 
   trace.set("status", parseOr(record->status_json));
   Poco::JSON::Array events;
   std::set<std::string> messageIds;
-  for (const auto& e : read->second) {
+  for (const auto& e : read->events) {
     Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
     o.set("seq", e.seq);
     o.set("at", common::toString(e.at));

@@ -188,13 +188,14 @@ HttpResult caseNotFound(const std::string& caseId) {
 // lookup's time, tests/bench/README.md "lookup_bench"), in the documented field order; the
 // consignment and the events' details are copied as the journal holds them.
 HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) const {
-  auto read = journal_.caseWithEvents(caseId);
+  // One read of everything the view shows, as of one instant.
+  const auto read = journal_.caseFile(caseId);
   if (!read) return notFound(caseId);
-  const journal::CaseRecord& record = read->first;
+  const journal::CaseRecord& record = read->record;
   const auto status = release::CaseStatus::fromJson(record.status_json);
   if (!maySeeCase(caller, record, status)) return notFound(caseId);
   std::string body;
-  body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->second.size() + 512);
+  body.reserve(record.consignment_json.size() + record.status_json.size() + 256 * read->events.size() + 512);
   {
     model::ObjectWriter b(body);
     writeCaseSummary(b, record);
@@ -218,9 +219,9 @@ HttpResult CaseViews::byId(const Identity& caller, const std::string& caseId) co
     if (mayKnowRisk(caller)) writeRisk(b.key("risk"), status);
     writeRevenue(b.key("revenue"), status);
     release::writeReturns(b.key("returns"), status.returns);
-    writeDeclared(b, journal_.linksOf(caseId), journal_.completionOf(caseId));
-    writeDocuments(b.key("documents"), journal_.caseDocuments(caseId));
-    writeHistory(b.key("history"), read->second);
+    writeDeclared(b, read->links, read->completion);
+    writeDocuments(b.key("documents"), read->documents);
+    writeHistory(b.key("history"), read->events);
   }
   return json(200, std::move(body));
 }

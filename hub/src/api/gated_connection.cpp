@@ -12,6 +12,8 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "api/connection_gate.hpp"
 #include "api/http_result.hpp"
@@ -21,11 +23,42 @@ namespace {
 
 using Poco::Net::HTTPResponse;
 
-// POCO keeps the count of bytes read ahead to itself.
+// POCO's session, with the count of bytes read ahead (POCO keeps it to itself) and the writes of
+// a response gathered into one send: POCO writes a response's head, then its body 4 KiB at a time,
+// each a system call and a TCP segment of its own (an 8 KiB case view went out in three).
 class Session : public Poco::Net::HTTPServerSession {
  public:
   using HTTPServerSession::HTTPServerSession;
   using HTTPServerSession::buffered;
+
+  // From here on writes wait here (up to kGathered bytes) until sendGathered().
+  void gather() { gathering_ = true; }
+  // Sends what waits, in one system call, and writes straight through again.
+  void sendGathered() {
+    gathering_ = false;
+    if (gathered_.empty()) return;
+    std::string out;
+    out.swap(gathered_);
+    HTTPServerSession::write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+
+  int write(const char* buffer, std::streamsize length) override {
+    if (!gathering_) return HTTPServerSession::write(buffer, length);
+    const auto n = static_cast<std::size_t>(length);
+    if (gathered_.size() + n > kGathered) {
+      // A large body (a streamed receipt): what waits goes now, and the rest in sends this large.
+      sendGathered();
+      gathering_ = true;
+      if (n > kGathered) return HTTPServerSession::write(buffer, length);
+    }
+    gathered_.append(buffer, n);
+    return static_cast<int>(length);
+  }
+
+ private:
+  static constexpr std::size_t kGathered = 65536;
+  bool gathering_ = false;
+  std::string gathered_;
 };
 
 class GatedConnection : public Poco::Net::TCPServerConnection {
@@ -38,14 +71,12 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
     const auto& limits = gate_.options().limits;
     const bool tls = gate_.options().tls;
     std::string address;
-    try {
-      // A response goes out as its head, then its body: with Nagle's algorithm the body waits for
-      // the client's ACK of the head, which a client delays by up to 40 ms (every keep-alive
-      // response of more than a few hundred bytes took 40 ms on loopback).
-      socket().setNoDelay(true);
-      address = socket().peerAddress().host().toString();
-    } catch (const Poco::Exception&) {
-      // Gone already; still served (and failed) below, so that its slot is given back.
+    if (tls) {
+      try {
+        address = socket().peerAddress().host().toString();
+      } catch (const Poco::Exception&) {
+        // Gone already; still served (and failed) below, so that its slot is given back.
+      }
     }
     bool holdsAddress = tls;  // a TLS connection's head is read here, so it counts until then
     Session session(socket(), params_);
@@ -53,9 +84,14 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
     ReadWatch::current() = &watch;
     bool keep = false;
     try {
+      // A plain connection comes from the gate with a whole head waiting (it peeked at it), and a
+      // later turn of the loop has the next head's bytes read already: only a TLS connection's
+      // first request is polled for (POCO's poll costs four system calls, an epoll set made and
+      // closed).
+      bool first = true;
       for (;;) {
         watch.head(GateClock::now() + std::chrono::milliseconds(limits.header_timeout_ms));
-        if (!session.hasMoreRequests()) break;
+        if (std::exchange(first, false) && tls && !session.hasMoreRequests()) break;
         keep = serveOne(session, watch, holdsAddress, address);
         watch.clear();
         // Bytes of the next request already read (pipelined): serve it here, they cannot go back.
@@ -88,15 +124,27 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
       }
       response.setDate(Poco::Timestamp());
       response.setVersion(request.getVersion());
-      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive() && session.canKeepAlive());
+      // Kept alive without a count of requests (hub.http: unlimited); POCO's session.canKeepAlive()
+      // is not asked: it counts requests in hasMoreRequests(), which a plain connection skips.
+      response.setKeepAlive(params_->getKeepAlive() && request.getKeepAlive());
       response.set("Server", "swhub");
       std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(handlers_->createRequestHandler(request));
       if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK) response.sendContinue();
       // The handler clears it once it has the body (or at once when there is none).
       watch.body(GateClock::now() + std::chrono::milliseconds(gate_.options().limits.body_timeout_ms));
-      handler->handleRequest(request, response);
+      session.gather();
+      try {
+        handler->handleRequest(request, response);
+      } catch (...) {
+        try {
+          session.sendGathered();  // what the handler wrote before it failed, as it would have gone
+        } catch (...) {
+        }
+        throw;
+      }
+      session.sendGathered();
       watch.clear();
-      session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive() && session.canKeepAlive());
+      session.setKeepAlive(params_->getKeepAlive() && response.getKeepAlive());
       return session.getKeepAlive() && !watch.fired();
     } catch (const Poco::Net::NoMessageException&) {
       return false;

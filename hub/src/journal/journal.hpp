@@ -123,6 +123,17 @@ struct CaseEvent {
   std::string message_id;
 };
 
+// A case as its view shows it (GET /v1/cases/{id}), read as of one instant: the case, its
+// events, what it declared (declaration links) and what completes it, its documents without
+// their bytes.
+struct CaseFile {
+  CaseRecord record;
+  std::vector<CaseEvent> events;
+  std::vector<DeclarationLink> links;
+  std::optional<DeclarationLink> completion;
+  std::vector<CaseDocument> documents;
+};
+
 struct OutboxItem {
   std::int64_t seq = 0;  // assigned by the journal: the order of delivery and the pull cursor
   std::string id;        // stable delivery id
@@ -302,9 +313,10 @@ class Journal {
   // cursor; summaries only (consignment_json "", status_json "{}"). Served by indexes.
   virtual std::vector<CaseRecord> searchCases(const CaseQuery& query) = 0;
   virtual std::vector<CaseEvent> caseEvents(const std::string& case_id) = 0;
-  // The case and its events as of one instant (one read transaction): a commit that lands
-  // between the two reads cannot give a status older than the history shown beside it.
-  virtual std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) = 0;
+  // The case, its events, links and documents as of one instant (one read transaction, one
+  // connection): a commit that lands between the reads cannot give a status older than the
+  // history shown beside it, nor a completion the links do not know.
+  virtual std::optional<CaseFile> caseFile(const std::string& id) = 0;
   // Every case filed in [from, to) (created_at), in the order filed, handed to `visit` until it
   // returns false. Read in pages of short read transactions, so that a hub writing the same
   // journal is not held up (a case filed meanwhile may or may not be seen).

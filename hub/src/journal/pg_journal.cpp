@@ -218,13 +218,16 @@ std::vector<CaseEvent> PgJournal::caseEvents(const std::string& case_id) {
   return withReader([&](Conn& db) { return eventsOfCase(db, case_id); });
 }
 
-std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> PgJournal::caseWithEvents(const std::string& id) {
+std::optional<CaseFile> PgJournal::caseFile(const std::string& id) {
   return withReader([&](Conn& db) {
-    // One snapshot for both reads.
+    // One snapshot for every read.
     db.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     try {
-      std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> out;
-      if (auto record = caseById(db, id)) out.emplace(std::move(*record), eventsOfCase(db, id));
+      std::optional<CaseFile> out;
+      if (auto record = caseById(db, id)) {
+        out.emplace(CaseFile{std::move(*record), eventsOfCase(db, id), pg::linksOf(db, id), pg::completionOf(db, id),
+                             documentsOf(db, id)});
+      }
       db.exec("COMMIT");
       return out;
     } catch (...) {

@@ -68,6 +68,9 @@ class Db {
   void exec(const char* sql);
   // A cached statement, ready to bind. `sql` must be a string literal (the cache key).
   StmtRef prepare(const char* sql);
+  // A statement without rows or binds run from the cache (BEGIN, COMMIT on a read path: exec
+  // parses it again each time). `sql` must be a string literal.
+  void run(const char* sql) { prepare(sql)->step(); }
   std::string pragma(const char* name);  // first column of "PRAGMA name" as text
   std::int64_t changes() const { return sqlite3_changes64(db_); }
 

@@ -5,6 +5,8 @@
 #include <stdexcept>
 
 #include "common/ids.hpp"
+#include "journal/sqlite_accounts.hpp"
+#include "journal/sqlite_documents.hpp"
 #include "journal/sqlite_licences.hpp"
 #include "journal/sqlite_pull_dead_letters.hpp"
 #include "journal/sqlite_schema.hpp"
@@ -152,19 +154,16 @@ std::vector<CaseEvent> SqliteJournal::caseEvents(const std::string& case_id) {
   return withReader([&](Db& db) { return eventsOfCase(db, case_id); });
 }
 
-std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> SqliteJournal::caseWithEvents(const std::string& id) {
+std::optional<CaseFile> SqliteJournal::caseFile(const std::string& id) {
   return withReader([&](Db& db) {
-    // A deferred transaction: both reads see the snapshot the first one opened.
-    db.exec("BEGIN");
-    try {
-      std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> out;
-      if (auto record = caseById(db, id)) out.emplace(std::move(*record), eventsOfCase(db, id));
-      db.exec("COMMIT");
+    return inSnapshot(db, [&](Db& db) {
+      std::optional<CaseFile> out;
+      if (auto record = caseById(db, id)) {
+        out.emplace(CaseFile{std::move(*record), eventsOfCase(db, id), sqlite::linksOf(db, id),
+                             sqlite::completionOf(db, id), documentsOf(db, id)});
+      }
       return out;
-    } catch (...) {
-      db.exec("ROLLBACK");
-      throw;
-    }
+    });
   });
 }
 

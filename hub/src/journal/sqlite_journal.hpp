@@ -32,7 +32,7 @@ class SqliteJournal final : public Journal {
   std::vector<CaseRecord> findCases(const std::string& partner, const std::string& reference) override;
   std::vector<CaseRecord> searchCases(const CaseQuery& query) override;
   std::vector<CaseEvent> caseEvents(const std::string& case_id) override;
-  std::optional<std::pair<CaseRecord, std::vector<CaseEvent>>> caseWithEvents(const std::string& id) override;
+  std::optional<CaseFile> caseFile(const std::string& id) override;
   void forEachCaseFiled(Instant from, Instant to,
                         const std::function<bool(const CaseRecord&)>& visit) override;
   PartyHistory partyHistory(const std::string& role, const std::string& id, const std::string& before_case) override;

@@ -28,15 +28,7 @@ std::string SqliteJournal::firstRelease(const std::string& partner) {
 std::optional<StatementRecord> SqliteJournal::statement(const std::string& account, const std::string& period) {
   return withReader([&](Db& db) {
     // One snapshot for the statement, its cases and its lines.
-    db.exec("BEGIN");
-    try {
-      auto out = statementOf(db, account, period);
-      db.exec("COMMIT");
-      return out;
-    } catch (...) {
-      db.exec("ROLLBACK");
-      throw;
-    }
+    return inSnapshot(db, [&](Db& db) { return statementOf(db, account, period); });
   });
 }
 

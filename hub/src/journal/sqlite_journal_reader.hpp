@@ -38,4 +38,18 @@ auto SqliteJournal::withReader(Fn&& fn) {
   }
 }
 
+// fn(db) in one read transaction (deferred: every read sees the snapshot the first one opened).
+template <class Fn>
+auto inSnapshot(Db& db, Fn&& fn) {
+  db.run("BEGIN");
+  try {
+    auto out = fn(db);
+    db.run("COMMIT");
+    return out;
+  } catch (...) {
+    db.exec("ROLLBACK");
+    throw;
+  }
+}
+
 }  // namespace swhub::journal::sqlite

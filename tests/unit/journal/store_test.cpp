@@ -221,36 +221,64 @@ TEST_P(journal_store, CaseEventsComeBackInSeqOrder) {
   EXPECT_LT(events[1].seq, events[2].seq);
 }
 
-// A writer adds one event and bumps the case's version in each commit; every read of the case
-// with its events must see them agree (version 1 + n updates = 1 + n events), never a status
-// older or newer than the history beside it.
-TEST_P(journal_store, ACaseAndItsEventsAreReadAsOfOneInstant) {
+// A case's view (GET /v1/cases/{id}) reads the case, its events, its links and its documents
+// while a writer updates it: every read must see them agree (version 1 + n updates = 1 + n
+// events = n documents; the completion there from the 150th update on), never a status older or
+// newer than the history, the documents or the completion beside it.
+TEST_P(journal_store, ACaseFileIsReadAsOfOneInstant) {
   auto journal = openJournal(journalUrl());
   WriteBatch first;
-  first.new_cases = {newCase("c1", "LRN-1", "")};
+  first.new_cases = {newCase("c1", "LRN-1", ""), newCase("c2", "LRN-2", "")};
   first.events = {event("c1", "received", "accepted")};
+  first.declaration_links = {{"c1", "simplified", "C", "", "", "", "{}", swhub::testing::at("2026-11-28T10:00:00.000Z")}};
   ASSERT_EQ(journal->commit(first).status, CommitResult::Status::Committed);
-  EXPECT_FALSE(journal->caseWithEvents("nope").has_value());
+  EXPECT_FALSE(journal->caseFile("nope").has_value());
 
-  constexpr int kUpdates = 300;
+  constexpr int kUpdates = 300, kCompletedAt = 150;
   std::thread writer([&] {
     for (int version = 1; version <= kUpdates; ++version) {
       WriteBatch next;
       next.case_updates = {{"c1", version, common::CaseState::UnderAssessment, "accepted", "",
                             swhub::testing::at("2026-11-28T10:00:01.000Z"), ""}};
       next.events = {event("c1", "decision", "under-assessment")};
+      CaseDocument d;
+      d.case_id = "c1";
+      d.digest = "sha256:" + std::to_string(version);
+      d.type = "invoice";
+      d.id = "INV-" + std::to_string(version);
+      d.media_type = "application/pdf";
+      d.size = 4;
+      d.uploaded_by = common::Actor::partner("demo-post");
+      d.uploaded_at = swhub::testing::at("2026-11-28T10:00:01.000Z");
+      d.bytes = "%PDF";
+      next.documents = {d};
+      if (version == kCompletedAt) {
+        next.declaration_links = {
+            {"c2", "supplementary", "Y", "c1", "", "", "{}", swhub::testing::at("2026-11-28T10:00:01.000Z")}};
+      }
       ASSERT_EQ(journal->commit(next).status, CommitResult::Status::Committed);
     }
   });
   int reads = 0;
   for (bool done = false; !done; ++reads) {
-    const auto read = journal->caseWithEvents("c1");
+    const auto read = journal->caseFile("c1");
     ASSERT_TRUE(read.has_value());
-    ASSERT_EQ(static_cast<std::size_t>(read->first.version), read->second.size()) << "read " << reads;
-    done = read->first.version == kUpdates + 1;
+    const auto version = static_cast<std::size_t>(read->record.version);
+    ASSERT_EQ(version, read->events.size()) << "read " << reads;
+    ASSERT_EQ(version - 1, read->documents.size()) << "read " << reads;
+    ASSERT_EQ(read->completion.has_value(), version > kCompletedAt) << "read " << reads;
+    ASSERT_EQ(read->links.size(), 1u);
+    EXPECT_EQ(read->links[0].kind, "simplified");
+    done = version == kUpdates + 1;
   }
   writer.join();
   EXPECT_GT(reads, 1);
+  const auto read = journal->caseFile("c1");
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->completion->case_id, "c2");
+  EXPECT_EQ(read->documents.front().id, "INV-1");  // in the order attached
+  EXPECT_EQ(read->documents.back().id, "INV-300");
+  EXPECT_TRUE(read->documents.front().bytes.empty());  // a list carries no bytes
 }
 
 TEST_P(journal_store, FindCasesByPartnerAndReference) {
