@@ -12,7 +12,7 @@ FROM debian:12 AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       g++ cmake ninja-build pkg-config libpoco-dev libboost-dev libboost-filesystem-dev \
-      libxerces-c-dev libyaml-cpp-dev libssl-dev libsqlite3-dev libpq-dev rapidjson-dev \
+      libxerces-c-dev libyaml-cpp-dev libssl-dev libsqlite3-dev libpq-dev rapidjson-dev libgoogle-perftools-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -37,6 +37,7 @@ ARG RUNTIME_LIBRARIES="\
  libsqlite3-0 \
  libssl3 \
  libstdc++6 \
+ libtcmalloc-minimal4 \
  libxerces-c3.2 \
  libyaml-cpp0.7 \
 "

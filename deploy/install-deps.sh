@@ -8,6 +8,7 @@ packages=(
   libpoco-dev libboost-dev libboost-filesystem-dev libxerces-c-dev libyaml-cpp-dev
   libssl-dev libsqlite3-dev sqlite3 libgtest-dev libgmock-dev
   rapidjson-dev  # the canonical JSON decoder of filings (hub/src/model/canonical_json_decode.cpp)
+  libgoogle-perftools-dev  # tcmalloc, bin/swhub's allocator (CMakeLists.txt says why)
   libpq-dev  # the PostgreSQL journal's client library (libpq: pipeline mode and COPY)
   postgresql  # Debian 12's PostgreSQL 15 server: deploy/postgres.sh, and the tests' throwaway clusters
   python3 python3-jsonschema  # tests/schemas checks the published JSON Schemas with /usr/bin/python3
