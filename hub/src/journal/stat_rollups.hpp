@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -68,34 +69,22 @@ inline double latencyBucketBoundMs(int bucket) { return std::exp2(bucket / 4.0);
 class StatSums {
  public:
   void add(std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key1,
-           std::string_view key2, std::int64_t by) {
-    auto it = sums_.find(std::make_tuple(scope, hour, family, key1, key2));
-    if (it == sums_.end()) {
-      it = sums_.emplace(Key{std::string(scope), hour, std::string(family), std::string(key1), std::string(key2)}, 0).first;
-    }
-    it->second += by;
-    added_.emplace_back(it, by);
-  }
+           std::string_view key2, std::int64_t by);
   // What is added from here on can be taken back by takeBack().
   void mark() { added_.clear(); }
   void takeBack() {
-    for (const auto& [it, by] : added_) it->second -= by;
+    for (const auto& [sum, by] : added_) *sum -= by;
     added_.clear();
   }
   // The sums that change something, in key order (mergeStatDeltas' order).
-  void appendTo(std::vector<StatDelta>& out) const {
-    for (const auto& [key, value] : sums_) {
-      if (value == 0) continue;
-      const auto& [scope, hour, family, key1, key2] = key;
-      out.push_back({hour, scope, family, key1, key2, value});
-    }
-  }
+  void appendTo(std::vector<StatDelta>& out) const;
 
  private:
-  using Key = std::tuple<std::string, std::int64_t, std::string, std::string, std::string>;
-  using Map = std::map<Key, std::int64_t, std::less<>>;
-  Map sums_;
-  std::vector<std::pair<Map::iterator, std::int64_t>> added_;
+  // A key packed into one string (each part length-prefixed, then the hour): a sum found without
+  // building a string or comparing five, a new one stored with one allocation.
+  std::unordered_map<std::string, std::int64_t> sums_;
+  std::string packed_;  // add()'s key, built in place
+  std::vector<std::pair<std::int64_t*, std::int64_t>> added_;  // node-based map: stable
 };
 
 inline void putDelta(std::vector<StatDelta>& out, std::int64_t hour, std::string_view scope, std::string_view family,

@@ -82,6 +82,34 @@ TEST(stats_buckets, sumsAddByKeyInMergeOrderAndTakeACaseBackWhole) {
   for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(journal::mergeStatDeltas(plain)[i].sameKey(out[i + 1]));
 }
 
+// Keys are told apart part by part, whatever bytes a part holds (a partner's reason code may hold
+// a NUL), and come out in mergeStatDeltas' order, the running total's hour (-1) before the hours.
+TEST(stats_buckets, sumsTellKeysApartPartByPartAndComeOutInMergeOrder) {
+  using namespace std::string_literals;
+  journal::StatSums sums;
+  std::vector<journal::StatDelta> plain{{5, "", "f", "a", "b", 1},
+                                        {5, "", "f", "ab", "", 2},
+                                        {5, "", "f", "a\0"s, "b", 4},
+                                        {journal::kAllTimeHour, "", "f", "a", "b", 8},
+                                        {5, "", "fa", "", "b", 16},
+                                        {5, "agency:x", "f", "a", "b", 32},
+                                        {5, "", "f", "a", "b", 64}};
+  for (const auto& d : plain) sums.add(d.hour, d.scope, d.family, d.key1, d.key2, d.value);
+  std::vector<journal::StatDelta> out;
+  sums.appendTo(out);
+  const auto merged = journal::mergeStatDeltas(plain);
+  ASSERT_EQ(out.size(), 6u);
+  ASSERT_EQ(merged.size(), out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    EXPECT_TRUE(out[i].sameKey(merged[i])) << i;
+    EXPECT_EQ(out[i].value, merged[i].value) << i;
+  }
+  EXPECT_EQ(out[0].hour, journal::kAllTimeHour);
+  EXPECT_EQ(out[1].key1, "a");
+  EXPECT_EQ(out[1].value, 65);
+  EXPECT_EQ(out[2].key1, "a\0"s);
+}
+
 TEST(stats_window, defaultIsTheDayBeforeNowRoundedOutToHours) {
   sdk::Errors errors;
   const auto w = parseWindow("", "", at("2026-12-06T18:30:00Z"), errors);
