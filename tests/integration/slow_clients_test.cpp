@@ -59,10 +59,30 @@ class RawClient {
   }
   // Reads until the hub closes the connection or `limit` passes; true when it closed.
   bool readUntilClosed(milliseconds limit) {
+    return readUntil([] { return false; }, limit) || closed_;
+  }
+  // Reads until `text` was received `times` times or `limit` passes; true when it was.
+  bool readUntilSeen(const std::string& text, int times, milliseconds limit) {
+    return readUntil(
+        [&] {
+          int seen = 0;
+          for (auto at = received_.find(text); at != std::string::npos; at = received_.find(text, at + 1)) ++seen;
+          return seen >= times;
+        },
+        limit);
+  }
+  const std::string& received() const { return received_; }
+  Clock::time_point closedAt() const { return closedAt_; }
+
+ private:
+  // Reads until done() holds (true), the hub closes the connection or `limit` passes (false).
+  template <class Done>
+  bool readUntil(Done&& done, milliseconds limit) {
     const auto end = Clock::now() + limit;
-    while (!closed_) {
+    for (;;) {
+      if (done()) return true;
       const auto left = std::chrono::duration_cast<milliseconds>(end - Clock::now()).count();
-      if (left <= 0) return false;
+      if (closed_ || left <= 0) return false;
       pollfd p{fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
       char buffer[4096];
@@ -74,32 +94,8 @@ class RawClient {
         received_.append(buffer, static_cast<std::size_t>(n));
       }
     }
-    return true;
   }
-  // Reads until `text` was received `times` times or `limit` passes; true when it was.
-  bool readUntilSeen(const std::string& text, int times, milliseconds limit) {
-    const auto end = Clock::now() + limit;
-    for (;;) {
-      int seen = 0;
-      for (auto at = received_.find(text); at != std::string::npos; at = received_.find(text, at + 1)) ++seen;
-      if (seen >= times) return true;
-      const auto left = std::chrono::duration_cast<milliseconds>(end - Clock::now()).count();
-      if (closed_ || left <= 0) return false;
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
-      char buffer[4096];
-      const auto n = ::recv(fd_, buffer, sizeof buffer, 0);
-      if (n <= 0) {
-        closed_ = true;
-      } else {
-        received_.append(buffer, static_cast<std::size_t>(n));
-      }
-    }
-  }
-  const std::string& received() const { return received_; }
-  Clock::time_point closedAt() const { return closedAt_; }
 
- private:
   int fd_ = -1;
   bool closed_ = false;
   Clock::time_point closedAt_{};
