@@ -45,7 +45,9 @@ void send(HTTPServerResponse& response, const HttpResult& result, metrics::HubMe
   for (const auto& [name, value] : result.headers) response.set(name, value);
   response.setContentLength64(static_cast<Poco::Int64>(result.body.size()));
   metrics.httpResponses.increment(std::to_string(result.status));
-  response.send().write(result.body.data(), static_cast<std::streamsize>(result.body.size()));
+  // Flushed here, while the connection gathers the response's writes into one send (POCO's
+  // stream would hand its last bytes over only when the response is destroyed: a second send).
+  response.send().write(result.body.data(), static_cast<std::streamsize>(result.body.size())).flush();
 }
 
 // A body whose bytes come from a stream (a large receipt), sent without holding it whole.
@@ -65,6 +67,7 @@ void sendStreamed(HTTPServerResponse& response, const HttpResult& result, const 
     out.write(buffer.data(), static_cast<std::streamsize>(n));
     left -= static_cast<std::int64_t>(n);
   }
+  out.flush();
   if (left > 0) response.setKeepAlive(false);
 }
 
