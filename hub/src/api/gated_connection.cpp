@@ -36,10 +36,7 @@ class Session : public Poco::Net::HTTPServerSession {
   // Sends what waits, in one system call, and writes straight through again.
   void sendGathered() {
     gathering_ = false;
-    if (gathered_.empty()) return;
-    std::string out;
-    out.swap(gathered_);
-    HTTPServerSession::write(out.data(), static_cast<std::streamsize>(out.size()));
+    sendWaiting();
   }
 
   int write(const char* buffer, std::streamsize length) override {
@@ -47,8 +44,7 @@ class Session : public Poco::Net::HTTPServerSession {
     const auto n = static_cast<std::size_t>(length);
     if (gathered_.size() + n > kGathered) {
       // A large body (a streamed receipt): what waits goes now, and the rest in sends this large.
-      sendGathered();
-      gathering_ = true;
+      sendWaiting();
       if (n > kGathered) return HTTPServerSession::write(buffer, length);
     }
     gathered_.append(buffer, n);
@@ -56,6 +52,13 @@ class Session : public Poco::Net::HTTPServerSession {
   }
 
  private:
+  void sendWaiting() {
+    if (gathered_.empty()) return;
+    std::string out;
+    out.swap(gathered_);  // empty again even if the send throws
+    HTTPServerSession::write(out.data(), static_cast<std::streamsize>(out.size()));
+  }
+
   static constexpr std::size_t kGathered = 65536;
   bool gathering_ = false;
   std::string gathered_;
