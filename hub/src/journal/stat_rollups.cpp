@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <tuple>
 
 namespace swhub::journal {
@@ -26,6 +25,13 @@ std::string_view unpack(std::string_view& in) {
 
 void StatSums::add(std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key1,
                    std::string_view key2, std::int64_t by) {
+  std::int64_t& sum = sumOf(hour, scope, family, key1, key2);
+  sum += by;
+  added_.emplace_back(&sum, by);
+}
+
+std::int64_t& StatSums::sumOf(std::int64_t hour, std::string_view scope, std::string_view family,
+                              std::string_view key1, std::string_view key2) {
   packed_.clear();
   pack(packed_, scope);
   pack(packed_, family);
@@ -34,11 +40,10 @@ void StatSums::add(std::int64_t hour, std::string_view scope, std::string_view f
   packed_.append(reinterpret_cast<const char*>(&hour), sizeof hour);
   auto it = sums_.find(packed_);
   if (it == sums_.end()) it = sums_.emplace(packed_, 0).first;
-  it->second += by;
-  added_.emplace_back(&it->second, by);
+  return it->second;
 }
 
-void StatSums::appendTo(std::vector<StatDelta>& out) const {
+void StatSums::append(std::vector<StatDelta>& out, bool withZeros) const {
   // Sorted as views into the packed keys; each delta's strings built once, in place.
   struct Entry {
     std::string_view scope, family, key1, key2;
@@ -47,7 +52,7 @@ void StatSums::appendTo(std::vector<StatDelta>& out) const {
   std::vector<Entry> entries;
   entries.reserve(sums_.size());
   for (const auto& [packed, value] : sums_) {
-    if (value == 0) continue;
+    if (value == 0 && !withZeros) continue;
     std::string_view in = packed;
     Entry e{unpack(in), unpack(in), unpack(in), unpack(in), 0, value};
     std::memcpy(&e.hour, in.data(), sizeof e.hour);
@@ -63,15 +68,12 @@ void StatSums::appendTo(std::vector<StatDelta>& out) const {
 }
 
 std::vector<StatDelta> mergeStatDeltas(const std::vector<StatDelta>& deltas) {
-  // In key order: two nodes adding to the same counters lock their rows in the same order.
-  std::map<std::tuple<std::string, std::int64_t, std::string, std::string, std::string>, std::int64_t> sums;
-  for (const auto& d : deltas) sums[{d.scope, d.hour, d.family, d.key1, d.key2}] += d.value;
+  // In key order: two nodes adding to the same counters lock their rows in the same order. A key
+  // whose deltas net to nothing is kept, as writing each delta would have left its row.
+  StatSums sums;
+  for (const auto& d : deltas) sums.sumOf(d.hour, d.scope, d.family, d.key1, d.key2) += d.value;
   std::vector<StatDelta> out;
-  out.reserve(sums.size());
-  for (const auto& [key, value] : sums) {
-    const auto& [scope, hour, family, key1, key2] = key;
-    out.push_back({hour, scope, family, key1, key2, value});
-  }
+  sums.append(out, true);
   return out;
 }
 

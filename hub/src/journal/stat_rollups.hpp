@@ -77,9 +77,15 @@ class StatSums {
     added_.clear();
   }
   // The sums that change something, in key order (mergeStatDeltas' order).
-  void appendTo(std::vector<StatDelta>& out) const;
+  void appendTo(std::vector<StatDelta>& out) const { append(out, false); }
 
  private:
+  friend std::vector<StatDelta> mergeStatDeltas(const std::vector<StatDelta>& deltas);
+  std::int64_t& sumOf(std::int64_t hour, std::string_view scope, std::string_view family, std::string_view key1,
+                      std::string_view key2);
+  // In key order; sums of zero too when `withZeros`.
+  void append(std::vector<StatDelta>& out, bool withZeros) const;
+
   // A key packed into one string (each part length-prefixed, then the hour): a sum found without
   // building a string or comparing five, a new one stored with one allocation.
   std::unordered_map<std::string, std::int64_t> sums_;

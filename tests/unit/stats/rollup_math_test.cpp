@@ -54,6 +54,10 @@ TEST(stats_buckets, mergeSumsOneKeyAndDropsNothing) {
   EXPECT_EQ(merged[0].value, 3);
   EXPECT_EQ(merged[1].hour, 6);
   EXPECT_EQ(merged[2].scope, "agency:x");
+  // A key whose deltas net to nothing stays, with 0: writing each delta would have left its row.
+  const auto netted = journal::mergeStatDeltas({{5, "", "f", "a", "", 2}, {5, "", "f", "a", "", -2}});
+  ASSERT_EQ(netted.size(), 1u);
+  EXPECT_EQ(netted[0].value, 0);
 }
 
 TEST(stats_buckets, sumsAddByKeyInMergeOrderAndTakeACaseBackWhole) {
