@@ -372,6 +372,33 @@ TEST(SlowClients, AKeptAliveConnectionIsServedRequestAfterRequestAndPipelinedReq
   EXPECT_NE(bodies[3].find("\"status\""), std::string::npos) << bodies[3];
 }
 
+// A worker that served a request waits a moment (kLingerMs) for the connection's next head and
+// serves it itself when it comes whole; the first bytes of a head that then trickles do not keep
+// it: 8 such connections on 4 workers starve nobody and are cut within the header timeout.
+TEST(SlowClients, AKeptAliveConnectionThatTricklesItsNextHeadHoldsNoWorker) {
+  Hub hub("    header_timeout_ms: 3000\n");
+  const std::string whoami = "GET /v1/whoami HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer demo-post-token\r\n\r\n";
+  std::vector<std::unique_ptr<RawClient>> slow;
+  for (int i = 0; i < 8; ++i) {
+    slow.push_back(std::make_unique<RawClient>(hub.address()));
+    ASSERT_TRUE(slow.back()->send(whoami));
+    ASSERT_TRUE(slow.back()->readUntilSeen("HTTP/1.1 200 OK\r\n", 1, milliseconds(5000))) << slow.back()->received();
+    ASSERT_TRUE(slow.back()->send("GET /healthz HTTP/1.1\r\n"));  // at once: within the worker's wait
+  }
+  const auto trickled = Clock::now();
+  HttpResponse health;
+  const auto healthMs = millisecondsOf([&] { health = request(hub.address(), "GET", "/healthz"); });
+  EXPECT_EQ(health.status, 200) << health.body;
+  EXPECT_LT(healthMs, 1000);
+  for (auto& client : slow) {
+    ASSERT_TRUE(client->readUntilClosed(milliseconds(6000)));
+    EXPECT_LT(std::chrono::duration_cast<milliseconds>(client->closedAt() - trickled).count(), 4500);
+    const auto second = client->received().find("HTTP/1.1 408 ");
+    EXPECT_NE(second, std::string::npos) << client->received();
+    EXPECT_NE(client->received().find("problem:request-head-timeout\"", second), std::string::npos);
+  }
+}
+
 TEST(SlowClients, WithTlsATrickledHandshakeIsCutWithinTheHeaderTimeout) {
   // The gate cannot read an encrypted head: a worker reads handshake and head, under the same deadline.
   TempDir dir;

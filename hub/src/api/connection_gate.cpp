@@ -1,6 +1,7 @@
 #include "api/connection_gate.hpp"
 
 #include <Poco/Net/TCPServerParams.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -35,6 +36,15 @@ void answer(int fd, const std::string& raw) {
 }
 
 }  // namespace
+
+HeadState peekHead(int fd) {
+  char buffer[kMaxHeadBytes];
+  const auto n = ::recv(fd, buffer, sizeof buffer, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return HeadState::Closed;
+  if (n < 0) return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? HeadState::Nothing : HeadState::Closed;
+  if (headComplete(std::string_view(buffer, static_cast<std::size_t>(n)))) return HeadState::Whole;
+  return static_cast<std::size_t>(n) >= sizeof buffer ? HeadState::TooLarge : HeadState::Partial;
+}
 
 ConnectionGate::ConnectionGate(Poco::Net::ServerSocket socket, GateOptions options, Poco::ThreadPool& pool,
                                Poco::Net::HTTPServerParams::Ptr params,
@@ -94,6 +104,14 @@ void ConnectionGate::readmit(const Poco::Net::StreamSocket& socket) {
   }
   const std::uint64_t one = 1;
   [[maybe_unused]] auto n = ::write(wake_, &one, sizeof one);
+}
+
+bool ConnectionGate::nextHeadWithinLinger(int fd) const {
+  if (options_.tls || stopping_ || dispatcher_->queuedConnections() > 0) return false;
+  pollfd p{fd, POLLIN | POLLRDHUP, 0};
+  if (::poll(&p, 1, kLingerMs) != 1 || (p.revents & (POLLERR | POLLHUP | POLLRDHUP | POLLNVAL)) != 0) return false;
+  // Anything but a whole head (a trickled one, a closed connection) is the gate's to wait for.
+  return peekHead(fd) == HeadState::Whole;
 }
 
 void ConnectionGate::releaseAddress(const std::string& address) {
@@ -207,23 +225,20 @@ void ConnectionGate::examine(int fd) {
     dispatch(fd);
     return;
   }
-  char buffer[kMaxHeadBytes];
-  const auto n = ::recv(fd, buffer, sizeof buffer, MSG_PEEK | MSG_DONTWAIT);
-  if (n == 0) {
-    close(fd, 0);
-    return;
-  }
-  if (n < 0) {
-    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) close(fd, 0);
-    return;
-  }
-  if (headComplete(std::string_view(buffer, static_cast<std::size_t>(n)))) {
-    dispatch(fd);
-    return;
-  }
-  if (static_cast<std::size_t>(n) >= sizeof buffer) {
-    close(fd, 431);
-    return;
+  switch (peekHead(fd)) {
+    case HeadState::Closed:
+      close(fd, 0);
+      return;
+    case HeadState::Nothing:
+      return;
+    case HeadState::Whole:
+      dispatch(fd);
+      return;
+    case HeadState::TooLarge:
+      close(fd, 431);
+      return;
+    case HeadState::Partial:
+      break;
   }
   if (p.idle) {
     // The next request began: from now its head has header_timeout_ms.

@@ -2,8 +2,9 @@
 // The HTTP front's door. One thread accepts connections and waits, off the worker threads, until
 // each has sent a whole request head (it peeks at the socket, so the bytes stay for the parser),
 // then hands it to a worker (POCO's dispatcher and thread pool). A worker serves one request and
-// gives a kept-alive connection back to the gate. So a client that trickles its head, or keeps
-// idle connections open, holds no worker: it holds a file descriptor until its deadline.
+// gives a kept-alive connection back to the gate (after waiting kLingerMs for a next head that
+// comes whole, when nobody waits for a worker). So a client that trickles its head, or keeps idle
+// connections open, holds no worker: it holds a file descriptor until its deadline.
 //
 // Bounds, each answered rather than hung or dropped silently:
 // - a head must arrive whole within header_timeout_ms: else 408 problem and closed;
@@ -37,6 +38,17 @@ namespace swhub::api {
 
 inline constexpr std::size_t kMaxHeadBytes = 16384;
 
+// What a look at a socket (its bytes peeked at, left for the parser) tells of the next request.
+enum class HeadState { Whole, Partial, TooLarge, Nothing, Closed };
+HeadState peekHead(int fd);
+
+// How long a worker that served a request on a plain kept-alive connection waits for the next
+// whole head before it gives the connection back to the gate, when no connection waits for a
+// worker. A client that sends request after request (a partner's batch, a benchmark) is served
+// by the same worker without the gate's round trip (two thread hand-offs and six system calls
+// a request); an idle or trickling client is the gate's again within this.
+inline constexpr int kLingerMs = 2;
+
 struct GateOptions {
   config::HttpLimits limits;
   int maxQueued = 256;
@@ -58,6 +70,10 @@ class ConnectionGate {
 
   // From a worker: a kept-alive connection waits here for its next request.
   void readmit(const Poco::Net::StreamSocket& socket);
+  // From a worker that served a request on a plain connection: whether the connection's next head
+  // arrived whole within kLingerMs (then the worker serves it), not waited for when connections
+  // wait for a worker.
+  bool nextHeadWithinLinger(int fd) const;
   // From a worker: a TLS connection's head was read (or it ended): its address has one less waiting.
   void releaseAddress(const std::string& address);
 

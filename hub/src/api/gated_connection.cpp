@@ -98,7 +98,8 @@ class GatedConnection : public Poco::Net::TCPServerConnection {
         keep = serveOne(session, watch, holdsAddress, address);
         watch.clear();
         // Bytes of the next request already read (pipelined): serve it here, they cannot go back.
-        if (!keep || session.buffered() == 0) break;
+        // Else the next head, when it comes whole at once.
+        if (!keep || (session.buffered() == 0 && !gate_.nextHeadWithinLinger(socket().impl()->sockfd()))) break;
       }
     } catch (...) {
       keep = false;  // the peer went, or a read was cut: nothing more to say on this connection

@@ -1,5 +1,6 @@
 #pragma once
-// A connection handed over by the gate: serves the request whose head is waiting, then gives a
+// A connection handed over by the gate: serves the request whose head is waiting (and the next
+// ones while they come whole at once: ConnectionGate::nextHeadWithinLinger), then gives a
 // kept-alive connection back to the gate (POCO's own connection would keep the worker until the
 // client closes or idles out).
 
