@@ -1,10 +1,11 @@
 #include "api/body_spool.hpp"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
+#include <string_view>
 #include <system_error>
 #include <vector>
+
+#include "common/sha256.hpp"
 
 namespace swhub::api {
 namespace {
@@ -17,29 +18,6 @@ void drain(std::istream& in, std::int64_t atMost) {
   while (atMost > 0 && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) atMost -= in.gcount();
 }
 
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void update(const char* data, std::size_t size) { EVP_DigestUpdate(ctx_, data, size); }
-  std::string hex() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(ctx_, digest, &size);
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < size; ++i) {
-      out += kHex[digest[i] >> 4];
-      out += kHex[digest[i] & 15];
-    }
-    return out;
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
 
 struct FileCloser {
   void operator()(std::FILE* f) const {
@@ -59,14 +37,14 @@ ReceivedBody receiveBody(std::istream& in, std::int64_t contentLength, std::int6
   }
   if (contentLength >= 0 && contentLength <= memoryLimit) body.bytes.reserve(static_cast<std::size_t>(contentLength));
   std::unique_ptr<std::FILE, FileCloser> out;
-  Sha256 sha;
+  common::Sha256 sha;
   std::vector<char> buffer(kReadChunk);
   auto spool = [&](const char* data, std::size_t size) {
     if (std::fwrite(data, 1, size, out.get()) != size) {
       body.status = ReceivedBody::Status::Failed;
       body.error = "cannot write the spool file " + body.file->path().string();
     }
-    sha.update(data, size);
+    sha.update(std::string_view(data, size));
   };
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
     const auto n = static_cast<std::size_t>(in.gcount());

@@ -1,7 +1,7 @@
 #include "common/ids.hpp"
 #include "common/instant.hpp"
+#include "common/sha256.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <chrono>
@@ -108,18 +108,6 @@ std::optional<Instant> parseInstant(std::string_view text) {
   return toInstant(*at);
 }
 
-std::string sha256Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  static const char* kHex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 15];
-  }
-  return out;
-}
+std::string sha256Hex(const std::string& bytes) { return Sha256().update(bytes).hex(); }
 
 }  // namespace swhub::common

@@ -1,7 +1,5 @@
 #include "journal/audit_chain.hpp"
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <string_view>
 #include <utility>
@@ -9,43 +7,11 @@
 
 #include "journal/group_committer.hpp"
 #include "common/instant.hpp"
+#include "common/sha256.hpp"
 #include "journal/sqlite_store.hpp"
 
 namespace swhub::journal::sqlite {
 namespace {
-
-// SHA-256 over netstring fields ("<len>:<bytes>,"): no two field lists give the same bytes.
-class EntryHasher {
- public:
-  EntryHasher() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
-    if (!context_ || EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr) != 1) {
-      throw StoreFailure("journal: SHA-256 is not available");
-    }
-  }
-  EntryHasher& field(std::string_view bytes) {
-    const std::string length = std::to_string(bytes.size()) + ":";
-    EVP_DigestUpdate(context_.get(), length.data(), length.size());
-    EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
-    EVP_DigestUpdate(context_.get(), ",", 1);
-    return *this;
-  }
-  EntryHasher& field(std::int64_t value) { return field(std::to_string(value)); }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(context_.get(), md, &size);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(size * 2, '0');
-    for (unsigned int i = 0; i < size; ++i) {
-      out[2 * i] = kDigits[md[i] >> 4];
-      out[2 * i + 1] = kDigits[md[i] & 0xf];
-    }
-    return out;
-  }
-
- private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
-};
 
 void storeEventHash(Db& db, std::int64_t seq, std::int64_t position, const std::string& hash) {
   db.prepare("UPDATE case_events SET audit_seq = ?, audit_hash = ? WHERE seq = ?")
@@ -80,7 +46,7 @@ EventEntry eventEntry(const CaseEvent& e) {
 }
 
 std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageEntry& m) {
-  EntryHasher h;
+  common::Sha256 h;
   h.field(prev).field(position).field(kAuditKindMessage).field(m.id);
   h.field(m.partner).field(m.content_type).field(m.idempotency_key).field(m.digest).field(m.received_at);
   h.field(m.status).field(m.http_status);
@@ -88,7 +54,7 @@ std::string messageEntryHash(const std::string& prev, std::int64_t position, con
 }
 
 std::string eventEntryHash(const std::string& prev, std::int64_t position, const EventEntry& e) {
-  EntryHasher h;
+  common::Sha256 h;
   h.field(prev).field(position).field(kAuditKindEvent).field(e.seq);
   h.field(e.case_id).field(e.at).field(e.actor).field(e.kind).field(e.from_state).field(e.to_state);
   h.field(e.detail_json).field(e.message_id);

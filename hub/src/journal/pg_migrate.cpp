@@ -1,10 +1,10 @@
 #include "journal/pg_migrate.hpp"
 
-#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <memory>
 
+#include "common/sha256.hpp"
 #include "journal/group_committer.hpp"
 #include "journal/journal.hpp"
 #include "journal/pg_conn.hpp"
@@ -106,29 +106,12 @@ const std::vector<Table>& tables() {
 // SHA-256 over each row's fields as netstrings ("<len>:<bytes>,"), NULL as "N".
 class RowDigest {
  public:
-  RowDigest() : context_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) { EVP_DigestInit_ex(context_.get(), EVP_sha256(), nullptr); }
-  void null() { EVP_DigestUpdate(context_.get(), "N", 1); }
-  void field(const std::string& bytes) {
-    const std::string length = std::to_string(bytes.size()) + ":";
-    EVP_DigestUpdate(context_.get(), length.data(), length.size());
-    EVP_DigestUpdate(context_.get(), bytes.data(), bytes.size());
-    EVP_DigestUpdate(context_.get(), ",", 1);
-  }
-  std::string hex() {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_DigestFinal_ex(context_.get(), md, &size);
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out = "sha256:";
-    for (unsigned int i = 0; i < size; ++i) {
-      out += kDigits[md[i] >> 4];
-      out += kDigits[md[i] & 0xf];
-    }
-    return out;
-  }
+  void null() { digest_.update("N"); }
+  void field(const std::string& bytes) { digest_.field(bytes); }
+  std::string hex() { return "sha256:" + digest_.hex(); }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context_;
+  common::Sha256 digest_;
 };
 
 class SqliteSource {
