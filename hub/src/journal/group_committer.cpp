@@ -25,24 +25,42 @@ CommitResult GroupCommitter::unavailable(const std::string& why) {
   return result;
 }
 
-CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_batch, bool alone) {
-  std::future<CommitResult> answer;
-  {
-    std::lock_guard lock(mutex_);
-    // Once a write or sync failed nothing is acknowledged again: answer without queueing.
-    if (!failure_.empty()) return unavailable(failure_);
-    if (stopping_) return unavailable("journal is shutting down");
-    GroupJob job;
-    job.apply = std::move(apply);
-    job.is_batch = is_batch;
-    job.alone = alone;
-    answer = job.done.get_future();
-    queue_.push_back(std::move(job));
-    // Notify under the lock: once it is released the writer may answer this job and the
-    // committer may be destroyed before an unlocked notify would run.
-    wake_.notify_one();
+bool GroupCommitter::enqueue(GroupJob job, std::string& refused) {
+  std::lock_guard lock(mutex_);
+  // Once a write or sync failed nothing is acknowledged again: answer without queueing.
+  if (!failure_.empty()) {
+    refused = failure_;
+    return false;
   }
+  if (stopping_) {
+    refused = "journal is shutting down";
+    return false;
+  }
+  queue_.push_back(std::move(job));
+  // Notify under the lock: once it is released the writer may answer this job and the
+  // committer may be destroyed before an unlocked notify would run.
+  wake_.notify_one();
+  return true;
+}
+
+CommitResult GroupCommitter::run(std::function<CommitResult()> apply, bool is_batch, bool alone) {
+  GroupJob job;
+  job.apply = std::move(apply);
+  job.is_batch = is_batch;
+  job.alone = alone;
+  auto answer = job.done.get_future();
+  std::string refused;
+  if (!enqueue(std::move(job), refused)) return unavailable(refused);
   return answer.get();
+}
+
+void GroupCommitter::post(std::function<CommitResult()> apply, bool alone) {
+  GroupJob job;
+  job.apply = std::move(apply);
+  job.is_batch = false;
+  job.alone = alone;
+  std::string refused;
+  enqueue(std::move(job), refused);  // refused: the journal stops writing, and so does this work
 }
 
 bool GroupCommitter::writable() const {

@@ -85,6 +85,9 @@ class GroupCommitter {
 
   // Queues the job and blocks until its group is durable (or refused).
   CommitResult run(std::function<CommitResult()> apply, bool is_batch, bool alone = false);
+  // Queues work that nobody waits for (its result is dropped) and returns at once; not queued
+  // once the journal failed or is stopping. The destructor still runs what was queued.
+  void post(std::function<CommitResult()> apply, bool alone = false);
 
   bool writable() const;
   std::string failure() const;     // why the journal stopped writing; "" while writable
@@ -94,6 +97,8 @@ class GroupCommitter {
   std::int64_t batches() const;
 
  private:
+  // Queues the job; false (and why) when the journal failed or is stopping.
+  bool enqueue(GroupJob job, std::string& refused);
   void writerLoop();
   void runGroup(std::deque<GroupJob>& group);
   static CommitResult unavailable(const std::string& why);

@@ -251,6 +251,10 @@ struct JournalOptions {
   // hub sets it: stats/rollup_plan.hpp); called on the committing thread by commit(), stage() and
   // finishStaged(). Unset: a batch's own `stats` are written as they are.
   std::function<void(WriteBatch&)> plan_stats;
+  // SQLite: the staged rows of a finished message are deleted after its answer, this many rows of
+  // each staged table a transaction (Journal::finishStaged): a filing that comes meanwhile waits
+  // for one such transaction at most (~0.15 s; deleting all of a 200,000-line manifest's took ~6 s).
+  std::int64_t staged_sweep_rows = 5000;
 };
 
 // What the journal knows of a party from the cases it appears in (by its id in one role).
@@ -403,7 +407,8 @@ class Journal {
   // in (outbox items get fresh seqs, after everything committed before: pull cursors never skip
   // them) and applies `batch` (case updates, events, outbox; its message must be empty). With a
   // status other than "accepted" (a rejected message) the staged rows are dropped instead and
-  // `batch` is ignored: the message and its body stay for the trace.
+  // `batch` is ignored: the message and its body stay for the trace. (SQLite deletes the staged
+  // rows of a finished message after it returns, in chunks: JournalOptions::staged_sweep_rows.)
   // abortStaged() removes the message and its staged rows; opening the journal removes every
   // staging message left by a crash. Each call is durable when it returns Committed.
   virtual CommitResult beginStaged(const MessageRecord& message, std::int64_t body_size) = 0;
@@ -411,8 +416,8 @@ class Journal {
   virtual CommitResult stage(const std::string& message_id, WriteBatch batch) = 0;
   virtual CommitResult finishStaged(const MessageRecord& message, BlobSource response, WriteBatch batch) = 0;
   virtual CommitResult abortStaged(const std::string& message_id) = 0;
-  // True when `partner` has a visible case with `reference`, or the staging message
-  // `staged_message_id` ("" = none) staged one.
+  // True when `partner` has a visible case with `reference`, or the message `staged_message_id`
+  // ("" = none), while it is staging, staged one.
   virtual bool referenceTaken(const std::string& partner, const std::string& reference,
                               const std::string& staged_message_id) = 0;
   // findMessage without body and response (left empty; read them with readMessagePart).

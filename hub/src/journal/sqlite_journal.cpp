@@ -339,11 +339,22 @@ CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSourc
   if (options_.plan_stats) options_.plan_stats(batch);
   auto staged = staged_stats_.take(message.id);
   if (message.status == MessageStatus::Accepted) batch.stats.insert(batch.stats.end(), staged.begin(), staged.end());
-  return committer_->run([&] {
+  CommitResult result = committer_->run([&] {
     CommitResult result = finishStaging(*writer_, message, response, batch);
     if (result.status == CommitResult::Status::Committed) checkpointAudit(false);
     return result;
   }, true, true);
+  if (result.status == CommitResult::Status::Committed) sweepStaged(message.id);
+  return result;
+}
+
+void SqliteJournal::sweepStaged(const std::string& message_id) {
+  // In transactions of their own, after what waits already: a filing queued meanwhile waits for
+  // one chunk at most. Not run when the journal stops: what is left is dropped at the next open.
+  committer_->post([this, message_id] {
+    if (sweepStagedRows(*writer_, message_id, options_.staged_sweep_rows)) sweepStaged(message_id);
+    return CommitResult{};
+  }, true);
 }
 
 CommitResult SqliteJournal::abortStaged(const std::string& message_id) {

@@ -142,6 +142,8 @@ class SqliteJournal final : public Journal {
   std::size_t replay(std::int64_t seq);  // seq < 0: every dead letter
   // After a committed batch, on the writer thread: a signed checkpoint when one is due.
   void checkpointAudit(bool force);
+  // Deletes a finished staged message's staged rows, a chunk a transaction, after its answer.
+  void sweepStaged(const std::string& message_id);
 
   const std::string path_;
   const std::string vfs_;

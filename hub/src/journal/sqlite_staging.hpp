@@ -24,6 +24,10 @@ void stageBatch(Db& db, const std::string& message_id, const WriteBatch& batch);
 CommitResult finishStaging(Db& db, const MessageRecord& message, BlobSource& response, const WriteBatch& batch);
 // Removes one staging message and its staged rows; staging_id "" = every one (at open).
 void dropStaging(Db& db, const std::string& message_id);
+// Deletes up to `limit` rows (-1: all) of each staged table of message `message_id`; true when
+// rows may be left. finishStaging leaves a finished message's staged rows, which nothing reads
+// once the message is not staging, for this to delete after the message's answer.
+bool sweepStagedRows(Db& db, const std::string& message_id, std::int64_t limit);
 
 bool referenceTaken(Db& db, const std::string& partner, const std::string& reference, const std::string& staging_id);
 std::optional<MessageRecord> messageSummaryByKey(Db& db, const std::string& partner, const std::string& key);

@@ -2,10 +2,13 @@
 // at all (Journal::beginStaged ... finishStaged / abortStaged, and recovery at open).
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "backends.hpp"
 #include "instants.hpp"
@@ -211,6 +214,60 @@ TEST_P(journal_staged, ReopeningDropsWhatACrashLeftStaged) {
   done.status = journal::MessageStatus::Accepted;
   EXPECT_EQ(journal->finishStaged(done, {}, {}).status, CommitResult::Status::Invalid);
   EXPECT_FALSE(journal->getCase("C-0"));
+}
+
+// The rows of staged_cases, staged_events and staged_outbox of the SQLite journal at `file`.
+std::int64_t stagedRows(const std::string& file) {
+  sqlite3* db = nullptr;
+  std::int64_t rows = -1;
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
+      sqlite3_prepare_v2(db,
+                         "SELECT (SELECT count(*) FROM staged_cases) + (SELECT count(*) FROM staged_events)"
+                         " + (SELECT count(*) FROM staged_outbox)",
+                         -1, &stmt, nullptr) == SQLITE_OK &&
+      sqlite3_step(stmt) == SQLITE_ROW) {
+    rows = sqlite3_column_int64(stmt, 0);
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+// SQLite deletes a finished message's staged rows after finishStaged returned, a few rows of each
+// table a transaction (here 7 of 25): they go, all of them, for an accepted message and a
+// rejected one, and the finished message's staged references no longer count as taken.
+TEST(journal_staged_sqlite, AFinishedMessagesStagedRowsAreDeletedAfterItsAnswerInChunks) {
+  TempDir dir;
+  JournalOptions options;
+  options.staged_sweep_rows = 7;
+  auto journal = openJournal(dir.url(), options);
+  for (const std::string id : {"M-1", "M-2"}) {
+    ASSERT_EQ(journal->beginStaged(staging(id), 0).status, CommitResult::Status::Committed);
+    const int first = id == "M-1" ? 0 : 100;
+    for (int part = 0; part < 5; ++part) {
+      ASSERT_EQ(journal->stage(id, chunk(id, first + 5 * part, 5)).status, CommitResult::Status::Committed);
+    }
+  }
+  ASSERT_EQ(stagedRows(dir.file("journal.db")), 2 * 3 * 25);
+  MessageRecord accepted = staging("M-1");
+  accepted.status = journal::MessageStatus::Accepted;
+  accepted.http_status = 202;
+  MessageRecord rejected = staging("M-2");
+  rejected.status = journal::MessageStatus::Rejected;
+  rejected.http_status = 400;
+  ASSERT_EQ(journal->finishStaged(accepted, {}, {}).status, CommitResult::Status::Committed);
+  ASSERT_EQ(journal->finishStaged(rejected, {}, {}).status, CommitResult::Status::Committed);
+  EXPECT_TRUE(journal->getCase("C-24"));
+  EXPECT_FALSE(journal->getCase("C-100"));
+  EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB100", "M-2"));
+  EXPECT_TRUE(journal->referenceTaken("demo-express", "HWB24", "M-1"));  // a visible case now
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (stagedRows(dir.file("journal.db")) != 0 && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(stagedRows(dir.file("journal.db")), 0);
+  EXPECT_EQ(journal->caseEvents("C-24").size(), 1u);
 }
 
 TEST_P(journal_staged, AStagedMessagesCasesAreNotBeforeEachOtherInTheirPartysHistory) {
