@@ -35,7 +35,8 @@ void answer(int fd, const std::string& raw) {
   ::shutdown(fd, SHUT_WR);
 }
 
-}  // namespace
+// What a look at a socket (its bytes peeked at, left for the parser) tells of the next request.
+enum class HeadState { Whole, Partial, TooLarge, Nothing, Closed };
 
 HeadState peekHead(int fd) {
   char buffer[kMaxHeadBytes];
@@ -45,6 +46,8 @@ HeadState peekHead(int fd) {
   if (headComplete(std::string_view(buffer, static_cast<std::size_t>(n)))) return HeadState::Whole;
   return static_cast<std::size_t>(n) >= sizeof buffer ? HeadState::TooLarge : HeadState::Partial;
 }
+
+}  // namespace
 
 ConnectionGate::ConnectionGate(Poco::Net::ServerSocket socket, GateOptions options, Poco::ThreadPool& pool,
                                Poco::Net::HTTPServerParams::Ptr params,

@@ -38,10 +38,6 @@ namespace swhub::api {
 
 inline constexpr std::size_t kMaxHeadBytes = 16384;
 
-// What a look at a socket (its bytes peeked at, left for the parser) tells of the next request.
-enum class HeadState { Whole, Partial, TooLarge, Nothing, Closed };
-HeadState peekHead(int fd);
-
 // How long a worker that served a request on a plain kept-alive connection waits for the next
 // whole head before it gives the connection back to the gate, when no connection waits for a
 // worker. A client that sends request after request (a partner's batch, a benchmark) is served
