@@ -350,7 +350,8 @@ CommitResult SqliteJournal::finishStaged(const MessageRecord& message, BlobSourc
 
 void SqliteJournal::sweepStaged(const std::string& message_id) {
   // In transactions of their own, after what waits already: a filing queued meanwhile waits for
-  // one chunk at most. Not run when the journal stops: what is left is dropped at the next open.
+  // one chunk at most. When the journal closes, the chunk queued runs and no next one is queued:
+  // what is left stays, unread, until the next serving (exclusive) open drops every staged row.
   committer_->post([this, message_id] {
     if (sweepStagedRows(*writer_, message_id, options_.staged_sweep_rows)) sweepStaged(message_id);
     return CommitResult{};

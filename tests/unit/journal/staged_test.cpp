@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -241,6 +242,10 @@ TEST(journal_staged_sqlite, AFinishedMessagesStagedRowsAreDeletedAfterItsAnswerI
   TempDir dir;
   JournalOptions options;
   options.staged_sweep_rows = 7;
+  std::atomic<int> emptyCommits{0};  // transactions without a batch: here, the deletions alone
+  options.on_commit = [&](std::chrono::duration<double>, std::size_t batches) {
+    if (batches == 0) ++emptyCommits;
+  };
   auto journal = openJournal(dir.url(), options);
   for (const std::string id : {"M-1", "M-2"}) {
     ASSERT_EQ(journal->beginStaged(staging(id), 0).status, CommitResult::Status::Committed);
@@ -250,6 +255,7 @@ TEST(journal_staged_sqlite, AFinishedMessagesStagedRowsAreDeletedAfterItsAnswerI
     }
   }
   ASSERT_EQ(stagedRows(dir.file("journal.db")), 2 * 3 * 25);
+  const int before = emptyCommits;
   MessageRecord accepted = staging("M-1");
   accepted.status = journal::MessageStatus::Accepted;
   accepted.http_status = 202;
@@ -262,11 +268,14 @@ TEST(journal_staged_sqlite, AFinishedMessagesStagedRowsAreDeletedAfterItsAnswerI
   EXPECT_FALSE(journal->getCase("C-100"));
   EXPECT_FALSE(journal->referenceTaken("demo-express", "HWB100", "M-2"));
   EXPECT_TRUE(journal->referenceTaken("demo-express", "HWB24", "M-1"));  // a visible case now
+  // Each message's 25 rows a table go in 4 transactions (7, 7, 7 and the last 4).
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (stagedRows(dir.file("journal.db")) != 0 && std::chrono::steady_clock::now() < end) {
+  while ((emptyCommits - before < 8 || stagedRows(dir.file("journal.db")) != 0) &&
+         std::chrono::steady_clock::now() < end) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(stagedRows(dir.file("journal.db")), 0);
+  EXPECT_EQ(emptyCommits - before, 8);
   EXPECT_EQ(journal->caseEvents("C-24").size(), 1u);
 }
 
