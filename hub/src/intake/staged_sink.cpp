@@ -1,10 +1,13 @@
 // The staged sink: a large message (an express manifest of 200,000 house waybills). The message
 // row comes first with its raw bytes copied in from the spool file piece by piece; new cases are
 // staged in chunks, invisible to every reader until the one transaction that makes the message,
-// its cases, follow-ups, events and outbox items visible together. What stays in memory: one
-// chunk of planned cases and its references.
+// its cases, follow-ups, events and outbox items visible together. A chunk is written while the
+// next one is planned (each waited for the other: the journal's commit of a chunk took about as
+// long as planning it). What stays in memory: two chunks of planned cases and their references.
 
+#include <future>
 #include <set>
+#include <utility>
 
 #include "intake/filing_sink.hpp"
 
@@ -27,6 +30,7 @@ class StagedSink : public FilingSink {
         receipt_({message_.id, message_.partner, message_.digest, message_.receivedAt}, signer, std::move(spool)) {}
 
   ~StagedSink() override {
+    settleQuietly();
     if (begun_ && !finished_) journal_.abortStaged(message_.id);
   }
 
@@ -54,8 +58,11 @@ class StagedSink : public FilingSink {
   }
 
   std::string stagingId() const override { return message_.id; }
-  // The unstaged chunk's references; staged ones are the journal's to answer (stagingId()).
-  bool holds(const std::string& reference) const override { return chunkReferences_.count(reference) > 0; }
+  // The references of the chunk being planned and of the one being written; staged ones are the
+  // journal's to answer (stagingId()).
+  bool holds(const std::string& reference) const override {
+    return chunkReferences_.count(reference) > 0 || writingReferences_.count(reference) > 0;
+  }
   journal::WriteBatch& batch() override { return chunk_; }
   void add(const ReceiptCase& entry, const std::string&) override {
     receipt_.add(entry);
@@ -63,11 +70,15 @@ class StagedSink : public FilingSink {
     if (chunk_.new_cases.size() >= chunkSize_) stageChunk();
   }
   std::optional<journal::CommitResult> failure() const override { return failure_; }
-  void flush() override { stageChunk(); }
+  void flush() override {
+    stageChunk();
+    settle();
+  }
   // The staged cases do not keep their place in the message.
   std::string locationOf(const std::string&) const override { return ""; }
 
   void reject(const Rendered& answer) override {
+    settleQuietly();
     if (!begun_ || finished_) return;
     finished_ = true;
     if (!committed(journal_.finishStaged(record("", journal::MessageStatus::Rejected, answer.body, answer.status), {}, {}))) {
@@ -78,6 +89,7 @@ class StagedSink : public FilingSink {
   std::optional<journal::CommitResult> commit(journal::WriteBatch last, const std::vector<ReceiptCase>& lastCases,
                                               const std::string& rejectedFields, const std::string& key,
                                               Outcome& accepted) override {
+    settle();
     auto receipt = receipt_.finish(lastCases, rejectedFields);
     if (!receipt) return std::nullopt;
     auto source = std::make_shared<FileSource>(receipt->file->path());
@@ -96,6 +108,7 @@ class StagedSink : public FilingSink {
   }
 
   void abort() override {
+    settleQuietly();
     if (begun_ && !finished_) journal_.abortStaged(message_.id);
     finished_ = true;
   }
@@ -107,12 +120,31 @@ class StagedSink : public FilingSink {
                                   message_.receivedAt, "", status, response, httpStatus};
   }
 
+  // The chunk planned so far goes to the journal, on a thread of its own, once the one before it
+  // is written; the next chunk is planned meanwhile.
   void stageChunk() {
+    settle();
     if (failure_ || (chunk_.new_cases.empty() && chunk_.events.empty() && chunk_.outbox.empty())) return;
-    auto staged = journal_.stage(message_.id, std::move(chunk_));
-    chunk_ = journal::WriteBatch{};
-    chunkReferences_.clear();
-    if (!committed(staged)) failure_ = staged;
+    writingReferences_ = std::exchange(chunkReferences_, {});
+    writing_ = std::async(std::launch::async, [this, chunk = std::exchange(chunk_, {})]() mutable {
+      return journal_.stage(message_.id, std::move(chunk));
+    });
+  }
+
+  // Waits for the chunk being written (if any); a chunk that failed fails the message. Rethrows
+  // what the journal threw.
+  void settle() {
+    if (!writing_.valid()) return;
+    writingReferences_.clear();
+    auto staged = writing_.get();
+    if (!committed(staged) && !failure_) failure_ = staged;
+  }
+  // The same where the message is dropped anyway (what a failed chunk left goes with it).
+  void settleQuietly() noexcept {
+    try {
+      settle();
+    } catch (...) {
+    }
   }
 
   static Outcome journalFailure(const journal::CommitResult& result) {
@@ -130,6 +162,8 @@ class StagedSink : public FilingSink {
   ReceiptWriter receipt_;
   journal::WriteBatch chunk_;
   std::set<std::string> chunkReferences_;
+  std::future<journal::CommitResult> writing_;  // the chunk being written
+  std::set<std::string> writingReferences_;
   std::optional<journal::CommitResult> failure_;
   bool begun_ = false;
   bool finished_ = false;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <fstream>
 #include <functional>
 
@@ -21,14 +23,17 @@ using swhub::testing::TempDir;
 
 constexpr const char* kType = "application/x-fake";
 
-// Hands over a scripted list, then calls `atEnd` (a test's chance to change the journal between
-// the decoding and the commit).
+// Hands over a scripted list, calling `before(i)` before its i-th item, then calls `atEnd` (a
+// test's chance to change the journal between the decoding and the commit).
 class ScriptedDecoder : public sdk::Decoder {
  public:
-  ScriptedDecoder(std::vector<sdk::Decoded> script, std::function<void()> atEnd)
-      : script_(std::move(script)), atEnd_(std::move(atEnd)) {}
+  ScriptedDecoder(std::vector<sdk::Decoded> script, std::function<void(std::size_t)> before, std::function<void()> atEnd)
+      : script_(std::move(script)), before_(std::move(before)), atEnd_(std::move(atEnd)) {}
   std::optional<sdk::Decoded> next() noexcept override {
-    if (at_ < script_.size()) return script_[at_++];
+    if (at_ < script_.size()) {
+      if (before_) before_(at_);
+      return script_[at_++];
+    }
     if (atEnd_) std::exchange(atEnd_, nullptr)();
     return std::nullopt;
   }
@@ -36,6 +41,7 @@ class ScriptedDecoder : public sdk::Decoder {
  private:
   std::vector<sdk::Decoded> script_;
   std::size_t at_ = 0;
+  std::function<void(std::size_t)> before_;
   std::function<void()> atEnd_;
 };
 
@@ -46,12 +52,13 @@ class ScriptedPlugin : public sdk::PartnerPlugin {
     char buffer[4096];
     while (input.read(buffer, sizeof buffer) > 0) {
     }
-    return std::make_unique<ScriptedDecoder>(script, std::exchange(atEnd, nullptr));  // once
+    return std::make_unique<ScriptedDecoder>(script, std::exchange(before, nullptr), std::exchange(atEnd, nullptr));
   }
   sdk::Result<sdk::EncodedMessage> encode(const std::vector<sdk::Notification>&) const noexcept override {
     return sdk::EncodedMessage{"text/plain", ""};
   }
   std::vector<sdk::Decoded> script;
+  mutable std::function<void(std::size_t)> before;  // these two once
   mutable std::function<void()> atEnd;
 };
 
@@ -250,6 +257,34 @@ TEST_F(intake_pipeline, AReferenceFiledTwiceInOneMessageOrEarlierIsRefusedTheSam
         << receiptOf(o);
     EXPECT_EQ(journal_->findCases("demo-market", other).size(), 1u);
   }
+}
+
+// A staged chunk is written while the next is planned: a reference of the chunk still being
+// written is refused as one already staged is. Another connection holds the journal's write lock
+// from before the first chunk (two filings) goes until the message's end, so that the reference
+// comes back while that chunk waits to be written.
+TEST_F(intake_pipeline, AReferenceOfTheChunkBeingWrittenIsRefusedAsAStagedOneIs) {
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("journal.db").c_str(), &other), SQLITE_OK);
+  const auto exec = [&](const char* sql) { return sqlite3_exec(other, sql, nullptr, nullptr, nullptr); };
+  plugin("demo-post").script = {filing("WRITING", "/0"), filing("OTHER", "/1"), filing("WRITING", "/2"),
+                                filing("LAST", "/3")};
+  bool locked = false;
+  plugin("demo-post").before = [&](std::size_t i) {
+    if (i == 1) locked = exec("BEGIN IMMEDIATE") == SQLITE_OK;
+  };
+  plugin("demo-post").atEnd = [&] {
+    if (locked) exec("ROLLBACK");
+  };
+  const Outcome o = file("demo-post", true);
+  sqlite3_close(other);
+  ASSERT_TRUE(locked);
+  ASSERT_EQ(o.kind, OutcomeKind::Invalid) << o.detail;
+  ASSERT_EQ(o.errors.size(), 1u);
+  EXPECT_EQ(o.errors[0].path, "/2");
+  EXPECT_EQ(o.errors[0].message,
+            "reference 'WRITING' was already filed by 'demo-post': file an amendment or a cancellation for it");
+  EXPECT_TRUE(journal_->findCases("demo-post", "WRITING").empty());
 }
 
 TEST_F(intake_pipeline, TheSameKeyAndBodyReplayTheStoredAnswerAndAnotherBodyConflicts) {
