@@ -3,21 +3,57 @@
 #include "common/sha256.hpp"
 
 #include <openssl/rand.h>
+#include <pthread.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 
 namespace swhub::common {
+
+namespace {
+
+// Bumped in a child process after fork(): a thread's bytes drawn before it are not used again.
+std::atomic<unsigned> forkGeneration{0};
+
+// OpenSSL's random bytes drawn 4 KiB at a time per thread: RAND_bytes takes a lock and checks
+// the process id on every call, which was an eighth of planning a manifest's cases (each takes
+// four or more ids). The bytes are the same CSPRNG's, each used once (ids are not secrets).
+class RandomBytes {
+ public:
+  void take(unsigned char* out, std::size_t n) {
+    const unsigned generation = forkGeneration.load(std::memory_order_relaxed);
+    if (used_ + n > sizeof bytes_ || generation != generation_) {
+      if (RAND_bytes(bytes_, sizeof bytes_) != 1) throw std::runtime_error("RAND_bytes failed");
+      used_ = 0;
+      generation_ = generation;
+    }
+    std::memcpy(out, bytes_ + used_, n);
+    used_ += n;
+  }
+
+ private:
+  unsigned char bytes_[4096];
+  std::size_t used_ = sizeof bytes_;
+  unsigned generation_ = 0;
+};
+
+[[maybe_unused]] const int atForkRegistered =
+    pthread_atfork(nullptr, nullptr, [] { forkGeneration.fetch_add(1, std::memory_order_relaxed); });
+
+}  // namespace
 
 std::string newId(const std::string& prefix) {
   static const char* kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   const auto ms = static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count());
+  thread_local RandomBytes pool;
   unsigned char random[10];
-  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("RAND_bytes failed");
+  pool.take(random, sizeof random);
   // 128 bits: 48 of time, 80 of randomness, written 5 bits at a time (26 characters).
   unsigned char bytes[16];
   for (int i = 0; i < 6; ++i) bytes[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
