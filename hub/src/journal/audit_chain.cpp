@@ -53,7 +53,15 @@ std::string messageEntryHash(const std::string& prev, std::int64_t position, con
   return h.hex();
 }
 
+EventFields fieldsOf(const EventEntry& e) {
+  return {e.seq, e.case_id, e.at, e.actor, e.kind, e.from_state, e.to_state, e.detail_json, e.message_id};
+}
+
 std::string eventEntryHash(const std::string& prev, std::int64_t position, const EventEntry& e) {
+  return eventFieldsHash(prev, position, fieldsOf(e));
+}
+
+std::string eventFieldsHash(std::string_view prev, std::int64_t position, const EventFields& e) {
   common::Sha256 h;
   h.field(prev).field(position).field(kAuditKindEvent).field(e.seq);
   h.field(e.case_id).field(e.at).field(e.actor).field(e.kind).field(e.from_state).field(e.to_state);

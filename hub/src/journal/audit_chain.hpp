@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "journal/journal.hpp"
 #include "journal/sqlite_db.hpp"
@@ -41,6 +42,12 @@ struct EventEntry {
   std::int64_t seq = 0;
   std::string case_id, at, actor, kind, from_state, to_state, detail_json, message_id;
 };
+// The same columns borrowed (from an entry, or from a row until its statement steps again).
+struct EventFields {
+  std::int64_t seq = 0;
+  std::string_view case_id, at, actor, kind, from_state, to_state, detail_json, message_id;
+};
+EventFields fieldsOf(const EventEntry& e);
 // The actor an event's `actor` column names; throws StoreFailure naming the text when it names none
 // (a journal edited by hand), as every other typed column does.
 Actor storedActor(const std::string& text);
@@ -50,6 +57,7 @@ EventEntry eventEntry(const CaseEvent& e);
 
 std::string messageEntryHash(const std::string& prev, std::int64_t position, const MessageEntry& m);
 std::string eventEntryHash(const std::string& prev, std::int64_t position, const EventEntry& e);
+std::string eventFieldsHash(std::string_view prev, std::int64_t position, const EventFields& e);
 
 // The head the last committed (or savepoint-released) write left; the writer's transaction.
 ChainHead loadChainHead(Db& db);

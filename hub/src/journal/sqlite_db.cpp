@@ -76,7 +76,16 @@ void Db::raise(sqlite3* db, int code, std::string_view what) {
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
 Stmt& Stmt::bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT,
+                                     SQLITE_UTF8);
+  if (rc != SQLITE_OK) Db::raise(db_, rc, "bind");
+  return *this;
+}
+
+Stmt& Stmt::bindStatic(int index, std::string_view text) {
+  // An empty view may have no data at all: still empty text, not NULL.
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_STATIC,
+                                     SQLITE_UTF8);
   if (rc != SQLITE_OK) Db::raise(db_, rc, "bind");
   return *this;
 }
@@ -114,6 +123,12 @@ std::string Stmt::text(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   const int size = sqlite3_column_bytes(stmt_, column);
   return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string();
+}
+
+std::string_view Stmt::view(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string_view();
 }
 
 std::int64_t Stmt::integer(int column) const { return sqlite3_column_int64(stmt_, column); }

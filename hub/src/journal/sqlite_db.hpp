@@ -26,6 +26,8 @@ class Stmt {
   Stmt& operator=(const Stmt&) = delete;
 
   Stmt& bind(int index, std::string_view text);
+  // Without a copy: `text` must stay as it is until the statement is reset.
+  Stmt& bindStatic(int index, std::string_view text);
   Stmt& bindBlob(int index, std::string_view bytes);
   Stmt& bind(int index, std::int64_t value);
   Stmt& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
@@ -34,6 +36,8 @@ class Stmt {
   void reset();  // ready for reuse: clears binds
 
   std::string text(int column) const;
+  // The column's bytes, valid until the statement steps again or is reset.
+  std::string_view view(int column) const;
   std::int64_t integer(int column) const;
 
  private:

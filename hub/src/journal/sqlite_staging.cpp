@@ -213,7 +213,8 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
       " FROM staged_cases s WHERE s.staging_id = ? ORDER BY s.seq";
   db.prepare(copy.c_str())->bind(1, m.id).step();
   // Each event is written once, with its chain position and hash (streamed: a manifest's events
-  // are never all in memory; the read is of staged_events, the writes of case_events).
+  // are never all in memory; the read is of staged_events, the writes of case_events; the columns
+  // go from the one row to the other without a copy).
   {
     std::int64_t last_seq = lastEventSeq(db);
     auto staged = db.prepare(
@@ -222,8 +223,8 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
     staged->bind(1, m.id);
     while (staged->step()) {
       insertEvent(db, head, last_seq,
-                  EventEntry{0, staged->text(0), staged->text(1), staged->text(2), staged->text(3), staged->text(4),
-                             staged->text(5), staged->text(6), staged->text(7)});
+                  EventFields{0, staged->view(0), staged->view(1), staged->view(2), staged->view(3), staged->view(4),
+                              staged->view(5), staged->view(6), staged->view(7)});
     }
   }
   saveChainHead(db, head);

@@ -199,18 +199,20 @@ CommitResult refused(CommitResult::Status status, std::string error) {
 }  // namespace
 
 // The event goes in once, with its seq, chain position and hash (not inserted, then updated):
-// the seq is the one AUTOINCREMENT would give (`last_seq`, the largest ever, plus one).
-void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, EventEntry stored) {
+// the seq is the one AUTOINCREMENT would give (`last_seq`, the largest ever, plus one). The
+// fields are bound without a copy: they outlive the insert.
+void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, EventFields stored) {
   stored.seq = last_seq + 1;
   if (stored.detail_json.empty()) stored.detail_json = "{}";
   const std::int64_t position = head.seq + 1;
-  std::string hash = eventEntryHash(head.hash, position, stored);
+  std::string hash = eventFieldsHash(head.hash, position, stored);
   auto stmt = db.prepare(
       "INSERT INTO case_events (seq, case_id, at, actor, kind, from_state, to_state, detail_json, message_id,"
       " audit_seq, audit_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-  stmt->bind(1, stored.seq).bind(2, stored.case_id).bind(3, stored.at).bind(4, stored.actor).bind(5, stored.kind);
-  stmt->bind(6, stored.from_state).bind(7, stored.to_state).bind(8, stored.detail_json);
-  stmt->bind(9, stored.message_id).bind(10, position).bind(11, hash).step();
+  stmt->bind(1, stored.seq).bindStatic(2, stored.case_id).bindStatic(3, stored.at).bindStatic(4, stored.actor);
+  stmt->bindStatic(5, stored.kind).bindStatic(6, stored.from_state).bindStatic(7, stored.to_state);
+  stmt->bindStatic(8, stored.detail_json).bindStatic(9, stored.message_id).bind(10, position).bindStatic(11, hash);
+  stmt->step();
   last_seq = stored.seq;
   head.seq = position;
   head.hash = std::move(hash);
@@ -289,7 +291,10 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch, bool write_stats) {
   if (auto held = insertDocuments(db, batch.documents)) return refused(CommitResult::Status::Duplicate, *held);
   if (!batch.events.empty()) {
     std::int64_t last_seq = lastEventSeq(db);
-    for (const auto& e : batch.events) insertEvent(db, head, last_seq, eventEntry(e));
+    for (const auto& e : batch.events) {
+      const EventEntry entry = eventEntry(e);
+      insertEvent(db, head, last_seq, fieldsOf(entry));
+    }
   }
   for (const auto& o : batch.outbox) insertOutbox(db, o);
   for (const auto& c : batch.completions) completeOutbox(db, c.seq, c.owner, c.state, c.next_attempt_at, c.last_error, "");

@@ -24,7 +24,7 @@ CommitResult applyBatch(Db& db, const WriteBatch& batch, bool write_stats = true
 std::int64_t lastEventSeq(Db& db);
 // Writes `e` (a case event's columns) as case event last_seq + 1, the chain's next entry (position and hash in the row);
 // advances last_seq and head.
-void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, EventEntry e);
+void insertEvent(Db& db, ChainHead& head, std::int64_t& last_seq, EventFields e);
 // A ReferenceTaken result naming `references`.
 CommitResult referencesTaken(std::vector<std::string> references);
 
