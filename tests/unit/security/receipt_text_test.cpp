@@ -30,6 +30,10 @@ TEST(receipt_text, ALineBreakInAValueIsCutOut) {
 
 TEST(receipt_text, TheTextIsEscapedForAJsonString) {
   EXPECT_EQ(jsonEscaped("a\nb\"c\\d\x01"), "a\\nb\\\"c\\\\d\\u0001");
+  // Escapes first, last and next to each other; UTF-8 and DEL as they are.
+  EXPECT_EQ(jsonEscaped("\"\t\x1f\r"), "\\\"\\t\\u001f\\r");
+  EXPECT_EQ(jsonEscaped("plain \xc3\xa9t\xc3\xa9 \x7f"), "plain \xc3\xa9t\xc3\xa9 \x7f");
+  EXPECT_EQ(jsonEscaped(""), "");
 }
 
 }  // namespace
