@@ -75,14 +75,28 @@ std::string newId(const std::string& prefix) {
 }
 
 std::string rfc3339(std::chrono::system_clock::time_point at) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[64];  // room for any int fields: no truncation whatever the year
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms % 1000));
-  return text;
+  // The calendar by arithmetic (C++20 chrono) and the digits by hand: gmtime_r takes glibc's
+  // time zone lock and snprintf parses its format, for every timestamp the hub writes (a
+  // twentieth of the journal writer's time staging a manifest). system_clock's range (years 1678
+  // to 2261) always has four-digit years.
+  using namespace std::chrono;
+  const auto ms = floor<milliseconds>(at);
+  const auto day = floor<days>(ms);
+  const year_month_day date{day};
+  auto inDay = (ms - day).count();  // 0 .. 86,399,999
+  char text[] = "0000-00-00T00:00:00.000Z";
+  const auto put = [&text](std::size_t at, std::size_t width, long long value) {
+    for (std::size_t i = at + width; i-- > at; value /= 10) text[i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, static_cast<int>(date.year()));
+  put(5, 2, static_cast<unsigned>(date.month()));
+  put(8, 2, static_cast<unsigned>(date.day()));
+  put(20, 3, inDay % 1000);
+  inDay /= 1000;
+  put(17, 2, inDay % 60);
+  put(14, 2, inDay / 60 % 60);
+  put(11, 2, inDay / 3600);
+  return std::string(text, sizeof text - 1);
 }
 
 std::optional<std::chrono::system_clock::time_point> parseRfc3339Utc(std::string_view t) {

@@ -1,6 +1,9 @@
 // RFC 3339 UTC times are instants: parsed to the microsecond, written in one canonical form.
 #include <gtest/gtest.h>
 
+#include <ctime>
+#include <random>
+
 #include "common/ids.hpp"
 
 namespace swhub::common {
@@ -45,6 +48,33 @@ TEST(common_times, TheCanonicalFormHasMilliseconds) {
   EXPECT_EQ(canonicalRfc3339("2026-11-28T10:00:00.123456Z").value(), "2026-11-28T10:00:00.123Z");
   EXPECT_EQ(canonicalRfc3339(rfc3339(*parseRfc3339Utc("2026-11-28T10:00:00.250Z"))).value(),
             "2026-11-28T10:00:00.250Z");
+}
+
+// The written form agrees with the C library's calendar (gmtime_r) across the clock's range:
+// leap days, century years, the last millisecond of a day, and instants before 1970.
+TEST(common_times, TheWrittenFormIsTheCalendarsInstantToTheMillisecond) {
+  const auto written = [](std::int64_t ms) {
+    return rfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+  };
+  EXPECT_EQ(written(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(written(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(written(951'868'799'999), "2000-02-29T23:59:59.999Z");
+  EXPECT_EQ(written(4'107'542'400'000), "2100-03-01T00:00:00.000Z");
+  EXPECT_EQ(written(-9'214'560'000'000), "1678-01-01T00:00:00.000Z");
+  std::mt19937_64 random(20261207);
+  std::uniform_int_distribution<std::int64_t> range(-9'214'560'000'000, 9'214'560'000'000);
+  for (int i = 0; i < 20000; ++i) {
+    const std::int64_t ms = range(random);
+    const std::int64_t floorSeconds = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+    const std::time_t seconds = static_cast<std::time_t>(floorSeconds);
+    std::tm utc{};
+    ASSERT_NE(gmtime_r(&seconds, &utc), nullptr);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900, utc.tm_mon + 1,
+                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<int>(ms - floorSeconds * 1000));
+    ASSERT_EQ(written(ms), expected) << ms;
+    ASSERT_EQ(parseRfc3339Utc(expected).value(), std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+  }
 }
 
 }  // namespace
