@@ -7,6 +7,7 @@
 #include "common/ids.hpp"
 #include "journal/sqlite_accounts.hpp"
 #include "journal/sqlite_documents.hpp"
+#include "journal/sqlite_gather_vfs.hpp"
 #include "journal/sqlite_licences.hpp"
 #include "journal/sqlite_pull_dead_letters.hpp"
 #include "journal/sqlite_schema.hpp"
@@ -62,7 +63,9 @@ SqliteJournal::SqliteJournal(std::string path, std::string vfs, JournalOptions o
   // Before anything is written: a second hub on this journal stops here, naming the first.
   if (options_.exclusive) lock_ = std::make_unique<ProcessLock>(path_ + ".lock", "sqlite:" + path_);
   try {
-    writer_ = std::make_unique<Db>(path_, vfs_);
+    // The writer's WAL writes are gathered (sqlite_gather_vfs.hpp); that needs the sync of every
+    // commit that configureConnection sets (synchronous=FULL) and checks.
+    writer_ = std::make_unique<Db>(path_, gatheringVfs(vfs_));
     settings_ = configureConnection(*writer_);
     if (options_.wal_limit_bytes > 0) {
       // A WAL that restarts from its beginning is cut back to the bound (the TRUNCATE checkpoints
