@@ -200,7 +200,9 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
     return {};
   }
   // ORDER BY seq: rows get their final seqs in the order they were staged, after every row
-  // committed so far.
+  // committed so far. The cases are read by seq (the staging's seqs first, from its index): with
+  // `staging_id = ?` SQLite read them by reference and sorted the whole rows, consignments and
+  // all, in a temporary file (600 MB for 200,000 lines).
   // The cases of the message share their ordinal with each party (sqlite_schema.hpp).
   static const std::string copy =
       "INSERT INTO cases (id, partner, reference, filing, state, version, consignment_json, message_id,"
@@ -210,7 +212,7 @@ CommitResult finishStaging(Db& db, const MessageRecord& m, BlobSource& response,
       " json_extract(s.consignment_json, '$.parties.buyer.id'), " +
       partyOrdinalSql("seller", "json_extract(s.consignment_json, '$.parties.seller.id')", "s.message_id") + ", " +
       partyOrdinalSql("buyer", "json_extract(s.consignment_json, '$.parties.buyer.id')", "s.message_id") +
-      " FROM staged_cases s WHERE s.staging_id = ? ORDER BY s.seq";
+      " FROM staged_cases s WHERE s.seq IN (SELECT seq FROM staged_cases WHERE staging_id = ?) ORDER BY s.seq";
   db.prepare(copy.c_str())->bind(1, m.id).step();
   // Each event is written once, with its chain position and hash (streamed: a manifest's events
   // are never all in memory; the read is of staged_events, the writes of case_events; the columns
