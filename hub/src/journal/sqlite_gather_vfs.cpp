@@ -129,8 +129,11 @@ int gSleep(sqlite3_vfs* v, int us) { return base(v)->xSleep(base(v), us); }
 int gCurrentTime(sqlite3_vfs* v, double* t) { return base(v)->xCurrentTime(base(v), t); }
 int gGetLastError(sqlite3_vfs* v, int n, char* m) { return base(v)->xGetLastError(base(v), n, m); }
 int gCurrentTimeInt64(sqlite3_vfs* v, sqlite3_int64* t) {
-  return base(v)->iVersion >= 2 && base(v)->xCurrentTimeInt64 ? base(v)->xCurrentTimeInt64(base(v), t)
-                                                               : SQLITE_ERROR;
+  if (base(v)->iVersion >= 2 && base(v)->xCurrentTimeInt64) return base(v)->xCurrentTimeInt64(base(v), t);
+  double days = 0;  // a version 1 base: its Julian day number, in milliseconds as SQLite would
+  const int rc = base(v)->xCurrentTime(base(v), &days);
+  *t = static_cast<sqlite3_int64>(days * 86400000.0);
+  return rc;
 }
 
 struct Registered {
