@@ -266,6 +266,7 @@ TEST_F(intake_pipeline, AReferenceFiledTwiceInOneMessageOrEarlierIsRefusedTheSam
 TEST_F(intake_pipeline, AReferenceOfTheChunkBeingWrittenIsRefusedAsAStagedOneIs) {
   sqlite3* other = nullptr;
   ASSERT_EQ(sqlite3_open(dir_.file("journal.db").c_str(), &other), SQLITE_OK);
+  sqlite3_busy_timeout(other, 5000);  // should the journal be writing when the lock is taken
   const auto exec = [&](const char* sql) { return sqlite3_exec(other, sql, nullptr, nullptr, nullptr); };
   plugin("demo-post").script = {filing("WRITING", "/0"), filing("OTHER", "/1"), filing("WRITING", "/2"),
                                 filing("LAST", "/3")};
