@@ -75,17 +75,13 @@ void Db::raise(sqlite3* db, int code, std::string_view what) {
 
 Stmt::~Stmt() { sqlite3_finalize(stmt_); }
 
-Stmt& Stmt::bind(int index, std::string_view text) {
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_TRANSIENT,
-                                     SQLITE_UTF8);
-  if (rc != SQLITE_OK) Db::raise(db_, rc, "bind");
-  return *this;
-}
+Stmt& Stmt::bind(int index, std::string_view text) { return bindText(index, text, SQLITE_TRANSIENT); }
 
-Stmt& Stmt::bindStatic(int index, std::string_view text) {
+Stmt& Stmt::bindStatic(int index, std::string_view text) { return bindText(index, text, SQLITE_STATIC); }
+
+Stmt& Stmt::bindText(int index, std::string_view text, void (*destructor)(void*)) {
   // An empty view may have no data at all: still empty text, not NULL.
-  const int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), SQLITE_STATIC,
-                                     SQLITE_UTF8);
+  const int rc = sqlite3_bind_text64(stmt_, index, text.data() ? text.data() : "", text.size(), destructor, SQLITE_UTF8);
   if (rc != SQLITE_OK) Db::raise(db_, rc, "bind");
   return *this;
 }

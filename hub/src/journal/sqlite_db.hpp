@@ -41,6 +41,9 @@ class Stmt {
   std::int64_t integer(int column) const;
 
  private:
+  // SQLITE_TRANSIENT (SQLite copies the text) or SQLITE_STATIC (it does not).
+  Stmt& bindText(int index, std::string_view text, void (*destructor)(void*));
+
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
