@@ -18,6 +18,8 @@ namespace {
 const std::vector<std::string> kTop = {"destination", "model", "registration", "tax_collected",
                                        "tax_currency", "departure", "mode"};
 const std::vector<std::string> kItem = {"description", "hs", "search", "value", "currency", "origin", "quantity"};
+// Where an error about a parameter or a body member without a name points ("?=PT", {"": [..]}).
+const std::string kNoName = "(no name)";
 
 bool upperLetters(const std::string& text, std::size_t size) {
   return text.size() == size && std::all_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -61,7 +63,7 @@ class Reader {
     std::map<std::string, bool> seen;
     for (const auto& [name, value] : parameters) {
       if (name.empty()) {  // "?=PT" or {"": "PT"}: the error still says where
-        error("(no name)", "a parameter without a name ('=" + value + "')");
+        error(kNoName, "a parameter without a name ('=" + value + "')");
         continue;
       }
       if (seen[name]) {
@@ -264,7 +266,7 @@ sdk::Result<EstimateQuery> readBody(const std::string& body) {
       continue;
     }
     auto text = scalarText(value);
-    if (!text) errors.push_back({name, "a string or a number is expected"});
+    if (!text) errors.push_back({name.empty() ? kNoName : name, "a string or a number is expected"});
     else parameters.emplace_back(name, *text);
   }
   auto query = readQuery(parameters);

@@ -119,6 +119,15 @@ TEST(estimate_query, AParameterWithoutANameIsAnErrorThatSaysSo) {
   EXPECT_FALSE(readBody(R"({"destination":"PT","":1})").ok());
 }
 
+// Found by the estimate_query fuzz target in CI: a body member without a name whose value was an
+// array ({"": [...]}) made an error whose path was empty.
+TEST(estimate_query, ABodyMemberWithoutANameThatIsNotAScalarIsNamedAsNoName) {
+  const auto q = readBody(R"({"":[{"hs":"851830","value":"45.00","currency":"EUR","origin":"CN"}]})");
+  ASSERT_FALSE(q.ok());
+  for (const auto& e : q.errors()) EXPECT_FALSE(e.path.empty()) << e.message;
+  EXPECT_EQ(messageAt(q.errors(), "(no name)"), "a string or a number is expected");
+}
+
 TEST(estimate_query, ItemsAreNumberedFromZeroWithoutGapsAndAtMostFifty) {
   Parameters p = {{"destination", "PT"}};
   for (const std::string i : {"0", "2"}) {
