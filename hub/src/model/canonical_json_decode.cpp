@@ -70,11 +70,25 @@ std::string pointerToken(std::string_view name) {
   return out;
 }
 
-// The document's own handler, refusing to nest deeper than the limit before it recurses.
+// Whether a string RapidJSON decoded holds a UTF-16 surrogate (U+D800 to U+DFFF, as UTF-8: 0xED
+// then 0xA0 to 0xBF). The body's own bytes are valid UTF-8 (checked before parsing), so only an
+// escape can have made one: RapidJSON 1.1.0 pairs a high surrogate's \u escape with the low one
+// that must follow, but writes a lone low one (\udc00 to \udfff) out as it is, and text that is
+// not UTF-8 would then reach every encoder, journal column and partner downstream.
+bool holdsSurrogate(const char* s, rapidjson::SizeType n) {
+  for (rapidjson::SizeType i = 0; i + 1 < n; ++i) {
+    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) return true;
+  }
+  return false;
+}
+
+// The document's own handler, refusing to nest deeper than the limit before it recurses, and a
+// string or member name that holds a surrogate.
 class DepthLimited {
  public:
   DepthLimited(rapidjson::Document& document, unsigned limit) : d_(document), limit_(limit) {}
   bool exceeded() const { return exceeded_; }
+  bool surrogate() const { return surrogate_; }
 
   bool Null() { return d_.Null(); }
   bool Bool(bool b) { return d_.Bool(b); }
@@ -84,8 +98,8 @@ class DepthLimited {
   bool Uint64(std::uint64_t u) { return d_.Uint64(u); }
   bool Double(double x) { return d_.Double(x); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return d_.RawNumber(s, n, copy); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return d_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return d_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.Key(s, n, copy); }
   bool StartObject() { return deeper() && d_.StartObject(); }
   bool EndObject(rapidjson::SizeType members) { --depth_; return d_.EndObject(members); }
   bool StartArray() { return deeper() && d_.StartArray(); }
@@ -97,10 +111,16 @@ class DepthLimited {
     exceeded_ = true;
     return false;
   }
+  bool whole(const char* s, rapidjson::SizeType n) {
+    if (!holdsSurrogate(s, n)) return true;
+    surrogate_ = true;
+    return false;
+  }
   rapidjson::Document& d_;
   const unsigned limit_;
   unsigned depth_ = 0;
   bool exceeded_ = false;
+  bool surrogate_ = false;
 };
 
 // The byte at an offset, as a person reads it.
@@ -477,6 +497,9 @@ sdk::Result<std::vector<DecodedConsignment>> decodeConsignmentsJson(std::string_
   root.Populate(parse);
   if (handler.exceeded())
     return R::failure("", "not valid JSON: nesting deeper than " + std::to_string(options.max_depth) + " levels");
+  if (handler.surrogate())  // RapidJSON stops just after the string's closing quote
+    return R::failure("", "not valid JSON: a \\u escape of a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair) "
+                          "in the string that ends at byte " + std::to_string(parsed.Offset() - 1));
   if (parsed.IsError()) return R::failure("", "not valid JSON: " + syntaxError(parsed, body));
   std::vector<DecodedConsignment> out;
   if (root.IsObject()) {
