@@ -15,6 +15,7 @@
 #include <rapidjson/reader.h>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cstring>
 #include <initializer_list>
@@ -83,12 +84,18 @@ bool holdsSurrogate(const char* s, rapidjson::SizeType n) {
 }
 
 // The document's own handler, refusing to nest deeper than the limit before it recurses, and a
-// string or member name that holds a surrogate.
+// string or member name that holds a surrogate. Numbers come as their text (the parser runs with
+// kParseNumbersAsStringsFlag) and are read here: RapidJSON 1.1.0's default reading of a number is
+// not always the nearest double past 15 significant digits (1.3333333333336665 read as
+// ...663), so the shortest text the encoder writes for a double did not read back as that double
+// and a consignment changed through its own JSON; its full-precision mode is worse (see Parse).
+// std::from_chars gives the nearest double, locale-free.
 class DepthLimited {
  public:
   DepthLimited(rapidjson::Document& document, unsigned limit) : d_(document), limit_(limit) {}
   bool exceeded() const { return exceeded_; }
   bool surrogate() const { return surrogate_; }
+  bool tooBig() const { return too_big_; }
 
   bool Null() { return d_.Null(); }
   bool Bool(bool b) { return d_.Bool(b); }
@@ -97,7 +104,7 @@ class DepthLimited {
   bool Int64(std::int64_t i) { return d_.Int64(i); }
   bool Uint64(std::uint64_t u) { return d_.Uint64(u); }
   bool Double(double x) { return d_.Double(x); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return d_.RawNumber(s, n, copy); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return number(std::string_view(s, n)); }
   bool String(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.String(s, n, copy); }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.Key(s, n, copy); }
   bool StartObject() { return deeper() && d_.StartObject(); }
@@ -111,6 +118,37 @@ class DepthLimited {
     exceeded_ = true;
     return false;
   }
+  // As RapidJSON types numbers: an integer that fits 64 bits is one (signed when negative), any
+  // other number a double. The parser has checked the syntax and refused most numbers too big.
+  bool number(std::string_view text) {
+    const char* first = text.data();
+    const char* last = first + text.size();
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      if (text.front() == '-') {
+        std::int64_t i = 0;
+        if (auto [end, ec] = std::from_chars(first, last, i); ec == std::errc() && end == last) return d_.Int64(i);
+      } else {
+        std::uint64_t u = 0;
+        if (auto [end, ec] = std::from_chars(first, last, u); ec == std::errc() && end == last) return d_.Uint64(u);
+      }
+    }
+    double x = 0;
+    const auto [end, ec] = std::from_chars(first, last, x);
+    if (ec == std::errc::result_out_of_range) {
+      // Past a double's range: too big when its exponent is positive (1.9e308; the parser refuses
+      // larger ones itself), too small otherwise (1e-400, 0.000...1): zero, as strtod reads it.
+      const auto e = text.find_first_of("eE");
+      if (e != std::string_view::npos && text[e + 1] != '-') {
+        too_big_ = true;
+        return false;
+      }
+      x = text.front() == '-' ? -0.0 : 0.0;
+    } else if (ec != std::errc() || end != last) {
+      too_big_ = true;  // not reached: the parser checked the syntax; refuse rather than guess
+      return false;
+    }
+    return d_.Double(x);
+  }
   bool whole(const char* s, rapidjson::SizeType n) {
     if (!holdsSurrogate(s, n)) return true;
     surrogate_ = true;
@@ -121,6 +159,7 @@ class DepthLimited {
   unsigned depth_ = 0;
   bool exceeded_ = false;
   bool surrogate_ = false;
+  bool too_big_ = false;
 };
 
 // The byte at an offset, as a person reads it.
@@ -488,10 +527,11 @@ sdk::Result<std::vector<DecodedConsignment>> decodeConsignmentsJson(std::string_
   auto parse = [&](rapidjson::Document&) {
     rapidjson::MemoryStream in(body.data(), body.size());
     rapidjson::Reader reader;
-    // Not kParseFullPrecisionFlag: in Debian's RapidJSON 1.1.0 it reads 0e60 as 2e-115 and
-    // 1e-325 written with many zeros as a huge negative number (clz of 0 in DiyFp::Normalize);
-    // the default agrees with strtod on every decimal of up to 15 digits (2,000,000 tried).
-    parsed = reader.Parse(in, handler);
+    // Numbers as text, read by the handler (DepthLimited::number). Not kParseFullPrecisionFlag:
+    // in Debian's RapidJSON 1.1.0 it reads 0e60 as 2e-115 and 1e-325 written with many zeros as
+    // a huge negative number (clz of 0 in DiyFp::Normalize); the default reading agrees with
+    // strtod only up to 15 significant digits (2,000,000 tried), and the encoder writes 17.
+    parsed = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(in, handler);
     return !parsed.IsError();
   };
   root.Populate(parse);
@@ -500,6 +540,8 @@ sdk::Result<std::vector<DecodedConsignment>> decodeConsignmentsJson(std::string_
   if (handler.surrogate())  // RapidJSON stops just after the string's closing quote
     return R::failure("", "not valid JSON: a \\u escape of a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair) "
                           "in the string that ends at byte " + std::to_string(parsed.Offset() - 1));
+  if (handler.tooBig())  // RapidJSON stops at the number's first byte
+    return R::failure("", "not valid JSON: number too big at byte " + std::to_string(parsed.Offset()));
   if (parsed.IsError()) return R::failure("", "not valid JSON: " + syntaxError(parsed, body));
   std::vector<DecodedConsignment> out;
   if (root.IsObject()) {
