@@ -71,31 +71,21 @@ std::string pointerToken(std::string_view name) {
   return out;
 }
 
-// Whether a string RapidJSON decoded holds a UTF-16 surrogate (U+D800 to U+DFFF, as UTF-8: 0xED
-// then 0xA0 to 0xBF). The body's own bytes are valid UTF-8 (checked before parsing), so only an
-// escape can have made one: RapidJSON 1.1.0 pairs a high surrogate's \u escape with the low one
-// that must follow, but writes a lone low one (\udc00 to \udfff) out as it is, and text that is
-// not UTF-8 would then reach every encoder, journal column and partner downstream.
-bool holdsSurrogate(const char* s, rapidjson::SizeType n) {
-  for (rapidjson::SizeType i = 0; i + 1 < n; ++i) {
-    if (static_cast<unsigned char>(s[i]) == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) return true;
-  }
-  return false;
-}
-
-// The document's own handler, refusing to nest deeper than the limit before it recurses, and a
-// string or member name that holds a surrogate. Numbers come as their text (the parser runs with
-// kParseNumbersAsStringsFlag) and are read here: RapidJSON 1.1.0's default reading of a number is
-// not always the nearest double past 15 significant digits (1.3333333333336665 read as
-// ...663), so the shortest text the encoder writes for a double did not read back as that double
-// and a consignment changed through its own JSON; its full-precision mode is worse (see Parse).
-// std::from_chars gives the nearest double, locale-free.
+// The document's own handler. It refuses, before the parser goes on: nesting deeper than the
+// limit (before it recurses); a string or member name that is not UTF-8; a number past a double's
+// range. Numbers come as their text (the parser runs with kParseNumbersAsStringsFlag) and are read
+// here: RapidJSON 1.1.0's default reading of a number is not always the nearest double past 15
+// significant digits (1.3333333333336665 read as ...663), so the shortest text the encoder writes
+// for a double did not read back as that double and a consignment changed through its own JSON;
+// its full-precision mode is worse (see Parse). std::from_chars gives the nearest double,
+// locale-free.
 class DepthLimited {
  public:
+  // Why the handler stopped the parser (the parser then reports kParseErrorTermination).
+  enum class Refusal { None, TooDeep, Surrogate, NumberTooBig, NumberUnread };
+
   DepthLimited(rapidjson::Document& document, unsigned limit) : d_(document), limit_(limit) {}
-  bool exceeded() const { return exceeded_; }
-  bool surrogate() const { return surrogate_; }
-  bool tooBig() const { return too_big_; }
+  Refusal refusal() const { return refusal_; }
 
   bool Null() { return d_.Null(); }
   bool Bool(bool b) { return d_.Bool(b); }
@@ -105,18 +95,25 @@ class DepthLimited {
   bool Uint64(std::uint64_t u) { return d_.Uint64(u); }
   bool Double(double x) { return d_.Double(x); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return number(std::string_view(s, n)); }
-  bool String(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.String(s, n, copy); }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return whole(s, n) && d_.Key(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return utf8(s, n) && d_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return utf8(s, n) && d_.Key(s, n, copy); }
   bool StartObject() { return deeper() && d_.StartObject(); }
   bool EndObject(rapidjson::SizeType members) { --depth_; return d_.EndObject(members); }
   bool StartArray() { return deeper() && d_.StartArray(); }
   bool EndArray(rapidjson::SizeType elements) { --depth_; return d_.EndArray(elements); }
 
  private:
-  bool deeper() {
-    if (++depth_ <= limit_) return true;
-    exceeded_ = true;
+  bool refuse(Refusal why) {
+    refusal_ = why;
     return false;
+  }
+  bool deeper() { return ++depth_ <= limit_ || refuse(Refusal::TooDeep); }
+  // The body's own bytes are valid UTF-8 (checked before parsing), so a decoded string that is
+  // not was made by an escape: RapidJSON 1.1.0 pairs a high surrogate's \u escape with the low
+  // one that must follow, but writes a lone low one (\udc00 to \udfff) out as it is, and text
+  // that is not UTF-8 would then reach every encoder, journal column and partner downstream.
+  bool utf8(const char* s, rapidjson::SizeType n) {
+    return detail::invalidUtf8At(std::string_view(s, n)) == std::string_view::npos || refuse(Refusal::Surrogate);
   }
   // As RapidJSON types numbers: an integer that fits 64 bits is one (signed when negative), any
   // other number a double. The parser has checked the syntax and refused most numbers too big.
@@ -138,28 +135,18 @@ class DepthLimited {
       // Past a double's range: too big when its exponent is positive (1.9e308; the parser refuses
       // larger ones itself), too small otherwise (1e-400, 0.000...1): zero, as strtod reads it.
       const auto e = text.find_first_of("eE");
-      if (e != std::string_view::npos && text[e + 1] != '-') {
-        too_big_ = true;
-        return false;
-      }
+      if (e != std::string_view::npos && text[e + 1] != '-') return refuse(Refusal::NumberTooBig);
       x = text.front() == '-' ? -0.0 : 0.0;
     } else if (ec != std::errc() || end != last) {
-      too_big_ = true;  // not reached: the parser checked the syntax; refuse rather than guess
-      return false;
+      return refuse(Refusal::NumberUnread);  // JSON's number syntax, checked by the parser, is from_chars'
     }
     return d_.Double(x);
   }
-  bool whole(const char* s, rapidjson::SizeType n) {
-    if (!holdsSurrogate(s, n)) return true;
-    surrogate_ = true;
-    return false;
-  }
+
   rapidjson::Document& d_;
   const unsigned limit_;
   unsigned depth_ = 0;
-  bool exceeded_ = false;
-  bool surrogate_ = false;
-  bool too_big_ = false;
+  Refusal refusal_ = Refusal::None;
 };
 
 // The byte at an offset, as a person reads it.
@@ -535,13 +522,18 @@ sdk::Result<std::vector<DecodedConsignment>> decodeConsignmentsJson(std::string_
     return !parsed.IsError();
   };
   root.Populate(parse);
-  if (handler.exceeded())
-    return R::failure("", "not valid JSON: nesting deeper than " + std::to_string(options.max_depth) + " levels");
-  if (handler.surrogate())  // RapidJSON stops just after the string's closing quote
-    return R::failure("", "not valid JSON: a \\u escape of a lone UTF-16 surrogate (\\ud800 to \\udfff without its pair) "
-                          "in the string that ends at byte " + std::to_string(parsed.Offset() - 1));
-  if (handler.tooBig())  // RapidJSON stops at the number's first byte
-    return R::failure("", "not valid JSON: number too big at byte " + std::to_string(parsed.Offset()));
+  switch (handler.refusal()) {
+    case DepthLimited::Refusal::None: break;
+    case DepthLimited::Refusal::TooDeep:
+      return R::failure("", "not valid JSON: nesting deeper than " + std::to_string(options.max_depth) + " levels");
+    case DepthLimited::Refusal::Surrogate:  // RapidJSON stops just after the string's closing quote
+      return R::failure("", "not valid JSON: a \\u escape of a lone UTF-16 surrogate (\\ud800 to \\udfff without its "
+                            "pair) in the string that ends at byte " + std::to_string(parsed.Offset() - 1));
+    case DepthLimited::Refusal::NumberTooBig:  // RapidJSON stops at the number's first byte
+      return R::failure("", "not valid JSON: number too big at byte " + std::to_string(parsed.Offset()));
+    case DepthLimited::Refusal::NumberUnread:
+      return R::failure("", "not valid JSON: a number that cannot be read at byte " + std::to_string(parsed.Offset()));
+  }
   if (parsed.IsError()) return R::failure("", "not valid JSON: " + syntaxError(parsed, body));
   std::vector<DecodedConsignment> out;
   if (root.IsObject()) {
